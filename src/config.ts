@@ -1,0 +1,145 @@
+import { readFileSync, existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+/**
+ * The gateway's configuration: one schema, one comment per field. This module is the only
+ * reader of process.env. Precedence: defaults < config file < environment < overrides (tests).
+ */
+export const configSchema = z.object({
+  /** Port of the OCPP-J WebSocket server (chargers connect to ws://host:ocppPort/ocpp/{chargerId}). 0 picks a free port. */
+  ocppPort: z.number().int().min(0).max(65535).default(9000),
+  /** Port of the REST API, health checks and OpenAPI document. 0 picks a free port. */
+  httpPort: z.number().int().min(0).max(65535).default(8080),
+  /** Address both servers bind to. */
+  host: z.string().min(1).default('0.0.0.0'),
+  /** postgres://… selects PostgreSQL; unset uses the embedded SQLite file under dataDir. */
+  databaseUrl: z.string().regex(/^postgres(ql)?:\/\//, 'a postgres:// or postgresql:// URL').optional(),
+  /** Folder for the SQLite file and other local state. */
+  dataDir: z.string().min(1).default('./data'),
+  /** SQLite durability: NORMAL survives a process crash, FULL also a power loss (slower commits). */
+  sqliteSynchronous: z.enum(['NORMAL', 'FULL']).default('NORMAL'),
+  /** pino level. */
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Bearer token for the REST API. Unset: one is generated on first start, stored hashed, printed once. */
+  adminToken: z.string().min(16, 'at least 16 characters').optional(),
+  /** Heartbeat interval (seconds) given to chargers in BootNotification.conf. */
+  heartbeatIntervalSec: z.number().int().min(10).max(86400).default(300),
+  /** WebSocket ping interval (seconds) used to detect dead peers; 0 disables pings. */
+  pingIntervalSec: z.number().int().min(0).max(3600).default(30),
+  /** Register chargers no installation knows into a default installation instead of refusing them (404). */
+  acceptUnknownChargers: z.boolean().default(false),
+  /** Name of the installation that unknown chargers join when acceptUnknownChargers is on. */
+  defaultInstallationName: z.string().min(1).default('Default'),
+  /** Refuse StartTransaction with ConcurrentTx when the id tag already has an active transaction. */
+  rejectConcurrentTx: z.boolean().default(true),
+  /** DataTransfer vendorIds the gateway accepts; any other gets UnknownVendorId. */
+  dataTransferVendorIds: z.array(z.string().min(1)).default([]),
+  /** Largest inbound OCPP frame (bytes) processed; larger ones get a CALLERROR. */
+  maxFrameBytes: z.number().int().min(1024).max(16 * 1024 * 1024).default(64 * 1024),
+  /** How long a remote command waits for the charger's answer (ms). */
+  commandTimeoutMs: z.number().int().min(100).max(120000).default(30000),
+  /** Identifies this process in the store (which node holds which charger). */
+  nodeId: z.string().min(1).default(`node-${process.pid}`),
+});
+
+export type Config = z.infer<typeof configSchema>;
+export type ConfigOverrides = Partial<Config>;
+
+/** Environment variable → config key, with how to parse the string. */
+const envKeys: Record<string, { key: keyof Config; parse: 'int' | 'bool' | 'string' | 'list' }> = {
+  OCPP_PORT: { key: 'ocppPort', parse: 'int' },
+  HTTP_PORT: { key: 'httpPort', parse: 'int' },
+  HOST: { key: 'host', parse: 'string' },
+  DATABASE_URL: { key: 'databaseUrl', parse: 'string' },
+  DATA_DIR: { key: 'dataDir', parse: 'string' },
+  SQLITE_SYNCHRONOUS: { key: 'sqliteSynchronous', parse: 'string' },
+  LOG_LEVEL: { key: 'logLevel', parse: 'string' },
+  ADMIN_TOKEN: { key: 'adminToken', parse: 'string' },
+  HEARTBEAT_INTERVAL_SEC: { key: 'heartbeatIntervalSec', parse: 'int' },
+  PING_INTERVAL_SEC: { key: 'pingIntervalSec', parse: 'int' },
+  ACCEPT_UNKNOWN_CHARGERS: { key: 'acceptUnknownChargers', parse: 'bool' },
+  DEFAULT_INSTALLATION_NAME: { key: 'defaultInstallationName', parse: 'string' },
+  REJECT_CONCURRENT_TX: { key: 'rejectConcurrentTx', parse: 'bool' },
+  DATA_TRANSFER_VENDOR_IDS: { key: 'dataTransferVendorIds', parse: 'list' },
+  MAX_FRAME_BYTES: { key: 'maxFrameBytes', parse: 'int' },
+  COMMAND_TIMEOUT_MS: { key: 'commandTimeoutMs', parse: 'int' },
+  NODE_ID: { key: 'nodeId', parse: 'string' },
+};
+
+export class ConfigError extends Error {
+  readonly code = 'CONFIG_INVALID';
+}
+
+function parseEnvValue(raw: string, parse: 'int' | 'bool' | 'string' | 'list'): unknown {
+  if (parse === 'int') return /^-?\d+$/.test(raw.trim()) ? Number(raw) : raw;
+  if (parse === 'bool') {
+    if (/^(true|1|yes|on)$/i.test(raw)) return true;
+    if (/^(false|0|no|off)$/i.test(raw)) return false;
+    return raw;
+  }
+  if (parse === 'list') return raw.split(',').map((s) => s.trim()).filter(Boolean);
+  return raw;
+}
+
+function readEnv(env: NodeJS.ProcessEnv): { values: Record<string, unknown>; names: Map<string, string> } {
+  const values: Record<string, unknown> = {};
+  const names = new Map<string, string>();
+  for (const [name, { key, parse }] of Object.entries(envKeys)) {
+    const raw = env[name];
+    if (raw === undefined || raw === '') continue;
+    values[key] = parseEnvValue(raw, parse);
+    names.set(key, name);
+  }
+  return { values, names };
+}
+
+function readFile(path: string | undefined, required: boolean): Record<string, unknown> {
+  if (!path || (!required && !existsSync(path))) return {};
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`Config file ${path} cannot be read: ${(err as Error).message}`);
+  }
+  try {
+    const parsed = JSON.parse(text);
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
+    return parsed;
+  } catch (err) {
+    throw new ConfigError(`Config file ${path} is not a JSON object: ${(err as Error).message}`);
+  }
+}
+
+function configPathFromArgs(argv: string[], env: NodeJS.ProcessEnv): { path: string; required: boolean } {
+  const i = argv.indexOf('--config');
+  if (i >= 0) {
+    const path = argv[i + 1];
+    if (!path) throw new ConfigError('--config needs a path');
+    return { path: resolve(path), required: true };
+  }
+  if (env.CONFIG) return { path: resolve(env.CONFIG), required: true };
+  return { path: resolve('config/default.json'), required: false };
+}
+
+/** Validates and names the offending key (and its environment variable) in the error. */
+export function parseConfig(input: Record<string, unknown>, envNames = new Map<string, string>()): Config {
+  const unknown = Object.keys(input).filter((k) => !(k in configSchema.shape));
+  if (unknown.length) throw new ConfigError(`Invalid configuration: unknown key "${unknown[0]}"`);
+  const result = configSchema.safeParse(input);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((issue) => {
+    const key = issue.path.join('.');
+    const env = envNames.get(String(issue.path[0]));
+    const where = env ? `${key} (env ${env})` : key;
+    return `${where}: ${issue.message}`;
+  });
+  throw new ConfigError(`Invalid configuration: ${lines.join('; ')}`);
+}
+
+export function loadConfig(opts: { argv?: string[]; env?: NodeJS.ProcessEnv; overrides?: ConfigOverrides } = {}): Config {
+  const env = opts.env ?? process.env;
+  const { path, required } = configPathFromArgs(opts.argv ?? process.argv.slice(2), env);
+  const fromEnv = readEnv(env);
+  return parseConfig({ ...readFile(path, required), ...fromEnv.values, ...(opts.overrides ?? {}) }, fromEnv.names);
+}

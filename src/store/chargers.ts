@@ -1,0 +1,189 @@
+import type { Db } from './db.js';
+import type { ChargerTable, ConnectorTable } from './schema.js';
+
+export interface Connector {
+  connectorId: number;
+  status: string;
+  errorCode: string;
+  info: string | null;
+  vendorErrorCode: string | null;
+  statusAt: string | null;
+  updatedAt: string;
+}
+
+export interface Charger {
+  id: string;
+  installationId: string;
+  online: boolean;
+  lastSeen: string | null;
+  boot: {
+    vendor: string | null;
+    model: string | null;
+    serialNumber: string | null;
+    firmwareVersion: string | null;
+    bootedAt: string | null;
+    details: Record<string, unknown> | null;
+  };
+  createdAt: string;
+}
+
+export interface BootInfo {
+  vendor: string;
+  model: string;
+  serialNumber: string | null;
+  firmwareVersion: string | null;
+  details: Record<string, unknown>;
+}
+
+function toCharger(row: ChargerTable): Charger {
+  return {
+    id: row.id,
+    installationId: row.installation_id,
+    online: row.online === 1,
+    lastSeen: row.last_seen,
+    boot: {
+      vendor: row.vendor,
+      model: row.model,
+      serialNumber: row.serial_number,
+      firmwareVersion: row.firmware_version,
+      bootedAt: row.booted_at,
+      details: row.boot_info ? JSON.parse(row.boot_info) : null,
+    },
+    createdAt: row.created_at,
+  };
+}
+
+function toConnector(row: ConnectorTable): Connector {
+  return {
+    connectorId: row.connector_id,
+    status: row.status,
+    errorCode: row.error_code,
+    info: row.info,
+    vendorErrorCode: row.vendor_error_code,
+    statusAt: row.status_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+export function chargerStore(db: Db) {
+  return {
+    /** undefined when the id is taken (charger ids are global: a charger connects by id alone). */
+    async create(installationId: string, id: string): Promise<Charger | undefined> {
+      const row: ChargerTable = {
+        id,
+        installation_id: installationId,
+        vendor: null,
+        model: null,
+        serial_number: null,
+        firmware_version: null,
+        boot_info: null,
+        booted_at: null,
+        online: 0,
+        node_id: null,
+        last_seen: null,
+        created_at: new Date().toISOString(),
+      };
+      const res = await db.insertInto('chargers').values(row).onConflict((oc) => oc.column('id').doNothing()).executeTakeFirst();
+      return Number(res.numInsertedOrUpdatedRows ?? 0) > 0 ? toCharger(row) : undefined;
+    },
+
+    async get(id: string): Promise<Charger | undefined> {
+      const row = await db.selectFrom('chargers').selectAll().where('id', '=', id).executeTakeFirst();
+      return row && toCharger(row);
+    },
+
+    async listByInstallation(installationId: string): Promise<Charger[]> {
+      const rows = await db.selectFrom('chargers').selectAll().where('installation_id', '=', installationId).orderBy('id').execute();
+      return rows.map(toCharger);
+    },
+
+    async remove(id: string): Promise<boolean> {
+      const res = await db.deleteFrom('chargers').where('id', '=', id).executeTakeFirst();
+      return Number(res.numDeletedRows) > 0;
+    },
+
+    async connectors(chargerId: string): Promise<Connector[]> {
+      const rows = await db.selectFrom('connectors').selectAll().where('charger_id', '=', chargerId).orderBy('connector_id').execute();
+      return rows.map(toConnector);
+    },
+
+    async recordBoot(id: string, boot: BootInfo, at: string): Promise<void> {
+      await db
+        .updateTable('chargers')
+        .set({
+          vendor: boot.vendor,
+          model: boot.model,
+          serial_number: boot.serialNumber,
+          firmware_version: boot.firmwareVersion,
+          boot_info: JSON.stringify(boot.details),
+          booted_at: at,
+          last_seen: at,
+        })
+        .where('id', '=', id)
+        .execute();
+    },
+
+    async setOnline(id: string, nodeId: string, at: string): Promise<void> {
+      await db.updateTable('chargers').set({ online: 1, node_id: nodeId, last_seen: at }).where('id', '=', id).execute();
+    },
+
+    /** Only the node that holds the charger may mark it offline: a newer connection elsewhere wins. */
+    async setOffline(id: string, nodeId: string, at: string): Promise<void> {
+      await db
+        .updateTable('chargers')
+        .set({ online: 0, node_id: null, last_seen: at })
+        .where('id', '=', id)
+        .where('node_id', '=', nodeId)
+        .execute();
+    },
+
+    async releaseNode(nodeId: string): Promise<void> {
+      await db.updateTable('chargers').set({ online: 0, node_id: null }).where('node_id', '=', nodeId).execute();
+    },
+
+    async touch(id: string, at: string): Promise<void> {
+      await db.updateTable('chargers').set({ last_seen: at }).where('id', '=', id).execute();
+    },
+
+    async setConnectorStatus(
+      chargerId: string,
+      s: { connectorId: number; status: string; errorCode: string; info?: string; vendorErrorCode?: string; timestamp?: string },
+    ): Promise<void> {
+      const now = new Date().toISOString();
+      const row: ConnectorTable = {
+        charger_id: chargerId,
+        connector_id: s.connectorId,
+        status: s.status,
+        error_code: s.errorCode,
+        info: s.info ?? null,
+        vendor_error_code: s.vendorErrorCode ?? null,
+        status_at: s.timestamp ?? null,
+        updated_at: now,
+      };
+      await db
+        .insertInto('connectors')
+        .values(row)
+        .onConflict((oc) =>
+          oc.columns(['charger_id', 'connector_id']).doUpdateSet({
+            status: row.status,
+            error_code: row.error_code,
+            info: row.info,
+            vendor_error_code: row.vendor_error_code,
+            status_at: row.status_at,
+            updated_at: row.updated_at,
+          })
+          // Buffered notifications replayed after an outage must not overwrite a newer status.
+          .where((eb) =>
+            eb.or([
+              eb('excluded.status_at', 'is', null),
+              eb('connectors.status_at', 'is', null),
+              eb('excluded.status_at', '>=', eb.ref('connectors.status_at')),
+            ]),
+          ),
+        )
+        .execute();
+    },
+  };
+}
+
+export type ChargerStore = ReturnType<typeof chargerStore>;

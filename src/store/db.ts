@@ -1,0 +1,78 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import pg from 'pg';
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import type { Database } from './schema.js';
+import { createMigrator } from './migrations.js';
+
+export type Dialect = 'sqlite' | 'postgres';
+export type Db = Kysely<Database>;
+
+export interface StoreHandle {
+  db: Db;
+  dialect: Dialect;
+  /** True when the database answers a trivial query (used by /readyz). */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export interface OpenStoreOptions {
+  databaseUrl?: string;
+  dataDir: string;
+  sqliteSynchronous?: 'NORMAL' | 'FULL';
+}
+
+const INT8_OID = 20;
+
+function openPostgres(url: string): { db: Db; close: () => Promise<void> } {
+  // int8 (bigint, count(*)) arrives as a string by default; our values (Wh, ids) fit a double.
+  const types = {
+    getTypeParser: (oid: number, format?: any) =>
+      oid === INT8_OID ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format),
+  };
+  const pool = new pg.Pool({ connectionString: url, max: 10, types });
+  // An idle client that loses its server emits 'error' on the pool; without a listener that kills the process.
+  pool.on('error', () => undefined);
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return { db, close: () => db.destroy() };
+}
+
+function openSqlite(dataDir: string, synchronous: 'NORMAL' | 'FULL'): { db: Db; close: () => Promise<void> } {
+  mkdirSync(dataDir, { recursive: true });
+  const file = new BetterSqlite3(join(dataDir, 'gateway.sqlite'));
+  // WAL lets readers run beside the writer; NORMAL is durable across process crashes.
+  file.pragma('journal_mode = WAL');
+  file.pragma(`synchronous = ${synchronous}`);
+  file.pragma('foreign_keys = ON');
+  file.pragma('busy_timeout = 5000');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: file }) });
+  return { db, close: () => db.destroy() };
+}
+
+export async function openStore(opts: OpenStoreOptions): Promise<StoreHandle> {
+  const dialect: Dialect = opts.databaseUrl ? 'postgres' : 'sqlite';
+  const { db, close } = opts.databaseUrl
+    ? openPostgres(opts.databaseUrl)
+    : openSqlite(opts.dataDir, opts.sqliteSynchronous ?? 'NORMAL');
+  const { error, results } = await createMigrator(db, dialect).migrateToLatest();
+  const failed = results?.find((r) => r.status === 'Error');
+  if (error || failed) {
+    await close();
+    const reason = error instanceof Error ? error.message : String(error ?? failed?.migrationName);
+    throw new Error(`Database migration failed: ${reason}`);
+  }
+  return {
+    db,
+    dialect,
+    close,
+    async ping() {
+      try {
+        await sql`select 1`.execute(db);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+  };
+}

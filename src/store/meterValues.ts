@@ -1,0 +1,60 @@
+import type { Db } from './db.js';
+
+export interface MeterValueInput {
+  timestamp: string;
+  sampledValue: unknown[];
+}
+
+export interface StoredMeterValue {
+  id: number;
+  connectorId: number;
+  timestamp: string;
+  sampledValue: unknown[];
+  source: string;
+}
+
+export function meterValueStore(db: Db) {
+  return {
+    async add(
+      chargerId: string,
+      connectorId: number,
+      transactionId: number | null,
+      values: MeterValueInput[],
+      source: 'MeterValues' | 'StopTransaction',
+    ): Promise<void> {
+      if (values.length === 0) return;
+      await db
+        .insertInto('meter_values')
+        .values(
+          values.map((v) => ({
+            transaction_id: transactionId,
+            charger_id: chargerId,
+            connector_id: connectorId,
+            timestamp: v.timestamp,
+            sampled_value: JSON.stringify(v.sampledValue),
+            source,
+          })),
+        )
+        .execute();
+    },
+
+    async forTransaction(transactionId: number): Promise<StoredMeterValue[]> {
+      const rows = await db
+        .selectFrom('meter_values')
+        .selectAll()
+        .where('transaction_id', '=', transactionId)
+        .orderBy('timestamp')
+        .orderBy('id')
+        .execute();
+      return rows.map((r) => ({
+        id: r.id,
+        connectorId: r.connector_id,
+        timestamp: r.timestamp,
+        sampledValue: JSON.parse(r.sampled_value),
+        source: r.source,
+      }));
+    },
+  };
+}
+
+export type MeterValueStore = ReturnType<typeof meterValueStore>;

@@ -1,0 +1,132 @@
+import { type ColumnDefinitionBuilder, type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
+import type { Dialect } from './db.js';
+
+/**
+ * Migrations are code, the same list for both engines; the only engine difference is how an
+ * auto-incrementing integer key is declared.
+ */
+function migrations(dialect: Dialect): Record<string, Migration> {
+  const serialType = dialect === 'postgres' ? 'serial' : 'integer';
+  const serialKey = (c: ColumnDefinitionBuilder) =>
+    dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement();
+  return {
+    '0001_spine': {
+      async up(db: Kysely<any>) {
+        await db.schema
+          .createTable('installations')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('auth_mode', 'text', (c) => c.notNull().defaultTo('native'))
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable('chargers')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('installation_id', 'text', (c) => c.notNull().references('installations.id').onDelete('cascade'))
+          .addColumn('vendor', 'text')
+          .addColumn('model', 'text')
+          .addColumn('serial_number', 'text')
+          .addColumn('firmware_version', 'text')
+          .addColumn('boot_info', 'text')
+          .addColumn('booted_at', 'text')
+          .addColumn('online', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('node_id', 'text')
+          .addColumn('last_seen', 'text')
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('chargers_installation').on('chargers').column('installation_id').execute();
+        await db.schema
+          .createTable('connectors')
+          .addColumn('charger_id', 'text', (c) => c.notNull().references('chargers.id').onDelete('cascade'))
+          .addColumn('connector_id', 'integer', (c) => c.notNull())
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('error_code', 'text', (c) => c.notNull())
+          .addColumn('info', 'text')
+          .addColumn('vendor_error_code', 'text')
+          .addColumn('status_at', 'text')
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('connectors_pk', ['charger_id', 'connector_id'])
+          .execute();
+        await db.schema
+          .createTable('id_tags')
+          .addColumn('installation_id', 'text', (c) => c.notNull().references('installations.id').onDelete('cascade'))
+          .addColumn('id_tag', 'text', (c) => c.notNull())
+          .addColumn('id_tag_key', 'text', (c) => c.notNull())
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('expiry_date', 'text')
+          .addColumn('parent_id_tag', 'text')
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('id_tags_pk', ['installation_id', 'id_tag_key'])
+          .execute();
+        await db.schema
+          .createTable('transactions')
+          .addColumn('id', serialType, serialKey)
+          .addColumn('charger_id', 'text', (c) => c.notNull())
+          .addColumn('installation_id', 'text', (c) => c.notNull())
+          .addColumn('connector_id', 'integer', (c) => c.notNull())
+          .addColumn('id_tag', 'text', (c) => c.notNull())
+          .addColumn('id_tag_key', 'text', (c) => c.notNull())
+          .addColumn('meter_start', 'bigint', (c) => c.notNull())
+          .addColumn('start_time', 'text', (c) => c.notNull())
+          .addColumn('started_received_at', 'text', (c) => c.notNull())
+          .addColumn('reservation_id', 'integer')
+          .addColumn('auth_status', 'text', (c) => c.notNull())
+          .addColumn('auth_source', 'text', (c) => c.notNull())
+          .addColumn('auth_reason', 'text')
+          .addColumn('active', 'integer', (c) => c.notNull())
+          .addColumn('late', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('meter_stop', 'bigint')
+          .addColumn('stop_time', 'text')
+          .addColumn('stop_received_at', 'text')
+          .addColumn('stop_reason', 'text')
+          .addColumn('stop_id_tag', 'text')
+          .addColumn('energy_wh', 'bigint')
+          .addColumn('meter_anomaly', 'integer', (c) => c.notNull().defaultTo(0))
+          .execute();
+        // A StartTransaction re-sent after a lost reply must map to the same row.
+        await db.schema
+          .createIndex('transactions_start_identity')
+          .on('transactions')
+          .columns(['charger_id', 'connector_id', 'id_tag', 'start_time', 'meter_start'])
+          .unique()
+          .execute();
+        await db.schema.createIndex('transactions_charger_active').on('transactions').columns(['charger_id', 'active']).execute();
+        await db.schema.createIndex('transactions_tag_active').on('transactions').columns(['installation_id', 'id_tag_key', 'active']).execute();
+        await db.schema
+          .createTable('meter_values')
+          .addColumn('id', serialType, serialKey)
+          .addColumn('transaction_id', 'integer')
+          .addColumn('charger_id', 'text', (c) => c.notNull())
+          .addColumn('connector_id', 'integer', (c) => c.notNull())
+          .addColumn('timestamp', 'text', (c) => c.notNull())
+          .addColumn('sampled_value', 'text', (c) => c.notNull())
+          .addColumn('source', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('meter_values_transaction').on('meter_values').column('transaction_id').execute();
+        await db.schema
+          .createTable('ocpp_anomalies')
+          .addColumn('id', serialType, serialKey)
+          .addColumn('charger_id', 'text', (c) => c.notNull())
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('transaction_id', 'integer')
+          .addColumn('payload', 'text', (c) => c.notNull())
+          .addColumn('received_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable('api_tokens')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('token_hash', 'text', (c) => c.notNull().unique())
+          .addColumn('label', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .execute();
+      },
+    },
+  };
+}
+
+export function createMigrator(db: Kysely<any>, dialect: Dialect): Migrator {
+  const provider: MigrationProvider = { getMigrations: async () => migrations(dialect) };
+  return new Migrator({ db, provider });
+}

@@ -1,0 +1,113 @@
+import type { Generated } from 'kysely';
+
+/**
+ * Table types shared by SQLite and PostgreSQL. Times are ISO-8601 UTC strings (Date.toISOString())
+ * and booleans are 0/1 integers in both engines, so one query layer serves both and rows read
+ * the same whichever engine stored them.
+ */
+export interface InstallationTable {
+  id: string;
+  name: string;
+  auth_mode: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ChargerTable {
+  id: string;
+  installation_id: string;
+  vendor: string | null;
+  model: string | null;
+  serial_number: string | null;
+  firmware_version: string | null;
+  boot_info: string | null;
+  booted_at: string | null;
+  online: number;
+  node_id: string | null;
+  last_seen: string | null;
+  created_at: string;
+}
+
+export interface ConnectorTable {
+  charger_id: string;
+  connector_id: number;
+  status: string;
+  error_code: string;
+  info: string | null;
+  vendor_error_code: string | null;
+  status_at: string | null;
+  updated_at: string;
+}
+
+export interface IdTagTable {
+  installation_id: string;
+  id_tag: string;
+  id_tag_key: string;
+  status: string;
+  expiry_date: string | null;
+  parent_id_tag: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface TransactionTable {
+  id: Generated<number>;
+  charger_id: string;
+  installation_id: string;
+  connector_id: number;
+  id_tag: string;
+  id_tag_key: string;
+  meter_start: number;
+  start_time: string;
+  started_received_at: string;
+  reservation_id: number | null;
+  auth_status: string;
+  auth_source: string;
+  auth_reason: string | null;
+  active: number;
+  late: number;
+  meter_stop: number | null;
+  stop_time: string | null;
+  stop_received_at: string | null;
+  stop_reason: string | null;
+  stop_id_tag: string | null;
+  energy_wh: number | null;
+  meter_anomaly: number;
+}
+
+export interface MeterValueTable {
+  id: Generated<number>;
+  transaction_id: number | null;
+  charger_id: string;
+  connector_id: number;
+  timestamp: string;
+  sampled_value: string;
+  source: string;
+}
+
+export interface OcppAnomalyTable {
+  id: Generated<number>;
+  charger_id: string;
+  kind: string;
+  transaction_id: number | null;
+  payload: string;
+  received_at: string;
+}
+
+export interface ApiTokenTable {
+  id: string;
+  token_hash: string;
+  label: string;
+  created_at: string;
+}
+
+export interface Database {
+  installations: InstallationTable;
+  chargers: ChargerTable;
+  connectors: ConnectorTable;
+  id_tags: IdTagTable;
+  transactions: TransactionTable;
+  meter_values: MeterValueTable;
+  ocpp_anomalies: OcppAnomalyTable;
+  api_tokens: ApiTokenTable;
+}

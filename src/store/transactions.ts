@@ -1,0 +1,208 @@
+import type { Selectable } from 'kysely';
+import type { Db } from './db.js';
+import type { TransactionTable } from './schema.js';
+
+export interface Transaction {
+  id: number;
+  chargerId: string;
+  installationId: string;
+  connectorId: number;
+  idTag: string;
+  meterStart: number;
+  startTime: string;
+  startReceivedAt: string;
+  reservationId: number | null;
+  authorization: { status: string; source: string; reason: string | null };
+  active: boolean;
+  late: boolean;
+  stop: { meterStop: number; time: string; receivedAt: string; reason: string | null; idTag: string | null } | null;
+  energyWh: number | null;
+  meterAnomaly: boolean;
+}
+
+export interface StartInput {
+  chargerId: string;
+  installationId: string;
+  connectorId: number;
+  idTag: string;
+  idTagKey: string;
+  meterStart: number;
+  startTime: string;
+  reservationId: number | null;
+  authStatus: string;
+  authSource: string;
+  authReason: string | null;
+  late: boolean;
+}
+
+export interface StopInput {
+  chargerId: string;
+  transactionId: number;
+  meterStop: number;
+  stopTime: string;
+  reason: string | null;
+  stopIdTag: string | null;
+}
+
+export type StopOutcome =
+  | { kind: 'stopped'; transaction: Transaction }
+  | { kind: 'duplicate'; transaction: Transaction }
+  | { kind: 'already_stopped'; transaction: Transaction }
+  | { kind: 'unknown' };
+
+type Row = Selectable<TransactionTable>;
+
+export function toTransaction(row: Row): Transaction {
+  return {
+    id: row.id,
+    chargerId: row.charger_id,
+    installationId: row.installation_id,
+    connectorId: row.connector_id,
+    idTag: row.id_tag,
+    meterStart: row.meter_start,
+    startTime: row.start_time,
+    startReceivedAt: row.started_received_at,
+    reservationId: row.reservation_id,
+    authorization: { status: row.auth_status, source: row.auth_source, reason: row.auth_reason },
+    active: row.active === 1,
+    late: row.late === 1,
+    stop:
+      row.stop_received_at === null
+        ? null
+        : {
+            meterStop: row.meter_stop as number,
+            time: row.stop_time as string,
+            receivedAt: row.stop_received_at,
+            reason: row.stop_reason,
+            idTag: row.stop_id_tag,
+          },
+    energyWh: row.energy_wh,
+    meterAnomaly: row.meter_anomaly === 1,
+  };
+}
+
+/** The fields that identify one StartTransaction.req, so a re-send maps to the same row. */
+function byStartIdentity(db: Db, s: Pick<StartInput, 'chargerId' | 'connectorId' | 'idTag' | 'startTime' | 'meterStart'>) {
+  return db
+    .selectFrom('transactions')
+    .selectAll()
+    .where('charger_id', '=', s.chargerId)
+    .where('connector_id', '=', s.connectorId)
+    .where('id_tag', '=', s.idTag)
+    .where('start_time', '=', s.startTime)
+    .where('meter_start', '=', s.meterStart);
+}
+
+export function transactionStore(db: Db) {
+  return {
+    async findStart(s: Pick<StartInput, 'chargerId' | 'connectorId' | 'idTag' | 'startTime' | 'meterStart'>) {
+      const row = await byStartIdentity(db, s).executeTakeFirst();
+      return row && toTransaction(row);
+    },
+
+    /** Inserts unless the same start is already stored (a race of two re-sends); returns the stored row. */
+    async start(s: StartInput): Promise<Transaction> {
+      const accepted = s.authStatus === 'Accepted';
+      return db.transaction().execute(async (trx) => {
+        await trx
+          .insertInto('transactions')
+          .values({
+            charger_id: s.chargerId,
+            installation_id: s.installationId,
+            connector_id: s.connectorId,
+            id_tag: s.idTag,
+            id_tag_key: s.idTagKey,
+            meter_start: s.meterStart,
+            start_time: s.startTime,
+            started_received_at: new Date().toISOString(),
+            reservation_id: s.reservationId,
+            auth_status: s.authStatus,
+            auth_source: s.authSource,
+            auth_reason: s.authReason,
+            active: accepted ? 1 : 0,
+            late: s.late ? 1 : 0,
+            meter_anomaly: 0,
+          })
+          .onConflict((oc) => oc.columns(['charger_id', 'connector_id', 'id_tag', 'start_time', 'meter_start']).doNothing())
+          .execute();
+        const row = await byStartIdentity(trx as unknown as Db, s).executeTakeFirstOrThrow();
+        if (accepted) {
+          // A connector runs one transaction: an older one still open there lost its StopTransaction.
+          // It stops counting as active (ConcurrentTx) but a late StopTransaction can still close it.
+          await trx
+            .updateTable('transactions')
+            .set({ active: 0 })
+            .where('charger_id', '=', s.chargerId)
+            .where('connector_id', '=', s.connectorId)
+            .where('active', '=', 1)
+            .where('id', '<>', row.id)
+            .execute();
+        }
+        return toTransaction(row);
+      });
+    },
+
+    async hasActiveElsewhere(installationId: string, idTagKey: string, chargerId: string, connectorId: number) {
+      const row = await db
+        .selectFrom('transactions')
+        .select('id')
+        .where('installation_id', '=', installationId)
+        .where('id_tag_key', '=', idTagKey)
+        .where('active', '=', 1)
+        .where((eb) => eb.or([eb('charger_id', '<>', chargerId), eb('connector_id', '<>', connectorId)]))
+        .executeTakeFirst();
+      return row !== undefined;
+    },
+
+    async stop(s: StopInput): Promise<StopOutcome> {
+      return db.transaction().execute(async (trx) => {
+        const row = await trx.selectFrom('transactions').selectAll().where('id', '=', s.transactionId).executeTakeFirst();
+        if (!row || row.charger_id !== s.chargerId) return { kind: 'unknown' } as const;
+        if (row.stop_received_at !== null) {
+          const same = row.meter_stop === s.meterStop && row.stop_time === s.stopTime;
+          return { kind: same ? 'duplicate' : 'already_stopped', transaction: toTransaction(row) } as const;
+        }
+        const anomaly = s.meterStop < row.meter_start;
+        const res = await trx
+          .updateTable('transactions')
+          .set({
+            active: 0,
+            meter_stop: s.meterStop,
+            stop_time: s.stopTime,
+            stop_received_at: new Date().toISOString(),
+            stop_reason: s.reason,
+            stop_id_tag: s.stopIdTag,
+            energy_wh: anomaly ? null : s.meterStop - row.meter_start,
+            meter_anomaly: anomaly ? 1 : 0,
+          })
+          .where('id', '=', row.id)
+          .where('stop_received_at', 'is', null)
+          .executeTakeFirst();
+        const stored = await trx.selectFrom('transactions').selectAll().where('id', '=', row.id).executeTakeFirstOrThrow();
+        const kind = Number(res.numUpdatedRows) === 1 ? 'stopped' : 'already_stopped';
+        return { kind, transaction: toTransaction(stored) } as const;
+      });
+    },
+
+    async get(id: number): Promise<Transaction | undefined> {
+      const row = await db.selectFrom('transactions').selectAll().where('id', '=', id).executeTakeFirst();
+      return row && toTransaction(row);
+    },
+
+    async belongsTo(id: number, chargerId: string): Promise<boolean> {
+      const row = await db.selectFrom('transactions').select('charger_id').where('id', '=', id).executeTakeFirst();
+      return row?.charger_id === chargerId;
+    },
+
+    async list(f: { chargerId?: string; installationId?: string; active?: boolean; limit: number; offset: number }) {
+      let q = db.selectFrom('transactions').selectAll();
+      if (f.chargerId !== undefined) q = q.where('charger_id', '=', f.chargerId);
+      if (f.installationId !== undefined) q = q.where('installation_id', '=', f.installationId);
+      if (f.active !== undefined) q = q.where('active', '=', f.active ? 1 : 0);
+      const rows = await q.orderBy('id', 'desc').limit(f.limit).offset(f.offset).execute();
+      return rows.map(toTransaction);
+    },
+  };
+}
+
+export type TransactionStore = ReturnType<typeof transactionStore>;

@@ -1,0 +1,51 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+
+/** Where the suite's PostgreSQL lives; CI treats an unreachable server as a failure, never a skip. */
+export const PG_ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+export interface TestDatabase {
+  engine: 'sqlite' | 'postgres';
+  databaseUrl?: string;
+  dataDir: string;
+  drop(): Promise<void>;
+}
+
+async function withAdmin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: PG_ADMIN_URL });
+  try {
+    await client.connect();
+  } catch (err) {
+    throw new Error(`PostgreSQL is required by the test suite and is not reachable at ${PG_ADMIN_URL}: ${(err as Error).message}`);
+  }
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** A fresh, empty database of the given engine; drop() removes it. */
+export async function freshDatabase(engine: 'sqlite' | 'postgres'): Promise<TestDatabase> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'gw-test-'));
+  const cleanDir = () => rmSync(dataDir, { recursive: true, force: true });
+  if (engine === 'sqlite') return { engine, dataDir, drop: async () => cleanDir() };
+  const name = `gw_test_${randomBytes(6).toString('hex')}`;
+  await withAdmin((c) => c.query(`create database ${name}`));
+  const url = new URL(PG_ADMIN_URL);
+  url.pathname = `/${name}`;
+  return {
+    engine,
+    dataDir,
+    databaseUrl: url.toString(),
+    async drop() {
+      await withAdmin((c) => c.query(`drop database if exists ${name} with (force)`));
+      cleanDir();
+    },
+  };
+}
+
+export const engines = ['sqlite', 'postgres'] as const;
