@@ -24,6 +24,8 @@ export interface Charger {
     bootedAt: string | null;
     details: Record<string, unknown> | null;
   };
+  firmwareStatus: { status: string; at: string } | null;
+  diagnosticsStatus: { status: string; at: string } | null;
   createdAt: string;
 }
 
@@ -49,6 +51,10 @@ function toCharger(row: ChargerTable): Charger {
       bootedAt: row.booted_at,
       details: row.boot_info ? JSON.parse(row.boot_info) : null,
     },
+    firmwareStatus: row.firmware_status ? { status: row.firmware_status, at: row.firmware_status_at as string } : null,
+    diagnosticsStatus: row.diagnostics_status
+      ? { status: row.diagnostics_status, at: row.diagnostics_status_at as string }
+      : null,
     createdAt: row.created_at,
   };
 }
@@ -78,6 +84,10 @@ export function chargerStore(db: Db) {
         firmware_version: null,
         boot_info: null,
         booted_at: null,
+        firmware_status: null,
+        firmware_status_at: null,
+        diagnostics_status: null,
+        diagnostics_status_at: null,
         online: 0,
         node_id: null,
         last_seen: null,
@@ -139,6 +149,14 @@ export function chargerStore(db: Db) {
 
     async releaseNode(nodeId: string): Promise<void> {
       await db.updateTable('chargers').set({ online: 0, node_id: null }).where('node_id', '=', nodeId).execute();
+    },
+
+    async setFirmwareStatus(id: string, status: string, at: string): Promise<void> {
+      await db.updateTable('chargers').set({ firmware_status: status, firmware_status_at: at }).where('id', '=', id).execute();
+    },
+
+    async setDiagnosticsStatus(id: string, status: string, at: string): Promise<void> {
+      await db.updateTable('chargers').set({ diagnostics_status: status, diagnostics_status_at: at }).where('id', '=', id).execute();
     },
 
     async touch(id: string, at: string): Promise<void> {

@@ -22,6 +22,10 @@ export interface ChargerTable {
   firmware_version: string | null;
   boot_info: string | null;
   booted_at: string | null;
+  firmware_status: string | null;
+  firmware_status_at: string | null;
+  diagnostics_status: string | null;
+  diagnostics_status_at: string | null;
   online: number;
   node_id: string | null;
   last_seen: string | null;

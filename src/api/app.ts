@@ -1,0 +1,51 @@
+import express, { type Express } from 'express';
+import type { Config } from '../config.js';
+import type { Logger } from '../log.js';
+import type { Store } from '../store/index.js';
+import type { Commands } from '../ocpp/commands.js';
+import type { Registry } from '../ocpp/registry.js';
+import type { TokenCheck } from './adminToken.js';
+import { requireBearer } from './auth.js';
+import { ApiError, errorHandler } from './errors.js';
+import { apiRoutes } from './routes/index.js';
+import { openApiDocument } from './openapi.js';
+
+export interface ApiDeps {
+  config: Config;
+  store: Store;
+  log: Logger;
+  commands: Commands;
+  tokens: TokenCheck;
+  registry: Registry;
+}
+
+/** Built without listening, so tests and main decide where it runs. */
+export function createApiApp(deps: ApiDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const database = await deps.store.ping();
+    res.status(database ? 200 : 503).json({ status: database ? 'ready' : 'unavailable', database });
+  });
+  app.get('/api/openapi.json', (_req, res) => {
+    res.json(openApiDocument);
+  });
+
+  app.use('/api', requireBearer(deps.tokens));
+  app.use('/api', (req, _res, next) => {
+    if (['POST', 'PATCH', 'PUT'].includes(req.method) && req.headers['content-length'] !== '0' && req.headers['content-type'] && !req.is('application/json')) {
+      return next(new ApiError('UNSUPPORTED_MEDIA_TYPE'));
+    }
+    next();
+  });
+  app.use('/api', express.json({ limit: '1mb', strict: true }));
+  app.use('/api', apiRoutes(deps));
+  app.use('/api', (_req, _res, next) => next(new ApiError('NOT_FOUND', 'No such API route')));
+  app.use(errorHandler);
+  return app;
+}

@@ -1,0 +1,57 @@
+import type { ErrorRequestHandler } from 'express';
+
+/**
+ * Every error the API returns, in one table: a stable code, its HTTP status and a default
+ * message. Bodies are `{ error: code, message, details? }`; `details` names fields for 400s.
+ */
+export const API_ERRORS = {
+  VALIDATION_FAILED: { status: 400, message: 'The request is invalid' },
+  MALFORMED_JSON: { status: 400, message: 'The body is not valid JSON' },
+  UNAUTHORIZED: { status: 401, message: 'A valid bearer token is required' },
+  NOT_FOUND: { status: 404, message: 'Not found' },
+  CONFLICT: { status: 409, message: 'The resource already exists' },
+  PAYLOAD_TOO_LARGE: { status: 413, message: 'The body is too large' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Send application/json' },
+  COMMAND_INVALID: { status: 400, message: 'The command does not match the OCPP schema' },
+  CHARGER_OFFLINE: { status: 409, message: 'The charger is not connected' },
+  CHARGER_CALL_ERROR: { status: 502, message: 'The charger answered with an error' },
+  COMMAND_FAILED: { status: 502, message: 'The command could not be delivered' },
+  COMMAND_TIMEOUT: { status: 504, message: 'The charger did not answer in time' },
+  INTERNAL: { status: 500, message: 'Internal error' },
+} as const;
+
+export type ApiErrorCode = keyof typeof API_ERRORS;
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+export class ApiError extends Error {
+  readonly status: number;
+  constructor(
+    readonly code: ApiErrorCode,
+    message?: string,
+    readonly details?: unknown,
+  ) {
+    super(message ?? API_ERRORS[code].message);
+    this.status = API_ERRORS[code].status;
+  }
+}
+
+export const notFound = (what: string) => new ApiError('NOT_FOUND', `${what} not found`);
+
+/** The one place errors become responses; unexpected ones are logged, never echoed. */
+export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
+  let apiError: ApiError;
+  if (err instanceof ApiError) apiError = err;
+  else if (err?.type === 'entity.parse.failed') apiError = new ApiError('MALFORMED_JSON');
+  else if (err?.type === 'entity.too.large') apiError = new ApiError('PAYLOAD_TOO_LARGE');
+  else {
+    (req as any).log?.error({ err }, 'request failed');
+    apiError = new ApiError('INTERNAL');
+  }
+  const body: Record<string, unknown> = { error: apiError.code, message: apiError.message };
+  if (apiError.details !== undefined) body.details = apiError.details;
+  res.status(apiError.status).json(body);
+};

@@ -1,0 +1,37 @@
+/**
+ * The authorization domain, free of OCPP and HTTP types: the OCPP handlers translate a frame into
+ * an AuthorizationRequest and a Decision back into idTagInfo.
+ */
+export type AuthorizationStatus = 'Accepted' | 'Blocked' | 'Expired' | 'Invalid' | 'ConcurrentTx';
+
+/** Which part of the gateway decided; stored with the transaction ("how it was authorized"). */
+export type DecisionSource = 'default' | 'native' | 'webhook' | 'cache' | 'offline';
+
+export interface AuthorizationRequest {
+  installationId: string;
+  chargerId: string;
+  idTag: string;
+  trigger: 'Authorize' | 'StartTransaction';
+  connectorId?: number;
+  transactionId?: number;
+  meterStart?: number;
+  /** The charger reported a start that happened while it was offline. */
+  late?: boolean;
+}
+
+export interface Decision {
+  status: AuthorizationStatus;
+  source: DecisionSource;
+  /** A stable code saying why (unknown_id_tag, blocked, expired, accepted, concurrent_tx, …). */
+  reason: string;
+  expiryDate?: string;
+  parentIdTag?: string;
+  /** A final decision ends the chain; a non-final one is kept only until a later source decides. */
+  final: boolean;
+}
+
+/** One link of the chain: returns a decision, or undefined to leave the current one as it is. */
+export type Authorizer = (req: AuthorizationRequest, current: Decision) => Promise<Decision | undefined>;
+
+/** Runs after the chain, on an accepted decision only (ConcurrentTx and similar checks). */
+export type Guard = (req: AuthorizationRequest, decision: Decision) => Promise<Decision>;

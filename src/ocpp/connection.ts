@@ -1,0 +1,78 @@
+import type { IHandlersOption } from 'ocpp-rpc';
+import type { ChargerContext, OcppDeps } from './context.js';
+import { handlers } from './handlers/index.js';
+import { ocppError } from './errors.js';
+import { patchClient } from './rpcPatches.js';
+import type { Registry } from './registry.js';
+import type { ChargerClient } from './rpc.js';
+
+/** last_seen is written at most this often per charger from ordinary traffic. */
+const TOUCH_EVERY_MS = 60_000;
+const OCPP16 = 'ocpp1.6';
+
+function isRpcError(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && 'rpcErrorCode' in err;
+}
+
+/** Wires one accepted connection: frame guard, handler table, registry, online state. */
+export function attachConnection(deps: OcppDeps, registry: Registry, client: ChargerClient): void {
+  const { chargerId, installationId } = client.session as { chargerId: string; installationId: string };
+  const log = deps.log.child({ chargerId });
+  const ctx: ChargerContext = { chargerId, installationId, log };
+
+  if (client.protocol !== OCPP16) {
+    // OCPP-J 3.1.2: no agreed subprotocol, so the handshake completes and the socket closes at once.
+    log.warn({ offered: [...(client.handshake as any).protocols] }, 'charger offered no ocpp1.6 subprotocol; closing');
+    void client.close({ code: 1002, reason: 'ocpp1.6 subprotocol required' });
+    return;
+  }
+
+  patchClient(client, {
+    maxFrameBytes: deps.config.maxFrameBytes,
+    onOversized: (bytes, messageId) => log.warn({ bytes, messageId }, 'oversized frame refused'),
+  });
+
+  for (const [action, handler] of Object.entries(handlers)) {
+    client.handle(action, async ({ params }: IHandlersOption) => {
+      try {
+        return await handler(deps, ctx, params);
+      } catch (err) {
+        if (isRpcError(err)) throw err;
+        // The charger gets a code it can retry on; the cause stays in our log.
+        log.error({ err, action }, 'handler failed');
+        throw ocppError('InternalError', 'Internal error; retry later');
+      }
+    });
+  }
+
+  let lastTouch = Date.now();
+  client.on('message', () => {
+    const now = Date.now();
+    if (now - lastTouch < TOUCH_EVERY_MS) return;
+    lastTouch = now;
+    deps.store.chargers.touch(chargerId, new Date(now).toISOString()).catch((err) => log.warn({ err }, 'last-seen update failed'));
+  });
+  client.on('badMessage', ({ error, response }: { error: Error; response: unknown }) =>
+    log.warn({ error: error.message, response }, 'malformed frame'),
+  );
+  client.on('strictValidationFailure', ({ method, error, outbound }: any) =>
+    log.warn({ action: method, error: error?.message, outbound }, 'frame failed schema validation'),
+  );
+
+  const previous = registry.set(chargerId, client);
+  if (previous) {
+    log.info('new connection replaces the previous one');
+    void previous.close({ code: 1000, reason: 'Replaced by a new connection' });
+  }
+  const connectedAt = new Date().toISOString();
+  deps.store.chargers.setOnline(chargerId, deps.config.nodeId, connectedAt).catch((err) => log.error({ err }, 'online update failed'));
+  log.info({ remoteAddress: client.handshake.remoteAddress }, 'charger connected');
+
+  client.once('close', ({ code, reason }: { code: number; reason: Buffer | string }) => {
+    if (!registry.release(chargerId, client)) return;
+    log.info({ code, reason: String(reason ?? '') }, 'charger disconnected');
+    deps.store.chargers
+      .setOffline(chargerId, deps.config.nodeId, new Date().toISOString())
+      .catch((err) => log.error({ err }, 'offline update failed'));
+  });
+}

@@ -1,0 +1,28 @@
+import type { Logger } from '../log.js';
+import type { Config } from '../config.js';
+import type { Store } from '../store/index.js';
+import type { Authorize } from '../authorization/chain.js';
+
+/** What every OCPP handler needs; built once per gateway. */
+export interface OcppDeps {
+  config: Config;
+  store: Store;
+  authorize: Authorize;
+  log: Logger;
+}
+
+/** One charger's connection: who it is, where it belongs, its logger. */
+export interface ChargerContext {
+  chargerId: string;
+  installationId: string;
+  log: Logger;
+}
+
+export type Handler<P = any, R = any> = (deps: OcppDeps, ctx: ChargerContext, params: P) => Promise<R>;
+
+/** Charger timestamps arrive in any RFC 3339 form; stored ones are canonical so they compare as strings. */
+export function canonicalTime(value: string | undefined, fallback = new Date()): string {
+  if (value === undefined) return fallback.toISOString();
+  const ms = Date.parse(value);
+  return Number.isNaN(ms) ? fallback.toISOString() : new Date(ms).toISOString();
+}

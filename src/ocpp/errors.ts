@@ -1,0 +1,42 @@
+import { createRPCError } from 'ocpp-rpc';
+
+/**
+ * OCPP-J 1.6 (4.2.3, table 7) error codes, spelled as that spec spells them: the errata
+ * (section 5) keeps "FormationViolation" and "OccurenceConstraintViolation" for 1.6.
+ */
+export const OCPP16_ERROR_CODES = [
+  'NotImplemented',
+  'NotSupported',
+  'InternalError',
+  'ProtocolError',
+  'SecurityError',
+  'FormationViolation',
+  'PropertyConstraintViolation',
+  'OccurenceConstraintViolation',
+  'TypeConstraintViolation',
+  'GenericError',
+] as const;
+
+export type Ocpp16ErrorCode = (typeof OCPP16_ERROR_CODES)[number];
+
+/**
+ * ocpp-rpc answers some frames with OCPP 2.0.1 codes or a corrected spelling that a 1.6
+ * charger does not know; this table maps them to the 1.6 list.
+ */
+const TO_OCPP16: Record<string, Ocpp16ErrorCode> = {
+  RpcFrameworkError: 'FormationViolation',
+  MessageTypeNotSupported: 'FormationViolation',
+  FormatViolation: 'FormationViolation',
+  OccurrenceConstraintViolation: 'OccurenceConstraintViolation',
+  SecurityError: 'SecurityError',
+};
+
+export function toOcpp16ErrorCode(code: string): Ocpp16ErrorCode {
+  if ((OCPP16_ERROR_CODES as readonly string[]).includes(code)) return code as Ocpp16ErrorCode;
+  return TO_OCPP16[code] ?? 'GenericError';
+}
+
+/** An error a handler throws to answer with a CALLERROR of that code. */
+export function ocppError(code: Ocpp16ErrorCode, message: string, details: Record<string, unknown> = {}): Error {
+  return createRPCError(code, message, details) as unknown as Error;
+}

@@ -1,0 +1,25 @@
+import type { Handler } from '../context.js';
+import { authorize } from './authorize.js';
+import { bootNotification } from './bootNotification.js';
+import { dataTransfer } from './dataTransfer.js';
+import { diagnosticsStatusNotification } from './diagnosticsStatusNotification.js';
+import { firmwareStatusNotification } from './firmwareStatusNotification.js';
+import { heartbeat } from './heartbeat.js';
+import { meterValues } from './meterValues.js';
+import { startTransaction } from './startTransaction.js';
+import { statusNotification } from './statusNotification.js';
+import { stopTransaction } from './stopTransaction.js';
+
+/** Every action a 1.6 charger may send us; anything else is answered NotImplemented by ocpp-rpc. */
+export const handlers: Record<string, Handler> = {
+  Authorize: authorize,
+  BootNotification: bootNotification,
+  DataTransfer: dataTransfer,
+  DiagnosticsStatusNotification: diagnosticsStatusNotification,
+  FirmwareStatusNotification: firmwareStatusNotification,
+  Heartbeat: heartbeat,
+  MeterValues: meterValues,
+  StartTransaction: startTransaction,
+  StatusNotification: statusNotification,
+  StopTransaction: stopTransaction,
+};

@@ -1,0 +1,51 @@
+import { canonicalTime, type Handler } from '../context.js';
+import { toIdTagInfo } from '../idTagInfo.js';
+import { idTagKey } from '../../store/idTags.js';
+
+/** A start stamped this long before it reached us happened while the charger was offline. */
+const LATE_AFTER_MS = 60_000;
+
+/**
+ * Always answers with a transactionId and idTagInfo, also when the tag is refused (the row is
+ * stored as refused), because a charger that gets no id cannot send its StopTransaction.
+ */
+export const startTransaction: Handler = async (deps, ctx, params) => {
+  const identity = {
+    chargerId: ctx.chargerId,
+    connectorId: params.connectorId as number,
+    idTag: params.idTag as string,
+    startTime: canonicalTime(params.timestamp),
+    meterStart: params.meterStart as number,
+  };
+  // A re-send after a lost reply: same transaction, same answer, no second authorization.
+  const previous = await deps.store.transactions.findStart(identity);
+  if (previous) {
+    ctx.log.info({ transactionId: previous.id }, 'StartTransaction re-sent; answering with the stored transaction');
+    return { transactionId: previous.id, idTagInfo: { status: previous.authorization.status } };
+  }
+  const late = Date.now() - Date.parse(identity.startTime) > LATE_AFTER_MS;
+  const decision = await deps.authorize({
+    installationId: ctx.installationId,
+    chargerId: ctx.chargerId,
+    idTag: identity.idTag,
+    trigger: 'StartTransaction',
+    connectorId: identity.connectorId,
+    meterStart: identity.meterStart,
+    late,
+  });
+  const tx = await deps.store.transactions.start({
+    ...identity,
+    installationId: ctx.installationId,
+    idTagKey: idTagKey(identity.idTag),
+    reservationId: params.reservationId ?? null,
+    authStatus: decision.status,
+    authSource: decision.source,
+    authReason: decision.reason,
+    late,
+  });
+  ctx.log.info(
+    { transactionId: tx.id, connectorId: identity.connectorId, status: tx.authorization.status, source: decision.source, late },
+    'transaction started',
+  );
+  return { transactionId: tx.id, idTagInfo: toIdTagInfo({ ...decision, status: tx.authorization.status as typeof decision.status }) };
+};

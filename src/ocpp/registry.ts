@@ -1,0 +1,34 @@
+import type { ChargerClient as RPCServerClient } from './rpc.js';
+
+/**
+ * The live connections of this process, one per charger id. Everything else about a charger
+ * lives in the store; this map only says which socket to write to.
+ */
+export function createRegistry() {
+  const clients = new Map<string, RPCServerClient>();
+  return {
+    /** Makes `client` the charger's connection and returns the one it replaces, if any. */
+    set(chargerId: string, client: RPCServerClient): RPCServerClient | undefined {
+      const previous = clients.get(chargerId);
+      clients.set(chargerId, client);
+      return previous === client ? undefined : previous;
+    },
+    /** Removes the entry only if `client` is still the current one; true when it was. */
+    release(chargerId: string, client: RPCServerClient): boolean {
+      if (clients.get(chargerId) !== client) return false;
+      clients.delete(chargerId);
+      return true;
+    },
+    get(chargerId: string): RPCServerClient | undefined {
+      return clients.get(chargerId);
+    },
+    isCurrent(chargerId: string, client: RPCServerClient): boolean {
+      return clients.get(chargerId) === client;
+    },
+    get size() {
+      return clients.size;
+    },
+  };
+}
+
+export type Registry = ReturnType<typeof createRegistry>;

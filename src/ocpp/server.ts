@@ -1,0 +1,60 @@
+import { createServer, type Server } from 'node:http';
+import { RPCServer } from 'ocpp-rpc';
+import type { OcppDeps } from './context.js';
+import { resolveCharger } from './handshake.js';
+import { attachConnection } from './connection.js';
+import { createRegistry, type Registry } from './registry.js';
+import type { ChargerClient } from './rpc.js';
+
+export interface OcppServer {
+  httpServer: Server;
+  registry: Registry;
+  close(): Promise<void>;
+}
+
+/** Frames above maxFrameBytes get a CALLERROR; only frames above this multiple close the socket. */
+const HARD_LIMIT_FACTOR = 4;
+
+export function createOcppServer(deps: OcppDeps): OcppServer {
+  const registry = createRegistry();
+  const rpc = new RPCServer({
+    protocols: ['ocpp1.6'],
+    strictMode: true,
+    pingIntervalMs: deps.config.pingIntervalSec * 1000,
+    callTimeoutMs: deps.config.commandTimeoutMs,
+    wssOptions: { maxPayload: deps.config.maxFrameBytes * HARD_LIMIT_FACTOR },
+  });
+
+  rpc.auth(async (accept, reject, handshake) => {
+    try {
+      const result = await resolveCharger(deps, handshake.endpoint, handshake.identity);
+      if (!result.ok) {
+        deps.log.warn({ chargerId: handshake.identity, endpoint: handshake.endpoint, status: result.status }, 'handshake refused');
+        return reject(result.status, result.message);
+      }
+      accept({ chargerId: result.chargerId, installationId: result.installationId });
+    } catch (err) {
+      deps.log.error({ err, chargerId: handshake.identity }, 'handshake failed');
+      reject(503, 'Service unavailable');
+    }
+  });
+  rpc.on('client', (client: ChargerClient) => attachConnection(deps, registry, client));
+  rpc.on('error', (err: Error) => deps.log.error({ err }, 'OCPP server error'));
+
+  const httpServer = createServer((_req, res) => {
+    res.writeHead(426, { 'content-type': 'text/plain', upgrade: 'websocket' });
+    res.end('OCPP-J: connect with a WebSocket to /ocpp/{chargerId}\n');
+  });
+  httpServer.on('upgrade', rpc.handleUpgrade);
+
+  return {
+    httpServer,
+    registry,
+    async close() {
+      // 1001 "going away": chargers reconnect, to this node after a restart or to another one.
+      await rpc.close({ code: 1001, reason: 'Server shutting down', force: true });
+      await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      await deps.store.chargers.releaseNode(deps.config.nodeId);
+    },
+  };
+}
