@@ -1,5 +1,6 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { hostname } from 'node:os';
 import { z } from 'zod';
 
 /**
@@ -39,8 +40,11 @@ export const configSchema = z.object({
   maxFrameBytes: z.number().int().min(1024).max(16 * 1024 * 1024).default(64 * 1024),
   /** How long a remote command waits for the charger's answer (ms). */
   commandTimeoutMs: z.number().int().min(100).max(120000).default(30000),
-  /** Identifies this process in the store (which node holds which charger). */
-  nodeId: z.string().min(1).default(`node-${process.pid}`),
+  /**
+   * Names this gateway process in the store (which node holds which charger). Stable across
+   * restarts by default, so a restarted node releases the chargers its previous run held.
+   */
+  nodeId: z.string().min(1).default(hostname()),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -1,0 +1,57 @@
+import { z } from 'zod';
+
+/**
+ * Field rules shared by several resources, so a charger id means the same thing in a body,
+ * a query string and the OpenAPI document. Control characters are refused everywhere: they
+ * have no business in names or ids, and PostgreSQL rejects NUL in text.
+ */
+const NO_CONTROL_CHARS = /^[^\p{Cc}]*$/u;
+
+/** Printable ASCII without space or "/": the id is the last segment of ws://…/ocpp/{chargerId}. */
+export const chargerIdField = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(64, 'must be at most 64 characters')
+  .regex(/^[\x21-\x2E\x30-\x7E]+$/, 'must be printable ASCII without whitespace or "/"');
+
+/** OCPP 1.6 IdToken is CiString20Type. */
+export const idTagField = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(20, 'must be at most 20 characters (OCPP 1.6 CiString20)')
+  .regex(NO_CONTROL_CHARS, 'must not contain control characters');
+
+/** Trimmed, so " Depot " and "Depot" are one name. */
+export const installationNameField = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(200, 'must be at most 200 characters')
+  .regex(NO_CONTROL_CHARS, 'must not contain control characters');
+
+/** Installation ids are UUIDs we generate; the filter only needs to be safe to query with. */
+export const installationIdField = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(64, 'must be at most 64 characters')
+  .regex(NO_CONTROL_CHARS, 'must not contain control characters');
+
+/** Query-string integers arrive as text; `max` keeps them inside PostgreSQL's int4. */
+export function integerText(min: number, max: number) {
+  return z
+    .string()
+    .regex(/^\d{1,10}$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
+}
+
+export const INT4_MAX = 2_147_483_647;
+
+/**
+ * Path ids that cannot name a stored row are "not found" rather than "invalid": the client
+ * asked for a thing, and there is no such thing. Checked before querying so odd bytes never
+ * reach the database.
+ */
+export function isPlausiblePathId(id: string, maxLength = 200): boolean {
+  return id.length > 0 && id.length <= maxLength && NO_CONTROL_CHARS.test(id);
+}

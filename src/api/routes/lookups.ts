@@ -1,0 +1,33 @@
+import type { ApiDeps } from '../app.js';
+import { notFound } from '../errors.js';
+import type { Installation } from '../../store/installations.js';
+import type { Charger } from '../../store/chargers.js';
+import { isPlausiblePathId } from './fields.js';
+
+/** The installation a nested route works under, or 404 before anything else happens. */
+export async function requireInstallation(deps: ApiDeps, id: string): Promise<Installation> {
+  const installation = isPlausiblePathId(id) ? await deps.store.installations.get(id) : undefined;
+  if (!installation) throw notFound('Installation');
+  return installation;
+}
+
+/** With `installationId`, a charger of another installation is as absent as a missing one. */
+export async function requireCharger(deps: ApiDeps, id: string, installationId?: string): Promise<Charger> {
+  const charger = isPlausiblePathId(id) ? await deps.store.chargers.get(id) : undefined;
+  if (!charger || (installationId !== undefined && charger.installationId !== installationId)) throw notFound('Charger');
+  return charger;
+}
+
+/**
+ * A charger is online iff this process holds its socket. The store's `online` flag is written
+ * asynchronously after connect and close, so it lags; with one gateway process the registry
+ * is the truth.
+ */
+export function chargerView(deps: ApiDeps, charger: Charger): Charger {
+  return { ...charger, online: deps.registry.get(charger.id) !== undefined };
+}
+
+/** A removed charger must not keep talking: its next frame would write rows for a charger that is gone. */
+export function disconnect(deps: ApiDeps, chargerId: string, reason: string): void {
+  void deps.registry.get(chargerId)?.close({ code: 1000, reason });
+}
