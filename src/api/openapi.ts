@@ -1,1 +1,287 @@
-export const openApiDocument = { openapi: '3.1.0', info: { title: 'OCPP authorization gateway', version: '0.1.0' }, paths: {} };
+import { createRequire } from 'node:module';
+import { z } from 'zod';
+import { API_ERRORS, type ApiErrorCode } from './errors.js';
+import { REMOTE_COMMANDS } from '../ocpp/commands.js';
+import { createInstallationBody, updateInstallationBody } from './routes/installations.js';
+import { registerChargerBody } from './routes/chargers.js';
+import { putIdTagBody } from './routes/idTags.js';
+import { listTransactionsQuery } from './routes/transactions.js';
+
+/**
+ * The OpenAPI 3.1 description of the REST API. Request bodies and query parameters are
+ * generated from the zod schemas the routes validate with, so the document cannot drift from
+ * what is enforced; responses are described by hand below. A test checks that
+ * every registered route appears here.
+ */
+
+type Json = Record<string, unknown>;
+
+/** zod → JSON Schema 2020-12 (OpenAPI 3.1's dialect), describing what a client sends. */
+function fromZod(schema: z.ZodType): Json {
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Json;
+  return rest;
+}
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const json = (schema: unknown) => ({ content: { 'application/json': { schema } } });
+const body = (schema: unknown) => ({ required: true, ...json(schema) });
+const ok = (description: string, schema: unknown) => ({ description, ...json(schema) });
+const noContent = { description: 'Done; no body' };
+const list = (item: string) => ({ type: 'object', required: ['items'], properties: { items: { type: 'array', items: ref(item) } } });
+
+/** An error response naming the codes a client can get from this operation. */
+const failure = (...codes: ApiErrorCode[]) => ({
+  description: codes.map((c) => `\`${c}\`: ${API_ERRORS[c].message}`).join('; '),
+  ...json(ref('Error')),
+});
+
+/** Errors every authenticated operation can return, keyed by status. */
+const common = { '401': failure('UNAUTHORIZED'), '500': failure('INTERNAL') };
+const withBody = { ...common, '400': failure('VALIDATION_FAILED', 'MALFORMED_JSON'), '413': failure('PAYLOAD_TOO_LARGE'), '415': failure('UNSUPPORTED_MEDIA_TYPE') };
+
+const pathParam = (name: string, description: string, schema: Json = { type: 'string' }) => ({
+  name, in: 'path', required: true, description, schema,
+});
+const installationId = pathParam('id', 'Installation id (UUID)');
+const chargerId = pathParam('id', 'Charger id: the last segment of ws://…/ocpp/{chargerId}');
+
+/** One query parameter per property of a zod object schema. */
+function queryParams(schema: z.ZodType): Json[] {
+  const { properties = {}, required = [] } = fromZod(schema) as { properties?: Record<string, Json>; required?: string[] };
+  return Object.entries(properties).map(([name, s]) => ({ name, in: 'query', required: required.includes(name), schema: s }));
+}
+
+/** Response shapes, by hand: they mirror the store's row mappers (src/store/*.ts). */
+const str = { type: 'string' };
+const int = { type: 'integer' };
+const time = { type: 'string', format: 'date-time' };
+const orNull = (s: Json) => ({ oneOf: [s, { type: 'null' }] });
+const obj = (properties: Record<string, unknown>, extra: Json = {}) => ({ type: 'object', required: Object.keys(properties), properties, ...extra });
+
+const responseSchemas = {
+  Installation: obj(
+    {
+      id: str, name: str, authMode: { type: 'string', enum: ['native', 'webhook'] }, createdAt: time, updatedAt: time,
+      authentication: obj({
+        mode: { type: 'string', enum: ['native', 'webhook'] }, authUrl: orNull(str),
+        authPayload: orNull({ ...str, description: 'Masked; never returned in clear' }),
+        sessionStartUrl: orNull(str), sessionEndUrl: orNull(str), offlineAllow: { type: 'boolean' }, timeoutMs: int,
+      }),
+    },
+    // authentication is being added to the store with provider authorization; not promised until its API lands.
+    { required: ['id', 'name', 'authMode', 'createdAt', 'updatedAt'] },
+  ),
+  Charger: obj({
+    id: str,
+    installationId: str,
+    online: { type: 'boolean', description: 'True while the charger holds a WebSocket to this gateway' },
+    lastSeen: orNull(time),
+    boot: obj({
+      vendor: orNull(str), model: orNull(str), serialNumber: orNull(str), firmwareVersion: orNull(str), bootedAt: orNull(time),
+      details: orNull({ type: 'object', description: 'The other BootNotification.req fields' }),
+    }),
+    firmwareStatus: orNull(obj({ status: str, at: time })),
+    diagnosticsStatus: orNull(obj({ status: str, at: time })),
+    createdAt: time,
+  }),
+  ChargerDetail: {
+    allOf: [
+      ref('Charger'),
+      obj({ connectors: { type: 'array', items: ref('Connector') }, anomalies: { type: 'array', items: ref('Anomaly') } }),
+    ],
+  },
+  Connector: obj({
+    connectorId: { type: 'integer', description: '0 is the charger itself' },
+    status: str, errorCode: str, info: orNull(str), vendorErrorCode: orNull(str),
+    statusAt: orNull({ ...time, description: "The charger's timestamp" }), updatedAt: time,
+  }),
+  Anomaly: obj({
+    id: int,
+    kind: { type: 'string', enum: ['unknown_transaction', 'already_stopped', 'meter_stop_below_start', 'foreign_meter_values'] },
+    transactionId: orNull(int), payload: { description: 'The frame as received' }, receivedAt: time,
+  }),
+  IdTag: obj({
+    idTag: str, status: { type: 'string', enum: ['Accepted', 'Blocked', 'Expired'] },
+    expiryDate: orNull(time), parentIdTag: orNull(str), createdAt: time, updatedAt: time,
+  }),
+  Transaction: obj({
+    id: int, chargerId: str, installationId: str, connectorId: int, idTag: str,
+    meterStart: { type: 'integer', description: 'Wh' }, startTime: time, startReceivedAt: time, reservationId: orNull(int),
+    authorization: obj({ status: str, source: str, reason: orNull(str) }),
+    active: { type: 'boolean' }, late: { type: 'boolean', description: 'Reported long after it started (e.g. buffered while offline)' },
+    stop: orNull(obj({ meterStop: int, time, receivedAt: time, reason: orNull(str), idTag: orNull(str) })),
+    energyWh: orNull(int), meterAnomaly: { type: 'boolean', description: 'meterStop was below meterStart' },
+  }),
+  MeterValue: obj({
+    id: int, connectorId: int, timestamp: time, sampledValue: { type: 'array', items: { type: 'object' } },
+    source: { type: 'string', enum: ['MeterValues', 'StopTransaction'] },
+  }),
+  TransactionDetail: { allOf: [ref('Transaction'), obj({ meterValues: { type: 'array', items: ref('MeterValue') } })] },
+  CommandResult: obj({ action: { type: 'string', enum: [...REMOTE_COMMANDS] }, result: { type: 'object', description: 'The OCPP .conf payload, see <Action>Response' } }),
+};
+
+/** The OCPP 1.6 JSON schemas of the remote commands, straight from the validator that enforces them. */
+const ocpp16Schemas: Json[] = createRequire(import.meta.url)('ocpp-rpc/lib/schemas/ocpp1_6.json');
+function ocppSchema(id: string): Json {
+  const { $id: _id, $schema: _dialect, ...rest } = ocpp16Schemas.find((s) => s.$id === id) ?? {};
+  return rest;
+}
+const commandSchemas = Object.fromEntries(
+  REMOTE_COMMANDS.flatMap((action) => [
+    [`${action}Request`, { description: `OCPP 1.6 ${action}.req`, ...ocppSchema(`urn:${action}.req`) }],
+    [`${action}Response`, { description: `OCPP 1.6 ${action}.conf`, ...ocppSchema(`urn:${action}.conf`) }],
+  ]),
+);
+
+const paths = {
+  '/healthz': {
+    get: { tags: ['health'], summary: 'Liveness', security: [], responses: { '200': ok('The process is up', { type: 'object' }) } },
+  },
+  '/readyz': {
+    get: {
+      tags: ['health'], summary: 'Readiness: the database answers', security: [],
+      responses: { '200': ok('Ready', { type: 'object' }), '503': ok('The database does not answer', { type: 'object' }) },
+    },
+  },
+  '/api/openapi.json': {
+    get: { tags: ['health'], summary: 'This document', security: [], responses: { '200': ok('OpenAPI 3.1 document', { type: 'object' }) } },
+  },
+
+  '/api/installations': {
+    post: {
+      tags: ['installations'], summary: 'Create an installation',
+      requestBody: body(fromZod(createInstallationBody)),
+      responses: { '201': ok('Created', ref('Installation')), ...withBody },
+    },
+    get: { tags: ['installations'], summary: 'List installations', responses: { '200': ok('All installations', list('Installation')), ...common } },
+  },
+  '/api/installations/{id}': {
+    parameters: [installationId],
+    get: { tags: ['installations'], summary: 'Get an installation', responses: { '200': ok('The installation', ref('Installation')), '404': failure('NOT_FOUND'), ...common } },
+    patch: {
+      tags: ['installations'], summary: 'Change an installation (at least one field)',
+      requestBody: body(fromZod(updateInstallationBody)),
+      responses: { '200': ok('Updated', ref('Installation')), '404': failure('NOT_FOUND'), ...withBody },
+    },
+    delete: {
+      tags: ['installations'], summary: 'Delete an installation with its chargers and id tags; transactions stay as history',
+      responses: { '204': noContent, '404': failure('NOT_FOUND'), ...common },
+    },
+  },
+
+  '/api/installations/{id}/chargers': {
+    parameters: [installationId],
+    post: {
+      tags: ['chargers'], summary: 'Register a charger; ids are unique across installations',
+      requestBody: body(fromZod(registerChargerBody)),
+      responses: { '201': ok('Registered', ref('Charger')), '404': failure('NOT_FOUND'), '409': failure('CONFLICT'), ...withBody },
+    },
+    get: { tags: ['chargers'], summary: "List an installation's chargers", responses: { '200': ok('Chargers', list('Charger')), '404': failure('NOT_FOUND'), ...common } },
+  },
+  '/api/installations/{id}/chargers/{chargerId}': {
+    parameters: [installationId, pathParam('chargerId', 'Charger id')],
+    delete: {
+      tags: ['chargers'], summary: 'Remove a charger; a live connection is closed',
+      responses: { '204': noContent, '404': failure('NOT_FOUND'), ...common },
+    },
+  },
+  '/api/chargers/{id}': {
+    parameters: [chargerId],
+    get: {
+      tags: ['chargers'], summary: 'A charger with its boot information, connectors and anomalies',
+      responses: { '200': ok('The charger', ref('ChargerDetail')), '404': failure('NOT_FOUND'), ...common },
+    },
+  },
+
+  '/api/installations/{id}/id-tags': {
+    parameters: [installationId],
+    post: {
+      tags: ['id-tags'], summary: 'Create an id tag, or replace the one with the same spelling in any case',
+      requestBody: body(fromZod(putIdTagBody)),
+      responses: { '201': ok('Created', ref('IdTag')), '200': ok('Replaced', ref('IdTag')), '404': failure('NOT_FOUND'), ...withBody },
+    },
+    get: { tags: ['id-tags'], summary: "List an installation's id tags", responses: { '200': ok('Id tags', list('IdTag')), '404': failure('NOT_FOUND'), ...common } },
+  },
+  '/api/installations/{id}/id-tags/{idTag}': {
+    parameters: [installationId, pathParam('idTag', 'The id tag, matched case-insensitively')],
+    get: { tags: ['id-tags'], summary: 'Get an id tag', responses: { '200': ok('The id tag', ref('IdTag')), '404': failure('NOT_FOUND'), ...common } },
+    delete: { tags: ['id-tags'], summary: 'Delete an id tag', responses: { '204': noContent, '404': failure('NOT_FOUND'), ...common } },
+  },
+
+  '/api/transactions': {
+    get: {
+      tags: ['transactions'], summary: 'List transactions, newest first',
+      parameters: queryParams(listTransactionsQuery),
+      responses: {
+        '200': ok('A page of transactions', {
+          type: 'object', required: ['items', 'limit', 'offset'],
+          properties: { items: { type: 'array', items: ref('Transaction') }, limit: { type: 'integer' }, offset: { type: 'integer' } },
+        }),
+        '400': failure('VALIDATION_FAILED'),
+        ...common,
+      },
+    },
+  },
+  '/api/transactions/{id}': {
+    parameters: [pathParam('id', 'Transaction id as given to the charger', { type: 'integer', minimum: 1 })],
+    get: {
+      tags: ['transactions'], summary: 'A transaction with its meter values',
+      responses: { '200': ok('The transaction', ref('TransactionDetail')), '400': failure('VALIDATION_FAILED'), '404': failure('NOT_FOUND'), ...common },
+    },
+  },
+
+  '/api/chargers/{id}/commands/{action}': {
+    parameters: [chargerId, pathParam('action', 'The OCPP 1.6 action to send', { type: 'string', enum: [...REMOTE_COMMANDS] })],
+    post: {
+      tags: ['commands'], summary: 'Send a command to a connected charger and return its answer',
+      description: 'The body is the OCPP 1.6 request payload of `action` (e.g. `{"type":"Soft"}` for Reset, `{}` for ClearCache).',
+      requestBody: body({ anyOf: REMOTE_COMMANDS.map((a) => ref(`${a}Request`)) }),
+      responses: {
+        '200': ok("The charger's answer", ref('CommandResult')),
+        '400': failure('COMMAND_INVALID', 'MALFORMED_JSON'),
+        '404': failure('NOT_FOUND'),
+        '409': failure('CHARGER_OFFLINE'),
+        '502': failure('CHARGER_CALL_ERROR', 'COMMAND_FAILED'),
+        '504': failure('COMMAND_TIMEOUT'),
+        '413': failure('PAYLOAD_TOO_LARGE'),
+        '415': failure('UNSUPPORTED_MEDIA_TYPE'),
+        ...common,
+      },
+    },
+  },
+};
+
+export const openApiDocument = {
+  openapi: '3.1.0',
+  info: {
+    title: 'OCPP authorization gateway',
+    version: '0.1.0',
+    description: 'REST API for site owners: installations, chargers, id tags, transactions and remote commands.',
+  },
+  security: [{ bearerAuth: [] }],
+  paths,
+  components: {
+    securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'ADMIN_TOKEN or a stored API token' } },
+    schemas: {
+      ...responseSchemas,
+      Error: {
+        type: 'object',
+        required: ['error', 'message'],
+        properties: {
+          error: { type: 'string', enum: Object.keys(API_ERRORS), description: 'Stable error code' },
+          message: { type: 'string', description: 'For humans; may change' },
+          details: {
+            description: 'For 400s and 409s: the fields at fault. CHARGER_CALL_ERROR: the OCPP error. NOT_FOUND of a command: the supported actions.',
+            oneOf: [{ type: 'array', items: ref('FieldError') }, { type: 'object' }],
+          },
+        },
+      },
+      FieldError: {
+        type: 'object',
+        required: ['field', 'message'],
+        properties: { field: { type: 'string', description: 'Dotted path, or "(body)" for the whole body' }, message: { type: 'string' } },
+      },
+      ...commandSchemas,
+    },
+  },
+};

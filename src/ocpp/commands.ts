@@ -72,11 +72,13 @@ export function createCommands(registry: Registry, defaultTimeoutMs: number): Co
 }
 
 function toCommandError(err: any, action: string): CommandError {
-  if (err?.name === 'TimeoutError') return new CommandError('COMMAND_TIMEOUT', `The charger did not answer ${action} in time`);
+  // ocpp-rpc's TimeoutError does not set `name`, and it is not a named ESM export: match the class name.
+  if (err?.constructor?.name === 'TimeoutError') return new CommandError('COMMAND_TIMEOUT', `The charger did not answer ${action} in time`);
   if (err?.rpcErrorCode) {
     return new CommandError('CHARGER_CALL_ERROR', `The charger answered ${action} with an error`, {
       errorCode: toOcpp16ErrorCode(err.rpcErrorCode),
-      errorDescription: err.rpcErrorMessage ?? err.message,
+      // `message` holds the charger's errorDescription; `rpcErrorMessage` is the class's generic text.
+      errorDescription: err.message || err.rpcErrorMessage,
     });
   }
   return new CommandError('COMMAND_FAILED', `${action} could not be delivered: ${err?.message ?? String(err)}`);

@@ -12,7 +12,9 @@ export const chargerIdField = z
   .string()
   .min(1, 'must not be empty')
   .max(64, 'must be at most 64 characters')
-  .regex(/^[\x21-\x2E\x30-\x7E]+$/, 'must be printable ASCII without whitespace or "/"');
+  .regex(/^[\x21-\x2E\x30-\x7E]+$/, 'must be printable ASCII without whitespace or "/"')
+  // URL parsers resolve these as path segments, so such a charger could never be addressed.
+  .refine((id) => id !== '.' && id !== '..', 'must not be "." or ".."');
 
 /** OCPP 1.6 IdToken is CiString20Type. */
 export const idTagField = z
@@ -37,12 +39,15 @@ export const installationIdField = z
   .regex(NO_CONTROL_CHARS, 'must not contain control characters');
 
 /** Query-string integers arrive as text; `max` keeps them inside PostgreSQL's int4. */
-export function integerText(min: number, max: number) {
+export function integerText(min: number, max: number, fallback: number) {
   return z
     .string()
     .regex(/^\d{1,10}$/, 'must be a whole number')
     .transform(Number)
-    .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
+    .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`))
+    // Documented as the number the client means, not as the digits it types.
+    .meta({ type: 'integer', minimum: min, maximum: max, description: `Default ${fallback}` })
+    .default(fallback);
 }
 
 export const INT4_MAX = 2_147_483_647;

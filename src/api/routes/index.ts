@@ -1,8 +1,41 @@
 import { Router } from 'express';
 import type { ApiDeps } from '../app.js';
+import { installationRoutes } from './installations.js';
+import { chargerRoutes } from './chargers.js';
+import { idTagRoutes } from './idTags.js';
+import { transactionRoutes } from './transactions.js';
+import { commandRoutes } from './commands.js';
+
+/** One router per resource; each declares its full paths under /api, so a grep finds a route. */
+export const resourceRouters: ReadonlyArray<(deps: ApiDeps) => Router> = [
+  installationRoutes,
+  chargerRoutes,
+  idTagRoutes,
+  transactionRoutes,
+  commandRoutes,
+];
 
 /** Mounts every resource router; each lives in its own file. */
-export function apiRoutes(_deps: ApiDeps): Router {
+export function apiRoutes(deps: ApiDeps): Router {
   const router = Router();
+  for (const routes of resourceRouters) router.use(routes(deps));
   return router;
+}
+
+export interface RegisteredRoute {
+  method: string;
+  /** OpenAPI form: /api/chargers/{id}. */
+  path: string;
+}
+
+/** What the routers actually serve, so the OpenAPI document can be checked against it. */
+export function registeredRoutes(deps: ApiDeps): RegisteredRoute[] {
+  return resourceRouters.flatMap((routes) =>
+    routes(deps).stack.flatMap((layer) => {
+      if (!layer.route) return [];
+      const path = `/api${layer.route.path.replace(/:(\w+)/g, '{$1}')}`;
+      const methods = Object.keys((layer.route as unknown as { methods: Record<string, boolean> }).methods);
+      return methods.map((method) => ({ method, path }));
+    }),
+  );
 }

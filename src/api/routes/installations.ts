@@ -19,7 +19,8 @@ export const updateInstallationBody = z
     name: installationNameField.optional(),
     authMode: authModeField.optional(),
   })
-  .refine((patch) => Object.values(patch).some((v) => v !== undefined), 'must contain at least one field');
+  .refine((patch) => Object.values(patch).some((v) => v !== undefined), 'must contain at least one field')
+  .meta({ minProperties: 1 }); // the refine, as the OpenAPI document can say it
 
 export function installationRoutes(deps: ApiDeps): Router {
   const router = Router();

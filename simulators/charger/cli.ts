@@ -1,0 +1,113 @@
+// Command line for the charger fleet: `npm run sim -- --url ... --count 100`.
+
+import { parseArgs } from 'node:util';
+import { runFleet, type Fleet } from './fleet.js';
+import { Stats } from './stats.js';
+
+const USAGE = `Usage: npm run sim -- [options]
+
+  --url <ws-url>          central system base URL (default ws://127.0.0.1:9000/ocpp)
+  --count <n>             number of chargers (default 1)
+  --id-prefix <text>      charger ids are <prefix><n>, n from 1 (default SIM-)
+  --id-tag <tag>          idTag presented in sessions (required with --sessions)
+  --sessions <n>          charging sessions per charger (default 0)
+  --rate <n>              new connections per second (default 500)
+  --meter-interval <ms>   time between MeterValues in a session (default 1000)
+  --meter-samples <n>     MeterValues per session (default 3)
+  --local-address <list>  comma-separated source addresses (default: 127.0.0.x when count > 20000)
+  --heartbeat             send Heartbeat at the interval the central system asks for
+  --keep-open             stay connected, printing stats every 10 s, until Ctrl-C
+  --help                  print this text
+`;
+
+const OPTIONS = {
+  url: { type: 'string', default: 'ws://127.0.0.1:9000/ocpp' },
+  count: { type: 'string', default: '1' },
+  'id-prefix': { type: 'string', default: 'SIM-' },
+  'id-tag': { type: 'string' },
+  sessions: { type: 'string', default: '0' },
+  rate: { type: 'string', default: '500' },
+  'meter-interval': { type: 'string', default: '1000' },
+  'meter-samples': { type: 'string', default: '3' },
+  'local-address': { type: 'string' },
+  heartbeat: { type: 'boolean', default: false },
+  'keep-open': { type: 'boolean', default: false },
+  help: { type: 'boolean', default: false },
+} as const;
+
+function usageError(message: string): never {
+  process.stderr.write(`sim: ${message}\n\n${USAGE}`);
+  process.exit(2);
+}
+
+function count(name: string, text: string, min: number): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < min) usageError(`--${name} must be an integer >= ${min}, got "${text}"`);
+  return n;
+}
+
+async function main(): Promise<void> {
+  let values;
+  try {
+    ({ values } = parseArgs({ options: OPTIONS, strict: true, allowPositionals: false }));
+  } catch (err) {
+    usageError((err as Error).message);
+  }
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  if (!/^wss?:\/\//.test(values.url)) usageError(`--url must start with ws:// or wss://, got "${values.url}"`);
+  const sessions = count('sessions', values.sessions, 0);
+  if (sessions > 0 && !values['id-tag']) usageError('--id-tag is required when --sessions > 0');
+
+  const stats = new Stats();
+  const fleet = await runFleet({
+    url: values.url,
+    count: count('count', values.count, 1),
+    idPrefix: values['id-prefix'],
+    idTag: values['id-tag'],
+    sessions,
+    connectRate: count('rate', values.rate, 1),
+    meterIntervalMs: count('meter-interval', values['meter-interval'], 0),
+    meterSamples: count('meter-samples', values['meter-samples'], 0),
+    localAddresses: values['local-address']?.split(',').map((a) => a.trim()).filter(Boolean),
+    heartbeat: values.heartbeat,
+    stats,
+  });
+  report(fleet);
+
+  if (!values['keep-open']) {
+    await fleet.close();
+    return;
+  }
+  const timer = setInterval(() => report(fleet), 10_000);
+  process.once('SIGINT', () => {
+    clearInterval(timer);
+    process.stdout.write('\nclosing...\n');
+    void fleet.close().then(() => {
+      report(fleet);
+      process.exit(0);
+    });
+  });
+}
+
+function report(fleet: Fleet): void {
+  const open = fleet.chargers.filter((c) => c.isOpen).length;
+  process.stdout.write(
+    `\n[${new Date().toISOString()}] ${open} open, ${fleet.failed} failed, ` +
+      `${fleet.sessionErrors} session errors, connect+boot ${(fleet.connectMs / 1000).toFixed(1)} s\n` +
+      `${fleet.stats.format()}\n`,
+  );
+}
+
+main().then(
+  () => {
+    // Lingering timers of calls that already failed must not keep a finished run alive.
+    if (!process.argv.includes('--keep-open')) process.exit(0);
+  },
+  (err) => {
+    process.stderr.write(`sim: ${err instanceof Error ? err.stack : String(err)}\n`);
+    process.exit(1);
+  },
+);

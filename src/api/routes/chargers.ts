@@ -1,0 +1,48 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import type { ApiDeps } from '../app.js';
+import { ApiError, notFound } from '../errors.js';
+import { parseBody } from '../validate.js';
+import { chargerIdField } from './fields.js';
+import { chargerView, disconnect, requireCharger, requireInstallation } from './lookups.js';
+
+export const registerChargerBody = z.strictObject({ id: chargerIdField });
+
+export function chargerRoutes(deps: ApiDeps): Router {
+  const router = Router();
+  const { chargers, anomalies } = deps.store;
+
+  router.post('/installations/:id/chargers', async (req, res) => {
+    const installation = await requireInstallation(deps, req.params.id);
+    const { id } = parseBody(registerChargerBody, req.body);
+    const charger = await chargers.create(installation.id, id);
+    // Ids are global: a charger connects by id alone, so the same id cannot sit in two installations.
+    if (!charger) {
+      throw new ApiError('CONFLICT', `Charger ${id} is already registered`, [{ field: 'id', message: 'is already registered' }]);
+    }
+    res.status(201).location(`/api/chargers/${encodeURIComponent(id)}`).json(chargerView(deps, charger));
+  });
+
+  router.get('/installations/:id/chargers', async (req, res) => {
+    const installation = await requireInstallation(deps, req.params.id);
+    const items = await chargers.listByInstallation(installation.id);
+    res.json({ items: items.map((c) => chargerView(deps, c)) });
+  });
+
+  router.delete('/installations/:id/chargers/:chargerId', async (req, res) => {
+    const installation = await requireInstallation(deps, req.params.id);
+    const charger = await requireCharger(deps, req.params.chargerId, installation.id);
+    if (!(await chargers.remove(charger.id))) throw notFound('Charger');
+    // Removed first, so a reconnect after the close is refused at the handshake.
+    disconnect(deps, charger.id, 'Charger removed');
+    res.status(204).end();
+  });
+
+  router.get('/chargers/:id', async (req, res) => {
+    const charger = await requireCharger(deps, req.params.id);
+    const [connectors, anomalyList] = await Promise.all([chargers.connectors(charger.id), anomalies.list(charger.id)]);
+    res.json({ ...chargerView(deps, charger), connectors, anomalies: anomalyList });
+  });
+
+  return router;
+}

@@ -1,0 +1,58 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import type { ApiDeps } from '../app.js';
+import { notFound } from '../errors.js';
+import { parseBody } from '../validate.js';
+import { idTagField, isPlausiblePathId } from './fields.js';
+import { requireInstallation } from './lookups.js';
+
+export const putIdTagBody = z.strictObject({
+  idTag: idTagField,
+  status: z.enum(['Accepted', 'Blocked', 'Expired']).default('Accepted'),
+  // Stored as UTC like every other time, and echoed to chargers in IdTagInfo.expiryDate.
+  expiryDate: z.iso
+    .datetime({ offset: true, error: 'must be an RFC 3339 date-time with a time zone, e.g. 2030-01-01T00:00:00Z' })
+    .transform((v) => new Date(v).toISOString())
+    .nullable()
+    .optional(),
+  parentIdTag: idTagField.nullable().optional(),
+});
+
+const tagPath = (installationId: string, idTag: string) =>
+  `/api/installations/${installationId}/id-tags/${encodeURIComponent(idTag)}`;
+
+export function idTagRoutes(deps: ApiDeps): Router {
+  const router = Router();
+  const { idTags } = deps.store;
+
+  // POST replaces a tag with the same spelling in any case (IdToken is case-insensitive): 201 new, 200 replaced.
+  router.post('/installations/:id/id-tags', async (req, res) => {
+    const installation = await requireInstallation(deps, req.params.id);
+    const input = parseBody(putIdTagBody, req.body);
+    const { tag, created } = await idTags.upsert(installation.id, input);
+    if (created) res.status(201).location(tagPath(installation.id, tag.idTag));
+    res.json(tag);
+  });
+
+  router.get('/installations/:id/id-tags', async (req, res) => {
+    const installation = await requireInstallation(deps, req.params.id);
+    res.json({ items: await idTags.list(installation.id) });
+  });
+
+  router.get('/installations/:id/id-tags/:idTag', async (req, res) => {
+    const installation = await requireInstallation(deps, req.params.id);
+    const { idTag } = req.params;
+    const tag = isPlausiblePathId(idTag, 20) ? await idTags.find(installation.id, idTag) : undefined;
+    if (!tag) throw notFound('Id tag');
+    res.json(tag);
+  });
+
+  router.delete('/installations/:id/id-tags/:idTag', async (req, res) => {
+    const installation = await requireInstallation(deps, req.params.id);
+    const { idTag } = req.params;
+    if (!isPlausiblePathId(idTag, 20) || !(await idTags.remove(installation.id, idTag))) throw notFound('Id tag');
+    res.status(204).end();
+  });
+
+  return router;
+}

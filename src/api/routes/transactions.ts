@@ -1,0 +1,45 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import type { ApiDeps } from '../app.js';
+import { ApiError, notFound } from '../errors.js';
+import { parseQuery } from '../validate.js';
+import { chargerIdField, installationIdField, INT4_MAX, integerText } from './fields.js';
+
+/** Strict, so a misspelt filter (chargerID=…) is a 400 rather than a silently unfiltered list. */
+export const listTransactionsQuery = z.strictObject({
+  chargerId: chargerIdField.optional(),
+  installationId: installationIdField.optional(),
+  active: z.enum(['true', 'false'], { error: 'must be true or false' }).transform((v) => v === 'true').optional(),
+  limit: integerText(1, 500, 100),
+  offset: integerText(0, INT4_MAX, 0),
+});
+
+/** Transaction ids are what chargers got in StartTransaction.conf: positive int4. */
+function parseTransactionId(text: string): number {
+  if (!/^\d+$/.test(text)) {
+    throw new ApiError('VALIDATION_FAILED', 'Invalid path: id must be a whole number', [{ field: 'id', message: 'must be a whole number' }]);
+  }
+  const id = Number(text);
+  if (id < 1 || id > INT4_MAX) throw notFound('Transaction');
+  return id;
+}
+
+export function transactionRoutes(deps: ApiDeps): Router {
+  const router = Router();
+  const { transactions, meterValues } = deps.store;
+
+  // Newest first.
+  router.get('/transactions', async (req, res) => {
+    const filter = parseQuery(listTransactionsQuery, req.query);
+    const items = await transactions.list(filter);
+    res.json({ items, limit: filter.limit, offset: filter.offset });
+  });
+
+  router.get('/transactions/:id', async (req, res) => {
+    const transaction = await transactions.get(parseTransactionId(req.params.id));
+    if (!transaction) throw notFound('Transaction');
+    res.json({ ...transaction, meterValues: await meterValues.forTransaction(transaction.id) });
+  });
+
+  return router;
+}

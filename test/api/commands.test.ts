@@ -1,0 +1,92 @@
+// Remote commands through the REST API to a connected simulated charger, and how each failure maps to HTTP.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CallError, type SimCharger } from '../../simulators/charger/charger.js';
+import { REMOTE_COMMANDS } from '../../src/ocpp/commands.js';
+import { startApi, type TestApi } from './gateway.js';
+
+describe('remote commands', () => {
+  let api: TestApi;
+  let cp: SimCharger;
+  const command = (chargerId: string, action: string, body?: unknown) =>
+    api.request('POST', `/api/chargers/${chargerId}/commands/${action}`, body);
+
+  beforeAll(async () => {
+    // Short, so the "never answers" case costs a fraction of a second.
+    api = await startApi('sqlite', { commandTimeoutMs: 300 });
+    const { body: inst } = await api.request('POST', '/api/installations', { name: 'Commands' });
+    await api.request('POST', `/api/installations/${inst.id}/chargers`, { id: 'CP-CMD-1' });
+    await api.request('POST', `/api/installations/${inst.id}/chargers`, { id: 'CP-CMD-OFF' });
+    cp = await api.charger('CP-CMD-1');
+    await cp.boot();
+  });
+  afterAll(async () => {
+    await api?.close();
+  });
+
+  it("returns the charger's answer to Reset", async () => {
+    cp.onCall('Reset', () => ({ status: 'Rejected' }));
+    const res = await command('CP-CMD-1', 'Reset', { type: 'Soft' });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ action: 'Reset', result: { status: 'Rejected' } });
+    expect(cp.receivedCalls.at(-1)).toEqual({ action: 'Reset', payload: { type: 'Soft' } });
+  });
+
+  it('sends commands without a body as {} and returns structured answers', async () => {
+    expect((await command('CP-CMD-1', 'ClearCache')).body).toEqual({ action: 'ClearCache', result: { status: 'Accepted' } });
+    cp.configuration.set('HeartbeatInterval', '300');
+    const res = await command('CP-CMD-1', 'GetConfiguration', { key: ['HeartbeatInterval', 'Nope'] });
+    expect(res.body.result).toEqual({ configurationKey: [{ key: 'HeartbeatInterval', readonly: false, value: '300' }], unknownKey: ['Nope'] });
+  });
+
+  it('names the field of a body that breaks the OCPP schema, and sends nothing', async () => {
+    const sent = cp.receivedCalls.length;
+    for (const [body, field] of [
+      [{ type: 'Medium' }, 'type'],
+      [{}, 'type'],
+      [{ type: 'Soft', force: true }, 'force'],
+    ] as const) {
+      const res = await command('CP-CMD-1', 'Reset', body);
+      expect(res.status, JSON.stringify(body)).toBe(400);
+      expect(res.body.error).toBe('COMMAND_INVALID');
+      expect(res.body.details.map((d: any) => d.field)).toContain(field);
+    }
+    expect(cp.receivedCalls.length).toBe(sent);
+  });
+
+  it('answers 409 for a registered charger that is not connected', async () => {
+    const res = await command('CP-CMD-OFF', 'Reset', { type: 'Hard' });
+    expect(res.status).toBe(409);
+    expect(res.body.error).toBe('CHARGER_OFFLINE');
+  });
+
+  it('answers 404 for an unknown charger or action, naming the supported actions', async () => {
+    const charger = await command('CP-NOPE', 'Reset', { type: 'Soft' });
+    expect(charger.status).toBe(404);
+    expect(charger.body.error).toBe('NOT_FOUND');
+
+    const action = await command('CP-CMD-1', 'UpdateFirmware', {});
+    expect(action.status).toBe(404);
+    expect(action.body.error).toBe('NOT_FOUND');
+    expect(action.body.details.supported).toEqual([...REMOTE_COMMANDS]);
+    expect(action.body.message).toContain('ChangeAvailability');
+  });
+
+  it('answers 502 with the OCPP error when the charger answers with a CALLERROR', async () => {
+    cp.onCall('UnlockConnector', () => {
+      throw new CallError('NotSupported', 'no motorised lock');
+    });
+    const res = await command('CP-CMD-1', 'UnlockConnector', { connectorId: 1 });
+    expect(res.status).toBe(502);
+    expect(res.body).toMatchObject({ error: 'CHARGER_CALL_ERROR', details: { errorCode: 'NotSupported', errorDescription: 'no motorised lock' } });
+  });
+
+  it('answers 504 when the charger never answers', async () => {
+    cp.onCall('TriggerMessage', () => new Promise<object>(() => {}));
+    const started = Date.now();
+    const res = await command('CP-CMD-1', 'TriggerMessage', { requestedMessage: 'Heartbeat' });
+    expect(res.status).toBe(504);
+    expect(res.body.error).toBe('COMMAND_TIMEOUT');
+    expect(Date.now() - started).toBeLessThan(3_000);
+  });
+});
