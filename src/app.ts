@@ -11,6 +11,7 @@ import { createOcppServer, type OcppServer } from './ocpp/server.js';
 import { createCommands } from './ocpp/commands.js';
 import { createApiApp } from './api/app.js';
 import { prepareAdminToken } from './api/adminToken.js';
+import { createSecretBox, loadSecretKey } from './secrets.js';
 
 export interface Gateway {
   config: Config;
@@ -53,7 +54,8 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
   const { logger, isolated, ...overrides } = options;
   const config = loadConfig({ overrides, ...(isolated ? { env: {}, argv: [] } : {}) });
   const log = logger ?? createLogger(config.logLevel);
-  const store = await createStore(config);
+  const secretBox = createSecretBox(loadSecretKey(config.secretKey, config.dataDir, log));
+  const store = await createStore({ ...config, secretBox });
   await store.chargers.releaseNode(config.nodeId);
 
   const authorize = createAuthorizer({

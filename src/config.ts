@@ -40,6 +40,30 @@ export const configSchema = z.object({
   maxFrameBytes: z.number().int().min(1024).max(16 * 1024 * 1024).default(64 * 1024),
   /** How long a remote command waits for the charger's answer (ms). */
   commandTimeoutMs: z.number().int().min(100).max(120000).default(30000),
+  /** Key (base64 of 32 bytes) that encrypts provider credentials at rest; unset: generated in dataDir. */
+  secretKey: z
+    .string()
+    .refine((v) => Buffer.from(v, 'base64').length === 32, 'base64 of exactly 32 bytes')
+    .optional(),
+  /** How long a provider's decision answers repeated requests for the same tag without a call (seconds). */
+  decisionCacheTtlSec: z.number().int().min(0).max(86400).default(60),
+  /** How long a provider's acceptance is still honoured while the provider is unreachable (seconds). */
+  decisionCacheStaleSec: z.number().int().min(0).max(7 * 86400).default(3600),
+  /** Most decisions kept in memory (LRU). */
+  decisionCacheSize: z.number().int().min(1).max(10_000_000).default(100_000),
+  /** Consecutive provider failures that open the circuit breaker. */
+  breakerFailures: z.number().int().min(1).max(1000).default(5),
+  /** How long an open breaker sends decisions straight to the offline policy before one probe (ms). */
+  breakerCooldownMs: z.number().int().min(100).max(600_000).default(10_000),
+  /** Connection pool size per provider origin. */
+  providerMaxSockets: z.number().int().min(1).max(4096).default(128),
+  /** Largest provider response body read (bytes). */
+  providerMaxResponseBytes: z.number().int().min(1024).max(16 * 1024 * 1024).default(64 * 1024),
+  /** Session-end retry backoff: first delay and cap (ms). */
+  outboxRetryBaseMs: z.number().int().min(10).max(600_000).default(1000),
+  outboxRetryMaxMs: z.number().int().min(100).max(86_400_000).default(300_000),
+  /** How often the outbox looks for due deliveries when nothing woke it (ms). */
+  outboxPollMs: z.number().int().min(10).max(60_000).default(1000),
   /**
    * Names this gateway process in the store (which node holds which charger). Stable across
    * restarts by default, so a restarted node releases the chargers its previous run held.
@@ -69,6 +93,17 @@ const envKeys: Record<string, { key: keyof Config; parse: 'int' | 'bool' | 'stri
   MAX_FRAME_BYTES: { key: 'maxFrameBytes', parse: 'int' },
   COMMAND_TIMEOUT_MS: { key: 'commandTimeoutMs', parse: 'int' },
   NODE_ID: { key: 'nodeId', parse: 'string' },
+  SECRET_KEY: { key: 'secretKey', parse: 'string' },
+  DECISION_CACHE_TTL_SEC: { key: 'decisionCacheTtlSec', parse: 'int' },
+  DECISION_CACHE_STALE_SEC: { key: 'decisionCacheStaleSec', parse: 'int' },
+  DECISION_CACHE_SIZE: { key: 'decisionCacheSize', parse: 'int' },
+  BREAKER_FAILURES: { key: 'breakerFailures', parse: 'int' },
+  BREAKER_COOLDOWN_MS: { key: 'breakerCooldownMs', parse: 'int' },
+  PROVIDER_MAX_SOCKETS: { key: 'providerMaxSockets', parse: 'int' },
+  PROVIDER_MAX_RESPONSE_BYTES: { key: 'providerMaxResponseBytes', parse: 'int' },
+  OUTBOX_RETRY_BASE_MS: { key: 'outboxRetryBaseMs', parse: 'int' },
+  OUTBOX_RETRY_MAX_MS: { key: 'outboxRetryMaxMs', parse: 'int' },
+  OUTBOX_POLL_MS: { key: 'outboxPollMs', parse: 'int' },
 };
 
 export class ConfigError extends Error {

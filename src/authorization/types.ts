@@ -28,6 +28,10 @@ export interface Decision {
   parentIdTag?: string;
   /** A final decision ends the chain; a non-final one is kept only until a later source decides. */
   final: boolean;
+  /** The provider's own id for this session, kept with the transaction and sent back at its end. */
+  sessionId?: string;
+  /** The provider could not be asked (or gave no usable answer): the offline rules apply. */
+  providerUnreachable?: boolean;
 }
 
 /** One link of the chain: returns a decision, or undefined to leave the current one as it is. */

@@ -88,6 +88,7 @@ export function chargerStore(db: Db) {
         firmware_status_at: null,
         diagnostics_status: null,
         diagnostics_status_at: null,
+        offline_config: null,
         online: 0,
         node_id: null,
         last_seen: null,

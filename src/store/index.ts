@@ -6,12 +6,13 @@ import { transactionStore } from './transactions.js';
 import { meterValueStore } from './meterValues.js';
 import { anomalyStore } from './anomalies.js';
 import { apiTokenStore } from './apiTokens.js';
+import type { SecretBox } from '../secrets.js';
 
-export function storeModules(handle: StoreHandle) {
+export function storeModules(handle: StoreHandle, box: SecretBox) {
   const { db } = handle;
   return {
     ...handle,
-    installations: installationStore(db),
+    installations: installationStore(db, box),
     chargers: chargerStore(db),
     idTags: idTagStore(db),
     transactions: transactionStore(db),
@@ -23,6 +24,6 @@ export function storeModules(handle: StoreHandle) {
 
 export type Store = ReturnType<typeof storeModules>;
 
-export async function createStore(opts: OpenStoreOptions): Promise<Store> {
-  return storeModules(await openStore(opts));
+export async function createStore(opts: OpenStoreOptions & { secretBox: SecretBox }): Promise<Store> {
+  return storeModules(await openStore(opts), opts.secretBox);
 }

@@ -1,64 +1,123 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from './db.js';
 import type { InstallationTable } from './schema.js';
+import type { SecretBox } from '../secrets.js';
+import { maskPayload } from '../providers/payload.js';
 
 export type AuthMode = 'native' | 'webhook';
+
+/** What site owners see: the payload only masked, never in clear. */
+export interface AuthenticationView {
+  mode: AuthMode;
+  authUrl: string | null;
+  authPayload: string | null;
+  sessionStartUrl: string | null;
+  sessionEndUrl: string | null;
+  offlineAllow: boolean;
+  timeoutMs: number;
+}
+
+/** What the provider call path needs: the payload in clear. Never serialised to a client. */
+export interface ProviderSettings extends Omit<AuthenticationView, 'authPayload'> {
+  installationId: string;
+  authPayload: string | null;
+}
 
 export interface Installation {
   id: string;
   name: string;
   authMode: AuthMode;
+  authentication: AuthenticationView;
   createdAt: string;
   updatedAt: string;
 }
 
-function toInstallation(row: InstallationTable): Installation {
-  return {
-    id: row.id,
-    name: row.name,
-    authMode: row.auth_mode as AuthMode,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
+export type AuthenticationInput = Partial<Omit<AuthenticationView, 'mode'>> & { mode?: AuthMode };
+
+function toInstallation(row: InstallationTable, box: SecretBox): Installation {
+  const authentication: AuthenticationView = {
+    mode: row.auth_mode as AuthMode,
+    authUrl: row.auth_url,
+    authPayload: row.auth_payload === null ? null : maskPayload(box.open(row.auth_payload)),
+    sessionStartUrl: row.session_start_url,
+    sessionEndUrl: row.session_end_url,
+    offlineAllow: row.offline_allow === 1,
+    timeoutMs: row.timeout_ms,
   };
+  return { id: row.id, name: row.name, authMode: authentication.mode, authentication, createdAt: row.created_at, updatedAt: row.updated_at };
 }
 
-export function installationStore(db: Db) {
+/** Only the columns the input names change; a null clears one. */
+function authColumns(a: AuthenticationInput | undefined, box: SecretBox): Partial<InstallationTable> {
+  if (!a) return {};
+  const cols: Partial<InstallationTable> = {};
+  if (a.mode !== undefined) cols.auth_mode = a.mode;
+  if (a.authUrl !== undefined) cols.auth_url = a.authUrl;
+  if (a.authPayload !== undefined) cols.auth_payload = a.authPayload === null ? null : box.seal(a.authPayload);
+  if (a.sessionStartUrl !== undefined) cols.session_start_url = a.sessionStartUrl;
+  if (a.sessionEndUrl !== undefined) cols.session_end_url = a.sessionEndUrl;
+  if (a.offlineAllow !== undefined) cols.offline_allow = a.offlineAllow ? 1 : 0;
+  if (a.timeoutMs !== undefined) cols.timeout_ms = a.timeoutMs;
+  return cols;
+}
+
+export function installationStore(db: Db, box: SecretBox) {
   return {
-    async create(input: { name: string; authMode?: AuthMode }): Promise<Installation> {
+    async create(input: { name: string; authMode?: AuthMode; authentication?: AuthenticationInput }): Promise<Installation> {
       const now = new Date().toISOString();
       const row: InstallationTable = {
         id: randomUUID(),
         name: input.name,
         auth_mode: input.authMode ?? 'native',
+        auth_url: null,
+        auth_payload: null,
+        session_start_url: null,
+        session_end_url: null,
+        offline_allow: 0,
+        timeout_ms: 3000,
         created_at: now,
         updated_at: now,
+        ...authColumns(input.authentication, box),
       };
       await db.insertInto('installations').values(row).execute();
-      return toInstallation(row);
+      return toInstallation(row, box);
     },
 
     async list(): Promise<Installation[]> {
       const rows = await db.selectFrom('installations').selectAll().orderBy('created_at').orderBy('id').execute();
-      return rows.map(toInstallation);
+      return rows.map((r) => toInstallation(r, box));
     },
 
     async get(id: string): Promise<Installation | undefined> {
       const row = await db.selectFrom('installations').selectAll().where('id', '=', id).executeTakeFirst();
-      return row && toInstallation(row);
+      return row && toInstallation(row, box);
     },
 
     async findByName(name: string): Promise<Installation | undefined> {
-      const row = await db
-        .selectFrom('installations')
-        .selectAll()
-        .where('name', '=', name)
-        .orderBy('created_at')
-        .executeTakeFirst();
-      return row && toInstallation(row);
+      const row = await db.selectFrom('installations').selectAll().where('name', '=', name).orderBy('created_at').executeTakeFirst();
+      return row && toInstallation(row, box);
     },
 
-    async update(id: string, patch: { name?: string; authMode?: AuthMode }): Promise<Installation | undefined> {
-      const values: Partial<InstallationTable> = { updated_at: new Date().toISOString() };
+    async providerSettings(id: string): Promise<ProviderSettings | undefined> {
+      const row = await db.selectFrom('installations').selectAll().where('id', '=', id).executeTakeFirst();
+      if (!row) return undefined;
+      return {
+        installationId: row.id,
+        mode: row.auth_mode as AuthMode,
+        authUrl: row.auth_url,
+        authPayload: row.auth_payload === null ? null : box.open(row.auth_payload),
+        sessionStartUrl: row.session_start_url,
+        sessionEndUrl: row.session_end_url,
+        offlineAllow: row.offline_allow === 1,
+        timeoutMs: row.timeout_ms,
+      };
+    },
+
+    async update(
+      id: string,
+      patch: { name?: string; authMode?: AuthMode; authentication?: AuthenticationInput },
+    ): Promise<Installation | undefined> {
+      const values: Partial<InstallationTable> = { updated_at: new Date().toISOString(), ...authColumns(patch.authentication, box) };
       if (patch.name !== undefined) values.name = patch.name;
       if (patch.authMode !== undefined) values.auth_mode = patch.authMode;
       const res = await db.updateTable('installations').set(values).where('id', '=', id).executeTakeFirst();

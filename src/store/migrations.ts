@@ -127,6 +127,41 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    '0002_webhook_authorization': {
+      async up(db: Kysely<any>) {
+        for (const [name, type] of [
+          ['auth_url', 'text'],
+          ['auth_payload', 'text'],
+          ['session_start_url', 'text'],
+          ['session_end_url', 'text'],
+        ] as const) {
+          await db.schema.alterTable('installations').addColumn(name, type).execute();
+        }
+        await db.schema.alterTable('installations').addColumn('offline_allow', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+        await db.schema.alterTable('installations').addColumn('timeout_ms', 'integer', (c) => c.notNull().defaultTo(3000)).execute();
+        await db.schema.alterTable('transactions').addColumn('provider_session_id', 'text').execute();
+        await db.schema.alterTable('chargers').addColumn('offline_config', 'text').execute();
+        // Durable deliveries (session-end calls now, event notifications later), written in the
+        // same database transaction as the change they report.
+        await db.schema
+          .createTable('outbox')
+          .addColumn('id', serialType, serialKey)
+          .addColumn('topic', 'text', (c) => c.notNull())
+          .addColumn('target', 'text', (c) => c.notNull())
+          .addColumn('event_id', 'text', (c) => c.notNull().unique())
+          .addColumn('payload', 'text', (c) => c.notNull())
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('next_attempt_at', 'text', (c) => c.notNull())
+          .addColumn('locked_until', 'text')
+          .addColumn('last_status', 'integer')
+          .addColumn('last_error', 'text')
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('delivered_at', 'text')
+          .execute();
+        await db.schema.createIndex('outbox_due').on('outbox').columns(['status', 'next_attempt_at']).execute();
+      },
+    },
   };
 }
 

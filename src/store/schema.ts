@@ -9,6 +9,13 @@ export interface InstallationTable {
   id: string;
   name: string;
   auth_mode: string;
+  auth_url: string | null;
+  /** Sealed with the SecretBox; never read outside the provider call path. */
+  auth_payload: string | null;
+  session_start_url: string | null;
+  session_end_url: string | null;
+  offline_allow: number;
+  timeout_ms: number;
   created_at: string;
   updated_at: string;
 }
@@ -26,6 +33,7 @@ export interface ChargerTable {
   firmware_status_at: string | null;
   diagnostics_status: string | null;
   diagnostics_status_at: string | null;
+  offline_config: string | null;
   online: number;
   node_id: string | null;
   last_seen: string | null;
@@ -77,6 +85,7 @@ export interface TransactionTable {
   stop_id_tag: string | null;
   energy_wh: number | null;
   meter_anomaly: number;
+  provider_session_id: string | null;
 }
 
 export interface MeterValueTable {
@@ -98,6 +107,22 @@ export interface OcppAnomalyTable {
   received_at: string;
 }
 
+export interface OutboxTable {
+  id: Generated<number>;
+  topic: string;
+  target: string;
+  event_id: string;
+  payload: string;
+  status: string;
+  attempts: number;
+  next_attempt_at: string;
+  locked_until: string | null;
+  last_status: number | null;
+  last_error: string | null;
+  created_at: string;
+  delivered_at: string | null;
+}
+
 export interface ApiTokenTable {
   id: string;
   token_hash: string;
@@ -114,4 +139,5 @@ export interface Database {
   meter_values: MeterValueTable;
   ocpp_anomalies: OcppAnomalyTable;
   api_tokens: ApiTokenTable;
+  outbox: OutboxTable;
 }

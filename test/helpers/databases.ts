@@ -49,3 +49,12 @@ export async function freshDatabase(engine: 'sqlite' | 'postgres'): Promise<Test
 }
 
 export const engines = ['sqlite', 'postgres'] as const;
+
+/** A store on a test database, with the secret key the gateway would use for that data dir. */
+export async function openTestStore(tdb: Pick<TestDatabase, 'databaseUrl' | 'dataDir'>) {
+  const { createStore } = await import('../../src/store/index.js');
+  const { createSecretBox, loadSecretKey } = await import('../../src/secrets.js');
+  const { pino } = await import('pino');
+  const secretBox = createSecretBox(loadSecretKey(undefined, tdb.dataDir, pino({ level: 'silent' })));
+  return createStore({ databaseUrl: tdb.databaseUrl, dataDir: tdb.dataDir, secretBox });
+}

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createStore, type Store } from '../../src/store/index.js';
-import { engines, freshDatabase, type TestDatabase } from '../helpers/databases.js';
+import type { Store } from '../../src/store/index.js';
+import { engines, freshDatabase, openTestStore, type TestDatabase } from '../helpers/databases.js';
 import { spawnGateway, type GatewayProcess } from '../helpers/process.js';
 import { SimCharger } from '../../simulators/charger/charger.js';
 
@@ -13,7 +13,7 @@ describe.each(engines)('a gateway killed mid-session on %s', (engine) => {
     db = await freshDatabase(engine);
     env = { DATA_DIR: db.dataDir, ADMIN_TOKEN: 'crash-test-admin-token', LOG_LEVEL: 'info', ...(db.databaseUrl ? { DATABASE_URL: db.databaseUrl } : {}) };
     // Set up the installation through a short-lived store (the gateway is not running yet).
-    const store: Store = await createStore({ databaseUrl: db.databaseUrl, dataDir: db.dataDir });
+    const store: Store = await openTestStore(db);
     const inst = await store.installations.create({ name: 'crash' });
     await store.chargers.create(inst.id, 'KILL-1');
     await store.idTags.upsert(inst.id, { idTag: 'CARD', status: 'Accepted' });
@@ -48,7 +48,7 @@ describe.each(engines)('a gateway killed mid-session on %s', (engine) => {
     expect(res.status).toBe(200);
     await gw.kill('SIGTERM');
 
-    const store = await createStore({ databaseUrl: db.databaseUrl, dataDir: db.dataDir });
+    const store = await openTestStore(db);
     try {
       const tx = await store.transactions.get(transactionId);
       expect(tx).toMatchObject({ meterStart: 100, energyWh: 300, stop: { meterStop: 400 } });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createStore, type Store } from '../../src/store/index.js';
-import { engines, freshDatabase, type TestDatabase } from '../helpers/databases.js';
+import type { Store } from '../../src/store/index.js';
+import { engines, freshDatabase, openTestStore, type TestDatabase } from '../helpers/databases.js';
 
 describe.each(engines)('store on %s', (engine) => {
   let tdb: TestDatabase;
@@ -8,7 +8,7 @@ describe.each(engines)('store on %s', (engine) => {
 
   beforeAll(async () => {
     tdb = await freshDatabase(engine);
-    store = await createStore({ databaseUrl: tdb.databaseUrl, dataDir: tdb.dataDir });
+    store = await openTestStore(tdb);
   });
   afterAll(async () => {
     await store?.close();

@@ -1,0 +1,82 @@
+import type { Logger } from '../log.js';
+import type { ProviderSettings } from '../store/installations.js';
+import type { SessionStartRequest, StartOutcome } from '../providers/sessionStart.js';
+import type { Breaker } from './breaker.js';
+import type { DecisionCache } from './decisionCache.js';
+import { usesProvider, type SettingsSource } from './settings.js';
+import type { AuthorizationRequest, Authorizer, Decision } from './types.js';
+
+export interface ProviderAuthorizerDeps {
+  settings: SettingsSource;
+  cache: DecisionCache;
+  breaker: Breaker;
+  callSessionStart(settings: ProviderSettings, req: SessionStartRequest): Promise<StartOutcome>;
+  log: Logger;
+  /** Counts outcomes by reason code (metrics come later; tests read it). */
+  count?(outcome: string): void;
+}
+
+function toDecision(outcome: StartOutcome): Decision {
+  if (outcome.kind === 'allowed') {
+    const { kind: _k, ...rest } = outcome;
+    return { status: 'Accepted', source: 'webhook', reason: 'provider_allowed', final: true, ...rest };
+  }
+  if (outcome.kind === 'refused') {
+    const { kind: _k, status, reason, ...rest } = outcome;
+    return { status, source: 'webhook', reason, final: true, ...rest };
+  }
+  return { status: 'Invalid', source: 'webhook', reason: outcome.reason, final: false, providerUnreachable: true };
+}
+
+/**
+ * Asks the installation's provider (webhook mode with a session start URL): a fresh cached
+ * decision first, then one shared call per tag in flight, behind the circuit breaker. An
+ * unreachable provider leaves a non-final decision for the offline links that follow.
+ */
+export function providerAuthorizer(deps: ProviderAuthorizerDeps): Authorizer {
+  const inflight = new Map<string, Promise<Decision>>();
+
+  async function ask(settings: ProviderSettings, req: AuthorizationRequest): Promise<Decision> {
+    if (!deps.breaker.tryAcquire(settings.installationId)) {
+      deps.count?.('breaker_open');
+      return { status: 'Invalid', source: 'webhook', reason: 'breaker_open', final: false, providerUnreachable: true };
+    }
+    const outcome = await deps.callSessionStart(settings, {
+      trigger: req.trigger,
+      installationId: req.installationId,
+      chargerId: req.chargerId,
+      idTag: req.idTag,
+      offline: req.late ?? false,
+      ...(req.connectorId !== undefined && { connectorId: req.connectorId }),
+      ...(req.transactionId !== undefined && { transactionId: req.transactionId }),
+      ...(req.meterStart !== undefined && { meterStart: req.meterStart }),
+    });
+    if (outcome.kind === 'unreachable') {
+      deps.breaker.failure(settings.installationId);
+      deps.log.warn({ installationId: settings.installationId, reason: outcome.reason, detail: outcome.detail }, 'provider unreachable');
+    } else {
+      deps.breaker.success(settings.installationId);
+    }
+    const decision = toDecision(outcome);
+    deps.count?.(decision.reason);
+    if (decision.final) deps.cache.remember(req.installationId, req.idTag, decision);
+    return decision;
+  }
+
+  return async (req) => {
+    const settings = await deps.settings.get(req.installationId);
+    if (!usesProvider(settings)) return undefined;
+    const cached = deps.cache.fresh(req.installationId, req.idTag, req.trigger);
+    if (cached) {
+      deps.count?.('cache_hit');
+      return cached;
+    }
+    const key = `${req.installationId}\u0000${req.idTag.toUpperCase()}\u0000${req.trigger}\u0000${req.chargerId}\u0000${req.connectorId ?? ''}`;
+    let pending = inflight.get(key);
+    if (!pending) {
+      pending = ask(settings, req).finally(() => inflight.delete(key));
+      inflight.set(key, pending);
+    }
+    return pending;
+  };
+}

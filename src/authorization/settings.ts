@@ -1,0 +1,30 @@
+import { LRUCache } from 'lru-cache';
+import type { ProviderSettings } from '../store/installations.js';
+
+/**
+ * Installation settings read on every authorization, so they are kept a few seconds in memory.
+ * A change through this node's API forgets them at once; other nodes see it within the TTL.
+ */
+export interface SettingsSource {
+  get(installationId: string): Promise<ProviderSettings | undefined>;
+  forget(installationId: string): void;
+}
+
+export function createSettingsSource(load: (id: string) => Promise<ProviderSettings | undefined>, ttlMs = 5000): SettingsSource {
+  const cache = new LRUCache<string, { value: ProviderSettings | undefined }>({ max: 10_000, ttl: ttlMs });
+  return {
+    async get(id) {
+      const hit = cache.get(id);
+      if (hit) return hit.value;
+      const value = await load(id);
+      cache.set(id, { value });
+      return value;
+    },
+    forget: (id) => void cache.delete(id),
+  };
+}
+
+/** Webhook mode with a session start URL asks the provider; anything else is decided natively. */
+export function usesProvider(s: ProviderSettings | undefined): s is ProviderSettings & { sessionStartUrl: string } {
+  return s?.mode === 'webhook' && !!s.sessionStartUrl;
+}

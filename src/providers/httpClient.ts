@@ -1,0 +1,82 @@
+import { Agent, request } from 'undici';
+
+/**
+ * The one client for every outbound call (session webhooks, token service, later notifications).
+ * undici's request() was the fastest client measured (docs/benchmarks.md); the agent caps
+ * sockets per origin so an overloaded provider cannot make us open sockets without bound.
+ * Redirects are never followed: undici's request() does not follow them without an interceptor.
+ */
+export type HttpErrorCode = 'timeout' | 'connect_error' | 'response_too_large' | 'network_error';
+
+export class HttpError extends Error {
+  constructor(
+    readonly code: HttpErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+export interface HttpRequest {
+  method: 'GET' | 'POST';
+  url: string;
+  headers?: Record<string, string>;
+  body?: string;
+  /** Deadline for the whole call, connect to last byte. */
+  timeoutMs: number;
+}
+
+export interface HttpClient {
+  send(req: HttpRequest): Promise<HttpResponse>;
+  close(): Promise<void>;
+}
+
+const CONNECT_ERRORS = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+
+export function createHttpClient(opts: { maxSocketsPerOrigin: number; maxResponseBytes: number }): HttpClient {
+  const agent = new Agent({ connections: opts.maxSocketsPerOrigin, keepAliveTimeout: 30_000, pipelining: 1 });
+
+  async function readCapped(body: AsyncIterable<Buffer> & { destroy(err?: Error): void }): Promise<string> {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of body) {
+      size += chunk.length;
+      if (size > opts.maxResponseBytes) {
+        body.destroy();
+        throw new HttpError('response_too_large', `response larger than ${opts.maxResponseBytes} bytes`);
+      }
+      chunks.push(chunk);
+    }
+    return Buffer.concat(chunks).toString('utf8');
+  }
+
+  return {
+    async send(req) {
+      const signal = AbortSignal.timeout(req.timeoutMs);
+      try {
+        const res = await request(req.url, { method: req.method, headers: req.headers, body: req.body, signal, dispatcher: agent });
+        const body = await readCapped(res.body as any);
+        return { status: res.statusCode, headers: res.headers as HttpResponse['headers'], body };
+      } catch (err: any) {
+        throw toHttpError(err, signal);
+      }
+    },
+    close: () => agent.close(),
+  };
+}
+
+function toHttpError(err: any, signal: AbortSignal): HttpError {
+  if (err instanceof HttpError) return err;
+  if (signal.aborted || err?.name === 'TimeoutError' || err?.code === 'UND_ERR_HEADERS_TIMEOUT' || err?.code === 'UND_ERR_BODY_TIMEOUT') {
+    return new HttpError('timeout', 'no answer before the deadline');
+  }
+  const code = err?.code ?? err?.cause?.code;
+  if (CONNECT_ERRORS.has(code)) return new HttpError('connect_error', `cannot connect (${code})`);
+  return new HttpError('network_error', `${code ?? err?.name ?? 'error'}: ${err?.message ?? String(err)}`);
+}
