@@ -3,13 +3,16 @@ import { createServer, type Server } from 'node:http';
 import { loadConfig, type Config, type ConfigOverrides } from './config.js';
 import { createLogger, type Logger } from './log.js';
 import { createStore, type Store } from './store/index.js';
-import { createAuthorizer } from './authorization/chain.js';
-import { nativeAuthorizer } from './authorization/native.js';
-import { concurrentTxGuard } from './authorization/concurrentTx.js';
-import { idTagKey } from './store/idTags.js';
+import { buildAuthorization, type Authorization } from './authorization/build.js';
+import { createHttpClient } from './providers/httpClient.js';
+import { createTokenService } from './providers/tokenService.js';
+import { callSessionStart } from './providers/sessionStart.js';
+import { deliverSessionEnd, SESSION_END_TOPIC } from './providers/sessionEnd.js';
+import type { WebhookDeps } from './providers/webhookCall.js';
+import { createOutboxWorker } from './outbox/worker.js';
 import { createOcppServer, type OcppServer } from './ocpp/server.js';
 import { createCommands } from './ocpp/commands.js';
-import { createApiApp } from './api/app.js';
+import { createApiApp, type ApiHooks } from './api/app.js';
 import { prepareAdminToken } from './api/adminToken.js';
 import { createSecretBox, loadSecretKey } from './secrets.js';
 
@@ -22,6 +25,8 @@ export interface Gateway {
   store: Store;
   ocpp: OcppServer;
   log: Logger;
+  webhooks: WebhookDeps;
+  authorization: Authorization;
   close(): Promise<void>;
 }
 
@@ -58,17 +63,34 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
   const store = await createStore({ ...config, secretBox });
   await store.chargers.releaseNode(config.nodeId);
 
-  const authorize = createAuthorizer({
-    authorizers: [nativeAuthorizer({ findIdTag: (installationId, idTag) => store.idTags.find(installationId, idTag) })],
-    guards: config.rejectConcurrentTx
-      ? [concurrentTxGuard({ hasActiveElsewhere: (i, tag, c, n) => store.transactions.hasActiveElsewhere(i, idTagKey(tag), c, n) })]
-      : [],
+  const http = createHttpClient({ maxSocketsPerOrigin: config.providerMaxSockets, maxResponseBytes: config.providerMaxResponseBytes });
+  const webhooks = { http, tokens: createTokenService(http) };
+  const auth = buildAuthorization({ config, store, log, callSessionStart: (s, req) => callSessionStart(webhooks, s, req) });
+  const outbox = createOutboxWorker({
+    outbox: store.outbox,
+    log,
+    pollMs: config.outboxPollMs,
+    retryBaseMs: config.outboxRetryBaseMs,
+    retryMaxMs: config.outboxRetryMaxMs,
+    deliver: {
+      [SESSION_END_TOPIC]: async (item) => deliverSessionEnd(webhooks, await store.installations.providerSettings(item.target), item.payload),
+    },
   });
-  const ocpp = createOcppServer({ config, store, authorize, log });
+  const ocpp = createOcppServer({ config, store, authorize: auth.authorize, settings: auth.settings, outbox, log });
   const commands = createCommands(ocpp.registry, config.commandTimeoutMs);
   const admin = await prepareAdminToken(config.adminToken, store.apiTokens);
-  const api = createApiApp({ config, store, log, commands, tokens: admin.check, registry: ocpp.registry });
+  const hooks: ApiHooks = {
+    authenticationChanged(before, after) {
+      auth.settings.forget(after.id);
+      auth.cache.forgetInstallation(after.id);
+      if (before.authentication.offlineAllow !== after.authentication.offlineAllow) {
+        ocpp.pushOfflineConfigToInstallation(after.id, after.authentication.offlineAllow);
+      }
+    },
+  };
+  const api = createApiApp({ config, store, log, commands, tokens: admin.check, registry: ocpp.registry, hooks });
   const httpServer = createServer(api);
+  outbox.start();
 
   try {
     const ocppPort = await listen(ocpp.httpServer, config.ocppPort, config.host);
@@ -82,13 +104,19 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
       store,
       ocpp,
       log,
+      webhooks,
+      authorization: auth,
       async close() {
         await closeServer(httpServer);
         await ocpp.close();
+        await outbox.stop();
+        await http.close();
         await store.close();
       },
     };
   } catch (err) {
+    await outbox.stop();
+    await http.close();
     await store.close();
     throw err;
   }

@@ -2,6 +2,7 @@ import express, { type Express } from 'express';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/index.js';
+import type { Installation } from '../store/installations.js';
 import type { Commands } from '../ocpp/commands.js';
 import type { Registry } from '../ocpp/registry.js';
 import type { TokenCheck } from './adminToken.js';
@@ -17,6 +18,12 @@ export interface ApiDeps {
   commands: Commands;
   tokens: TokenCheck;
   registry: Registry;
+  hooks: ApiHooks;
+}
+
+/** What the rest of the gateway must hear about changes made through the API. */
+export interface ApiHooks {
+  authenticationChanged(before: Installation, after: Installation): void;
 }
 
 /** Built without listening, so tests and main decide where it runs. */

@@ -5,6 +5,7 @@ import { ocppError } from './errors.js';
 import { patchClient } from './rpcPatches.js';
 import type { Registry } from './registry.js';
 import type { ChargerClient } from './rpc.js';
+import { pushOfflineConfig } from './offlineConfig.js';
 
 /** last_seen is written at most this often per charger from ordinary traffic. */
 const TOUCH_EVERY_MS = 60_000;
@@ -59,6 +60,12 @@ export function attachConnection(deps: OcppDeps, registry: Registry, client: Cha
     log.warn({ action: method, error: error?.message, outbound }, 'frame failed schema validation'),
   );
 
+  // After the BootNotification reply has gone out (the spec lets us send requests only then).
+  client.on('callResult', ({ method }: { method: string }) => {
+    if (method !== 'BootNotification') return;
+    setImmediate(() => void applyOfflineSetting(deps, ctx, client));
+  });
+
   const previous = registry.set(chargerId, client);
   if (previous) {
     log.info('new connection replaces the previous one');
@@ -75,4 +82,19 @@ export function attachConnection(deps: OcppDeps, registry: Registry, client: Cha
       .setOffline(chargerId, deps.config.nodeId, new Date().toISOString())
       .catch((err) => log.error({ err }, 'offline update failed'));
   });
+}
+
+/** The installation's offlineAllow, pushed on every boot: a charger may have been reset to factory values. */
+async function applyOfflineSetting(deps: OcppDeps, ctx: ChargerContext, client: ChargerClient): Promise<void> {
+  try {
+    const settings = await deps.settings.get(ctx.installationId);
+    if (!settings) return;
+    await pushOfflineConfig(client, ctx.chargerId, settings.offlineAllow, {
+      chargers: deps.store.chargers,
+      log: ctx.log,
+      timeoutMs: deps.config.commandTimeoutMs,
+    });
+  } catch (err) {
+    ctx.log.warn({ err }, 'offline setting not applied');
+  }
 }

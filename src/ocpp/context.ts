@@ -2,12 +2,18 @@ import type { Logger } from '../log.js';
 import type { Config } from '../config.js';
 import type { Store } from '../store/index.js';
 import type { Authorize } from '../authorization/chain.js';
+import type { SettingsSource } from '../authorization/settings.js';
+import type { OutboxWorker } from '../outbox/worker.js';
 
 /** What every OCPP handler needs; built once per gateway. */
 export interface OcppDeps {
   config: Config;
   store: Store;
   authorize: Authorize;
+  /** Installation settings (authentication mode, URLs, offlineAllow), cached briefly. */
+  settings: SettingsSource;
+  /** Woken after a stop wrote a session-end row, so delivery does not wait for the next poll. */
+  outbox: Pick<OutboxWorker, 'kick'>;
   log: Logger;
 }
 

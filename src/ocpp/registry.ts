@@ -25,6 +25,10 @@ export function createRegistry() {
     isCurrent(chargerId: string, client: RPCServerClient): boolean {
       return clients.get(chargerId) === client;
     },
+    /** The connected chargers of one installation, as [chargerId, client]. */
+    *ofInstallation(installationId: string): Generator<[string, RPCServerClient]> {
+      for (const [id, client] of clients) if (client.session.installationId === installationId) yield [id, client];
+    },
     get size() {
       return clients.size;
     },

@@ -5,10 +5,13 @@ import { resolveCharger } from './handshake.js';
 import { attachConnection } from './connection.js';
 import { createRegistry, type Registry } from './registry.js';
 import type { ChargerClient } from './rpc.js';
+import { pushOfflineConfig } from './offlineConfig.js';
 
 export interface OcppServer {
   httpServer: Server;
   registry: Registry;
+  /** After the installation's offlineAllow changed: tell its connected chargers. */
+  pushOfflineConfigToInstallation(installationId: string, offlineAllow: boolean): void;
   close(): Promise<void>;
 }
 
@@ -50,6 +53,13 @@ export function createOcppServer(deps: OcppDeps): OcppServer {
   return {
     httpServer,
     registry,
+    pushOfflineConfigToInstallation(installationId, offlineAllow) {
+      for (const [chargerId, client] of registry.ofInstallation(installationId)) {
+        pushOfflineConfig(client, chargerId, offlineAllow, { chargers: deps.store.chargers, log: deps.log, timeoutMs: deps.config.commandTimeoutMs }).catch(
+          (err) => deps.log.error({ err, chargerId }, 'offline setting push failed'),
+        );
+      }
+    },
     async close() {
       // 1001 "going away": chargers reconnect, to this node after a restart or to another one.
       await rpc.close({ code: 1001, reason: 'Server shutting down', force: true });

@@ -24,6 +24,8 @@ export interface Charger {
     bootedAt: string | null;
     details: Record<string, unknown> | null;
   };
+  /** What the charger answered when the installation's offline setting was pushed. */
+  offlineConfig: Record<string, unknown> | null;
   firmwareStatus: { status: string; at: string } | null;
   diagnosticsStatus: { status: string; at: string } | null;
   createdAt: string;
@@ -51,6 +53,7 @@ function toCharger(row: ChargerTable): Charger {
       bootedAt: row.booted_at,
       details: row.boot_info ? JSON.parse(row.boot_info) : null,
     },
+    offlineConfig: row.offline_config ? JSON.parse(row.offline_config) : null,
     firmwareStatus: row.firmware_status ? { status: row.firmware_status, at: row.firmware_status_at as string } : null,
     diagnosticsStatus: row.diagnostics_status
       ? { status: row.diagnostics_status, at: row.diagnostics_status_at as string }
@@ -158,6 +161,10 @@ export function chargerStore(db: Db) {
 
     async setDiagnosticsStatus(id: string, status: string, at: string): Promise<void> {
       await db.updateTable('chargers').set({ diagnostics_status: status, diagnostics_status_at: at }).where('id', '=', id).execute();
+    },
+
+    async setOfflineConfig(id: string, result: Record<string, unknown>): Promise<void> {
+      await db.updateTable('chargers').set({ offline_config: JSON.stringify(result) }).where('id', '=', id).execute();
     },
 
     async touch(id: string, at: string): Promise<void> {

@@ -6,6 +6,7 @@ import { transactionStore } from './transactions.js';
 import { meterValueStore } from './meterValues.js';
 import { anomalyStore } from './anomalies.js';
 import { apiTokenStore } from './apiTokens.js';
+import { outboxStore } from './outbox.js';
 import type { SecretBox } from '../secrets.js';
 
 export function storeModules(handle: StoreHandle, box: SecretBox) {
@@ -19,6 +20,7 @@ export function storeModules(handle: StoreHandle, box: SecretBox) {
     meterValues: meterValueStore(db),
     anomalies: anomalyStore(db),
     apiTokens: apiTokenStore(db),
+    outbox: outboxStore(db, handle.dialect),
   };
 }
 

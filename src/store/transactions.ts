@@ -18,6 +18,10 @@ export interface Transaction {
   stop: { meterStop: number; time: string; receivedAt: string; reason: string | null; idTag: string | null } | null;
   energyWh: number | null;
   meterAnomaly: boolean;
+  /** The provider's session id (webhook mode), sent back at session end. */
+  providerSessionId: string | null;
+  /** Accepted by the offline policy because the provider could not be reached. */
+  authorizedOffline: boolean;
 }
 
 export interface StartInput {
@@ -33,6 +37,7 @@ export interface StartInput {
   authSource: string;
   authReason: string | null;
   late: boolean;
+  providerSessionId?: string | null;
 }
 
 export interface StopInput {
@@ -78,6 +83,8 @@ export function toTransaction(row: Row): Transaction {
           },
     energyWh: row.energy_wh,
     meterAnomaly: row.meter_anomaly === 1,
+    providerSessionId: row.provider_session_id,
+    authorizedOffline: row.auth_source === 'offline',
   };
 }
 
@@ -122,6 +129,7 @@ export function transactionStore(db: Db) {
             active: accepted ? 1 : 0,
             late: s.late ? 1 : 0,
             meter_anomaly: 0,
+            provider_session_id: s.providerSessionId ?? null,
           })
           .onConflict((oc) => oc.columns(['charger_id', 'connector_id', 'id_tag', 'start_time', 'meter_start']).doNothing())
           .execute();
@@ -154,7 +162,8 @@ export function transactionStore(db: Db) {
       return row !== undefined;
     },
 
-    async stop(s: StopInput): Promise<StopOutcome> {
+    /** `onStopped` runs inside the same database transaction (the session-end outbox row). */
+    async stop(s: StopInput, onStopped?: (trx: Db, tx: Transaction) => Promise<void>): Promise<StopOutcome> {
       return db.transaction().execute(async (trx) => {
         const row = await trx.selectFrom('transactions').selectAll().where('id', '=', s.transactionId).executeTakeFirst();
         if (!row || row.charger_id !== s.chargerId) return { kind: 'unknown' } as const;
@@ -180,7 +189,9 @@ export function transactionStore(db: Db) {
           .executeTakeFirst();
         const stored = await trx.selectFrom('transactions').selectAll().where('id', '=', row.id).executeTakeFirstOrThrow();
         const kind = Number(res.numUpdatedRows) === 1 ? 'stopped' : 'already_stopped';
-        return { kind, transaction: toTransaction(stored) } as const;
+        const transaction = toTransaction(stored);
+        if (kind === 'stopped' && onStopped) await onStopped(trx, transaction);
+        return { kind, transaction } as const;
       });
     },
 

@@ -42,7 +42,11 @@ describe.each(engines)('installations and chargers (%s)', (engine) => {
       [{ name: '   ' }, 'name'],
       [{ name: 'x'.repeat(201) }, 'name'],
       [{ name: 42 }, 'name'],
-      [{ name: 'Ok', authMode: 'webhook' }, 'authMode'],
+      [{ name: 'Ok', authMode: 'magic' }, 'authMode'],
+      [{ name: 'Ok', authentication: { sessionStartUrl: 'ftp://x/y' } }, 'authentication.sessionStartUrl'],
+      [{ name: 'Ok', authentication: { authUrl: 'not a url' } }, 'authentication.authUrl'],
+      [{ name: 'Ok', authentication: { timeoutMs: 20000 } }, 'authentication.timeoutMs'],
+      [{ name: 'Ok', authentication: { offlineAllow: 'yes' } }, 'authentication.offlineAllow'],
       [{ name: 'Ok', colour: 'red' }, 'colour'],
     ];
     for (const [body, field] of cases) {

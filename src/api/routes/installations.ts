@@ -1,33 +1,64 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { ApiDeps } from '../app.js';
-import { notFound } from '../errors.js';
+import { ApiError, notFound } from '../errors.js';
 import { parseBody } from '../validate.js';
 import { installationNameField } from './fields.js';
 import { disconnect, requireInstallation } from './lookups.js';
 
-/** Only native authorization exists so far; 'webhook' joins the enum when the provider path does. */
-const authModeField = z.enum(['native']);
+const authModeField = z.enum(['native', 'webhook']);
+
+/** Absolute http(s) only: the gateway posts to it and follows no redirect. */
+const webhookUrl = z
+  .string()
+  .max(2048, 'must be at most 2048 characters')
+  .refine((v) => URL.canParse(v) && /^https?:$/.test(new URL(v).protocol), 'must be an absolute http or https URL');
+
+/** The five settings of webhook authentication, plus the mode and the call deadline. */
+export const authenticationBody = z.strictObject({
+  mode: authModeField.optional(),
+  authUrl: webhookUrl.nullable().optional(),
+  authPayload: z.string().max(4096, 'must be at most 4096 characters').nullable().optional(),
+  sessionStartUrl: webhookUrl.nullable().optional(),
+  sessionEndUrl: webhookUrl.nullable().optional(),
+  offlineAllow: z.boolean().optional(),
+  timeoutMs: z.number().int('must be a whole number').min(100, 'must be at least 100').max(10_000, 'must be at most 10000 (a charger is waiting)').optional(),
+});
 
 export const createInstallationBody = z.strictObject({
   name: installationNameField,
   authMode: authModeField.optional(),
+  authentication: authenticationBody.optional(),
 });
 
 export const updateInstallationBody = z
   .strictObject({
     name: installationNameField.optional(),
     authMode: authModeField.optional(),
+    authentication: authenticationBody.optional(),
   })
   .refine((patch) => Object.values(patch).some((v) => v !== undefined), 'must contain at least one field')
   .meta({ minProperties: 1 }); // the refine, as the OpenAPI document can say it
+
+/** `authMode` at the top is a short form of `authentication.mode`; both must agree when both are given. */
+function withMode<T extends { authMode?: 'native' | 'webhook'; authentication?: z.infer<typeof authenticationBody> }>(input: T): T {
+  const inner = input.authentication?.mode;
+  if (input.authMode && inner && input.authMode !== inner) {
+    throw new ApiError('VALIDATION_FAILED', 'authMode and authentication.mode disagree', [
+      { field: 'authentication.mode', message: `disagrees with authMode "${input.authMode}"` },
+    ]);
+  }
+  const mode = inner ?? input.authMode;
+  if (!mode) return input;
+  return { ...input, authMode: mode, authentication: { ...input.authentication, mode } };
+}
 
 export function installationRoutes(deps: ApiDeps): Router {
   const router = Router();
   const { installations, chargers } = deps.store;
 
   router.post('/installations', async (req, res) => {
-    const input = parseBody(createInstallationBody, req.body);
+    const input = withMode(parseBody(createInstallationBody, req.body));
     const installation = await installations.create(input);
     res.status(201).location(`/api/installations/${installation.id}`).json(installation);
   });
@@ -41,10 +72,11 @@ export function installationRoutes(deps: ApiDeps): Router {
   });
 
   router.patch('/installations/:id', async (req, res) => {
-    await requireInstallation(deps, req.params.id);
-    const patch = parseBody(updateInstallationBody, req.body);
+    const before = await requireInstallation(deps, req.params.id);
+    const patch = withMode(parseBody(updateInstallationBody, req.body));
     const updated = await installations.update(req.params.id, patch);
     if (!updated) throw notFound('Installation'); // deleted between the two calls
+    if (patch.authentication) deps.hooks.authenticationChanged(before, updated);
     res.json(updated);
   });
 

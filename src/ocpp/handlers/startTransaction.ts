@@ -42,6 +42,7 @@ export const startTransaction: Handler = async (deps, ctx, params) => {
     authSource: decision.source,
     authReason: decision.reason,
     late,
+    providerSessionId: decision.sessionId ?? null,
   });
   ctx.log.info(
     { transactionId: tx.id, connectorId: identity.connectorId, status: tx.authorization.status, source: decision.source, late },

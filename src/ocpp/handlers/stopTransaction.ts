@@ -1,12 +1,18 @@
 import { canonicalTime, type ChargerContext, type Handler, type OcppDeps } from '../context.js';
 import { toIdTagInfo } from '../idTagInfo.js';
-import type { StopOutcome } from '../../store/transactions.js';
+import type { StopOutcome, Transaction } from '../../store/transactions.js';
+import type { Db } from '../../store/db.js';
+import { sessionEndItem } from '../../providers/sessionEnd.js';
 
 /**
  * Always answered, also for an unknown or already stopped transaction: a charger that gets no
  * answer re-sends forever. What did not fit is recorded as an anomaly, never closed twice.
  */
 export const stopTransaction: Handler = async (deps, ctx, params) => {
+  const settings = await deps.settings.get(ctx.installationId);
+  // The session-end call is written with the stop, in one database transaction: never one without the other.
+  const notifyProvider = settings?.mode === 'webhook' && settings.sessionEndUrl;
+  const onStopped = notifyProvider ? (trx: Db, tx: Transaction) => deps.store.outbox.enqueue(trx, sessionEndItem(tx)) : undefined;
   const outcome = await deps.store.transactions.stop({
     chargerId: ctx.chargerId,
     transactionId: params.transactionId,
@@ -14,7 +20,8 @@ export const stopTransaction: Handler = async (deps, ctx, params) => {
     stopTime: canonicalTime(params.timestamp),
     reason: params.reason ?? null,
     stopIdTag: params.idTag ?? null,
-  });
+  }, onStopped);
+  if (outcome.kind === 'stopped' && onStopped) deps.outbox.kick();
   await recordOutcome(deps, ctx, outcome, params);
   if (outcome.kind === 'stopped' && params.transactionData?.length) {
     const values = (params.transactionData as { timestamp: string; sampledValue: unknown[] }[]).map((v) => ({

@@ -1,0 +1,136 @@
+// Command line for the provider simulator, for demos:
+// `npm run provider -- --port 7000 --allow TAG1,TAG2 --deny BAD1:Blocked`.
+
+import { parseArgs } from 'node:util';
+import { PROVIDER_DEFAULTS, startProvider } from './server.js';
+import type { DenyStatus, ReceivedEvent, Rules } from './types.js';
+
+const USAGE = `Usage: npm run provider -- [options]
+
+  --port <n>               port to listen on (default 7000; 0 picks a free one)
+  --host <address>         address to listen on (default 127.0.0.1)
+  --user <name:password>   accepted by the token endpoint and Basic auth; repeatable
+                           (default gateway:secret-pass)
+  --allow <tags>           comma-separated id tags allowed to charge; repeatable
+  --deny <tag:status[:reason]>
+                           comma-separated id tags refused with Blocked, Expired,
+                           Invalid or ConcurrentTx; repeatable
+  --default-allowed        allow id tags no rule mentions (default: refuse as Invalid)
+  --expiry-date <iso>      expiryDate added to allowed replies
+  --token-ttl <s>          expires_in of issued tokens (default 60)
+  --latency <ms>           delay every answer by this long (default 0)
+  --help                   print this text
+`;
+
+const OPTIONS = {
+  port: { type: 'string', default: '7000' },
+  host: { type: 'string', default: '127.0.0.1' },
+  user: { type: 'string', multiple: true },
+  allow: { type: 'string', multiple: true },
+  deny: { type: 'string', multiple: true },
+  'default-allowed': { type: 'boolean', default: false },
+  'expiry-date': { type: 'string' },
+  'token-ttl': { type: 'string', default: '60' },
+  latency: { type: 'string', default: '0' },
+  help: { type: 'boolean', default: false },
+} as const;
+
+const DENY_STATUSES: readonly DenyStatus[] = ['Blocked', 'Expired', 'Invalid', 'ConcurrentTx'];
+
+function usageError(message: string): never {
+  process.stderr.write(`provider: ${message}\n\n${USAGE}`);
+  process.exit(2);
+}
+
+function integer(name: string, text: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < min || n > max) usageError(`--${name} must be an integer from ${min} to ${max}, got "${text}"`);
+  return n;
+}
+
+/** `--allow A,B --allow C` → ['A', 'B', 'C'] */
+function list(values: string[] | undefined): string[] {
+  return (values ?? []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+}
+
+function parseUsers(values: string[] | undefined): Record<string, string> | undefined {
+  if (!values) return undefined;
+  const users: Record<string, string> = {};
+  for (const value of values) {
+    const colon = value.indexOf(':');
+    if (colon <= 0) usageError(`--user must be name:password, got "${value}"`);
+    users[value.slice(0, colon)] = value.slice(colon + 1);
+  }
+  return users;
+}
+
+function parseDeny(values: string[] | undefined): NonNullable<Rules['deny']> {
+  return list(values).map((entry) => {
+    const [idTag, status, ...reason] = entry.split(':');
+    if (!idTag || !DENY_STATUSES.includes(status as DenyStatus)) {
+      usageError(`--deny must be tag:status with status one of ${DENY_STATUSES.join(', ')}, got "${entry}"`);
+    }
+    return reason.length ? { idTag, status: status as DenyStatus, reason: reason.join(':') } : { idTag, status: status as DenyStatus };
+  });
+}
+
+function describe(event: ReceivedEvent): string {
+  const time = new Date(event.at).toISOString().slice(11, 23);
+  const body = event.body as Record<string, unknown> | undefined;
+  const reply = event.reply as Record<string, unknown>;
+  if (event.status !== 200) return `${time} ${event.path.padEnd(5)} → ${event.status} ${String(reply?.error ?? '')}`;
+  switch (event.path) {
+    case 'token':
+      return `${time} token user=${String(body?.username)} → token issued`;
+    case 'start':
+      return `${time} start idTag=${String(body?.idTag)} → ${reply.allowed ? `allowed ${String(reply.sessionId)}` : `refused ${String(reply.status)}`}`;
+    case 'end':
+      return `${time} end   ${JSON.stringify(body).slice(0, 160)}`;
+  }
+}
+
+async function main(): Promise<void> {
+  let values;
+  try {
+    ({ values } = parseArgs({ options: OPTIONS, strict: true, allowPositionals: false }));
+  } catch (err) {
+    usageError((err as Error).message);
+  }
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  const latency = integer('latency', values.latency, 0);
+  const users = parseUsers(values.user);
+  const expiryDate = values['expiry-date'];
+  if (expiryDate !== undefined && Number.isNaN(Date.parse(expiryDate))) usageError(`--expiry-date must be an ISO date, got "${expiryDate}"`);
+
+  const provider = await startProvider({
+    port: integer('port', values.port, 0, 65535),
+    host: values.host,
+    users,
+    tokenTtlSec: integer('token-ttl', values['token-ttl'], 1),
+    rules: { allow: list(values.allow), deny: parseDeny(values.deny), defaultAllowed: values['default-allowed'], expiryDate },
+    onReceived: (event) => process.stdout.write(`${describe(event)}\n`),
+  });
+  if (latency > 0) provider.injectFault({ path: '*', fault: { mode: 'latency', ms: latency } });
+
+  process.stdout.write(
+    `provider simulator on ${provider.url} (users: ${Object.keys(users ?? PROVIDER_DEFAULTS.users).join(', ')})\n` +
+      `  token  ${provider.tokenUrl}\n` +
+      `  start  ${provider.startUrl}\n` +
+      `  end    ${provider.endUrl}\n`,
+  );
+
+  const stop = () => {
+    process.stdout.write('\nclosing...\n');
+    void provider.close().then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`provider: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,91 @@
+// The provider simulator's lifecycle: state, listen, close. Started in-process
+// by tests and benchmarks, or by the CLI.
+
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { TokenStore } from './credentials.js';
+import type { EndpointContext } from './endpoints.js';
+import { FaultTable } from './faults.js';
+import { createRouter } from './router.js';
+import { compileRules } from './rules.js';
+import type { Provider, ProviderOptions, ProviderPath } from './types.js';
+
+// Exported so the CLI can name the default user without repeating it.
+export const PROVIDER_DEFAULTS = {
+  port: 0,
+  host: '127.0.0.1',
+  users: { gateway: 'secret-pass' } as Record<string, string>,
+  tokenTtlSec: 60,
+};
+
+// Longer than the gateway's pool idle time, so the pool, not the server, ends idle sockets
+// and a request is never written onto a socket the server is closing.
+const KEEP_ALIVE_MS = 30_000;
+
+export async function startProvider(opts: ProviderOptions = {}): Promise<Provider> {
+  const { port, host, users, tokenTtlSec } = { ...PROVIDER_DEFAULTS, ...stripUndefined(opts) };
+  let decide = compileRules(opts.rules ?? {});
+  let sessions = 0;
+  const faults = new FaultTable();
+  const counts: Record<ProviderPath, number> = { token: 0, start: 0, end: 0 };
+  const received: Provider['received'] = { tokens: [], starts: [], ends: [] };
+  const ctx: EndpointContext = {
+    users,
+    tokens: new TokenStore(tokenTtlSec),
+    tokenTtlSec,
+    decide: () => decide,
+    nextSessionId: () => `ps-${++sessions}`,
+    received,
+  };
+  const timers = new Set<NodeJS.Timeout>();
+  const delay = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        resolve();
+      }, ms);
+      timers.add(timer);
+    });
+
+  const server = createServer(createRouter({ ctx, faults, counts, delay, onReceived: opts.onReceived }));
+  server.keepAliveTimeout = KEEP_ALIVE_MS;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+
+  const address = server.address() as AddressInfo;
+  const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
+  let closing: Promise<void> | undefined;
+
+  return {
+    url,
+    tokenUrl: `${url}/oauth/token`,
+    startUrl: `${url}/sessions/start`,
+    endUrl: `${url}/sessions/end`,
+    received,
+    setRules: (rules) => {
+      decide = compileRules(rules);
+    },
+    injectFault: (rule) => faults.add(rule),
+    clearFaults: () => faults.clear(),
+    revokeTokens: () => ctx.tokens.revokeAll(),
+    counts: () => ({ ...counts }),
+    close: () =>
+      (closing ??= new Promise<void>((resolve) => {
+        for (const timer of timers) clearTimeout(timer);
+        timers.clear();
+        server.close(() => resolve());
+        // Hanging requests and pooled keep-alive sockets would otherwise hold close() open.
+        server.closeAllConnections();
+      })),
+  };
+}
+
+// So `{ port: undefined }` from a caller keeps the default instead of overriding it.
+function stripUndefined<T extends object>(obj: T): Partial<T> {
+  return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,47 @@
+import type { Config } from '../config.js';
+import type { Logger } from '../log.js';
+import type { Store } from '../store/index.js';
+import { idTagKey } from '../store/idTags.js';
+import type { ProviderSettings } from '../store/installations.js';
+import type { SessionStartRequest, StartOutcome } from '../providers/sessionStart.js';
+import { createBreaker } from './breaker.js';
+import { createAuthorizer } from './chain.js';
+import { concurrentTxGuard } from './concurrentTx.js';
+import { createDecisionCache } from './decisionCache.js';
+import { nativeAuthorizer } from './native.js';
+import { offlinePolicy } from './offlinePolicy.js';
+import { providerAuthorizer } from './provider.js';
+import { createSettingsSource } from './settings.js';
+
+export interface AuthorizationDeps {
+  config: Config;
+  store: Store;
+  log: Logger;
+  callSessionStart(settings: ProviderSettings, req: SessionStartRequest): Promise<StartOutcome>;
+}
+
+/**
+ * The chain, in order: the provider (webhook mode with a start URL, cache first), the offline
+ * policy (only when the provider could not be reached), the native id tags (everything else).
+ * ConcurrentTx is checked on any acceptance.
+ */
+export function buildAuthorization({ config, store, log, callSessionStart }: AuthorizationDeps) {
+  const settings = createSettingsSource((id) => store.installations.providerSettings(id));
+  const cache = createDecisionCache({ size: config.decisionCacheSize, ttlSec: config.decisionCacheTtlSec, staleSec: config.decisionCacheStaleSec });
+  const breaker = createBreaker({ failures: config.breakerFailures, cooldownMs: config.breakerCooldownMs });
+  const outcomes = new Map<string, number>();
+  const count = (o: string) => outcomes.set(o, (outcomes.get(o) ?? 0) + 1);
+  const authorize = createAuthorizer({
+    authorizers: [
+      providerAuthorizer({ settings, cache, breaker, callSessionStart, log, count }),
+      offlinePolicy({ settings, cache }),
+      nativeAuthorizer({ findIdTag: (installationId, idTag) => store.idTags.find(installationId, idTag) }),
+    ],
+    guards: config.rejectConcurrentTx
+      ? [concurrentTxGuard({ hasActiveElsewhere: (i, tag, c, n) => store.transactions.hasActiveElsewhere(i, idTagKey(tag), c, n) })]
+      : [],
+  });
+  return { authorize, settings, cache, breaker, outcomes };
+}
+
+export type Authorization = ReturnType<typeof buildAuthorization>;

@@ -1,0 +1,100 @@
+import type { Logger } from '../log.js';
+import type { OutboxItem, OutboxStore } from '../store/outbox.js';
+
+export type DeliveryResult =
+  | { outcome: 'delivered'; status: number }
+  | { outcome: 'retry'; status: number | null; error: string }
+  | { outcome: 'cancel'; error: string };
+
+export type Deliver = (item: OutboxItem) => Promise<DeliveryResult>;
+
+export interface OutboxWorkerOptions {
+  outbox: OutboxStore;
+  deliver: Record<string, Deliver>;
+  log: Logger;
+  pollMs: number;
+  retryBaseMs: number;
+  retryMaxMs: number;
+  /** Rows claimed per round, delivered concurrently. */
+  batch?: number;
+  /** A claim not finished within this lease goes back to the queue (a dead worker). */
+  leaseMs?: number;
+}
+
+export interface OutboxWorker {
+  start(): void;
+  /** Look for work now (after an enqueue) instead of at the next poll. */
+  kick(): void;
+  stop(): Promise<void>;
+}
+
+export function backoffMs(attempts: number, baseMs: number, maxMs: number): number {
+  const exp = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempts - 1));
+  // Jitter spreads retries of many rows so a recovering provider is not hit all at once.
+  return Math.round(exp * (0.75 + Math.random() * 0.5));
+}
+
+export function createOutboxWorker(o: OutboxWorkerOptions): OutboxWorker {
+  const batch = o.batch ?? 32;
+  const leaseMs = o.leaseMs ?? 60_000;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> | undefined;
+  let again = false;
+  let stopped = true;
+
+  async function handle(item: OutboxItem): Promise<void> {
+    const deliver = o.deliver[item.topic];
+    let result: DeliveryResult;
+    try {
+      result = deliver ? await deliver(item) : { outcome: 'cancel', error: `no deliverer for ${item.topic}` };
+    } catch (err) {
+      result = { outcome: 'retry', status: null, error: (err as Error).message };
+    }
+    if (result.outcome === 'delivered') return o.outbox.delivered(item.id, result.status);
+    if (result.outcome === 'cancel') {
+      o.log.warn({ eventId: item.eventId, reason: result.error }, 'delivery cancelled');
+      return o.outbox.cancel(item.id, result.error);
+    }
+    const retryAt = new Date(Date.now() + backoffMs(item.attempts + 1, o.retryBaseMs, o.retryMaxMs));
+    o.log.warn({ eventId: item.eventId, attempt: item.attempts + 1, status: result.status, error: result.error, retryAt }, 'delivery failed; will retry');
+    return o.outbox.failed(item.id, retryAt, result.error, result.status);
+  }
+
+  async function round(): Promise<void> {
+    do {
+      again = false;
+      const items = await o.outbox.claimDue(batch, leaseMs);
+      await Promise.all(items.map(handle));
+      if (items.length === batch) again = true;
+    } while (again && !stopped);
+  }
+
+  function run(): void {
+    if (stopped) return;
+    if (running) {
+      again = true;
+      return;
+    }
+    running = round()
+      .catch((err) => o.log.error({ err }, 'outbox round failed'))
+      .finally(() => {
+        running = undefined;
+        if (again && !stopped) run();
+      });
+  }
+
+  return {
+    start() {
+      stopped = false;
+      timer = setInterval(run, o.pollMs);
+      timer.unref();
+      run();
+    },
+    kick: run,
+    async stop() {
+      stopped = true;
+      if (timer) clearInterval(timer);
+      await running;
+    },
+  };
+}

@@ -1,0 +1,137 @@
+import { sql } from 'kysely';
+import type { Db, Dialect } from './db.js';
+
+export interface OutboxItem {
+  id: number;
+  topic: string;
+  target: string;
+  eventId: string;
+  payload: unknown;
+  attempts: number;
+}
+
+export interface OutboxState {
+  status: string;
+  attempts: number;
+  lastStatus: number | null;
+  lastError: string | null;
+  createdAt: string;
+  deliveredAt: string | null;
+  nextAttemptAt: string;
+}
+
+/**
+ * Durable deliveries. Rows are written inside the caller's database transaction, claimed with a
+ * lease (FOR UPDATE SKIP LOCKED on PostgreSQL, so several workers or nodes share the work), and
+ * retried until delivered. A worker that dies mid-delivery loses only its lease.
+ */
+export function outboxStore(db: Db, dialect: Dialect) {
+  return {
+    async enqueue(trx: Db, item: { topic: string; target: string; eventId: string; payload: unknown }): Promise<void> {
+      const now = new Date().toISOString();
+      await trx
+        .insertInto('outbox')
+        .values({
+          topic: item.topic,
+          target: item.target,
+          event_id: item.eventId,
+          payload: JSON.stringify(item.payload),
+          status: 'pending',
+          attempts: 0,
+          next_attempt_at: now,
+          created_at: now,
+        })
+        .onConflict((oc) => oc.column('event_id').doNothing())
+        .execute();
+    },
+
+    async claimDue(limit: number, leaseMs: number): Promise<OutboxItem[]> {
+      const now = new Date();
+      const nowIso = now.toISOString();
+      let due = db
+        .selectFrom('outbox')
+        .select('id')
+        .where('status', '=', 'pending')
+        .where('next_attempt_at', '<=', nowIso)
+        .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', nowIso)]))
+        .orderBy('id')
+        .limit(limit);
+      if (dialect === 'postgres') due = due.forUpdate().skipLocked();
+      const rows = await db
+        .updateTable('outbox')
+        .set({ locked_until: new Date(now.getTime() + leaseMs).toISOString() })
+        .where('id', 'in', due)
+        .returningAll()
+        .execute();
+      return rows
+        .sort((a, b) => a.id - b.id)
+        .map((r) => ({
+          id: r.id,
+          topic: r.topic,
+          target: r.target,
+          eventId: r.event_id,
+          payload: JSON.parse(r.payload),
+          attempts: r.attempts,
+        }));
+    },
+
+    async delivered(id: number, status: number): Promise<void> {
+      await db
+        .updateTable('outbox')
+        .set((eb) => ({
+          status: 'delivered',
+          attempts: eb('attempts', '+', 1),
+          last_status: status,
+          last_error: null,
+          delivered_at: new Date().toISOString(),
+          locked_until: null,
+        }))
+        .where('id', '=', id)
+        .execute();
+    },
+
+    async failed(id: number, retryAt: Date, error: string, status: number | null): Promise<void> {
+      await db
+        .updateTable('outbox')
+        .set((eb) => ({
+          attempts: eb('attempts', '+', 1),
+          next_attempt_at: retryAt.toISOString(),
+          last_status: status,
+          last_error: error.slice(0, 1000),
+          locked_until: null,
+        }))
+        .where('id', '=', id)
+        .execute();
+    },
+
+    /** Ends a delivery that can never succeed (its target was removed). */
+    async cancel(id: number, reason: string): Promise<void> {
+      await db.updateTable('outbox').set({ status: 'cancelled', last_error: reason, locked_until: null }).where('id', '=', id).execute();
+    },
+
+    async state(eventId: string): Promise<OutboxState | undefined> {
+      const r = await db.selectFrom('outbox').selectAll().where('event_id', '=', eventId).executeTakeFirst();
+      if (!r) return undefined;
+      return {
+        status: r.status,
+        attempts: r.attempts,
+        lastStatus: r.last_status,
+        lastError: r.last_error,
+        createdAt: r.created_at,
+        deliveredAt: r.delivered_at,
+        nextAttemptAt: r.next_attempt_at,
+      };
+    },
+
+    async pendingCount(): Promise<number> {
+      const r = await db
+        .selectFrom('outbox')
+        .select(sql<number>`count(*)`.as('n'))
+        .where('status', '=', 'pending')
+        .executeTakeFirstOrThrow();
+      return Number(r.n);
+    },
+  };
+}
+
+export type OutboxStore = ReturnType<typeof outboxStore>;
