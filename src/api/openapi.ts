@@ -68,8 +68,6 @@ const responseSchemas = {
         sessionStartUrl: orNull(str), sessionEndUrl: orNull(str), offlineAllow: { type: 'boolean' }, timeoutMs: int,
       }),
     },
-    // authentication is being added to the store with provider authorization; not promised until its API lands.
-    { required: ['id', 'name', 'authMode', 'createdAt', 'updatedAt'] },
   ),
   Charger: obj({
     id: str,
@@ -79,6 +77,11 @@ const responseSchemas = {
     boot: obj({
       vendor: orNull(str), model: orNull(str), serialNumber: orNull(str), firmwareVersion: orNull(str), bootedAt: orNull(time),
       details: orNull({ type: 'object', description: 'The other BootNotification.req fields' }),
+    }),
+    offlineConfig: orNull({
+      type: 'object',
+      description: 'What the charger answered when the installation\'s offlineAllow was pushed (ChangeConfiguration LocalAuthorizeOffline, AllowOfflineTxForUnknownId)',
+      properties: { offlineAllow: { type: 'boolean' }, applied: { type: 'boolean' }, results: { type: 'object' }, at: time },
     }),
     firmwareStatus: orNull(obj({ status: str, at: time })),
     diagnosticsStatus: orNull(obj({ status: str, at: time })),
@@ -111,12 +114,27 @@ const responseSchemas = {
     active: { type: 'boolean' }, late: { type: 'boolean', description: 'Reported long after it started (e.g. buffered while offline)' },
     stop: orNull(obj({ meterStop: int, time, receivedAt: time, reason: orNull(str), idTag: orNull(str) })),
     energyWh: orNull(int), meterAnomaly: { type: 'boolean', description: 'meterStop was below meterStart' },
+    providerSessionId: orNull({ ...str, description: "The provider's sessionId from session start (webhook mode)" }),
+    authorizedOffline: { type: 'boolean', description: 'Accepted by the offline policy because the provider was unreachable' },
   }),
   MeterValue: obj({
     id: int, connectorId: int, timestamp: time, sampledValue: { type: 'array', items: { type: 'object' } },
     source: { type: 'string', enum: ['MeterValues', 'StopTransaction'] },
   }),
-  TransactionDetail: { allOf: [ref('Transaction'), obj({ meterValues: { type: 'array', items: ref('MeterValue') } })] },
+  TransactionDetail: {
+    allOf: [
+      ref('Transaction'),
+      obj({
+        meterValues: { type: 'array', items: ref('MeterValue') },
+        sessionEnd: orNull(
+          obj({
+            status: { type: 'string', enum: ['pending', 'delivered', 'cancelled'] }, attempts: int, lastStatus: orNull(int),
+            lastError: orNull(str), createdAt: time, deliveredAt: orNull(time), nextAttemptAt: time,
+          }),
+        ),
+      }),
+    ],
+  },
   CommandResult: obj({ action: { type: 'string', enum: [...REMOTE_COMMANDS] }, result: { type: 'object', description: 'The OCPP .conf payload, see <Action>Response' } }),
 };
 

@@ -66,7 +66,8 @@ export function providerAuthorizer(deps: ProviderAuthorizerDeps): Authorizer {
   return async (req) => {
     const settings = await deps.settings.get(req.installationId);
     if (!usesProvider(settings)) return undefined;
-    const cached = deps.cache.fresh(req.installationId, req.idTag, req.trigger);
+    // A late start reports a session that already ran offline: the provider must hear of it.
+    const cached = req.late ? undefined : deps.cache.fresh(req.installationId, req.idTag, req.trigger);
     if (cached) {
       deps.count?.('cache_hit');
       return cached;

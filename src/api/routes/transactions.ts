@@ -38,7 +38,12 @@ export function transactionRoutes(deps: ApiDeps): Router {
   router.get('/transactions/:id', async (req, res) => {
     const transaction = await transactions.get(parseTransactionId(req.params.id));
     if (!transaction) throw notFound('Transaction');
-    res.json({ ...transaction, meterValues: await meterValues.forTransaction(transaction.id) });
+    const [values, sessionEnd] = await Promise.all([
+      meterValues.forTransaction(transaction.id),
+      deps.store.outbox.state(`session-end:${transaction.id}`),
+    ]);
+    // sessionEnd: the delivery of the provider's session-end call (null when none is due).
+    res.json({ ...transaction, meterValues: values, sessionEnd: sessionEnd ?? null });
   });
 
   return router;

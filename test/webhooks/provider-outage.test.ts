@@ -1,0 +1,74 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { basicPayload, startWebhookSetup, type WebhookSetup } from '../helpers/webhooks.js';
+import type { Fault } from '../../simulators/provider/index.js';
+
+describe('when the provider cannot be reached', () => {
+  let w: WebhookSetup;
+  beforeAll(async () => {
+    w = await startWebhookSetup('sqlite', { decisionCacheTtlSec: 0, breakerFailures: 3, breakerCooldownMs: 400 }, { rules: { allow: ['KNOWN'] } });
+  });
+  afterAll(() => w?.stop());
+
+  async function charger(id: string, offlineAllow: boolean) {
+    await w.installation([id], { mode: 'webhook', authPayload: basicPayload, sessionStartUrl: w.provider.startUrl, offlineAllow, timeoutMs: 300 });
+    const c = w.t.charger(id);
+    await c.connect();
+    return c;
+  }
+
+  const faults: [string, Fault][] = [
+    ['a timeout', { mode: 'hang' }],
+    ['a 500', { mode: 'status', status: 500 }],
+    ['a 429', { mode: 'status', status: 429 }],
+    ['a closed connection', { mode: 'close' }],
+    ['a malformed reply', { mode: 'malformed' }],
+    ['a redirect', { mode: 'status', status: 302, headers: { location: 'http://127.0.0.1:1/elsewhere' } }],
+  ];
+
+  it.each(faults)('applies the offline policy on %s: allowed when offlineAllow is on, Invalid when off', async (name, fault) => {
+    const slug = name.replace(/\W+/g, '-');
+    const on = await charger(`ON${slug}`, true);
+    const off = await charger(`OFF${slug}`, false);
+    w.provider.injectFault({ path: 'start', fault, times: 2 });
+    const allowed = await on.startTransaction({ connectorId: 1, idTag: `X${slug}`.slice(0, 20), meterStart: 0 });
+    const denied = await off.startTransaction({ connectorId: 1, idTag: `Y${slug}`.slice(0, 20), meterStart: 0 });
+    w.provider.clearFaults();
+    expect(allowed.idTagInfo.status).toBe('Accepted');
+    expect(denied.idTagInfo.status).toBe('Invalid');
+    expect(await w.t.gw.store.transactions.get(allowed.transactionId)).toMatchObject({ authorizedOffline: true, authorization: { source: 'offline' } });
+    expect((await w.t.gw.store.transactions.get(denied.transactionId))?.authorization.reason).toMatch(/^offline_denied:/);
+  });
+
+  it('keeps a tag the provider accepted minutes ago accepted during an outage', async () => {
+    const c = await charger('CACHE-1', false);
+    expect((await c.authorize('KNOWN')).idTagInfo.status).toBe('Accepted');
+    w.provider.injectFault({ path: 'start', fault: { mode: 'status', status: 503 }, times: 1 });
+    const during = await c.startTransaction({ connectorId: 1, idTag: 'KNOWN', meterStart: 0 });
+    w.provider.clearFaults();
+    expect(during.idTagInfo.status).toBe('Accepted');
+    expect((await w.t.gw.store.transactions.get(during.transactionId))?.authorization).toMatchObject({ source: 'cache' });
+  });
+
+  it('opens the breaker after repeated failures, answers at once while open, then probes and closes', async () => {
+    const c = await charger('BRK-1', true);
+    w.provider.injectFault({ path: 'start', fault: { mode: 'status', status: 500 } });
+    const before = w.provider.counts().start;
+    for (let i = 0; i < 3; i++) expect((await c.authorize(`B${i}`)).idTagInfo.status).toBe('Accepted');
+    expect(w.provider.counts().start - before).toBe(3);
+    // Open: no further calls reach the provider.
+    for (let i = 3; i < 8; i++) expect((await c.authorize(`B${i}`)).idTagInfo.status).toBe('Accepted');
+    expect(w.provider.counts().start - before).toBe(3);
+    expect(w.t.gw.authorization.breaker.state(await installationOf('BRK-1'))).toBe('open');
+    w.provider.clearFaults();
+    await sleep(450);
+    expect((await c.authorize('KNOWN')).idTagInfo.status).toBe('Accepted');
+    expect(w.provider.counts().start - before).toBe(4);
+    expect(w.t.gw.authorization.breaker.state(await installationOf('BRK-1'))).toBe('closed');
+    expect((await c.authorize('STRANGER')).idTagInfo.status).toBe('Invalid');
+  });
+
+  async function installationOf(chargerId: string) {
+    return (await w.t.gw.store.chargers.get(chargerId))!.installationId;
+  }
+});

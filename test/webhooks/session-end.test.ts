@@ -1,0 +1,61 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { basicPayload, startWebhookSetup, type WebhookSetup } from '../helpers/webhooks.js';
+
+describe.each(['sqlite', 'postgres'] as const)('session end on %s', (engine) => {
+  let w: WebhookSetup;
+  beforeAll(async () => {
+    w = await startWebhookSetup(engine, {}, { rules: { defaultAllowed: true } });
+  });
+  afterAll(() => w?.stop());
+
+  async function session(chargerId: string) {
+    await w.installation([chargerId], {
+      mode: 'webhook',
+      authPayload: basicPayload,
+      sessionStartUrl: w.provider.startUrl,
+      sessionEndUrl: w.provider.endUrl,
+    });
+    const c = w.t.charger(chargerId);
+    await c.connect();
+    const { transactionId } = await c.startTransaction({ connectorId: 1, idTag: 'END-CARD', meterStart: 1000 });
+    return { c, transactionId };
+  }
+
+  it('posts the finished session to the provider without making the charger wait', async () => {
+    const { c, transactionId } = await session('SE-1');
+    const stop = await c.stopTransaction({ transactionId, meterStop: 4500, idTag: 'END-CARD', reason: 'EVDisconnected' });
+    expect(stop.idTagInfo?.status).toBe('Accepted');
+    await expect.poll(() => w.provider.received.ends.filter((e) => e.body.transactionId === transactionId).length).toBe(1);
+    const body = w.provider.received.ends.find((e) => e.body.transactionId === transactionId)!.body;
+    const tx = await w.t.gw.store.transactions.get(transactionId);
+    expect(body).toMatchObject({
+      type: 'session.end',
+      version: 1,
+      chargerId: 'SE-1',
+      connectorId: 1,
+      sessionId: tx!.providerSessionId,
+      idTag: 'END-CARD',
+      stopIdTag: 'END-CARD',
+      meterStart: 1000,
+      meterStop: 4500,
+      energyWh: 3500,
+      stopReason: 'EVDisconnected',
+      authorizedOffline: false,
+    });
+    expect(body.sessionId).toMatch(/^ps-/);
+    const api = await w.t.api('GET', `/api/transactions/${transactionId}`);
+    await expect.poll(async () => (await w.t.api('GET', `/api/transactions/${transactionId}`)).body.sessionEnd?.status).toBe('delivered');
+    expect(api.status).toBe(200);
+  });
+
+  it('retries after a 500 with the same id, and sends one call however often the stop is re-sent', async () => {
+    const { c, transactionId } = await session('SE-2');
+    w.provider.injectFault({ path: 'end', fault: { mode: 'status', status: 500 }, times: 2 });
+    const stop = { transactionId, meterStop: 2000 };
+    await c.stopTransaction(stop);
+    await c.stopTransaction(stop);
+    await expect.poll(() => w.provider.received.ends.filter((e) => e.body.transactionId === transactionId).length, { timeout: 5000 }).toBe(1);
+    const state = await w.t.gw.store.outbox.state(`session-end:${transactionId}`);
+    expect(state).toMatchObject({ status: 'delivered', attempts: 3 });
+  });
+});
