@@ -80,6 +80,7 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
   const commands = createCommands(ocpp.registry, config.commandTimeoutMs);
   const admin = await prepareAdminToken(config.adminToken, store.apiTokens);
   const hooks: ApiHooks = {
+    idTagsChanged: (installationId) => auth.idTags.forgetInstallation(installationId),
     authenticationChanged(before, after) {
       auth.settings.forget(after.id);
       auth.cache.forgetInstallation(after.id);

@@ -45,6 +45,11 @@ export const configSchema = z.object({
     .string()
     .refine((v) => Buffer.from(v, 'base64').length === 32, 'base64 of exactly 32 bytes')
     .optional(),
+  /**
+   * How long a native id-tag lookup is reused (ms). Changes through this node's API apply at
+   * once; with several nodes, others see a change within this time. 0 reads the store every time.
+   */
+  idTagCacheTtlMs: z.number().int().min(0).max(60_000).default(2000),
   /** How long a provider's decision answers repeated requests for the same tag without a call (seconds). */
   decisionCacheTtlSec: z.number().int().min(0).max(86400).default(60),
   /** How long a provider's acceptance is still honoured while the provider is unreachable (seconds). */
@@ -94,6 +99,7 @@ const envKeys: Record<string, { key: keyof Config; parse: 'int' | 'bool' | 'stri
   COMMAND_TIMEOUT_MS: { key: 'commandTimeoutMs', parse: 'int' },
   NODE_ID: { key: 'nodeId', parse: 'string' },
   SECRET_KEY: { key: 'secretKey', parse: 'string' },
+  ID_TAG_CACHE_TTL_MS: { key: 'idTagCacheTtlMs', parse: 'int' },
   DECISION_CACHE_TTL_SEC: { key: 'decisionCacheTtlSec', parse: 'int' },
   DECISION_CACHE_STALE_SEC: { key: 'decisionCacheStaleSec', parse: 'int' },
   DECISION_CACHE_SIZE: { key: 'decisionCacheSize', parse: 'int' },

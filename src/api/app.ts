@@ -24,6 +24,8 @@ export interface ApiDeps {
 /** What the rest of the gateway must hear about changes made through the API. */
 export interface ApiHooks {
   authenticationChanged(before: Installation, after: Installation): void;
+  /** An installation's id tags were added, changed or removed (or the installation itself). */
+  idTagsChanged(installationId: string): void;
 }
 
 /** Built without listening, so tests and main decide where it runs. */

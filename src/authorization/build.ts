@@ -12,6 +12,7 @@ import { nativeAuthorizer } from './native.js';
 import { offlinePolicy } from './offlinePolicy.js';
 import { providerAuthorizer } from './provider.js';
 import { createSettingsSource } from './settings.js';
+import { cachedIdTags } from './idTagCache.js';
 
 export interface AuthorizationDeps {
   config: Config;
@@ -29,19 +30,20 @@ export function buildAuthorization({ config, store, log, callSessionStart }: Aut
   const settings = createSettingsSource((id) => store.installations.providerSettings(id));
   const cache = createDecisionCache({ size: config.decisionCacheSize, ttlSec: config.decisionCacheTtlSec, staleSec: config.decisionCacheStaleSec });
   const breaker = createBreaker({ failures: config.breakerFailures, cooldownMs: config.breakerCooldownMs });
+  const idTags = cachedIdTags((i, tag) => store.idTags.find(i, tag), { ttlMs: config.idTagCacheTtlMs });
   const outcomes = new Map<string, number>();
   const count = (o: string) => outcomes.set(o, (outcomes.get(o) ?? 0) + 1);
   const authorize = createAuthorizer({
     authorizers: [
       providerAuthorizer({ settings, cache, breaker, callSessionStart, log, count }),
       offlinePolicy({ settings, cache }),
-      nativeAuthorizer({ findIdTag: (installationId, idTag) => store.idTags.find(installationId, idTag) }),
+      nativeAuthorizer({ findIdTag: idTags.find }),
     ],
     guards: config.rejectConcurrentTx
       ? [concurrentTxGuard({ hasActiveElsewhere: (i, tag, c, n) => store.transactions.hasActiveElsewhere(i, idTagKey(tag), c, n) })]
       : [],
   });
-  return { authorize, settings, cache, breaker, outcomes };
+  return { authorize, settings, cache, breaker, outcomes, idTags };
 }
 
 export type Authorization = ReturnType<typeof buildAuthorization>;

@@ -1,5 +1,6 @@
 import type { Db } from './db.js';
 import type { IdTagTable } from './schema.js';
+import { compiled } from './compiled.js';
 
 export type IdTagStatus = 'Accepted' | 'Blocked' | 'Expired';
 
@@ -29,6 +30,10 @@ function toIdTag(row: IdTagTable): IdTag {
 }
 
 export function idTagStore(db: Db) {
+  // Every native Authorize runs this lookup.
+  const findByKey = compiled(db, (d) =>
+    d.selectFrom('id_tags').selectAll().where('installation_id', '=', '?').where('id_tag_key', '=', '?').limit(1),
+  );
   return {
     /** Creates or replaces; `created` tells which. */
     async upsert(
@@ -82,12 +87,7 @@ export function idTagStore(db: Db) {
     },
 
     async find(installationId: string, idTag: string): Promise<IdTag | undefined> {
-      const row = await db
-        .selectFrom('id_tags')
-        .selectAll()
-        .where('installation_id', '=', installationId)
-        .where('id_tag_key', '=', idTagKey(idTag))
-        .executeTakeFirst();
+      const [row] = await findByKey(installationId, idTagKey(idTag), 1);
       return row && toIdTag(row);
     },
 

@@ -52,6 +52,20 @@ describe.each(engines)('a charging session on %s', (engine) => {
     await c.close();
   });
 
+  it('applies an id tag change made through the API to the next Authorize', async () => {
+    const c = t.charger('CP-2');
+    await c.connect();
+    const installationId = (await t.gw.store.chargers.get('CP-2'))!.installationId;
+    expect((await c.authorize('LATECOMER')).idTagInfo.status).toBe('Invalid');
+    expect((await t.api('POST', `/api/installations/${installationId}/id-tags`, { idTag: 'LATECOMER' })).status).toBe(201);
+    expect((await c.authorize('LATECOMER')).idTagInfo.status).toBe('Accepted');
+    expect((await t.api('POST', `/api/installations/${installationId}/id-tags`, { idTag: 'latecomer', status: 'Blocked' })).status).toBe(200);
+    expect((await c.authorize('LATECOMER')).idTagInfo.status).toBe('Blocked');
+    expect((await t.api('DELETE', `/api/installations/${installationId}/id-tags/LATECOMER`)).status).toBe(204);
+    expect((await c.authorize('LATECOMER')).idTagInfo.status).toBe('Invalid');
+    await c.close();
+  });
+
   it('runs a transaction with meter values and stores it complete', async () => {
     const c = t.charger('CP-2');
     await c.connect();

@@ -30,6 +30,7 @@ export function idTagRoutes(deps: ApiDeps): Router {
     const installation = await requireInstallation(deps, req.params.id);
     const input = parseBody(putIdTagBody, req.body);
     const { tag, created } = await idTags.upsert(installation.id, input);
+    deps.hooks.idTagsChanged(installation.id);
     if (created) res.status(201).location(tagPath(installation.id, tag.idTag));
     res.json(tag);
   });
@@ -51,6 +52,7 @@ export function idTagRoutes(deps: ApiDeps): Router {
     const installation = await requireInstallation(deps, req.params.id);
     const { idTag } = req.params;
     if (!isPlausiblePathId(idTag, 20) || !(await idTags.remove(installation.id, idTag))) throw notFound('Id tag');
+    deps.hooks.idTagsChanged(installation.id);
     res.status(204).end();
   });
 

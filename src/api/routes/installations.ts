@@ -85,6 +85,7 @@ export function installationRoutes(deps: ApiDeps): Router {
     await requireInstallation(deps, req.params.id);
     const members = await chargers.listByInstallation(req.params.id);
     if (!(await installations.remove(req.params.id))) throw notFound('Installation');
+    deps.hooks.idTagsChanged(req.params.id);
     for (const charger of members) disconnect(deps, charger.id, 'Installation removed');
     res.status(204).end();
   });
