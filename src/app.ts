@@ -59,6 +59,10 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
   const { logger, isolated, ...overrides } = options;
   const config = loadConfig({ overrides, ...(isolated ? { env: {}, argv: [] } : {}) });
   const log = logger ?? createLogger(config.logLevel);
+  if (config.databaseUrl && !config.secretKey) {
+    // Every node must read what another sealed: a key generated in one node's dataDir won't do.
+    log.warn('DATABASE_URL without SECRET_KEY: set the same SECRET_KEY on every node sharing the database');
+  }
   const secretBox = createSecretBox(loadSecretKey(config.secretKey, config.dataDir, log));
   const store = await createStore({ ...config, secretBox });
   await store.chargers.releaseNode(config.nodeId);
