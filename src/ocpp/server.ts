@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { RPCServer } from 'ocpp-rpc';
 import type { OcppDeps } from './context.js';
-import { resolveCharger } from './handshake.js';
+import { chargerResolver } from './handshake.js';
 import { attachConnection } from './connection.js';
 import { createRegistry, type Registry } from './registry.js';
 import type { ChargerClient } from './rpc.js';
@@ -28,9 +28,10 @@ export function createOcppServer(deps: OcppDeps): OcppServer {
     wssOptions: { maxPayload: deps.config.maxFrameBytes * HARD_LIMIT_FACTOR },
   });
 
+  const resolveCharger = chargerResolver(deps);
   rpc.auth(async (accept, reject, handshake) => {
     try {
-      const result = await resolveCharger(deps, handshake.endpoint, handshake.identity);
+      const result = await resolveCharger(handshake.endpoint, handshake.identity);
       if (!result.ok) {
         deps.log.warn({ chargerId: handshake.identity, endpoint: handshake.endpoint, status: result.status }, 'handshake refused');
         return reject(result.status, result.message);
