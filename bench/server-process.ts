@@ -23,13 +23,20 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
+/**
+ * A larger young generation: the gateway allocates per frame, and the default 16 MiB semi-space
+ * made scavenges frequent enough to push Authorize p99 at 5,000/s from ~6 ms to ~34 ms.
+ */
+export const SERVER_NODE_FLAGS = ['--max-semi-space-size=32'];
+
 const READY_TIMEOUT_MS = 60_000;
 const REPLY_TIMEOUT_MS = 10_000;
 const OUTPUT_LINES = 40;
 
 export function startServerProcess(name: string, entry: string): Promise<ServerProcess> {
   const child = fork(fileURLToPath(new URL(entry, import.meta.url)), [], {
-    execArgv: ['--import', tsxLoader(), '--expose-gc'],
+    // The same V8 flags as `npm start` and the Docker image, for the floor and the gateway alike.
+    execArgv: ['--import', tsxLoader(), '--expose-gc', ...SERVER_NODE_FLAGS],
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
   const tail: string[] = [];
