@@ -1,8 +1,8 @@
 // Command line for the charger fleet: `npm run sim -- --url ... --count 100`.
 
-import { parseArgs } from 'node:util';
 import { runFleet, type Fleet } from './fleet.js';
 import { Stats } from './stats.js';
+import { cli, parseFlags } from '../cli-args.js';
 
 const USAGE = `Usage: npm run sim -- [options]
 
@@ -20,6 +20,8 @@ const USAGE = `Usage: npm run sim -- [options]
   --help                  print this text
 `;
 
+const args = cli('sim', USAGE);
+
 const OPTIONS = {
   url: { type: 'string', default: 'ws://127.0.0.1:9000/ocpp' },
   count: { type: 'string', default: '1' },
@@ -35,42 +37,23 @@ const OPTIONS = {
   help: { type: 'boolean', default: false },
 } as const;
 
-function usageError(message: string): never {
-  process.stderr.write(`sim: ${message}\n\n${USAGE}`);
-  process.exit(2);
-}
-
-function count(name: string, text: string, min: number): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < min) usageError(`--${name} must be an integer >= ${min}, got "${text}"`);
-  return n;
-}
-
 async function main(): Promise<void> {
-  let values;
-  try {
-    ({ values } = parseArgs({ options: OPTIONS, strict: true, allowPositionals: false }));
-  } catch (err) {
-    usageError((err as Error).message);
-  }
-  if (values.help) {
-    process.stdout.write(USAGE);
-    return;
-  }
-  if (!/^wss?:\/\//.test(values.url)) usageError(`--url must start with ws:// or wss://, got "${values.url}"`);
-  const sessions = count('sessions', values.sessions, 0);
-  if (sessions > 0 && !values['id-tag']) usageError('--id-tag is required when --sessions > 0');
+  const values = parseFlags(OPTIONS, USAGE, args);
+  if (!values) return;
+  if (!/^wss?:\/\//.test(values.url)) args.fail(`--url must start with ws:// or wss://, got "${values.url}"`);
+  const sessions = args.integer('sessions', values.sessions, 0);
+  if (sessions > 0 && !values['id-tag']) args.fail('--id-tag is required when --sessions > 0');
 
   const stats = new Stats();
   const fleet = await runFleet({
     url: values.url,
-    count: count('count', values.count, 1),
+    count: args.integer('count', values.count, 1),
     idPrefix: values['id-prefix'],
     idTag: values['id-tag'],
     sessions,
-    connectRate: count('rate', values.rate, 1),
-    meterIntervalMs: count('meter-interval', values['meter-interval'], 0),
-    meterSamples: count('meter-samples', values['meter-samples'], 0),
+    connectRate: args.integer('rate', values.rate, 1),
+    meterIntervalMs: args.integer('meter-interval', values['meter-interval'], 0),
+    meterSamples: args.integer('meter-samples', values['meter-samples'], 0),
     localAddresses: values['local-address']?.split(',').map((a) => a.trim()).filter(Boolean),
     heartbeat: values.heartbeat,
     stats,

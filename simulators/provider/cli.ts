@@ -1,9 +1,9 @@
 // Command line for the provider simulator, for demos:
 // `npm run provider -- --port 7000 --allow TAG1,TAG2 --deny BAD1:Blocked`.
 
-import { parseArgs } from 'node:util';
 import { PROVIDER_DEFAULTS, startProvider } from './server.js';
 import type { DenyStatus, ReceivedEvent, Rules } from './types.js';
+import { cli, parseFlags } from '../cli-args.js';
 
 const USAGE = `Usage: npm run provider -- [options]
 
@@ -22,6 +22,8 @@ const USAGE = `Usage: npm run provider -- [options]
   --help                   print this text
 `;
 
+const args = cli('provider', USAGE);
+
 const OPTIONS = {
   port: { type: 'string', default: '7000' },
   host: { type: 'string', default: '127.0.0.1' },
@@ -37,17 +39,6 @@ const OPTIONS = {
 
 const DENY_STATUSES: readonly DenyStatus[] = ['Blocked', 'Expired', 'Invalid', 'ConcurrentTx'];
 
-function usageError(message: string): never {
-  process.stderr.write(`provider: ${message}\n\n${USAGE}`);
-  process.exit(2);
-}
-
-function integer(name: string, text: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < min || n > max) usageError(`--${name} must be an integer from ${min} to ${max}, got "${text}"`);
-  return n;
-}
-
 /** `--allow A,B --allow C` → ['A', 'B', 'C'] */
 function list(values: string[] | undefined): string[] {
   return (values ?? []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
@@ -58,7 +49,7 @@ function parseUsers(values: string[] | undefined): Record<string, string> | unde
   const users: Record<string, string> = {};
   for (const value of values) {
     const colon = value.indexOf(':');
-    if (colon <= 0) usageError(`--user must be name:password, got "${value}"`);
+    if (colon <= 0) args.fail(`--user must be name:password, got "${value}"`);
     users[value.slice(0, colon)] = value.slice(colon + 1);
   }
   return users;
@@ -68,7 +59,7 @@ function parseDeny(values: string[] | undefined): NonNullable<Rules['deny']> {
   return list(values).map((entry) => {
     const [idTag, status, ...reason] = entry.split(':');
     if (!idTag || !DENY_STATUSES.includes(status as DenyStatus)) {
-      usageError(`--deny must be tag:status with status one of ${DENY_STATUSES.join(', ')}, got "${entry}"`);
+      args.fail(`--deny must be tag:status with status one of ${DENY_STATUSES.join(', ')}, got "${entry}"`);
     }
     return reason.length ? { idTag, status: status as DenyStatus, reason: reason.join(':') } : { idTag, status: status as DenyStatus };
   });
@@ -90,26 +81,18 @@ function describe(event: ReceivedEvent): string {
 }
 
 async function main(): Promise<void> {
-  let values;
-  try {
-    ({ values } = parseArgs({ options: OPTIONS, strict: true, allowPositionals: false }));
-  } catch (err) {
-    usageError((err as Error).message);
-  }
-  if (values.help) {
-    process.stdout.write(USAGE);
-    return;
-  }
-  const latency = integer('latency', values.latency, 0);
+  const values = parseFlags(OPTIONS, USAGE, args);
+  if (!values) return;
+  const latency = args.integer('latency', values.latency, 0);
   const users = parseUsers(values.user);
   const expiryDate = values['expiry-date'];
-  if (expiryDate !== undefined && Number.isNaN(Date.parse(expiryDate))) usageError(`--expiry-date must be an ISO date, got "${expiryDate}"`);
+  if (expiryDate !== undefined && Number.isNaN(Date.parse(expiryDate))) args.fail(`--expiry-date must be an ISO date, got "${expiryDate}"`);
 
   const provider = await startProvider({
-    port: integer('port', values.port, 0, 65535),
+    port: args.integer('port', values.port, 0, 65535),
     host: values.host,
     users,
-    tokenTtlSec: integer('token-ttl', values['token-ttl'], 1),
+    tokenTtlSec: args.integer('token-ttl', values['token-ttl'], 1),
     rules: { allow: list(values.allow), deny: parseDeny(values.deny), defaultAllowed: values['default-allowed'], expiryDate },
     onReceived: (event) => process.stdout.write(`${describe(event)}\n`),
   });
