@@ -1,25 +1,35 @@
-// `npm run bench`: every scenario against the floor server and the gateway, each
-// in its own child process, then a side-by-side table and bench/results/latest.json.
+// `npm run bench`: authorize against the floor server and the gateway, each in
+// its own child process, then a side-by-side table; http-clients and webhook run
+// their own processes and tables. All end up in bench/results/latest.json.
 
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { BENCH_ADMIN_TOKEN, setUpGateway } from './gateway-setup.js';
 import { formatTable, type Outcome } from './report.js';
 import { runAuthorizeScenario, type Target } from './scenarios/authorize.js';
+import { formatHttpClients, runHttpClientsScenario } from './scenarios/http-clients.js';
+import { runWebhookScenario } from './scenarios/webhook.js';
+import { formatWebhook } from './webhook-report.js';
 import { startServerProcess } from './server-process.js';
 
 const USAGE = `Usage: npm run bench -- [--scenario <name|all>] [--chargers N] [--servers floor,gateway] [--quick]
 
-  --scenario   one of: ${['authorize'].join(', ')}, or all (default)
-  --chargers   simulated chargers (default 2000, 200 with --quick); above ~19,900 this
-               process runs out of file descriptors and reports EMFILE
-  --servers    which servers to measure (default floor,gateway)
+  --scenario   one of: ${['authorize', 'http-clients', 'webhook'].join(', ')}, or all (default)
+  --chargers   simulated chargers (default 2000 for authorize, 500 for webhook, 200 with
+               --quick); above ~19,900 this process runs out of file descriptors and reports EMFILE
+  --servers    which servers authorize measures (default floor,gateway)
   --quick      200 chargers and 2 s phases, for a smoke run
 `;
 
 const SCENARIOS = { authorize: runAuthorizeScenario } as const;
-type ScenarioName = keyof typeof SCENARIOS;
+// Scenarios that start their own processes (provider, gateway, load child) and
+// print their own table, each under its key in latest.json.
+const STANDALONE = {
+  'http-clients': standalone('httpClients', runHttpClientsScenario, formatHttpClients),
+  webhook: standalone('webhook', runWebhookScenario, formatWebhook),
+};
+type ScenarioName = keyof typeof SCENARIOS | keyof typeof STANDALONE;
 type ServerName = 'floor' | 'gateway';
 
 const ID_PREFIX = 'BENCH-';
@@ -51,18 +61,36 @@ function parseOptions() {
     process.stdout.write(USAGE);
     process.exit(0);
   }
-  const scenarios = values.scenario === 'all' ? (Object.keys(SCENARIOS) as ScenarioName[]) : [values.scenario as ScenarioName];
-  if (!scenarios.every((s) => s in SCENARIOS)) usageError(`unknown scenario "${values.scenario}"`);
+  const all = [...Object.keys(SCENARIOS), ...Object.keys(STANDALONE)] as ScenarioName[];
+  const scenarios = values.scenario === 'all' ? all : [values.scenario as ScenarioName];
+  if (!scenarios.every((s) => all.includes(s))) usageError(`unknown scenario "${values.scenario}"`);
   const servers = values.servers.split(',').map((s) => s.trim()) as ServerName[];
   if (!servers.every((s) => s === 'floor' || s === 'gateway')) usageError(`--servers takes floor and/or gateway`);
   const chargers = values.chargers === undefined ? (values.quick ? 200 : 2000) : Number(values.chargers);
   if (!Number.isInteger(chargers) || chargers < 1) usageError(`--chargers must be a positive integer`);
-  return { scenarios, servers, chargers, quick: values.quick };
+  const webhookChargers = values.chargers === undefined ? (values.quick ? 200 : 500) : chargers;
+  return { scenarios, servers, chargers, webhookChargers, quick: values.quick };
+}
+
+interface StandaloneOptions {
+  chargers: number;
+  quick: boolean;
+  log: (line: string) => void;
+}
+
+function standalone<R>(key: string, run: (opts: StandaloneOptions) => Promise<R>, format: (result: R) => string) {
+  return {
+    key,
+    run: async (opts: StandaloneOptions) => {
+      const result = await run(opts);
+      return { result, table: format(result) };
+    },
+  };
 }
 
 const log = (line: string) => process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 
-async function runOn(name: ServerName, scenario: ScenarioName, chargers: number, quick: boolean): Promise<Outcome> {
+async function runOn(name: ServerName, scenario: keyof typeof SCENARIOS, chargers: number, quick: boolean): Promise<Outcome> {
   let server;
   try {
     server = await startServerProcess(name, name === 'floor' ? './floor-child.ts' : './gateway-child.ts');
@@ -88,16 +116,34 @@ async function runOn(name: ServerName, scenario: ScenarioName, chargers: number,
 }
 
 async function main(): Promise<void> {
-  const { scenarios, servers, chargers, quick } = parseOptions();
+  const { scenarios, servers, chargers, webhookChargers, quick } = parseOptions();
   const results: Record<string, Partial<Record<ServerName, Outcome>>> = {};
+  const standalones: Record<string, unknown> = {};
   for (const scenario of scenarios) {
+    if (scenario !== 'authorize') {
+      const { key, run } = STANDALONE[scenario];
+      try {
+        const { result, table } = await run({ chargers: webhookChargers, quick, log });
+        standalones[key] = result;
+        process.stdout.write(`\n${table}\n`);
+      } catch (err) {
+        const message = err instanceof Error ? err.message : String(err);
+        log(`${scenario}: ${message}`);
+        standalones[key] = { error: message };
+        process.stdout.write(`\nscenario ${scenario} failed: ${message.split('\n')[0]}\n`);
+      }
+      continue;
+    }
     results[scenario] = {};
     for (const name of servers) results[scenario][name] = await runOn(name, scenario, chargers, quick);
     process.stdout.write(`\nscenario ${scenario}, ${chargers} chargers${quick ? ' (quick)' : ''}\n`);
     process.stdout.write(`${formatTable(results[scenario].floor, results[scenario].gateway)}\n`);
   }
   mkdirSync(new URL('.', RESULTS), { recursive: true });
-  const report = { date: new Date().toISOString(), node: process.version, cpus: cpus().length, chargers, quick, results };
+  // A run of some scenarios keeps the others' last figures; each part carries its own date.
+  const previous = existsSync(RESULTS) ? (JSON.parse(readFileSync(RESULTS, 'utf8')) as Record<string, unknown>) : {};
+  const authorize = scenarios.includes('authorize') ? { date: new Date().toISOString(), node: process.version, cpus: cpus().length, chargers, quick, results } : {};
+  const report = { ...previous, ...authorize, ...standalones };
   writeFileSync(RESULTS, `${JSON.stringify(report, null, 2)}\n`);
   process.stdout.write(`\nwritten to bench/results/latest.json\n`);
 }

@@ -1,0 +1,82 @@
+// The parent side of the HTTP load child (http-load-child.ts): fork it with the
+// tsx loader, hand it one task, wait for its result. A child per task, so each
+// client's CPU per request is measured in a process that ran nothing else.
+
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { ClientName } from './outbound-clients.js';
+import type { LoadResult } from './load-patterns.js';
+import { SERVER_NODE_FLAGS } from './server-process.js';
+
+export type LoadTask =
+  /** Closed loop of session starts through one client; `none` only builds and parses the body. */
+  | { kind: 'client'; client: ClientName | 'none'; url: string; concurrency: number; warmupMs: number; durationMs: number; providerPid: number }
+  /** Open loop at each rate, then closed loop with `window` in flight, straight to the provider with undici. */
+  | { kind: 'provider-direct'; url: string; rates: number[]; window: number; phaseMs: number; warmup: { rate: number; ms: number }; providerPid: number };
+
+export interface ClientRun extends LoadResult {
+  /** CPU of the load child over the measured loop, per completed request. */
+  cpuUsPerRequest: number;
+  providerCpuPct: number;
+}
+
+export interface DirectPhase extends LoadResult {
+  /** Set for open-loop phases. */
+  rate?: number;
+  /** Set for the closed-loop (saturation) phase. */
+  window?: number;
+  providerCpuPct: number;
+}
+
+export type TaskResult<T extends LoadTask> = T extends { kind: 'client' } ? ClientRun : DirectPhase[];
+
+export type ToChild = { type: 'run'; task: LoadTask };
+export type FromChild = { type: 'done'; result: ClientRun | DirectPhase[] } | { type: 'failed'; message: string };
+
+const OUTPUT_LINES = 20;
+
+export function runLoadTask<T extends LoadTask>(task: T, timeoutMs: number): Promise<TaskResult<T>> {
+  const child = fork(fileURLToPath(new URL('./http-load-child.ts', import.meta.url)), [], {
+    // The client stands in for the gateway's outbound side, so it runs with the gateway's V8 flags.
+    execArgv: ['--import', tsxLoader(), ...SERVER_NODE_FLAGS],
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  });
+  const tail: string[] = [];
+  const keep = (chunk: Buffer) => {
+    tail.push(...chunk.toString().split('\n').filter(Boolean));
+    tail.splice(0, Math.max(0, tail.length - OUTPUT_LINES));
+  };
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
+
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const settle = (fn: () => void) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      fn();
+    };
+    const fail = (why: string) => settle(() => reject(new Error(`load child (${task.kind}): ${why}${tail.length ? `\n  ${tail.join('\n  ')}` : ''}`)));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      fail(`no result in ${timeoutMs} ms`);
+    }, timeoutMs);
+    child.on('message', (m: FromChild) => {
+      if (m.type === 'done') settle(() => resolve(m.result as TaskResult<T>));
+      else fail(m.message);
+    });
+    child.once('exit', (code, signal) => fail(`exited (code ${code}, signal ${signal}) without a result`));
+    child.once('error', (err) => fail(err.message));
+    child.send({ type: 'run', task } satisfies ToChild);
+  });
+}
+
+// Absolute URL of tsx's ESM loader, so the child finds it whatever its cwd.
+function tsxLoader(): string {
+  try {
+    return import.meta.resolve('tsx');
+  } catch {
+    return 'tsx';
+  }
+}

@@ -1,0 +1,168 @@
+// The webhook scenario's result shapes, how a phase is judged, and the tables
+// and target lines printed at the end of a run.
+
+import type { LoadResult } from './load-patterns.js';
+import { formatTable, show } from './table.js';
+
+export interface Phase extends LoadResult {
+  /** Target of an open-loop phase; unset for the closed loop (saturation). */
+  rate?: number;
+  /** Calls in flight in the closed loop. */
+  window?: number;
+  /** Achieved below 90 % of the target rate, or any error, timeout or unexpected reply. */
+  collapsed: boolean;
+  /** See markQueueing; set on a part's open-loop phases. */
+  queueing?: boolean;
+  gatewayCpuPct?: number;
+  providerCpuPct: number;
+}
+
+export interface GatewayPart {
+  /** Which idTags the Authorize calls carried. */
+  tags: string;
+  held: number;
+  phases: Phase[];
+  /** The gateway's last output lines (it logs at warn) after the phases; empty when it wrote nothing. */
+  gatewayLog: string[];
+}
+
+export interface BreakerPart {
+  /** Replies to the calls that opened the breaker, by status. */
+  openers: Record<string, number>;
+  phase: Phase;
+  allInvalid: boolean;
+  /** "provider unreachable" warnings in the gateway's last 40 output lines: calls that went out, not held by the breaker. */
+  unreachableLogged: number;
+}
+
+export interface WebhookResult {
+  date: string;
+  node: string;
+  cpus: number;
+  chargers: number;
+  phaseMs: number;
+  providerAlone: Phase[];
+  noCache: GatewayPart;
+  cached: GatewayPart;
+  breakerOpen: BreakerPart;
+}
+
+export const TARGETS = { ratePerSec: 4_000, addedP50Ms: 2, addedP99Ms: 10, breakerP99Ms: 5, atRate: 1_000 };
+
+const COLLAPSE_BELOW = 0.9;
+const QUEUEING_ABOVE = 10;
+
+/** True when the phase fell under 90 % of its rate or any call did not end with `expected`. */
+export function judge(run: LoadResult, expected: string, rate?: number): boolean {
+  const unexpected = run.sent - (run.statuses[expected] ?? 0);
+  return unexpected > 0 || (rate !== undefined && run.perSec < COLLAPSE_BELOW * rate);
+}
+
+/**
+ * Marks the open-loop phases whose p50 is over 10× that of the part's lowest rate: replies
+ * fall behind the schedule and a queue builds. A 4 s phase can hide that from the achieved
+ * rate, since every call is still answered shortly after the phase ends.
+ */
+export function markQueueing(phases: Phase[]): Phase[] {
+  const base = phases.find((p) => p.rate !== undefined)?.latencyMs.p50;
+  return phases.map((p) => (p.rate === undefined || base === undefined ? p : { ...p, queueing: p.latencyMs.p50 > QUEUEING_ABOVE * base }));
+}
+
+export function formatWebhook(r: WebhookResult): string {
+  const header = ['part', 'load', 'achieved/s', 'p50 ms', 'p99 ms', 'max ms', 'not as expected', 'gateway CPU %', 'provider CPU %', 'load CPU %', 'collapsed'];
+  const rows = phases(r).map(([part, p, expected]) => row(part, p, expected));
+  const out = [
+    `scenario webhook, ${r.chargers} chargers, ${r.phaseMs / 1000} s phases (breaker ${r.breakerOpen.phase.sent} calls); latency from the scheduled send time in open loop`,
+    `tags: no cache ${r.noCache.tags}; cache ${r.cached.tags}`,
+    `collapsed: achieved < 90 % of the rate, or any error, timeout or unexpected reply; queueing: p50 > 10× the part's p50 at its lowest rate`,
+    formatTable(header, rows),
+    '',
+    'targets',
+    formatTable(['target', 'measured', ''], verdicts(r).map((v) => [v.target, v.measured, v.pass ? 'PASS' : 'FAIL'])),
+  ];
+  for (const [name, part] of [['no cache', r.noCache], ['cache', r.cached]] as const) {
+    if (part.gatewayLog.length) out.push(`gateway (${name}) wrote ${part.gatewayLog.length} log lines (last 40 kept), e.g.:\n  ${part.gatewayLog.slice(-3).join('\n  ')}`);
+  }
+  // What the "not as expected" column counts, spelled out.
+  for (const [part, p, expected] of phases(r)) {
+    if (p.sent - (p.statuses[expected] ?? 0) > 0) out.push(`${part} at ${load(p)}: replies ${JSON.stringify(p.statuses)}, ${p.errors} errors or timeouts`);
+  }
+  return out.join('\n');
+}
+
+function row(part: string, p: Phase, expected: string): string[] {
+  return [
+    part,
+    load(p),
+    show(p.perSec),
+    show(p.latencyMs.p50),
+    show(p.latencyMs.p99),
+    show(p.latencyMs.max),
+    show(p.sent - (p.statuses[expected] ?? 0)),
+    p.gatewayCpuPct === undefined ? '-' : show(p.gatewayCpuPct),
+    show(p.providerCpuPct),
+    show(p.generatorCpuPct),
+    p.collapsed ? 'YES' : p.queueing ? 'queueing' : 'no',
+  ];
+}
+
+/** Every phase with its part's name and the reply it should get. */
+function phases(r: WebhookResult): [string, Phase, string][] {
+  return [
+    ...r.providerAlone.map((p): [string, Phase, string] => ['provider alone (undici)', p, 'allowed']),
+    ...r.noCache.phases.map((p): [string, Phase, string] => ['gateway, no cache', p, 'Accepted']),
+    ...r.cached.phases.map((p): [string, Phase, string] => ['gateway, cache', p, 'Accepted']),
+    ['gateway, breaker open', r.breakerOpen.phase, 'Invalid'],
+  ];
+}
+
+function load(p: Phase): string {
+  return p.rate !== undefined ? `${p.rate}/s` : `flat out, ${p.window} in flight`;
+}
+
+// The gateway's output is kept to its last 40 lines, so a full tail means "at least".
+function calls(logged: number): string {
+  return logged >= 40 ? '≥ 40 (breaker not holding?)' : String(logged);
+}
+
+interface Verdict {
+  target: string;
+  measured: string;
+  pass: boolean;
+}
+
+export function verdicts(r: WebhookResult): Verdict[] {
+  const at = (phases: Phase[], rate: number) => phases.find((p) => p.rate === rate);
+  const sustained = (name: string, p: Phase | undefined): Verdict => ({
+    target: `≥ ${TARGETS.ratePerSec} webhook Authorize/s without collapse (${name})`,
+    measured: p
+      ? `${p.perSec}/s, p50 ${show(p.latencyMs.p50)} ms, p99 ${show(p.latencyMs.p99)} ms, ${p.sent - (p.statuses.Accepted ?? 0)} not Accepted`
+      : 'not run',
+    pass: p !== undefined && !p.collapsed && !p.queueing,
+  });
+  const gw = at(r.noCache.phases, TARGETS.atRate);
+  const alone = at(r.providerAlone, TARGETS.atRate);
+  const added = (pick: 'p50' | 'p99') => (gw && alone ? gw.latencyMs[pick] - alone.latencyMs[pick] : NaN);
+  const addedLine = (pick: 'p50' | 'p99', limit: number): Verdict => ({
+    target: `gateway (no cache) adds < ${limit} ms at ${pick} over the provider alone at ${TARGETS.atRate}/s`,
+    measured: gw && alone ? `+${show(added(pick))} ms (${show(gw.latencyMs[pick])} vs ${show(alone.latencyMs[pick])})` : 'not run',
+    pass: added(pick) < limit,
+  });
+  const breaker = r.breakerOpen.phase;
+  return [
+    sustained('no cache', at(r.noCache.phases, TARGETS.ratePerSec)),
+    sustained('cache', at(r.cached.phases, TARGETS.ratePerSec)),
+    addedLine('p50', TARGETS.addedP50Ms),
+    addedLine('p99', TARGETS.addedP99Ms),
+    {
+      target: `breaker open: p99 < ${TARGETS.breakerP99Ms} ms at ${breaker.rate}/s`,
+      measured: `${show(breaker.latencyMs.p99)} ms; calls that reached for the provider: ${calls(r.breakerOpen.unreachableLogged)}`,
+      pass: breaker.latencyMs.p99 < TARGETS.breakerP99Ms,
+    },
+    {
+      target: 'breaker open: every reply Invalid (offlineAllow false)',
+      measured: `openers ${JSON.stringify(r.breakerOpen.openers)}, then ${breaker.statuses.Invalid ?? 0}/${breaker.sent} Invalid`,
+      pass: r.breakerOpen.allInvalid,
+    },
+  ];
+}
