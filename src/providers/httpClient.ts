@@ -42,7 +42,16 @@ const CONNECT_ERRORS = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOST
 export function createHttpClient(opts: { maxSocketsPerOrigin: number; maxResponseBytes: number }): HttpClient {
   const agent = new Agent({ connections: opts.maxSocketsPerOrigin, keepAliveTimeout: 30_000, pipelining: 1 });
 
-  async function readCapped(body: AsyncIterable<Buffer> & { destroy(err?: Error): void }): Promise<string> {
+  type Body = AsyncIterable<Buffer> & { destroy(err?: Error): void; text(): Promise<string> };
+
+  /** A declared length is checked up front and read in one go; only unsized bodies are counted chunk by chunk. */
+  async function readCapped(body: Body, contentLength: string | string[] | undefined): Promise<string> {
+    const declared = typeof contentLength === 'string' ? Number(contentLength) : NaN;
+    if (Number.isFinite(declared)) {
+      if (declared <= opts.maxResponseBytes) return body.text();
+      body.destroy();
+      throw new HttpError('response_too_large', `response larger than ${opts.maxResponseBytes} bytes`);
+    }
     const chunks: Buffer[] = [];
     let size = 0;
     for await (const chunk of body) {
@@ -61,7 +70,7 @@ export function createHttpClient(opts: { maxSocketsPerOrigin: number; maxRespons
       const signal = AbortSignal.timeout(req.timeoutMs);
       try {
         const res = await request(req.url, { method: req.method, headers: req.headers, body: req.body, signal, dispatcher: agent });
-        const body = await readCapped(res.body as any);
+        const body = await readCapped(res.body as unknown as Body, res.headers['content-length']);
         return { status: res.statusCode, headers: res.headers as HttpResponse['headers'], body };
       } catch (err: any) {
         throw toHttpError(err, signal);

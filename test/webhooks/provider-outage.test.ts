@@ -23,6 +23,7 @@ describe('when the provider cannot be reached', () => {
     ['a 429', { mode: 'status', status: 429 }],
     ['a closed connection', { mode: 'close' }],
     ['a malformed reply', { mode: 'malformed' }],
+    ['an oversized reply', { mode: 'status', status: 200, body: JSON.stringify({ allowed: true, reason: 'x'.repeat(70_000) }) }],
     ['a redirect', { mode: 'status', status: 302, headers: { location: 'http://127.0.0.1:1/elsewhere' } }],
   ];
 
