@@ -10,6 +10,7 @@ import { callSessionStart } from './providers/sessionStart.js';
 import { deliverSessionEnd, SESSION_END_TOPIC } from './providers/sessionEnd.js';
 import type { WebhookDeps } from './providers/webhookCall.js';
 import { createOutboxWorker } from './outbox/worker.js';
+import { createNotifications, type Notifications } from './notifications/service.js';
 import { createOcppServer, type OcppServer } from './ocpp/server.js';
 import { createCommands } from './ocpp/commands.js';
 import { createApiApp, type ApiHooks } from './api/app.js';
@@ -27,6 +28,7 @@ export interface Gateway {
   log: Logger;
   webhooks: WebhookDeps;
   authorization: Authorization;
+  notifications: Notifications;
   close(): Promise<void>;
 }
 
@@ -80,7 +82,17 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
       [SESSION_END_TOPIC]: async (item) => deliverSessionEnd(webhooks, await store.installations.providerSettings(item.target), item.payload),
     },
   });
-  const ocpp = createOcppServer({ config, store, authorize: auth.authorize, settings: auth.settings, outbox, log });
+  const notifications = createNotifications({
+    store,
+    http,
+    log,
+    nodeId: config.nodeId,
+    retryDelaysMs: config.notificationRetryDelaysMs,
+    probeMaxMs: config.notificationProbeMaxMs,
+    retentionHours: config.notificationRetentionHours,
+  });
+  const events = notifications.recorder;
+  const ocpp = createOcppServer({ config, store, authorize: auth.authorize, settings: auth.settings, outbox, events, log });
   const commands = createCommands(ocpp.registry, config.commandTimeoutMs);
   const admin = await prepareAdminToken(config.adminToken, store.apiTokens);
   const hooks: ApiHooks = {
@@ -93,9 +105,10 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
       }
     },
   };
-  const api = createApiApp({ config, store, log, commands, tokens: admin.check, registry: ocpp.registry, hooks });
+  const api = createApiApp({ config, store, log, commands, tokens: admin.check, registry: ocpp.registry, hooks, events, notifications });
   const httpServer = createServer(api);
   outbox.start();
+  await notifications.start();
 
   try {
     const ocppPort = await listen(ocpp.httpServer, config.ocppPort, config.host);
@@ -111,16 +124,19 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
       log,
       webhooks,
       authorization: auth,
+      notifications,
       async close() {
         await closeServer(httpServer);
         await ocpp.close();
         await outbox.stop();
+        await notifications.stop();
         await http.close();
         await store.close();
       },
     };
   } catch (err) {
     await outbox.stop();
+    await notifications.stop();
     await http.close();
     await store.close();
     throw err;

@@ -69,6 +69,12 @@ export const configSchema = z.object({
   outboxRetryMaxMs: z.number().int().min(100).max(86_400_000).default(300_000),
   /** How often the outbox looks for due deliveries when nothing woke it (ms). */
   outboxPollMs: z.number().int().min(10).max(60_000).default(1000),
+  /** Delays before the 3 quick retries of a failed notification (ms); then the subscription queues. */
+  notificationRetryDelaysMs: z.array(z.number().int().min(0).max(60_000)).length(3).default([200, 500, 1000]),
+  /** Cap of the growing probe interval of a queued subscription (ms). */
+  notificationProbeMaxMs: z.number().int().min(100).max(3_600_000).default(300_000),
+  /** Delivery attempts and delivered events are kept this long (hours). */
+  notificationRetentionHours: z.number().int().min(1).max(24 * 365).default(168),
   /**
    * Names this gateway process in the store (which node holds which charger). Stable across
    * restarts by default, so a restarted node releases the chargers its previous run held.
@@ -100,6 +106,8 @@ const envKeys: Record<string, { key: keyof Config; parse: 'int' | 'bool' | 'stri
   NODE_ID: { key: 'nodeId', parse: 'string' },
   SECRET_KEY: { key: 'secretKey', parse: 'string' },
   ID_TAG_CACHE_TTL_MS: { key: 'idTagCacheTtlMs', parse: 'int' },
+  NOTIFICATION_PROBE_MAX_MS: { key: 'notificationProbeMaxMs', parse: 'int' },
+  NOTIFICATION_RETENTION_HOURS: { key: 'notificationRetentionHours', parse: 'int' },
   DECISION_CACHE_TTL_SEC: { key: 'decisionCacheTtlSec', parse: 'int' },
   DECISION_CACHE_STALE_SEC: { key: 'decisionCacheStaleSec', parse: 'int' },
   DECISION_CACHE_SIZE: { key: 'decisionCacheSize', parse: 'int' },

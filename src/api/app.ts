@@ -3,6 +3,8 @@ import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/index.js';
 import type { Installation } from '../store/installations.js';
+import type { Recorder } from '../notifications/record.js';
+import type { Notifications } from '../notifications/service.js';
 import type { Commands } from '../ocpp/commands.js';
 import type { Registry } from '../ocpp/registry.js';
 import type { TokenCheck } from './adminToken.js';
@@ -19,6 +21,8 @@ export interface ApiDeps {
   tokens: TokenCheck;
   registry: Registry;
   hooks: ApiHooks;
+  events: Recorder;
+  notifications: Notifications;
 }
 
 /** What the rest of the gateway must hear about changes made through the API. */

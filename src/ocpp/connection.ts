@@ -6,6 +6,7 @@ import { patchClient } from './rpcPatches.js';
 import type { Registry } from './registry.js';
 import type { ChargerClient } from './rpc.js';
 import { pushOfflineConfig } from './offlineConfig.js';
+import { envelope } from '../notifications/record.js';
 
 /** last_seen is written at most this often per charger from ordinary traffic. */
 const TOUCH_EVERY_MS = 60_000;
@@ -71,15 +72,21 @@ export function attachConnection(deps: OcppDeps, registry: Registry, client: Cha
     log.info('new connection replaces the previous one');
     void previous.close({ code: 1000, reason: 'Replaced by a new connection' });
   }
-  const connectedAt = new Date().toISOString();
-  deps.store.chargers.setOnline(chargerId, deps.config.nodeId, connectedAt).catch((err) => log.error({ err }, 'online update failed'));
+  const { nodeId } = deps.config;
+  deps.events
+    .withEvents(deps.store, ['charger.connected'], installationId, (tx) => tx.chargers.setOnline(chargerId, nodeId, new Date().toISOString()), () => [
+      envelope('charger.connected', installationId, chargerId, { nodeId }),
+    ])
+    .catch((err) => log.error({ err }, 'online update failed'));
   log.info({ remoteAddress: client.handshake.remoteAddress }, 'charger connected');
 
   client.once('close', ({ code, reason }: { code: number; reason: Buffer | string }) => {
     if (!registry.release(chargerId, client)) return;
     log.info({ code, reason: String(reason ?? '') }, 'charger disconnected');
-    deps.store.chargers
-      .setOffline(chargerId, deps.config.nodeId, new Date().toISOString())
+    deps.events
+      .withEvents(deps.store, ['charger.disconnected'], installationId, (tx) => tx.chargers.setOffline(chargerId, nodeId, new Date().toISOString()), () => [
+        envelope('charger.disconnected', installationId, chargerId, { nodeId, code, reason: String(reason ?? '') }),
+      ])
       .catch((err) => log.error({ err }, 'offline update failed'));
   });
 }

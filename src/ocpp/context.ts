@@ -4,6 +4,7 @@ import type { Store } from '../store/index.js';
 import type { Authorize } from '../authorization/chain.js';
 import type { SettingsSource } from '../authorization/settings.js';
 import type { OutboxWorker } from '../outbox/worker.js';
+import type { Recorder } from '../notifications/record.js';
 
 /** What every OCPP handler needs; built once per gateway. */
 export interface OcppDeps {
@@ -14,6 +15,8 @@ export interface OcppDeps {
   settings: SettingsSource;
   /** Woken after a stop wrote a session-end row, so delivery does not wait for the next poll. */
   outbox: Pick<OutboxWorker, 'kick'>;
+  /** Writes the events a state change causes in the same database transaction. */
+  events: Recorder;
   log: Logger;
 }
 

@@ -97,3 +97,8 @@ export async function openStore(opts: OpenStoreOptions): Promise<StoreHandle> {
     },
   };
 }
+
+/** Runs `fn` in a database transaction, or inside the caller's one when `db` already is one. */
+export function inTransaction<T>(db: Db, fn: (trx: Db) => Promise<T>): Promise<T> {
+  return db.isTransaction ? fn(db) : db.transaction().execute(fn);
+}

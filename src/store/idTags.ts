@@ -1,4 +1,4 @@
-import type { Db } from './db.js';
+import { inTransaction, type Db } from './db.js';
 import type { IdTagTable } from './schema.js';
 import { compiled } from './compiled.js';
 
@@ -42,7 +42,7 @@ export function idTagStore(db: Db) {
     ): Promise<{ tag: IdTag; created: boolean }> {
       const now = new Date().toISOString();
       const key = idTagKey(input.idTag);
-      return db.transaction().execute(async (trx) => {
+      return inTransaction(db, async (trx) => {
         const existing = await trx
           .selectFrom('id_tags')
           .select('created_at')

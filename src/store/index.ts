@@ -1,4 +1,4 @@
-import { openStore, type OpenStoreOptions, type StoreHandle } from './db.js';
+import { openStore, type Db, type OpenStoreOptions, type StoreHandle } from './db.js';
 import { installationStore } from './installations.js';
 import { chargerStore } from './chargers.js';
 import { idTagStore } from './idTags.js';
@@ -7,12 +7,13 @@ import { meterValueStore } from './meterValues.js';
 import { anomalyStore } from './anomalies.js';
 import { apiTokenStore } from './apiTokens.js';
 import { outboxStore } from './outbox.js';
+import { eventStore } from './events.js';
+import { subscriptionStore } from './subscriptions.js';
+import { deliveryStore } from './deliveries.js';
 import type { SecretBox } from '../secrets.js';
 
-export function storeModules(handle: StoreHandle, box: SecretBox) {
-  const { db } = handle;
+function modules(db: Db, dialect: StoreHandle['dialect'], box: SecretBox) {
   return {
-    ...handle,
     installations: installationStore(db, box),
     chargers: chargerStore(db),
     idTags: idTagStore(db),
@@ -20,11 +21,33 @@ export function storeModules(handle: StoreHandle, box: SecretBox) {
     meterValues: meterValueStore(db),
     anomalies: anomalyStore(db),
     apiTokens: apiTokenStore(db),
-    outbox: outboxStore(db, handle.dialect),
+    outbox: outboxStore(db, dialect),
+    events: eventStore(db, dialect),
+    subscriptions: subscriptionStore(db, box),
+    deliveries: deliveryStore(db),
   };
 }
 
-export type Store = ReturnType<typeof storeModules>;
+export type Store = StoreHandle &
+  ReturnType<typeof modules> & {
+    /**
+     * Runs `fn` with every module bound to one database transaction, so a state change and
+     * the events it causes commit together or not at all. Inside a transaction, runs in it.
+     */
+    transact<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
+  };
+
+export function storeModules(handle: StoreHandle, box: SecretBox): Store {
+  const store: Store = {
+    ...handle,
+    ...modules(handle.db, handle.dialect, box),
+    transact(fn) {
+      if (handle.db.isTransaction) return fn(store);
+      return handle.db.transaction().execute((trx) => fn(storeModules({ ...handle, db: trx }, box)));
+    },
+  };
+  return store;
+}
 
 export async function createStore(opts: OpenStoreOptions & { secretBox: SecretBox }): Promise<Store> {
   return storeModules(await openStore(opts), opts.secretBox);

@@ -162,6 +162,72 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('outbox_due').on('outbox').columns(['status', 'next_attempt_at']).execute();
       },
     },
+    '0003_notifications': {
+      async up(db: Kysely<any>) {
+        // The event log: one row per event, in the order subscribers receive them.
+        await db.schema
+          .createTable('events')
+          .addColumn('seq', serialType, serialKey)
+          .addColumn('id', 'text', (c) => c.notNull().unique())
+          .addColumn('type', 'text', (c) => c.notNull())
+          .addColumn('installation_id', 'text', (c) => c.notNull())
+          .addColumn('charger_id', 'text')
+          .addColumn('occurred_at', 'text', (c) => c.notNull())
+          .addColumn('envelope', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('events_occurred').on('events').column('occurred_at').execute();
+        await db.schema
+          .createTable('subscriptions')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('installation_id', 'text')
+          .addColumn('label', 'text', (c) => c.notNull())
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('url', 'text')
+          .addColumn('url_mode', 'text', (c) => c.notNull())
+          .addColumn('events', 'text', (c) => c.notNull())
+          .addColumn('enabled', 'integer', (c) => c.notNull())
+          .addColumn('subscription_ref', 'text')
+          .addColumn('auth_kind', 'text', (c) => c.notNull())
+          .addColumn('auth_username', 'text')
+          .addColumn('auth_password', 'text')
+          .addColumn('signature', 'text', (c) => c.notNull())
+          .addColumn('secret', 'text', (c) => c.notNull())
+          .addColumn('filter', 'text', (c) => c.notNull())
+          .addColumn('blocking', 'text', (c) => c.notNull())
+          .addColumn('blocking_timeout_ms', 'integer', (c) => c.notNull())
+          .addColumn('timeout_ms', 'integer', (c) => c.notNull())
+          .addColumn('verify', 'integer', (c) => c.notNull())
+          .addColumn('kafka', 'text')
+          .addColumn('kafka_password', 'text')
+          .addColumn('state', 'text', (c) => c.notNull())
+          .addColumn('state_reason', 'text')
+          .addColumn('cursor', 'bigint', (c) => c.notNull())
+          .addColumn('failures', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('next_attempt_at', 'text')
+          .addColumn('lease_owner', 'text')
+          .addColumn('lease_until', 'text')
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable('deliveries')
+          .addColumn('id', serialType, serialKey)
+          .addColumn('subscription_id', 'text', (c) => c.notNull())
+          .addColumn('event_id', 'text', (c) => c.notNull())
+          .addColumn('event_type', 'text', (c) => c.notNull())
+          .addColumn('attempt', 'integer', (c) => c.notNull())
+          .addColumn('mode', 'text', (c) => c.notNull())
+          .addColumn('at', 'text', (c) => c.notNull())
+          .addColumn('status', 'integer')
+          .addColumn('ok', 'integer', (c) => c.notNull())
+          .addColumn('latency_ms', 'integer', (c) => c.notNull())
+          .addColumn('error', 'text')
+          .addColumn('response', 'text')
+          .execute();
+        await db.schema.createIndex('deliveries_subscription').on('deliveries').columns(['subscription_id', 'id']).execute();
+        await db.schema.createIndex('deliveries_at').on('deliveries').column('at').execute();
+      },
+    },
   };
 }
 

@@ -123,6 +123,67 @@ export interface OutboxTable {
   delivered_at: string | null;
 }
 
+export interface EventTable {
+  seq: Generated<number>;
+  id: string;
+  type: string;
+  installation_id: string;
+  charger_id: string | null;
+  occurred_at: string;
+  envelope: string;
+}
+
+export interface SubscriptionTable {
+  id: string;
+  installation_id: string | null;
+  label: string;
+  kind: string;
+  url: string | null;
+  url_mode: string;
+  events: string;
+  enabled: number;
+  subscription_ref: string | null;
+  auth_kind: string;
+  auth_username: string | null;
+  /** Sealed. */
+  auth_password: string | null;
+  signature: string;
+  /** Sealed. */
+  secret: string;
+  filter: string;
+  blocking: string;
+  blocking_timeout_ms: number;
+  timeout_ms: number;
+  verify: number;
+  kafka: string | null;
+  /** Sealed. */
+  kafka_password: string | null;
+  state: string;
+  state_reason: string | null;
+  cursor: number;
+  failures: number;
+  next_attempt_at: string | null;
+  lease_owner: string | null;
+  lease_until: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface DeliveryTable {
+  id: Generated<number>;
+  subscription_id: string;
+  event_id: string;
+  event_type: string;
+  attempt: number;
+  mode: string;
+  at: string;
+  status: number | null;
+  ok: number;
+  latency_ms: number;
+  error: string | null;
+  response: string | null;
+}
+
 export interface ApiTokenTable {
   id: string;
   token_hash: string;
@@ -140,4 +201,7 @@ export interface Database {
   ocpp_anomalies: OcppAnomalyTable;
   api_tokens: ApiTokenTable;
   outbox: OutboxTable;
+  events: EventTable;
+  subscriptions: SubscriptionTable;
+  deliveries: DeliveryTable;
 }

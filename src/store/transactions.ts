@@ -1,5 +1,5 @@
 import type { Selectable } from 'kysely';
-import type { Db } from './db.js';
+import { inTransaction, type Db } from './db.js';
 import type { TransactionTable } from './schema.js';
 
 export interface Transaction {
@@ -110,7 +110,7 @@ export function transactionStore(db: Db) {
     /** Inserts unless the same start is already stored (a race of two re-sends); returns the stored row. */
     async start(s: StartInput): Promise<Transaction> {
       const accepted = s.authStatus === 'Accepted';
-      return db.transaction().execute(async (trx) => {
+      return inTransaction(db, async (trx) => {
         await trx
           .insertInto('transactions')
           .values({
@@ -164,7 +164,7 @@ export function transactionStore(db: Db) {
 
     /** `onStopped` runs inside the same database transaction (the session-end outbox row). */
     async stop(s: StopInput, onStopped?: (trx: Db, tx: Transaction) => Promise<void>): Promise<StopOutcome> {
-      return db.transaction().execute(async (trx) => {
+      return inTransaction(db, async (trx) => {
         const row = await trx.selectFrom('transactions').selectAll().where('id', '=', s.transactionId).executeTakeFirst();
         if (!row || row.charger_id !== s.chargerId) return { kind: 'unknown' } as const;
         if (row.stop_received_at !== null) {

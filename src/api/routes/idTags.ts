@@ -5,6 +5,8 @@ import { notFound } from '../errors.js';
 import { parseBody } from '../validate.js';
 import { idTagField, isPlausiblePathId } from './fields.js';
 import { requireInstallation } from './lookups.js';
+import { envelope } from '../../notifications/record.js';
+import type { IdTag } from '../../store/idTags.js';
 
 export const putIdTagBody = z.strictObject({
   idTag: idTagField,
@@ -21,6 +23,16 @@ export const putIdTagBody = z.strictObject({
 const tagPath = (installationId: string, idTag: string) =>
   `/api/installations/${installationId}/id-tags/${encodeURIComponent(idTag)}`;
 
+function idTagChanged(installationId: string, change: 'created' | 'updated' | 'deleted', tag: IdTag) {
+  return envelope('id_tag.changed', installationId, undefined, {
+    change,
+    idTag: tag.idTag,
+    status: change === 'deleted' ? null : tag.status,
+    expiryDate: tag.expiryDate,
+    parentIdTag: tag.parentIdTag,
+  });
+}
+
 export function idTagRoutes(deps: ApiDeps): Router {
   const router = Router();
   const { idTags } = deps.store;
@@ -29,7 +41,9 @@ export function idTagRoutes(deps: ApiDeps): Router {
   router.post('/installations/:id/id-tags', async (req, res) => {
     const installation = await requireInstallation(deps, req.params.id);
     const input = parseBody(putIdTagBody, req.body);
-    const { tag, created } = await idTags.upsert(installation.id, input);
+    const { tag, created } = await deps.events.withEvents(deps.store, ['id_tag.changed'], installation.id, (tx) => tx.idTags.upsert(installation.id, input), (r) => [
+      idTagChanged(installation.id, r.created ? 'created' : 'updated', r.tag),
+    ]);
     deps.hooks.idTagsChanged(installation.id);
     if (created) res.status(201).location(tagPath(installation.id, tag.idTag));
     res.json(tag);
@@ -51,7 +65,12 @@ export function idTagRoutes(deps: ApiDeps): Router {
   router.delete('/installations/:id/id-tags/:idTag', async (req, res) => {
     const installation = await requireInstallation(deps, req.params.id);
     const { idTag } = req.params;
-    if (!isPlausiblePathId(idTag, 20) || !(await idTags.remove(installation.id, idTag))) throw notFound('Id tag');
+    const existing = isPlausiblePathId(idTag, 20) ? await idTags.find(installation.id, idTag) : undefined;
+    if (!existing) throw notFound('Id tag');
+    const removed = await deps.events.withEvents(deps.store, ['id_tag.changed'], installation.id, (tx) => tx.idTags.remove(installation.id, idTag), (ok) =>
+      ok ? [idTagChanged(installation.id, 'deleted', existing)] : [],
+    );
+    if (!removed) throw notFound('Id tag');
     deps.hooks.idTagsChanged(installation.id);
     res.status(204).end();
   });

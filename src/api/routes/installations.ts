@@ -2,6 +2,8 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { ApiDeps } from '../app.js';
 import { ApiError, notFound } from '../errors.js';
+import { envelope } from '../../notifications/record.js';
+import type { Installation } from '../../store/installations.js';
 import { parseBody } from '../validate.js';
 import { installationNameField } from './fields.js';
 import { disconnect, requireInstallation } from './lookups.js';
@@ -53,13 +55,26 @@ function withMode<T extends { authMode?: 'native' | 'webhook'; authentication?: 
   return { ...input, authMode: mode, authentication: { ...input.authentication, mode } };
 }
 
+/** Names and modes only: credentials never travel in events. */
+function installationChanged(change: 'created' | 'updated' | 'deleted', i: Installation) {
+  return envelope('installation.changed', i.id, undefined, {
+    change,
+    name: i.name,
+    authMode: i.authMode,
+    offlineAllow: i.authentication.offlineAllow,
+  });
+}
+
 export function installationRoutes(deps: ApiDeps): Router {
   const router = Router();
   const { installations, chargers } = deps.store;
 
   router.post('/installations', async (req, res) => {
     const input = withMode(parseBody(createInstallationBody, req.body));
-    const installation = await installations.create(input);
+    // A new installation can only interest subscriptions to all installations.
+    const installation = await deps.events.withEvents(deps.store, ['installation.changed'], '', (tx) => tx.installations.create(input), (i) => [
+      installationChanged('created', i),
+    ]);
     res.status(201).location(`/api/installations/${installation.id}`).json(installation);
   });
 
@@ -74,7 +89,9 @@ export function installationRoutes(deps: ApiDeps): Router {
   router.patch('/installations/:id', async (req, res) => {
     const before = await requireInstallation(deps, req.params.id);
     const patch = withMode(parseBody(updateInstallationBody, req.body));
-    const updated = await installations.update(req.params.id, patch);
+    const updated = await deps.events.withEvents(deps.store, ['installation.changed'], before.id, (tx) => tx.installations.update(before.id, patch), (i) =>
+      i ? [installationChanged('updated', i)] : [],
+    );
     if (!updated) throw notFound('Installation'); // deleted between the two calls
     if (patch.authentication) deps.hooks.authenticationChanged(before, updated);
     res.json(updated);
@@ -82,9 +99,12 @@ export function installationRoutes(deps: ApiDeps): Router {
 
   // Chargers and id tags go with it (cascade); transactions stay as history.
   router.delete('/installations/:id', async (req, res) => {
-    await requireInstallation(deps, req.params.id);
+    const installation = await requireInstallation(deps, req.params.id);
     const members = await chargers.listByInstallation(req.params.id);
-    if (!(await installations.remove(req.params.id))) throw notFound('Installation');
+    const removed = await deps.events.withEvents(deps.store, ['installation.changed'], installation.id, (tx) => tx.installations.remove(installation.id), (ok) =>
+      ok ? [installationChanged('deleted', installation)] : [],
+    );
+    if (!removed) throw notFound('Installation');
     deps.hooks.idTagsChanged(req.params.id);
     for (const charger of members) disconnect(deps, charger.id, 'Installation removed');
     res.status(204).end();

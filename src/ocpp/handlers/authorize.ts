@@ -1,5 +1,6 @@
 import type { Handler } from '../context.js';
 import { toIdTagInfo } from '../idTagInfo.js';
+import { decided } from '../events.js';
 
 export const authorize: Handler = async (deps, ctx, params) => {
   const decision = await deps.authorize({
@@ -9,5 +10,8 @@ export const authorize: Handler = async (deps, ctx, params) => {
     trigger: 'Authorize',
   });
   ctx.log.debug({ status: decision.status, source: decision.source, reason: decision.reason }, 'authorize');
+  await deps.events.withEvents(deps.store, ['authorization.decided'], ctx.installationId, async () => undefined, () => [
+    decided(ctx, 'Authorize', params.idTag, null, decision),
+  ]);
   return { idTagInfo: toIdTagInfo(decision) };
 };

@@ -1,18 +1,21 @@
 import type { Handler } from '../context.js';
+import { envelope } from '../../notifications/record.js';
 
 export const bootNotification: Handler = async (deps, ctx, params) => {
   const now = new Date().toISOString();
   const { chargePointVendor, chargePointModel, chargePointSerialNumber, chargeBoxSerialNumber, firmwareVersion } = params;
-  await deps.store.chargers.recordBoot(
-    ctx.chargerId,
-    {
-      vendor: chargePointVendor,
-      model: chargePointModel,
-      serialNumber: chargePointSerialNumber ?? chargeBoxSerialNumber ?? null,
-      firmwareVersion: firmwareVersion ?? null,
-      details: params,
-    },
-    now,
+  const boot = {
+    vendor: chargePointVendor,
+    model: chargePointModel,
+    serialNumber: chargePointSerialNumber ?? chargeBoxSerialNumber ?? null,
+    firmwareVersion: firmwareVersion ?? null,
+  };
+  await deps.events.withEvents(
+    deps.store,
+    ['charger.booted'],
+    ctx.installationId,
+    (tx) => tx.chargers.recordBoot(ctx.chargerId, { ...boot, details: params }, now),
+    () => [envelope('charger.booted', ctx.installationId, ctx.chargerId, boot)],
   );
   ctx.log.info({ vendor: chargePointVendor, model: chargePointModel, firmwareVersion }, 'charger booted');
   return { status: 'Accepted', currentTime: now, interval: deps.config.heartbeatIntervalSec };

@@ -1,4 +1,5 @@
 import { canonicalTime, type Handler } from '../context.js';
+import { envelope } from '../../notifications/record.js';
 
 export const meterValues: Handler = async (deps, ctx, params) => {
   let transactionId: number | null = params.transactionId ?? null;
@@ -12,6 +13,12 @@ export const meterValues: Handler = async (deps, ctx, params) => {
     timestamp: canonicalTime(v.timestamp),
     sampledValue: v.sampledValue,
   }));
-  await deps.store.meterValues.add(ctx.chargerId, params.connectorId, transactionId, values, 'MeterValues');
+  await deps.events.withEvents(
+    deps.store,
+    ['session.meter_values'],
+    ctx.installationId,
+    (tx) => tx.meterValues.add(ctx.chargerId, params.connectorId, transactionId, values, 'MeterValues'),
+    () => [envelope('session.meter_values', ctx.installationId, ctx.chargerId, { transactionId, connectorId: params.connectorId, meterValue: values as any })],
+  );
   return {};
 };

@@ -1,6 +1,7 @@
 import { canonicalTime, type Handler } from '../context.js';
 import { toIdTagInfo } from '../idTagInfo.js';
 import { idTagKey } from '../../store/idTags.js';
+import { decided, sessionStarted } from '../events.js';
 
 /** A start stamped this long before it reached us happened while the charger was offline. */
 const LATE_AFTER_MS = 60_000;
@@ -33,7 +34,7 @@ export const startTransaction: Handler = async (deps, ctx, params) => {
     meterStart: identity.meterStart,
     late,
   });
-  const tx = await deps.store.transactions.start({
+  const start = {
     ...identity,
     installationId: ctx.installationId,
     idTagKey: idTagKey(identity.idTag),
@@ -43,7 +44,14 @@ export const startTransaction: Handler = async (deps, ctx, params) => {
     authReason: decision.reason,
     late,
     providerSessionId: decision.sessionId ?? null,
-  });
+  };
+  const tx = await deps.events.withEvents(
+    deps.store,
+    ['authorization.decided', 'session.started'],
+    ctx.installationId,
+    (store) => store.transactions.start(start),
+    (stored) => [decided(ctx, 'StartTransaction', identity.idTag, identity.connectorId, decision), sessionStarted(ctx, stored)],
+  );
   ctx.log.info(
     { transactionId: tx.id, connectorId: identity.connectorId, status: tx.authorization.status, source: decision.source, late },
     'transaction started',

@@ -3,6 +3,7 @@ import { toIdTagInfo } from '../idTagInfo.js';
 import type { StopOutcome, Transaction } from '../../store/transactions.js';
 import type { Db } from '../../store/db.js';
 import { sessionEndItem } from '../../providers/sessionEnd.js';
+import { sessionStopped } from '../events.js';
 
 /**
  * Always answered, also for an unknown or already stopped transaction: a charger that gets no
@@ -13,14 +14,21 @@ export const stopTransaction: Handler = async (deps, ctx, params) => {
   // The session-end call is written with the stop, in one database transaction: never one without the other.
   const notifyProvider = settings?.mode === 'webhook' && settings.sessionEndUrl;
   const onStopped = notifyProvider ? (trx: Db, tx: Transaction) => deps.store.outbox.enqueue(trx, sessionEndItem(tx)) : undefined;
-  const outcome = await deps.store.transactions.stop({
+  const stop = {
     chargerId: ctx.chargerId,
     transactionId: params.transactionId,
     meterStop: params.meterStop,
     stopTime: canonicalTime(params.timestamp),
     reason: params.reason ?? null,
     stopIdTag: params.idTag ?? null,
-  }, onStopped);
+  };
+  const outcome = await deps.events.withEvents(
+    deps.store,
+    ['session.stopped'],
+    ctx.installationId,
+    (store) => store.transactions.stop(stop, onStopped),
+    (o) => (o.kind === 'stopped' ? [sessionStopped(ctx, o.transaction)] : []),
+  );
   if (outcome.kind === 'stopped' && onStopped) deps.outbox.kick();
   await recordOutcome(deps, ctx, outcome, params);
   if (outcome.kind === 'stopped' && params.transactionData?.length) {

@@ -1,0 +1,154 @@
+import { z } from 'zod';
+
+/**
+ * Every event the gateway publishes, with the schema of its `data`. docs/events.md is written
+ * from this table (npm run docs:events), so the documentation cannot drift from the code.
+ * Bump an event's version when its data changes incompatibly.
+ */
+const time = z.iso.datetime({ offset: true });
+const authorization = z.object({ status: z.string(), source: z.string(), reason: z.string().nullable() });
+
+export const CATALOGUE = {
+  'charger.booted': {
+    version: 1,
+    description: 'A charger sent BootNotification and was accepted.',
+    data: z.object({ vendor: z.string(), model: z.string(), serialNumber: z.string().nullable(), firmwareVersion: z.string().nullable() }),
+  },
+  'charger.connected': {
+    version: 1,
+    description: 'A charger opened its WebSocket connection.',
+    data: z.object({ nodeId: z.string() }),
+  },
+  'charger.disconnected': {
+    version: 1,
+    description: 'A charger connection closed (or was replaced by a newer one).',
+    data: z.object({ nodeId: z.string(), code: z.number().int(), reason: z.string() }),
+  },
+  'connector.status_changed': {
+    version: 1,
+    description: 'StatusNotification: connector 0 is the charger itself.',
+    data: z.object({
+      connectorId: z.number().int(),
+      status: z.string(),
+      errorCode: z.string(),
+      info: z.string().nullable(),
+      vendorErrorCode: z.string().nullable(),
+      timestamp: time,
+    }),
+  },
+  'authorization.decided': {
+    version: 1,
+    description: 'The gateway decided whether an id tag may charge (Authorize or StartTransaction).',
+    data: z.object({
+      trigger: z.enum(['Authorize', 'StartTransaction']),
+      idTag: z.string(),
+      connectorId: z.number().int().nullable(),
+      status: z.string(),
+      source: z.enum(['default', 'native', 'webhook', 'cache', 'offline']),
+      reason: z.string(),
+    }),
+  },
+  'session.started': {
+    version: 1,
+    description: 'A transaction was stored from StartTransaction (also when the tag was refused: see authorization.status).',
+    data: z.object({
+      transactionId: z.number().int(),
+      connectorId: z.number().int(),
+      idTag: z.string(),
+      meterStart: z.number().int(),
+      startTime: time,
+      authorization,
+      late: z.boolean(),
+      providerSessionId: z.string().nullable(),
+    }),
+  },
+  'session.meter_values': {
+    version: 1,
+    description: 'MeterValues from a charger, attached to its transaction when it has one.',
+    data: z.object({
+      transactionId: z.number().int().nullable(),
+      connectorId: z.number().int(),
+      meterValue: z.array(z.object({ timestamp: time, sampledValue: z.array(z.record(z.string(), z.unknown())) })),
+    }),
+  },
+  'session.stopped': {
+    version: 1,
+    description: 'StopTransaction closed a transaction.',
+    data: z.object({
+      transactionId: z.number().int(),
+      connectorId: z.number().int(),
+      idTag: z.string(),
+      stopIdTag: z.string().nullable(),
+      meterStart: z.number().int(),
+      meterStop: z.number().int(),
+      energyWh: z.number().int().nullable(),
+      startTime: time,
+      stopTime: time,
+      reason: z.string().nullable(),
+      authorizedOffline: z.boolean(),
+      meterAnomaly: z.boolean(),
+      providerSessionId: z.string().nullable(),
+    }),
+  },
+  'charger.firmware_status': {
+    version: 1,
+    description: 'FirmwareStatusNotification.',
+    data: z.object({ status: z.string() }),
+  },
+  'charger.diagnostics_status': {
+    version: 1,
+    description: 'DiagnosticsStatusNotification.',
+    data: z.object({ status: z.string() }),
+  },
+  'installation.changed': {
+    version: 1,
+    description: 'An installation was created, updated or deleted. Credentials are never included.',
+    data: z.object({
+      change: z.enum(['created', 'updated', 'deleted']),
+      name: z.string(),
+      authMode: z.enum(['native', 'webhook']),
+      offlineAllow: z.boolean(),
+    }),
+  },
+  'id_tag.changed': {
+    version: 1,
+    description: 'A native id tag was created, updated or deleted.',
+    data: z.object({
+      change: z.enum(['created', 'updated', 'deleted']),
+      idTag: z.string(),
+      status: z.string().nullable(),
+      expiryDate: time.nullable(),
+      parentIdTag: z.string().nullable(),
+    }),
+  },
+  'subscription.test': {
+    version: 1,
+    description: 'Sent by POST /api/subscriptions/:id/test.',
+    data: z.object({ subscriptionId: z.string(), message: z.string() }),
+  },
+} as const;
+
+export type EventType = keyof typeof CATALOGUE;
+export const EVENT_TYPES = Object.keys(CATALOGUE) as EventType[];
+export type EventData<T extends EventType> = z.infer<(typeof CATALOGUE)[T]['data']>;
+
+/** The one envelope every event travels in; `id` stays the same across retries. */
+export interface Envelope<T extends EventType = EventType> {
+  id: string;
+  type: T;
+  occurredAt: string;
+  version: number;
+  installationId: string;
+  chargerId?: string;
+  data: EventData<T>;
+}
+
+export const envelopeSchema = z.object({
+  id: z.uuid(),
+  type: z.enum(EVENT_TYPES as [EventType, ...EventType[]]),
+  occurredAt: time,
+  version: z.number().int(),
+  installationId: z.string(),
+  chargerId: z.string().optional(),
+  data: z.unknown(),
+});

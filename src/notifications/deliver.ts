@@ -1,0 +1,59 @@
+import type { HttpClient } from '../providers/httpClient.js';
+import type { Subscription, SubscriptionSecrets } from '../store/subscriptions.js';
+import type { DeliveryStore } from '../store/deliveries.js';
+import type { KafkaSettings, KafkaSink } from './kafka/sink.js';
+import type { Envelope } from './catalogue.js';
+import { postEvent, type AttemptResult } from './webhookSink.js';
+
+export interface DeliverDeps {
+  http: HttpClient;
+  kafka: { get(settings: KafkaSettings): KafkaSink };
+  deliveries: DeliveryStore;
+}
+
+async function publishKafka(deps: DeliverDeps, sub: Subscription, secrets: SubscriptionSecrets, envelope: Envelope): Promise<AttemptResult> {
+  const k = sub.kafka!;
+  const started = performance.now();
+  const result = await deps.kafka
+    .get({
+      brokers: k.brokers,
+      topic: k.topic,
+      securityProtocol: k.securityProtocol,
+      ...(k.saslMechanism && { saslMechanism: k.saslMechanism }),
+      ...(k.username && { username: k.username }),
+      ...(secrets.kafkaPassword && { password: secrets.kafkaPassword }),
+      timeoutMs: sub.timeoutMs,
+    })
+    // Keyed by charger: Kafka keeps order per key, so per charger.
+    .send([{ key: envelope.chargerId ?? envelope.installationId, value: JSON.stringify(envelope), headers: { 'event-type': envelope.type, 'event-id': envelope.id } }]);
+  const latencyMs = performance.now() - started;
+  if (result.ok) return { ok: true, status: null, gone: false, retryAfterMs: null, error: null, response: null, latencyMs };
+  return { ok: false, status: null, gone: false, retryAfterMs: null, error: result.error, response: null, latencyMs };
+}
+
+/** One attempt to one subscriber, recorded in the delivery log whatever happens. */
+export async function deliverOnce(
+  deps: DeliverDeps,
+  sub: Subscription,
+  secrets: SubscriptionSecrets,
+  envelope: Envelope,
+  meta: { attempt: number; mode: string; timeoutMs?: number },
+): Promise<AttemptResult> {
+  const result =
+    sub.kind === 'kafka'
+      ? await publishKafka(deps, sub, secrets, envelope)
+      : await postEvent(deps.http, sub, secrets, envelope, meta.timeoutMs ?? sub.timeoutMs);
+  await deps.deliveries.record({
+    subscriptionId: sub.id,
+    eventId: envelope.id,
+    eventType: envelope.type,
+    attempt: meta.attempt,
+    mode: meta.mode,
+    status: result.status,
+    ok: result.ok,
+    latencyMs: result.latencyMs,
+    error: result.error,
+    response: result.response,
+  });
+  return result;
+}

@@ -1,0 +1,206 @@
+import type { Logger } from '../log.js';
+import type { Store } from '../store/index.js';
+import type { Subscription, SubscriptionSecrets } from '../store/subscriptions.js';
+import type { Envelope } from './catalogue.js';
+import { deliverOnce, type DeliverDeps } from './deliver.js';
+import { passesFilter, type Interest } from './interest.js';
+import type { AttemptResult } from './webhookSink.js';
+
+export interface DispatcherDeps {
+  store: Store;
+  deliver: DeliverDeps;
+  interest: Interest;
+  log: Logger;
+  nodeId: string;
+  retryDelaysMs: number[];
+  probeMaxMs: number;
+}
+
+/** A Retry-After longer than this queues the subscription instead of waiting inside the retries. */
+const MAX_INLINE_WAIT_MS = 5000;
+const LEASE_MS = 60_000;
+const BATCH = 100;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+interface Worker {
+  running?: Promise<void>;
+  again: boolean;
+  timer?: NodeJS.Timeout;
+}
+
+export function probeBackoffMs(failures: number, maxMs: number): number {
+  return Math.min(maxMs, 1000 * 2 ** Math.max(0, failures - 1));
+}
+
+/**
+ * One worker per subscription, each on its own: a slow or dead endpoint holds up only its own
+ * subscription. A worker reads the event log after its cursor, in order, one delivery in flight;
+ * the cursor moves only after a 2xx, so a crash mid-delivery repeats that event, never skips it.
+ */
+export function createDispatcher(d: DispatcherDeps) {
+  const workers = new Map<string, Worker>();
+  let stopped = true;
+  const worker = (id: string) => {
+    let w = workers.get(id);
+    if (!w) workers.set(id, (w = { again: false }));
+    return w;
+  };
+
+  function kick(id: string): void {
+    if (stopped) return;
+    const w = worker(id);
+    if (w.running) {
+      w.again = true;
+      return;
+    }
+    w.running = drain(id)
+      .catch((err) => d.log.error({ err, subscriptionId: id }, 'notification worker failed'))
+      .finally(() => {
+        w.running = undefined;
+        if (w.again) {
+          w.again = false;
+          kick(id);
+        }
+      });
+  }
+
+  function scheduleAt(id: string, at: number): void {
+    const w = worker(id);
+    if (w.timer) clearTimeout(w.timer);
+    w.timer = setTimeout(() => kick(id), Math.max(0, at - Date.now()));
+    w.timer.unref();
+  }
+
+  /** The first attempt and up to three quick retries, or a single probe for a queued subscription. */
+  async function attempts(sub: Subscription, secrets: SubscriptionSecrets, e: Envelope, probe: boolean): Promise<AttemptResult> {
+    const delays = probe ? [] : d.retryDelaysMs;
+    let result = await deliverOnce(d.deliver, sub, secrets, e, { attempt: 1, mode: probe ? 'probe' : 'queue' });
+    for (let i = 0; i < delays.length && !result.ok && !result.gone && !stopped; i++) {
+      const wait = Math.max(delays[i], result.retryAfterMs ?? 0);
+      if (wait > MAX_INLINE_WAIT_MS) break;
+      await sleep(wait);
+      result = await deliverOnce(d.deliver, sub, secrets, e, { attempt: i + 2, mode: 'retry' });
+    }
+    return result;
+  }
+
+  async function drain(id: string): Promise<void> {
+    const sub = await d.store.subscriptions.get(id);
+    if (!sub || !sub.enabled || sub.state === 'unverified' || sub.state === 'disabled') return;
+    const due = sub.nextAttemptAt ? Date.parse(sub.nextAttemptAt) : 0;
+    if (sub.state === 'queued' && due > Date.now()) return scheduleAt(id, due);
+    if (!(await d.store.subscriptions.lease(id, d.nodeId, LEASE_MS))) return scheduleAt(id, Date.now() + 1000);
+    try {
+      await work(sub);
+    } finally {
+      await d.store.subscriptions.release(id, d.nodeId);
+    }
+  }
+
+  async function work(sub: Subscription): Promise<void> {
+    const secrets = (await d.store.subscriptions.secrets(sub.id))!;
+    const scope = { installationId: sub.installationId, types: sub.events.includes('*') ? ('*' as const) : sub.events };
+    let { cursor, state, failures } = sub;
+    while (!stopped) {
+      const batch = await d.store.events.after(cursor, scope, BATCH);
+      if (batch.length === 0) break;
+      for (const { seq, envelope } of batch) {
+        if (!passesFilter(sub, envelope)) {
+          cursor = seq;
+          continue;
+        }
+        const result = await attempts(sub, secrets, envelope, state === 'queued');
+        if (!result.ok) {
+          await d.store.subscriptions.advance(sub.id, cursor);
+          return onFailure(sub, result, failures + 1);
+        }
+        cursor = seq;
+        await d.store.subscriptions.advance(sub.id, cursor);
+        if (state !== 'active') {
+          state = 'active';
+          failures = 0;
+          await d.store.subscriptions.setState(sub.id, { state: 'active', failures: 0, nextAttemptAt: null });
+          d.log.info({ subscriptionId: sub.id }, 'subscription endpoint is back; draining its backlog');
+        }
+      }
+      await d.store.subscriptions.advance(sub.id, cursor);
+      await d.store.subscriptions.lease(sub.id, d.nodeId, LEASE_MS);
+    }
+  }
+
+  async function onFailure(sub: Subscription, result: AttemptResult, failures: number): Promise<void> {
+    if (result.gone) {
+      d.log.warn({ subscriptionId: sub.id }, 'subscriber answered 410 Gone; subscription disabled');
+      await d.store.subscriptions.setState(sub.id, { state: 'disabled', reason: 'endpoint answered 410 Gone', failures });
+      await d.interest.refresh();
+      return;
+    }
+    const wait = Math.max(result.retryAfterMs ?? 0, probeBackoffMs(failures, d.probeMaxMs));
+    const at = Date.now() + wait;
+    d.log.warn({ subscriptionId: sub.id, failures, error: result.error, retryAt: new Date(at) }, 'deliveries failing; subscription queued');
+    await d.store.subscriptions.setState(sub.id, { state: 'queued', reason: result.error, failures, nextAttemptAt: new Date(at).toISOString() });
+    scheduleAt(sub.id, at);
+  }
+
+  /**
+   * For subscriptions that asked for these events blocking: send now, before the charger gets
+   * its reply, bounded by the subscription's timeout. Only when the subscription is caught up
+   * (order first); anything that fails or would overtake is left to the queue.
+   */
+  async function deliverBlocking(envelopes: Envelope[]): Promise<void> {
+    const jobs: Promise<void>[] = [];
+    for (const e of envelopes) {
+      for (const sub of await d.interest.matching(e)) {
+        if (!sub.blocking.includes('*') && !sub.blocking.includes(e.type)) continue;
+        if (sub.state !== 'active') continue;
+        const w = worker(sub.id);
+        if (w.running) continue;
+        const job = blockingSend(sub, e);
+        w.running = job.finally(() => {
+          w.running = undefined;
+        });
+        jobs.push(w.running);
+      }
+    }
+    await Promise.all(jobs);
+  }
+
+  async function blockingSend(sub: Subscription, e: Envelope): Promise<void> {
+    const scope = { installationId: sub.installationId, types: sub.events.includes('*') ? ('*' as const) : sub.events };
+    const [head] = await d.store.events.after(sub.cursor, scope, 1);
+    if (head?.envelope.id !== e.id) return;
+    if (!(await d.store.subscriptions.lease(sub.id, d.nodeId, LEASE_MS))) return;
+    try {
+      const secrets = (await d.store.subscriptions.secrets(sub.id))!;
+      const result = await deliverOnce(d.deliver, sub, secrets, e, { attempt: 1, mode: 'blocking', timeoutMs: sub.blockingTimeoutMs });
+      if (result.ok) await d.store.subscriptions.advance(sub.id, head.seq);
+    } catch (err) {
+      d.log.warn({ err, subscriptionId: sub.id }, 'blocking delivery failed; left to the queue');
+    } finally {
+      await d.store.subscriptions.release(sub.id, d.nodeId);
+    }
+  }
+
+  return {
+    start() {
+      stopped = false;
+      for (const sub of d.interest.all) kick(sub.id);
+    },
+    kick,
+    /** After a commit that wrote events: blocking deliveries first, then wake the workers. */
+    async published(envelopes: Envelope[]): Promise<void> {
+      if (envelopes.length === 0) return;
+      await deliverBlocking(envelopes);
+      const ids = new Set<string>();
+      for (const e of envelopes) for (const sub of await d.interest.matching(e)) ids.add(sub.id);
+      for (const id of ids) kick(id);
+    },
+    async stop() {
+      stopped = true;
+      for (const w of workers.values()) if (w.timer) clearTimeout(w.timer);
+      await Promise.all([...workers.values()].map((w) => w.running));
+    },
+  };
+}
+
+export type Dispatcher = ReturnType<typeof createDispatcher>;

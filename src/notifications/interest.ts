@@ -1,0 +1,73 @@
+import type { Subscription } from '../store/subscriptions.js';
+import type { Envelope, EventType } from './catalogue.js';
+
+/** True when `sub` wants this event: scope, event types and filter. */
+export function wants(sub: Subscription, e: Pick<Envelope, 'type' | 'installationId' | 'chargerId' | 'data'>): boolean {
+  if (sub.installationId && sub.installationId !== e.installationId) return false;
+  // A test event goes only where it was asked for (the dispatcher sends it directly).
+  if (e.type === 'subscription.test') return false;
+  if (!sub.events.includes('*') && !sub.events.includes(e.type)) return false;
+  return passesFilter(sub, e);
+}
+
+/** Events that carry an id tag must match the pattern; events about chargers must name a listed one. */
+export function passesFilter(sub: Subscription, e: Pick<Envelope, 'chargerId' | 'data'>): boolean {
+  const { idTagPattern, chargers } = sub.filter;
+  if (chargers?.length && (!e.chargerId || !chargers.includes(e.chargerId))) return false;
+  if (idTagPattern) {
+    const idTag = (e.data as { idTag?: unknown } | undefined)?.idTag;
+    if (typeof idTag === 'string' && !compiled(idTagPattern).test(idTag)) return false;
+  }
+  return true;
+}
+
+const patterns = new Map<string, RegExp>();
+function compiled(pattern: string): RegExp {
+  let re = patterns.get(pattern);
+  if (!re) {
+    re = new RegExp(pattern);
+    if (patterns.size > 1000) patterns.clear();
+    patterns.set(pattern, re);
+  }
+  return re;
+}
+
+/**
+ * Which subscriptions exist, kept in memory so that an event nobody wants costs nothing on
+ * the charger's path (no row, no transaction). Reloaded after API changes on this node and
+ * every few seconds for changes made on others.
+ */
+export function createInterest(load: () => Promise<Subscription[]>, ttlMs = 5000) {
+  let subs: Subscription[] = [];
+  let loadedAt = 0;
+  let loading: Promise<void> | undefined;
+  const refresh = () => {
+    loading ??= load()
+      .then((all) => {
+        subs = all.filter((s) => s.enabled && s.state !== 'disabled');
+        loadedAt = Date.now();
+      })
+      .finally(() => {
+        loading = undefined;
+      });
+    return loading;
+  };
+  return {
+    refresh,
+    /** Subscriptions that want this event (may be a few seconds stale for other nodes' changes). */
+    async matching(e: Pick<Envelope, 'type' | 'installationId' | 'chargerId' | 'data'>): Promise<Subscription[]> {
+      if (Date.now() - loadedAt > ttlMs) await refresh();
+      return subs.filter((s) => wants(s, e));
+    },
+    /** Cheap pre-check on the hot path, before the event's data is even built. */
+    async anyFor(installationId: string, type: EventType): Promise<boolean> {
+      if (Date.now() - loadedAt > ttlMs) await refresh();
+      return subs.some((s) => (!s.installationId || s.installationId === installationId) && (s.events.includes('*') || s.events.includes(type)));
+    },
+    get all() {
+      return subs;
+    },
+  };
+}
+
+export type Interest = ReturnType<typeof createInterest>;

@@ -1,0 +1,54 @@
+import { randomUUID } from 'node:crypto';
+import type { Store } from '../store/index.js';
+import type { Envelope, EventData, EventType } from './catalogue.js';
+import { CATALOGUE } from './catalogue.js';
+import type { Interest } from './interest.js';
+
+export function envelope<T extends EventType>(type: T, installationId: string, chargerId: string | undefined, data: EventData<T>): Envelope<T> {
+  return {
+    id: randomUUID(),
+    type,
+    occurredAt: new Date().toISOString(),
+    version: CATALOGUE[type].version,
+    installationId,
+    ...(chargerId !== undefined && { chargerId }),
+    data,
+  };
+}
+
+export type EventsOf<T> = (result: T) => Envelope[];
+
+/**
+ * Runs a state change and writes the events it causes in the same database transaction: no
+ * event without its change, no change without its event. Events nobody subscribed to are not
+ * written at all, so the charger's path pays nothing for them. `published` runs after commit.
+ */
+export function createRecorder(deps: { interest: Interest; published(envelopes: Envelope[]): Promise<void> }) {
+  async function wanted(envelopes: Envelope[]): Promise<Envelope[]> {
+    const out: Envelope[] = [];
+    for (const e of envelopes) if ((await deps.interest.matching(e)).length > 0) out.push(e);
+    return out;
+  }
+
+  return {
+    /** Whether anyone could want events of this type here: lets callers skip building them. */
+    wants: (installationId: string, type: EventType) => deps.interest.anyFor(installationId, type),
+
+    async withEvents<T>(store: Store, types: readonly EventType[], installationId: string, change: (tx: Store) => Promise<T>, events: EventsOf<T>): Promise<T> {
+      let any = false;
+      for (const type of types) if (await deps.interest.anyFor(installationId, type)) any = true;
+      if (!any) return change(store);
+      let written: Envelope[] = [];
+      const result = await store.transact(async (tx) => {
+        const r = await change(tx);
+        written = await wanted(events(r));
+        await tx.events.insert(tx.db, written);
+        return r;
+      });
+      await deps.published(written);
+      return result;
+    },
+  };
+}
+
+export type Recorder = ReturnType<typeof createRecorder>;

@@ -1,0 +1,106 @@
+import type { Logger } from '../log.js';
+import type { Store } from '../store/index.js';
+import type { Subscription } from '../store/subscriptions.js';
+import type { HttpClient } from '../providers/httpClient.js';
+import { runChallenge, type ChallengeResult } from './challenge.js';
+import { deliverOnce, type DeliverDeps } from './deliver.js';
+import { createDispatcher } from './dispatcher.js';
+import { createInterest, wants } from './interest.js';
+import { createRecorder, envelope } from './record.js';
+import { createKafkaSinkPool } from './kafka/sink.js';
+import type { AttemptResult } from './webhookSink.js';
+
+export interface NotificationsDeps {
+  store: Store;
+  http: HttpClient;
+  log: Logger;
+  nodeId: string;
+  retryDelaysMs: number[];
+  probeMaxMs: number;
+  retentionHours: number;
+}
+
+const HOUR = 3600_000;
+
+/** Events out: what subscribers want, the workers that deliver it, and the operator's actions. */
+export function createNotifications(n: NotificationsDeps) {
+  const kafka = createKafkaSinkPool();
+  const deliver: DeliverDeps = { http: n.http, kafka, deliveries: n.store.deliveries };
+  const interest = createInterest(() => n.store.subscriptions.list());
+  const dispatcher = createDispatcher({ store: n.store, deliver, interest, log: n.log, nodeId: n.nodeId, retryDelaysMs: n.retryDelaysMs, probeMaxMs: n.probeMaxMs });
+  const recorder = createRecorder({ interest, published: dispatcher.published });
+  let pruneTimer: NodeJS.Timeout | undefined;
+
+  async function prune(): Promise<void> {
+    const before = new Date(Date.now() - n.retentionHours * HOUR).toISOString();
+    await n.store.deliveries.prune(before);
+    await n.store.events.prune(before, await n.store.subscriptions.minCursor());
+  }
+
+  async function secretsOf(sub: Subscription) {
+    return (await n.store.subscriptions.secrets(sub.id))!;
+  }
+
+  return {
+    recorder,
+    interest,
+    async start() {
+      await interest.refresh();
+      dispatcher.start();
+      await prune().catch((err) => n.log.warn({ err }, 'notification pruning failed'));
+      pruneTimer = setInterval(() => void prune().catch((err) => n.log.warn({ err }, 'notification pruning failed')), HOUR);
+      pruneTimer.unref();
+    },
+    async stop() {
+      if (pruneTimer) clearInterval(pruneTimer);
+      await dispatcher.stop();
+      await kafka.close();
+    },
+
+    /** After a subscription was created or changed through the API. */
+    async changed(sub: Subscription) {
+      await interest.refresh();
+      dispatcher.kick(sub.id);
+    },
+
+    /** The ownership challenge; a pass makes the subscription active from the current end of the log. */
+    async verify(sub: Subscription): Promise<ChallengeResult> {
+      const result = await runChallenge(n.http, sub, await secretsOf(sub), sub.timeoutMs);
+      if (result.verified) {
+        await n.store.subscriptions.update(sub.id, {}, { cursor: await n.store.events.lastSeq() });
+        await n.store.subscriptions.setState(sub.id, { state: 'active', failures: 0, nextAttemptAt: null });
+      } else {
+        await n.store.subscriptions.setState(sub.id, { state: 'unverified', reason: result.reason });
+      }
+      await this.changed(sub);
+      return result;
+    },
+
+    async test(sub: Subscription): Promise<AttemptResult & { eventId: string }> {
+      const e = envelope('subscription.test', sub.installationId ?? '*', undefined, { subscriptionId: sub.id, message: 'Test event from the gateway' });
+      const result = await deliverOnce(deliver, sub, await secretsOf(sub), e, { attempt: 1, mode: 'test' });
+      return { ...result, eventId: e.id };
+    },
+
+    /** Sends one stored event again, now, whatever the cursor says. */
+    async redeliver(sub: Subscription, eventId: string): Promise<AttemptResult | undefined> {
+      const stored = await n.store.events.byId(eventId);
+      if (!stored || (sub.installationId && stored.envelope.installationId !== sub.installationId)) return undefined;
+      return deliverOnce(deliver, sub, await secretsOf(sub), stored.envelope, { attempt: 1, mode: 'redeliver' });
+    },
+
+    /** Sends again, in order and in the background, every stored event of a time window the subscription wants. */
+    async replay(sub: Subscription, from: string, to: string): Promise<number> {
+      const scope = { installationId: sub.installationId, types: sub.events.includes('*') ? ('*' as const) : sub.events };
+      const events = (await n.store.events.window(from, to, scope, 10_000)).filter((e) => wants(sub, e.envelope));
+      const secrets = await secretsOf(sub);
+      void (async () => {
+        for (const e of events) await deliverOnce(deliver, sub, secrets, e.envelope, { attempt: 1, mode: 'replay' });
+      })().catch((err) => n.log.warn({ err, subscriptionId: sub.id }, 'replay stopped'));
+      return events.length;
+    },
+    prune,
+  };
+}
+
+export type Notifications = ReturnType<typeof createNotifications>;

@@ -1,0 +1,42 @@
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { SignatureScheme } from '../store/subscriptions.js';
+
+/**
+ * Signatures on notification webhooks. hmac-sha256: `X-Signature: hex(HMAC(secret, body))`.
+ * standard-webhooks (standardwebhooks.com): HMAC over `${id}.${timestamp}.${body}` with the
+ * base64 key after `whsec_`, sent as `webhook-signature: v1,<base64>`.
+ */
+const WHSEC = 'whsec_';
+
+export function generateSecret(scheme: SignatureScheme): string {
+  return scheme === 'standard-webhooks' ? WHSEC + randomBytes(32).toString('base64') : randomBytes(32).toString('base64url');
+}
+
+export function hmacHex(secret: string, text: string): string {
+  return createHmac('sha256', secret).update(text).digest('hex');
+}
+
+function standardKey(secret: string): Buffer {
+  return Buffer.from(secret.startsWith(WHSEC) ? secret.slice(WHSEC.length) : secret, 'base64');
+}
+
+export function signatureHeaders(scheme: SignatureScheme, secret: string, eventId: string, body: string, now = Date.now()): Record<string, string> {
+  if (scheme === 'hmac-sha256') return { 'x-signature': hmacHex(secret, body) };
+  if (scheme === 'standard-webhooks') {
+    const timestamp = Math.floor(now / 1000).toString();
+    const signature = createHmac('sha256', standardKey(secret)).update(`${eventId}.${timestamp}.${body}`).digest('base64');
+    return { 'webhook-id': eventId, 'webhook-timestamp': timestamp, 'webhook-signature': `v1,${signature}` };
+  }
+  return {};
+}
+
+/** The ownership proof the endpoint must send back for `GET url?challenge=X`. */
+export function verifyToken(secret: string, challenge: string): string {
+  return hmacHex(secret, challenge);
+}
+
+export function sameToken(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}

@@ -1,0 +1,75 @@
+import type { Subscription, SubscriptionSecrets } from '../store/subscriptions.js';
+import type { HttpClient } from '../providers/httpClient.js';
+import { HttpError } from '../providers/httpClient.js';
+import type { Envelope } from './catalogue.js';
+import { signatureHeaders } from './signing.js';
+
+export interface AttemptResult {
+  ok: boolean;
+  status: number | null;
+  /** 410: the subscriber asks us to stop. */
+  gone: boolean;
+  retryAfterMs: number | null;
+  error: string | null;
+  response: string | null;
+  latencyMs: number;
+}
+
+/** `base` mode appends the event type as one path segment, encoded, whatever the base ends with. */
+export function targetUrl(sub: Pick<Subscription, 'url' | 'urlMode'>, type: string): string {
+  const url = new URL(sub.url as string);
+  if (sub.urlMode === 'base') url.pathname = `${url.pathname.replace(/\/+$/, '')}/${encodeURIComponent(type)}`;
+  return url.toString();
+}
+
+/** Retry-After in seconds or as an HTTP date. */
+export function retryAfterMs(value: string | string[] | undefined, now = Date.now()): number | null {
+  const v = Array.isArray(value) ? value[0] : value;
+  if (!v) return null;
+  if (/^\d+$/.test(v.trim())) return Number(v) * 1000;
+  const at = Date.parse(v);
+  return Number.isNaN(at) ? null : Math.max(0, at - now);
+}
+
+export function webhookHeaders(sub: Subscription, secrets: SubscriptionSecrets, envelope: Envelope, body: string): Record<string, string> {
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    'x-event': envelope.type,
+    'x-version': String(envelope.version),
+    'x-event-id': envelope.id,
+    ...signatureHeaders(sub.signature, secrets.secret, envelope.id, body),
+  };
+  if (sub.subscriptionId) headers['x-subscription-id'] = sub.subscriptionId;
+  if (sub.authentication.kind === 'basic') {
+    headers.authorization = `Basic ${Buffer.from(`${sub.authentication.username ?? ''}:${secrets.authPassword ?? ''}`).toString('base64')}`;
+  }
+  return headers;
+}
+
+/** One POST; any 2xx is success, anything else (3xx included: never followed) is a failure. */
+export async function postEvent(
+  http: HttpClient,
+  sub: Subscription,
+  secrets: SubscriptionSecrets,
+  envelope: Envelope,
+  timeoutMs: number,
+): Promise<AttemptResult> {
+  const body = JSON.stringify(envelope);
+  const started = performance.now();
+  try {
+    const res = await http.send({ method: 'POST', url: targetUrl(sub, envelope.type), headers: webhookHeaders(sub, secrets, envelope, body), body, timeoutMs });
+    const ok = res.status >= 200 && res.status <= 299;
+    return {
+      ok,
+      status: res.status,
+      gone: res.status === 410,
+      retryAfterMs: ok ? null : retryAfterMs(res.headers['retry-after']),
+      error: ok ? null : `endpoint answered ${res.status}`,
+      response: res.body.slice(0, 1024),
+      latencyMs: performance.now() - started,
+    };
+  } catch (err) {
+    const message = err instanceof HttpError ? `${err.code}: ${err.message}` : (err as Error).message;
+    return { ok: false, status: null, gone: false, retryAfterMs: null, error: message, response: null, latencyMs: performance.now() - started };
+  }
+}

@@ -1,0 +1,47 @@
+import type { Decision } from '../authorization/types.js';
+import type { Transaction } from '../store/transactions.js';
+import { envelope } from '../notifications/record.js';
+import type { ChargerContext } from './context.js';
+
+/** The events OCPP handlers publish, built from the domain objects they already have. */
+export function decided(ctx: ChargerContext, trigger: 'Authorize' | 'StartTransaction', idTag: string, connectorId: number | null, d: Decision) {
+  return envelope('authorization.decided', ctx.installationId, ctx.chargerId, {
+    trigger,
+    idTag,
+    connectorId,
+    status: d.status,
+    source: d.source,
+    reason: d.reason,
+  });
+}
+
+export function sessionStarted(ctx: ChargerContext, tx: Transaction) {
+  return envelope('session.started', ctx.installationId, ctx.chargerId, {
+    transactionId: tx.id,
+    connectorId: tx.connectorId,
+    idTag: tx.idTag,
+    meterStart: tx.meterStart,
+    startTime: tx.startTime,
+    authorization: tx.authorization,
+    late: tx.late,
+    providerSessionId: tx.providerSessionId,
+  });
+}
+
+export function sessionStopped(ctx: ChargerContext, tx: Transaction) {
+  return envelope('session.stopped', ctx.installationId, ctx.chargerId, {
+    transactionId: tx.id,
+    connectorId: tx.connectorId,
+    idTag: tx.idTag,
+    stopIdTag: tx.stop?.idTag ?? null,
+    meterStart: tx.meterStart,
+    meterStop: tx.stop?.meterStop as number,
+    energyWh: tx.energyWh,
+    startTime: tx.startTime,
+    stopTime: tx.stop?.time as string,
+    reason: tx.stop?.reason ?? null,
+    authorizedOffline: tx.authorizedOffline,
+    meterAnomaly: tx.meterAnomaly,
+    providerSessionId: tx.providerSessionId,
+  });
+}

@@ -1,0 +1,224 @@
+import { randomUUID } from 'node:crypto';
+import type { Db } from './db.js';
+import type { SubscriptionTable } from './schema.js';
+import type { SecretBox } from '../secrets.js';
+
+export type SubscriptionState = 'active' | 'queued' | 'unverified' | 'disabled';
+export type SignatureScheme = 'none' | 'hmac-sha256' | 'standard-webhooks';
+
+export interface KafkaTarget {
+  brokers: string[];
+  topic: string;
+  securityProtocol: 'PLAINTEXT' | 'SSL' | 'SASL_PLAINTEXT' | 'SASL_SSL';
+  saslMechanism: 'PLAIN' | 'SCRAM-SHA-256' | 'SCRAM-SHA-512' | null;
+  username: string | null;
+}
+
+/** What the API shows: no secret, no password, only whether one is set. */
+export interface Subscription {
+  id: string;
+  installationId: string | null;
+  label: string;
+  kind: 'webhook' | 'kafka';
+  url: string | null;
+  urlMode: 'fixed' | 'base';
+  events: string[];
+  enabled: boolean;
+  subscriptionId: string | null;
+  authentication: { kind: 'none' | 'basic'; username: string | null; passwordSet: boolean };
+  signature: SignatureScheme;
+  filter: { idTagPattern?: string; chargers?: string[] };
+  blocking: string[];
+  blockingTimeoutMs: number;
+  timeoutMs: number;
+  verify: boolean;
+  kafka: (KafkaTarget & { passwordSet: boolean }) | null;
+  state: SubscriptionState;
+  stateReason: string | null;
+  cursor: number;
+  failures: number;
+  nextAttemptAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface SubscriptionSecrets {
+  secret: string;
+  authPassword: string | null;
+  kafkaPassword: string | null;
+}
+
+export type SubscriptionInput = Omit<
+  Subscription,
+  'id' | 'authentication' | 'kafka' | 'state' | 'stateReason' | 'cursor' | 'failures' | 'nextAttemptAt' | 'createdAt' | 'updatedAt'
+> & {
+  authentication: { kind: 'none' | 'basic'; username: string | null; password: string | null };
+  kafka: (KafkaTarget & { password: string | null }) | null;
+  secret: string;
+};
+
+function toSubscription(r: SubscriptionTable): Subscription {
+  const kafka = r.kafka ? (JSON.parse(r.kafka) as KafkaTarget) : null;
+  return {
+    id: r.id,
+    installationId: r.installation_id,
+    label: r.label,
+    kind: r.kind as Subscription['kind'],
+    url: r.url,
+    urlMode: r.url_mode as Subscription['urlMode'],
+    events: JSON.parse(r.events),
+    enabled: r.enabled === 1,
+    subscriptionId: r.subscription_ref,
+    authentication: { kind: r.auth_kind as 'none' | 'basic', username: r.auth_username, passwordSet: r.auth_password !== null },
+    signature: r.signature as SignatureScheme,
+    filter: JSON.parse(r.filter),
+    blocking: JSON.parse(r.blocking),
+    blockingTimeoutMs: r.blocking_timeout_ms,
+    timeoutMs: r.timeout_ms,
+    verify: r.verify === 1,
+    kafka: kafka && { ...kafka, passwordSet: r.kafka_password !== null },
+    state: r.state as SubscriptionState,
+    stateReason: r.state_reason,
+    cursor: Number(r.cursor),
+    failures: r.failures,
+    nextAttemptAt: r.next_attempt_at,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+function columns(input: Partial<SubscriptionInput>, box: SecretBox): Partial<SubscriptionTable> {
+  const c: Partial<SubscriptionTable> = {};
+  if (input.installationId !== undefined) c.installation_id = input.installationId;
+  if (input.label !== undefined) c.label = input.label;
+  if (input.kind !== undefined) c.kind = input.kind;
+  if (input.url !== undefined) c.url = input.url;
+  if (input.urlMode !== undefined) c.url_mode = input.urlMode;
+  if (input.events !== undefined) c.events = JSON.stringify(input.events);
+  if (input.enabled !== undefined) c.enabled = input.enabled ? 1 : 0;
+  if (input.subscriptionId !== undefined) c.subscription_ref = input.subscriptionId;
+  if (input.authentication !== undefined) {
+    c.auth_kind = input.authentication.kind;
+    c.auth_username = input.authentication.username;
+    if (input.authentication.password !== undefined) c.auth_password = input.authentication.password === null ? null : box.seal(input.authentication.password);
+  }
+  if (input.signature !== undefined) c.signature = input.signature;
+  if (input.secret !== undefined) c.secret = box.seal(input.secret);
+  if (input.filter !== undefined) c.filter = JSON.stringify(input.filter);
+  if (input.blocking !== undefined) c.blocking = JSON.stringify(input.blocking);
+  if (input.blockingTimeoutMs !== undefined) c.blocking_timeout_ms = input.blockingTimeoutMs;
+  if (input.timeoutMs !== undefined) c.timeout_ms = input.timeoutMs;
+  if (input.verify !== undefined) c.verify = input.verify ? 1 : 0;
+  if (input.kafka !== undefined) {
+    if (input.kafka === null) {
+      c.kafka = null;
+      c.kafka_password = null;
+    } else {
+      const { password, ...target } = input.kafka;
+      c.kafka = JSON.stringify(target);
+      if (password !== undefined) c.kafka_password = password === null ? null : box.seal(password);
+    }
+  }
+  return c;
+}
+
+export function subscriptionStore(db: Db, box: SecretBox) {
+  const byId = (id: string) => db.selectFrom('subscriptions').selectAll().where('id', '=', id);
+  return {
+    async create(input: SubscriptionInput, state: SubscriptionState, cursor: number): Promise<Subscription> {
+      const now = new Date().toISOString();
+      const row = {
+        id: randomUUID(),
+        ...columns(input, box),
+        state,
+        state_reason: null,
+        cursor,
+        failures: 0,
+        next_attempt_at: null,
+        lease_owner: null,
+        lease_until: null,
+        created_at: now,
+        updated_at: now,
+      } as SubscriptionTable;
+      await db.insertInto('subscriptions').values(row).execute();
+      return toSubscription(row);
+    },
+
+    async get(id: string): Promise<Subscription | undefined> {
+      const r = await byId(id).executeTakeFirst();
+      return r && toSubscription(r);
+    },
+
+    async list(installationId?: string): Promise<Subscription[]> {
+      let q = db.selectFrom('subscriptions').selectAll();
+      if (installationId !== undefined) q = q.where('installation_id', '=', installationId);
+      return (await q.orderBy('created_at').orderBy('id').execute()).map(toSubscription);
+    },
+
+    async secrets(id: string): Promise<SubscriptionSecrets | undefined> {
+      const r = await byId(id).executeTakeFirst();
+      if (!r) return undefined;
+      return {
+        secret: box.open(r.secret),
+        authPassword: r.auth_password === null ? null : box.open(r.auth_password),
+        kafkaPassword: r.kafka_password === null ? null : box.open(r.kafka_password),
+      };
+    },
+
+    async update(id: string, patch: Partial<SubscriptionInput>, extra: Partial<SubscriptionTable> = {}): Promise<Subscription | undefined> {
+      const values = { ...columns(patch, box), ...extra, updated_at: new Date().toISOString() };
+      const res = await db.updateTable('subscriptions').set(values).where('id', '=', id).executeTakeFirst();
+      if (Number(res.numUpdatedRows) === 0) return undefined;
+      return this.get(id);
+    },
+
+    async setState(id: string, s: { state: SubscriptionState; reason?: string | null; failures?: number; nextAttemptAt?: string | null }) {
+      await db
+        .updateTable('subscriptions')
+        .set({
+          state: s.state,
+          state_reason: s.reason ?? null,
+          ...(s.failures !== undefined && { failures: s.failures }),
+          ...(s.nextAttemptAt !== undefined && { next_attempt_at: s.nextAttemptAt }),
+          ...(s.state === 'disabled' && { enabled: 0 }),
+          updated_at: new Date().toISOString(),
+        })
+        .where('id', '=', id)
+        .execute();
+    },
+
+    /** Moves the cursor forward only (a late writer never moves it back). */
+    async advance(id: string, seq: number): Promise<void> {
+      await db.updateTable('subscriptions').set({ cursor: seq }).where('id', '=', id).where('cursor', '<', seq).execute();
+    },
+
+    /** One worker per subscription across nodes: a lease that a dead node's claim runs out of. */
+    async lease(id: string, owner: string, ms: number): Promise<boolean> {
+      const now = new Date();
+      const res = await db
+        .updateTable('subscriptions')
+        .set({ lease_owner: owner, lease_until: new Date(now.getTime() + ms).toISOString() })
+        .where('id', '=', id)
+        .where((eb) => eb.or([eb('lease_owner', 'is', null), eb('lease_owner', '=', owner), eb('lease_until', '<', now.toISOString())]))
+        .executeTakeFirst();
+      return Number(res.numUpdatedRows) === 1;
+    },
+
+    async release(id: string, owner: string): Promise<void> {
+      await db.updateTable('subscriptions').set({ lease_owner: null, lease_until: null }).where('id', '=', id).where('lease_owner', '=', owner).execute();
+    },
+
+    async remove(id: string): Promise<boolean> {
+      const res = await db.deleteFrom('subscriptions').where('id', '=', id).executeTakeFirst();
+      await db.deleteFrom('deliveries').where('subscription_id', '=', id).execute();
+      return Number(res.numDeletedRows) > 0;
+    },
+
+    async minCursor(): Promise<number> {
+      const r = await db.selectFrom('subscriptions').select((eb) => eb.fn.min('cursor').as('m')).where('enabled', '=', 1).executeTakeFirst();
+      return r?.m === null || r?.m === undefined ? Number.MAX_SAFE_INTEGER : Number(r.m);
+    },
+  };
+}
+
+export type SubscriptionStore = ReturnType<typeof subscriptionStore>;
