@@ -5,6 +5,7 @@ import { chargerRoutes } from './chargers.js';
 import { idTagRoutes } from './idTags.js';
 import { transactionRoutes } from './transactions.js';
 import { commandRoutes } from './commands.js';
+import { subscriptionRoutes } from './subscriptions.js';
 
 /** One router per resource; each declares its full paths under /api, so a grep finds a route. */
 export const resourceRouters: ReadonlyArray<(deps: ApiDeps) => Router> = [
@@ -13,6 +14,7 @@ export const resourceRouters: ReadonlyArray<(deps: ApiDeps) => Router> = [
   idTagRoutes,
   transactionRoutes,
   commandRoutes,
+  subscriptionRoutes,
 ];
 
 /** Mounts every resource router; each lives in its own file. */

@@ -1,0 +1,228 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import type { ApiDeps } from '../app.js';
+import { ApiError, notFound } from '../errors.js';
+import { parseBody, parseQuery } from '../validate.js';
+import { chargerIdField, installationIdField, integerText, isPlausiblePathId } from './fields.js';
+import { EVENT_TYPES } from '../../notifications/catalogue.js';
+import { generateSecret } from '../../notifications/signing.js';
+import type { Subscription, SubscriptionInput } from '../../store/subscriptions.js';
+
+const eventName = z.enum(['*', ...EVENT_TYPES] as [string, ...string[]], { error: `must be "*" or one of ${EVENT_TYPES.join(', ')}` });
+const httpUrl = z
+  .string()
+  .max(2048, 'must be at most 2048 characters')
+  .refine((v) => URL.canParse(v) && /^https?:$/.test(new URL(v).protocol), 'must be an absolute http or https URL');
+const regex = z
+  .string()
+  .max(200, 'must be at most 200 characters')
+  .refine((v) => {
+    try {
+      new RegExp(v);
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'must be a valid regular expression');
+const broker = z.string().regex(/^[A-Za-z0-9.\-[\]:]+:\d{1,5}$/, 'must be host:port');
+
+const kafkaBody = z.strictObject({
+  brokers: z.array(broker).min(1, 'must name at least one broker'),
+  topic: z.string().regex(/^[A-Za-z0-9._-]{1,249}$/, 'must be a valid Kafka topic name'),
+  securityProtocol: z.enum(['PLAINTEXT', 'SSL', 'SASL_PLAINTEXT', 'SASL_SSL']).default('PLAINTEXT'),
+  saslMechanism: z.enum(['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512']).nullable().optional(),
+  username: z.string().max(255).nullable().optional(),
+  password: z.string().max(1024).nullable().optional(),
+});
+
+const fields = {
+  installationId: installationIdField.nullable().optional(),
+  label: z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters'),
+  kind: z.enum(['webhook', 'kafka']),
+  url: httpUrl.nullable(),
+  urlMode: z.enum(['fixed', 'base']),
+  events: z.array(eventName).min(1, 'must name at least one event, or "*"'),
+  enabled: z.boolean(),
+  subscriptionId: z.string().max(200, 'must be at most 200 characters').nullable(),
+  authentication: z.strictObject({
+    kind: z.enum(['none', 'basic']),
+    username: z.string().max(255).nullable().optional(),
+    password: z.string().max(1024).nullable().optional(),
+  }),
+  signature: z.enum(['none', 'hmac-sha256', 'standard-webhooks']),
+  secret: z.string().min(16, 'must be at least 16 characters').max(200, 'must be at most 200 characters'),
+  filter: z.strictObject({ idTagPattern: regex.optional(), chargers: z.array(chargerIdField).max(1000).optional() }),
+  blocking: z.array(eventName),
+  blockingTimeoutMs: z.number().int().min(100, 'must be at least 100').max(10_000, 'must be at most 10000'),
+  timeoutMs: z.number().int().min(100, 'must be at least 100').max(60_000, 'must be at most 60000'),
+  verify: z.boolean(),
+  kafka: kafkaBody.nullable(),
+};
+
+export const createSubscriptionBody = z
+  .strictObject({
+    ...fields,
+    kind: fields.kind.default('webhook'),
+    url: fields.url.optional(),
+    urlMode: fields.urlMode.default('fixed'),
+    enabled: fields.enabled.default(true),
+    subscriptionId: fields.subscriptionId.optional(),
+    authentication: fields.authentication.default({ kind: 'none' }),
+    signature: fields.signature.default('hmac-sha256'),
+    secret: fields.secret.optional(),
+    filter: fields.filter.default({}),
+    blocking: fields.blocking.default([]),
+    blockingTimeoutMs: fields.blockingTimeoutMs.default(2000),
+    timeoutMs: fields.timeoutMs.default(10_000),
+    verify: fields.verify.default(false),
+    kafka: fields.kafka.optional(),
+  })
+  .superRefine(requireTarget);
+
+export const updateSubscriptionBody = z
+  .strictObject(Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, (v as z.ZodType).optional()])) as { [K in keyof typeof fields]: z.ZodOptional<(typeof fields)[K]> })
+  .refine((p) => Object.values(p).some((v) => v !== undefined), 'must contain at least one field')
+  .meta({ minProperties: 1 });
+
+function requireTarget(s: { kind?: string; url?: string | null; kafka?: unknown; authentication?: { kind: string; username?: string | null } }, ctx: z.RefinementCtx) {
+  if (s.kind === 'webhook' && !s.url) ctx.addIssue({ code: 'custom', path: ['url'], message: 'is required for a webhook subscription' });
+  if (s.kind === 'kafka' && !s.kafka) ctx.addIssue({ code: 'custom', path: ['kafka'], message: 'is required for a kafka subscription' });
+  if (s.authentication?.kind === 'basic' && !s.authentication.username) {
+    ctx.addIssue({ code: 'custom', path: ['authentication', 'username'], message: 'is required with basic authentication' });
+  }
+}
+
+const redeliverBody = z.strictObject({ eventId: z.uuid('must be an event id (UUID)') });
+const time = z.iso.datetime({ offset: true, error: 'must be an RFC 3339 date-time with a time zone' });
+const replayBody = z
+  .strictObject({ from: time, to: time })
+  .refine((w) => Date.parse(w.from) <= Date.parse(w.to), { path: ['to'], message: 'must not be before from' });
+const deliveriesQuery = z.strictObject({ limit: integerText(1, 500, 100), before: integerText(1, 2_147_483_647, 2_147_483_647).optional() });
+
+type CreateBody = z.infer<typeof createSubscriptionBody>;
+
+function toInput(b: CreateBody, secret: string): SubscriptionInput {
+  return {
+    installationId: b.installationId ?? null,
+    label: b.label,
+    kind: b.kind,
+    url: b.url ?? null,
+    urlMode: b.urlMode,
+    events: b.events,
+    enabled: b.enabled,
+    subscriptionId: b.subscriptionId ?? null,
+    authentication: { kind: b.authentication.kind, username: b.authentication.username ?? null, password: b.authentication.password ?? null },
+    signature: b.signature,
+    secret,
+    filter: b.filter,
+    blocking: b.blocking,
+    blockingTimeoutMs: b.blockingTimeoutMs,
+    timeoutMs: b.timeoutMs,
+    verify: b.verify,
+    kafka: b.kafka
+      ? { ...b.kafka, saslMechanism: b.kafka.saslMechanism ?? null, username: b.kafka.username ?? null, password: b.kafka.password ?? null }
+      : null,
+  };
+}
+
+export function subscriptionRoutes(deps: ApiDeps): Router {
+  const router = Router();
+  const { subscriptions } = deps.store;
+
+  async function requireSubscription(id: string): Promise<Subscription> {
+    const sub = isPlausiblePathId(id, 64) ? await subscriptions.get(id) : undefined;
+    if (!sub) throw notFound('Subscription');
+    return sub;
+  }
+
+  async function checkScope(installationId: string | null | undefined): Promise<void> {
+    if (installationId && !(await deps.store.installations.get(installationId))) {
+      throw new ApiError('VALIDATION_FAILED', 'installationId names no installation', [{ field: 'installationId', message: 'names no installation' }]);
+    }
+  }
+
+  const challengeNeeded = (s: Subscription) => s.kind === 'webhook' && s.verify;
+
+  router.post('/subscriptions', async (req, res) => {
+    const body = parseBody(createSubscriptionBody, req.body);
+    await checkScope(body.installationId);
+    const secret = body.secret ?? generateSecret(body.signature);
+    const created = await subscriptions.create(toInput(body, secret), body.kind === 'webhook' && body.verify ? 'unverified' : 'active', await deps.store.events.lastSeq());
+    const verification = challengeNeeded(created) ? await deps.notifications.verify(created) : undefined;
+    if (!verification) await deps.notifications.changed(created);
+    const view = (await subscriptions.get(created.id))!;
+    // The secret is shown this once, so the subscriber can check signatures; never again.
+    res.status(201).location(`/api/subscriptions/${created.id}`).json({ ...view, secret, ...(verification && { verification }) });
+  });
+
+  router.get('/subscriptions', async (req, res) => {
+    const { installationId } = parseQuery(z.strictObject({ installationId: installationIdField.optional() }), req.query);
+    res.json({ items: await subscriptions.list(installationId) });
+  });
+
+  router.get('/subscriptions/:id', async (req, res) => {
+    res.json(await requireSubscription(req.params.id));
+  });
+
+  router.patch('/subscriptions/:id', async (req, res) => {
+    const before = await requireSubscription(req.params.id);
+    const patch = parseBody(updateSubscriptionBody, req.body);
+    await checkScope(patch.installationId);
+    const merged = { ...before, ...patch, authentication: { ...before.authentication, ...patch.authentication } };
+    const problems = z.object({}).superRefine((_, ctx) => requireTarget(merged as never, ctx)).safeParse({});
+    if (!problems.success) throw new ApiError('VALIDATION_FAILED', 'The subscription would have no target', problems.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message })));
+    const input = patch as Partial<SubscriptionInput>;
+    // An absent kafka password keeps the stored one (undefined leaves the column as it is).
+    if (patch.kafka) input.kafka = { ...patch.kafka, saslMechanism: patch.kafka.saslMechanism ?? null, username: patch.kafka.username ?? null } as never;
+    let updated = (await subscriptions.update(before.id, input))!;
+    // A new URL must prove ownership again before it receives anything.
+    const recheck = challengeNeeded(updated) && (patch.url !== undefined && patch.url !== before.url || (patch.verify === true && !before.verify));
+    const reenabled = patch.enabled === true && before.state === 'disabled';
+    if (reenabled) await subscriptions.setState(before.id, { state: 'active', failures: 0, nextAttemptAt: null });
+    const verification = recheck ? await deps.notifications.verify(updated) : undefined;
+    if (!verification) await deps.notifications.changed(updated);
+    updated = (await subscriptions.get(before.id))!;
+    res.json({ ...updated, ...(verification && { verification }) });
+  });
+
+  router.delete('/subscriptions/:id', async (req, res) => {
+    const sub = await requireSubscription(req.params.id);
+    await subscriptions.remove(sub.id);
+    await deps.notifications.changed(sub);
+    res.status(204).end();
+  });
+
+  router.post('/subscriptions/:id/verify', async (req, res) => {
+    const sub = await requireSubscription(req.params.id);
+    if (sub.kind !== 'webhook') throw new ApiError('VALIDATION_FAILED', 'Only webhook subscriptions are verified', [{ field: 'kind', message: 'is not webhook' }]);
+    const verification = await deps.notifications.verify(sub);
+    res.json({ ...(await subscriptions.get(sub.id))!, verification });
+  });
+
+  router.get('/subscriptions/:id/deliveries', async (req, res) => {
+    const sub = await requireSubscription(req.params.id);
+    const q = parseQuery(deliveriesQuery, req.query);
+    res.json({ items: await deps.store.deliveries.list(sub.id, q.limit, q.before) });
+  });
+
+  router.post('/subscriptions/:id/test', async (req, res) => {
+    const sub = await requireSubscription(req.params.id);
+    res.json(await deps.notifications.test(sub));
+  });
+
+  router.post('/subscriptions/:id/redeliver', async (req, res) => {
+    const sub = await requireSubscription(req.params.id);
+    const { eventId } = parseBody(redeliverBody, req.body);
+    const result = await deps.notifications.redeliver(sub, eventId);
+    if (!result) throw notFound('Event');
+    res.json({ eventId, ...result });
+  });
+
+  router.post('/subscriptions/:id/replay', async (req, res) => {
+    const sub = await requireSubscription(req.params.id);
+    const { from, to } = parseBody(replayBody, req.body);
+    res.status(202).json({ events: await deps.notifications.replay(sub, from, to) });
+  });
+
+  return router;
+}

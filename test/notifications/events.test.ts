@@ -1,0 +1,82 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { receiver, subscribe, types } from '../helpers/notifications.js';
+import type { Receiver } from '../../simulators/receiver/index.js';
+import { EVENT_TYPES } from '../../src/notifications/catalogue.js';
+import { envelopeSchema, CATALOGUE } from '../../src/notifications/catalogue.js';
+
+describe.each(['sqlite', 'postgres'] as const)('every event type, fired by real traffic, on %s', (engine) => {
+  let t: TestGateway;
+  let r: Receiver;
+  let sub: any;
+  beforeAll(async () => {
+    t = await startTestGateway(engine, { dataTransferVendorIds: [] });
+    r = await receiver();
+    sub = await subscribe(t, { url: r.url, events: ['*'], subscriptionId: 'billing-eu' });
+  });
+  afterAll(async () => {
+    await t?.stop();
+    await r?.close();
+  });
+
+  it('delivers them in the order they happened, signed, with the documented envelope and headers', async () => {
+    const inst = await t.api('POST', '/api/installations', { name: 'Events' });
+    const id = inst.body.id;
+    await t.api('POST', `/api/installations/${id}/chargers`, { id: 'EV-1' });
+    await t.api('POST', `/api/installations/${id}/id-tags`, { idTag: 'EVCARD' });
+    const c = t.charger('EV-1');
+    await c.connect();
+    await c.boot();
+    await c.status(1, 'Preparing');
+    await c.authorize('EVCARD');
+    const { transactionId } = await c.startTransaction({ connectorId: 1, idTag: 'EVCARD', meterStart: 100 });
+    await c.meterValues({ connectorId: 1, transactionId, valueWh: 150 });
+    await c.stopTransaction({ transactionId, meterStop: 300, idTag: 'EVCARD' });
+    await c.call('FirmwareStatusNotification', { status: 'Installed' });
+    await c.call('DiagnosticsStatusNotification', { status: 'Idle' });
+    await c.close();
+    // The disconnect is seen by the server after the socket closes; the test event is sent out
+    // of band (not through the queue), so each waits for what came before it.
+    await expect.poll(() => types(r).includes('charger.disconnected')).toBe(true);
+    await t.api('PATCH', `/api/installations/${id}`, { name: 'Events renamed' });
+    await r.waitFor(14, 10_000);
+    expect((await t.api('POST', `/api/subscriptions/${sub.id}/test`)).body.ok).toBe(true);
+
+    const expected = [
+      'installation.changed', 'id_tag.changed', 'charger.connected', 'charger.booted', 'connector.status_changed',
+      'authorization.decided', 'authorization.decided', 'session.started', 'session.meter_values', 'session.stopped',
+      'charger.firmware_status', 'charger.diagnostics_status', 'charger.disconnected', 'installation.changed', 'subscription.test',
+    ];
+    await r.waitFor(expected.length, 10_000);
+    // connected is written when the socket opens, concurrently with the boot: compare as a set where order is not defined.
+    const got = types(r);
+    expect(got.filter((x) => x !== 'charger.connected')).toEqual(expected.filter((x) => x !== 'charger.connected'));
+    expect(new Set(got)).toEqual(new Set(EVENT_TYPES));
+
+    for (const d of r.deliveries) {
+      expect(d.verified).toBe(true);
+      expect(envelopeSchema.safeParse(d.body).success).toBe(true);
+      const def = CATALOGUE[d.body.type as keyof typeof CATALOGUE];
+      expect(def.data.safeParse(d.body.data).success, `${d.body.type} data matches its schema`).toBe(true);
+      expect(d.headers['x-event']).toBe(d.body.type);
+      expect(d.headers['x-event-id']).toBe(d.body.id);
+      expect(d.headers['x-version']).toBe(String(d.body.version));
+      expect(d.headers['x-subscription-id']).toBe('billing-eu');
+      expect(d.headers['content-type']).toMatch(/^application\/json/);
+    }
+    const stopped = r.deliveries.find((d) => d.body.type === 'session.stopped')!.body;
+    expect(stopped).toMatchObject({ installationId: id, chargerId: 'EV-1', data: { transactionId, energyWh: 200, idTag: 'EVCARD' } });
+    expect(new Set(r.deliveries.map((d) => d.body.id)).size).toBe(r.deliveries.length);
+
+    const log = await t.api('GET', `/api/subscriptions/${sub.id}/deliveries?limit=100`);
+    expect(log.body.items.length).toBeGreaterThanOrEqual(expected.length);
+    expect(log.body.items[0]).toMatchObject({ ok: true, status: 200 });
+  });
+
+  it('never shows the subscription secret after creation', async () => {
+    const got = await t.api('GET', `/api/subscriptions/${sub.id}`);
+    expect(JSON.stringify(got.body)).not.toContain('receiver-secret');
+    expect(JSON.stringify((await t.api('GET', '/api/subscriptions')).body)).not.toContain('receiver-secret');
+    expect(JSON.stringify(t.logs)).not.toContain('receiver-secret');
+  });
+});
