@@ -165,7 +165,10 @@ export function createDispatcher(d: DispatcherDeps) {
     await Promise.all(jobs);
   }
 
-  async function blockingSend(sub: Subscription, e: Envelope): Promise<void> {
+  async function blockingSend(cached: Subscription, e: Envelope): Promise<void> {
+    // The interest list is a snapshot; the cursor must be the stored one.
+    const sub = await d.store.subscriptions.get(cached.id);
+    if (!sub || sub.state !== 'active') return;
     const scope = { installationId: sub.installationId, types: sub.events.includes('*') ? ('*' as const) : sub.events };
     const [head] = await d.store.events.after(sub.cursor, scope, 1);
     if (head?.envelope.id !== e.id) return;
