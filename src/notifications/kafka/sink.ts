@@ -68,7 +68,7 @@ export function createKafkaSink(settings: KafkaSettings): KafkaSink {
       const closedByUs = retired.has(producer);
       retire(producer);
       if (outcome === 'timeout') return { ok: false, error: `Kafka: no acknowledgement within ${timeoutMs} ms`, retryable: true };
-      if (closedByUs) return { ...CLOSED, error: 'Kafka: producer closed during send' };
+      if (closedByUs) return { ok: false, error: 'Kafka: producer closed during send', retryable: true };
       return { ok: false, ...classifyKafkaError(outcome.error, settings.password) };
     },
     async close() {

@@ -1,0 +1,76 @@
+import { z } from 'zod';
+import { CATALOGUE, EVENT_TYPES, type EventType } from './catalogue.js';
+
+/** Example data per event, shown in docs/events.md and checked against the schemas by a test. */
+export const EXAMPLES: { [T in EventType]: z.infer<(typeof CATALOGUE)[T]['data']> } = {
+  'charger.booted': { vendor: 'Alfen', model: 'Eve Single', serialNumber: 'ACE0012345', firmwareVersion: '5.8.1' },
+  'charger.connected': { nodeId: 'gw-1' },
+  'charger.disconnected': { nodeId: 'gw-1', code: 1006, reason: '' },
+  'connector.status_changed': { connectorId: 1, status: 'Charging', errorCode: 'NoError', info: null, vendorErrorCode: null, timestamp: '2026-11-23T10:15:00.000Z' },
+  'authorization.decided': { trigger: 'StartTransaction', idTag: '04A1B2C3D4E5F6', connectorId: 1, status: 'Accepted', source: 'webhook', reason: 'provider_allowed' },
+  'session.started': {
+    transactionId: 4711, connectorId: 1, idTag: '04A1B2C3D4E5F6', meterStart: 120500, startTime: '2026-11-23T10:15:02.000Z',
+    authorization: { status: 'Accepted', source: 'webhook', reason: 'provider_allowed' }, late: false, providerSessionId: 'ps-981',
+  },
+  'session.meter_values': {
+    transactionId: 4711, connectorId: 1,
+    meterValue: [{ timestamp: '2026-11-23T10:30:00.000Z', sampledValue: [{ value: '125800', measurand: 'Energy.Active.Import.Register', unit: 'Wh' }] }],
+  },
+  'session.stopped': {
+    transactionId: 4711, connectorId: 1, idTag: '04A1B2C3D4E5F6', stopIdTag: '04A1B2C3D4E5F6', meterStart: 120500, meterStop: 142900,
+    energyWh: 22400, startTime: '2026-11-23T10:15:02.000Z', stopTime: '2026-11-23T12:01:44.000Z', reason: 'EVDisconnected',
+    authorizedOffline: false, meterAnomaly: false, providerSessionId: 'ps-981',
+  },
+  'charger.firmware_status': { status: 'Installed' },
+  'charger.diagnostics_status': { status: 'Uploaded' },
+  'installation.changed': { change: 'updated', name: 'Depot North', authMode: 'webhook', offlineAllow: true },
+  'id_tag.changed': { change: 'created', idTag: '04A1B2C3D4E5F6', status: 'Accepted', expiryDate: null, parentIdTag: 'FLEET-7' },
+  'subscription.test': { subscriptionId: '6f1c…', message: 'Test event from the gateway' },
+};
+
+const CHARGER_EVENTS = new Set<EventType>(EVENT_TYPES.filter((t) => !['installation.changed', 'id_tag.changed', 'subscription.test'].includes(t)));
+
+export function renderEventsDoc(): string {
+  const out: string[] = [
+    '# Event catalogue',
+    '',
+    '<!-- Written by `npm run docs:events` from src/notifications/catalogue.ts; a test fails when it is out of date. -->',
+    '',
+    'Every event travels in one envelope: `{ id, type, occurredAt, version, installationId, chargerId?, data }`.',
+    '`id` is unique and stays the same across retries (de-duplicate on it); `version` is the version of',
+    "the event's `data` schema. An event is written in the same database transaction as the change that",
+    'caused it, and only when at least one subscription wants it.',
+    '',
+    'Webhook calls carry `Content-Type: application/json`, `X-Event`, `X-Version`, `X-Event-Id`,',
+    '`X-Subscription-Id` (when set), and the signature of the subscription: `X-Signature:',
+    'hex(HMAC-SHA256(secret, raw body))`, or Standard Webhooks (`webhook-id`, `webhook-timestamp`,',
+    '`webhook-signature: v1,<base64>`). Kafka messages carry the same envelope as value, the charger id',
+    '(or the installation id) as key and `event-type` / `event-id` headers.',
+    '',
+    '| event | version | about |',
+    '|---|---|---|',
+    ...EVENT_TYPES.map((t) => `| [\`${t}\`](#${t.replace(/[._]/g, '')}) | ${CATALOGUE[t].version} | ${CATALOGUE[t].description} |`),
+    '',
+  ];
+  for (const type of EVENT_TYPES) {
+    const def = CATALOGUE[type];
+    const { $schema: _d, ...schema } = z.toJSONSchema(def.data) as Record<string, unknown>;
+    const example = {
+      id: '3f9a1c2e-8b7d-4e61-9a55-2c0d6f4b8e17',
+      type,
+      occurredAt: '2026-11-23T10:15:02.125Z',
+      version: def.version,
+      installationId: '5b0e9c1a-7d2f-4f3e-8a61-0c9e2d4b7a13',
+      ...(CHARGER_EVENTS.has(type) && { chargerId: 'CP-0042' }),
+      data: EXAMPLES[type],
+    };
+    out.push(`## ${type}`, '', def.description, '', 'Schema of `data`:', '', '```json', JSON.stringify(schema, null, 2), '```', '', 'Example:', '', '```json', JSON.stringify(example, null, 2), '```', '');
+  }
+  return out.join('\n');
+}
+
+// npm run docs:events
+if (process.argv[1]?.endsWith('eventsDoc.ts')) {
+  const { writeFileSync } = await import('node:fs');
+  writeFileSync(new URL('../../docs/events.md', import.meta.url), renderEventsDoc());
+}
