@@ -179,6 +179,8 @@ export function subscriptionRoutes(deps: ApiDeps): Router {
     const recheck = challengeNeeded(updated) && (patch.url !== undefined && patch.url !== before.url || (patch.verify === true && !before.verify));
     const reenabled = patch.enabled === true && before.state === 'disabled';
     if (reenabled) await subscriptions.setState(before.id, { state: 'active', failures: 0, nextAttemptAt: null });
+    // A changed target deserves a try now rather than at the end of a long probe interval.
+    else if (updated.state === 'queued') await subscriptions.setState(before.id, { state: 'queued', reason: updated.stateReason, nextAttemptAt: null });
     const verification = recheck ? await deps.notifications.verify(updated) : undefined;
     if (!verification) await deps.notifications.changed(updated);
     updated = (await subscriptions.get(before.id))!;
