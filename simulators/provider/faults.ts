@@ -24,8 +24,11 @@ export class FaultTable {
     this.rules = [];
   }
 
-  /** The fault for this request, consuming one use of its rule. */
-  take(path: ProviderPath): Fault | undefined {
+  /**
+   * The fault for this request, consuming one use of its rule. Without a path
+   * only '*' rules apply: the event receiver has no endpoints to tell apart.
+   */
+  take(path?: ProviderPath): Fault | undefined {
     if (this.rules.length === 0) return undefined;
     const i = this.rules.findIndex((r) => r.path === path || r.path === '*');
     if (i < 0) return undefined;
