@@ -38,6 +38,12 @@ export const configSchema = z.object({
   dataTransferVendorIds: z.array(z.string().min(1)).default([]),
   /** Largest inbound OCPP frame (bytes) processed; larger ones get a CALLERROR. */
   maxFrameBytes: z.number().int().min(1024).max(16 * 1024 * 1024).default(64 * 1024),
+  /** Sustained OCPP messages per second one connection may send; more get a CALLERROR. */
+  maxMessagesPerSecond: z.number().int().min(1).max(10_000).default(50),
+  /** Messages one connection may send at once (a charger flushing its offline queue). */
+  messageBurst: z.number().int().min(1).max(100_000).default(200),
+  /** A WebSocket handshake (TCP/TLS connect to upgrade) must finish within this time (ms). */
+  handshakeTimeoutMs: z.number().int().min(100).max(120_000).default(10_000),
   /** How long a remote command waits for the charger's answer (ms). */
   commandTimeoutMs: z.number().int().min(100).max(120000).default(30000),
   /** Key (base64 of 32 bytes) that encrypts provider credentials at rest; unset: generated in dataDir. */
@@ -102,6 +108,9 @@ const envKeys: Record<string, { key: keyof Config; parse: 'int' | 'bool' | 'stri
   REJECT_CONCURRENT_TX: { key: 'rejectConcurrentTx', parse: 'bool' },
   DATA_TRANSFER_VENDOR_IDS: { key: 'dataTransferVendorIds', parse: 'list' },
   MAX_FRAME_BYTES: { key: 'maxFrameBytes', parse: 'int' },
+  MAX_MESSAGES_PER_SECOND: { key: 'maxMessagesPerSecond', parse: 'int' },
+  MESSAGE_BURST: { key: 'messageBurst', parse: 'int' },
+  HANDSHAKE_TIMEOUT_MS: { key: 'handshakeTimeoutMs', parse: 'int' },
   COMMAND_TIMEOUT_MS: { key: 'commandTimeoutMs', parse: 'int' },
   NODE_ID: { key: 'nodeId', parse: 'string' },
   SECRET_KEY: { key: 'secretKey', parse: 'string' },

@@ -11,6 +11,12 @@ import { envelope } from '../notifications/record.js';
 /** last_seen is written at most this often per charger from ordinary traffic. */
 const TOUCH_EVERY_MS = 60_000;
 const OCPP16 = 'ocpp1.6';
+const REFUSALS = {
+  oversized: 'oversized frame refused',
+  rate_limited: 'message over the rate limit refused',
+  rate_abuse: 'message rate far over the limit; connection closed',
+  duplicate: 'CALL repeated with the same message id; answered once',
+} as const;
 
 function isRpcError(err: unknown): boolean {
   return typeof err === 'object' && err !== null && 'rpcErrorCode' in err;
@@ -31,7 +37,8 @@ export function attachConnection(deps: OcppDeps, registry: Registry, client: Cha
 
   patchClient(client, {
     maxFrameBytes: deps.config.maxFrameBytes,
-    onOversized: (bytes, messageId) => log.warn({ bytes, messageId }, 'oversized frame refused'),
+    rate: { perSecond: deps.config.maxMessagesPerSecond, burst: deps.config.messageBurst },
+    onRefused: (kind, detail) => log.warn({ kind, ...detail }, REFUSALS[kind]),
   });
 
   for (const [action, handler] of Object.entries(handlers)) {

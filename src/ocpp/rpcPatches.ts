@@ -1,41 +1,82 @@
 import type { ChargerClient as RPCServerClient } from './rpc.js';
 import { toOcpp16ErrorCode } from './errors.js';
+import { createRateLimit, type RateLimitOptions } from './rateLimit.js';
 
 /**
  * ocpp-rpc (2.2.x) has no hook before it parses a frame, and sends some CALLERRORs with codes
- * outside the OCPP-J 1.6 list. Both fixes sit here, on the two internal methods involved, so
- * the rest of the gateway uses the library as documented. test/ocpp/malformed-frames.test.ts
- * fails if a library update changes either method.
+ * outside the OCPP-J 1.6 list. The guards that must run before parsing (size, rate, a CALL
+ * repeated with the same message id) and the error-code fix sit here, on the two internal
+ * methods involved, so the rest of the gateway uses the library as documented.
+ * test/ocpp/malformed-frames.test.ts and test/ocpp/connection-limits.test.ts fail if a library
+ * update changes either method.
  */
 interface PatchableClient {
   _onMessage(buffer: Buffer): void;
   sendRaw(message: string): void;
+  close(opts: { code: number; reason: string }): Promise<unknown>;
 }
 
 const CALL_ID = /^\s*\[\s*2\s*,\s*"((?:[^"\\]|\\.){1,64})"/;
+const REPLY_ID = /^\[[34],"((?:[^"\\]|\\.){1,64})"/;
+/** Replies kept for a CALL the charger sends again (after a lost reply): the last few suffice. */
+const ANSWERED_KEPT = 8;
 
 export interface FrameGuardOptions {
   maxFrameBytes: number;
-  onOversized(bytes: number, messageId: string | undefined): void;
+  rate: RateLimitOptions;
+  onRefused(kind: 'oversized' | 'rate_limited' | 'rate_abuse' | 'duplicate', detail: Record<string, unknown>): void;
 }
 
 export function patchClient(client: RPCServerClient, opts: FrameGuardOptions): void {
   const c = client as unknown as PatchableClient;
   const onMessage = c._onMessage.bind(c);
   const sendRaw = c.sendRaw.bind(c);
+  const rate = createRateLimit(opts.rate);
+  const inFlight = new Set<string>();
+  const answered = new Map<string, string>();
 
-  c.sendRaw = (message: string) => sendRaw(message.startsWith('[4,') ? rewriteCallError(message) : message);
+  const callError = (id: string, code: string, text: string) => sendRaw(JSON.stringify([4, id, code, text, {}]));
+
+  c.sendRaw = (message: string) => {
+    const out = message.startsWith('[4,') ? rewriteCallError(message) : message;
+    const id = out.charCodeAt(1) !== 50 ? REPLY_ID.exec(out)?.[1] : undefined;
+    if (id !== undefined && inFlight.delete(id)) {
+      answered.set(id, out);
+      if (answered.size > ANSWERED_KEPT) answered.delete(answered.keys().next().value as string);
+    }
+    sendRaw(out);
+  };
 
   c._onMessage = (buffer: Buffer) => {
-    if (buffer.length <= opts.maxFrameBytes) return onMessage(buffer);
-    const head = buffer.subarray(0, 128).toString('utf8');
-    const messageId = CALL_ID.exec(head)?.[1];
-    opts.onOversized(buffer.length, messageId);
-    // Only a CALL is answered; a CALLRESULT or CALLERROR never gets a reply.
-    if (messageId !== undefined) {
-      const text = `Frame of ${buffer.length} bytes exceeds the limit of ${opts.maxFrameBytes} bytes`;
-      c.sendRaw(JSON.stringify([4, messageId, 'FormationViolation', text, {}]));
+    const id = CALL_ID.exec(buffer.toString('latin1', 0, 96))?.[1];
+    if (buffer.length > opts.maxFrameBytes) {
+      opts.onRefused('oversized', { bytes: buffer.length, messageId: id });
+      // Only a CALL is answered; a CALLRESULT or CALLERROR never gets a reply.
+      if (id !== undefined) callError(id, 'FormationViolation', `Frame of ${buffer.length} bytes exceeds the limit of ${opts.maxFrameBytes} bytes`);
+      return;
     }
+    const verdict = rate.take();
+    if (verdict === 'abuse') {
+      opts.onRefused('rate_abuse', { messageId: id });
+      void c.close({ code: 1008, reason: 'Message rate limit exceeded' });
+      return;
+    }
+    if (verdict === 'limited') {
+      opts.onRefused('rate_limited', { messageId: id });
+      if (id !== undefined) callError(id, 'GenericError', `Message rate limit of ${opts.rate.perSecond}/s exceeded; retry later`);
+      return;
+    }
+    if (id !== undefined) {
+      // The same CALL again: answer it once, never process it twice.
+      const reply = answered.get(id);
+      if (reply !== undefined) {
+        opts.onRefused('duplicate', { messageId: id, answered: true });
+        return sendRaw(reply);
+      }
+      if (inFlight.has(id)) return opts.onRefused('duplicate', { messageId: id, answered: false });
+      inFlight.add(id);
+    }
+    onMessage(buffer);
   };
 }
 

@@ -31,7 +31,7 @@ export function createOcppServer(deps: OcppDeps): OcppServer {
   const resolveCharger = chargerResolver(deps);
   rpc.auth(async (accept, reject, handshake) => {
     try {
-      const result = await resolveCharger(handshake.endpoint, handshake.identity);
+      const result = await withDeadline(resolveCharger(handshake.endpoint, handshake.identity), deps.config.handshakeTimeoutMs);
       if (!result.ok) {
         deps.log.warn({ chargerId: handshake.identity, endpoint: handshake.endpoint, status: result.status }, 'handshake refused');
         return reject(result.status, result.message);
@@ -50,6 +50,9 @@ export function createOcppServer(deps: OcppDeps): OcppServer {
     res.end('OCPP-J: connect with a WebSocket to /ocpp/{chargerId}\n');
   });
   httpServer.on('upgrade', rpc.handleUpgrade);
+  // A peer that sends its upgrade request slowly (or never) is dropped.
+  httpServer.headersTimeout = deps.config.handshakeTimeoutMs;
+  httpServer.requestTimeout = deps.config.handshakeTimeoutMs;
 
   return {
     httpServer,
@@ -68,4 +71,12 @@ export function createOcppServer(deps: OcppDeps): OcppServer {
       await deps.store.chargers.releaseNode(deps.config.nodeId);
     },
   };
+}
+
+function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`handshake not resolved within ${ms} ms`)), ms);
+  });
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
 }

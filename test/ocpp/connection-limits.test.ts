@@ -1,0 +1,50 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+
+describe('per-connection limits', () => {
+  let t: TestGateway;
+  beforeAll(async () => {
+    t = await startTestGateway('sqlite', { maxMessagesPerSecond: 5, messageBurst: 10 });
+    await t.installation(['LIM-1', 'LIM-2', 'LIM-3'], [{ idTag: 'LIMTAG' }]);
+  });
+  afterAll(() => t?.stop());
+
+  const isReply = (id: string) => (f: unknown[] | string) => Array.isArray(f) && f[1] === id;
+
+  it('answers a CALL repeated with the same message id once, without processing it twice', async () => {
+    const c = t.charger('LIM-1');
+    await c.connect();
+    const frame = JSON.stringify([2, 'dup-1', 'StartTransaction', { connectorId: 1, idTag: 'LIMTAG', meterStart: 0, timestamp: new Date().toISOString() }]);
+    const first = c.waitForFrame(isReply('dup-1'));
+    c.sendRaw(frame);
+    const a = await first;
+    const second = c.waitForFrame(isReply('dup-1'));
+    c.sendRaw(frame);
+    const b = await second;
+    expect(b).toEqual(a);
+    expect(await t.gw.store.transactions.list({ chargerId: 'LIM-1', limit: 10, offset: 0 })).toHaveLength(1);
+    expect(t.logs.some((l) => l.chargerId === 'LIM-1' && /answered once/.test(l.msg))).toBe(true);
+    await c.close();
+  });
+
+  it('refuses messages over the rate with a CALLERROR and keeps the connection, then accepts again', async () => {
+    const c = t.charger('LIM-2');
+    await c.connect();
+    const results = await Promise.allSettled(Array.from({ length: 16 }, () => c.heartbeat()));
+    const refused = results.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason);
+    expect(refused.length).toBeGreaterThan(0);
+    expect(refused[0]).toMatchObject({ code: 'GenericError' });
+    expect(c.isOpen).toBe(true);
+    await new Promise((r) => setTimeout(r, 1200));
+    expect((await c.heartbeat()).currentTime).toBeTruthy();
+    await c.close();
+  });
+
+  it('closes a connection that keeps flooding far over the limit', async () => {
+    const c = t.charger('LIM-3');
+    await c.connect();
+    const closed = new Promise<number>((resolve) => c.once('close', (code: number) => resolve(code)));
+    for (let i = 0; i < 60; i++) c.sendRaw(JSON.stringify([2, `flood-${i}`, 'Heartbeat', {}]));
+    expect(await closed).toBe(1008);
+  });
+});
