@@ -1,8 +1,10 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // Fault tests load the whole machine; they run alone with vitest.faults.config.ts (npm run test:faults).
+    exclude: [...configDefaults.exclude, 'test/faults/**'],
     testTimeout: 20000,
     hookTimeout: 30000,
     // Flow tests start real servers and databases; two cores run two files at a time well.

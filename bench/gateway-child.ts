@@ -22,6 +22,7 @@ type StartGateway = (overrides?: {
   dataDir?: string;
   logLevel?: string;
   adminToken?: string;
+  outboundAllowList?: string[];
 }) => Promise<Gateway>;
 
 // A variable specifier keeps tsc from resolving the module at compile time.
@@ -51,6 +52,8 @@ if (process.send) {
         dataDir,
         logLevel: 'warn',
         adminToken: BENCH_ADMIN_TOKEN,
+        // The simulators listen on loopback, which the gateway refuses to call by default.
+        outboundAllowList: ['127.0.0.0/8', '::1/128'],
       });
       return {
         info: { ocppPort: gateway.ocppPort, httpPort: gateway.httpPort, adminToken: gateway.adminToken },

@@ -9,14 +9,17 @@ import { BENCH_ADMIN_TOKEN, setUpGateway } from './gateway-setup.js';
 import { formatTable, type Outcome } from './report.js';
 import { runAuthorizeScenario, type Target } from './scenarios/authorize.js';
 import { formatHttpClients, runHttpClientsScenario } from './scenarios/http-clients.js';
+import { runNotificationsScenario } from './scenarios/notifications.js';
 import { runWebhookScenario } from './scenarios/webhook.js';
+import { formatNotifications } from './notifications-report.js';
 import { formatWebhook } from './webhook-report.js';
 import { startServerProcess } from './server-process.js';
 
 const USAGE = `Usage: npm run bench -- [--scenario <name|all>] [--chargers N] [--servers floor,gateway] [--quick]
 
-  --scenario   one of: ${['authorize', 'http-clients', 'webhook'].join(', ')}, or all (default)
-  --chargers   simulated chargers (default 2000 for authorize, 500 for webhook, 200 with
+  --scenario   one of: ${['authorize', 'http-clients', 'webhook', 'notifications'].join(', ')}, or all (default)
+  --chargers   simulated chargers (default 2000 for authorize, 500 for webhook and
+               notifications, 200 with
                --quick); above ~19,900 this process runs out of file descriptors and reports EMFILE
   --servers    which servers authorize measures (default floor,gateway)
   --quick      200 chargers and 2 s phases, for a smoke run
@@ -28,6 +31,7 @@ const SCENARIOS = { authorize: runAuthorizeScenario } as const;
 const STANDALONE = {
   'http-clients': standalone('httpClients', runHttpClientsScenario, formatHttpClients),
   webhook: standalone('webhook', runWebhookScenario, formatWebhook),
+  notifications: standalone('notifications', runNotificationsScenario, formatNotifications),
 };
 type ScenarioName = keyof typeof SCENARIOS | keyof typeof STANDALONE;
 type ServerName = 'floor' | 'gateway';

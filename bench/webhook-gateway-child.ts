@@ -20,6 +20,8 @@ if (process.send) {
     const dataDir = mkdtempSync(join(tmpdir(), 'ocpp-bench-webhook-'));
     try {
       const gateway = await startGateway({
+        // The provider and receiver simulators listen on loopback, which the gateway refuses by default.
+        outboundAllowList: ['127.0.0.0/8', '::1/128'],
         ...overrides,
         ocppPort: 0,
         httpPort: 0,

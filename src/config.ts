@@ -2,6 +2,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { hostname } from 'node:os';
 import { z } from 'zod';
+import { isAllowEntry } from './providers/ssrf.js';
 
 /**
  * The gateway's configuration: one schema, one comment per field. This module is the only
@@ -42,6 +43,13 @@ export const configSchema = z.object({
   maxMessagesPerSecond: z.number().int().min(1).max(10_000).default(50),
   /** Messages one connection may send at once (a charger flushing its offline queue). */
   messageBurst: z.number().int().min(1).max(100_000).default(200),
+  /** Port of the TLS (wss) OCPP server for security profiles 2 and 3; unset: no TLS listener. */
+  ocppTlsPort: z.number().int().min(0).max(65535).optional(),
+  /** PEM certificate chain and key of the wss server (reloaded on SIGHUP). */
+  tlsCertFile: z.string().min(1).optional(),
+  tlsKeyFile: z.string().min(1).optional(),
+  /** PEM CA that signs charger client certificates (security profile 3). */
+  tlsCaFile: z.string().min(1).optional(),
   /** A WebSocket handshake (TCP/TLS connect to upgrade) must finish within this time (ms). */
   handshakeTimeoutMs: z.number().int().min(100).max(120_000).default(10_000),
   /** How long a remote command waits for the charger's answer (ms). */
@@ -56,6 +64,10 @@ export const configSchema = z.object({
    * once; with several nodes, others see a change within this time. 0 reads the store every time.
    */
   idTagCacheTtlMs: z.number().int().min(0).max(60_000).default(2000),
+  /** Older secret keys (base64 of 32 bytes each): they only decrypt, during a key rotation. */
+  previousSecretKeys: z
+    .array(z.string().refine((v) => Buffer.from(v, 'base64').length === 32, 'base64 of exactly 32 bytes'))
+    .default([]),
   /** How long a provider's decision answers repeated requests for the same tag without a call (seconds). */
   decisionCacheTtlSec: z.number().int().min(0).max(86400).default(60),
   /** How long a provider's acceptance is still honoured while the provider is unreachable (seconds). */
@@ -70,11 +82,21 @@ export const configSchema = z.object({
   providerMaxSockets: z.number().int().min(1).max(4096).default(128),
   /** Largest provider response body read (bytes). */
   providerMaxResponseBytes: z.number().int().min(1024).max(16 * 1024 * 1024).default(64 * 1024),
+  /**
+   * Webhook targets exempt from the outbound address check, which otherwise refuses loopback,
+   * private, link-local and other special ranges: CIDRs ("10.20.0.0/16", "fd00::/8"), addresses or host names.
+   */
+  outboundAllowList: z.array(z.string().min(1).refine(isAllowEntry, 'must be a CIDR (10.20.0.0/16, ::1/128), an IP address or a host name')).default([]),
   /** Session-end retry backoff: first delay and cap (ms). */
   outboxRetryBaseMs: z.number().int().min(10).max(600_000).default(1000),
   outboxRetryMaxMs: z.number().int().min(100).max(86_400_000).default(300_000),
   /** How often the outbox looks for due deliveries when nothing woke it (ms). */
   outboxPollMs: z.number().int().min(10).max(60_000).default(1000),
+  /**
+   * How long SIGTERM/SIGINT may take (ms): stop accepting, close chargers with 1001, finish
+   * deliveries in flight, close the store. Past it the process exits 1 with work left undone.
+   */
+  shutdownTimeoutMs: z.number().int().min(100).max(600_000).default(10_000),
   /** Delays before the 3 quick retries of a failed notification (ms); then the subscription queues. */
   notificationRetryDelaysMs: z.array(z.number().int().min(0).max(60_000)).length(3).default([200, 500, 1000]),
   /** Cap of the growing probe interval of a queued subscription (ms). */
@@ -111,9 +133,14 @@ const envKeys: Record<string, { key: keyof Config; parse: 'int' | 'bool' | 'stri
   MAX_MESSAGES_PER_SECOND: { key: 'maxMessagesPerSecond', parse: 'int' },
   MESSAGE_BURST: { key: 'messageBurst', parse: 'int' },
   HANDSHAKE_TIMEOUT_MS: { key: 'handshakeTimeoutMs', parse: 'int' },
+  OCPP_TLS_PORT: { key: 'ocppTlsPort', parse: 'int' },
+  TLS_CERT_FILE: { key: 'tlsCertFile', parse: 'string' },
+  TLS_KEY_FILE: { key: 'tlsKeyFile', parse: 'string' },
+  TLS_CA_FILE: { key: 'tlsCaFile', parse: 'string' },
   COMMAND_TIMEOUT_MS: { key: 'commandTimeoutMs', parse: 'int' },
   NODE_ID: { key: 'nodeId', parse: 'string' },
   SECRET_KEY: { key: 'secretKey', parse: 'string' },
+  PREVIOUS_SECRET_KEYS: { key: 'previousSecretKeys', parse: 'list' },
   ID_TAG_CACHE_TTL_MS: { key: 'idTagCacheTtlMs', parse: 'int' },
   NOTIFICATION_PROBE_MAX_MS: { key: 'notificationProbeMaxMs', parse: 'int' },
   NOTIFICATION_RETENTION_HOURS: { key: 'notificationRetentionHours', parse: 'int' },
@@ -124,9 +151,11 @@ const envKeys: Record<string, { key: keyof Config; parse: 'int' | 'bool' | 'stri
   BREAKER_COOLDOWN_MS: { key: 'breakerCooldownMs', parse: 'int' },
   PROVIDER_MAX_SOCKETS: { key: 'providerMaxSockets', parse: 'int' },
   PROVIDER_MAX_RESPONSE_BYTES: { key: 'providerMaxResponseBytes', parse: 'int' },
+  OUTBOUND_ALLOW_LIST: { key: 'outboundAllowList', parse: 'list' },
   OUTBOX_RETRY_BASE_MS: { key: 'outboxRetryBaseMs', parse: 'int' },
   OUTBOX_RETRY_MAX_MS: { key: 'outboxRetryMaxMs', parse: 'int' },
   OUTBOX_POLL_MS: { key: 'outboxPollMs', parse: 'int' },
+  SHUTDOWN_TIMEOUT_MS: { key: 'shutdownTimeoutMs', parse: 'int' },
 };
 
 export class ConfigError extends Error {
@@ -189,7 +218,14 @@ export function parseConfig(input: Record<string, unknown>, envNames = new Map<s
   const unknown = Object.keys(input).filter((k) => !(k in configSchema.shape));
   if (unknown.length) throw new ConfigError(`Invalid configuration: unknown key "${unknown[0]}"`);
   const result = configSchema.safeParse(input);
-  if (result.success) return result.data;
+  if (result.success) {
+    const c = result.data;
+    if (c.ocppTlsPort !== undefined && (!c.tlsCertFile || !c.tlsKeyFile)) {
+      const missing = !c.tlsCertFile ? 'tlsCertFile' : 'tlsKeyFile';
+      throw new ConfigError(`Invalid configuration: ${missing}: required when ocppTlsPort is set`);
+    }
+    return c;
+  }
   const lines = result.error.issues.map((issue) => {
     const key = issue.path.join('.');
     const env = envNames.get(String(issue.path[0]));

@@ -1,5 +1,6 @@
 import { startGateway } from './app.js';
 import { ConfigError } from './config.js';
+import { shutdown } from './shutdown.js';
 
 /** Composition root for the process: start, print the one-time token, stop on signals. */
 async function main(): Promise<void> {
@@ -15,14 +16,26 @@ async function main(): Promise<void> {
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    gateway.log.info({ signal }, 'shutting down');
-    const timer = setTimeout(() => process.exit(1), 10_000).unref();
-    await gateway.close();
-    clearTimeout(timer);
-    process.exit(0);
+    const timeoutMs = gateway.config.shutdownTimeoutMs;
+    gateway.log.info({ signal, timeoutMs }, 'shutting down');
+    try {
+      if (await shutdown(gateway, timeoutMs)) return process.exit(0);
+      gateway.log.error({ timeoutMs }, 'shutdown did not finish in time; exiting with work undone');
+    } catch (err) {
+      gateway.log.error({ err }, 'shutdown failed');
+    }
+    process.exit(1);
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGHUP', () => {
+    try {
+      gateway.reloadTls();
+      gateway.log.info('TLS certificate reloaded');
+    } catch (err) {
+      gateway.log.error({ err }, 'TLS certificate reload failed; keeping the current one');
+    }
+  });
 }
 
 main().catch((err) => {

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from './log.js';
@@ -7,26 +7,48 @@ import type { Logger } from './log.js';
 export interface SecretBox {
   seal(plain: string): string;
   open(sealed: string): string;
+  /** True when `sealed` was sealed with an older key and should be sealed again. */
+  stale(sealed: string): boolean;
 }
 
-const VERSION = 'v1';
+/** v2:<key id>:<iv>:<tag>:<ciphertext>; v1 (no key id) is still read, with the current key. */
+const VERSION = 'v2';
 
-export function createSecretBox(key: Buffer): SecretBox {
-  if (key.length !== 32) throw new Error('secret key must be 32 bytes');
+function keyId(key: Buffer): string {
+  return createHash('sha256').update(key).digest('hex').slice(0, 8);
+}
+
+/**
+ * `current` seals; `previous` keys only open. Rotation: configure the new key as secretKey and
+ * the old one in previousSecretKeys; at start-up every stored secret is sealed again with the
+ * new key (src/store/reseal.ts), after which the old key can be dropped.
+ */
+export function createSecretBox(current: Buffer, previous: Buffer[] = []): SecretBox {
+  for (const k of [current, ...previous]) if (k.length !== 32) throw new Error('secret key must be 32 bytes');
+  const keys = new Map([current, ...previous].map((k) => [keyId(k), k]));
+  const currentId = keyId(current);
+  const decrypt = (key: Buffer, iv: string, tag: string, body: string) => {
+    const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64'));
+    decipher.setAuthTag(Buffer.from(tag, 'base64'));
+    return Buffer.concat([decipher.update(Buffer.from(body, 'base64')), decipher.final()]).toString('utf8');
+  };
   return {
     seal(plain) {
       const iv = randomBytes(12);
-      const cipher = createCipheriv('aes-256-gcm', key, iv);
+      const cipher = createCipheriv('aes-256-gcm', current, iv);
       const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
-      return [VERSION, iv.toString('base64'), cipher.getAuthTag().toString('base64'), body.toString('base64')].join(':');
+      return [VERSION, currentId, iv.toString('base64'), cipher.getAuthTag().toString('base64'), body.toString('base64')].join(':');
     },
     open(sealed) {
-      const [version, iv, tag, body] = sealed.split(':');
-      if (version !== VERSION || !iv || !tag || body === undefined) throw new Error('unknown secret format');
-      const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64'));
-      decipher.setAuthTag(Buffer.from(tag, 'base64'));
-      return Buffer.concat([decipher.update(Buffer.from(body, 'base64')), decipher.final()]).toString('utf8');
+      const parts = sealed.split(':');
+      if (parts[0] === 'v1' && parts.length === 4) return decrypt(current, parts[1], parts[2], parts[3]);
+      const [version, kid, iv, tag, body] = parts;
+      if (version !== VERSION || !kid || !iv || !tag || body === undefined) throw new Error('unknown secret format');
+      const key = keys.get(kid);
+      if (!key) throw new Error(`secret sealed with an unknown key (${kid}); configure it in previousSecretKeys`);
+      return decrypt(key, iv, tag, body);
     },
+    stale: (sealed) => !sealed.startsWith(`${VERSION}:${currentId}:`),
   };
 }
 

@@ -24,6 +24,8 @@ export interface SimChargerOptions {
   localAddress?: string;
   callTimeoutMs?: number;
   headers?: Record<string, string>;
+  /** For wss: the CA to trust, and a client certificate and key (security profile 3). */
+  tls?: { ca?: string | Buffer; cert?: string | Buffer; key?: string | Buffer };
   stats?: Stats;
 }
 
@@ -58,6 +60,7 @@ export class SimCharger extends EventEmitter {
   private readonly protocol: string;
   private readonly localAddress?: string;
   private readonly headers?: Record<string, string>;
+  private readonly tls?: SimChargerOptions['tls'];
   private readonly callTimeoutMs: number;
   private readonly stats?: Stats;
   private ws: WebSocket | null = null;
@@ -75,6 +78,7 @@ export class SimCharger extends EventEmitter {
     this.protocol = opts.protocol ?? 'ocpp1.6';
     this.localAddress = opts.localAddress;
     this.headers = opts.headers;
+    this.tls = opts.tls;
     this.callTimeoutMs = opts.callTimeoutMs ?? 30_000;
     this.stats = opts.stats;
   }
@@ -89,6 +93,7 @@ export class SimCharger extends EventEmitter {
       const ws = new WebSocket(this.url, this.protocol, {
         localAddress: this.localAddress,
         headers: this.headers,
+        ...this.tls,
         perMessageDeflate: false, // a zlib context per socket would dominate a fleet's memory; OCPP frames are small
         handshakeTimeout: this.callTimeoutMs,
       });

@@ -6,6 +6,7 @@ import type { Installation } from '../store/installations.js';
 import type { Recorder } from '../notifications/record.js';
 import type { Notifications } from '../notifications/service.js';
 import type { Commands } from '../ocpp/commands.js';
+import type { AddressPolicy } from '../providers/ssrf.js';
 import type { Registry } from '../ocpp/registry.js';
 import type { TokenCheck } from './adminToken.js';
 import { requireBearer } from './auth.js';
@@ -23,6 +24,8 @@ export interface ApiDeps {
   hooks: ApiHooks;
   events: Recorder;
   notifications: Notifications;
+  /** Which hosts webhook and subscription URLs may point to. */
+  outbound: AddressPolicy;
 }
 
 /** What the rest of the gateway must hear about changes made through the API. */

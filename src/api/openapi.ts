@@ -7,6 +7,7 @@ import { registerChargerBody } from './routes/chargers.js';
 import { putIdTagBody } from './routes/idTags.js';
 import { listTransactionsQuery } from './routes/transactions.js';
 import { createSubscriptionBody, updateSubscriptionBody } from './routes/subscriptions.js';
+import { chargerPasswordBody, chargerSecurityBody } from './routes/chargerSecurity.js';
 import { EVENT_TYPES } from '../notifications/catalogue.js';
 
 /**
@@ -64,6 +65,7 @@ const responseSchemas = {
   Installation: obj(
     {
       id: str, name: str, authMode: { type: 'string', enum: ['native', 'webhook'] }, createdAt: time, updatedAt: time,
+      securityProfile: { type: 'integer', enum: [0, 1, 2, 3], description: 'OCPP security profile of its chargers: 0 none, 1 Basic, 2 TLS + Basic, 3 mutual TLS' },
       authentication: obj({
         mode: { type: 'string', enum: ['native', 'webhook'] }, authUrl: orNull(str),
         authPayload: orNull({ ...str, description: 'Masked; never returned in clear' }),
@@ -80,6 +82,8 @@ const responseSchemas = {
       vendor: orNull(str), model: orNull(str), serialNumber: orNull(str), firmwareVersion: orNull(str), bootedAt: orNull(time),
       details: orNull({ type: 'object', description: 'The other BootNotification.req fields' }),
     }),
+    securityProfile: orNull({ type: 'integer', enum: [0, 1, 2, 3], description: "Overrides the installation's; null: the installation's" }),
+    passwordSetAt: orNull({ ...time, description: 'When the Basic-auth password was last set; the password is never returned' }),
     offlineConfig: orNull({
       type: 'object',
       description: 'What the charger answered when the installation\'s offlineAllow was pushed (ChangeConfiguration LocalAuthorizeOffline, AllowOfflineTxForUnknownId)',
@@ -271,6 +275,30 @@ const paths = {
   },
 };
 
+const securityPaths = {
+  '/api/chargers/{id}/security-profile': {
+    parameters: [chargerId],
+    put: {
+      tags: ['chargers'], summary: "Set the charger's own OCPP security profile (null: the installation's)",
+      requestBody: body(fromZod(chargerSecurityBody)),
+      responses: { '200': ok('The charger', ref('Charger')), '404': failure('NOT_FOUND'), ...withBody },
+    },
+  },
+  '/api/chargers/{id}/password': {
+    parameters: [chargerId],
+    post: {
+      tags: ['chargers'], summary: 'Set or rotate the Basic-auth password (profiles 1 and 2); generated when not given, returned once',
+      description: 'A connected charger first gets ChangeConfiguration AuthorizationKey (hex); the password is stored only when it accepts.',
+      requestBody: { required: false, ...json(fromZod(chargerPasswordBody)) },
+      responses: {
+        '201': ok('The password, this once', { type: 'object', required: ['chargerId', 'password'], properties: { chargerId: str, password: str } }),
+        '404': failure('NOT_FOUND'), '409': failure('CHARGER_OFFLINE'), '502': failure('CHARGER_CALL_ERROR', 'COMMAND_FAILED'), '504': failure('COMMAND_TIMEOUT'),
+        ...withBody,
+      },
+    },
+  },
+};
+
 const subscriptionId = pathParam('id', 'Subscription id (UUID)');
 const subscriptionPaths = {
   '/api/subscriptions': {
@@ -367,7 +395,7 @@ export const openApiDocument = {
     description: 'REST API for site owners: installations, chargers, id tags, transactions and remote commands.',
   },
   security: [{ bearerAuth: [] }],
-  paths: { ...paths, ...subscriptionPaths },
+  paths: { ...paths, ...subscriptionPaths, ...securityPaths },
   components: {
     securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'ADMIN_TOKEN or a stored API token' } },
     schemas: {

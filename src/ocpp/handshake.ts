@@ -1,4 +1,7 @@
+import type { Socket } from 'node:net';
 import type { OcppDeps } from './context.js';
+import { createAuthThrottle } from './authThrottle.js';
+import { checkSecurity } from './security.js';
 
 export type HandshakeResult =
   | { ok: true; chargerId: string; installationId: string }
@@ -7,12 +10,41 @@ export type HandshakeResult =
 /** Only /ocpp/{chargerId} is served. */
 export const OCPP_ENDPOINT = '/ocpp';
 
-export type ResolveCharger = (endpoint: string, chargerId: string) => Promise<HandshakeResult>;
+export interface HandshakeFacts {
+  endpoint: string;
+  chargerId: string;
+  password: Buffer | undefined;
+  remoteAddress: string | undefined;
+  socket: Socket;
+}
 
-/** Which installation a connecting charger belongs to; unknown ones are refused unless configured otherwise. */
+export type ResolveCharger = (facts: HandshakeFacts) => Promise<HandshakeResult>;
+
+/** Repeated failures within this window from one charger id or address are refused outright. */
+const THROTTLE = { idFailures: 5, addressFailures: 50, windowMs: 60_000 };
+
+/**
+ * Which installation a connecting charger belongs to (unknown ones are refused unless configured
+ * otherwise), and whether it passes its security profile.
+ */
 export function chargerResolver(deps: OcppDeps): ResolveCharger {
   const defaultInstallation = defaultInstallationOnce(deps);
-  return (endpoint, chargerId) => resolveCharger(deps, defaultInstallation, endpoint, chargerId);
+  const throttle = createAuthThrottle(THROTTLE);
+  return async (f) => {
+    if (throttle.blocked(f.chargerId, f.remoteAddress)) return { ok: false, status: 429, message: 'Too many failed attempts' };
+    const found = await resolveCharger(deps, defaultInstallation, f.endpoint, f.chargerId);
+    if (!found.ok) return found;
+    const credentials = await deps.store.chargers.credentials(f.chargerId);
+    if (!credentials) return { ok: false, status: 404, message: 'Unknown charger' };
+    const verdict = await checkSecurity(credentials, { chargerId: f.chargerId, password: f.password, socket: f.socket });
+    if (!verdict.ok) {
+      throttle.failed(f.chargerId, f.remoteAddress);
+      deps.log.warn({ chargerId: f.chargerId, remoteAddress: f.remoteAddress, profile: verdict.profile, reason: verdict.reason }, 'charger failed its security profile');
+      return { ok: false, status: 401, message: 'Unauthorized' };
+    }
+    throttle.succeeded(f.chargerId);
+    return found;
+  };
 }
 
 async function resolveCharger(

@@ -6,9 +6,12 @@ import { attachConnection } from './connection.js';
 import { createRegistry, type Registry } from './registry.js';
 import type { ChargerClient } from './rpc.js';
 import { pushOfflineConfig } from './offlineConfig.js';
+import { createTlsServer } from './tls.js';
 
 export interface OcppServer {
   httpServer: Server;
+  /** The wss listener, when ocppTlsPort is configured. */
+  tls?: { server: Server; reload(): void };
   registry: Registry;
   /** After the installation's offlineAllow changed: tell its connected chargers. */
   pushOfflineConfigToInstallation(installationId: string, offlineAllow: boolean): void;
@@ -31,7 +34,16 @@ export function createOcppServer(deps: OcppDeps): OcppServer {
   const resolveCharger = chargerResolver(deps);
   rpc.auth(async (accept, reject, handshake) => {
     try {
-      const result = await withDeadline(resolveCharger(handshake.endpoint, handshake.identity), deps.config.handshakeTimeoutMs);
+      const result = await withDeadline(
+        resolveCharger({
+          endpoint: handshake.endpoint,
+          chargerId: handshake.identity,
+          password: handshake.password,
+          remoteAddress: handshake.remoteAddress,
+          socket: handshake.request.socket,
+        }),
+        deps.config.handshakeTimeoutMs,
+      );
       if (!result.ok) {
         deps.log.warn({ chargerId: handshake.identity, endpoint: handshake.endpoint, status: result.status }, 'handshake refused');
         return reject(result.status, result.message);
@@ -50,12 +62,19 @@ export function createOcppServer(deps: OcppDeps): OcppServer {
     res.end('OCPP-J: connect with a WebSocket to /ocpp/{chargerId}\n');
   });
   httpServer.on('upgrade', rpc.handleUpgrade);
+  const tls = deps.config.ocppTlsPort !== undefined ? createTlsServer(deps.config) : undefined;
+  tls?.server.on('upgrade', rpc.handleUpgrade);
+  tls?.server.on('request', (_req, res) => {
+    res.writeHead(426, { 'content-type': 'text/plain', upgrade: 'websocket' });
+    res.end('OCPP-J: connect with a WebSocket to /ocpp/{chargerId}\n');
+  });
   // A peer that sends its upgrade request slowly (or never) is dropped.
   httpServer.headersTimeout = deps.config.handshakeTimeoutMs;
   httpServer.requestTimeout = deps.config.handshakeTimeoutMs;
 
   return {
     httpServer,
+    tls,
     registry,
     pushOfflineConfigToInstallation(installationId, offlineAllow) {
       for (const [chargerId, client] of registry.ofInstallation(installationId)) {
@@ -68,6 +87,7 @@ export function createOcppServer(deps: OcppDeps): OcppServer {
       // 1001 "going away": chargers reconnect, to this node after a restart or to another one.
       await rpc.close({ code: 1001, reason: 'Server shutting down', force: true });
       await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      if (tls) await new Promise<void>((resolve) => tls.server.close(() => resolve()));
       await deps.store.chargers.releaseNode(deps.config.nodeId);
     },
   };

@@ -1,4 +1,7 @@
-import { Agent, request } from 'undici';
+import { lookup as dnsLookup } from 'node:dns';
+import { isIP, type LookupFunction } from 'node:net';
+import { Agent, buildConnector, request } from 'undici';
+import type { AddressPolicy } from './ssrf.js';
 
 /**
  * The one client for every outbound call (session webhooks, token service, later notifications).
@@ -6,7 +9,7 @@ import { Agent, request } from 'undici';
  * sockets per origin so an overloaded provider cannot make us open sockets without bound.
  * Redirects are never followed: undici's request() does not follow them without an interceptor.
  */
-export type HttpErrorCode = 'timeout' | 'connect_error' | 'response_too_large' | 'network_error';
+export type HttpErrorCode = 'timeout' | 'connect_error' | 'response_too_large' | 'network_error' | 'blocked_target';
 
 export class HttpError extends Error {
   constructor(
@@ -39,8 +42,34 @@ export interface HttpClient {
 
 const CONNECT_ERRORS = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
 
-export function createHttpClient(opts: { maxSocketsPerOrigin: number; maxResponseBytes: number }): HttpClient {
-  const agent = new Agent({ connections: opts.maxSocketsPerOrigin, keepAliveTimeout: 30_000, pipelining: 1 });
+/**
+ * The policy is checked on the addresses the socket is given, after resolution, so a name that
+ * passed at save time and resolves to 127.0.0.1 now is still refused, with no second lookup in
+ * between to rebind. net.connect skips `lookup` for a literal IP, so those are checked up front.
+ */
+function guardedConnector(policy: AddressPolicy): buildConnector.connector {
+  const blocked = (host: string, reason: string) => new HttpError('blocked_target', `refused to connect to ${host}: ${reason} is not an allowed target`);
+  const lookup: LookupFunction = (hostname, options, callback) => {
+    dnsLookup(hostname, { ...options, all: true }, (err, addresses) => {
+      if (err) return callback(err, []);
+      const verdict = policy.checkResolved(hostname, addresses.map((a) => a.address));
+      if (!verdict.ok) return callback(blocked(hostname, verdict.reason), []);
+      if (options.all) return callback(null, addresses);
+      callback(null, addresses[0]!.address, addresses[0]!.family);
+    });
+  };
+  const connect = buildConnector({ lookup });
+  return (opts, callback) => {
+    const verdict = isIP(opts.hostname) ? policy.checkResolved(opts.hostname, [opts.hostname]) : { ok: true as const };
+    if (!verdict.ok) return void process.nextTick(callback, blocked(opts.hostname, verdict.reason), null);
+    connect(opts, callback);
+  };
+}
+
+/** Without a policy nothing is checked: only the client's own unit tests build it so. */
+export function createHttpClient(opts: { maxSocketsPerOrigin: number; maxResponseBytes: number; policy?: AddressPolicy }): HttpClient {
+  const connect = opts.policy ? guardedConnector(opts.policy) : undefined;
+  const agent = new Agent({ connections: opts.maxSocketsPerOrigin, keepAliveTimeout: 30_000, pipelining: 1, connect });
 
   type Body = AsyncIterable<Buffer> & { destroy(err?: Error): void; text(): Promise<string> };
 

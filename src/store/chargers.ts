@@ -24,6 +24,10 @@ export interface Charger {
     bootedAt: string | null;
     details: Record<string, unknown> | null;
   };
+  /** Overrides the installation's security profile when set. */
+  securityProfile: number | null;
+  /** Whether a Basic-auth password is set (profiles 1 and 2); never the password or its hash. */
+  passwordSetAt: string | null;
   /** What the charger answered when the installation's offline setting was pushed. */
   offlineConfig: Record<string, unknown> | null;
   firmwareStatus: { status: string; at: string } | null;
@@ -53,6 +57,8 @@ function toCharger(row: ChargerTable): Charger {
       bootedAt: row.booted_at,
       details: row.boot_info ? JSON.parse(row.boot_info) : null,
     },
+    securityProfile: row.security_profile,
+    passwordSetAt: row.password_set_at,
     offlineConfig: row.offline_config ? JSON.parse(row.offline_config) : null,
     firmwareStatus: row.firmware_status ? { status: row.firmware_status, at: row.firmware_status_at as string } : null,
     diagnosticsStatus: row.diagnostics_status
@@ -92,6 +98,9 @@ export function chargerStore(db: Db) {
         diagnostics_status: null,
         diagnostics_status_at: null,
         offline_config: null,
+        security_profile: null,
+        password_hash: null,
+        password_set_at: null,
         online: 0,
         node_id: null,
         last_seen: null,
@@ -161,6 +170,29 @@ export function chargerStore(db: Db) {
 
     async setDiagnosticsStatus(id: string, status: string, at: string): Promise<void> {
       await db.updateTable('chargers').set({ diagnostics_status: status, diagnostics_status_at: at }).where('id', '=', id).execute();
+    },
+
+    /** What the handshake needs: the charger's own profile, its installation's, and the password hash. */
+    async credentials(id: string) {
+      return db
+        .selectFrom('chargers')
+        .innerJoin('installations', 'installations.id', 'chargers.installation_id')
+        .select([
+          'chargers.installation_id as installationId',
+          'chargers.security_profile as chargerProfile',
+          'installations.security_profile as installationProfile',
+          'chargers.password_hash as passwordHash',
+        ])
+        .where('chargers.id', '=', id)
+        .executeTakeFirst();
+    },
+
+    async setPasswordHash(id: string, hash: string): Promise<void> {
+      await db.updateTable('chargers').set({ password_hash: hash, password_set_at: new Date().toISOString() }).where('id', '=', id).execute();
+    },
+
+    async setSecurityProfile(id: string, profile: number | null): Promise<void> {
+      await db.updateTable('chargers').set({ security_profile: profile }).where('id', '=', id).execute();
     },
 
     async setOfflineConfig(id: string, result: Record<string, unknown>): Promise<void> {

@@ -23,10 +23,14 @@ export interface ProviderSettings extends Omit<AuthenticationView, 'authPayload'
   authPayload: string | null;
 }
 
+export type SecurityProfile = 0 | 1 | 2 | 3;
+
 export interface Installation {
   id: string;
   name: string;
   authMode: AuthMode;
+  /** Default OCPP security profile of its chargers (a charger may override it). */
+  securityProfile: SecurityProfile;
   authentication: AuthenticationView;
   createdAt: string;
   updatedAt: string;
@@ -44,7 +48,15 @@ function toInstallation(row: InstallationTable, box: SecretBox): Installation {
     offlineAllow: row.offline_allow === 1,
     timeoutMs: row.timeout_ms,
   };
-  return { id: row.id, name: row.name, authMode: authentication.mode, authentication, createdAt: row.created_at, updatedAt: row.updated_at };
+  return {
+    id: row.id,
+    name: row.name,
+    authMode: authentication.mode,
+    securityProfile: row.security_profile as SecurityProfile,
+    authentication,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
 }
 
 /** Only the columns the input names change; a null clears one. */
@@ -63,7 +75,7 @@ function authColumns(a: AuthenticationInput | undefined, box: SecretBox): Partia
 
 export function installationStore(db: Db, box: SecretBox) {
   return {
-    async create(input: { name: string; authMode?: AuthMode; authentication?: AuthenticationInput }): Promise<Installation> {
+    async create(input: { name: string; authMode?: AuthMode; securityProfile?: SecurityProfile; authentication?: AuthenticationInput }): Promise<Installation> {
       const now = new Date().toISOString();
       const row: InstallationTable = {
         id: randomUUID(),
@@ -75,6 +87,7 @@ export function installationStore(db: Db, box: SecretBox) {
         session_end_url: null,
         offline_allow: 0,
         timeout_ms: 3000,
+        security_profile: input.securityProfile ?? 0,
         created_at: now,
         updated_at: now,
         ...authColumns(input.authentication, box),
@@ -115,11 +128,12 @@ export function installationStore(db: Db, box: SecretBox) {
 
     async update(
       id: string,
-      patch: { name?: string; authMode?: AuthMode; authentication?: AuthenticationInput },
+      patch: { name?: string; authMode?: AuthMode; securityProfile?: SecurityProfile; authentication?: AuthenticationInput },
     ): Promise<Installation | undefined> {
       const values: Partial<InstallationTable> = { updated_at: new Date().toISOString(), ...authColumns(patch.authentication, box) };
       if (patch.name !== undefined) values.name = patch.name;
       if (patch.authMode !== undefined) values.auth_mode = patch.authMode;
+      if (patch.securityProfile !== undefined) values.security_profile = patch.securityProfile;
       const res = await db.updateTable('installations').set(values).where('id', '=', id).executeTakeFirst();
       if (Number(res.numUpdatedRows) === 0) return undefined;
       return this.get(id);

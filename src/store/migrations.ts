@@ -228,6 +228,15 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('deliveries_at').on('deliveries').column('at').execute();
       },
     },
+    '0004_charger_security': {
+      async up(db: Kysely<any>) {
+        // OCPP 1.6 security profiles: 0 none, 1 Basic over ws, 2 TLS + Basic, 3 mutual TLS.
+        await db.schema.alterTable('installations').addColumn('security_profile', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+        await db.schema.alterTable('chargers').addColumn('security_profile', 'integer').execute();
+        await db.schema.alterTable('chargers').addColumn('password_hash', 'text').execute();
+        await db.schema.alterTable('chargers').addColumn('password_set_at', 'text').execute();
+      },
+    },
   };
 }
 

@@ -16,6 +16,7 @@ export interface InstallationTable {
   session_end_url: string | null;
   offline_allow: number;
   timeout_ms: number;
+  security_profile: number;
   created_at: string;
   updated_at: string;
 }
@@ -34,6 +35,10 @@ export interface ChargerTable {
   diagnostics_status: string | null;
   diagnostics_status_at: string | null;
   offline_config: string | null;
+  security_profile: number | null;
+  /** scrypt; the password itself is never stored. */
+  password_hash: string | null;
+  password_set_at: string | null;
   online: number;
   node_id: string | null;
   last_seen: string | null;

@@ -46,6 +46,8 @@ export async function startTestGateway(engine: 'sqlite' | 'postgres' = 'sqlite',
     adminToken: ADMIN_TOKEN,
     pingIntervalSec: 0,
     logger: captureLogger(logs),
+    // The simulators listen on 127.0.0.1, which the gateway refuses to call by default.
+    outboundAllowList: ['127.0.0.0/8', '::1/128'],
     ...overrides,
     ...o,
   });

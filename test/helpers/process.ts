@@ -17,7 +17,8 @@ export interface GatewayProcess {
 export function spawnGateway(env: Record<string, string>): Promise<GatewayProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: root,
-    env: { PATH: process.env.PATH ?? '', OCPP_PORT: '0', HTTP_PORT: '0', HOST: '127.0.0.1', PING_INTERVAL_SEC: '0', ...env },
+    // The simulators listen on 127.0.0.1, which the gateway refuses to call by default.
+    env: { PATH: process.env.PATH ?? '', OCPP_PORT: '0', HTTP_PORT: '0', HOST: '127.0.0.1', PING_INTERVAL_SEC: '0', OUTBOUND_ALLOW_LIST: '127.0.0.0/8,::1/128', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines: Record<string, any>[] = [];

@@ -33,7 +33,7 @@ describe.each(['sqlite', 'postgres'] as const)('a gateway killed mid-backlog on 
     await db?.drop();
   });
 
-  it('delivers every event after restart, in order, none lost', async () => {
+  it('delivers every event after restart, in order, none lost', { timeout: 60_000 }, async () => {
     gw = await spawnGateway(env);
     const res = await fetch(`http://127.0.0.1:${gw.httpPort}/api/subscriptions`, {
       method: 'POST',

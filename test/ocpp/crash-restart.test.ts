@@ -24,7 +24,7 @@ describe.each(engines)('a gateway killed mid-session on %s', (engine) => {
     await db?.drop();
   });
 
-  it('keeps every acknowledged start, meter value and status across SIGKILL and restart', async () => {
+  it('keeps every acknowledged start, meter value and status across SIGKILL and restart', { timeout: 60_000 }, async () => {
     gw = await spawnGateway(env);
     let c = new SimCharger({ url: `ws://127.0.0.1:${gw.ocppPort}/ocpp`, id: 'KILL-1', callTimeoutMs: 5000 });
     await c.connect();

@@ -40,7 +40,7 @@ describe.each(['sqlite', 'postgres'] as const)('a pending session end across a g
     return { status: res.status, body: await res.json() };
   };
 
-  it('is delivered exactly once after SIGKILL and restart', async () => {
+  it('is delivered exactly once after SIGKILL and restart', { timeout: 60_000 }, async () => {
     gw = await spawnGateway(env);
     const inst = await api('POST', '/api/installations', {
       name: 'restart',

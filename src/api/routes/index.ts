@@ -6,6 +6,7 @@ import { idTagRoutes } from './idTags.js';
 import { transactionRoutes } from './transactions.js';
 import { commandRoutes } from './commands.js';
 import { subscriptionRoutes } from './subscriptions.js';
+import { chargerSecurityRoutes } from './chargerSecurity.js';
 
 /** One router per resource; each declares its full paths under /api, so a grep finds a route. */
 export const resourceRouters: ReadonlyArray<(deps: ApiDeps) => Router> = [
@@ -15,6 +16,7 @@ export const resourceRouters: ReadonlyArray<(deps: ApiDeps) => Router> = [
   transactionRoutes,
   commandRoutes,
   subscriptionRoutes,
+  chargerSecurityRoutes,
 ];
 
 /** Mounts every resource router; each lives in its own file. */

@@ -3,8 +3,10 @@ import { z } from 'zod';
 import type { ApiDeps } from '../app.js';
 import { ApiError, notFound } from '../errors.js';
 import { envelope } from '../../notifications/record.js';
+import { securityProfileField } from './chargerSecurity.js';
 import type { Installation } from '../../store/installations.js';
 import { parseBody } from '../validate.js';
+import { requireOutboundUrls } from '../outboundUrls.js';
 import { installationNameField } from './fields.js';
 import { disconnect, requireInstallation } from './lookups.js';
 
@@ -30,6 +32,7 @@ export const authenticationBody = z.strictObject({
 export const createInstallationBody = z.strictObject({
   name: installationNameField,
   authMode: authModeField.optional(),
+  securityProfile: securityProfileField.optional(),
   authentication: authenticationBody.optional(),
 });
 
@@ -37,6 +40,7 @@ export const updateInstallationBody = z
   .strictObject({
     name: installationNameField.optional(),
     authMode: authModeField.optional(),
+    securityProfile: securityProfileField.optional(),
     authentication: authenticationBody.optional(),
   })
   .refine((patch) => Object.values(patch).some((v) => v !== undefined), 'must contain at least one field')
@@ -55,6 +59,11 @@ function withMode<T extends { authMode?: 'native' | 'webhook'; authentication?: 
   return { ...input, authMode: mode, authentication: { ...input.authentication, mode } };
 }
 
+/** The three URLs the gateway will call, under the names the API reports them by. */
+function authenticationUrls(a: z.infer<typeof authenticationBody> | undefined) {
+  return { 'authentication.authUrl': a?.authUrl, 'authentication.sessionStartUrl': a?.sessionStartUrl, 'authentication.sessionEndUrl': a?.sessionEndUrl };
+}
+
 /** Names and modes only: credentials never travel in events. */
 function installationChanged(change: 'created' | 'updated' | 'deleted', i: Installation) {
   return envelope('installation.changed', i.id, undefined, {
@@ -71,6 +80,7 @@ export function installationRoutes(deps: ApiDeps): Router {
 
   router.post('/installations', async (req, res) => {
     const input = withMode(parseBody(createInstallationBody, req.body));
+    await requireOutboundUrls(deps.outbound, authenticationUrls(input.authentication));
     // A new installation can only interest subscriptions to all installations.
     const installation = await deps.events.withEvents(deps.store, ['installation.changed'], '', (tx) => tx.installations.create(input), (i) => [
       installationChanged('created', i),
@@ -89,6 +99,7 @@ export function installationRoutes(deps: ApiDeps): Router {
   router.patch('/installations/:id', async (req, res) => {
     const before = await requireInstallation(deps, req.params.id);
     const patch = withMode(parseBody(updateInstallationBody, req.body));
+    await requireOutboundUrls(deps.outbound, authenticationUrls(patch.authentication));
     const updated = await deps.events.withEvents(deps.store, ['installation.changed'], before.id, (tx) => tx.installations.update(before.id, patch), (i) =>
       i ? [installationChanged('updated', i)] : [],
     );

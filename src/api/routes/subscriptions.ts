@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { ApiDeps } from '../app.js';
 import { ApiError, notFound } from '../errors.js';
 import { parseBody, parseQuery } from '../validate.js';
+import { requireOutboundUrls } from '../outboundUrls.js';
 import { chargerIdField, installationIdField, integerText, isPlausiblePathId } from './fields.js';
 import { EVENT_TYPES } from '../../notifications/catalogue.js';
 import { generateSecret } from '../../notifications/signing.js';
@@ -146,6 +147,7 @@ export function subscriptionRoutes(deps: ApiDeps): Router {
   router.post('/subscriptions', async (req, res) => {
     const body = parseBody(createSubscriptionBody, req.body);
     await checkScope(body.installationId);
+    await requireOutboundUrls(deps.outbound, { url: body.url });
     const secret = body.secret ?? generateSecret(body.signature);
     const created = await subscriptions.create(toInput(body, secret), body.kind === 'webhook' && body.verify ? 'unverified' : 'active', await deps.store.events.lastSeq());
     const verification = challengeNeeded(created) ? await deps.notifications.verify(created) : undefined;
@@ -168,6 +170,7 @@ export function subscriptionRoutes(deps: ApiDeps): Router {
     const before = await requireSubscription(req.params.id);
     const patch = parseBody(updateSubscriptionBody, req.body);
     await checkScope(patch.installationId);
+    await requireOutboundUrls(deps.outbound, { url: patch.url });
     const merged = { ...before, ...patch, authentication: { ...before.authentication, ...patch.authentication } };
     const problems = z.object({}).superRefine((_, ctx) => requireTarget(merged as never, ctx)).safeParse({});
     if (!problems.success) throw new ApiError('VALIDATION_FAILED', 'The subscription would have no target', problems.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message })));

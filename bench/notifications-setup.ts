@@ -1,0 +1,124 @@
+// Puts a gateway in place for the notifications scenario, through the REST API
+// as a site owner would: a gateway child (optionally under --cpu-prof), one
+// native installation with an accepted idTag and its chargers, and subscriptions
+// to connector.status_changed posting to the receiver child.
+
+import type { ConfigOverrides } from '../src/config.js';
+import { BENCH_ADMIN_TOKEN } from './gateway-setup.js';
+import { RECEIVER_SECRET } from './receiver-process.js';
+import { SERVER_NODE_FLAGS, type ServerProcess } from './server-process.js';
+import { apiClient, startWebhookGateway, type Api } from './webhook-setup.js';
+
+const CONCURRENCY = 32;
+/** Well inside the gateway's 5 s subscription-list TTL, even when a reload waits behind load. */
+const KEEP_FRESH_EVERY_MS = 1_000;
+const TIMEOUT_MS = 15_000;
+
+/**
+ * A gateway child with `overrides`; with `cpuProfileDir`, Node's own --cpu-prof writes the
+ * child's profile there when it exits. --cpu-prof is refused in NODE_OPTIONS, so it goes
+ * into the fork's flags for this one call: startServerProcess forks before its first await
+ * (webhook-setup.ts relies on the same for the overrides' environment variable).
+ */
+export function startNotificationsGateway(overrides: ConfigOverrides, cpuProfileDir?: string): Promise<ServerProcess> {
+  const extra = cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : [];
+  SERVER_NODE_FLAGS.push(...extra);
+  try {
+    return startWebhookGateway(overrides);
+  } finally {
+    SERVER_NODE_FLAGS.splice(SERVER_NODE_FLAGS.length - extra.length, extra.length);
+  }
+}
+
+/** Creates a native installation, `idTag` as Accepted, and chargers `${idPrefix}1…${chargers}`; returns the installation id. */
+export async function createNativeInstallation(api: Api, setup: { chargers: number; idPrefix: string; idTag: string }): Promise<string> {
+  const installation = (await api('POST', '/api/installations', { name: 'bench-notifications' })) as { id?: unknown };
+  if (typeof installation?.id !== 'string') throw new Error('POST /api/installations returned no id');
+  const base = `/api/installations/${encodeURIComponent(installation.id)}`;
+  await api('POST', `${base}/id-tags`, { idTag: setup.idTag, status: 'Accepted' });
+  await inParallel(setup.chargers, (k) => api('POST', `${base}/chargers`, { id: `${setup.idPrefix}${k + 1}` }));
+  return installation.id;
+}
+
+/**
+ * `count` webhook subscriptions to connector.status_changed of one installation, all to
+ * `url`, each with its own `subscriptionId` (sent as x-subscription-id) so the receiver can
+ * count per subscription. They start at the current end of the event log.
+ */
+export async function createStatusSubscriptions(api: Api, setup: { count: number; url: string; installationId: string }): Promise<string[]> {
+  const ids: string[] = new Array(setup.count);
+  await inParallel(setup.count, async (k) => {
+    const created = (await api('POST', '/api/subscriptions', {
+      label: `bench-${k + 1}`,
+      url: setup.url,
+      events: ['connector.status_changed'],
+      installationId: setup.installationId,
+      subscriptionId: `S${k + 1}`,
+      secret: RECEIVER_SECRET,
+      signature: 'hmac-sha256',
+    })) as { id?: unknown };
+    if (typeof created?.id !== 'string') throw new Error('POST /api/subscriptions returned no id');
+    ids[k] = created.id;
+  });
+  return ids;
+}
+
+export function adminApi(gateway: ServerProcess): Api {
+  return apiClient(gateway.info.httpPort!, BENCH_ADMIN_TOKEN);
+}
+
+/** GET with the admin token; throws on anything but 200. */
+export async function getJson<T>(gateway: ServerProcess, path: string): Promise<T> {
+  const res = await fetch(`http://127.0.0.1:${gateway.info.httpPort}${path}`, {
+    headers: { authorization: `Bearer ${BENCH_ADMIN_TOKEN}` },
+    signal: AbortSignal.timeout(TIMEOUT_MS),
+  });
+  const text = await res.text();
+  if (res.status !== 200) throw new Error(`GET ${path} answered HTTP ${res.status}: ${text.slice(0, 300)}`);
+  return JSON.parse(text) as T;
+}
+
+async function inParallel(count: number, job: (k: number) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < count) await job(next++);
+  };
+  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, count) }, worker));
+}
+
+/**
+ * Works around a gateway bug so the scenario measures deliveries rather than a wedged
+ * gateway: the in-memory subscription list goes stale after 5 s, and when that happens
+ * inside the StatusNotification transaction its reload queues behind that transaction for
+ * SQLite's one connection, which never comes free. Changing a subscription through the API
+ * reloads the list outside any transaction, so one disabled subscription is renamed every
+ * second and the list never goes stale. The wedge check part runs without this.
+ */
+export async function keepInterestFresh(api: Api, url: string): Promise<{ stop(): Promise<void> }> {
+  const dummy = (await api('POST', '/api/subscriptions', { label: 'bench-keep-fresh', url, events: ['charger.booted'], enabled: false })) as { id?: unknown };
+  if (typeof dummy?.id !== 'string') throw new Error('POST /api/subscriptions returned no id');
+  const path = `/api/subscriptions/${dummy.id}`;
+  let running = true;
+  let timer: NodeJS.Timeout | undefined;
+  let wake = () => {};
+  const loop = (async () => {
+    for (let n = 1; running; n++) {
+      // A failed rename (a gateway already stuck) must not end the loop with an unhandled rejection.
+      await api('PATCH', path, { label: `bench-keep-fresh-${n}` }).catch(() => {});
+      if (running) {
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          timer = setTimeout(resolve, KEEP_FRESH_EVERY_MS);
+        });
+      }
+    }
+  })();
+  return {
+    stop: async () => {
+      running = false;
+      clearTimeout(timer);
+      wake();
+      await loop;
+    },
+  };
+}

@@ -1,0 +1,61 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import type { ApiDeps } from '../app.js';
+import { ApiError } from '../errors.js';
+import { parseBody } from '../validate.js';
+import { chargerView, requireCharger } from './lookups.js';
+import { generatePassword, hashPassword } from '../../ocpp/chargerPassword.js';
+
+export const securityProfileField = z.union([z.literal(0), z.literal(1), z.literal(2), z.literal(3)], {
+  error: 'must be 0 (none), 1 (Basic), 2 (TLS + Basic) or 3 (mutual TLS)',
+});
+
+export const chargerSecurityBody = z.strictObject({ securityProfile: securityProfileField.nullable() });
+
+/** OCPP 1.6 security whitepaper: 16 to 40 characters. */
+export const chargerPasswordBody = z.strictObject({
+  password: z
+    .string()
+    .min(16, 'must be at least 16 characters')
+    .max(40, 'must be at most 40 characters')
+    .regex(/^[\x21-\x7E]+$/, 'must be printable ASCII without spaces')
+    .optional(),
+});
+
+export function chargerSecurityRoutes(deps: ApiDeps): Router {
+  const router = Router();
+
+  // null falls back to the installation's profile.
+  router.put('/chargers/:id/security-profile', async (req, res) => {
+    const charger = await requireCharger(deps, req.params.id);
+    const { securityProfile } = parseBody(chargerSecurityBody, req.body);
+    await deps.store.chargers.setSecurityProfile(charger.id, securityProfile);
+    res.json(chargerView(deps, (await deps.store.chargers.get(charger.id))!));
+  });
+
+  /**
+   * Sets or rotates the Basic-auth password. A connected charger is told first
+   * (ChangeConfiguration AuthorizationKey, hex-encoded as the whitepaper says); only when it
+   * accepts is the new one stored, so it is never locked out. The password is returned once.
+   */
+  router.post('/chargers/:id/password', async (req, res) => {
+    const charger = await requireCharger(deps, req.params.id);
+    const { password = generatePassword() } = parseBody(chargerPasswordBody, req.body);
+    if (deps.registry.get(charger.id)) {
+      const conf = (await deps.commands
+        .send(charger.id, 'ChangeConfiguration', { key: 'AuthorizationKey', value: Buffer.from(password).toString('hex') })
+        .catch((err) => {
+          throw new ApiError(err.code ?? 'COMMAND_FAILED', err.message, err.details);
+        })) as { status: string };
+      if (conf.status !== 'Accepted' && conf.status !== 'RebootRequired') {
+        throw new ApiError('CHARGER_CALL_ERROR', `The charger answered ${conf.status} to the new AuthorizationKey; the old password stays`, {
+          status: conf.status,
+        });
+      }
+    }
+    await deps.store.chargers.setPasswordHash(charger.id, await hashPassword(password));
+    res.status(201).json({ chargerId: charger.id, password });
+  });
+
+  return router;
+}

@@ -1,0 +1,30 @@
+import type { Db } from './db.js';
+import type { SecretBox } from '../secrets.js';
+
+/** Every sealed column, by table. */
+const SEALED = {
+  installations: ['auth_payload'],
+  subscriptions: ['secret', 'auth_password', 'kafka_password'],
+} as const;
+
+/**
+ * Seals again, with the current key, every stored secret sealed with an older one (a key
+ * rotation). Runs at start-up; a no-op when nothing is stale. Returns how many were changed.
+ */
+export async function resealSecrets(db: Db, box: SecretBox): Promise<number> {
+  let changed = 0;
+  for (const [table, columns] of Object.entries(SEALED) as [keyof typeof SEALED, readonly string[]][]) {
+    const rows = (await db.selectFrom(table).select(['id', ...columns] as any).execute()) as Record<string, string | null>[];
+    for (const row of rows) {
+      const update: Record<string, string> = {};
+      for (const col of columns) {
+        const sealed = row[col];
+        if (sealed && box.stale(sealed)) update[col] = box.seal(box.open(sealed));
+      }
+      if (Object.keys(update).length === 0) continue;
+      await db.updateTable(table).set(update as any).where('id', '=', row.id as string).execute();
+      changed += 1;
+    }
+  }
+  return changed;
+}

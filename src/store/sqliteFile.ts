@@ -1,0 +1,81 @@
+import { createRequire } from 'node:module';
+
+/** What Kysely's SqliteDialect needs from a database handle. */
+export interface SqliteStatement {
+  readonly reader: boolean;
+  all(parameters: ReadonlyArray<unknown>): unknown[];
+  run(parameters: ReadonlyArray<unknown>): { changes: number | bigint; lastInsertRowid: number | bigint };
+  iterate(parameters: ReadonlyArray<unknown>): IterableIterator<unknown>;
+}
+export interface SqliteDatabase {
+  prepare(sql: string): SqliteStatement;
+  close(): void;
+}
+
+/**
+ * The embedded SQLite file. On Node ≥ 22.16 it is the built-in node:sqlite; on Node 20 it is
+ * better-sqlite3, loaded only there. better-sqlite3 12 aborts Node 24 when it finalizes a
+ * statement during garbage collection (WiseLibs/better-sqlite3#1515), and 13 needs Node 22, so
+ * the Docker image (Node 24) must not load it at all.
+ */
+export function openSqliteFile(path: string, synchronous: 'NORMAL' | 'FULL'): SqliteDatabase {
+  const pragmas = ['journal_mode = WAL', `synchronous = ${synchronous}`, 'foreign_keys = ON', 'busy_timeout = 5000'];
+  const db = hasNodeSqlite() ? openNodeSqlite(path) : openBetterSqlite(path);
+  for (const p of pragmas) {
+    const stmt = db.prepare(`PRAGMA ${p}`);
+    if (stmt.reader) stmt.all([]);
+    else stmt.run([]);
+  }
+  return withStatementCache(db);
+}
+
+const require = createRequire(import.meta.url);
+
+function hasNodeSqlite(): boolean {
+  const [major, minor] = process.versions.node.split('.').map(Number);
+  // StatementSync#columns() (to tell readers from writers) arrived in 22.16.
+  return major > 22 || (major === 22 && minor >= 16);
+}
+
+function openNodeSqlite(path: string): SqliteDatabase {
+  const { DatabaseSync } = require('node:sqlite');
+  const db = new DatabaseSync(path);
+  return {
+    close: () => db.close(),
+    prepare(sql) {
+      const stmt = db.prepare(sql);
+      return {
+        reader: stmt.columns().length > 0,
+        all: (p) => stmt.all(...p),
+        run: (p) => stmt.run(...p),
+        iterate: (p) => stmt.iterate(...p),
+      };
+    },
+  };
+}
+
+function openBetterSqlite(path: string): SqliteDatabase {
+  const BetterSqlite3 = require('better-sqlite3');
+  return new BetterSqlite3(path);
+}
+
+/**
+ * Kysely's SQLite driver prepares every query anew; preparing was ~8 % of the gateway's CPU
+ * under Authorize load. The same SQL text reuses its statement (safe: the dialect runs one
+ * query at a time on its single connection). Bounded, since ad-hoc queries vary.
+ */
+function withStatementCache(db: SqliteDatabase, max = 500): SqliteDatabase {
+  const statements = new Map<string, SqliteStatement>();
+  return {
+    close: () => db.close(),
+    prepare(source) {
+      let stmt = statements.get(source);
+      if (!stmt) {
+        if (statements.size >= max) statements.delete(statements.keys().next().value as string);
+        stmt = db.prepare(source);
+        statements.set(source, stmt);
+      }
+      return stmt;
+    },
+  };
+}

@@ -1,0 +1,54 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../src/config.js';
+
+const load = (env: Record<string, string>, file?: object) => {
+  const argv: string[] = [];
+  if (file) {
+    const path = join(mkdtempSync(join(tmpdir(), 'gw-config-')), 'config.json');
+    writeFileSync(path, JSON.stringify(file));
+    argv.push('--config', path);
+  }
+  return () => loadConfig({ env, argv });
+};
+
+describe('configuration', () => {
+  it('has working defaults', () => {
+    expect(loadConfig({ env: {}, argv: [] })).toMatchObject({ ocppPort: 9000, httpPort: 8080, acceptUnknownChargers: false });
+  });
+
+  it.each([
+    [{ OCPP_PORT: 'abc' }, /ocppPort \(env OCPP_PORT\)/],
+    [{ HTTP_PORT: '70000' }, /httpPort \(env HTTP_PORT\)/],
+    [{ DATABASE_URL: 'mysql://x' }, /databaseUrl \(env DATABASE_URL\).*postgres/],
+    [{ ADMIN_TOKEN: 'short' }, /adminToken \(env ADMIN_TOKEN\).*16/],
+    [{ ACCEPT_UNKNOWN_CHARGERS: 'perhaps' }, /acceptUnknownChargers/],
+    [{ SECRET_KEY: 'bm90LTMyLWJ5dGVz' }, /secretKey.*32 bytes/],
+    [{ OCPP_TLS_PORT: '9443' }, /tlsCertFile: required when ocppTlsPort is set/],
+  ])('stops with a message naming the key for %o', (env, message) => {
+    expect(load(env)).toThrow(ConfigError);
+    expect(load(env)).toThrow(message);
+  });
+
+  it('names an unknown key and a bad value in the config file', () => {
+    expect(load({}, { ocppPrt: 1 })).toThrow(/unknown key "ocppPrt"/);
+    expect(load({}, { heartbeatIntervalSec: 'often' })).toThrow(/heartbeatIntervalSec/);
+  });
+
+  it('lets the environment win over the file', () => {
+    expect(load({ OCPP_PORT: '9100' }, { ocppPort: 9200 })().ocppPort).toBe(9100);
+  });
+
+  it('stops the process at start-up with exit code 1 and the message', { timeout: 60_000 }, () => {
+    const res = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      env: { PATH: process.env.PATH ?? '', OCPP_PORT: 'not-a-port' },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(res.status).toBe(1);
+    expect(res.stderr).toMatch(/Invalid configuration: ocppPort \(env OCPP_PORT\)/);
+  });
+});

@@ -1,0 +1,140 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { freshDatabase, openTestStore, type TestDatabase } from '../helpers/databases.js';
+import { spawnGateway, type GatewayProcess } from '../helpers/process.js';
+import { receiver, RECEIVER_SECRET } from '../helpers/notifications.js';
+import type { Receiver } from '../../simulators/receiver/index.js';
+import { ConnectError, SimCharger } from '../../simulators/charger/charger.js';
+
+const TOKEN = 'shutdown-test-admin-token';
+const CHARGERS = ['SHUT-1', 'SHUT-2', 'SHUT-3'];
+const SLOW_RECEIVER_MS = 1500;
+
+/** Resolves when the gateway wrote a log line with this message; fails after timeoutMs. */
+async function logged(gw: GatewayProcess, msg: string, timeoutMs = 5000): Promise<Record<string, any>> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const line = gw.lines.find((l) => l.msg === msg);
+    if (line) return line;
+    if (Date.now() > until) throw new Error(`no "${msg}" log line within ${timeoutMs} ms`);
+    await sleep(10);
+  }
+}
+
+function exited(gw: GatewayProcess): Promise<number | null> {
+  return new Promise((resolve) => {
+    if (gw.child.exitCode !== null) return resolve(gw.child.exitCode);
+    gw.child.once('exit', (code) => resolve(code));
+  });
+}
+
+describe('SIGTERM', () => {
+  let db: TestDatabase;
+  let r: Receiver;
+  let gw: GatewayProcess | undefined;
+  let env: Record<string, string>;
+  const chargers: SimCharger[] = [];
+
+  beforeAll(async () => {
+    db = await freshDatabase('sqlite');
+    r = await receiver();
+    const store = await openTestStore(db);
+    const inst = await store.installations.create({ name: 'shutdown' });
+    for (const id of CHARGERS) await store.chargers.create(inst.id, id);
+    await store.close();
+    env = { DATA_DIR: db.dataDir, ADMIN_TOKEN: TOKEN, LOG_LEVEL: 'info' };
+  });
+  afterAll(async () => {
+    await Promise.all(chargers.map((c) => c.close().catch(() => undefined)));
+    await gw?.kill();
+    await r?.close();
+    await db?.drop();
+  });
+
+  async function start(shutdownTimeoutMs: number): Promise<GatewayProcess> {
+    gw = await spawnGateway({ ...env, SHUTDOWN_TIMEOUT_MS: String(shutdownTimeoutMs) });
+    return gw;
+  }
+
+  async function connect(gw: GatewayProcess, id: string): Promise<SimCharger> {
+    const c = new SimCharger({ url: `ws://127.0.0.1:${gw.ocppPort}/ocpp`, id, callTimeoutMs: 5000 });
+    chargers.push(c);
+    await c.connect();
+    await c.boot();
+    return c;
+  }
+
+  async function subscribe(gw: GatewayProcess): Promise<string> {
+    const res = await fetch(`http://127.0.0.1:${gw.httpPort}/api/subscriptions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ label: 'shutdown', url: r.url, events: ['connector.status_changed'], secret: RECEIVER_SECRET }),
+    });
+    expect(res.status).toBe(201);
+    return ((await res.json()) as { id: string }).id;
+  }
+
+  it('stops accepting, closes chargers with 1001, finishes the delivery in flight and exits 0 in time', async () => {
+    const gw = await start(5000);
+    const subscriptionId = await subscribe(gw);
+    const connected = await Promise.all(CHARGERS.map((id) => connect(gw, id)));
+    const closes = connected.map((c) => new Promise<number>((resolve) => c.once('close', (code: number) => resolve(code))));
+
+    r.injectFault({ fault: { mode: 'latency', ms: SLOW_RECEIVER_MS }, times: 1 });
+    await connected[0].call('StatusNotification', { connectorId: 1, status: 'Charging', errorCode: 'NoError', info: 'in-flight' });
+    while (r.attempts() === 0) await sleep(10);
+    expect(r.deliveries).toHaveLength(0); // held by the receiver: the delivery is in flight
+
+    const signalled = performance.now();
+    gw.child.kill('SIGTERM');
+    const exit = exited(gw);
+    await logged(gw, 'closing charger connections');
+    expect(gw.child.exitCode).toBeNull();
+    // The OCPP port is closed while the delivery still runs.
+    const late = new SimCharger({ url: `ws://127.0.0.1:${gw.ocppPort}/ocpp`, id: 'SHUT-LATE', callTimeoutMs: 2000 });
+    const refused = await late.connect().then(
+      () => undefined,
+      (err: ConnectError) => err,
+    );
+    await late.close();
+    expect(refused).toBeInstanceOf(ConnectError);
+    expect(refused?.code ?? `HTTP ${refused?.statusCode}`).toBe('ECONNREFUSED');
+
+    expect(await Promise.all(closes)).toEqual(CHARGERS.map(() => 1001));
+    expect(await exit).toBe(0);
+    const tookMs = performance.now() - signalled;
+    console.log(`shutdown: exited 0 in ${Math.round(tookMs)} ms with a ${SLOW_RECEIVER_MS} ms delivery in flight (limit 5000 ms)`);
+    expect(tookMs).toBeLessThan(5000);
+    expect(tookMs).toBeGreaterThan(SLOW_RECEIVER_MS / 2); // it waited for the delivery rather than dropping it
+
+    expect(r.deliveries.map((d) => d.body.data.info)).toContain('in-flight');
+    expect(gw.lines.filter((l) => l.level >= 50)).toEqual([]);
+    // Recorded as delivered, so a restart does not send it again.
+    const store = await openTestStore(db);
+    try {
+      const attempts = await store.deliveries.list(subscriptionId, 100);
+      expect(attempts.some((a) => a.ok)).toBe(true);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('exits 1 at SHUTDOWN_TIMEOUT_MS when a delivery hangs', async () => {
+    const gw = await start(1000);
+    await subscribe(gw);
+    const c = await connect(gw, 'SHUT-1');
+    r.injectFault({ fault: { mode: 'hang' }, times: 1 });
+    const before = r.attempts();
+    await c.call('StatusNotification', { connectorId: 1, status: 'Available', errorCode: 'NoError', info: 'hanging' });
+    while (r.attempts() === before) await sleep(10);
+
+    const signalled = performance.now();
+    gw.child.kill('SIGTERM');
+    expect(await exited(gw)).toBe(1);
+    const tookMs = performance.now() - signalled;
+    expect(tookMs).toBeGreaterThanOrEqual(950);
+    expect(tookMs).toBeLessThan(3000);
+    expect(gw.lines.some((l) => l.msg === 'shutdown did not finish in time; exiting with work undone')).toBe(true);
+    r.clearFaults();
+  });
+});

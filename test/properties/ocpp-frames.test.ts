@@ -1,0 +1,193 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import fc from 'fast-check';
+import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import type { SimCharger } from '../../simulators/charger/charger.js';
+import { OCPP16_ERROR_CODES } from '../../src/ocpp/errors.js';
+import { callFrame, hugeString, junk, KNOWN_TAGS, messageId } from './ocpp-arbitraries.js';
+
+const MAX_FRAME_BYTES = 8192;
+/** ocpp-rpc closes the socket (1009) above this; below it the gateway answers a CALLERROR (src/ocpp/server.ts). */
+const HARD_LIMIT_BYTES = MAX_FRAME_BYTES * 4;
+const CHARGER = 'FUZZ-1';
+const RUN_LIMITS = { interruptAfterTimeLimit: 12_000 };
+const CODES = new Set<string>(OCPP16_ERROR_CODES);
+/** How src/ocpp/rpcPatches.ts finds the message id of a frame it refuses unparsed. */
+const GUARD_CALL_ID = /^\s*\[\s*2\s*,\s*"((?:[^"\\]|\\.){1,64})"/;
+
+/**
+ * An oversized frame is answered from its raw first bytes, so only an id of 1 to 64 ASCII
+ * characters without JSON escapes comes back as sent. Others get no answer, or one under a
+ * mangled id: a gap reported in docs/reliability.md, and a spec violation by the charger too
+ * (OCPP-J 1.6 ids are at most 36 characters).
+ */
+function guardReadsId(text: string, id: string): boolean {
+  return GUARD_CALL_ID.exec(Buffer.from(text).toString('latin1', 0, 96))?.[1] === id;
+}
+
+/**
+ * Whatever a charger sends, the gateway answers within OCPP-J 1.6, keeps the connection and
+ * keeps its data clean. One gateway and one connection take every generated frame in turn.
+ */
+describe('any frame from a charger', () => {
+  let t: TestGateway;
+  let c: SimCharger;
+  /** Every frame the gateway sent on the current connection, in order. */
+  let frames: unknown[][] = [];
+  /** CALL message ids sent on the current connection. */
+  const usedIds = new Set<string>();
+  /** transactionIds the gateway handed out in StartTransaction CALLRESULTs. */
+  const transactionIds = new Set<number>();
+
+  async function connect(): Promise<void> {
+    c = t.charger(CHARGER, { callTimeoutMs: 5000 });
+    frames = [];
+    usedIds.clear();
+    // A waiter that never matches sees every inbound frame: the charger has no other tap.
+    const observe = (f: unknown[] | string) => {
+      frames.push(Array.isArray(f) ? f : ['<not an array>', f]);
+      return false;
+    };
+    c.waitForFrame(observe, 3_600_000).catch(() => undefined);
+    await c.connect();
+    await c.boot();
+  }
+
+  beforeAll(async () => {
+    // The rate limit has its own tests (connection-limits); here it would only refuse the flood of generated frames.
+    t = await startTestGateway('sqlite', { maxFrameBytes: MAX_FRAME_BYTES, maxMessagesPerSecond: 10_000, messageBurst: 100_000 });
+    await t.installation([CHARGER], KNOWN_TAGS.map((idTag) => ({ idTag })));
+    await connect();
+  });
+  afterAll(() => t?.stop());
+
+  /**
+   * Sends one frame, then a Heartbeat of our own as a probe. Returns what the gateway sent in
+   * between, without the probe's answer and without its own CALLs (which the charger answers).
+   */
+  async function exchange(frame: string): Promise<unknown[][]> {
+    const probe = `probe-${randomUUID()}`;
+    const from = frames.length;
+    const probed = c.waitForFrame((f) => Array.isArray(f) && f[0] === 3 && f[1] === probe, 5000);
+    c.sendRaw(frame);
+    c.sendRaw(JSON.stringify([2, probe, 'Heartbeat', {}]));
+    const answer = await probed;
+    expect(typeof (answer[2] as { currentTime?: unknown })?.currentTime).toBe('string');
+    // A CALL's handler may still run after the probe's (they run concurrently); wait for its reply.
+    return frames.slice(from).filter((f) => f[1] !== probe && f[0] !== 2);
+  }
+
+  /** The frame as the gateway parses it: an array when the text is a JSON array. */
+  function parsed(text: string): unknown[] | undefined {
+    try {
+      const value = JSON.parse(text);
+      return Array.isArray(value) ? value : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  async function checkText(text: string): Promise<void> {
+    const frame = parsed(text);
+    const bytes = Buffer.byteLength(text);
+    if (bytes > HARD_LIMIT_BYTES) {
+      // Past the hard limit the socket is closed by design; a charger reconnects.
+      const closed = new Promise<number>((resolve) => c.once('close', (code: number) => resolve(code)));
+      c.sendRaw(text);
+      expect(await closed).toBe(1009);
+      await connect();
+      return;
+    }
+    const isCall = frame !== undefined && frame[0] === 2 && typeof frame[1] === 'string';
+    const id = isCall ? (frame[1] as string) : undefined;
+    // OCPP-J wants ids unique per connection; the gateway answers a repeated one at most once.
+    const repeated = id !== undefined && usedIds.has(id);
+    if (id !== undefined) usedIds.add(id);
+    const answerExpected = isCall && !repeated && (bytes <= MAX_FRAME_BYTES || guardReadsId(text, id!));
+    let replies = await exchange(text);
+    if (answerExpected && !replies.some((f) => f[1] === id)) {
+      await c.waitForFrame((f) => Array.isArray(f) && (f[0] === 3 || f[0] === 4) && f[1] === id, 5000);
+      replies = frames.slice(-50).filter((f) => f[1] === id);
+    }
+    for (const f of replies) {
+      expect(f[0] === 3 || f[0] === 4, `the gateway sent ${JSON.stringify(f).slice(0, 200)}`).toBe(true);
+      if (f[0] === 4) {
+        expect(CODES.has(f[2] as string), `CALLERROR code ${String(f[2])}`).toBe(true);
+        expect(typeof f[3]).toBe('string');
+      }
+    }
+    if (isCall) {
+      const answers = replies.filter((f) => f[1] === id);
+      expect(answers.length, `answers to CALL id ${JSON.stringify(id)}`).toBe(answerExpected ? 1 : Math.min(answers.length, 1));
+      const [answer] = answers;
+      // A repeated id may get the earlier call's reply again, so not every CALLRESULT to a StartTransaction is a start.
+      const transactionId = (answer?.[2] as { transactionId?: unknown } | undefined)?.transactionId;
+      if (answer?.[0] === 3 && frame![2] === 'StartTransaction' && typeof transactionId === 'number') transactionIds.add(transactionId);
+    } else {
+      // Only a CALL is ever answered with a CALLRESULT.
+      expect(replies.filter((f) => f[0] === 3)).toEqual([]);
+    }
+    expect(c.isOpen).toBe(true);
+  }
+
+  async function storedTransactions() {
+    return t.gw.store.db.selectFrom('transactions').selectAll().execute();
+  }
+
+  it('answers any text with a 1.6 CALLERROR or nothing, and the connection lives on', async () => {
+    const text = fc.oneof(
+      fc.string({ maxLength: 200 }),
+      fc.string({ unit: 'binary', maxLength: 200 }),
+      fc.json({ maxDepth: 3 }),
+      hugeString(MAX_FRAME_BYTES * 3),
+      // Nesting built as text: deeper than a generated value could be, parsed below the size limit, refused above it.
+      fc.integer({ min: 1, max: 12_000 }).map((n) => '['.repeat(n) + ']'.repeat(n)),
+      fc.integer({ min: 1, max: 2000 }).map((n) => `[2,"deep-${n}","Heartbeat",${'{"a":'.repeat(n)}1${'}'.repeat(n)}]`),
+    );
+    await fc.assert(fc.asyncProperty(text, checkText), { numRuns: 200, ...RUN_LIMITS });
+  });
+
+  it('answers any JSON value with a 1.6 CALLERROR or nothing', async () => {
+    await fc.assert(fc.asyncProperty(fc.jsonValue({ maxDepth: 4 }), (v) => checkText(JSON.stringify(v))), { numRuns: 200, ...RUN_LIMITS });
+  });
+
+  it('never answers CALLRESULT- or CALLERROR-shaped frames for calls it never made', async () => {
+    const result = fc.tuple(messageId, junk(MAX_FRAME_BYTES)).map(([id, payload]) => [3, id, payload]);
+    const error = fc.tuple(messageId, fc.string(), fc.string(), junk(512)).map(([id, code, text, details]) => [4, id, code, text, details]);
+    await fc.assert(fc.asyncProperty(fc.oneof(result, error), (f) => checkText(JSON.stringify(f))), { numRuns: 150, ...RUN_LIMITS });
+  });
+
+  it('answers every CALL of a real action with a near-valid payload exactly once, and stores only real starts', async () => {
+    await fc.assert(
+      fc.asyncProperty(callFrame(MAX_FRAME_BYTES * 2), async (frame) => {
+        await checkText(JSON.stringify(frame));
+        // A transaction row exists for each transactionId handed out, and for nothing else.
+        expect((await storedTransactions()).length).toBe(transactionIds.size);
+      }),
+      { numRuns: 300, ...RUN_LIMITS },
+    );
+    const rows = await storedTransactions();
+    expect(new Set(rows.map((r) => r.id))).toEqual(transactionIds);
+    for (const row of rows) {
+      expect(row.charger_id).toBe(CHARGER);
+      expect(typeof row.id_tag === 'string' && row.id_tag.length >= 1 && row.id_tag.length <= 20).toBe(true);
+      expect(Number.isInteger(row.connector_id) && Number.isInteger(row.meter_start)).toBe(true);
+      expect(Number.isNaN(Date.parse(row.start_time))).toBe(false);
+    }
+    expect(t.logs.filter((l) => l.msg === 'handler failed').map((l) => l.err?.message)).toEqual([]);
+  });
+
+  // Gaps these properties found, left out of the generators above until they are fixed (docs/reliability.md):
+  it.todo('answers a CALL nested ~10,000 deep (60 KB, under the default maxFrameBytes) with a CALLERROR instead of closing with 1000');
+  it.todo('answers an oversized CALL whose id is empty, longer than 64 characters, non-ASCII or escaped, under the id as sent');
+  it.todo('answers a repeated non-ASCII or escaped CALL id once instead of dropping it (and forgets it, so the set stays bounded)');
+
+  it('still boots, beats and starts a real transaction afterwards', async () => {
+    await c.boot();
+    expect((await c.heartbeat()).currentTime).toBeTruthy();
+    const start = await c.startTransaction({ connectorId: 1, idTag: KNOWN_TAGS[0], meterStart: 0 });
+    expect(start.idTagInfo.status).toBeTruthy();
+    expect(await t.gw.store.transactions.get(start.transactionId)).toBeDefined();
+    expect((await fetch(`http://127.0.0.1:${t.gw.httpPort}/healthz`)).status).toBe(200);
+  });
+});
