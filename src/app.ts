@@ -45,10 +45,16 @@ export interface StartOptions extends ConfigOverrides {
   isolated?: boolean;
 }
 
+/**
+ * A reconnect storm (thousands of chargers after a restart) overflows Node's default accept
+ * queue of 511; the kernel caps this at net.core.somaxconn.
+ */
+const LISTEN_BACKLOG = 4096;
+
 function listen(server: Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, host, () => {
+    server.listen({ port, host, backlog: LISTEN_BACKLOG }, () => {
       server.off('error', reject);
       resolve((server.address() as AddressInfo).port);
     });

@@ -1,6 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Gateway } from './app.js';
-import type { ChargerClient } from './ocpp/rpc.js';
 
 /** Share of the shutdown time chargers get to answer our close frame before the rest is forced. */
 const CHARGER_CLOSE_SHARE = 0.3;
@@ -27,7 +26,7 @@ async function stopInOrder(gateway: Gateway, timeoutMs: number): Promise<void> {
   // Stop listening first: a charger we close reconnects at once and must not land here again.
   gateway.ocpp.httpServer.close();
   gateway.ocpp.tls?.server.close();
-  const chargers = await connectedChargers(gateway);
+  const chargers = gateway.ocpp.registry.all();
   gateway.log.info({ chargers: chargers.length }, 'closing charger connections');
   // ocpp-rpc waits for the calls each charger has in progress, then for its close frame. One
   // that never answers must not eat the time the deliveries need: gateway.close() forces it.
@@ -38,15 +37,4 @@ async function stopInOrder(gateway: Gateway, timeoutMs: number): Promise<void> {
   ]);
   budget.abort();
   await gateway.close();
-}
-
-/** The registry can only be walked per installation. A store that fails here leaves the connections to gateway.close(). */
-async function connectedChargers(gateway: Gateway): Promise<ChargerClient[]> {
-  try {
-    const installations = await gateway.store.installations.list();
-    return installations.flatMap((i) => [...gateway.ocpp.registry.ofInstallation(i.id)].map(([, client]) => client));
-  } catch (err) {
-    gateway.log.warn({ err }, 'cannot list installations; charger connections will be terminated without a close frame');
-    return [];
-  }
 }

@@ -29,6 +29,10 @@ export function createRegistry() {
     *ofInstallation(installationId: string): Generator<[string, RPCServerClient]> {
       for (const [id, client] of clients) if (client.session.installationId === installationId) yield [id, client];
     },
+    /** Every live connection of this process. */
+    all(): RPCServerClient[] {
+      return [...clients.values()];
+    },
     get size() {
       return clients.size;
     },

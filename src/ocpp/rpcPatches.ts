@@ -16,8 +16,12 @@ interface PatchableClient {
   close(opts: { code: number; reason: string }): Promise<unknown>;
 }
 
-const CALL_ID = /^\s*\[\s*2\s*,\s*"((?:[^"\\]|\\.){1,64})"/;
-const REPLY_ID = /^\[[34],"((?:[^"\\]|\\.){1,64})"/;
+const CALL_ID = /^\s*\[\s*2\s*,\s*"((?:[^"\\]|\\.){0,200})"/;
+const REPLY_ID = /^\[[34],"((?:[^"\\]|\\.){0,200})"/;
+/** Deeper frames are refused before parsing: ocpp-rpc echoes a bad payload back and fails to serialise very deep ones. */
+const MAX_DEPTH = 32;
+/** Calls a charger may have waiting at once; more would be a misbehaving peer, not a charger. */
+const IN_FLIGHT_KEPT = 64;
 /** Replies kept for a CALL the charger sends again (after a lost reply): the last few suffice. */
 const ANSWERED_KEPT = 8;
 
@@ -39,7 +43,7 @@ export function patchClient(client: RPCServerClient, opts: FrameGuardOptions): v
 
   c.sendRaw = (message: string) => {
     const out = message.startsWith('[4,') ? rewriteCallError(message) : message;
-    const id = out.charCodeAt(1) !== 50 ? REPLY_ID.exec(out)?.[1] : undefined;
+    const id = out.charCodeAt(1) !== 50 ? jsonString(REPLY_ID.exec(out)?.[1]) : undefined;
     if (id !== undefined && inFlight.delete(id)) {
       answered.set(id, out);
       if (answered.size > ANSWERED_KEPT) answered.delete(answered.keys().next().value as string);
@@ -48,11 +52,17 @@ export function patchClient(client: RPCServerClient, opts: FrameGuardOptions): v
   };
 
   c._onMessage = (buffer: Buffer) => {
-    const id = CALL_ID.exec(buffer.toString('latin1', 0, 96))?.[1];
+    // The id as the charger will read it back: UTF-8, JSON escapes decoded.
+    const id = jsonString(CALL_ID.exec(buffer.toString('utf8', 0, 512))?.[1]);
     if (buffer.length > opts.maxFrameBytes) {
       opts.onRefused('oversized', { bytes: buffer.length, messageId: id });
       // Only a CALL is answered; a CALLRESULT or CALLERROR never gets a reply.
       if (id !== undefined) callError(id, 'FormationViolation', `Frame of ${buffer.length} bytes exceeds the limit of ${opts.maxFrameBytes} bytes`);
+      return;
+    }
+    if (nestingExceeds(buffer, MAX_DEPTH)) {
+      opts.onRefused('oversized', { depth: `> ${MAX_DEPTH}`, messageId: id });
+      if (id !== undefined) callError(id, 'FormationViolation', `Frame nested deeper than ${MAX_DEPTH} levels`);
       return;
     }
     const verdict = rate.take();
@@ -74,10 +84,37 @@ export function patchClient(client: RPCServerClient, opts: FrameGuardOptions): v
         return sendRaw(reply);
       }
       if (inFlight.has(id)) return opts.onRefused('duplicate', { messageId: id, answered: false });
+      if (inFlight.size >= IN_FLIGHT_KEPT) inFlight.delete(inFlight.values().next().value as string);
       inFlight.add(id);
     }
     onMessage(buffer);
   };
+}
+
+function jsonString(raw: string | undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  try {
+    return JSON.parse(`"${raw}"`) as string;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Bracket depth outside strings, in one pass over the bytes. */
+function nestingExceeds(buffer: Buffer, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < buffer.length; i++) {
+    const b = buffer[i];
+    if (inString) {
+      if (b === 0x5c) i++;
+      else if (b === 0x22) inString = false;
+    } else if (b === 0x22) inString = true;
+    else if (b === 0x5b || b === 0x7b) {
+      if (++depth > max) return true;
+    } else if (b === 0x5d || b === 0x7d) depth--;
+  }
+  return false;
 }
 
 function rewriteCallError(message: string): string {

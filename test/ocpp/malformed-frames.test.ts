@@ -57,6 +57,30 @@ describe('malformed frames', () => {
     expect((await c.heartbeat()).currentTime).toBeTruthy();
   });
 
+  it('answers a frame nested far deeper than any OCPP payload with FormationViolation and keeps the connection', async () => {
+    const deep = `[2, "m-deep", "DataTransfer", {"vendorId": "x", "data": ${'['.repeat(2000)}${']'.repeat(2000)}}]`;
+    const frame = await send(deep);
+    expect(frame.slice(0, 3)).toEqual([4, 'm-deep', 'FormationViolation']);
+    expect((await c.heartbeat()).currentTime).toBeTruthy();
+  });
+
+  it('answers an oversized CALL under its id as sent, escapes and non-ASCII included', async () => {
+    const id = 'big-é-"q"';
+    const frame = await send(JSON.stringify([2, id, 'DataTransfer', { vendorId: 'x', data: 'y'.repeat(6000) }]));
+    expect(frame.slice(0, 3)).toEqual([4, id, 'FormationViolation']);
+  });
+
+  it('answers a repeated CALL with a non-ASCII, escaped id once, with the first reply', async () => {
+    const id = 'dup-ü-\\-"x"';
+    const raw = JSON.stringify([2, id, 'Heartbeat', {}]);
+    const first = c.waitForFrame((f) => Array.isArray(f) && f[1] === id);
+    c.sendRaw(raw);
+    const a = await first;
+    const second = c.waitForFrame((f) => Array.isArray(f) && f[1] === id);
+    c.sendRaw(raw);
+    expect(await second).toEqual(a);
+  });
+
   it('does not answer a CALLRESULT for a call it never made', async () => {
     c.sendRaw('[3, "never-sent", {}]');
     const answered = await c.waitForFrame((f) => Array.isArray(f) && f[1] === 'never-sent', 300).then(() => true, () => false);
