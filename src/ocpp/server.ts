@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import type { Socket } from 'node:net';
 import { RPCServer } from 'ocpp-rpc';
 import type { OcppDeps } from './context.js';
 import { chargerResolver } from './handshake.js';
@@ -54,7 +55,18 @@ export function createOcppServer(deps: OcppDeps): OcppServer {
       reject(503, 'Service unavailable');
     }
   });
-  rpc.on('client', (client: ChargerClient) => attachConnection(deps, registry, client));
+  // Every socket must become a charger connection within the handshake deadline (slowloris, stalled TLS).
+  const deadlines = new WeakMap<Socket, NodeJS.Timeout>();
+  const armDeadline = (socket: Socket) => {
+    const timer = setTimeout(() => socket.destroy(), deps.config.handshakeTimeoutMs);
+    timer.unref();
+    deadlines.set(socket, timer);
+    socket.once('close', () => clearTimeout(timer));
+  };
+  rpc.on('client', (client: ChargerClient) => {
+    clearTimeout(deadlines.get((client.handshake as unknown as { request: { socket: Socket } }).request.socket));
+    attachConnection(deps, registry, client);
+  });
   rpc.on('error', (err: Error) => deps.log.error({ err }, 'OCPP server error'));
 
   const httpServer = createServer((_req, res) => {
@@ -62,8 +74,10 @@ export function createOcppServer(deps: OcppDeps): OcppServer {
     res.end('OCPP-J: connect with a WebSocket to /ocpp/{chargerId}\n');
   });
   httpServer.on('upgrade', rpc.handleUpgrade);
+  httpServer.on('connection', armDeadline);
   const tls = deps.config.ocppTlsPort !== undefined ? createTlsServer(deps.config) : undefined;
   tls?.server.on('upgrade', rpc.handleUpgrade);
+  tls?.server.on('secureConnection', armDeadline);
   tls?.server.on('request', (_req, res) => {
     res.writeHead(426, { 'content-type': 'text/plain', upgrade: 'websocket' });
     res.end('OCPP-J: connect with a WebSocket to /ocpp/{chargerId}\n');

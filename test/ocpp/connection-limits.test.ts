@@ -1,10 +1,11 @@
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 
 describe('per-connection limits', () => {
   let t: TestGateway;
   beforeAll(async () => {
-    t = await startTestGateway('sqlite', { maxMessagesPerSecond: 5, messageBurst: 10 });
+    t = await startTestGateway('sqlite', { maxMessagesPerSecond: 5, messageBurst: 10, handshakeTimeoutMs: 500 });
     await t.installation(['LIM-1', 'LIM-2', 'LIM-3'], [{ idTag: 'LIMTAG' }]);
   });
   afterAll(() => t?.stop());
@@ -46,5 +47,15 @@ describe('per-connection limits', () => {
     const closed = new Promise<number>((resolve) => c.once('close', (code: number) => resolve(code)));
     for (let i = 0; i < 60; i++) c.sendRaw(JSON.stringify([2, `flood-${i}`, 'Heartbeat', {}]));
     expect(await closed).toBe(1008);
+  });
+
+  it('drops a peer that does not finish its handshake in time', async () => {
+    const socket = connect(t.gw.ocppPort, '127.0.0.1');
+    await new Promise((resolve) => socket.once('connect', resolve));
+    const started = Date.now();
+    // Half an upgrade request, then silence: a slowloris.
+    socket.write('GET /ocpp/LIM-1 HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n');
+    await new Promise((resolve) => socket.once('close', resolve));
+    expect(Date.now() - started).toBeLessThan(5000);
   });
 });
