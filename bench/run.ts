@@ -19,8 +19,8 @@ const USAGE = `Usage: npm run bench -- [--scenario <name|all>] [--chargers N] [-
 
   --scenario   one of: ${['authorize', 'http-clients', 'webhook', 'notifications'].join(', ')}, or all (default)
   --chargers   simulated chargers (default 2000 for authorize, 500 for webhook and
-               notifications, 200 with
-               --quick); above ~19,900 this process runs out of file descriptors and reports EMFILE
+               notifications, 200 with --quick); above ~19,900 this process runs out of
+               file descriptors and reports EMFILE
   --servers    which servers authorize measures (default floor,gateway)
   --quick      200 chargers and 2 s phases, for a smoke run
 `;

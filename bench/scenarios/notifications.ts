@@ -10,17 +10,15 @@
 // ceiling misses the target, a last run profiles the gateway at 100 subscriptions.
 
 import { copyFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ConfigOverrides } from '../../src/config.js';
 import type { SimCharger } from '../../simulators/charger/charger.js';
-import { runFleet } from '../../simulators/charger/fleet.js';
 import { statusOf } from '../../simulators/charger/messages.js';
 import { monotonicUs, summariseProfile } from '../cpu-profile.js';
 import { countedLoop, sampler, steadyState, waitUntil } from '../delivery-watch.js';
 import { openLoop, type Fire } from '../load-patterns.js';
-import { adminApi, createNativeInstallation, createStatusSubscriptions, getJson, keepInterestFresh, startNotificationsGateway } from '../notifications-setup.js';
+import { answering, checkAlive, DRAIN_MS, ID_TAG, onGateway, statusFire, subscribe, WARMUP, type GatewaySetup, type Live } from '../notifications-gateway.js';
 import {
   authorizeUnchanged,
   backlogGrows,
@@ -32,10 +30,9 @@ import {
   type NotificationsResult,
   type WedgeCheck,
 } from '../notifications-report.js';
+import { getJson } from '../notifications-setup.js';
 import { cpuMeter } from '../proc-cpu.js';
-import { startReceiverProcess, type ReceiverProcess } from '../receiver-process.js';
-import type { ServerProcess } from '../server-process.js';
-import type { Api } from '../webhook-setup.js';
+import { startReceiverProcess } from '../receiver-process.js';
 
 export interface NotificationsOptions {
   chargers: number;
@@ -46,12 +43,16 @@ export interface NotificationsOptions {
 const ONE_SUB_RATES = [1_000, 3_000];
 const MANY_SUBS = 100;
 const MANY_SUBS_RATES = [100, 500];
-const DRAIN_EVENTS = 100_000;
-const DRAIN_EVENTS_QUICK = 20_000;
+/**
+ * The brief asks for 100,000 unless that takes too long. On the 2-CPU bench machine it took
+ * 164 s for this part alone (74 s generating at 1,344/s, 90 s draining at 1,118/s), so the
+ * part uses 20,000 and the result says so.
+ */
+const DRAIN_EVENTS_ASKED = 100_000;
+const DRAIN_EVENTS = 20_000;
+const DRAIN_EVENTS_QUICK = 5_000;
 const AUTHORIZE_RATE = 2_000;
 const AUTHORIZE_STATUS_RATE = 100;
-/** Not recorded: warms the JIT and the sockets before the first timed Authorize. */
-const WARMUP = { rate: 500, ms: 1_000 };
 /** Before this, the pipeline is still filling: rates count from here to the end of the load. */
 const STEADY_FROM_MS = 1_000;
 const SAMPLE_EVERY_MS = 250;
@@ -63,21 +64,16 @@ const QUEUED_WAIT_MS = 30_000;
 const BACKLOG_WAIT_MS = 150_000;
 /** A queued subscription is probed at least this often, so the drain starts soon after the fault clears. */
 const DRAIN_PROBE_MAX_MS = 1_000;
-const STATUSES = ['Preparing', 'Available'];
-const ID_PREFIX = 'BENCH-NOTIFY-';
-const ID_TAG = 'NOTIFYTAG';
-const MAX_CONNECTING = 200;
-const CALL_TIMEOUT_MS = 15_000;
 const PROFILE_SAVED = new URL('../results/notifications-gateway.cpuprofile', import.meta.url);
-/** A gateway that does not answer a Heartbeat within this is stuck. */
-const ANSWER_DEADLINE_MS = 5_000;
-// At 2,000/s the race lost in 3 of 3 tries here, at 1,000/s in about half.
-const WEDGE_CHECK = { rate: 2_000, ms: 11_000, tries: 3 };
+// A race: on the 2-CPU bench machine 14 s at 2,000/s stuck a gateway in 5 of 6 tries, 8 s in
+// 0 of 3 (the subscription list goes stale every 5 s, and each time is one chance to lose it).
+const WEDGE_CHECK = { rate: 2_000, ms: 14_000, tries: 2 };
 /** Calls into a stuck gateway are given up sooner in the wedge check. */
 const WEDGE_CALL_TIMEOUT_MS = 5_000;
 
 export async function runNotificationsScenario(opts: NotificationsOptions): Promise<NotificationsResult> {
   const phaseMs = opts.quick ? 2_000 : 5_000;
+  const loadAtStart = loadavg();
   const receiver = await startReceiverProcess();
   try {
     const setup = { receiver, chargers: opts.chargers, log: opts.log };
@@ -93,7 +89,7 @@ export async function runNotificationsScenario(opts: NotificationsOptions): Prom
     });
     const events = opts.quick ? DRAIN_EVENTS_QUICK : DRAIN_EVENTS;
     const drain = await onGateway({ ...setup, name: 'drain', overrides: { notificationProbeMaxMs: DRAIN_PROBE_MAX_MS } }, (g) => backlogDrain(g, events));
-    if (events < DRAIN_EVENTS) drain.reducedFrom = DRAIN_EVENTS;
+    if (events < DRAIN_EVENTS_ASKED) drain.reducedFrom = DRAIN_EVENTS_ASKED;
     const authorize = await onGateway({ ...setup, name: 'authorize' }, (g) => authorizeUnderLoad(g, phaseMs));
     const wedgeCheck = await checkWedge(setup);
 
@@ -102,6 +98,7 @@ export async function runNotificationsScenario(opts: NotificationsOptions): Prom
       date: new Date().toISOString(),
       node: process.version,
       cpus: cpus().length,
+      loadAverage: { start: loadAtStart, end: loadavg() },
       chargers: opts.chargers,
       phaseMs,
       oneSubscription,
@@ -116,84 +113,6 @@ export async function runNotificationsScenario(opts: NotificationsOptions): Prom
   } finally {
     await receiver.stop();
   }
-}
-
-interface GatewaySetup {
-  name: string;
-  overrides?: ConfigOverrides;
-  /** Default true: the keepInterestFresh workaround runs for the length of the part. */
-  keepFresh?: boolean;
-  callTimeoutMs?: number;
-  cpuProfileDir?: string;
-  receiver: ReceiverProcess;
-  chargers: number;
-  log: (line: string) => void;
-}
-
-interface Live {
-  gateway: ServerProcess;
-  receiver: ReceiverProcess;
-  api: Api;
-  installationId: string;
-  chargers: SimCharger[];
-  subscriptions: string[];
-  log: (line: string) => void;
-}
-
-/** A gateway child with the installation and its chargers connected, for the length of `use`. */
-async function onGateway<T>(setup: GatewaySetup, use: (g: Live) => Promise<T>): Promise<T> {
-  const log = (line: string) => setup.log(`notifications, ${setup.name}: ${line}`);
-  const gateway = await startNotificationsGateway(setup.overrides ?? {}, setup.cpuProfileDir);
-  try {
-    log(`creating the installation and ${setup.chargers} chargers through the REST API`);
-    const api = adminApi(gateway);
-    const installationId = await createNativeInstallation(api, { chargers: setup.chargers, idPrefix: ID_PREFIX, idTag: ID_TAG });
-    // Connected before any subscription exists, so their boot-time StatusNotifications leave no backlog.
-    const fleet = await runFleet({
-      url: `ws://127.0.0.1:${gateway.info.ocppPort}/ocpp`,
-      count: setup.chargers,
-      idPrefix: ID_PREFIX,
-      connectRate: Number.MAX_SAFE_INTEGER, // bounded by MAX_CONNECTING instead
-      maxConnecting: MAX_CONNECTING,
-      callTimeoutMs: setup.callTimeoutMs ?? CALL_TIMEOUT_MS,
-    });
-    const fresh = setup.keepFresh === false ? undefined : await keepInterestFresh(api, setup.receiver.url);
-    try {
-      const chargers = fleet.chargers.filter((c) => c.isOpen);
-      if (chargers.length === 0) throw new Error(`no charger connected to the gateway: ${JSON.stringify(fleet.stats.summary().connectionErrors)}`);
-      return await use({ gateway, receiver: setup.receiver, api, installationId, chargers, subscriptions: [], log });
-    } finally {
-      await fresh?.stop();
-      await fleet.close();
-    }
-  } finally {
-    await gateway.stop();
-  }
-}
-
-async function subscribe(g: Live, count: number): Promise<void> {
-  g.log(`creating ${count} subscription(s) to connector.status_changed`);
-  g.subscriptions = await createStatusSubscriptions(g.api, { count, url: g.receiver.url, installationId: g.installationId });
-}
-
-/** Whether the gateway still answers a Heartbeat: a stuck one answers nothing, not even the API. */
-async function answering(g: Live): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ANSWER_DEADLINE_MS)));
-  const reply = g.chargers[0].heartbeat().then(() => true, () => false);
-  const answered = await Promise.race([reply, deadline]);
-  clearTimeout(timer);
-  return answered;
-}
-
-/** Charger i % n sends its next status, alternating, so every event is a real change. */
-function statusFire(chargers: SimCharger[], onReply: () => void): Fire {
-  const n = chargers.length;
-  return (i) =>
-    chargers[i % n].status(1, STATUSES[Math.floor(i / n) % STATUSES.length]).then((conf) => {
-      onReply();
-      return statusOf(conf);
-    });
 }
 
 async function ratePhases(g: Live, rates: number[], phaseMs: number): Promise<DeliveryPhase[]> {
@@ -301,12 +220,17 @@ async function authorizeUnderLoad(g: Live, phaseMs: number): Promise<AuthorizePa
   if (authChargers.length === 0) throw new Error('the authorize part needs at least 2 chargers');
   const authorize: Fire = (i) => authChargers[i % authChargers.length].authorize(ID_TAG).then(statusOf);
   await openLoop(authorize, WARMUP.rate, WARMUP.ms);
-  await sleep(500);
-  g.log(`Authorize at ${AUTHORIZE_RATE}/s for ${phaseMs} ms, StatusNotification at ${AUTHORIZE_STATUS_RATE}/s, no subscriptions`);
-  const without = await authorizeRun(g, statusChargers, authorize, phaseMs);
+  const without: AuthorizeRun[] = [];
+  // Twice, so the table shows how far two runs of the same load differ: the noise.
+  for (let k = 0; k < 2; k++) {
+    await sleep(DRAIN_MS);
+    g.log(`Authorize at ${AUTHORIZE_RATE}/s for ${phaseMs} ms, StatusNotification at ${AUTHORIZE_STATUS_RATE}/s, no subscriptions (${k + 1} of 2)`);
+    without.push(await authorizeRun(g, statusChargers, authorize, phaseMs));
+  }
   await subscribe(g, MANY_SUBS);
   g.log(`Authorize at ${AUTHORIZE_RATE}/s for ${phaseMs} ms, StatusNotification at ${AUTHORIZE_STATUS_RATE}/s, ${MANY_SUBS} subscriptions`);
   const withSubs = await authorizeRun(g, statusChargers, authorize, phaseMs);
+  const worse = without.reduce((a, b) => (b.latencyMs.p99 > a.latencyMs.p99 ? b : a));
   return {
     rate: AUTHORIZE_RATE,
     statusRate: AUTHORIZE_STATUS_RATE,
@@ -314,8 +238,8 @@ async function authorizeUnderLoad(g: Live, phaseMs: number): Promise<AuthorizePa
     chargers: { authorize: authChargers.length, status: statusChargers.length },
     without,
     with: withSubs,
-    p99Ratio: Math.round((withSubs.latencyMs.p99 / without.latencyMs.p99) * 100) / 100,
-    unchanged: authorizeUnchanged(without.latencyMs, withSubs.latencyMs),
+    p99Ratio: Math.round((withSubs.latencyMs.p99 / worse.latencyMs.p99) * 100) / 100,
+    unchanged: authorizeUnchanged(worse.latencyMs, withSubs.latencyMs),
   };
 }
 
@@ -380,9 +304,4 @@ async function profileGateway(setup: Omit<GatewaySetup, 'name'>, phaseMs: number
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-function checkAlive(server: ServerProcess): void {
-  const exited = server.exitedEarly();
-  if (exited) throw new Error(`${exited}\n${server.output()}`);
 }

@@ -102,6 +102,9 @@ export function createDispatcher(d: DispatcherDeps) {
     const scope = { installationId: sub.installationId, types: sub.events.includes('*') ? ('*' as const) : sub.events };
     let { cursor, state, failures } = sub;
     while (!stopped) {
+      // A subscription deleted or disabled meanwhile stops here, not after its whole backlog.
+      const current = await d.store.subscriptions.get(sub.id);
+      if (!current || !current.enabled || current.state === 'disabled') return;
       const batch = await d.store.events.after(cursor, scope, BATCH);
       if (batch.length === 0) break;
       for (const { seq, envelope } of batch) {

@@ -52,16 +52,24 @@ export function createInterest(load: () => Promise<Subscription[]>, ttlMs = 5000
       });
     return loading;
   };
+  const fresh = async () => {
+    if (Date.now() - loadedAt > ttlMs) await refresh();
+  };
+  const matchingNow = (e: Pick<Envelope, 'type' | 'installationId' | 'chargerId' | 'data'>) => subs.filter((s) => wants(s, e));
   return {
     refresh,
+    /** Reloads the list when it is older than the TTL. Never call it inside a database transaction (SQLite has one connection). */
+    fresh,
+    /** Subscriptions that want this event, from the list in memory: no database access, safe inside a transaction. */
+    matchingNow,
     /** Subscriptions that want this event (may be a few seconds stale for other nodes' changes). */
     async matching(e: Pick<Envelope, 'type' | 'installationId' | 'chargerId' | 'data'>): Promise<Subscription[]> {
-      if (Date.now() - loadedAt > ttlMs) await refresh();
-      return subs.filter((s) => wants(s, e));
+      await fresh();
+      return matchingNow(e);
     },
     /** Cheap pre-check on the hot path, before the event's data is even built. */
     async anyFor(installationId: string, type: EventType): Promise<boolean> {
-      if (Date.now() - loadedAt > ttlMs) await refresh();
+      await fresh();
       return subs.some((s) => (!s.installationId || s.installationId === installationId) && (s.events.includes('*') || s.events.includes(type)));
     },
     get all() {

@@ -24,24 +24,23 @@ export type EventsOf<T> = (result: T) => Envelope[];
  * written at all, so the charger's path pays nothing for them. `published` runs after commit.
  */
 export function createRecorder(deps: { interest: Interest; published(envelopes: Envelope[]): Promise<void> }) {
-  async function wanted(envelopes: Envelope[]): Promise<Envelope[]> {
-    const out: Envelope[] = [];
-    for (const e of envelopes) if ((await deps.interest.matching(e)).length > 0) out.push(e);
-    return out;
-  }
+  // Runs inside the transaction: it must not touch the database (SQLite has one connection,
+  // which the transaction holds), so it reads the subscription list already in memory.
+  const wanted = (envelopes: Envelope[]) => envelopes.filter((e) => deps.interest.matchingNow(e).length > 0);
 
   return {
     /** Whether anyone could want events of this type here: lets callers skip building them. */
     wants: (installationId: string, type: EventType) => deps.interest.anyFor(installationId, type),
 
     async withEvents<T>(store: Store, types: readonly EventType[], installationId: string, change: (tx: Store) => Promise<T>, events: EventsOf<T>): Promise<T> {
+      await deps.interest.fresh();
       let any = false;
       for (const type of types) if (await deps.interest.anyFor(installationId, type)) any = true;
       if (!any) return change(store);
       let written: Envelope[] = [];
       const result = await store.transact(async (tx) => {
         const r = await change(tx);
-        written = await wanted(events(r));
+        written = wanted(events(r));
         await tx.events.insert(tx.db, written);
         return r;
       });
