@@ -199,6 +199,11 @@ describe('a gateway that may not call loopback', () => {
     expect(created.body).toMatchObject({ error: 'VALIDATION_FAILED', details: [{ field: 'url', message: expect.stringContaining('loopback address 127.0.0.1') }] });
     const mapped = await t.api('POST', '/api/subscriptions', { label: 'loop', url: 'http://[::ffff:10.1.2.3]/hooks', events: ['*'] });
     expect(mapped.body.details).toEqual([{ field: 'url', message: expect.stringContaining('private address 10.1.2.3') }]);
+    const kafka = await t.api('POST', '/api/subscriptions', {
+      label: 'kafka', kind: 'kafka', events: ['*'], kafka: { brokers: ['kafka.example.com:9092', '10.0.0.5:9092'], topic: 't' },
+    });
+    expect(kafka.status).toBe(400);
+    expect(kafka.body.details.map((d: any) => d.field)).toContain('kafka.brokers.1');
   });
 
   async function webhookInstallation(chargerId: string, sessionStartUrl: string, offlineAllow: boolean) {

@@ -126,6 +126,11 @@ function toInput(b: CreateBody, secret: string): SubscriptionInput {
   };
 }
 
+/** Kafka brokers are outbound targets too; checked at save time like URLs (the Kafka client connects by itself). */
+function brokerUrls(brokers: string[] | undefined): Record<string, string> {
+  return Object.fromEntries((brokers ?? []).map((b, i) => [`kafka.brokers.${i}`, `http://${b}`]));
+}
+
 export function subscriptionRoutes(deps: ApiDeps): Router {
   const router = Router();
   const { subscriptions } = deps.store;
@@ -147,7 +152,7 @@ export function subscriptionRoutes(deps: ApiDeps): Router {
   router.post('/subscriptions', async (req, res) => {
     const body = parseBody(createSubscriptionBody, req.body);
     await checkScope(body.installationId);
-    await requireOutboundUrls(deps.outbound, { url: body.url });
+    await requireOutboundUrls(deps.outbound, { url: body.url, ...brokerUrls(body.kafka?.brokers) });
     const secret = body.secret ?? generateSecret(body.signature);
     const created = await subscriptions.create(toInput(body, secret), body.kind === 'webhook' && body.verify ? 'unverified' : 'active', await deps.store.events.lastSeq());
     const verification = challengeNeeded(created) ? await deps.notifications.verify(created) : undefined;
@@ -170,7 +175,7 @@ export function subscriptionRoutes(deps: ApiDeps): Router {
     const before = await requireSubscription(req.params.id);
     const patch = parseBody(updateSubscriptionBody, req.body);
     await checkScope(patch.installationId);
-    await requireOutboundUrls(deps.outbound, { url: patch.url });
+    await requireOutboundUrls(deps.outbound, { url: patch.url, ...brokerUrls(patch.kafka?.brokers) });
     const merged = { ...before, ...patch, authentication: { ...before.authentication, ...patch.authentication } };
     const problems = z.object({}).superRefine((_, ctx) => requireTarget(merged as never, ctx)).safeParse({});
     if (!problems.success) throw new ApiError('VALIDATION_FAILED', 'The subscription would have no target', problems.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message })));
