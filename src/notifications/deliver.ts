@@ -1,6 +1,6 @@
 import type { HttpClient } from '../providers/httpClient.js';
 import type { Subscription, SubscriptionSecrets } from '../store/subscriptions.js';
-import type { DeliveryStore } from '../store/deliveries.js';
+import type { DeliveryRecord, DeliveryStore } from '../store/deliveries.js';
 import type { KafkaSettings, KafkaSink } from './kafka/sink.js';
 import type { Envelope } from './catalogue.js';
 import { postEvent, type AttemptResult } from './webhookSink.js';
@@ -37,13 +37,13 @@ export async function deliverOnce(
   sub: Subscription,
   secrets: SubscriptionSecrets,
   envelope: Envelope,
-  meta: { attempt: number; mode: string; timeoutMs?: number },
+  meta: { attempt: number; mode: string; timeoutMs?: number; /** Collects the log row instead of writing it (the caller writes a batch). */ log?: DeliveryRecord[] },
 ): Promise<AttemptResult> {
   const result =
     sub.kind === 'kafka'
       ? await publishKafka(deps, sub, secrets, envelope)
       : await postEvent(deps.http, sub, secrets, envelope, meta.timeoutMs ?? sub.timeoutMs);
-  await deps.deliveries.record({
+  const row: DeliveryRecord = {
     subscriptionId: sub.id,
     eventId: envelope.id,
     eventType: envelope.type,
@@ -54,6 +54,8 @@ export async function deliverOnce(
     latencyMs: result.latencyMs,
     error: result.error,
     response: result.response,
-  });
+  };
+  if (meta.log) meta.log.push(row);
+  else await deps.deliveries.record(row);
   return result;
 }

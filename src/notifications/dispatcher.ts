@@ -5,6 +5,7 @@ import type { Envelope } from './catalogue.js';
 import { deliverOnce, type DeliverDeps } from './deliver.js';
 import { passesFilter, type Interest } from './interest.js';
 import type { AttemptResult } from './webhookSink.js';
+import type { DeliveryRecord } from '../store/deliveries.js';
 
 export interface DispatcherDeps {
   store: Store;
@@ -20,6 +21,9 @@ export interface DispatcherDeps {
 const MAX_INLINE_WAIT_MS = 5000;
 const LEASE_MS = 60_000;
 const BATCH = 100;
+/** At most this many deliveries, or this long, between writes of the cursor and the attempt log. */
+const FLUSH_EVERY = 20;
+const FLUSH_AFTER_MS = 200;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface Worker {
@@ -72,14 +76,14 @@ export function createDispatcher(d: DispatcherDeps) {
   }
 
   /** The first attempt and up to three quick retries, or a single probe for a queued subscription. */
-  async function attempts(sub: Subscription, secrets: SubscriptionSecrets, e: Envelope, probe: boolean): Promise<AttemptResult> {
+  async function attempts(sub: Subscription, secrets: SubscriptionSecrets, e: Envelope, probe: boolean, log: DeliveryRecord[]): Promise<AttemptResult> {
     const delays = probe ? [] : d.retryDelaysMs;
-    let result = await deliverOnce(d.deliver, sub, secrets, e, { attempt: 1, mode: probe ? 'probe' : 'queue' });
+    let result = await deliverOnce(d.deliver, sub, secrets, e, { attempt: 1, mode: probe ? 'probe' : 'queue', log });
     for (let i = 0; i < delays.length && !result.ok && !result.gone && !stopped; i++) {
       const wait = Math.max(delays[i], result.retryAfterMs ?? 0);
       if (wait > MAX_INLINE_WAIT_MS) break;
       await sleep(wait);
-      result = await deliverOnce(d.deliver, sub, secrets, e, { attempt: i + 2, mode: 'retry' });
+      result = await deliverOnce(d.deliver, sub, secrets, e, { attempt: i + 2, mode: 'retry', log });
     }
     return result;
   }
@@ -101,6 +105,22 @@ export function createDispatcher(d: DispatcherDeps) {
     const secrets = (await d.store.subscriptions.secrets(sub.id))!;
     const scope = { installationId: sub.installationId, types: sub.events.includes('*') ? ('*' as const) : sub.events };
     let { cursor, state, failures } = sub;
+    // Attempt rows and the cursor are written together, every few deliveries rather than after
+    // each: a crash then repeats at most those (in order; delivery is at least once).
+    const log: DeliveryRecord[] = [];
+    let saved = cursor;
+    let savedAt = Date.now();
+    const flush = async () => {
+      if (log.length === 0 && cursor === saved) return;
+      const rows = log.splice(0);
+      const upTo = cursor;
+      await d.store.transact(async (tx) => {
+        await tx.deliveries.recordAll(rows);
+        await tx.subscriptions.advance(sub.id, upTo);
+      });
+      saved = upTo;
+      savedAt = Date.now();
+    };
     while (!stopped) {
       // A subscription deleted or disabled meanwhile stops here, not after its whole backlog.
       const current = await d.store.subscriptions.get(sub.id);
@@ -112,13 +132,13 @@ export function createDispatcher(d: DispatcherDeps) {
           cursor = seq;
           continue;
         }
-        const result = await attempts(sub, secrets, envelope, state === 'queued');
+        const result = await attempts(sub, secrets, envelope, state === 'queued', log);
         if (!result.ok) {
-          await d.store.subscriptions.advance(sub.id, cursor);
+          await flush();
           return onFailure(sub, result, failures + 1);
         }
         cursor = seq;
-        await d.store.subscriptions.advance(sub.id, cursor);
+        if (state !== 'active' || log.length >= FLUSH_EVERY || Date.now() - savedAt >= FLUSH_AFTER_MS) await flush();
         if (state !== 'active') {
           state = 'active';
           failures = 0;
@@ -126,7 +146,7 @@ export function createDispatcher(d: DispatcherDeps) {
           d.log.info({ subscriptionId: sub.id }, 'subscription endpoint is back; draining its backlog');
         }
       }
-      await d.store.subscriptions.advance(sub.id, cursor);
+      await flush();
       await d.store.subscriptions.lease(sub.id, d.nodeId, LEASE_MS);
     }
   }

@@ -18,21 +18,27 @@ export interface DeliveryRecord {
 export function deliveryStore(db: Db) {
   return {
     async record(d: DeliveryRecord): Promise<void> {
+      await this.recordAll([d]);
+    },
+
+    async recordAll(rows: DeliveryRecord[]): Promise<void> {
+      if (rows.length === 0) return;
+      const at = new Date().toISOString();
       await db
         .insertInto('deliveries')
-        .values({
+        .values(rows.map((d) => ({
           subscription_id: d.subscriptionId,
           event_id: d.eventId,
           event_type: d.eventType,
           attempt: d.attempt,
           mode: d.mode,
-          at: new Date().toISOString(),
+          at,
           status: d.status,
           ok: d.ok ? 1 : 0,
           latency_ms: Math.round(d.latencyMs),
           error: d.error?.slice(0, 1000) ?? null,
           response: d.response?.slice(0, 1024) ?? null,
-        })
+        })))
         .execute();
     },
 
