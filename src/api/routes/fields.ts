@@ -16,12 +16,12 @@ export const chargerIdField = z
   // URL parsers resolve these as path segments, so such a charger could never be addressed.
   .refine((id) => id !== '.' && id !== '..', 'must not be "." or ".."');
 
-/** OCPP 1.6 IdToken is CiString20Type. */
+/** OCPP 1.6 IdToken is CiString20Type: at most 20 characters, printable ASCII only. */
 export const idTagField = z
   .string()
   .min(1, 'must not be empty')
   .max(20, 'must be at most 20 characters (OCPP 1.6 CiString20)')
-  .regex(NO_CONTROL_CHARS, 'must not contain control characters');
+  .regex(/^[\x20-\x7E]*$/, 'must be printable ASCII (OCPP 1.6 CiString)');
 
 /** Trimmed, so " Depot " and "Depot" are one name. */
 export const installationNameField = z
