@@ -2,8 +2,7 @@
 // tsx loader, hand it one task, wait for its result. A child per task, so each
 // client's CPU per request is measured in a process that ran nothing else.
 
-import { fork } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { forkChild } from './fork-child.js';
 import type { ClientName } from './outbound-clients.js';
 import type { LoadResult } from './load-patterns.js';
 import { SERVER_NODE_FLAGS } from './server-process.js';
@@ -36,18 +35,8 @@ export type FromChild = { type: 'done'; result: ClientRun | DirectPhase[] } | { 
 const OUTPUT_LINES = 20;
 
 export function runLoadTask<T extends LoadTask>(task: T, timeoutMs: number): Promise<TaskResult<T>> {
-  const child = fork(fileURLToPath(new URL('./http-load-child.ts', import.meta.url)), [], {
-    // The client stands in for the gateway's outbound side, so it runs with the gateway's V8 flags.
-    execArgv: ['--import', tsxLoader(), ...SERVER_NODE_FLAGS],
-    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-  });
-  const tail: string[] = [];
-  const keep = (chunk: Buffer) => {
-    tail.push(...chunk.toString().split('\n').filter(Boolean));
-    tail.splice(0, Math.max(0, tail.length - OUTPUT_LINES));
-  };
-  child.stdout!.on('data', keep);
-  child.stderr!.on('data', keep);
+  // The client stands in for the gateway's outbound side, so it runs with the gateway's V8 flags.
+  const { child, output } = forkChild(new URL('./http-load-child.ts', import.meta.url), SERVER_NODE_FLAGS, OUTPUT_LINES);
 
   return new Promise((resolve, reject) => {
     let settled = false;
@@ -57,7 +46,7 @@ export function runLoadTask<T extends LoadTask>(task: T, timeoutMs: number): Pro
       clearTimeout(timer);
       fn();
     };
-    const fail = (why: string) => settle(() => reject(new Error(`load child (${task.kind}): ${why}${tail.length ? `\n  ${tail.join('\n  ')}` : ''}`)));
+    const fail = (why: string) => settle(() => reject(new Error(`load child (${task.kind}): ${why}${output()}`)));
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       fail(`no result in ${timeoutMs} ms`);
@@ -70,13 +59,4 @@ export function runLoadTask<T extends LoadTask>(task: T, timeoutMs: number): Pro
     child.once('error', (err) => fail(err.message));
     child.send({ type: 'run', task } satisfies ToChild);
   });
-}
-
-// Absolute URL of tsx's ESM loader, so the child finds it whatever its cwd.
-function tsxLoader(): string {
-  try {
-    return import.meta.resolve('tsx');
-  } catch {
-    return 'tsx';
-  }
 }

@@ -2,8 +2,8 @@
 // the tsx loader, so the CPU it spends reading and verifying deliveries is its
 // own, and ask it over IPC for counts, faults and resets.
 
-import { fork, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { forkChild } from './fork-child.js';
+import type { ChildProcess } from 'node:child_process';
 import type { HistogramSummary } from '../simulators/charger/stats.js';
 import { SERVER_NODE_FLAGS } from './server-process.js';
 
@@ -51,22 +51,12 @@ const REPLY_TIMEOUT_MS = 10_000;
 const OUTPUT_LINES = 20;
 
 export function startReceiverProcess(): Promise<ReceiverProcess> {
-  const child = fork(fileURLToPath(new URL('./receiver-child.ts', import.meta.url)), [], {
-    execArgv: ['--import', tsxLoader(), ...SERVER_NODE_FLAGS],
-    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-  });
-  const tail: string[] = [];
-  const keep = (chunk: Buffer) => {
-    tail.push(...chunk.toString().split('\n').filter(Boolean));
-    tail.splice(0, Math.max(0, tail.length - OUTPUT_LINES));
-  };
-  child.stdout!.on('data', keep);
-  child.stderr!.on('data', keep);
+  const { child, output } = forkChild(new URL('./receiver-child.ts', import.meta.url), SERVER_NODE_FLAGS, OUTPUT_LINES);
 
   return new Promise((resolve, reject) => {
     const fail = (why: string) => {
       child.kill('SIGKILL');
-      reject(new Error(`receiver did not start: ${why}${tail.length ? `\n  ${tail.join('\n  ')}` : ''}`));
+      reject(new Error(`receiver did not start: ${why}${output()}`));
     };
     const timer = setTimeout(() => fail(`no ready message in ${READY_TIMEOUT_MS} ms`), READY_TIMEOUT_MS);
     child.once('exit', (code) => {
@@ -121,13 +111,4 @@ function asker(child: ChildProcess) {
       waiting.set(id, { resolve, timer });
       child.send({ ...op, id } satisfies ToReceiver);
     });
-}
-
-// Absolute URL of tsx's ESM loader, so the child finds it whatever its cwd.
-function tsxLoader(): string {
-  try {
-    return import.meta.resolve('tsx');
-  } catch {
-    return 'tsx';
-  }
 }

@@ -2,9 +2,9 @@
 // server's memory is its own process's and can be read apart from the load
 // generator's, and talk to it over IPC.
 
-import { fork, type ChildProcess } from 'node:child_process';
+import { forkChild } from './fork-child.js';
+import type { ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { ChildMessage, ParentMessage, ServerInfo } from './child.js';
 
 export interface ServerProcess {
@@ -34,18 +34,8 @@ const REPLY_TIMEOUT_MS = 10_000;
 const OUTPUT_LINES = 40;
 
 export function startServerProcess(name: string, entry: string): Promise<ServerProcess> {
-  const child = fork(fileURLToPath(new URL(entry, import.meta.url)), [], {
-    // The same V8 flags as `npm start` and the Docker image, for the floor and the gateway alike.
-    execArgv: ['--import', tsxLoader(), '--expose-gc', ...SERVER_NODE_FLAGS],
-    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-  });
-  const tail: string[] = [];
-  const keep = (chunk: Buffer) => {
-    tail.push(...chunk.toString().split('\n').filter(Boolean));
-    tail.splice(0, Math.max(0, tail.length - OUTPUT_LINES));
-  };
-  child.stdout!.on('data', keep);
-  child.stderr!.on('data', keep);
+  // The same V8 flags as `npm start` and the Docker image, for the floor and the gateway alike.
+  const { child, output, lines } = forkChild(new URL(entry, import.meta.url), ['--expose-gc', ...SERVER_NODE_FLAGS], OUTPUT_LINES);
   let exited: string | undefined;
   let stopping = false;
   child.once('exit', (code, signal) => {
@@ -55,7 +45,7 @@ export function startServerProcess(name: string, entry: string): Promise<ServerP
   return new Promise((resolve, reject) => {
     const fail = (why: string) => {
       child.kill('SIGKILL');
-      reject(new Error(`${name} server did not start: ${why}${tail.length ? `\n  ${tail.join('\n  ')}` : ''}`));
+      reject(new Error(`${name} server did not start: ${why}${output()}`));
     };
     const timer = setTimeout(() => fail(`no ready message in ${READY_TIMEOUT_MS} ms`), READY_TIMEOUT_MS);
     child.once('exit', (code) => {
@@ -78,7 +68,7 @@ export function startServerProcess(name: string, entry: string): Promise<ServerP
           gc: () => request(child, { type: 'gc' }, 'gc-done').then(() => {}),
           errors: () => request(child, { type: 'errors' }, 'errors').then((r) => (r.type === 'errors' ? r.errors : {})),
           exitedEarly: () => exited,
-          output: () => tail.join('\n'),
+          output: () => lines().join('\n'),
           stop: async () => {
             stopping = true;
             if (child.exitCode !== null || child.signalCode !== null) return;
@@ -148,13 +138,4 @@ export function rssReader(pid: number | 'self'): RssReader {
       fd = undefined;
     },
   };
-}
-
-// Absolute URL of tsx's ESM loader, so the child finds it whatever its cwd.
-function tsxLoader(): string {
-  try {
-    return import.meta.resolve('tsx');
-  } catch {
-    return 'tsx';
-  }
 }

@@ -1,0 +1,33 @@
+// One way to start a bench child: the tsx loader, the given V8 flags, IPC, and the last lines
+// it printed kept for error reports.
+
+import { fork, type ChildProcess } from 'node:child_process';
+
+export interface ForkedChild {
+  child: ChildProcess;
+  /** The last lines the child wrote. */
+  lines(): string[];
+  /** The same, indented under an error message ('' when none). */
+  output(): string;
+}
+
+export function forkChild(entry: URL, execArgv: string[], keepLines: number): ForkedChild {
+  const child = fork(entry, [], { execArgv: ['--import', tsxLoader(), ...execArgv], stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+  const tail: string[] = [];
+  const keep = (chunk: Buffer) => {
+    tail.push(...chunk.toString().split('\n').filter(Boolean));
+    tail.splice(0, Math.max(0, tail.length - keepLines));
+  };
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
+  return { child, lines: () => [...tail], output: () => (tail.length ? `\n  ${tail.join('\n  ')}` : '') };
+}
+
+// Absolute URL of tsx's ESM loader, so the child finds it whatever its cwd.
+export function tsxLoader(): string {
+  try {
+    return import.meta.resolve('tsx');
+  } catch {
+    return 'tsx';
+  }
+}
