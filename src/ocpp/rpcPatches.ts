@@ -22,8 +22,10 @@ const REPLY_ID = /^\[[34],"((?:[^"\\]|\\.){0,200})"/;
 const MAX_DEPTH = 32;
 /** Calls a charger may have waiting at once; more would be a misbehaving peer, not a charger. */
 const IN_FLIGHT_KEPT = 64;
-/** Replies kept for a CALL the charger sends again (after a lost reply): the last few suffice. */
+/** Replies kept whole for a CALL the charger sends again (after a lost reply): the last few suffice. */
 const ANSWERED_KEPT = 8;
+/** Older answered ids are remembered only as a fingerprint (8 bytes each, 8 KiB per connection). */
+const ANSWERED_IDS_KEPT = 1024;
 
 export interface FrameGuardOptions {
   maxFrameBytes: number;
@@ -38,6 +40,7 @@ export function patchClient(client: RPCServerClient, opts: FrameGuardOptions): v
   const rate = createRateLimit(opts.rate);
   const inFlight = new Set<string>();
   const answered = new Map<string, string>();
+  const answeredIds = createIdRing(ANSWERED_IDS_KEPT);
 
   const callError = (id: string, code: string, text: string) => sendRaw(JSON.stringify([4, id, code, text, {}]));
 
@@ -45,6 +48,7 @@ export function patchClient(client: RPCServerClient, opts: FrameGuardOptions): v
     const out = message.startsWith('[4,') ? rewriteCallError(message) : message;
     const id = out.charCodeAt(1) !== 50 ? jsonString(REPLY_ID.exec(out)?.[1]) : undefined;
     if (id !== undefined && inFlight.delete(id)) {
+      answeredIds.add(id);
       answered.set(id, out);
       if (answered.size > ANSWERED_KEPT) answered.delete(answered.keys().next().value as string);
     }
@@ -83,11 +87,53 @@ export function patchClient(client: RPCServerClient, opts: FrameGuardOptions): v
         opts.onRefused('duplicate', { messageId: id, answered: true });
         return sendRaw(reply);
       }
+      if (answeredIds.has(id)) {
+        // Answered long ago and its reply is gone: refuse rather than process it a second time.
+        // GenericError because 1.6 has no code for "already processed", and ProtocolError or
+        // FormationViolation would tell the charger its payload is broken, which it is not.
+        opts.onRefused('duplicate', { messageId: id, answered: true, replyKept: false });
+        return callError(id, 'GenericError', 'Message id already answered on this connection; send a new message id');
+      }
       if (inFlight.has(id)) return opts.onRefused('duplicate', { messageId: id, answered: false });
       if (inFlight.size >= IN_FLIGHT_KEPT) inFlight.delete(inFlight.values().next().value as string);
       inFlight.add(id);
     }
     onMessage(buffer);
+  };
+}
+
+/**
+ * A ring of 64-bit fingerprints of message ids (two 32-bit FNV-1a hashes with different seeds):
+ * ids themselves would cost ten times the memory. A false match, about 1 in 2^54 per call, would
+ * refuse one fresh CALL, which the charger sends again with a new id.
+ */
+export function createIdRing(size: number) {
+  const slots = new Uint32Array(size * 2);
+  let next = 0;
+  let filled = 0;
+  const fingerprint = (id: string): [number, number] => {
+    let a = 0x811c9dc5;
+    let b = 0x01000193 ^ id.length;
+    for (let i = 0; i < id.length; i++) {
+      const ch = id.charCodeAt(i);
+      a = Math.imul(a ^ ch, 0x01000193);
+      b = Math.imul(b ^ ch, 0x5bd1e995) ^ (b >>> 15);
+    }
+    return [a >>> 0, b >>> 0];
+  };
+  return {
+    add(id: string): void {
+      const [a, b] = fingerprint(id);
+      slots[next * 2] = a;
+      slots[next * 2 + 1] = b;
+      next = (next + 1) % size;
+      filled = Math.min(size, filled + 1);
+    },
+    has(id: string): boolean {
+      const [a, b] = fingerprint(id);
+      for (let i = 0; i < filled; i++) if (slots[i * 2] === a && slots[i * 2 + 1] === b) return true;
+      return false;
+    },
   };
 }
 

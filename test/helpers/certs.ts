@@ -18,5 +18,10 @@ export function makeCertificates(clientNames: string[]) {
   issue('server', 'localhost', 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
   for (const n of clientNames) issue(`client-${n}`, n);
   const client = (n: string) => ({ cert: readFileSync(file(`client-${n}.pem`)), key: readFileSync(file(`client-${n}.key`)) });
-  return { dir, file, ca: readFileSync(file('ca.pem')), client, reissueServer: () => issue('server', 'localhost', 'subjectAltName=IP:127.0.0.1,DNS:localhost\n') };
+  /** A certificate that signs itself, with the given CN: no CA vouches for it. */
+  const selfSigned = (cn: string) => {
+    run('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', `/CN=${cn}`, '-keyout', `self-${cn}.key`, '-out', `self-${cn}.pem`);
+    return { cert: readFileSync(file(`self-${cn}.pem`)), key: readFileSync(file(`self-${cn}.key`)) };
+  };
+  return { dir, file, ca: readFileSync(file('ca.pem')), client, selfSigned, reissueServer: () => issue('server', 'localhost', 'subjectAltName=IP:127.0.0.1,DNS:localhost\n') };
 }

@@ -28,6 +28,30 @@ describe('per-connection limits', () => {
     await c.close();
   });
 
+  it('refuses a repeat of a CALL answered long ago with a CALLERROR instead of processing it again', async () => {
+    // Each exchange waits for its answer, so the rate limit (5/s, burst 10) allows this pace.
+    const c = t.charger('LIM-1');
+    await c.connect();
+    const exchange = async (frame: unknown[]) => {
+      const answer = c.waitForFrame(isReply(frame[1] as string));
+      c.sendRaw(JSON.stringify(frame));
+      const got = await answer;
+      await new Promise((r) => setTimeout(r, 210));
+      return got;
+    };
+    const stored = async () => (await t.gw.store.transactions.list({ chargerId: 'LIM-1', limit: 10, offset: 0 })).length;
+    const before = await stored();
+    const start = [2, 'old-1', 'StartTransaction', { connectorId: 2, idTag: 'LIMTAG', meterStart: 0, timestamp: new Date().toISOString() }];
+    expect((await exchange(start))[0]).toBe(3);
+    // More calls than the connection keeps whole replies for.
+    for (let i = 0; i < 12; i++) expect((await exchange([2, `between-${i}`, 'Heartbeat', {}]))[0]).toBe(3);
+    const again = await exchange(start);
+    expect(again.slice(0, 3)).toEqual([4, 'old-1', 'GenericError']);
+    expect(await stored()).toBe(before + 1);
+    expect(t.logs.some((l) => l.chargerId === 'LIM-1' && l.messageId === 'old-1' && l.replyKept === false)).toBe(true);
+    await c.close();
+  });
+
   it('refuses messages over the rate with a CALLERROR and keeps the connection, then accepts again', async () => {
     const c = t.charger('LIM-2');
     await c.connect();

@@ -48,6 +48,17 @@ describe('charger security profiles (OCPP 1.6 security whitepaper)', () => {
     await ok.close();
   });
 
+  it('accepts a charger password of 16 to 40 characters only, naming the field otherwise', async () => {
+    for (const password of ['p'.repeat(15), 'p'.repeat(41)]) {
+      const res = await t.api('POST', '/api/chargers/SEC-1/password', { password });
+      expect(res.status).toBe(400);
+      expect(res.body.error).toBe('VALIDATION_FAILED');
+      expect(res.body.details.map((d: { field: string }) => d.field)).toEqual(['password']);
+      expect(JSON.stringify(res.body)).not.toContain(password);
+    }
+    for (const password of ['p'.repeat(16), 'p'.repeat(40)]) expect((await t.api('POST', '/api/chargers/SEC-1/password', { password })).status).toBe(201);
+  });
+
   it('rotates a connected charger\'s password through AuthorizationKey before storing it', async () => {
     const old = (await t.api('POST', '/api/chargers/SEC-1/password', { password: 'first-password-0001' })).body.password;
     const c = sim('SEC-1', { headers: basic('SEC-1', old) });
@@ -85,6 +96,15 @@ describe('charger security profiles (OCPP 1.6 security whitepaper)', () => {
     await c.connect();
     expect((await c.boot()).status).toBe('Accepted');
     await c.close();
+  });
+
+  it('profile 3: refuses a certificate with the right CN from another CA', async () => {
+    // TLS lets it through (rejectUnauthorized: false, for a readable 401): only the handshake check stands guard.
+    const otherCa = makeCertificates(['SEC-3']);
+    expect(await refused(sim('SEC-3', { url: wss, tls: { ca: certs.ca, ...otherCa.client('SEC-3') } }))).toBe(401);
+    expect(await refused(sim('SEC-3', { url: wss, tls: { ca: certs.ca, ...otherCa.selfSigned('SEC-3') } }))).toBe(401);
+    const reasons = t.logs.filter((l) => l.chargerId === 'SEC-3' && l.msg === 'charger failed its security profile').map((l) => l.reason);
+    expect(reasons.filter((r) => r === 'no client certificate signed by the configured CA').length).toBeGreaterThanOrEqual(3);
   });
 
   it('throttles repeated failures from one charger id', async () => {
