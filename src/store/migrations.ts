@@ -237,6 +237,14 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.alterTable('chargers').addColumn('password_set_at', 'text').execute();
       },
     },
+    '0005_start_id_tag_info': {
+      async up(db: Kysely<any>) {
+        // A re-sent StartTransaction gets the first answer again, expiry and parent included,
+        // without asking the provider a second time.
+        await db.schema.alterTable('transactions').addColumn('auth_expiry_date', 'text').execute();
+        await db.schema.alterTable('transactions').addColumn('auth_parent_id_tag', 'text').execute();
+      },
+    },
   };
 }
 

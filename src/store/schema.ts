@@ -91,6 +91,8 @@ export interface TransactionTable {
   energy_wh: number | null;
   meter_anomaly: number;
   provider_session_id: string | null;
+  auth_expiry_date: string | null;
+  auth_parent_id_tag: string | null;
 }
 
 export interface MeterValueTable {

@@ -1,6 +1,7 @@
 import type { Selectable } from 'kysely';
 import { inTransaction, type Db } from './db.js';
 import type { TransactionTable } from './schema.js';
+import { meterValueStore, type MeterValueInput } from './meterValues.js';
 
 export interface Transaction {
   id: number;
@@ -38,6 +39,15 @@ export interface StartInput {
   authReason: string | null;
   late: boolean;
   providerSessionId?: string | null;
+  /** Part of the answer the charger got, kept so that a re-send gets the same answer. */
+  authExpiryDate?: string | null;
+  authParentIdTag?: string | null;
+}
+
+/** A stored start and the idTagInfo fields it was answered with. */
+export interface StoredStart {
+  transaction: Transaction;
+  answer: { status: string; expiryDate?: string; parentIdTag?: string };
 }
 
 export interface StopInput {
@@ -47,6 +57,8 @@ export interface StopInput {
   stopTime: string;
   reason: string | null;
   stopIdTag: string | null;
+  /** StopTransaction's transactionData: stored with the stop, so a re-sent stop (a duplicate) loses nothing. */
+  transactionData?: MeterValueInput[];
 }
 
 export type StopOutcome =
@@ -102,9 +114,11 @@ function byStartIdentity(db: Db, s: Pick<StartInput, 'chargerId' | 'connectorId'
 
 export function transactionStore(db: Db) {
   return {
-    async findStart(s: Pick<StartInput, 'chargerId' | 'connectorId' | 'idTag' | 'startTime' | 'meterStart'>) {
+    async findStart(s: Pick<StartInput, 'chargerId' | 'connectorId' | 'idTag' | 'startTime' | 'meterStart'>): Promise<StoredStart | undefined> {
       const row = await byStartIdentity(db, s).executeTakeFirst();
-      return row && toTransaction(row);
+      if (!row) return undefined;
+      const answer = { status: row.auth_status, expiryDate: row.auth_expiry_date ?? undefined, parentIdTag: row.auth_parent_id_tag ?? undefined };
+      return { transaction: toTransaction(row), answer };
     },
 
     /** Inserts unless the same start is already stored (a race of two re-sends); returns the stored row. */
@@ -130,6 +144,8 @@ export function transactionStore(db: Db) {
             late: s.late ? 1 : 0,
             meter_anomaly: 0,
             provider_session_id: s.providerSessionId ?? null,
+            auth_expiry_date: s.authExpiryDate ?? null,
+            auth_parent_id_tag: s.authParentIdTag ?? null,
           })
           .onConflict((oc) => oc.columns(['charger_id', 'connector_id', 'id_tag', 'start_time', 'meter_start']).doNothing())
           .execute();
@@ -162,7 +178,10 @@ export function transactionStore(db: Db) {
       return row !== undefined;
     },
 
-    /** `onStopped` runs inside the same database transaction (the session-end outbox row). */
+    /**
+     * The stop, its transactionData and whatever `onStopped` writes (the session-end outbox row)
+     * commit in one database transaction, or none of them does.
+     */
     async stop(s: StopInput, onStopped?: (trx: Db, tx: Transaction) => Promise<void>): Promise<StopOutcome> {
       return inTransaction(db, async (trx) => {
         const row = await trx.selectFrom('transactions').selectAll().where('id', '=', s.transactionId).executeTakeFirst();
@@ -190,7 +209,10 @@ export function transactionStore(db: Db) {
         const stored = await trx.selectFrom('transactions').selectAll().where('id', '=', row.id).executeTakeFirstOrThrow();
         const kind = Number(res.numUpdatedRows) === 1 ? 'stopped' : 'already_stopped';
         const transaction = toTransaction(stored);
-        if (kind === 'stopped' && onStopped) await onStopped(trx, transaction);
+        if (kind === 'stopped') {
+          await meterValueStore(trx).add(s.chargerId, row.connector_id, row.id, s.transactionData ?? [], 'StopTransaction');
+          if (onStopped) await onStopped(trx, transaction);
+        }
         return { kind, transaction } as const;
       });
     },

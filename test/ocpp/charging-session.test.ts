@@ -74,14 +74,18 @@ describe.each(engines)('a charging session on %s', (engine) => {
     expect(start.idTagInfo.status).toBe('Accepted');
     expect(Number.isInteger(start.transactionId)).toBe(true);
     await c.meterValues({ connectorId: 1, transactionId: start.transactionId, valueWh: 1500 });
-    const stop = await c.stopTransaction({
+    const stopReq = {
       transactionId: start.transactionId,
       meterStop: 2500,
       idTag: 'GoodTag',
-      reason: 'Local',
+      reason: 'Local' as const,
+      timestamp: new Date().toISOString(),
       transactionData: [{ timestamp: new Date().toISOString(), sampledValue: [{ value: '2500', measurand: 'Energy.Active.Import.Register', unit: 'Wh' }] }],
-    });
+    };
+    const stop = await c.stopTransaction(stopReq);
     expect(stop.idTagInfo?.status).toBe('Accepted');
+    // Re-sent after a lost reply: answered again; its transactionData was stored with the first, once.
+    expect((await c.stopTransaction(stopReq)).idTagInfo?.status).toBe('Accepted');
 
     const tx = await t.gw.store.transactions.get(start.transactionId);
     expect(tx).toMatchObject({
@@ -96,6 +100,7 @@ describe.each(engines)('a charging session on %s', (engine) => {
     });
     const values = await t.gw.store.meterValues.forTransaction(start.transactionId);
     expect(values.map((v) => v.source)).toEqual(['MeterValues', 'StopTransaction']);
+    expect(values[1].sampledValue).toEqual(stopReq.transactionData[0].sampledValue);
     await c.close();
   });
 });

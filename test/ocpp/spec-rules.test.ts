@@ -5,9 +5,13 @@ import { CallError } from '../../simulators/charger/charger.js';
 
 describe.each(engines)('OCPP 1.6 rules a charger depends on, on %s', (engine) => {
   let t: TestGateway;
+  let installationId: string;
   beforeAll(async () => {
     t = await startTestGateway(engine, { dataTransferVendorIds: ['com.example'] });
-    await t.installation(['R-1', 'R-2', 'R-3', 'R-4', 'R-5', 'R-6'], [{ idTag: 'OK1' }, { idTag: 'OK2' }, { idTag: 'OK3' }, { idTag: 'OK4' }, { idTag: 'OK5' }]);
+    installationId = await t.installation(
+      ['R-1', 'R-2', 'R-3', 'R-4', 'R-5', 'R-6'],
+      [{ idTag: 'OK1', expiryDate: '2099-06-01T00:00:00.000Z', parentIdTag: 'FLEET-9' }, { idTag: 'OK2' }, { idTag: 'OK3' }, { idTag: 'OK4' }, { idTag: 'OK5' }],
+    );
   });
   afterAll(() => t?.stop());
 
@@ -29,9 +33,12 @@ describe.each(engines)('OCPP 1.6 rules a charger depends on, on %s', (engine) =>
     await c.connect();
     const req = { connectorId: 1, idTag: 'OK1', meterStart: 500, timestamp: '2026-03-01T10:00:00Z' };
     const first = await c.startTransaction(req);
+    expect(first.idTagInfo).toEqual({ status: 'Accepted', expiryDate: '2099-06-01T00:00:00.000Z', parentIdTag: 'FLEET-9' });
+    // The tag changes before the re-send: the charger still gets the answer it lost, not a new decision.
+    await t.gw.store.idTags.upsert(installationId, { idTag: 'OK1', status: 'Blocked' });
     const again = await c.startTransaction({ ...req, timestamp: '2026-03-01T10:00:00.000Z' });
     expect(again.transactionId).toBe(first.transactionId);
-    expect(again.idTagInfo.status).toBe('Accepted');
+    expect(again.idTagInfo).toEqual(first.idTagInfo);
     const all = await t.gw.store.transactions.list({ chargerId: 'R-2', limit: 10, offset: 0 });
     expect(all).toHaveLength(1);
   });
@@ -80,6 +87,18 @@ describe.each(engines)('OCPP 1.6 rules a charger depends on, on %s', (engine) =>
     expect(third.idTagInfo.status).toBe('Accepted');
   });
 
+  it('percent-decodes the charger id in the URL', async () => {
+    const id = 'CP#1:a%?';
+    expect((await t.api('POST', `/api/installations/${installationId}/chargers`, { id })).status).toBe(201);
+    // The simulator percent-encodes the id into the URL path, as a charger must.
+    const c = t.charger(id);
+    await c.connect();
+    expect((await c.boot()).status).toBe('Accepted');
+    const stored = await t.api('GET', `/api/chargers/${encodeURIComponent(id)}`);
+    expect(stored.status).toBe(200);
+    expect(stored.body).toMatchObject({ id, online: true, boot: { vendor: 'Sim', model: 'SimCharger-1' } });
+  });
+
   it('keeps one live connection per charger: a new one replaces the old', async () => {
     const old = t.charger('R-1');
     await old.connect();
@@ -114,6 +133,25 @@ describe.each(engines)('OCPP 1.6 rules a charger depends on, on %s', (engine) =>
     const err = await c.call('SignCertificate', { csr: 'x' }).catch((e) => e);
     expect(err).toBeInstanceOf(CallError);
     expect(err.code).toBe('NotImplemented');
+  });
+});
+
+describe('rejectConcurrentTx off', () => {
+  it('accepts a tag already charging on another connector', async () => {
+    const t = await startTestGateway('sqlite', { rejectConcurrentTx: false });
+    try {
+      await t.installation(['CT-1'], [{ idTag: 'SHARED' }]);
+      const c = t.charger('CT-1');
+      await c.connect();
+      const first = await c.startTransaction({ connectorId: 1, idTag: 'SHARED', meterStart: 0 });
+      const second = await c.startTransaction({ connectorId: 2, idTag: 'shared', meterStart: 0 });
+      expect([first.idTagInfo.status, second.idTagInfo.status]).toEqual(['Accepted', 'Accepted']);
+      expect(second.transactionId).not.toBe(first.transactionId);
+      const active = await t.gw.store.transactions.list({ chargerId: 'CT-1', active: true, limit: 10, offset: 0 });
+      expect(active.map((x) => x.connectorId).sort()).toEqual([1, 2]);
+    } finally {
+      await t.stop();
+    }
   });
 });
 

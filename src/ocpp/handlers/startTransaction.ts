@@ -2,6 +2,7 @@ import { canonicalTime, type Handler } from '../context.js';
 import { toIdTagInfo } from '../idTagInfo.js';
 import { idTagKey } from '../../store/idTags.js';
 import { decided, sessionStarted } from '../events.js';
+import type { Decision } from '../../authorization/types.js';
 
 /** A start stamped this long before it reached us happened while the charger was offline. */
 const LATE_AFTER_MS = 60_000;
@@ -21,8 +22,9 @@ export const startTransaction: Handler = async (deps, ctx, params) => {
   // A re-send after a lost reply: same transaction, same answer, no second authorization.
   const previous = await deps.store.transactions.findStart(identity);
   if (previous) {
-    ctx.log.info({ transactionId: previous.id }, 'StartTransaction re-sent; answering with the stored transaction');
-    return { transactionId: previous.id, idTagInfo: { status: previous.authorization.status } };
+    const { transaction, answer } = previous;
+    ctx.log.info({ transactionId: transaction.id }, 'StartTransaction re-sent; answering with the stored transaction');
+    return { transactionId: transaction.id, idTagInfo: toIdTagInfo({ ...answer, status: answer.status as Decision['status'] }) };
   }
   const late = Date.now() - Date.parse(identity.startTime) > LATE_AFTER_MS;
   const decision = await deps.authorize({
@@ -44,6 +46,8 @@ export const startTransaction: Handler = async (deps, ctx, params) => {
     authReason: decision.reason,
     late,
     providerSessionId: decision.sessionId ?? null,
+    authExpiryDate: decision.expiryDate ?? null,
+    authParentIdTag: decision.parentIdTag ?? null,
   };
   const tx = await deps.events.withEvents(
     deps.store,

@@ -21,6 +21,10 @@ export const stopTransaction: Handler = async (deps, ctx, params) => {
     stopTime: canonicalTime(params.timestamp),
     reason: params.reason ?? null,
     stopIdTag: params.idTag ?? null,
+    transactionData: ((params.transactionData ?? []) as { timestamp: string; sampledValue: unknown[] }[]).map((v) => ({
+      timestamp: canonicalTime(v.timestamp),
+      sampledValue: v.sampledValue,
+    })),
   };
   const outcome = await deps.events.withEvents(
     deps.store,
@@ -31,13 +35,6 @@ export const stopTransaction: Handler = async (deps, ctx, params) => {
   );
   if (outcome.kind === 'stopped' && onStopped) deps.outbox.kick();
   await recordOutcome(deps, ctx, outcome, params);
-  if (outcome.kind === 'stopped' && params.transactionData?.length) {
-    const values = (params.transactionData as { timestamp: string; sampledValue: unknown[] }[]).map((v) => ({
-      timestamp: canonicalTime(v.timestamp),
-      sampledValue: v.sampledValue,
-    }));
-    await deps.store.meterValues.add(ctx.chargerId, outcome.transaction.connectorId, params.transactionId, values, 'StopTransaction');
-  }
   if (params.idTag === undefined) return {};
   return { idTagInfo: await stopIdTagInfo(deps, ctx, outcome, params.idTag) };
 };
