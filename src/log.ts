@@ -3,26 +3,13 @@ import { pino, type Logger, type DestinationStream } from 'pino';
 export type { Logger };
 
 /**
- * Secrets are removed at the logger, by path, so a careless log call cannot leak them.
- * Later settings (provider payloads, subscription secrets) add their paths here.
+ * Keys whose value is a secret wherever they appear, from the top down to two levels below it
+ * (`password`, `auth.password`, `kafka.sasl.password`, `req.headers.authorization`): removed at
+ * the logger, so a careless log call cannot leak them. New secret keys are added here.
  */
-export const redactPaths = [
-  'password',
-  '*.password',
-  'token',
-  '*.token',
-  'adminToken',
-  '*.adminToken',
-  'authorization',
-  '*.authorization',
-  'headers.authorization',
-  '*.headers.authorization',
-  'req.headers.authorization',
-  'authPayload',
-  '*.authPayload',
-  'secret',
-  '*.secret',
-];
+const SECRET_KEYS = ['password', 'token', 'adminToken', 'authorization', 'authPayload', 'secret'];
+
+export const redactPaths = SECRET_KEYS.flatMap((key) => [key, `*.${key}`, `*.*.${key}`]);
 
 export function createLogger(level: string, destination?: DestinationStream): Logger {
   return pino(

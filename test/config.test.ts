@@ -5,13 +5,14 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.js';
 
+const writeConfig = (file: object) => {
+  const path = join(mkdtempSync(join(tmpdir(), 'gw-config-')), 'config.json');
+  writeFileSync(path, JSON.stringify(file));
+  return path;
+};
+
 const load = (env: Record<string, string>, file?: object) => {
-  const argv: string[] = [];
-  if (file) {
-    const path = join(mkdtempSync(join(tmpdir(), 'gw-config-')), 'config.json');
-    writeFileSync(path, JSON.stringify(file));
-    argv.push('--config', path);
-  }
+  const argv = file ? ['--config', writeConfig(file)] : [];
   return () => loadConfig({ env, argv });
 };
 
@@ -40,6 +41,13 @@ describe('configuration', () => {
 
   it('lets the environment win over the file', () => {
     expect(load({ OCPP_PORT: '9100' }, { ocppPort: 9200 })().ocppPort).toBe(9100);
+  });
+
+  it('reads the file named by CONFIG, unless --config names another', () => {
+    const fromEnv = writeConfig({ ocppPort: 9301, httpPort: 8301 });
+    expect(loadConfig({ env: { CONFIG: fromEnv }, argv: [] })).toMatchObject({ ocppPort: 9301, httpPort: 8301 });
+    expect(loadConfig({ env: { CONFIG: fromEnv }, argv: ['--config', writeConfig({ ocppPort: 9302 })] }).ocppPort).toBe(9302);
+    expect(() => loadConfig({ env: { CONFIG: join(tmpdir(), 'gw-no-such-config.json') }, argv: [] })).toThrow(/gw-no-such-config.json cannot be read/);
   });
 
   it('stops the process at start-up with exit code 1 and the message', { timeout: 60_000 }, () => {

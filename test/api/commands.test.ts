@@ -2,12 +2,14 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CallError, type SimCharger } from '../../simulators/charger/charger.js';
-import { REMOTE_COMMANDS } from '../../src/ocpp/commands.js';
+import { REMOTE_COMMANDS, type RemoteCommand } from '../../src/ocpp/commands.js';
 import { startApi, type TestApi } from './gateway.js';
 
 describe('remote commands', () => {
   let api: TestApi;
   let cp: SimCharger;
+  // A charger of its own for the table below, so its answers do not leak into the other cases.
+  let every: SimCharger;
   const command = (chargerId: string, action: string, body?: unknown) =>
     api.request('POST', `/api/chargers/${chargerId}/commands/${action}`, body);
 
@@ -17,11 +19,39 @@ describe('remote commands', () => {
     const { body: inst } = await api.request('POST', '/api/installations', { name: 'Commands' });
     await api.request('POST', `/api/installations/${inst.id}/chargers`, { id: 'CP-CMD-1' });
     await api.request('POST', `/api/installations/${inst.id}/chargers`, { id: 'CP-CMD-OFF' });
+    await api.request('POST', `/api/installations/${inst.id}/chargers`, { id: 'CP-CMD-ALL' });
     cp = await api.charger('CP-CMD-1');
     await cp.boot();
+    every = await api.charger('CP-CMD-ALL');
+    await every.boot();
   });
   afterAll(async () => {
     await api?.close();
+  });
+
+  // Every command with a valid body, and an answer the simulator would not give by default.
+  const everyCommand: [RemoteCommand, Record<string, unknown>, object][] = [
+    ['RemoteStartTransaction', { connectorId: 1, idTag: 'REMOTE-1' }, { status: 'Rejected' }],
+    ['RemoteStopTransaction', { transactionId: 42 }, { status: 'Rejected' }],
+    ['Reset', { type: 'Hard' }, { status: 'Rejected' }],
+    ['UnlockConnector', { connectorId: 2 }, { status: 'UnlockFailed' }],
+    ['ChangeAvailability', { connectorId: 0, type: 'Inoperative' }, { status: 'Scheduled' }],
+    ['ChangeConfiguration', { key: 'MeterValueSampleInterval', value: '30' }, { status: 'RebootRequired' }],
+    ['GetConfiguration', { key: ['MeterValueSampleInterval'] }, { configurationKey: [{ key: 'MeterValueSampleInterval', readonly: true, value: '60' }] }],
+    ['TriggerMessage', { requestedMessage: 'StatusNotification', connectorId: 1 }, { status: 'NotImplemented' }],
+    ['ClearCache', {}, { status: 'Rejected' }],
+  ];
+
+  it('has a case for every remote command', () => {
+    expect(everyCommand.map(([action]) => action).sort()).toEqual([...REMOTE_COMMANDS].sort());
+  });
+
+  it.each(everyCommand)("sends %s with its params and returns the charger's answer", async (action, body, answer) => {
+    every.onCall(action, () => answer);
+    const res = await command('CP-CMD-ALL', action, body);
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ action, result: answer });
+    expect(every.receivedCalls.at(-1)).toEqual({ action, payload: body });
   });
 
   it("returns the charger's answer to Reset", async () => {

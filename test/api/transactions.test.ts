@@ -9,6 +9,9 @@ describe.each(engines)('transactions (%s)', (engine) => {
   let installationId: string;
   let stoppedId: number;
   let activeId: number;
+  // Within the last minute, so the start does not count as reported late.
+  const startTime = new Date(Date.now() - 30_000).toISOString();
+  const stopTime = new Date(Date.now() - 10_000).toISOString();
 
   beforeAll(async () => {
     api = await startApi(engine);
@@ -19,10 +22,10 @@ describe.each(engines)('transactions (%s)', (engine) => {
 
     const cp = await api.charger('CP-TX-1');
     await cp.boot();
-    const first = await cp.startTransaction({ connectorId: 1, idTag: 'DRIVER1', meterStart: 1000 });
+    const first = await cp.startTransaction({ connectorId: 1, idTag: 'DRIVER1', meterStart: 1000, timestamp: startTime });
     stoppedId = first.transactionId;
     await cp.meterValues({ connectorId: 1, transactionId: stoppedId, valueWh: 1500 });
-    await cp.stopTransaction({ transactionId: stoppedId, meterStop: 2200, reason: 'Local' });
+    await cp.stopTransaction({ transactionId: stoppedId, meterStop: 2200, reason: 'Local', idTag: 'DRIVER1', timestamp: stopTime });
     activeId = (await cp.startTransaction({ connectorId: 1, idTag: 'DRIVER2', meterStart: 2200 })).transactionId;
   });
   afterAll(async () => {
@@ -47,16 +50,34 @@ describe.each(engines)('transactions (%s)', (engine) => {
     expect((await api.request('GET', '/api/transactions?chargerId=OTHER')).body.items).toEqual([]);
   });
 
-  it('returns one transaction with its meter values', async () => {
+  it('returns one transaction with how it was authorized, its start and stop, and its meter values', async () => {
     const res = await api.request('GET', `/api/transactions/${stoppedId}`);
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({
-      id: stoppedId, chargerId: 'CP-TX-1', idTag: 'DRIVER1', active: false, meterStart: 1000, energyWh: 1200,
-      stop: { meterStop: 2200, reason: 'Local' },
+      id: stoppedId, chargerId: 'CP-TX-1', installationId, connectorId: 1, idTag: 'DRIVER1', active: false, late: false,
+      meterStart: 1000, energyWh: 1200, meterAnomaly: false, startTime, reservationId: null,
+      authorization: { status: 'Accepted', source: 'native', reason: 'accepted' },
+      authorizedOffline: false, providerSessionId: null, sessionEnd: null,
+      stop: { meterStop: 2200, reason: 'Local', idTag: 'DRIVER1', time: stopTime },
     });
+    // When the gateway received each, as opposed to when the charger says it happened.
+    expect(Date.parse(res.body.startReceivedAt)).toBeGreaterThan(Date.parse(startTime));
+    expect(Date.parse(res.body.stop.receivedAt)).toBeGreaterThanOrEqual(Date.parse(res.body.startReceivedAt));
     expect(res.body.meterValues).toHaveLength(1);
     expect(res.body.meterValues[0]).toMatchObject({ connectorId: 1, source: 'MeterValues' });
     expect(res.body.meterValues[0].sampledValue[0]).toMatchObject({ value: '1500', unit: 'Wh' });
+  });
+
+  it('shows a refused start as refused, with the reason, and never active', async () => {
+    await api.request('POST', `/api/installations/${installationId}/chargers`, { id: 'CP-TX-2' });
+    const cp = await api.charger('CP-TX-2');
+    const refused = await cp.startTransaction({ connectorId: 1, idTag: 'STRANGER', meterStart: 0 });
+    expect(refused.idTagInfo.status).toBe('Invalid');
+    const res = await api.request('GET', `/api/transactions/${refused.transactionId}`);
+    expect(res.body).toMatchObject({
+      chargerId: 'CP-TX-2', idTag: 'STRANGER', active: false, stop: null, energyWh: null,
+      authorization: { status: 'Invalid', source: 'default', reason: 'unknown_id_tag' },
+    });
   });
 
   it('names the parameter for bad query values', async () => {

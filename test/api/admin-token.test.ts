@@ -1,0 +1,69 @@
+// Without ADMIN_TOKEN, the first start generates the API admin token, stores only its hash and
+// prints it once; a later start on the same data prints nothing and the token keeps working.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashToken } from '../../src/store/apiTokens.js';
+import { freshDatabase, openTestStore, type TestDatabase } from '../helpers/databases.js';
+import { spawnGateway, type GatewayProcess } from '../helpers/process.js';
+
+const PRINTED = /Generated API admin token \(shown once, stored hashed\):\s*\n\s*(\S+)/;
+
+/** Stops the process and waits until everything it wrote to stderr has been read. */
+async function stopAndDrain(gw: GatewayProcess): Promise<string> {
+  const drained = gw.child.stderr!.closed ? Promise.resolve() : new Promise((r) => gw.child.stderr!.once('close', r));
+  await gw.kill('SIGTERM');
+  await drained;
+  return gw.stderr.join('\n');
+}
+
+describe('generated admin token', { timeout: 60_000 }, () => {
+  let tdb: TestDatabase;
+  let running: GatewayProcess | undefined;
+  const get = (gw: GatewayProcess, token: string) =>
+    fetch(`http://127.0.0.1:${gw.httpPort}/api/installations`, { headers: { authorization: `Bearer ${token}` } });
+
+  beforeAll(async () => {
+    tdb = await freshDatabase('sqlite');
+  });
+  afterAll(async () => {
+    await running?.kill();
+    await tdb?.drop();
+  });
+
+  it('is printed once on a fresh data dir, works as Bearer, and is stored only as a hash', async () => {
+    running = await spawnGateway({ DATA_DIR: tdb.dataDir, LOG_LEVEL: 'info' });
+    const first = running;
+    await expect.poll(() => PRINTED.test(first.stderr.join('\n'))).toBe(true);
+    const token = PRINTED.exec(first.stderr.join('\n'))![1];
+
+    expect((await get(first, token)).status).toBe(200);
+    expect((await get(first, `${token}x`)).status).toBe(401);
+    // Printed outside the log stream: no log line carries it.
+    expect(JSON.stringify(first.lines)).not.toContain(token);
+    await stopAndDrain(first);
+    running = undefined;
+
+    const store = await openTestStore(tdb);
+    try {
+      const rows = await store.db.selectFrom('api_tokens').selectAll().execute();
+      expect(rows).toHaveLength(1);
+      expect(rows[0].token_hash).toBe(hashToken(token));
+      expect(JSON.stringify(rows)).not.toContain(token);
+    } finally {
+      await store.close();
+    }
+
+    // A second start on the same data generates and prints nothing; the first token still works.
+    running = await spawnGateway({ DATA_DIR: tdb.dataDir, LOG_LEVEL: 'info' });
+    const second = running;
+    expect((await get(second, token)).status).toBe(200);
+    expect(await stopAndDrain(second)).not.toMatch(/Generated API admin token/);
+    running = undefined;
+    const again = await openTestStore(tdb);
+    try {
+      expect(await again.apiTokens.count()).toBe(1);
+    } finally {
+      await again.close();
+    }
+  });
+});
