@@ -15,7 +15,7 @@ export interface OutboxWorkerOptions {
   pollMs: number;
   retryBaseMs: number;
   retryMaxMs: number;
-  /** Rows claimed per round, delivered concurrently. */
+  /** Rows claimed per round, delivered concurrently (at most one per charger, see claimDue). */
   batch?: number;
   /** A claim not finished within this lease goes back to the queue (a dead worker). */
   leaseMs?: number;
@@ -42,7 +42,8 @@ export function createOutboxWorker(o: OutboxWorkerOptions): OutboxWorker {
   let again = false;
   let stopped = true;
 
-  async function handle(item: OutboxItem): Promise<void> {
+  /** Resolves to whether the row left the queue (delivered or cancelled). */
+  async function handle(item: OutboxItem): Promise<boolean> {
     const deliver = o.deliver[item.topic];
     let result: DeliveryResult;
     try {
@@ -50,22 +51,28 @@ export function createOutboxWorker(o: OutboxWorkerOptions): OutboxWorker {
     } catch (err) {
       result = { outcome: 'retry', status: null, error: (err as Error).message };
     }
-    if (result.outcome === 'delivered') return o.outbox.delivered(item.id, result.status);
+    if (result.outcome === 'delivered') {
+      await o.outbox.delivered(item.id, result.status);
+      return true;
+    }
     if (result.outcome === 'cancel') {
       o.log.warn({ eventId: item.eventId, reason: result.error }, 'delivery cancelled');
-      return o.outbox.cancel(item.id, result.error);
+      await o.outbox.cancel(item.id, result.error);
+      return true;
     }
     const retryAt = new Date(Date.now() + backoffMs(item.attempts + 1, o.retryBaseMs, o.retryMaxMs));
     o.log.warn({ eventId: item.eventId, attempt: item.attempts + 1, status: result.status, error: result.error, retryAt }, 'delivery failed; will retry');
-    return o.outbox.failed(item.id, retryAt, result.error, result.status);
+    await o.outbox.failed(item.id, retryAt, result.error, result.status);
+    return false;
   }
 
   async function round(): Promise<void> {
     do {
       again = false;
       const items = await o.outbox.claimDue(batch, leaseMs);
-      await Promise.all(items.map(handle));
-      if (items.length === batch) again = true;
+      const left = await Promise.all(items.map(handle));
+      // A row that left the queue may have freed the next one of its charger (claimDue keeps each charger's order).
+      if (items.length === batch || left.includes(true)) again = true;
     } while (again && !stopped);
   }
 

@@ -45,13 +45,25 @@ export function outboxStore(db: Db, dialect: Dialect) {
         .execute();
     },
 
+    /**
+     * Only the oldest pending row of each charger is due: a later session end of a charger waits
+     * while an earlier one is pending (also while it waits for a retry), so a provider gets them
+     * in stop order; different chargers are delivered in parallel. A row with no charger is its
+     * own queue. Rows are ordered by id, the order their stops were written.
+     */
     async claimDue(limit: number, leaseMs: number): Promise<OutboxItem[]> {
       const now = new Date();
       const nowIso = now.toISOString();
+      const heads = db
+        .selectFrom('outbox')
+        .select((eb) => eb.fn.min('id').as('id'))
+        .where('status', '=', 'pending')
+        .groupBy(['topic', orderKey(dialect)]);
       let due = db
         .selectFrom('outbox')
         .select('id')
         .where('status', '=', 'pending')
+        .where('id', 'in', heads)
         .where('next_attempt_at', '<=', nowIso)
         .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', nowIso)]))
         .orderBy('id')
@@ -132,6 +144,12 @@ export function outboxStore(db: Db, dialect: Dialect) {
       return Number(r.n);
     },
   };
+}
+
+/** The queue a row is delivered in order within: its charger, read from the payload. */
+function orderKey(dialect: Dialect) {
+  const charger = dialect === 'postgres' ? sql<string | null>`(payload::jsonb ->> 'chargerId')` : sql<string | null>`json_extract(payload, '$.chargerId')`;
+  return sql<string>`coalesce(${charger}, 'row:' || cast(id as text))`;
 }
 
 export type OutboxStore = ReturnType<typeof outboxStore>;

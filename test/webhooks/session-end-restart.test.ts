@@ -70,4 +70,63 @@ describe.each(['sqlite', 'postgres'] as const)('a pending session end across a g
     expect(tx.body.sessionEnd).toMatchObject({ status: 'delivered' });
     expect(provider.received.ends).toHaveLength(1);
   });
+
+  it('delivers every pending session end once after SIGKILL, each charger\'s in stop order', { timeout: 90_000 }, async () => {
+    await gw?.kill();
+    provider.clearFaults();
+    provider.received.ends.length = 0;
+    gw = await spawnGateway(env);
+    const inst = await api('POST', '/api/installations', {
+      name: 'restart-many',
+      authentication: { mode: 'webhook', authPayload: basicPayload, sessionStartUrl: provider.startUrl, sessionEndUrl: provider.endUrl },
+    });
+    const chargerIds = ['RN-A', 'RN-B'];
+    const chargers = [];
+    for (const id of chargerIds) {
+      await api('POST', `/api/installations/${inst.body.id}/chargers`, { id });
+      const c = new SimCharger({ url: `ws://127.0.0.1:${gw.ocppPort}/ocpp`, id, callTimeoutMs: 5000 });
+      await c.connect();
+      chargers.push(c);
+    }
+    const started: { chargerId: string; transactionId: number; c: SimCharger }[] = [];
+    for (let connectorId = 1; connectorId <= 3; connectorId++) {
+      for (const [i, c] of chargers.entries()) {
+        const { transactionId } = await c.startTransaction({ connectorId, idTag: 'RESTART', meterStart: 0 });
+        started.push({ chargerId: chargerIds[i], transactionId, c });
+      }
+    }
+    provider.injectFault({ path: 'end', fault: { mode: 'status', status: 503 } });
+    // Stops alternate between the chargers; each stop is answered before the next is sent.
+    for (const s of started) await s.c.stopTransaction({ transactionId: s.transactionId, meterStop: 100 + s.transactionId });
+    await expect.poll(() => provider.counts().end).toBeGreaterThanOrEqual(chargerIds.length);
+    await gw.kill('SIGKILL');
+    await Promise.all(chargers.map((c) => c.close().catch(() => undefined)));
+    expect(provider.received.ends).toHaveLength(0);
+
+    provider.clearFaults();
+    // Each call is answered late, so a charger's next call sent before its previous was answered would show.
+    const LATENCY_MS = 150;
+    provider.injectFault({ path: 'end', fault: { mode: 'latency', ms: LATENCY_MS } });
+    const restartedAt = Date.now();
+    gw = await spawnGateway(env);
+    await expect.poll(() => provider.received.ends.length, { timeout: 20_000 }).toBe(started.length);
+    const deliveredMs = Date.now() - restartedAt;
+    for (const s of started) {
+      const tx = await api('GET', `/api/transactions/${s.transactionId}`);
+      expect(tx.body.sessionEnd).toMatchObject({ status: 'delivered' });
+    }
+    const ends = provider.received.ends.map((e) => ({ ...(e.body as { chargerId: string; transactionId: number; meterStop: number }), at: e.at }));
+    expect(ends.map((e) => e.transactionId).sort((a, b) => a - b)).toEqual(started.map((s) => s.transactionId).sort((a, b) => a - b));
+    for (const e of ends) expect(e.meterStop).toBe(100 + e.transactionId);
+    for (const chargerId of chargerIds) {
+      const own = ends.filter((e) => e.chargerId === chargerId);
+      expect(own.map((e) => e.transactionId)).toEqual(started.filter((s) => s.chargerId === chargerId).map((s) => s.transactionId));
+      for (let i = 1; i < own.length; i++) expect(own[i].at - own[i - 1].at).toBeGreaterThanOrEqual(LATENCY_MS);
+    }
+    // The two chargers' queues run side by side: each one's first call arrives before either's second.
+    const firstOf = (id: string) => ends.find((e) => e.chargerId === id)!.at;
+    const secondOf = (id: string) => ends.filter((e) => e.chargerId === id)[1].at;
+    expect(Math.max(...chargerIds.map(firstOf))).toBeLessThan(Math.min(...chargerIds.map(secondOf)));
+    console.log(`[figures] ${engine}: ${started.length} session ends pending at SIGKILL, all delivered once ${deliveredMs} ms after the restart began (provider latency ${LATENCY_MS} ms per call)`);
+  });
 });
