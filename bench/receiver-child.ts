@@ -50,6 +50,7 @@ async function main(send: (m: FromReceiver) => void): Promise<void> {
   const forget = setInterval(() => {
     receiver.deliveries.length = 0;
     receiver.rejected.length = 0;
+    receiver.requests.length = 0;
   }, FORGET_EVERY_MS);
 
   const counts = (): ReceiverCounts => ({

@@ -13,3 +13,6 @@ export type {
   TokenRequest,
   WebhookRequest,
 } from './types.js';
+// The event receiver is part of the provider simulator: the operator's side of event notifications.
+export { signHmac, signStandardWebhooks, startReceiver, verifyToken } from '../receiver/index.js';
+export type { ReceivedDelivery, ReceivedRequest, Receiver, ReceiverFaultRule, ReceiverOptions, SignatureScheme } from '../receiver/index.js';

@@ -2,4 +2,4 @@
 
 export { startReceiver } from './server.js';
 export { signHmac, signStandardWebhooks, verifyToken } from './signing.js';
-export type { Fault, ReceivedDelivery, Receiver, ReceiverFaultRule, ReceiverOptions, SignatureScheme } from './types.js';
+export type { Fault, ReceivedDelivery, ReceivedRequest, Receiver, ReceiverFaultRule, ReceiverOptions, SignatureScheme } from './types.js';

@@ -5,7 +5,7 @@ import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, ServerR
 import { sendFaultResponse, type FaultTable } from '../provider/faults.js';
 import { BodyTooLarge, parseJson, readBody, sendJson } from '../provider/http.js';
 import { safeEqual, verifyHmac, verifyStandardWebhooks, verifyToken } from './signing.js';
-import type { ReceivedDelivery, ReceiverOptions, SignatureScheme } from './types.js';
+import type { ReceivedDelivery, ReceivedRequest, ReceiverOptions, SignatureScheme } from './types.js';
 
 export const BASE_PATH = '/hooks';
 
@@ -18,7 +18,7 @@ export interface RouterDeps {
   faults: FaultTable;
   /** Cancellable by the server's close(), so no answer is scheduled onto a destroyed socket. */
   delay: (ms: number) => Promise<void>;
-  onAttempt: () => void;
+  onAttempt: (request: ReceivedRequest) => void;
   onChallenge: (challenge: string) => void;
   /** A POST that reached handling, with the status it is answered with. */
   onDelivery: (delivery: ReceivedDelivery, status: number) => void;
@@ -82,9 +82,9 @@ export function createRouter(deps: RouterDeps) {
     const path = q < 0 ? url : url.slice(0, q);
     if (path !== BASE_PATH && !path.startsWith(`${BASE_PATH}/`)) return sendJson(res, 404, { error: 'not_found' });
     if (req.method !== 'GET' && req.method !== 'POST') return sendJson(res, 405, { error: 'method_not_allowed' }, { allow: 'GET, POST' });
-    deps.onAttempt();
-
     const fault = deps.faults.take();
+    deps.onAttempt({ method: req.method, path, headers: req.headers, fault: fault?.mode ?? null, at });
+
     if (fault?.mode === 'close') return void req.socket.destroy();
     if (fault?.mode === 'hang') return; // close() destroys the socket
 

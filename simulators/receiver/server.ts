@@ -5,7 +5,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { FaultTable } from '../provider/faults.js';
 import { BASE_PATH, createRouter } from './router.js';
-import type { ReceivedDelivery, Receiver, ReceiverOptions, SignatureScheme } from './types.js';
+import type { ReceivedDelivery, ReceivedRequest, Receiver, ReceiverOptions, SignatureScheme } from './types.js';
 import { createWaiters } from './waiters.js';
 
 export const RECEIVER_DEFAULTS = {
@@ -25,6 +25,7 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
   if (!SIGNATURE_SCHEMES.includes(opts.scheme)) throw new RangeError(`scheme must be one of ${SIGNATURE_SCHEMES.join(', ')}, got ${opts.scheme}`);
   let secret = opts.secret;
   let attempts = 0;
+  const requests: ReceivedRequest[] = [];
   const deliveries: ReceivedDelivery[] = [];
   const rejected: ReceivedDelivery[] = [];
   const challenges: string[] = [];
@@ -47,7 +48,10 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
     secret: () => secret,
     faults,
     delay,
-    onAttempt: () => void attempts++,
+    onAttempt: (request) => {
+      attempts++;
+      requests.push(request);
+    },
     onChallenge: (challenge) => void challenges.push(challenge),
     onDelivery: (delivery, status) => {
       (status < 300 ? deliveries : rejected).push(delivery);
@@ -75,6 +79,7 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
     rejected,
     challenges,
     attempts: () => attempts,
+    requests,
     injectFault: (rule) => faults.add({ path: '*', ...rule }),
     clearFaults: () => faults.clear(),
     setSecret: (next) => {

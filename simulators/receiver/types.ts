@@ -47,6 +47,17 @@ export interface ReceivedDelivery {
   at: number;
 }
 
+/** Any request that reached the base path, faulted or not: what the gateway tried, before any body check. */
+export interface ReceivedRequest {
+  method: string;
+  path: string;
+  headers: Record<string, string | string[] | undefined>;
+  /** The injected fault it met, or null when it was handled normally. */
+  fault: Fault['mode'] | null;
+  /** Arrival time, ms since the epoch. */
+  at: number;
+}
+
 export interface Receiver {
   /** `http://127.0.0.1:<port>/hooks`; any path under it is accepted too. */
   url: string;
@@ -58,6 +69,8 @@ export interface Receiver {
   challenges: string[];
   /** Requests that arrived under the base path, faulted ones included (what a retry test wants). */
   attempts(): number;
+  /** Those requests themselves, in arrival order: a retry test reads the headers of attempts a fault refused. Emptying it leaves attempts() as it is. */
+  requests: ReceivedRequest[];
   /** Faults apply to challenges as well as deliveries, in injection order. */
   injectFault(rule: ReceiverFaultRule): void;
   clearFaults(): void;

@@ -39,6 +39,7 @@ export async function deliverOnce(
   envelope: Envelope,
   meta: { attempt: number; mode: string; timeoutMs?: number; /** Collects the log row instead of writing it (the caller writes a batch). */ log?: DeliveryRecord[] },
 ): Promise<AttemptResult> {
+  const at = new Date().toISOString();
   const result =
     sub.kind === 'kafka'
       ? await publishKafka(deps, sub, secrets, envelope)
@@ -54,6 +55,7 @@ export async function deliverOnce(
     latencyMs: result.latencyMs,
     error: result.error,
     response: result.response,
+    at,
   };
   if (meta.log) meta.log.push(row);
   else await deps.deliveries.record(row);

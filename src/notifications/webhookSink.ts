@@ -3,6 +3,7 @@ import type { HttpClient } from '../providers/httpClient.js';
 import { HttpError } from '../providers/httpClient.js';
 import type { Envelope } from './catalogue.js';
 import { signatureHeaders } from './signing.js';
+import { RESPONSE_MAX_BYTES, utf8Prefix } from '../store/deliveries.js';
 
 export interface AttemptResult {
   ok: boolean;
@@ -27,6 +28,8 @@ export function retryAfterMs(value: string | string[] | undefined, now = Date.no
   const v = Array.isArray(value) ? value[0] : value;
   if (!v) return null;
   if (/^\d+$/.test(v.trim())) return Number(v) * 1000;
+  // Every HTTP-date form starts with the day's name; Date.parse would take "-5" as a year.
+  if (!/^[A-Za-z]{3}/.test(v.trim())) return null;
   const at = Date.parse(v);
   return Number.isNaN(at) ? null : Math.max(0, at - now);
 }
@@ -65,7 +68,7 @@ export async function postEvent(
       gone: res.status === 410,
       retryAfterMs: ok ? null : retryAfterMs(res.headers['retry-after']),
       error: ok ? null : `endpoint answered ${res.status}`,
-      response: res.body.slice(0, 1024),
+      response: utf8Prefix(res.body, RESPONSE_MAX_BYTES),
       latencyMs: performance.now() - started,
     };
   } catch (err) {

@@ -13,6 +13,21 @@ export interface DeliveryRecord {
   error: string | null;
   /** The first 1 KB of the reply. */
   response: string | null;
+  /** When the attempt was made (rows are written in batches, later). */
+  at: string;
+}
+
+/** How much of a subscriber's reply the log keeps, in UTF-8 bytes. */
+export const RESPONSE_MAX_BYTES = 1024;
+
+/** The longest start of `text` that fits in `maxBytes` of UTF-8, never ending inside a character. */
+export function utf8Prefix(text: string, maxBytes: number): string {
+  // Every UTF-16 unit is at least one byte, so no more than maxBytes units can fit.
+  const bytes = Buffer.from(text.slice(0, maxBytes), 'utf8');
+  if (bytes.length <= maxBytes) return text.slice(0, maxBytes);
+  let end = maxBytes;
+  while (end > 0 && (bytes[end] & 0xc0) === 0x80) end--;
+  return bytes.subarray(0, end).toString('utf8');
 }
 
 export function deliveryStore(db: Db) {
@@ -23,7 +38,6 @@ export function deliveryStore(db: Db) {
 
     async recordAll(rows: DeliveryRecord[]): Promise<void> {
       if (rows.length === 0) return;
-      const at = new Date().toISOString();
       await db
         .insertInto('deliveries')
         .values(rows.map((d) => ({
@@ -32,12 +46,12 @@ export function deliveryStore(db: Db) {
           event_type: d.eventType,
           attempt: d.attempt,
           mode: d.mode,
-          at,
+          at: d.at,
           status: d.status,
           ok: d.ok ? 1 : 0,
           latency_ms: Math.round(d.latencyMs),
           error: d.error?.slice(0, 1000) ?? null,
-          response: d.response?.slice(0, 1024) ?? null,
+          response: d.response === null ? null : utf8Prefix(d.response, RESPONSE_MAX_BYTES),
         })))
         .execute();
     },

@@ -7,6 +7,19 @@ export async function receiver(opts: Partial<ReceiverOptions> = {}): Promise<Rec
   return startReceiver({ secret: RECEIVER_SECRET, scheme: 'hmac-sha256', ...opts });
 }
 
+/** Receivers a test file starts as it goes, closed together at the end. */
+export function receiverPool() {
+  const started: Receiver[] = [];
+  return {
+    async start(opts: Partial<ReceiverOptions> = {}): Promise<Receiver> {
+      const r = await receiver(opts);
+      started.push(r);
+      return r;
+    },
+    closeAll: () => Promise.all(started.map((r) => r.close())),
+  };
+}
+
 /** Creates a subscription through the API; fails the test with the API's answer otherwise. */
 export async function subscribe(t: TestGateway, body: Record<string, unknown>) {
   const res = await t.api('POST', '/api/subscriptions', { label: 'test', secret: RECEIVER_SECRET, ...body });

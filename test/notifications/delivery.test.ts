@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
-import { RECEIVER_SECRET, receiver, subscribe, types } from '../helpers/notifications.js';
+import { RECEIVER_SECRET, receiverPool, subscribe } from '../helpers/notifications.js';
 import type { Receiver } from '../../simulators/receiver/index.js';
 
 const fast = { notificationRetryDelaysMs: [20, 20, 20], notificationProbeMaxMs: 300 };
@@ -8,12 +8,8 @@ const fast = { notificationRetryDelaysMs: [20, 20, 20], notificationProbeMaxMs: 
 describe('notification delivery', () => {
   let t: TestGateway;
   let installationId: string;
-  const receivers: Receiver[] = [];
-  const rcv = async (o: Parameters<typeof receiver>[0] = {}) => {
-    const r = await receiver(o);
-    receivers.push(r);
-    return r;
-  };
+  const pool = receiverPool();
+  const rcv = pool.start;
 
   beforeAll(async () => {
     t = await startTestGateway('sqlite', fast);
@@ -21,7 +17,7 @@ describe('notification delivery', () => {
   });
   afterAll(async () => {
     await t?.stop();
-    await Promise.all(receivers.map((r) => r.close()));
+    await pool.closeAll();
   });
 
   /** Fires `count` status events from D-1 (cheap, ordered, one per call). */
@@ -77,11 +73,16 @@ describe('notification delivery', () => {
     await statuses(2, 100);
     await new Promise((res) => setTimeout(res, 300));
     expect(r.deliveries).toHaveLength(0);
-    // The endpoint now answers; the operator asks again.
-    const fixed = await rcv();
-    await t.api('PATCH', `/api/subscriptions/${sub.id}`, { url: fixed.url });
+    // Asking again sends a new challenge; still unanswered.
     const again = await t.api('POST', `/api/subscriptions/${sub.id}/verify`);
-    expect(again.body).toMatchObject({ state: 'active', verification: { verified: true } });
+    expect(again.body).toMatchObject({ state: 'unverified', verification: { verified: false } });
+    expect(r.challenges).toHaveLength(2);
+    // A new URL is challenged by the PATCH itself, once, and the reply says how it went.
+    const fixed = await rcv();
+    const patched = await t.api('PATCH', `/api/subscriptions/${sub.id}`, { url: fixed.url });
+    expect(patched.body).toMatchObject({ url: fixed.url, state: 'active', verification: { verified: true } });
+    expect(fixed.challenges).toHaveLength(1);
+    expect(r.challenges).toHaveLength(2);
     await statuses(1, 200);
     const got = await fixed.waitFor(1);
     expect(got[0].body.data.info).toBe('n200');
@@ -94,11 +95,35 @@ describe('notification delivery', () => {
     await statuses(5, 300);
     await expect.poll(async () => (await t.api('GET', `/api/subscriptions/${sub.id}`)).body.state).toBe('queued');
     const log = (await t.api('GET', `/api/subscriptions/${sub.id}/deliveries`)).body.items;
-    expect(log.filter((x: any) => x.mode === 'queue' || x.mode === 'retry').map((x: any) => x.attempt).sort()).toEqual([1, 2, 3, 4]);
+    const tries = log.filter((x: any) => x.mode === 'queue' || x.mode === 'retry').reverse();
+    expect(tries.map((x: any) => x.attempt)).toEqual([1, 2, 3, 4]);
+    // Each row carries the time of its own attempt, not of the batch it was written in.
+    const times = tries.map((x: any) => Date.parse(x.at));
+    for (let i = 1; i < times.length; i++) expect(times[i]).toBeGreaterThan(times[i - 1]);
     r.clearFaults();
     await r.waitFor(5, 10_000);
     expect(infos(r)).toEqual(['n300', 'n301', 'n302', 'n303', 'n304']);
+    // Every refused attempt (retries and probes) carried the first event's id, the one finally delivered.
+    const refused = r.requests.filter((x) => x.method === 'POST' && x.fault === 'status');
+    expect(refused.length).toBeGreaterThanOrEqual(4);
+    expect(new Set(refused.map((x) => x.headers['x-event-id']))).toEqual(new Set([r.deliveries[0].body.id]));
     await expect.poll(async () => (await t.api('GET', `/api/subscriptions/${sub.id}`)).body.state).toBe('active');
+  });
+
+  it('counts a redirect as a failure and does not follow it', async () => {
+    const r = await rcv();
+    const elsewhere = await rcv();
+    const sub = await subscribe(t, { installationId, url: r.url, events: ['connector.status_changed'] });
+    r.injectFault({ fault: { mode: 'status', status: 302, headers: { location: elsewhere.url } }, times: 1 });
+    await statuses(1, 350);
+    await r.waitFor(1);
+    const attempts = async () => (await t.api('GET', `/api/subscriptions/${sub.id}/deliveries`)).body.items.reverse();
+    await expect.poll(async () => (await attempts()).length).toBe(2);
+    expect((await attempts()).map((x: any) => [x.attempt, x.mode, x.status, x.ok])).toEqual([
+      [1, 'queue', 302, false],
+      [2, 'retry', 200, true],
+    ]);
+    expect(elsewhere.attempts()).toBe(0);
   });
 
   it('disables a subscription whose endpoint answers 410 Gone', async () => {

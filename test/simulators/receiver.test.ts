@@ -265,6 +265,20 @@ describe('faults', () => {
     expect(receiver.deliveries.length - before.deliveries).toBe(1);
   });
 
+  it('records every request with its headers and the fault it met, refused ones included', async () => {
+    const from = receiver.requests.length;
+    receiver.injectFault({ fault: { mode: 'status', status: 503 }, times: 1 });
+    const event = envelope();
+    expect((await postHmac(receiver.url, event)).status).toBe(503);
+    expect((await postHmac(`${receiver.url}/x`, event)).status).toBe(200);
+    const got = receiver.requests.slice(from);
+    expect(got.map((r) => [r.method, r.path, r.fault, r.headers['x-event-id']])).toEqual([
+      ['POST', '/hooks', 'status', event.id],
+      ['POST', '/hooks/x', null, event.id],
+    ]);
+    expect(got[1].at).toBeGreaterThanOrEqual(got[0].at);
+  });
+
   it('410 Gone is answered as injected', async () => {
     receiver.injectFault({ fault: { mode: 'status', status: 410 }, times: 1 });
     const res = await postHmac(receiver.url);

@@ -185,6 +185,8 @@ export function subscriptionRoutes(deps: ApiDeps): Router {
     let updated = (await subscriptions.update(before.id, input))!;
     // A new URL must prove ownership again before it receives anything.
     const recheck = challengeNeeded(updated) && (patch.url !== undefined && patch.url !== before.url || (patch.verify === true && !before.verify));
+    // Switched back on: it starts from now. What happened while it was off is not sent later (replay can).
+    if (patch.enabled === true && !before.enabled) await subscriptions.update(before.id, {}, { cursor: await deps.store.events.lastSeq() });
     const reenabled = patch.enabled === true && before.state === 'disabled';
     if (reenabled) await subscriptions.setState(before.id, { state: 'active', failures: 0, nextAttemptAt: null });
     // A changed target deserves a try now rather than at the end of a long probe interval.
