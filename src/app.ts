@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { createServer, type Server } from 'node:http';
+import { Registry } from 'prom-client';
 import { loadConfig, type Config, type ConfigOverrides } from './config.js';
 import { createLogger, type Logger } from './log.js';
 import { createStore, type Store } from './store/index.js';
@@ -90,7 +91,9 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
   const outbound = createAddressPolicy({ allow: config.outboundAllowList });
   const http = createHttpClient({ maxSocketsPerOrigin: config.providerMaxSockets, maxResponseBytes: config.providerMaxResponseBytes, policy: outbound });
   const webhooks = { http, tokens: createTokenService(http) };
-  const auth = buildAuthorization({ config, store, log, callSessionStart: (s, req) => callSessionStart(webhooks, s, req) });
+  // One registry per gateway (not prom-client's global one), so tests can run several in a process.
+  const metrics = new Registry();
+  const auth = buildAuthorization({ config, store, log, metrics, callSessionStart: (s, req) => callSessionStart(webhooks, s, req) });
   const outbox = createOutboxWorker({
     outbox: store.outbox,
     log,
@@ -124,7 +127,7 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
       }
     },
   };
-  const api = createApiApp({ config, store, log, commands, tokens: admin.check, registry: ocpp.registry, hooks, events, notifications, outbound });
+  const api = createApiApp({ config, store, log, commands, tokens: admin.check, registry: ocpp.registry, hooks, events, notifications, outbound, metrics });
   const httpServer = createServer(api);
   outbox.start();
   await notifications.start();

@@ -1,4 +1,5 @@
 import express, { type Express } from 'express';
+import type { Registry as MetricsRegistry } from 'prom-client';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/index.js';
@@ -13,6 +14,7 @@ import { requireBearer } from './auth.js';
 import { ApiError, errorHandler } from './errors.js';
 import { apiRoutes } from './routes/index.js';
 import { openApiDocument } from './openapi.js';
+import { metricsRoutes } from './metrics.js';
 
 export interface ApiDeps {
   config: Config;
@@ -26,6 +28,8 @@ export interface ApiDeps {
   notifications: Notifications;
   /** Which hosts webhook and subscription URLs may point to. */
   outbound: AddressPolicy;
+  /** Served at /metrics. */
+  metrics: MetricsRegistry;
 }
 
 /** What the rest of the gateway must hear about changes made through the API. */
@@ -51,6 +55,8 @@ export function createApiApp(deps: ApiDeps): Express {
   app.get('/api/openapi.json', (_req, res) => {
     res.json(openApiDocument);
   });
+
+  app.use(metricsRoutes(deps));
 
   app.use('/api', requireBearer(deps.tokens));
   app.use('/api', (req, _res, next) => {

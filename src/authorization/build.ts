@@ -1,3 +1,4 @@
+import type { Registry } from 'prom-client';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/index.js';
@@ -8,6 +9,7 @@ import { createBreaker } from './breaker.js';
 import { createAuthorizer } from './chain.js';
 import { concurrentTxGuard } from './concurrentTx.js';
 import { createDecisionCache } from './decisionCache.js';
+import { createAuthorizationMetrics } from './metrics.js';
 import { nativeAuthorizer } from './native.js';
 import { offlinePolicy } from './offlinePolicy.js';
 import { providerAuthorizer } from './provider.js';
@@ -18,6 +20,8 @@ export interface AuthorizationDeps {
   config: Config;
   store: Store;
   log: Logger;
+  /** Where the decision counts and provider latencies are registered (served at /metrics). */
+  metrics: Registry;
   callSessionStart(settings: ProviderSettings, req: SessionStartRequest): Promise<StartOutcome>;
 }
 
@@ -26,24 +30,24 @@ export interface AuthorizationDeps {
  * policy (only when the provider could not be reached), the native id tags (everything else).
  * ConcurrentTx is checked on any acceptance.
  */
-export function buildAuthorization({ config, store, log, callSessionStart }: AuthorizationDeps) {
+export function buildAuthorization({ config, store, log, metrics: registry, callSessionStart }: AuthorizationDeps) {
   const settings = createSettingsSource((id) => store.installations.providerSettings(id));
   const cache = createDecisionCache({ size: config.decisionCacheSize, ttlSec: config.decisionCacheTtlSec, staleSec: config.decisionCacheStaleSec });
   const breaker = createBreaker({ failures: config.breakerFailures, cooldownMs: config.breakerCooldownMs });
   const idTags = cachedIdTags((i, tag) => store.idTags.find(i, tag), { ttlMs: config.idTagCacheTtlMs });
-  const outcomes = new Map<string, number>();
-  const count = (o: string) => outcomes.set(o, (outcomes.get(o) ?? 0) + 1);
+  const metrics = createAuthorizationMetrics(registry);
   const authorize = createAuthorizer({
     authorizers: [
-      providerAuthorizer({ settings, cache, breaker, callSessionStart, log, count }),
+      providerAuthorizer({ settings, cache, breaker, callSessionStart, log, metrics }),
       offlinePolicy({ settings, cache }),
       nativeAuthorizer({ findIdTag: idTags.find }),
     ],
     guards: config.rejectConcurrentTx
       ? [concurrentTxGuard({ hasActiveElsewhere: (i, tag, c, n) => store.transactions.hasActiveElsewhere(i, idTagKey(tag), c, n) })]
       : [],
+    decided: metrics.decided,
   });
-  return { authorize, settings, cache, breaker, outcomes, idTags };
+  return { authorize, settings, cache, breaker, idTags };
 }
 
 export type Authorization = ReturnType<typeof buildAuthorization>;

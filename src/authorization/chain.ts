@@ -6,6 +6,8 @@ export const INVALID: Decision = Object.freeze({ status: 'Invalid', source: 'def
 export interface AuthorizerDeps {
   authorizers: Authorizer[];
   guards?: Guard[];
+  /** Told every decision handed back, in this one place, so counts cover every source. */
+  decided?(decision: Decision): void;
 }
 
 export type Authorize = (req: AuthorizationRequest) => Promise<Decision>;
@@ -14,7 +16,7 @@ export type Authorize = (req: AuthorizationRequest) => Promise<Decision>;
  * An ordered chain that starts from Invalid. Sources run in order until one gives a final
  * decision; guards may then refuse an acceptance (never the other way round).
  */
-export function createAuthorizer({ authorizers, guards = [] }: AuthorizerDeps): Authorize {
+export function createAuthorizer({ authorizers, guards = [], decided }: AuthorizerDeps): Authorize {
   return async (req) => {
     let decision: Decision = INVALID;
     for (const authorizer of authorizers) {
@@ -23,11 +25,13 @@ export function createAuthorizer({ authorizers, guards = [] }: AuthorizerDeps): 
       decision = next;
       if (next.final) break;
     }
-    if (decision.status !== 'Accepted') return decision;
-    for (const guard of guards) {
-      decision = await guard(req, decision);
-      if (decision.status !== 'Accepted') break;
+    if (decision.status === 'Accepted') {
+      for (const guard of guards) {
+        decision = await guard(req, decision);
+        if (decision.status !== 'Accepted') break;
+      }
     }
+    decided?.(decision);
     return decision;
   };
 }

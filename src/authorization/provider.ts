@@ -3,6 +3,7 @@ import type { ProviderSettings } from '../store/installations.js';
 import type { SessionStartRequest, StartOutcome } from '../providers/sessionStart.js';
 import type { Breaker } from './breaker.js';
 import type { DecisionCache } from './decisionCache.js';
+import type { AuthorizationMetrics } from './metrics.js';
 import { usesProvider, type SettingsSource } from './settings.js';
 import type { AuthorizationRequest, Authorizer, Decision } from './types.js';
 
@@ -12,8 +13,8 @@ export interface ProviderAuthorizerDeps {
   breaker: Breaker;
   callSessionStart(settings: ProviderSettings, req: SessionStartRequest): Promise<StartOutcome>;
   log: Logger;
-  /** Counts outcomes by reason code (metrics come later; tests read it). */
-  count?(outcome: string): void;
+  /** Call latency; the decisions themselves are counted by the chain. */
+  metrics: Pick<AuthorizationMetrics, 'providerCall'>;
 }
 
 function toDecision(outcome: StartOutcome): Decision {
@@ -38,9 +39,9 @@ export function providerAuthorizer(deps: ProviderAuthorizerDeps): Authorizer {
 
   async function ask(settings: ProviderSettings, req: AuthorizationRequest): Promise<Decision> {
     if (!deps.breaker.tryAcquire(settings.installationId)) {
-      deps.count?.('breaker_open');
       return { status: 'Invalid', source: 'webhook', reason: 'breaker_open', final: false, providerUnreachable: true };
     }
+    const started = performance.now();
     const outcome = await deps.callSessionStart(settings, {
       trigger: req.trigger,
       installationId: req.installationId,
@@ -51,6 +52,7 @@ export function providerAuthorizer(deps: ProviderAuthorizerDeps): Authorizer {
       ...(req.transactionId !== undefined && { transactionId: req.transactionId }),
       ...(req.meterStart !== undefined && { meterStart: req.meterStart }),
     });
+    deps.metrics.providerCall(outcome.kind, (performance.now() - started) / 1000);
     if (outcome.kind === 'unreachable') {
       deps.breaker.failure(settings.installationId);
       deps.log.warn({ installationId: settings.installationId, reason: outcome.reason, detail: outcome.detail }, 'provider unreachable');
@@ -58,7 +60,6 @@ export function providerAuthorizer(deps: ProviderAuthorizerDeps): Authorizer {
       deps.breaker.success(settings.installationId);
     }
     const decision = toDecision(outcome);
-    deps.count?.(decision.reason);
     if (decision.final) deps.cache.remember(req.installationId, req.idTag, decision);
     return decision;
   }
@@ -68,10 +69,7 @@ export function providerAuthorizer(deps: ProviderAuthorizerDeps): Authorizer {
     if (!usesProvider(settings)) return undefined;
     // A late start reports a session that already ran offline: the provider must hear of it.
     const cached = req.late ? undefined : deps.cache.fresh(req.installationId, req.idTag, req.trigger);
-    if (cached) {
-      deps.count?.('cache_hit');
-      return cached;
-    }
+    if (cached) return cached;
     const key = `${req.installationId}\u0000${req.idTag.toUpperCase()}\u0000${req.trigger}\u0000${req.chargerId}\u0000${req.connectorId ?? ''}`;
     let pending = inflight.get(key);
     if (!pending) {

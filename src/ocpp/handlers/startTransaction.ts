@@ -57,7 +57,7 @@ export const startTransaction: Handler = async (deps, ctx, params) => {
     (stored) => [decided(ctx, 'StartTransaction', identity.idTag, identity.connectorId, decision), sessionStarted(ctx, stored)],
   );
   ctx.log.info(
-    { transactionId: tx.id, connectorId: identity.connectorId, status: tx.authorization.status, source: decision.source, late },
+    { transactionId: tx.id, connectorId: identity.connectorId, status: tx.authorization.status, source: decision.source, reason: tx.authorization.reason, late },
     'transaction started',
   );
   return { transactionId: tx.id, idTagInfo: toIdTagInfo({ ...decision, status: tx.authorization.status as typeof decision.status }) };

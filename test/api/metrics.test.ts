@@ -1,0 +1,103 @@
+// GET /metrics: every authorization decision counted by source, status and reason, provider
+// call latency by outcome, behind the API's bearer token.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN_TOKEN } from '../helpers/gateway.js';
+import { basicPayload, startWebhookSetup, type WebhookSetup } from '../helpers/webhooks.js';
+
+interface Sample {
+  name: string;
+  labels: Record<string, string>;
+  value: number;
+}
+
+/** The Prometheus text format, one sample per line; comments skipped. */
+function parseSamples(text: string): Sample[] {
+  return text
+    .split('\n')
+    .filter((line) => line && !line.startsWith('#'))
+    .map((line) => {
+      const [, name, labelText = '', value] = /^(\w+)(?:\{(.*)\})? (\S+)$/.exec(line)!;
+      const labels = Object.fromEntries([...labelText.matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((m) => [m[1], m[2]]));
+      return { name, labels, value: Number(value) };
+    });
+}
+
+describe('metrics', () => {
+  let w: WebhookSetup;
+  let text: string;
+  const metricsUrl = () => `http://127.0.0.1:${w.t.gw.httpPort}/metrics`;
+
+  beforeAll(async () => {
+    w = await startWebhookSetup('sqlite', { decisionCacheTtlSec: 0 }, {
+      rules: { allow: ['GOOD-1'], deny: [{ idTag: 'STOLEN-1', status: 'Blocked', reason: 'reported stolen on 3 May' }] },
+    });
+    await w.installation(['MET-1'], { mode: 'webhook', authPayload: basicPayload, sessionStartUrl: w.provider.startUrl, offlineAllow: true });
+    const c = w.t.charger('MET-1');
+    await c.connect();
+    expect((await c.authorize('GOOD-1')).idTagInfo.status).toBe('Accepted');
+    expect((await c.authorize('STOLEN-1')).idTagInfo.status).toBe('Blocked');
+    w.provider.injectFault({ path: 'start', fault: { mode: 'status', status: 500 }, times: 1 });
+    expect((await c.startTransaction({ connectorId: 1, idTag: 'NEW-1', meterStart: 0 })).idTagInfo.status).toBe('Accepted');
+
+    await w.t.installation(['NAT-1'], [{ idTag: 'LOCAL-1' }]);
+    const n = w.t.charger('NAT-1');
+    await n.connect();
+    expect((await n.authorize('LOCAL-1')).idTagInfo.status).toBe('Accepted');
+    expect((await n.authorize('NOBODY')).idTagInfo.status).toBe('Invalid');
+
+    const res = await fetch(metricsUrl(), { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
+    text = await res.text();
+  });
+  afterAll(() => w?.stop());
+
+  const decisions = (labels: Record<string, string>) =>
+    parseSamples(text).filter((s) => s.name === 'gateway_authorization_decisions_total' && Object.entries(labels).every(([k, v]) => s.labels[k] === v));
+
+  it.each([
+    ['a webhook acceptance', { source: 'webhook', status: 'Accepted', reason: 'provider_allowed' }],
+    ['a provider refusal, by its code and not its free text', { source: 'webhook', status: 'Blocked', reason: 'provider_refused' }],
+    ['an offline-policy acceptance', { source: 'offline', status: 'Accepted', reason: 'offline_allowed:http_500' }],
+    ['a native acceptance', { source: 'native', status: 'Accepted', reason: 'accepted' }],
+    ['a refusal of an unknown tag', { source: 'default', status: 'Invalid', reason: 'unknown_id_tag' }],
+  ])('counts %s', (_name, labels) => {
+    expect(decisions(labels).map((s) => s.value)).toEqual([1]);
+  });
+
+  it('counts nothing else, and never puts a provider’s free text in a label', () => {
+    expect(decisions({}).reduce((n, s) => n + s.value, 0)).toBe(5);
+    expect(text).not.toContain('reported stolen');
+  });
+
+  it('gives the same totals on every scrape (counts, not increments since the last one)', async () => {
+    const again = await (await fetch(metricsUrl(), { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).text();
+    const decisionLines = (t: string) => t.split('\n').filter((l) => l.startsWith('gateway_authorization_decisions_total'));
+    expect(decisionLines(again)).toEqual(decisionLines(text));
+  });
+
+  it('times each provider call by outcome', () => {
+    const counts = parseSamples(text).filter((s) => s.name === 'gateway_provider_request_duration_seconds_count');
+    expect(Object.fromEntries(counts.map((s) => [s.labels.outcome, s.value]))).toEqual({ allowed: 1, refused: 1, unreachable: 1 });
+    const inf = parseSamples(text).find((s) => s.name === 'gateway_provider_request_duration_seconds_bucket' && s.labels.outcome === 'allowed' && s.labels.le === '+Inf');
+    expect(inf?.value).toBe(1);
+  });
+
+  it('answers 401 without the API bearer token', async () => {
+    expect((await fetch(metricsUrl())).status).toBe(401);
+    const wrong = await fetch(metricsUrl(), { headers: { authorization: 'Bearer not-the-token' } });
+    expect(wrong.status).toBe(401);
+    expect(await wrong.json()).toMatchObject({ error: 'UNAUTHORIZED' });
+  });
+
+  it('logs refusals, provider answers and offline decisions at info with their reason, routine acceptances at debug', () => {
+    const lines = w.t.logs.filter((l) => l.msg === 'authorize' || l.msg === 'transaction started');
+    const level = (reason: string) => lines.find((l) => l.reason === reason)?.level;
+    expect(level('provider_refused:reported stolen on 3 May')).toBe(30);
+    expect(level('provider_allowed')).toBe(30);
+    expect(level('unknown_id_tag')).toBe(30);
+    expect(lines.find((l) => l.msg === 'transaction started')).toMatchObject({ level: 30, source: 'offline', reason: 'offline_allowed:http_500' });
+    expect(level('accepted')).toBe(20);
+  });
+});
