@@ -5,6 +5,7 @@ export type {
   DenyStatus,
   Fault,
   FaultRule,
+  FaultedRequest,
   Provider,
   ProviderOptions,
   ProviderPath,

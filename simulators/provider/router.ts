@@ -4,7 +4,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ENDPOINTS, type EndpointContext } from './endpoints.js';
 import { sendFaultResponse, type FaultTable } from './faults.js';
-import { BodyTooLarge, readBody, sendJson } from './http.js';
+import { BodyTooLarge, parseJson, readBody, sendJson } from './http.js';
 import type { ProviderOptions, ProviderPath } from './types.js';
 
 const ROUTES: Record<string, ProviderPath | undefined> = {
@@ -33,9 +33,6 @@ export function createRouter({ ctx, faults, counts, delay, onReceived }: RouterD
     counts[path]++;
 
     const fault = faults.take(path);
-    if (fault?.mode === 'close') return void req.socket.destroy();
-    if (fault?.mode === 'hang') return; // close() destroys the socket
-
     let text: string;
     try {
       text = await readBody(req);
@@ -43,6 +40,13 @@ export function createRouter({ ctx, faults, counts, delay, onReceived }: RouterD
       if (err instanceof BodyTooLarge) sendJson(res, 413, { error: 'body_too_large' }, { connection: 'close' });
       return; // otherwise the client went away mid-body
     }
+    // Read first even for close and hang, so a retry test can compare what every attempt carried.
+    if (fault && fault.mode !== 'latency') {
+      const parsed = parseJson(text);
+      ctx.received.faulted.push({ path, fault: fault.mode, body: parsed.ok ? parsed.value : text, headers: req.headers, at });
+    }
+    if (fault?.mode === 'close') return void req.socket.destroy();
+    if (fault?.mode === 'hang') return; // close() destroys the socket
     if (fault?.mode === 'status' || fault?.mode === 'malformed') return sendFaultResponse(res, fault);
     if (fault?.mode === 'latency') await delay(fault.ms);
 

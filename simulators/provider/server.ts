@@ -28,7 +28,7 @@ export async function startProvider(opts: ProviderOptions = {}): Promise<Provide
   let sessions = 0;
   const faults = new FaultTable();
   const counts: Record<ProviderPath, number> = { token: 0, start: 0, end: 0 };
-  const received: Provider['received'] = { tokens: [], starts: [], ends: [] };
+  const received: Provider['received'] = { tokens: [], starts: [], ends: [], faulted: [] };
   const ctx: EndpointContext = {
     users,
     tokens: new TokenStore(tokenTtlSec),

@@ -74,6 +74,12 @@ export interface WebhookRequest {
   at: number;
 }
 
+/** A request that got an injected fault instead of normal handling (latency aside: those are answered). */
+export interface FaultedRequest extends WebhookRequest {
+  path: ProviderPath;
+  fault: Fault['mode'];
+}
+
 export interface ReceivedEvent {
   path: ProviderPath;
   status: number;
@@ -93,11 +99,13 @@ export interface Provider {
   clearFaults(): void;
   /** Every issued token becomes invalid, so the next webhook gets 401. */
   revokeTokens(): void;
-  /** Requests that reached normal handling, rejected ones included; faulted ones are only counted. */
+  /** Requests that reached normal handling, rejected ones included; faulted ones are kept apart. */
   received: {
     tokens: TokenRequest[];
     starts: WebhookRequest[];
     ends: WebhookRequest[];
+    /** Requests answered by a status, malformed, close or hang fault, in arrival order. */
+    faulted: FaultedRequest[];
   };
   /** Every request that arrived per path, faulted ones included (what a retry test wants). */
   counts(): Record<ProviderPath, number>;

@@ -1,10 +1,15 @@
 // The provider simulator over real loopback sockets, as the gateway will see it.
 
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { Agent, request } from 'node:http';
+import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
 import { startProvider, type Provider } from '../../simulators/provider/index.js';
 
+const root = fileURLToPath(new URL('../..', import.meta.url));
 const USER = 'gateway';
 const PASS = 'secret-pass';
 
@@ -297,6 +302,22 @@ describe('faults', () => {
     expect((await post(provider.endUrl, { id: 'r3' }, basic(USER, PASS))).status).toBe(200);
   });
 
+  it('records faulted requests apart from normal ones, with the body each carried', async () => {
+    const faultedBefore = provider.received.faulted.length;
+    const endsBefore = provider.received.ends.length;
+    provider.injectFault({ path: 'end', fault: { mode: 'status', status: 500 }, times: 1 });
+    provider.injectFault({ path: 'end', fault: { mode: 'close' }, times: 1 });
+    expect((await post(provider.endUrl, { id: 'same-id', n: 1 }, basic(USER, PASS))).status).toBe(500);
+    await expect(post(provider.endUrl, { id: 'same-id', n: 2 }, basic(USER, PASS))).rejects.toThrow(TypeError);
+    expect((await post(provider.endUrl, { id: 'same-id', n: 3 }, basic(USER, PASS))).status).toBe(200);
+    const faulted = provider.received.faulted.slice(faultedBefore);
+    expect(faulted.map((f) => [f.path, f.fault, f.body])).toEqual([
+      ['end', 'status', { id: 'same-id', n: 1 }],
+      ['end', 'close', { id: 'same-id', n: 2 }],
+    ]);
+    expect(provider.received.ends.slice(endsBefore).map((e) => e.body)).toEqual([{ id: 'same-id', n: 3 }]);
+  });
+
   it('rejects a times that is not a positive integer', () => {
     expect(() => provider.injectFault({ path: 'start', fault: { mode: 'hang' }, times: 0 })).toThrow(RangeError);
   });
@@ -325,4 +346,51 @@ describe('load', () => {
       agent.destroy();
     }
   });
+});
+
+describe('cli', () => {
+  function spawnCli(...flags: string[]) {
+    return spawn(process.execPath, ['--import', 'tsx', 'simulators/provider/cli.ts', ...flags], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  }
+
+  it('applies --pattern rules and --fault injections given on the command line', async () => {
+    const child = spawnCli('--port', '0', '--pattern', '^VIP-:allow', '--pattern', '^BAD-[0-9]+$:Blocked', '--fault', 'start:status:503:1', '--fault', 'end:close');
+    try {
+      const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+      const url = /on (http:\S+)/.exec((await lines.next()).value as string)![1];
+      const start = (idTag: string) => post(`${url}/sessions/start`, { idTag }, basic(USER, PASS));
+      expect((await start('VIP-1')).status).toBe(503);
+      expect(await (await start('vip-2')).json()).toMatchObject({ allowed: true });
+      expect(await (await start('BAD-7')).json()).toEqual({ allowed: false, status: 'Blocked' });
+      expect(await (await start('OTHER')).json()).toEqual({ allowed: false, status: 'Invalid' });
+      await expect(post(`${url}/sessions/end`, { id: 'e-1' }, basic(USER, PASS))).rejects.toThrow(TypeError);
+      await expect(post(`${url}/sessions/end`, { id: 'e-2' }, basic(USER, PASS))).rejects.toThrow(TypeError);
+    } finally {
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+    }
+  });
+
+  it('documents --pattern and --fault in --help', async () => {
+    const child = spawnCli('--help');
+    let out = '';
+    child.stdout!.on('data', (chunk) => (out += chunk));
+    const [code] = await once(child, 'exit');
+    expect(code).toBe(0);
+    expect(out).toContain('--pattern <regex:allow|regex:status>');
+    expect(out).toContain('--fault <path:mode[:arg][:times]>');
+    for (const mode of ['status:<code>', 'latency:<ms>', 'hang', 'close', 'malformed']) expect(out).toContain(mode);
+  });
+
+  it.each([['--fault', 'start:explode'], ['--fault', 'nowhere:hang'], ['--fault', 'start:status:abc'], ['--fault', 'end:hang:0'], ['--pattern', '^X-:Maybe'], ['--pattern', '(:allow']])(
+    'exits 2 on %s %s',
+    async (flag, value) => {
+      const child = spawnCli('--port', '0', flag, value);
+      let err = '';
+      child.stderr!.on('data', (chunk) => (err += chunk));
+      const [code] = await once(child, 'exit');
+      expect(code).toBe(2);
+      expect(err).toContain(flag);
+    },
+  );
 });

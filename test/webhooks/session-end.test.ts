@@ -59,6 +59,27 @@ describe.each(['sqlite', 'postgres'] as const)('session end on %s', (engine) => 
     await expect
       .poll(() => w.t.gw.store.outbox.state(`session-end:${transactionId}`), { timeout: 5000 })
       .toMatchObject({ status: 'delivered', attempts: 3 });
+    const delivered = w.provider.received.ends.filter((e) => e.body.transactionId === transactionId);
+    expect(delivered).toHaveLength(1);
+    // Every attempt, the two faulted ones included, carried the same id, so the provider can de-duplicate.
+    const faulted = w.provider.received.faulted.filter((f) => f.path === 'end' && f.body.transactionId === transactionId);
+    expect(faulted).toHaveLength(2);
+    expect(new Set([...faulted, ...delivered].map((a) => a.body.id))).toEqual(new Set([delivered[0].body.id]));
+    expect(delivered[0].body.id).toEqual(expect.any(String));
+  });
+
+  it('answers StopTransaction at once while the provider hangs, and delivers once the hang is lifted', async () => {
+    const { c, transactionId } = await session('SE-3'); // default timeoutMs: 3000
+    w.provider.injectFault({ path: 'end', fault: { mode: 'hang' } });
+    const sent = performance.now();
+    await c.stopTransaction({ transactionId, meterStop: 1500, idTag: 'END-CARD' });
+    // Generous: the webhook deadline is 3 s, and a stop that waited for the call would take that long.
+    expect(performance.now() - sent).toBeLessThan(1000);
+    const eventId = `session-end:${transactionId}`;
+    await expect.poll(() => w.provider.received.faulted.some((f) => f.path === 'end' && f.body.transactionId === transactionId)).toBe(true);
+    expect((await w.t.gw.store.outbox.state(eventId))?.status).not.toBe('delivered');
+    w.provider.clearFaults();
+    await expect.poll(() => w.t.gw.store.outbox.state(eventId), { timeout: 10_000 }).toMatchObject({ status: 'delivered' });
     expect(w.provider.received.ends.filter((e) => e.body.transactionId === transactionId)).toHaveLength(1);
   });
 });
