@@ -19,7 +19,14 @@ export interface DecisionCache {
 
 export function createDecisionCache(opts: { size: number; ttlSec: number; staleSec: number; now?: () => number }): DecisionCache {
   const now = opts.now ?? Date.now;
-  const lru = new LRUCache<string, Entry>({ max: opts.size, ttl: Math.max(opts.ttlSec, opts.staleSec) * 1000 || 1, ttlAutopurge: false });
+  const lru = new LRUCache<string, Entry>({
+    max: opts.size,
+    ttl: Math.max(opts.ttlSec, opts.staleSec) * 1000 || 1,
+    ttlAutopurge: false,
+    // An injected clock also drives the LRU's own TTL (how long an acceptance outlives its
+    // freshness), read on every check instead of once per millisecond of real time.
+    ...(opts.now && { perf: { now: opts.now }, ttlResolution: 0 }),
+  });
   const key = (installationId: string, idTag: string) => `${installationId}\u0000${idTag.toUpperCase()}`;
 
   return {

@@ -7,7 +7,8 @@ import { startApi, type TestApi } from './gateway.js';
 describe.each(engines)('installations and chargers (%s)', (engine) => {
   let api: TestApi;
   beforeAll(async () => {
-    api = await startApi(engine);
+    // The webhook URLs below point at loopback, which the gateway refuses by default.
+    api = await startApi(engine, { outboundAllowList: ['127.0.0.0/8'] });
   });
   afterAll(async () => {
     await api?.close();
@@ -56,6 +57,22 @@ describe.each(engines)('installations and chargers (%s)', (engine) => {
       expect(res.body.details.map((d: any) => d.field)).toContain(field);
     }
     expect((await api.request('POST', '/api/installations', { name: 'x'.repeat(200) })).status).toBe(201);
+  });
+
+  it('gives webhook authentication a 3000 ms deadline unless told otherwise, and refuses more than 10000 naming the field', async () => {
+    const authentication = { mode: 'webhook', sessionStartUrl: 'http://127.0.0.1:9/sessions/start', authPayload: 'username=u&password=p' };
+    const created = await api.request('POST', '/api/installations', { name: 'Webhook site', authentication });
+    expect(created.status).toBe(201);
+    expect((await api.request('GET', `/api/installations/${created.body.id}`)).body.authentication).toMatchObject({ mode: 'webhook', timeoutMs: 3000 });
+
+    for (const [method, path] of [['POST', '/api/installations'], ['PATCH', `/api/installations/${created.body.id}`]] as const) {
+      const tooLong = await api.request(method, path, { name: 'Slow site', authentication: { ...authentication, timeoutMs: 10_001 } });
+      expect(tooLong.status, method).toBe(400);
+      expect(tooLong.body.details.map((d: any) => d.field), method).toEqual(['authentication.timeoutMs']);
+    }
+    const atMost = await api.request('PATCH', `/api/installations/${created.body.id}`, { authentication: { timeoutMs: 10_000 } });
+    expect(atMost.status).toBe(200);
+    expect(atMost.body.authentication.timeoutMs).toBe(10_000);
   });
 
   it('refuses an empty PATCH and answers 404 for an unknown installation', async () => {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { basicPayload, oauthPayload, PROVIDER_PASSWORD, startWebhookSetup, type WebhookSetup } from '../helpers/webhooks.js';
+import { closedPort } from '../helpers/ports.js';
 
 describe('credentials on webhook calls', () => {
   let w: WebhookSetup;
@@ -78,6 +79,43 @@ describe('credentials on webhook calls', () => {
     expect(idTagInfo.status).toBe('Accepted');
     expect(await w.t.gw.store.transactions.get(transactionId)).toMatchObject({ authorizedOffline: true });
     expect(w.t.logs.some((l) => l.msg === 'provider unreachable' && l.reason === 'token_rejected')).toBe(true);
+  });
+
+  it('counts a token service nobody listens on as the provider being unreachable', async () => {
+    await w.installation(['OA-8'], {
+      mode: 'webhook',
+      authUrl: `http://127.0.0.1:${await closedPort()}/oauth/token`,
+      authPayload: oauthPayload,
+      sessionStartUrl: w.provider.startUrl,
+      offlineAllow: true,
+    });
+    const c = w.t.charger('OA-8');
+    await c.connect();
+    const starts = w.provider.counts().start;
+    const { transactionId, idTagInfo } = await c.startTransaction({ connectorId: 1, idTag: 'NO-TOKEN', meterStart: 0 });
+    expect(idTagInfo.status).toBe('Accepted');
+    expect(await w.t.gw.store.transactions.get(transactionId)).toMatchObject({
+      authorizedOffline: true,
+      authorization: { source: 'offline', reason: 'offline_allowed:token_unreachable' },
+    });
+    expect(w.provider.counts().start).toBe(starts);
+  });
+
+  it('counts a token reply without access_token as the provider being unreachable', async () => {
+    await w.installation(['OA-9'], { mode: 'webhook', authUrl: w.provider.tokenUrl, authPayload: oauthPayload, sessionStartUrl: w.provider.startUrl });
+    const c = w.t.charger('OA-9');
+    await c.connect();
+    const starts = w.provider.counts().start;
+    w.provider.injectFault({ path: 'token', fault: { mode: 'status', status: 200, body: JSON.stringify({ token_type: 'Bearer', expires_in: 60 }) }, times: 1 });
+    const { transactionId, idTagInfo } = await c.startTransaction({ connectorId: 1, idTag: 'EMPTY-TOKEN', meterStart: 0 });
+    w.provider.clearFaults();
+    // offlineAllow is off: the offline policy refuses, where a provider refusal would be the webhook's.
+    expect(idTagInfo.status).toBe('Invalid');
+    expect((await w.t.gw.store.transactions.get(transactionId))?.authorization).toMatchObject({
+      source: 'offline',
+      reason: 'offline_denied:token_malformed',
+    });
+    expect(w.provider.counts().start).toBe(starts);
   });
 
   it('never shows the payload password in logs or API replies', async () => {

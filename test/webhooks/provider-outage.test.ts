@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { basicPayload, startWebhookSetup, type WebhookSetup } from '../helpers/webhooks.js';
-import type { Fault } from '../../simulators/provider/index.js';
+import { startProvider, type Fault } from '../../simulators/provider/index.js';
 
 describe('when the provider cannot be reached', () => {
   let w: WebhookSetup;
@@ -10,8 +10,8 @@ describe('when the provider cannot be reached', () => {
   });
   afterAll(() => w?.stop());
 
-  async function charger(id: string, offlineAllow: boolean) {
-    await w.installation([id], { mode: 'webhook', authPayload: basicPayload, sessionStartUrl: w.provider.startUrl, offlineAllow, timeoutMs: 300 });
+  async function charger(id: string, offlineAllow: boolean, sessionStartUrl = w.provider.startUrl) {
+    await w.installation([id], { mode: 'webhook', authPayload: basicPayload, sessionStartUrl, offlineAllow, timeoutMs: 300 });
     const c = w.t.charger(id);
     await c.connect();
     return c;
@@ -20,11 +20,11 @@ describe('when the provider cannot be reached', () => {
   const faults: [string, Fault][] = [
     ['a timeout', { mode: 'hang' }],
     ['a 500', { mode: 'status', status: 500 }],
+    ['a 408', { mode: 'status', status: 408 }],
     ['a 429', { mode: 'status', status: 429 }],
     ['a closed connection', { mode: 'close' }],
     ['a malformed reply', { mode: 'malformed' }],
     ['an oversized reply', { mode: 'status', status: 200, body: JSON.stringify({ allowed: true, reason: 'x'.repeat(70_000) }) }],
-    ['a redirect', { mode: 'status', status: 302, headers: { location: 'http://127.0.0.1:1/elsewhere' } }],
   ];
 
   it.each(faults)('applies the offline policy on %s: allowed when offlineAllow is on, Invalid when off', async (name, fault) => {
@@ -39,6 +39,43 @@ describe('when the provider cannot be reached', () => {
     expect(denied.idTagInfo.status).toBe('Invalid');
     expect(await w.t.gw.store.transactions.get(allowed.transactionId)).toMatchObject({ authorizedOffline: true, authorization: { source: 'offline' } });
     expect((await w.t.gw.store.transactions.get(denied.transactionId))?.authorization.reason).toMatch(/^offline_denied:/);
+  });
+
+  it('never follows a redirect, even to a provider that would accept the tag', async () => {
+    // The redirect comes from another server, so the real provider's start counter shows whether it was followed.
+    const redirector = await startProvider();
+    try {
+      redirector.injectFault({ path: 'start', fault: { mode: 'status', status: 307, headers: { location: w.provider.startUrl } } });
+      const on = await charger('REDIR-ON', true, redirector.startUrl);
+      const off = await charger('REDIR-OFF', false, redirector.startUrl);
+      const before = w.provider.counts().start;
+      const allowed = await on.startTransaction({ connectorId: 1, idTag: 'KNOWN', meterStart: 0 });
+      const denied = await off.startTransaction({ connectorId: 1, idTag: 'KNOWN', meterStart: 0 });
+      expect(redirector.counts().start).toBe(2);
+      expect(w.provider.counts().start - before).toBe(0);
+      expect(allowed.idTagInfo.status).toBe('Accepted');
+      expect(denied.idTagInfo.status).toBe('Invalid');
+      expect((await w.t.gw.store.transactions.get(allowed.transactionId))?.authorization).toMatchObject({
+        status: 'Accepted',
+        source: 'offline',
+        reason: 'offline_allowed:redirect_not_followed',
+      });
+      expect((await w.t.gw.store.transactions.get(denied.transactionId))?.authorization.reason).toBe('offline_denied:redirect_not_followed');
+    } finally {
+      await redirector.close();
+    }
+  });
+
+  it('refuses on a 403 without applying the offline policy: Invalid, decided by the webhook', async () => {
+    const c = await charger('FORBID-ON', true);
+    w.provider.injectFault({ path: 'start', fault: { mode: 'status', status: 403 }, times: 1 });
+    const { transactionId, idTagInfo } = await c.startTransaction({ connectorId: 1, idTag: 'KNOWN', meterStart: 0 });
+    w.provider.clearFaults();
+    expect(idTagInfo.status).toBe('Invalid');
+    expect(await w.t.gw.store.transactions.get(transactionId)).toMatchObject({
+      authorizedOffline: false,
+      authorization: { status: 'Invalid', source: 'webhook', reason: 'provider_http_403' },
+    });
   });
 
   it('keeps a tag the provider accepted minutes ago accepted during an outage', async () => {
