@@ -1,22 +1,41 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeCertificates } from '../helpers/certs.js';
 import { oauthPayload, PROVIDER_PASSWORD, startWebhookSetup, type WebhookSetup } from '../helpers/webhooks.js';
 import { ADMIN_TOKEN } from '../helpers/gateway.js';
 import { receiver } from '../helpers/notifications.js';
 import type { Receiver } from '../../simulators/receiver/index.js';
 
+const SECRET_KEY = randomBytes(32).toString('base64');
+/** Every table the gateway writes: events, deliveries and the outbox carry copies of what happened. */
+const TABLES = [
+  'installations', 'chargers', 'connectors', 'id_tags', 'transactions', 'meter_values', 'ocpp_anomalies',
+  'api_tokens', 'outbox', 'events', 'subscriptions', 'deliveries',
+] as const;
+
 /**
- * One scenario that uses every kind of secret the gateway holds, then scans every log line and
- * every API reply for them. Only the two replies that exist to hand a secret over once (a new
- * subscription's secret, a new charger password) may contain one, each only its own.
+ * One scenario that uses every kind of secret the gateway holds (the key that seals them and the
+ * TLS key included), then scans every log line, every API reply (refusals too) and every table
+ * for them. Only the two replies that exist to hand a secret over once (a new subscription's
+ * secret, a new charger password) may contain one, each only its own.
  */
 describe('secrets never reach logs or API replies', () => {
   let w: WebhookSetup;
   let r: Receiver;
   const replies: { path: string; body: string }[] = [];
-  const secrets: string[] = [ADMIN_TOKEN, PROVIDER_PASSWORD];
+  const secrets: string[] = [ADMIN_TOKEN, PROVIDER_PASSWORD, SECRET_KEY];
 
   beforeAll(async () => {
-    w = await startWebhookSetup('sqlite', {}, { rules: { defaultAllowed: true } });
+    const certs = makeCertificates([]);
+    // Each line of the PEM body is key material on its own.
+    const keyLines = readFileSync(certs.file('server.key'), 'utf8').split('\n').filter((l) => l.length >= 40 && !l.startsWith('-----'));
+    secrets.push(...keyLines);
+    w = await startWebhookSetup(
+      'sqlite',
+      { secretKey: SECRET_KEY, ocppTlsPort: 0, tlsCertFile: certs.file('server.pem'), tlsKeyFile: certs.file('server.key') },
+      { rules: { defaultAllowed: true } },
+    );
     r = await receiver({ secret: 'Subscription-Secret-445566', basicAuth: { username: 'hook', password: 'Hook-Password-778899' } });
   });
   afterAll(async () => {
@@ -76,6 +95,26 @@ describe('secrets never reach logs or API replies', () => {
     expect(secrets.every((s) => typeof s === 'string' && s.length >= 16)).toBe(true);
   });
 
+  it('refuses requests that carry secrets without echoing them', async () => {
+    const refused = [
+      await api('POST', '/api/subscriptions', {
+        label: 'refused', url: 'http://10.1.2.3/hooks', events: ['*'], secret: 'Refused-Sub-Secret-0001',
+        authentication: { kind: 'basic', username: 'hook', password: 'Refused-Hook-Password-02' },
+      }),
+      await api('POST', '/api/subscriptions', {
+        label: 'refused-kafka', kind: 'kafka', events: ['*'],
+        kafka: { brokers: ['10.1.2.3:9092'], topic: 't', securityProtocol: 'SASL_PLAINTEXT', saslMechanism: 'PLAIN', username: 'u', password: 'Refused-Kafka-Password-3' },
+      }),
+      await api('POST', '/api/installations', {
+        name: 'Refused', authentication: { mode: 'webhook', authPayload: 'username=u&password=Refused-Payload-Pass-04', sessionStartUrl: 'not a url' },
+      }),
+      await api('POST', '/api/chargers/SCAN-1/password', { password: 'Refused-Charger-Password-05-'.padEnd(41, 'x') }),
+      await api('POST', '/api/chargers/SCAN-1/password', { password: 'Short-Pass-06' }),
+    ];
+    secrets.push('Refused-Sub-Secret-0001', 'Refused-Hook-Password-02', 'Refused-Kafka-Password-3', 'Refused-Payload-Pass-04', 'Refused-Charger-Password-05-');
+    expect(refused.map((r) => r.status)).toEqual([400, 400, 400, 400, 400]);
+  });
+
   it('finds none of them in any log line or API reply', () => {
     const logs = JSON.stringify(w.t.logs);
     for (const secret of secrets) {
@@ -83,5 +122,18 @@ describe('secrets never reach logs or API replies', () => {
       for (const reply of replies) expect(reply.body.includes(secret), `${reply.path} contains a secret (${secret.slice(0, 4)}…)`).toBe(false);
     }
     expect(replies.length).toBeGreaterThan(10);
+  });
+
+  it('finds none of them in any table, sealed columns included', async () => {
+    const db = w.t.gw.store.db;
+    const rows = Object.fromEntries(await Promise.all(TABLES.map(async (t) => [t, await db.selectFrom(t).selectAll().execute()] as const)));
+    // The scan looks where the scenario wrote: events, their deliveries and the session end.
+    expect(rows.events.length).toBeGreaterThan(2);
+    expect(rows.deliveries.length).toBeGreaterThan(2);
+    expect(rows.outbox.length).toBe(1);
+    for (const table of TABLES) {
+      const text = JSON.stringify(rows[table]);
+      for (const secret of secrets) expect(text.includes(secret), `table ${table} contains a secret (${secret.slice(0, 4)}…)`).toBe(false);
+    }
   });
 });
