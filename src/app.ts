@@ -52,6 +52,9 @@ export interface StartOptions extends ConfigOverrides {
  */
 const LISTEN_BACKLOG = 4096;
 
+/** Notification delivery yields the CPU to the charger path (nice +10 on its thread). */
+const DELIVERY_THREAD_NICENESS = 10;
+
 function listen(server: Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
@@ -78,8 +81,9 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
     // Every node must read what another sealed: a key generated in one node's dataDir won't do.
     log.warn('DATABASE_URL without SECRET_KEY: set the same SECRET_KEY on every node sharing the database');
   }
+  const secretKey = loadSecretKey(config.secretKey, config.dataDir, log);
   const secretBox = createSecretBox(
-    loadSecretKey(config.secretKey, config.dataDir, log),
+    secretKey,
     config.previousSecretKeys.map((k) => Buffer.from(k, 'base64')),
   );
   const store = await createStore({ ...config, secretBox });
@@ -112,6 +116,18 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
     retryDelaysMs: config.notificationRetryDelaysMs,
     probeMaxMs: config.notificationProbeMaxMs,
     retentionHours: config.notificationRetentionHours,
+    thread: {
+      databaseUrl: config.databaseUrl,
+      dataDir: config.dataDir,
+      sqliteSynchronous: config.sqliteSynchronous,
+      secretKey: secretKey.toString('base64'),
+      previousSecretKeys: config.previousSecretKeys,
+      outboundAllowList: config.outboundAllowList,
+      providerMaxSockets: config.providerMaxSockets,
+      providerMaxResponseBytes: config.providerMaxResponseBytes,
+      logLevel: config.logLevel,
+      niceness: DELIVERY_THREAD_NICENESS,
+    },
   });
   const events = notifications.recorder;
   const ocpp = createOcppServer({ config, store, authorize: auth.authorize, settings: auth.settings, outbox, events, log });

@@ -17,7 +17,8 @@ import { runLoadTask } from '../load-process.js';
 import { cpuMeter } from '../proc-cpu.js';
 import type { ProviderInfo } from '../provider-fixture.js';
 import { startServerProcess, type ServerProcess } from '../server-process.js';
-import { apiClient, createWebhookInstallation, startWebhookGateway } from '../webhook-setup.js';
+import { startNotificationsGateway } from '../notifications-setup.js';
+import { apiClient, createWebhookInstallation } from '../webhook-setup.js';
 import { judge, markQueueing, type BreakerPart, type GatewayPart, type Phase, type WebhookResult } from '../webhook-report.js';
 
 export interface WebhookOptions {
@@ -95,7 +96,8 @@ interface Connected {
 /** A gateway child with the webhook installation and its chargers connected, for the length of `use`. */
 async function onGateway<T>(setup: OnGateway, use: (g: Connected) => Promise<T>): Promise<T> {
   const log = (line: string) => setup.log(`webhook, gateway ${setup.name}: ${line}`);
-  const gateway = await startWebhookGateway(setup.overrides);
+  // BENCH_PROFILE_DIR=dir writes each gateway child's CPU profile there (node --cpu-prof).
+  const gateway = await startNotificationsGateway(setup.overrides, process.env.BENCH_PROFILE_DIR);
   try {
     log(`creating the webhook installation and ${setup.chargers} chargers through the REST API`);
     const api = apiClient(gateway.info.httpPort!);

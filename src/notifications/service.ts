@@ -4,10 +4,12 @@ import type { Subscription } from '../store/subscriptions.js';
 import type { HttpClient } from '../providers/httpClient.js';
 import { runChallenge, type ChallengeResult } from './challenge.js';
 import { deliverOnce, type DeliverDeps } from './deliver.js';
-import { createDispatcher } from './dispatcher.js';
+import type { Envelope } from './catalogue.js';
+import { createDeliveryThread } from './thread/host.js';
+import type { ThreadInit } from './thread/protocol.js';
 import { createInterest, wants } from './interest.js';
 import { createRecorder, envelope } from './record.js';
-import { createKafkaSinkPool } from './kafka/sink.js';
+import { createLazyKafkaPool } from './kafka/lazy.js';
 import type { AttemptResult } from './webhookSink.js';
 
 export interface NotificationsDeps {
@@ -18,17 +20,24 @@ export interface NotificationsDeps {
   retryDelaysMs: number[];
   probeMaxMs: number;
   retentionHours: number;
+  /** How the delivery thread opens its own store and clients. */
+  thread: Omit<ThreadInit, 'nodeId' | 'retryDelaysMs' | 'probeMaxMs'>;
 }
 
 const HOUR = 3600_000;
 
 /** Events out: what subscribers want, the workers that deliver it, and the operator's actions. */
 export function createNotifications(n: NotificationsDeps) {
-  const kafka = createKafkaSinkPool();
+  const kafka = createLazyKafkaPool();
   const deliver: DeliverDeps = { http: n.http, kafka, deliveries: n.store.deliveries };
   const interest = createInterest(() => n.store.subscriptions.list());
-  const dispatcher = createDispatcher({ store: n.store, deliver, interest, log: n.log, nodeId: n.nodeId, retryDelaysMs: n.retryDelaysMs, probeMaxMs: n.probeMaxMs });
-  const recorder = createRecorder({ interest, published: dispatcher.published });
+  // The subscription workers run on a thread of their own (thread/entry.ts); this side records
+  // events and answers the API's on-demand sends.
+  const thread = createDeliveryThread({ ...n.thread, nodeId: n.nodeId, retryDelaysMs: n.retryDelaysMs, probeMaxMs: n.probeMaxMs }, n.log);
+  // A blocking subscription makes the charger's reply wait until the thread has tried it.
+  const blocking = (envelopes: Envelope[]) =>
+    envelopes.some((e) => interest.matchingNow(e).some((sub) => sub.blocking.includes('*') || sub.blocking.includes(e.type)));
+  const recorder = createRecorder({ interest, published: (envelopes) => thread.published(envelopes, blocking(envelopes)) });
   let pruneTimer: NodeJS.Timeout | undefined;
 
   async function prune(): Promise<void> {
@@ -46,21 +55,21 @@ export function createNotifications(n: NotificationsDeps) {
     interest,
     async start() {
       await interest.refresh();
-      dispatcher.start();
+      if (interest.all.length > 0) await thread.start();
       await prune().catch((err) => n.log.warn({ err }, 'notification pruning failed'));
       pruneTimer = setInterval(() => void prune().catch((err) => n.log.warn({ err }, 'notification pruning failed')), HOUR);
       pruneTimer.unref();
     },
     async stop() {
       if (pruneTimer) clearInterval(pruneTimer);
-      await dispatcher.stop();
+      await thread.stop();
       await kafka.close();
     },
 
     /** After a subscription was created or changed through the API. */
     async changed(sub: Subscription) {
       await interest.refresh();
-      dispatcher.kick(sub.id);
+      thread.changed(sub.id);
     },
 
     /** The ownership challenge; a pass makes the subscription active from the current end of the log. */

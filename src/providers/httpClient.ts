@@ -96,13 +96,19 @@ export function createHttpClient(opts: { maxSocketsPerOrigin: number; maxRespons
 
   return {
     async send(req) {
-      const signal = AbortSignal.timeout(req.timeoutMs);
+      // Not AbortSignal.timeout(): its timer outlives the call and, on the hot path, firing
+      // thousands of spent timers a second (each building a DOMException) cost ~2 % of the CPU.
+      const deadline = new AbortController();
+      const timer = setTimeout(() => deadline.abort(), req.timeoutMs);
+      const signal = deadline.signal;
       try {
         const res = await request(req.url, { method: req.method, headers: req.headers, body: req.body, signal, dispatcher: agent });
         const body = await readCapped(res.body as unknown as Body, res.headers['content-length']);
         return { status: res.statusCode, headers: res.headers as HttpResponse['headers'], body };
       } catch (err: any) {
         throw toHttpError(err, signal);
+      } finally {
+        clearTimeout(timer);
       }
     },
     close: () => agent.close(),

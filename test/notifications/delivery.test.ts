@@ -195,8 +195,9 @@ describe('notification delivery', () => {
     expect(conf2.idTagInfo.status).toBe('Accepted');
     // Fell back to the queue: delivered later, in order.
     await r.waitFor(2, 5000);
-    const modes = (await t.api('GET', `/api/subscriptions/${sub.id}/deliveries`)).body.items.map((x: any) => x.mode).reverse();
-    expect(modes).toEqual(['blocking', 'blocking', 'queue']);
+    // The receiver sees the call before the gateway has logged its outcome.
+    const modes = async () => (await t.api('GET', `/api/subscriptions/${sub.id}/deliveries`)).body.items.map((x: any) => x.mode).reverse();
+    await expect.poll(modes).toEqual(['blocking', 'blocking', 'queue']);
     expect(r.deliveries[1].body.data.transactionId).toBe(conf2.transactionId);
     await c.close();
   });

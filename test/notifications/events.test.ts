@@ -68,9 +68,10 @@ describe.each(['sqlite', 'postgres'] as const)('every event type, fired by real 
     expect(stopped).toMatchObject({ installationId: id, chargerId: 'EV-1', data: { transactionId, energyWh: 200, idTag: 'EVCARD' } });
     expect(new Set(r.deliveries.map((d) => d.body.id)).size).toBe(r.deliveries.length);
 
-    const log = await t.api('GET', `/api/subscriptions/${sub.id}/deliveries?limit=100`);
-    expect(log.body.items.length).toBeGreaterThanOrEqual(expected.length);
-    expect(log.body.items[0]).toMatchObject({ ok: true, status: 200 });
+    // The attempt log is written after the receiver answered: wait for the last rows.
+    const log = async () => (await t.api('GET', `/api/subscriptions/${sub.id}/deliveries?limit=100`)).body.items;
+    await expect.poll(async () => (await log()).length).toBeGreaterThanOrEqual(expected.length);
+    expect((await log())[0]).toMatchObject({ ok: true, status: 200 });
   });
 
   it('never shows the subscription secret after creation', async () => {

@@ -1,0 +1,84 @@
+// The delivery thread: notification workers with a store connection, an HTTP client and Kafka
+// producers of their own, at a lower CPU priority. Delivering thousands of events a second
+// then costs the charger path on the main thread neither event-loop time nor a shared
+// database connection (docs/benchmarks.md, "Event notifications").
+
+import { setPriority } from 'node:os';
+import { parentPort, workerData } from 'node:worker_threads';
+import { createLogger } from '../../log.js';
+import { createHttpClient } from '../../providers/httpClient.js';
+import { createAddressPolicy } from '../../providers/ssrf.js';
+import { createSecretBox } from '../../secrets.js';
+import { createStore } from '../../store/index.js';
+import { createDispatcher } from '../dispatcher.js';
+import { createInterest } from '../interest.js';
+import { createLazyKafkaPool } from '../kafka/lazy.js';
+import type { FromThread, ThreadInit, ToThread } from './protocol.js';
+
+const port = parentPort!;
+const init = workerData as ThreadInit;
+const post = (m: FromThread) => port.postMessage(m);
+// Lines go to the main thread's logger, which owns stdout (and the tests' capture).
+const log = createLogger(init.logLevel, { write: (line: string) => post({ t: 'log', line }) });
+
+async function open() {
+  const key = (k: string) => Buffer.from(k, 'base64');
+  const store = await createStore({ ...init, secretBox: createSecretBox(key(init.secretKey), init.previousSecretKeys.map(key)) });
+  const policy = createAddressPolicy({ allow: init.outboundAllowList });
+  const http = createHttpClient({ maxSocketsPerOrigin: init.providerMaxSockets, maxResponseBytes: init.providerMaxResponseBytes, policy });
+  const kafka = createLazyKafkaPool();
+  const interest = createInterest(() => store.subscriptions.list());
+  const dispatcher = createDispatcher({
+    store,
+    deliver: { http, kafka, deliveries: store.deliveries },
+    interest,
+    log,
+    nodeId: init.nodeId,
+    retryDelaysMs: init.retryDelaysMs,
+    probeMaxMs: init.probeMaxMs,
+  });
+  await interest.refresh();
+  dispatcher.start();
+  return {
+    async handle(m: ToThread): Promise<void> {
+      if (m.t === 'published') await dispatcher.published(m.envelopes);
+      else if (m.t === 'changed') {
+        await interest.refresh();
+        dispatcher.kick(m.subscriptionId);
+      }
+    },
+    async stop() {
+      await dispatcher.stop();
+      await kafka.close();
+      await http.close();
+      await store.close();
+    },
+  };
+}
+
+function lowerPriority(): void {
+  try {
+    // On Linux the nice value belongs to the thread, and pid 0 names the calling one.
+    setPriority(0, Math.min(19, init.niceness));
+  } catch (err) {
+    log.warn({ err }, 'could not lower the delivery thread priority');
+  }
+}
+
+lowerPriority();
+open().then(
+  (thread) => {
+    port.on('message', (m: ToThread) => {
+      if (m.t === 'stop') {
+        void thread.stop().finally(() => post({ t: 'done', reply: m.reply }));
+        return;
+      }
+      thread
+        .handle(m)
+        .catch((err) => log.error({ err }, 'delivery thread failed to handle a message'))
+        .finally(() => m.t === 'published' && m.reply !== undefined && post({ t: 'done', reply: m.reply }));
+    });
+    post({ t: 'ready' });
+  },
+  (err: Error) => post({ t: 'failed', message: err.message }),
+);

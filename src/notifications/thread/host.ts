@@ -1,0 +1,133 @@
+import { Worker } from 'node:worker_threads';
+import type { Logger } from '../../log.js';
+import type { Envelope } from '../catalogue.js';
+import type { FromThread, ThreadInit, ToThread } from './protocol.js';
+
+export interface DeliveryThread {
+  /** Starts the thread now (it also starts on first use). */
+  start(): Promise<void>;
+  /** After a commit that wrote events; resolves once blocking deliveries are done when `wait`. */
+  published(envelopes: Envelope[], wait: boolean): Promise<void>;
+  changed(subscriptionId: string): void;
+  stop(): Promise<void>;
+}
+
+const LEVELS: Record<number, 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal'> = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'warn', 50: 'error', 60: 'fatal' };
+const RESTART_AFTER_MS = 1000;
+const STOP_TIMEOUT_MS = 10_000;
+
+/**
+ * Built output runs entry.js as it is. From TypeScript sources (tests, `npm run dev`, the bench)
+ * the thread registers tsx's loader first, as the main thread had it: `--import tsx` in a
+ * worker's execArgv does not reach the worker's own entry on Node 20.
+ */
+function spawnWorker(init: ThreadInit): Worker {
+  const url = new URL(import.meta.url.endsWith('.ts') ? './entry.ts' : './entry.js', import.meta.url);
+  if (url.pathname.endsWith('.js')) return new Worker(url, { workerData: init });
+  const boot = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(url.href)}); })`;
+  return new Worker(boot, { eval: true, workerData: init });
+}
+
+/** Re-emits a line the thread's logger wrote, at its level, through the main logger. */
+function relay(log: Logger, line: string): void {
+  try {
+    const { level, msg, time: _t, pid: _p, hostname: _h, service: _s, ...fields } = JSON.parse(line) as Record<string, unknown>;
+    log[LEVELS[level as number] ?? 'info']({ thread: 'delivery', ...fields }, String(msg ?? ''));
+  } catch {
+    log.warn({ thread: 'delivery' }, 'unreadable log line from the delivery thread');
+  }
+}
+
+/**
+ * The main thread's handle on the delivery thread. Started on first use, so a gateway with no
+ * subscriptions runs no thread; restarted if it dies (its work is in the database: the
+ * workers resume from their cursors).
+ */
+export function createDeliveryThread(init: ThreadInit, log: Logger): DeliveryThread {
+  let worker: Worker | undefined;
+  let ready: Promise<Worker> | undefined;
+  let stopping = false;
+  let nextReply = 1;
+  const waiting = new Map<number, () => void>();
+
+  function spawn(): Promise<Worker> {
+    const w = spawnWorker(init);
+    worker = w;
+    let started = false;
+    return new Promise((resolve, reject) => {
+      w.on('message', (m: FromThread) => {
+        if (m.t === 'log') relay(log, m.line);
+        else if (m.t === 'ready') {
+          started = true;
+          resolve(w);
+        }
+        else if (m.t === 'failed') reject(new Error(`delivery thread did not start: ${m.message}`));
+        else if (m.t === 'done') waiting.get(m.reply)?.();
+      });
+      w.on('error', (err) => log.error({ err }, 'delivery thread crashed'));
+      w.on('exit', (code) => {
+        reject(new Error(`delivery thread exited with code ${code}`));
+        for (const done of waiting.values()) done();
+        waiting.clear();
+        if (worker !== w || stopping) return;
+        worker = undefined;
+        ready = undefined;
+        // One that never started is retried on its next use, not in a loop.
+        if (!started) return;
+        log.error({ code }, 'delivery thread exited; restarting it');
+        setTimeout(() => void use().catch(() => undefined), RESTART_AFTER_MS).unref();
+      });
+    });
+  }
+
+  function use(): Promise<Worker> {
+    ready ??= spawn().catch((err) => {
+      ready = undefined;
+      log.error({ err }, 'delivery thread failed to start');
+      throw err;
+    });
+    return ready;
+  }
+
+  function request(m: ToThread & { reply: number }, timeoutMs: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(finish, timeoutMs);
+      function finish() {
+        clearTimeout(timer);
+        waiting.delete(m.reply);
+        resolve();
+      }
+      waiting.set(m.reply, finish);
+      worker!.postMessage(m);
+    });
+  }
+
+  return {
+    async start() {
+      if (!stopping) await use();
+    },
+    async published(envelopes, wait) {
+      if (stopping || envelopes.length === 0) return;
+      const w = await use().catch(() => undefined);
+      if (!w) return; // the events are stored: the workers pick them up when the thread is back
+      // Blocking deliveries bound themselves by the subscription's timeout; this is a backstop.
+      if (wait) return request({ t: 'published', envelopes, reply: nextReply++ }, STOP_TIMEOUT_MS);
+      w.postMessage({ t: 'published', envelopes } satisfies ToThread);
+    },
+    changed(subscriptionId) {
+      if (stopping) return;
+      void use().then(
+        (w) => w.postMessage({ t: 'changed', subscriptionId } satisfies ToThread),
+        () => undefined,
+      );
+    },
+    async stop() {
+      stopping = true;
+      const w = worker;
+      if (!w) return;
+      await ready?.catch(() => undefined);
+      await request({ t: 'stop', reply: nextReply++ }, STOP_TIMEOUT_MS);
+      await w.terminate();
+    },
+  };
+}

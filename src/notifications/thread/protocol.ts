@@ -1,0 +1,31 @@
+import type { Envelope } from '../catalogue.js';
+
+/** Everything the delivery thread needs to open its own store and clients; plain data only. */
+export interface ThreadInit {
+  databaseUrl?: string;
+  dataDir: string;
+  sqliteSynchronous: 'NORMAL' | 'FULL';
+  /** base64 keys: the thread reads sealed subscription secrets itself. Never logged. */
+  secretKey: string;
+  previousSecretKeys: string[];
+  outboundAllowList: string[];
+  providerMaxSockets: number;
+  providerMaxResponseBytes: number;
+  nodeId: string;
+  retryDelaysMs: number[];
+  probeMaxMs: number;
+  logLevel: string;
+  /** Added to the thread's nice value, so the charger path on the main thread wins the CPU. */
+  niceness: number;
+}
+
+export type ToThread =
+  | { t: 'published'; envelopes: Envelope[]; reply?: number }
+  | { t: 'changed'; subscriptionId: string }
+  | { t: 'stop'; reply: number };
+
+export type FromThread =
+  | { t: 'ready' }
+  | { t: 'failed'; message: string }
+  | { t: 'log'; line: string }
+  | { t: 'done'; reply: number };
