@@ -177,3 +177,58 @@ export const validSubscriptionBody = (t: ApiTargets) =>
 
 /** Anything a client might send as a JSON body, a huge one now and then. */
 export const anyJsonBody = fc.oneof({ weight: 20, arbitrary: fc.jsonValue({ maxDepth: 4 }) }, { weight: 1, arbitrary: hugeString(1_200_000).map((s) => ({ name: s })) });
+
+/** Charger ids: OCPP identities are printable ASCII without "/" and at most 64 long here. */
+const chargerId = fc.oneof(
+  fc.stringMatching(/^[A-Za-z0-9._-]{1,20}$/),
+  fc.string({ maxLength: 70 }),
+  unicodeString(20),
+  fc.constantFrom('', ' ', 'a/b', 'A B', 'x'.repeat(64), 'x'.repeat(65), 'tab\there', '%2F'),
+);
+
+export const chargerBody = optionalRecord({ id: almost(chargerId) });
+export const validChargerBody = fc.record({ id: fc.stringMatching(/^[A-Za-z0-9._-]{1,40}$/) });
+
+export const chargerPasswordBody = optionalRecord({
+  password: almost(fc.oneof(fc.string({ minLength: 14, maxLength: 42 }), fc.string({ unit: 'grapheme', minLength: 14, maxLength: 42 }), fc.stringMatching(/^[!-~]{16,40}$/))),
+});
+export const validChargerPasswordBody = fc.oneof(fc.constant({}), fc.record({ password: fc.stringMatching(/^[!-~]{16,40}$/) }));
+
+export const securityProfileBody = optionalRecord({ securityProfile: almost(fc.oneof(fc.integer({ min: -1, max: 4 }), fc.constant(null), fc.double())) });
+
+const connectorId = almost(fc.integer({ min: -1, max: 3 }));
+/** The OCPP 1.6 request payloads of the remote commands, mostly right. */
+const COMMAND_MODELS: Record<string, Record<string, fc.Arbitrary<unknown>>> = {
+  RemoteStartTransaction: { connectorId, idTag: almost(fc.oneof(fc.constant('CARD-1'), fc.string({ maxLength: 22 }))) },
+  RemoteStopTransaction: { transactionId: almost(fc.integer()) },
+  Reset: { type: enumOf('Hard', 'Soft') },
+  UnlockConnector: { connectorId },
+  ChangeAvailability: { connectorId, type: enumOf('Inoperative', 'Operative') },
+  ChangeConfiguration: { key: almost(fc.oneof(fc.constantFrom('HeartbeatInterval', 'MeterValueSampleInterval'), fc.string({ maxLength: 52 }))), value: almost(fc.string({ maxLength: 502 })) },
+  GetConfiguration: { key: almost(fc.array(fc.string({ maxLength: 52 }), { maxLength: 3 })) },
+  TriggerMessage: { requestedMessage: enumOf('BootNotification', 'Heartbeat', 'StatusNotification', 'MeterValues'), connectorId },
+  ClearCache: {},
+};
+
+/** An action (now and then one the API does not know) with a payload for it, mostly near-valid. */
+export const commandRequest = fc.oneof(
+  { weight: 5, arbitrary: fc.constantFrom(...Object.keys(COMMAND_MODELS)).chain((action) => fc.tuple(fc.constant(action), optionalRecord(COMMAND_MODELS[action]))) },
+  { weight: 1, arbitrary: fc.tuple(fc.constantFrom(...Object.keys(COMMAND_MODELS)), fc.jsonValue({ maxDepth: 3 })) },
+  { weight: 1, arbitrary: fc.tuple(fc.oneof(fc.constantFrom('reset', 'BootNotification', 'DataTransfer', '..', '%00'), fc.webSegment()), fc.constant({})) },
+);
+
+/** Query strings for GET /api/transactions: known keys with near-valid values, unknown keys, repeats. */
+export const transactionsQuery = (t: ApiTargets) =>
+  fc
+    .array(
+      fc.tuple(
+        fc.oneof({ weight: 5, arbitrary: fc.constantFrom('chargerId', 'installationId', 'active', 'limit', 'offset') }, { weight: 1, arbitrary: fc.string({ maxLength: 10 }) }),
+        fc.oneof(
+          fc.constantFrom('true', 'false', '0', '1', '500', '501', '-1', '2147483647', '2147483648', '1e3', '0x10', ' 5', '', t.installationId, 'PROP-C'),
+          fc.string({ maxLength: 20 }),
+          fc.integer().map(String),
+        ),
+      ),
+      { maxLength: 4 },
+    )
+    .map((pairs) => new URLSearchParams(pairs).toString());

@@ -2,12 +2,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer } from 'node:net';
 import fc from 'fast-check';
 import { ADMIN_TOKEN, startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import type { SimCharger } from '../../simulators/charger/charger.js';
 import {
   anyJsonBody,
+  chargerBody,
+  chargerPasswordBody,
+  commandRequest,
   idTagBody,
   installationBody,
   keepLoopback,
+  securityProfileBody,
   subscriptionBody,
+  transactionsQuery,
+  validChargerBody,
+  validChargerPasswordBody,
   validIdTagBody,
   validInstallationBody,
   validSubscriptionBody,
@@ -42,12 +50,22 @@ async function closedPort(): Promise<number> {
 describe('any API request body', () => {
   let t: TestGateway;
   let targets: ApiTargets;
+  /** A connected charger that answers every remote command (the simulator's defaults). */
+  let commanded: SimCharger;
 
   beforeAll(async () => {
-    t = await startTestGateway('sqlite');
+    t = await startTestGateway('sqlite', { commandTimeoutMs: 3000 });
     const port = await closedPort();
     const inst = await t.api('POST', '/api/installations', { name: 'fuzzed' });
     targets = { closedUrl: `http://127.0.0.1:${port}`, closedBroker: `127.0.0.1:${port}`, installationId: inst.body.id };
+    for (const id of ['PROP-C', 'PROP-P', 'PROP-S']) await t.api('POST', `/api/installations/${inst.body.id}/chargers`, { id });
+    await t.api('POST', `/api/installations/${inst.body.id}/id-tags`, { idTag: 'CARD-1' });
+    commanded = t.charger('PROP-C');
+    await commanded.connect();
+    await commanded.boot();
+    // One stored transaction, so the transaction list has something to page through.
+    const { transactionId } = await commanded.startTransaction({ connectorId: 1, idTag: 'CARD-1', meterStart: 0 });
+    await commanded.stopTransaction({ transactionId, meterStop: 10 });
   });
   afterAll(() => t?.stop());
 
@@ -142,6 +160,76 @@ describe('any API request body', () => {
       if (s.kind === 'webhook') expect(s.url.startsWith(targets.closedUrl), s.url).toBe(true);
       else expect(s.kafka.brokers.length).toBeGreaterThan(0);
     }
+  });
+
+  it('POST /api/installations/:id/chargers: 2xx or 4xx, and every stored charger id is a proper OCPP identity', async () => {
+    const body = mix(validChargerBody, chargerBody);
+    await fc.assert(property('POST', () => `/api/installations/${targets.installationId}/chargers`, body), { numRuns: 200, ...RUN_LIMITS });
+    await checkStillHealthy();
+    const { body: list } = await send('GET', `/api/installations/${targets.installationId}/chargers`, undefined);
+    expect(list.items.length).toBeGreaterThan(3);
+    for (const c of list.items) expect(c.id, JSON.stringify(c.id)).toMatch(/^[\x21-\x2E\x30-\x7E]{1,64}$/);
+  });
+
+  it('POST /api/chargers/:id/commands/:action: 2xx, 4xx or the charger\'s own refusal; a refused body never reaches the charger', async () => {
+    await fc.assert(
+      fc.asyncProperty(commandRequest, async ([action, body]) => {
+        const calls = commanded.receivedCalls.length;
+        const res = await send('POST', `/api/chargers/PROP-C/commands/${encodeURIComponent(action)}`, body);
+        // 502 is the charger answering with a CALLERROR: its answer, passed on, not a gateway failure.
+        if (res.status === 502) expect(res.body.error).toBe('CHARGER_CALL_ERROR');
+        else checkAnswer(res);
+        if (res.status >= 400 && res.status < 500) expect(commanded.receivedCalls.length).toBe(calls);
+        if (res.status === 200) expect(commanded.receivedCalls.at(-1)!.action).toBe(action);
+        expect(commanded.isOpen).toBe(true);
+      }),
+      { numRuns: 200, ...RUN_LIMITS },
+    );
+    await checkStillHealthy();
+  });
+
+  it('POST /api/chargers/:id/password: stores only printable ASCII of 16 to 40 characters, names the field otherwise', async () => {
+    await fc.assert(
+      fc.asyncProperty(mix(validChargerPasswordBody, chargerPasswordBody), async (body) => {
+        const res = await send('POST', '/api/chargers/PROP-P/password', body);
+        checkAnswer(res);
+        const sent = (body as { password?: unknown } | null)?.password;
+        if (res.status === 201) {
+          expect(res.body.password).toMatch(/^[!-~]{16,40}$/);
+          if (sent !== undefined) expect(res.body.password).toBe(sent);
+        } else if (typeof sent === 'string' && res.body.error === 'VALIDATION_FAILED' && Object.keys(body as object).length === 1) {
+          expect(new Set(res.body.details.map((d: { field: string }) => d.field))).toEqual(new Set(['password']));
+        }
+      }),
+      { numRuns: 200, ...RUN_LIMITS },
+    );
+    await checkStillHealthy();
+  });
+
+  it('PUT /api/chargers/:id/security-profile: 2xx or 4xx, and the stored profile is 0 to 3 or unset', async () => {
+    await fc.assert(property('PUT', () => '/api/chargers/PROP-S/security-profile', securityProfileBody), { numRuns: 150, ...RUN_LIMITS });
+    await checkStillHealthy();
+    const { body: charger } = await send('GET', '/api/chargers/PROP-S', undefined);
+    expect([null, 0, 1, 2, 3]).toContain(charger.securityProfile);
+  });
+
+  it('GET /api/transactions?…: 200 within the page bounds, or 400 naming the parameter', async () => {
+    await fc.assert(
+      fc.asyncProperty(transactionsQuery(targets), async (query) => {
+        const res = await send('GET', `/api/transactions?${query}`, undefined);
+        checkAnswer(res);
+        if (res.status === 200) {
+          expect(Number.isInteger(res.body.limit) && res.body.limit >= 1 && res.body.limit <= 500).toBe(true);
+          expect(Number.isInteger(res.body.offset) && res.body.offset >= 0).toBe(true);
+          expect(res.body.items.length).toBeLessThanOrEqual(res.body.limit);
+        } else {
+          expect(res.status).toBe(400);
+        }
+      }),
+      { numRuns: 200, ...RUN_LIMITS },
+    );
+    const all = await send('GET', '/api/transactions', undefined);
+    expect(all.body.items).toHaveLength(1);
   });
 
   it('answers text that is not JSON with MALFORMED_JSON, on every route', async () => {
