@@ -43,11 +43,12 @@ export interface DeliveryPhase {
 
 export interface DrainPart {
   events: number;
-  /** Set when the run used fewer events than the full 100,000. */
+  /** Set when the run used fewer events than the full 100,000 (--quick). */
   reducedFrom?: number;
+  /** The chargers the events name. */
   chargers: number;
-  /** StatusNotification flat out, one subscription, its endpoint answering 503. */
-  generate: LoadResult;
+  /** How the backlog was built, one subscription, its endpoint answering 503; then one StatusNotification wakes its worker. */
+  backlog: { how: string; writtenInMs: number; perSec: number };
   /** Gateway config for this part: the longest wait between probes of a queued subscription. */
   probeMaxMs: number;
   /** The subscription's state before the fault was cleared, and how long the wait for it took after generating. */
@@ -148,7 +149,7 @@ export function formatNotifications(r: NotificationsResult): string {
     formatTable(header, rows),
     '',
     `backlog drain (1 subscription, receiver answering 503, probeMaxMs ${d.probeMaxMs}):`,
-    `  generated ${d.events}${d.reducedFrom ? ` (reduced from ${d.reducedFrom})` : ''} StatusNotification from ${d.chargers} chargers flat out: ${d.generate.perSec}/s, p50 ${show(d.generate.latencyMs.p50)} ms, p99 ${show(d.generate.latencyMs.p99)} ms, errors ${d.generate.errors}`,
+    `  backlog of ${d.events}${d.reducedFrom ? ` (reduced from ${d.reducedFrom})` : ''} events of ${d.chargers} chargers, ${d.backlog.how}: ${show(d.backlog.writtenInMs / 1000)} s, ${d.backlog.perSec}/s`,
     `  state before clearing the fault: ${d.stateBeforeClear} (waited ${show(d.queuedWaitMs / 1000)} s after generating)`,
     `  first delivery ${show(d.firstDeliveryAfterMs / 1000)} s after clearing; ${d.delivered}/${d.events} delivered ${d.drainedInMs === null ? 'when the wait ran out' : `${show(d.drainedInMs / 1000)} s after clearing`}`,
     `  drain rate ${d.drainPerSec}/s (first to last delivery); gateway CPU ${d.gatewayCpuPct} %, receiver CPU ${d.receiverCpuPct} %`,

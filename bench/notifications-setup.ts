@@ -4,12 +4,17 @@
 // to connector.status_changed posting to the receiver child.
 
 import type { ConfigOverrides } from '../src/config.js';
+import { envelope } from '../src/notifications/record.js';
+import { openStore } from '../src/store/db.js';
+import { eventStore } from '../src/store/events.js';
 import { BENCH_ADMIN_TOKEN } from './gateway-setup.js';
 import { RECEIVER_SECRET } from './receiver-process.js';
 import { SERVER_NODE_FLAGS, type ServerProcess } from './server-process.js';
 import { apiClient, startWebhookGateway, type Api } from './webhook-setup.js';
 
 const CONCURRENCY = 32;
+/** Events per transaction when writing a backlog: few enough to hold SQLite's write lock only briefly. */
+const BACKLOG_BATCH = 2_000;
 /** Well inside the gateway's 5 s subscription-list TTL, even when a reload waits behind load. */
 const KEEP_FRESH_EVERY_MS = 1_000;
 const TIMEOUT_MS = 15_000;
@@ -121,4 +126,29 @@ export async function keepInterestFresh(api: Api, url: string): Promise<{ stop()
       await loop;
     },
   };
+}
+
+/**
+ * Writes `events` connector.status_changed events of `installationId` straight into the event
+ * log of the gateway child's SQLite file, through the store, a batch per transaction: as fast as
+ * the database takes them, where over OCPP one event costs one StatusNotification.
+ */
+export async function writeBacklog(dataDir: string, setup: { installationId: string; chargerIds: string[]; events: number }): Promise<{ writtenInMs: number; perSec: number }> {
+  const handle = await openStore({ dataDir });
+  try {
+    const events = eventStore(handle.db, handle.dialect);
+    const started = performance.now();
+    for (let from = 0; from < setup.events; from += BACKLOG_BATCH) {
+      const batch = Array.from({ length: Math.min(BACKLOG_BATCH, setup.events - from) }, (_, k) => {
+        const chargerId = setup.chargerIds[(from + k) % setup.chargerIds.length];
+        const status = { connectorId: 1, status: (from + k) % 2 ? 'Available' : 'Preparing', errorCode: 'NoError', info: null, vendorErrorCode: null, timestamp: new Date().toISOString() };
+        return envelope('connector.status_changed', setup.installationId, chargerId, status);
+      });
+      await events.insert(handle.db, batch);
+    }
+    const writtenInMs = performance.now() - started;
+    return { writtenInMs: Math.round(writtenInMs), perSec: Math.round((setup.events / writtenInMs) * 1000) };
+  } finally {
+    await handle.close();
+  }
 }

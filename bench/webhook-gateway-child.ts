@@ -17,7 +17,8 @@ import { GATEWAY_OVERRIDES_ENV } from './webhook-setup.js';
 if (process.send) {
   await serveAsChild(async () => {
     const overrides = JSON.parse(process.env[GATEWAY_OVERRIDES_ENV] ?? '{}') as ConfigOverrides;
-    const dataDir = mkdtempSync(join(tmpdir(), 'ocpp-bench-webhook-'));
+    // A part that writes into the database itself (the notifications backlog) gives the directory; removed on close all the same.
+    const dataDir = overrides.dataDir ?? mkdtempSync(join(tmpdir(), 'ocpp-bench-webhook-'));
     try {
       const gateway = await startGateway({
         // The provider and receiver simulators listen on loopback, which the gateway refuses by default.

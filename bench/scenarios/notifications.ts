@@ -3,8 +3,8 @@
 // and the event receiver each run in a child of their own, the chargers in this
 // process. Four parts, each on a fresh gateway so no backlog leaks into the next:
 // one subscription at two StatusNotification rates; 100 subscriptions (the
-// deliveries ceiling); a backlog built while the receiver answers 503, then
-// drained; and Authorize latency without and with 100 subscriptions. Those run
+// deliveries ceiling); a 100,000-event backlog held while the receiver answers
+// 503, then drained; and Authorize latency without and with 100 subscriptions. Those run
 // with a workaround for a gateway bug that otherwise wedges it under event load
 // (see keepInterestFresh); a wedge check shows the bug without it. When the
 // ceiling misses the target, a last run profiles the gateway at 100 subscriptions.
@@ -16,7 +16,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { SimCharger } from '../../simulators/charger/charger.js';
 import { statusOf } from '../../simulators/charger/messages.js';
 import { monotonicUs, summariseProfile } from '../cpu-profile.js';
-import { countedLoop, sampler, steadyState, waitUntil } from '../delivery-watch.js';
+import { sampler, steadyState, waitUntil } from '../delivery-watch.js';
 import { openLoop, type Fire } from '../load-patterns.js';
 import { answering, checkAlive, DRAIN_MS, ID_TAG, onGateway, statusFire, subscribe, WARMUP, type GatewaySetup, type Live } from '../notifications-gateway.js';
 import {
@@ -30,7 +30,7 @@ import {
   type NotificationsResult,
   type WedgeCheck,
 } from '../notifications-report.js';
-import { getJson } from '../notifications-setup.js';
+import { getJson, writeBacklog } from '../notifications-setup.js';
 import { cpuMeter } from '../proc-cpu.js';
 import { startReceiverProcess } from '../receiver-process.js';
 
@@ -44,12 +44,11 @@ const ONE_SUB_RATES = [1_000, 3_000];
 const MANY_SUBS = 100;
 const MANY_SUBS_RATES = [100, 500];
 /**
- * The brief asks for 100,000 unless that takes too long. On the 2-CPU bench machine it took
- * 164 s for this part alone (74 s generating at 1,344/s, 90 s draining at 1,118/s), so the
- * part uses 20,000 and the result says so.
+ * The backlog is written straight into the event log (writeBacklog): generating 100,000 events
+ * by StatusNotification took 74 s at 1,344/s on the 2-CPU bench machine, more than the drain
+ * itself, and measured the OCPP path rather than the drain.
  */
-const DRAIN_EVENTS_ASKED = 100_000;
-const DRAIN_EVENTS = 20_000;
+const DRAIN_EVENTS = 100_000;
 const DRAIN_EVENTS_QUICK = 5_000;
 const AUTHORIZE_RATE = 2_000;
 const AUTHORIZE_STATUS_RATE = 100;
@@ -59,9 +58,9 @@ const SAMPLE_EVERY_MS = 250;
 /** Waits after a phase for its backlog; the last rate of a part gets a short one, since its gateway goes next. */
 const DRAIN_WAIT_MS = 20_000;
 const LAST_DRAIN_WAIT_MS = 3_000;
-const GENERATE_CAP_MS = 90_000;
 const QUEUED_WAIT_MS = 30_000;
-const BACKLOG_WAIT_MS = 150_000;
+/** 100,000 at the ~1,100/s a single subscription drained before batching is 90 s. */
+const BACKLOG_WAIT_MS = 180_000;
 /** A queued subscription is probed at least this often, so the drain starts soon after the fault clears. */
 const DRAIN_PROBE_MAX_MS = 1_000;
 const PROFILE_SAVED = new URL('../results/notifications-gateway.cpuprofile', import.meta.url);
@@ -88,8 +87,12 @@ export async function runNotificationsScenario(opts: NotificationsOptions): Prom
       return ratePhases(g, MANY_SUBS_RATES, phaseMs);
     });
     const events = opts.quick ? DRAIN_EVENTS_QUICK : DRAIN_EVENTS;
-    const drain = await onGateway({ ...setup, name: 'drain', overrides: { notificationProbeMaxMs: DRAIN_PROBE_MAX_MS } }, (g) => backlogDrain(g, events));
-    if (events < DRAIN_EVENTS_ASKED) drain.reducedFrom = DRAIN_EVENTS_ASKED;
+    // The backlog is written into the gateway's database from here, so this part chooses its directory.
+    const dataDir = mkdtempSync(join(tmpdir(), 'ocpp-bench-drain-'));
+    const drain = await onGateway({ ...setup, name: 'drain', overrides: { notificationProbeMaxMs: DRAIN_PROBE_MAX_MS, dataDir } }, (g) =>
+      backlogDrain(g, events, dataDir),
+    ).finally(() => rmSync(dataDir, { recursive: true, force: true }));
+    if (events < DRAIN_EVENTS) drain.reducedFrom = DRAIN_EVENTS;
     const authorize = await onGateway({ ...setup, name: 'authorize' }, (g) => authorizeUnderLoad(g, phaseMs));
     const wedgeCheck = await checkWedge(setup);
 
@@ -168,15 +171,18 @@ async function deliveryPhase(g: Live, rate: number, phaseMs: number, drainWaitMs
 }
 
 /** Events pile up behind a 503ing receiver; once it answers again, how fast does the backlog go? */
-async function backlogDrain(g: Live, events: number): Promise<DrainPart> {
+async function backlogDrain(g: Live, events: number, dataDir: string): Promise<DrainPart> {
   await subscribe(g, 1);
   const [subscriptionId] = g.subscriptions;
   await g.receiver.failWith(503);
   await g.receiver.reset();
   const base = (await g.receiver.counts()).delivered;
-  let replies = 0;
-  g.log(`${events} StatusNotification flat out from ${g.chargers.length} chargers, the receiver answering 503`);
-  const generate = await countedLoop(statusFire(g.chargers, () => void replies++), g.chargers.length, events, GENERATE_CAP_MS);
+  g.log(`writing ${events} connector.status_changed events into the event log, the receiver answering 503`);
+  const written = await writeBacklog(dataDir, { installationId: g.installationId, chargerIds: g.chargers.map((c) => c.id), events });
+  // Written behind the gateway's back, so nothing woke the subscription's worker: one real
+  // StatusNotification does, and it finds the backlog ahead of that event.
+  await statusFire(g.chargers, () => {})(0);
+  const replies = events + 1;
   checkAlive(g.gateway);
 
   const subscription = () => getJson<{ state: string }>(g.gateway, `/api/subscriptions/${subscriptionId}`);
@@ -196,7 +202,7 @@ async function backlogDrain(g: Live, events: number): Promise<DrainPart> {
   return {
     events: replies,
     chargers: g.chargers.length,
-    generate,
+    backlog: { how: 'written into the event log through the store, 2,000 per transaction', ...written },
     probeMaxMs: DRAIN_PROBE_MAX_MS,
     stateBeforeClear,
     queuedWaitMs: Math.round(queuedWaitMs),
