@@ -5,6 +5,8 @@ import { spawnGateway, type GatewayProcess } from '../helpers/process.js';
 import { receiver, RECEIVER_SECRET } from '../helpers/notifications.js';
 import type { Receiver } from '../../simulators/receiver/index.js';
 import { ConnectError, SimCharger } from '../../simulators/charger/charger.js';
+import { startProvider, type Provider } from '../../simulators/provider/index.js';
+import { basicPayload, PROVIDER_PASSWORD, PROVIDER_USER } from '../helpers/webhooks.js';
 
 const TOKEN = 'shutdown-test-admin-token';
 const CHARGERS = ['SHUT-1', 'SHUT-2', 'SHUT-3'];
@@ -31,6 +33,7 @@ function exited(gw: GatewayProcess): Promise<number | null> {
 describe('SIGTERM', () => {
   let db: TestDatabase;
   let r: Receiver;
+  let provider: Provider;
   let gw: GatewayProcess | undefined;
   let env: Record<string, string>;
   const chargers: SimCharger[] = [];
@@ -38,6 +41,7 @@ describe('SIGTERM', () => {
   beforeAll(async () => {
     db = await freshDatabase('sqlite');
     r = await receiver();
+    provider = await startProvider({ users: { [PROVIDER_USER]: PROVIDER_PASSWORD }, rules: { defaultAllowed: true } });
     const store = await openTestStore(db);
     const inst = await store.installations.create({ name: 'shutdown' });
     for (const id of CHARGERS) await store.chargers.create(inst.id, id);
@@ -48,6 +52,7 @@ describe('SIGTERM', () => {
     await Promise.all(chargers.map((c) => c.close().catch(() => undefined)));
     await gw?.kill();
     await r?.close();
+    await provider?.close();
     await db?.drop();
   });
 
@@ -136,5 +141,70 @@ describe('SIGTERM', () => {
     expect(tookMs).toBeLessThan(3000);
     expect(gw.lines.some((l) => l.msg === 'shutdown did not finish in time; exiting with work undone')).toBe(true);
     r.clearFaults();
+  });
+
+  async function api(gw: GatewayProcess, method: string, path: string, body?: unknown) {
+    const res = await fetch(`http://127.0.0.1:${gw.httpPort}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: res.status, body: (await res.json()) as any };
+  }
+
+  /** A charger of a webhook installation stops a session while the provider answers slowly; resolves once the call is in flight. */
+  async function stopWithSlowProvider(gw: GatewayProcess, chargerId: string, latencyMs: number): Promise<number> {
+    const inst = await api(gw, 'POST', '/api/installations', {
+      name: `shutdown-${chargerId}`,
+      authentication: { mode: 'webhook', authPayload: basicPayload, sessionStartUrl: provider.startUrl, sessionEndUrl: provider.endUrl },
+    });
+    expect((await api(gw, 'POST', `/api/installations/${inst.body.id}/chargers`, { id: chargerId })).status).toBe(201);
+    const c = await connect(gw, chargerId);
+    const { transactionId } = await c.startTransaction({ connectorId: 1, idTag: 'SHUTCARD', meterStart: 0 });
+    provider.injectFault({ path: 'end', fault: { mode: 'latency', ms: latencyMs }, times: 1 });
+    const calls = provider.counts().end;
+    await c.stopTransaction({ transactionId, meterStop: 4242 });
+    while (provider.counts().end === calls) await sleep(10);
+    return transactionId;
+  }
+
+  const sessionEnd = async (transactionId: number) => {
+    const store = await openTestStore(db);
+    try {
+      return await store.outbox.state(`session-end:${transactionId}`);
+    } finally {
+      await store.close();
+    }
+  };
+
+  it('finishes a session-end call in flight before exiting, so a restart does not send it again', async () => {
+    const gw = await start(5000);
+    const transactionId = await stopWithSlowProvider(gw, 'SHUT-END-1', SLOW_RECEIVER_MS);
+    expect(provider.received.ends.filter((e) => e.body.transactionId === transactionId)).toHaveLength(0);
+
+    gw.child.kill('SIGTERM');
+    expect(await exited(gw)).toBe(0);
+    const ends = provider.received.ends.filter((e) => e.body.transactionId === transactionId);
+    expect(ends).toHaveLength(1);
+    expect(ends[0].body).toMatchObject({ meterStop: 4242 });
+    expect(await sessionEnd(transactionId)).toMatchObject({ status: 'delivered', attempts: 1 });
+  });
+
+  it('leaves a session-end call that outlasts SHUTDOWN_TIMEOUT_MS pending, under a lease that lets it be sent again', async () => {
+    const gw = await start(500);
+    const transactionId = await stopWithSlowProvider(gw, 'SHUT-END-2', 3000);
+    gw.child.kill('SIGTERM');
+    const exitedAt = Date.now();
+    expect(await exited(gw)).toBe(1);
+    // Not lost and not counted as tried: the outbox row waits for its lease (the worker's leaseMs,
+    // 60 s) to run out, then this node after its restart, or another node, sends it again with the same id.
+    expect(await sessionEnd(transactionId)).toMatchObject({ status: 'pending', attempts: 0 });
+    const store = await openTestStore(db);
+    try {
+      const row = await store.db.selectFrom('outbox').select('locked_until').where('event_id', '=', `session-end:${transactionId}`).executeTakeFirstOrThrow();
+      expect(Date.parse(row.locked_until!)).toBeLessThanOrEqual(exitedAt + 60_000);
+    } finally {
+      await store.close();
+    }
   });
 });
