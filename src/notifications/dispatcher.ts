@@ -177,6 +177,10 @@ export function createDispatcher(d: DispatcherDeps) {
         if (!sub.blocking.includes('*') && !sub.blocking.includes(e.type)) continue;
         if (sub.state !== 'active') continue;
         const w = worker(sub.id);
+        // A worker that is merely checking for work (just kicked, perhaps kicked again) should
+        // not cost the subscriber its blocking send: wait for it within the same bound.
+        const until = Date.now() + sub.blockingTimeoutMs;
+        while (w.running && Date.now() < until) await Promise.race([w.running, sleep(until - Date.now())]);
         if (w.running) continue;
         const job = blockingSend(sub, e);
         w.running = job.finally(() => {
