@@ -10,6 +10,7 @@ import type { ThreadInit } from './thread/protocol.js';
 import { createInterest, wants } from './interest.js';
 import { createRecorder, envelope } from './record.js';
 import { createLazyKafkaPool } from './kafka/lazy.js';
+import { createAddressPolicy } from '../providers/ssrf.js';
 import type { AttemptResult } from './webhookSink.js';
 
 export interface NotificationsDeps {
@@ -28,7 +29,7 @@ const HOUR = 3600_000;
 
 /** Events out: what subscribers want, the workers that deliver it, and the operator's actions. */
 export function createNotifications(n: NotificationsDeps) {
-  const kafka = createLazyKafkaPool();
+  const kafka = createLazyKafkaPool(createAddressPolicy({ allow: n.thread.outboundAllowList }));
   const deliver: DeliverDeps = { http: n.http, kafka, deliveries: n.store.deliveries };
   const interest = createInterest(() => n.store.subscriptions.list());
   // The subscription workers run on a thread of their own (thread/entry.ts); this side records

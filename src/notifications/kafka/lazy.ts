@@ -1,4 +1,5 @@
 import type { KafkaSettings, KafkaSink } from './sink.js';
+import type { AddressPolicy } from '../../providers/ssrf.js';
 
 type Pool = { get(settings: KafkaSettings): KafkaSink; close(): Promise<void> };
 
@@ -7,9 +8,9 @@ type Pool = { get(settings: KafkaSettings): KafkaSink; close(): Promise<void> };
  * second to import, which every gateway start (and every delivery thread start) would
  * otherwise pay, with or without a Kafka subscription.
  */
-export function createLazyKafkaPool(): Pool {
+export function createLazyKafkaPool(policy: AddressPolicy): Pool {
   let pool: Promise<Pool> | undefined;
-  const load = () => (pool ??= import('./sink.js').then((m) => m.createKafkaSinkPool()));
+  const load = () => (pool ??= import('./sink.js').then((m) => m.createKafkaSinkPool(policy)));
   return {
     get: (settings) => ({
       send: async (messages) => (await load()).get(settings).send(messages),

@@ -1,5 +1,7 @@
 import { Producer } from '@platformatic/kafka';
 import { classifyKafkaError } from './errors.js';
+import { installKafkaAddressGuard, type GuardedContext } from './addressGuard.js';
+import type { AddressPolicy } from '../../providers/ssrf.js';
 import { KAFKA_DEFAULTS, producerOptions, settingsKey, validateKafkaSettings, type KafkaSettings } from './settings.js';
 
 export type { KafkaSettings } from './settings.js';
@@ -27,9 +29,10 @@ const CLOSED: KafkaSendResult = { ok: false, error: 'Kafka: sink is closed', ret
 
 /**
  * A sink for one topic. Invalid settings give a sink whose every send reports why, so the
- * caller handles bad settings like any other failed delivery.
+ * caller handles bad settings like any other failed delivery. With a policy, every broker
+ * connection (advertised ones too) must pass it on the address connected to (addressGuard.ts).
  */
-export function createKafkaSink(settings: KafkaSettings): KafkaSink {
+export function createKafkaSink(settings: KafkaSettings, policy?: AddressPolicy): KafkaSink {
   const invalid = validateKafkaSettings(settings);
   if (invalid) return { send: async () => ({ ok: false, error: invalid, retryable: false }), close: async () => {} };
 
@@ -58,7 +61,7 @@ export function createKafkaSink(settings: KafkaSettings): KafkaSink {
       if (messages.length === 0) return { ok: true };
       let producer: StringProducer;
       try {
-        producer = current ??= new Producer(producerOptions(settings));
+        producer = current ??= new Producer({ ...producerOptions(settings), ...guarded(policy) });
       } catch (error) {
         return { ok: false, ...classifyKafkaError(error, settings.password) };
       }
@@ -80,7 +83,7 @@ export function createKafkaSink(settings: KafkaSettings): KafkaSink {
 }
 
 /** One producer per distinct settings, created on first use and reused; close() closes them all. */
-export function createKafkaSinkPool(): { get(settings: KafkaSettings): KafkaSink; close(): Promise<void> } {
+export function createKafkaSinkPool(policy?: AddressPolicy): { get(settings: KafkaSettings): KafkaSink; close(): Promise<void> } {
   const sinks = new Map<string, KafkaSink>();
   let closed = false;
   return {
@@ -88,7 +91,7 @@ export function createKafkaSinkPool(): { get(settings: KafkaSettings): KafkaSink
       if (closed) return { send: async () => CLOSED, close: async () => {} };
       const key = settingsKey(settings);
       let sink = sinks.get(key);
-      if (!sink) sinks.set(key, (sink = createKafkaSink(settings)));
+      if (!sink) sinks.set(key, (sink = createKafkaSink(settings, policy)));
       return sink;
     },
     async close() {
@@ -98,6 +101,12 @@ export function createKafkaSinkPool(): { get(settings: KafkaSettings): KafkaSink
       await Promise.all(all.map((sink) => sink.close()));
     },
   };
+}
+
+function guarded(policy: AddressPolicy | undefined): { context?: GuardedContext } {
+  if (!policy) return {};
+  installKafkaAddressGuard();
+  return { context: { addressPolicy: policy } };
 }
 
 /** The client bounds each step, not the whole send; this bounds the whole send. */

@@ -26,7 +26,7 @@ async function open() {
   const store = await createStore({ ...init, secretBox: createSecretBox(key(init.secretKey), init.previousSecretKeys.map(key)) });
   const policy = createAddressPolicy({ allow: init.outboundAllowList });
   const http = createHttpClient({ maxSocketsPerOrigin: init.providerMaxSockets, maxResponseBytes: init.providerMaxResponseBytes, policy });
-  const kafka = createLazyKafkaPool();
+  const kafka = createLazyKafkaPool(policy);
   const interest = createInterest(() => store.subscriptions.list());
   const dispatcher = createDispatcher({
     store,
