@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { connect as tlsConnect } from 'node:tls';
 import { join } from 'node:path';
 
 /** A throw-away CA, a server certificate for 127.0.0.1 and client certificates, made with openssl. */
@@ -24,4 +25,15 @@ export function makeCertificates(clientNames: string[]) {
     return { cert: readFileSync(file(`self-${cn}.pem`)), key: readFileSync(file(`self-${cn}.key`)) };
   };
   return { dir, file, ca: readFileSync(file('ca.pem')), client, selfSigned, reissueServer: () => issue('server', 'localhost', 'subjectAltName=IP:127.0.0.1,DNS:localhost\n') };
+}
+
+/** The serial number of the certificate a TLS server on 127.0.0.1 shows a new connection. */
+export function servedCertificateSerial(port: number, ca: Buffer): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const s = tlsConnect({ host: '127.0.0.1', port, ca, servername: 'localhost' }, () => {
+      resolve(s.getPeerCertificate().serialNumber);
+      s.end();
+    });
+    s.on('error', reject);
+  });
 }

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect as tlsConnect } from 'node:tls';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
-import { makeCertificates } from '../helpers/certs.js';
+import { makeCertificates, servedCertificateSerial } from '../helpers/certs.js';
 import { SimCharger } from '../../simulators/charger/charger.js';
 
 const basic = (id: string, password: string) => ({ authorization: `Basic ${Buffer.from(`${id}:${password}`).toString('base64')}` });
@@ -118,14 +117,7 @@ describe('charger security profiles (OCPP 1.6 security whitepaper)', () => {
   });
 
   it('reloads the TLS certificate without a restart', async () => {
-    const serial = () =>
-      new Promise<string>((resolve, reject) => {
-        const s = tlsConnect({ host: '127.0.0.1', port: t.gw.ocppTlsPort!, ca: certs.ca, servername: 'localhost' }, () => {
-          resolve(s.getPeerCertificate().serialNumber);
-          s.end();
-        });
-        s.on('error', reject);
-      });
+    const serial = () => servedCertificateSerial(t.gw.ocppTlsPort!, certs.ca);
     const before = await serial();
     certs.reissueServer();
     t.gw.reloadTls();
