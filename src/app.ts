@@ -37,6 +37,8 @@ export interface Gateway {
   authorization: Authorization;
   notifications: Notifications;
   close(): Promise<void>;
+  /** When close() ran out of time: session-end calls still in flight go back to the queue at once. */
+  abandonInFlight(): Promise<void>;
 }
 
 export interface StartOptions extends ConfigOverrides {
@@ -166,6 +168,7 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
       webhooks,
       authorization: auth,
       notifications,
+      abandonInFlight: () => outbox.abandon(),
       async close() {
         await closeServer(httpServer);
         await ocpp.close();

@@ -1,6 +1,10 @@
 import { startGateway } from './app.js';
 import { ConfigError } from './config.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { shutdown } from './shutdown.js';
+
+/** How long an out-of-time shutdown may spend giving back claimed session-end rows. */
+const ABANDON_WAIT_MS = 1000;
 
 /** Composition root for the process: start, print the one-time token, stop on signals. */
 async function main(): Promise<void> {
@@ -21,6 +25,8 @@ async function main(): Promise<void> {
     try {
       if (await shutdown(gateway, timeoutMs)) return process.exit(0);
       gateway.log.error({ timeoutMs }, 'shutdown did not finish in time; exiting with work undone');
+      // Undone, not lost: the rows are stored; giving back their claims lets them go out at once.
+      await Promise.race([gateway.abandonInFlight().catch(() => undefined), sleep(ABANDON_WAIT_MS)]);
     } catch (err) {
       gateway.log.error({ err }, 'shutdown failed');
     }

@@ -26,6 +26,11 @@ export interface OutboxWorker {
   /** Look for work now (after an enqueue) instead of at the next poll. */
   kick(): void;
   stop(): Promise<void>;
+  /**
+   * Gives back the rows whose delivery is still in flight, for a shutdown out of time: they are
+   * sent again (same id) at once by the next worker rather than after their lease.
+   */
+  abandon(): Promise<void>;
 }
 
 export function backoffMs(attempts: number, baseMs: number, maxMs: number): number {
@@ -42,8 +47,19 @@ export function createOutboxWorker(o: OutboxWorkerOptions): OutboxWorker {
   let again = false;
   let stopped = true;
 
+  const inFlight = new Set<number>();
+
   /** Resolves to whether the row left the queue (delivered or cancelled). */
   async function handle(item: OutboxItem): Promise<boolean> {
+    inFlight.add(item.id);
+    try {
+      return await attempt(item);
+    } finally {
+      inFlight.delete(item.id);
+    }
+  }
+
+  async function attempt(item: OutboxItem): Promise<boolean> {
     const deliver = o.deliver[item.topic];
     let result: DeliveryResult;
     try {
@@ -103,5 +119,6 @@ export function createOutboxWorker(o: OutboxWorkerOptions): OutboxWorker {
       if (timer) clearInterval(timer);
       await running;
     },
+    abandon: () => o.outbox.release([...inFlight]),
   };
 }

@@ -64,8 +64,12 @@ export function eventStore(db: Db, dialect: Dialect) {
     },
 
     /** Drops events older than `before` that every subscription has passed. */
+    /** `passedBy`: the lowest cursor of any subscription; MAX_SAFE_INTEGER when none holds events back. */
     async prune(before: string, passedBy: number): Promise<number> {
-      const res = await db.deleteFrom('events').where('occurred_at', '<', before).where('seq', '<=', passedBy).executeTakeFirst();
+      let q = db.deleteFrom('events').where('occurred_at', '<', before);
+      // PostgreSQL's integer seq cannot be compared with a value beyond its range.
+      if (passedBy < Number.MAX_SAFE_INTEGER) q = q.where('seq', '<=', passedBy);
+      const res = await q.executeTakeFirst();
       return Number(res.numDeletedRows);
     },
   };

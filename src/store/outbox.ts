@@ -116,6 +116,12 @@ export function outboxStore(db: Db, dialect: Dialect) {
         .execute();
     },
 
+    /** Gives claimed rows back at once (a shutdown cut their delivery short), instead of after the lease. */
+    async release(ids: number[]): Promise<void> {
+      if (ids.length === 0) return;
+      await db.updateTable('outbox').set({ locked_until: null }).where('id', 'in', ids).where('status', '=', 'pending').execute();
+    },
+
     /** Ends a delivery that can never succeed (its target was removed). */
     async cancel(id: number, reason: string): Promise<void> {
       await db.updateTable('outbox').set({ status: 'cancelled', last_error: reason, locked_until: null }).where('id', '=', id).execute();

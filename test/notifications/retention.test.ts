@@ -5,12 +5,12 @@ import type { Receiver } from '../../simulators/receiver/index.js';
 
 const HOUR = 3600_000;
 
-describe('retention of the delivery log and the event log', () => {
+describe.each(['sqlite', 'postgres'] as const)('retention of the delivery log and the event log on %s', (engine) => {
   let t: TestGateway;
   let installationId: string;
   const receivers: Receiver[] = [];
   beforeAll(async () => {
-    t = await startTestGateway('sqlite', { notificationRetentionHours: 1, notificationRetryDelaysMs: [10, 10, 10], notificationProbeMaxMs: 200 });
+    t = await startTestGateway(engine, { notificationRetentionHours: 1, notificationRetryDelaysMs: [10, 10, 10], notificationProbeMaxMs: 200 });
     installationId = await t.installation(['RT-1']);
     receivers.push(await receiver(), await receiver());
   });
@@ -54,6 +54,26 @@ describe('retention of the delivery log and the event log', () => {
     failing.clearFaults();
     await failing.waitFor(4, 5000);
     expect(failing.deliveries.map((d) => d.body.id)).toEqual(ids);
+    await c.close();
+  });
+
+  it('with no subscription left, prunes every event past the retention', async () => {
+    const c = t.charger('RT-1');
+    await c.connect();
+    for (const sub of (await t.api('GET', '/api/subscriptions')).body.items) await t.api('DELETE', `/api/subscriptions/${sub.id}`);
+    const r = receivers[0];
+    const sub = await subscribe(t, { installationId, url: r.url, events: ['connector.status_changed'] });
+    const before = r.deliveries.length;
+    await c.status(1, 'Preparing');
+    await r.waitFor(before + 1);
+    const id = r.deliveries[before].body.id as string;
+    expect(await t.gw.store.events.byId(id)).toBeDefined();
+    await t.api('DELETE', `/api/subscriptions/${sub.id}`);
+
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 2 * HOUR });
+    await t.gw.notifications.prune();
+    vi.useRealTimers();
+    expect(await t.gw.store.events.byId(id)).toBeUndefined();
     await c.close();
   });
 });
