@@ -70,6 +70,8 @@ export async function runAuthorizeScenario(target: Target, opts: ScenarioOptions
     maxConnecting: MAX_CONNECTING,
     callTimeoutMs: 15_000,
     stats,
+    // Held chargers heartbeat at the interval BootNotification gave them, as real ones do.
+    heartbeat: true,
   });
   try {
     const chargers = fleet.chargers.filter((c) => c.isOpen);
