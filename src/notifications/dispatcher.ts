@@ -20,6 +20,12 @@ export interface DispatcherDeps {
 /** A Retry-After longer than this queues the subscription instead of waiting inside the retries. */
 const MAX_INLINE_WAIT_MS = 5000;
 const LEASE_MS = 60_000;
+/**
+ * A worker keeps its subscription's lease while events keep coming, renewing it at half time,
+ * and gives it back after this long idle: two writes per drain (take, give back) were most of
+ * the delivery thread's writes, and each one held SQLite's write lock against the charger path.
+ */
+const IDLE_RELEASE_MS = 2000;
 const BATCH = 100;
 /** At most this many deliveries, or this long, between writes of the cursor and the attempt log. */
 const FLUSH_EVERY = 20;
@@ -30,6 +36,9 @@ interface Worker {
   running?: Promise<void>;
   again: boolean;
   timer?: NodeJS.Timeout;
+  /** Until when this node holds the subscription's lease, as far as this worker knows (0: not held). */
+  leasedUntil: number;
+  idle?: NodeJS.Timeout;
 }
 
 export function probeBackoffMs(failures: number, maxMs: number): number {
@@ -46,7 +55,7 @@ export function createDispatcher(d: DispatcherDeps) {
   let stopped = true;
   const worker = (id: string) => {
     let w = workers.get(id);
-    if (!w) workers.set(id, (w = { again: false }));
+    if (!w) workers.set(id, (w = { again: false, leasedUntil: 0 }));
     return w;
   };
 
@@ -66,6 +75,38 @@ export function createDispatcher(d: DispatcherDeps) {
           kick(id);
         }
       });
+  }
+
+  /** Takes or renews the lease in the store only when it is not held or past half its time. */
+  async function holdLease(id: string): Promise<boolean> {
+    const w = worker(id);
+    const now = Date.now();
+    if (w.leasedUntil - now > LEASE_MS / 2) return true;
+    const held = await d.store.subscriptions.lease(id, d.nodeId, LEASE_MS);
+    w.leasedUntil = held ? now + LEASE_MS : 0;
+    return held;
+  }
+
+  /** Gives the lease back once the worker has been idle a while (another node may need it). */
+  function releaseWhenIdle(id: string): void {
+    const w = worker(id);
+    if (w.idle) clearTimeout(w.idle);
+    w.idle = setTimeout(() => {
+      if (w.running || w.leasedUntil === 0) return;
+      w.leasedUntil = 0;
+      // As a job of the worker, so a drain starting meanwhile waits and takes the lease afresh.
+      w.running = d.store.subscriptions
+        .release(id, d.nodeId)
+        .catch((err) => d.log.warn({ err, subscriptionId: id }, 'could not release a subscription lease'))
+        .finally(() => {
+          w.running = undefined;
+          if (w.again) {
+            w.again = false;
+            kick(id);
+          }
+        });
+    }, IDLE_RELEASE_MS);
+    w.idle.unref();
   }
 
   function scheduleAt(id: string, at: number): void {
@@ -93,11 +134,11 @@ export function createDispatcher(d: DispatcherDeps) {
     if (!sub || !sub.enabled || sub.state === 'unverified' || sub.state === 'disabled') return;
     const due = sub.nextAttemptAt ? Date.parse(sub.nextAttemptAt) : 0;
     if (sub.state === 'queued' && due > Date.now()) return scheduleAt(id, due);
-    if (!(await d.store.subscriptions.lease(id, d.nodeId, LEASE_MS))) return scheduleAt(id, Date.now() + 1000);
+    if (!(await holdLease(id))) return scheduleAt(id, Date.now() + 1000);
     try {
       await work(sub);
     } finally {
-      await d.store.subscriptions.release(id, d.nodeId);
+      releaseWhenIdle(id);
     }
   }
 
@@ -147,7 +188,7 @@ export function createDispatcher(d: DispatcherDeps) {
         }
       }
       await flush();
-      await d.store.subscriptions.lease(sub.id, d.nodeId, LEASE_MS);
+      await holdLease(sub.id);
     }
   }
 
@@ -199,7 +240,7 @@ export function createDispatcher(d: DispatcherDeps) {
     const scope = { installationId: sub.installationId, types: sub.events.includes('*') ? ('*' as const) : sub.events };
     const [head] = await d.store.events.after(sub.cursor, scope, 1);
     if (head?.envelope.id !== e.id) return;
-    if (!(await d.store.subscriptions.lease(sub.id, d.nodeId, LEASE_MS))) return;
+    if (!(await holdLease(sub.id))) return;
     try {
       const secrets = (await d.store.subscriptions.secrets(sub.id))!;
       const result = await deliverOnce(d.deliver, sub, secrets, e, { attempt: 1, mode: 'blocking', timeoutMs: sub.blockingTimeoutMs });
@@ -207,7 +248,7 @@ export function createDispatcher(d: DispatcherDeps) {
     } catch (err) {
       d.log.warn({ err, subscriptionId: sub.id }, 'blocking delivery failed; left to the queue');
     } finally {
-      await d.store.subscriptions.release(sub.id, d.nodeId);
+      releaseWhenIdle(sub.id);
     }
   }
 
@@ -227,8 +268,14 @@ export function createDispatcher(d: DispatcherDeps) {
     },
     async stop() {
       stopped = true;
-      for (const w of workers.values()) if (w.timer) clearTimeout(w.timer);
+      for (const w of workers.values()) {
+        if (w.timer) clearTimeout(w.timer);
+        if (w.idle) clearTimeout(w.idle);
+      }
       await Promise.all([...workers.values()].map((w) => w.running));
+      // Leases still held go back now: another node (or this one restarted) takes over at once.
+      const held = [...workers].filter(([, w]) => w.leasedUntil > 0);
+      await Promise.all(held.map(([id]) => d.store.subscriptions.release(id, d.nodeId).catch(() => undefined)));
     },
   };
 }
