@@ -66,15 +66,18 @@ export function createDispatcher(d: DispatcherDeps) {
       w.again = true;
       return;
     }
-    w.running = drain(id)
-      .catch((err) => d.log.error({ err, subscriptionId: id }, 'notification worker failed'))
-      .finally(() => {
-        w.running = undefined;
-        if (w.again) {
-          w.again = false;
-          kick(id);
-        }
-      });
+    runJob(id, w, () => drain(id).catch((err) => d.log.error({ err, subscriptionId: id }, 'notification worker failed')));
+  }
+
+  /** One job at a time per subscription; a kick that came meanwhile runs a drain after it. */
+  function runJob(id: string, w: Worker, job: () => Promise<void>): void {
+    w.running = job().finally(() => {
+      w.running = undefined;
+      if (w.again) {
+        w.again = false;
+        kick(id);
+      }
+    });
   }
 
   /** Takes or renews the lease in the store only when it is not held or past half its time. */
@@ -95,16 +98,9 @@ export function createDispatcher(d: DispatcherDeps) {
       if (w.running || w.leasedUntil === 0) return;
       w.leasedUntil = 0;
       // As a job of the worker, so a drain starting meanwhile waits and takes the lease afresh.
-      w.running = d.store.subscriptions
-        .release(id, d.nodeId)
-        .catch((err) => d.log.warn({ err, subscriptionId: id }, 'could not release a subscription lease'))
-        .finally(() => {
-          w.running = undefined;
-          if (w.again) {
-            w.again = false;
-            kick(id);
-          }
-        });
+      runJob(id, w, () =>
+        d.store.subscriptions.release(id, d.nodeId).catch((err) => d.log.warn({ err, subscriptionId: id }, 'could not release a subscription lease')),
+      );
     }, IDLE_RELEASE_MS);
     w.idle.unref();
   }
