@@ -24,8 +24,13 @@ const MAX_DEPTH = 32;
 const IN_FLIGHT_KEPT = 64;
 /** Replies kept whole for a CALL the charger sends again (after a lost reply): the last few suffice. */
 const ANSWERED_KEPT = 8;
-/** Older answered ids are remembered only as a fingerprint (8 bytes each, 8 KiB per connection). */
-const ANSWERED_IDS_KEPT = 1024;
+/**
+ * Older answered ids are remembered only as a fingerprint (8 bytes each, 1 KiB per connection).
+ * A charger sends its next CALL only once the last is answered or timed out (OCPP-J 1.6 §4.1.1),
+ * so a repeat comes within a few calls; 128 calls are minutes to hours of a charger's traffic.
+ * 1,024 cost 8 KiB a connection, a third of the per-connection budget.
+ */
+const ANSWERED_IDS_KEPT = 128;
 
 export interface FrameGuardOptions {
   maxFrameBytes: number;
