@@ -41,6 +41,17 @@ describe('when the provider cannot be reached', () => {
     expect((await w.t.gw.store.transactions.get(denied.transactionId))?.authorization.reason).toMatch(/^offline_denied:/);
   });
 
+  it('names a hanging provider a timeout once the installation deadline passes', async () => {
+    const off = await charger('DEADLINE', false);
+    w.provider.injectFault({ path: 'start', fault: { mode: 'hang' }, times: 1 });
+    const started = Date.now();
+    const denied = await off.startTransaction({ connectorId: 1, idTag: 'DEADLINE-TAG', meterStart: 0 });
+    w.provider.clearFaults();
+    // The installation's timeoutMs is 300: answered by the offline policy, not by the charger's own call timeout.
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect((await w.t.gw.store.transactions.get(denied.transactionId))?.authorization.reason).toBe('offline_denied:timeout');
+  });
+
   it('never follows a redirect, even to a provider that would accept the tag', async () => {
     // The redirect comes from another server, so the real provider's start counter shows whether it was followed.
     const redirector = await startProvider();
