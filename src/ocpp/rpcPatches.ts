@@ -30,7 +30,7 @@ const ANSWERED_KEPT = 8;
  * so a repeat comes within a few calls; 128 calls are minutes to hours of a charger's traffic.
  * 1,024 cost 8 KiB a connection, a third of the per-connection budget.
  */
-const ANSWERED_IDS_KEPT = 128;
+export const ANSWERED_IDS_KEPT = 128;
 
 export interface FrameGuardOptions {
   maxFrameBytes: number;

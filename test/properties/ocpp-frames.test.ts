@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import type { SimCharger } from '../../simulators/charger/charger.js';
 import { OCPP16_ERROR_CODES } from '../../src/ocpp/errors.js';
+import { ANSWERED_IDS_KEPT } from '../../src/ocpp/rpcPatches.js';
 import { callFrame, hugeString, junk, KNOWN_TAGS, messageId } from './ocpp-arbitraries.js';
 
 const MAX_FRAME_BYTES = 8192;
@@ -43,6 +44,14 @@ describe('any frame from a charger', () => {
   const usedIds = new Set<string>();
   /** The first answer the gateway gave to each CALL message id on the current connection. */
   const firstAnswers = new Map<string, unknown[]>();
+  /** How many CALLs had been sent on the connection when each id was first answered. */
+  const answeredAt = new Map<string, number>();
+  let callsSent = 0;
+  /**
+   * The gateway remembers the last ANSWERED_IDS_KEPT answered ids; the simulator's own calls
+   * (boot, status) count too, hence the margin. An id answered longer ago may be processed anew.
+   */
+  const remembered = (id: string) => callsSent - (answeredAt.get(id) ?? -Infinity) < ANSWERED_IDS_KEPT / 2;
   /** transactionIds the gateway handed out in StartTransaction CALLRESULTs. */
   const transactionIds = new Set<number>();
 
@@ -51,6 +60,8 @@ describe('any frame from a charger', () => {
     frames = [];
     usedIds.clear();
     firstAnswers.clear();
+    answeredAt.clear();
+    callsSent = 0;
     // A waiter that never matches sees every inbound frame: the charger has no other tap.
     const observe = (f: unknown[] | string) => {
       frames.push(Array.isArray(f) ? f : ['<not an array>', f]);
@@ -109,8 +120,9 @@ describe('any frame from a charger', () => {
     const isCall = frame !== undefined && frame[0] === 2 && typeof frame[1] === 'string';
     const id = isCall ? (frame[1] as string) : undefined;
     // OCPP-J wants ids unique per connection; the gateway answers a repeated one at most once.
-    const repeated = id !== undefined && usedIds.has(id);
+    const repeated = id !== undefined && usedIds.has(id) && (remembered(id) || !firstAnswers.has(id));
     if (id !== undefined) usedIds.add(id);
+    if (isCall) callsSent++;
     // A CALLRESULT proves the first CALL was processed: its repeat is answered once more, and
     // never processed again.
     const processedBefore = repeated && bytes <= MAX_FRAME_BYTES && firstAnswers.get(id!)?.[0] === 3;
@@ -141,7 +153,10 @@ describe('any frame from a charger', () => {
       // Never a fresh CALLRESULT: the kept one again, or a CALLERROR (GenericError once the reply
       // is no longer kept, FormationViolation when the guard refuses the repeat unparsed).
       if (processedBefore && answer![0] === 3) expect(answer).toEqual(firstAnswers.get(id!));
-      if (answer && !firstAnswers.has(id!)) firstAnswers.set(id!, answer);
+      if (answer && (!firstAnswers.has(id!) || !repeated)) {
+        firstAnswers.set(id!, answer);
+        answeredAt.set(id!, callsSent);
+      }
       // A repeated id may get the earlier call's reply again, so not every CALLRESULT to a StartTransaction is a start.
       const transactionId = (answer?.[2] as { transactionId?: unknown } | undefined)?.transactionId;
       if (answer?.[0] === 3 && frame![2] === 'StartTransaction' && typeof transactionId === 'number') transactionIds.add(transactionId);
