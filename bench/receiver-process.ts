@@ -54,9 +54,9 @@ const OUTPUT_LINES = 20;
 
 export function startReceiverProcess(): Promise<ReceiverProcess> {
   const { child, output } = forkChild(new URL('./receiver-child.ts', import.meta.url), SERVER_NODE_FLAGS, OUTPUT_LINES);
-  // A subscriber runs on its own machine, not on the gateway's two cores: at nice +10 (the
-  // gateway's delivery thread's level) the receiver takes the CPU the gateway leaves, so the
-  // Authorize latency under event load shows what the gateway's own delivery work costs it.
+  // A subscriber runs on its own machine, not on the gateway's two cores: at nice +10 the
+  // receiver yields to the gateway's charger path, so the Authorize latency under event load
+  // shows what the gateway's own delivery work costs it.
   if (child.pid !== undefined) setPriority(child.pid, RECEIVER_NICENESS);
 
   return new Promise((resolve, reject) => {
