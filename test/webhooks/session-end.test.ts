@@ -48,6 +48,24 @@ describe.each(['sqlite', 'postgres'] as const)('session end on %s', (engine) => 
     expect(api.status).toBe(200);
   });
 
+  it('delivers many session ends at once, each once, while the provider answers slowly', async () => {
+    const ids = Array.from({ length: 8 }, (_, k) => `SE-MANY-${k}`);
+    await w.installation(ids, { mode: 'webhook', authPayload: basicPayload, sessionStartUrl: w.provider.startUrl, sessionEndUrl: w.provider.endUrl });
+    const chargers = ids.map((id) => w.t.charger(id));
+    await Promise.all(chargers.map((c) => c.connect()));
+    const started = await Promise.all(chargers.map((c) => c.startTransaction({ connectorId: 1, idTag: 'END-CARD', meterStart: 0 })));
+    w.provider.injectFault({ path: 'end', fault: { mode: 'latency', ms: 150 } });
+    try {
+      await Promise.all(chargers.map((c, k) => c.stopTransaction({ transactionId: started[k].transactionId, meterStop: 100 + k })));
+      const mine = new Set(started.map((s) => s.transactionId));
+      const delivered = () => w.provider.received.ends.filter((e) => mine.has(e.body.transactionId as number));
+      await expect.poll(() => delivered().length, { timeout: 5000 }).toBe(ids.length);
+      expect(new Set(delivered().map((e) => e.body.id)).size).toBe(ids.length);
+    } finally {
+      w.provider.clearFaults();
+    }
+  });
+
   it('retries after a 500 with the same id, and sends one call however often the stop is re-sent', async () => {
     const { c, transactionId } = await session('SE-2');
     w.provider.injectFault({ path: 'end', fault: { mode: 'status', status: 500 }, times: 2 });
