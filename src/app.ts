@@ -113,6 +113,7 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
   const notifications = createNotifications({
     store,
     http,
+    outbound,
     log,
     nodeId: config.nodeId,
     retryDelaysMs: config.notificationRetryDelaysMs,

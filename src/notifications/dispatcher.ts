@@ -3,7 +3,7 @@ import type { Store } from '../store/index.js';
 import type { Subscription, SubscriptionSecrets } from '../store/subscriptions.js';
 import type { Envelope } from './catalogue.js';
 import { deliverOnce, type DeliverDeps } from './deliver.js';
-import { passesFilter, type Interest } from './interest.js';
+import { passesFilter, wantsBlocking, type Interest } from './interest.js';
 import type { AttemptResult } from './webhookSink.js';
 import type { DeliveryRecord } from '../store/deliveries.js';
 
@@ -211,7 +211,7 @@ export function createDispatcher(d: DispatcherDeps) {
     const jobs: Promise<void>[] = [];
     for (const e of envelopes) {
       for (const sub of await d.interest.matching(e)) {
-        if (!sub.blocking.includes('*') && !sub.blocking.includes(e.type)) continue;
+        if (!wantsBlocking(sub, e.type)) continue;
         if (sub.state !== 'active') continue;
         const w = worker(sub.id);
         // A worker that is merely checking for work (just kicked, perhaps kicked again) should

@@ -10,6 +10,11 @@ export function wants(sub: Subscription, e: Pick<Envelope, 'type' | 'installatio
   return passesFilter(sub, e);
 }
 
+/** Whether `sub` asked for events of this type to be sent before the charger gets its reply. */
+export function wantsBlocking(sub: Subscription, type: EventType): boolean {
+  return sub.blocking.includes('*') || sub.blocking.includes(type);
+}
+
 /** Events that carry an id tag must match the pattern; events about chargers must name a listed one. */
 export function passesFilter(sub: Subscription, e: Pick<Envelope, 'chargerId' | 'data'>): boolean {
   const { idTagPattern, chargers } = sub.filter;

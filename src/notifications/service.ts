@@ -7,15 +7,17 @@ import { deliverOnce, type DeliverDeps } from './deliver.js';
 import type { Envelope } from './catalogue.js';
 import { createDeliveryThread } from './thread/host.js';
 import type { ThreadInit } from './thread/protocol.js';
-import { createInterest, wants } from './interest.js';
+import { createInterest, wants, wantsBlocking } from './interest.js';
 import { createRecorder, envelope } from './record.js';
 import { createLazyKafkaPool } from './kafka/lazy.js';
-import { createAddressPolicy } from '../providers/ssrf.js';
+import type { AddressPolicy } from '../providers/ssrf.js';
 import type { AttemptResult } from './webhookSink.js';
 
 export interface NotificationsDeps {
   store: Store;
   http: HttpClient;
+  /** The outbound address policy the HTTP client applies, for Kafka brokers too. */
+  outbound: AddressPolicy;
   log: Logger;
   nodeId: string;
   retryDelaysMs: number[];
@@ -29,7 +31,7 @@ const HOUR = 3600_000;
 
 /** Events out: what subscribers want, the workers that deliver it, and the operator's actions. */
 export function createNotifications(n: NotificationsDeps) {
-  const kafka = createLazyKafkaPool(createAddressPolicy({ allow: n.thread.outboundAllowList }));
+  const kafka = createLazyKafkaPool(n.outbound);
   const deliver: DeliverDeps = { http: n.http, kafka, deliveries: n.store.deliveries };
   const interest = createInterest(() => n.store.subscriptions.list());
   // The subscription workers run on a thread of their own (thread/entry.ts); this side records
@@ -37,7 +39,7 @@ export function createNotifications(n: NotificationsDeps) {
   const thread = createDeliveryThread({ ...n.thread, nodeId: n.nodeId, retryDelaysMs: n.retryDelaysMs, probeMaxMs: n.probeMaxMs }, n.log);
   // A blocking subscription makes the charger's reply wait until the thread has tried it.
   const blocking = (envelopes: Envelope[]) =>
-    envelopes.some((e) => interest.matchingNow(e).some((sub) => sub.blocking.includes('*') || sub.blocking.includes(e.type)));
+    envelopes.some((e) => interest.matchingNow(e).some((sub) => wantsBlocking(sub, e.type)));
   const recorder = createRecorder({ interest, published: (envelopes) => thread.published(envelopes, blocking(envelopes)) });
   let pruneTimer: NodeJS.Timeout | undefined;
 

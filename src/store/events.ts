@@ -63,8 +63,10 @@ export function eventStore(db: Db, dialect: Dialect) {
       return Number(r?.m ?? 0);
     },
 
-    /** Drops events older than `before` that every subscription has passed. */
-    /** `passedBy`: the lowest cursor of any subscription; MAX_SAFE_INTEGER when none holds events back. */
+    /**
+     * Drops events older than `before` that every subscription has passed. `passedBy`: the lowest
+     * cursor of any subscription; MAX_SAFE_INTEGER when none holds events back.
+     */
     async prune(before: string, passedBy: number): Promise<number> {
       let q = db.deleteFrom('events').where('occurred_at', '<', before);
       // PostgreSQL's integer seq cannot be compared with a value beyond its range.
