@@ -1,48 +1,7 @@
-// Load and watch helpers for the notifications scenario: a closed loop bounded
-// by count rather than time, a sampler of the receiver's delivered count, and a
-// bounded wait for a condition.
+// Watch helpers for the notifications scenario: a sampler of the receiver's
+// delivered count and a bounded wait for a condition.
 
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Histogram } from '../simulators/charger/stats.js';
-import type { Fire, LoadResult } from './load-patterns.js';
-
-/**
- * `total` requests with `window` in flight, as fast as the server answers, or until `capMs`.
- * Worker w fires i = w, w + window…, so with i picking the charger no charger has two calls in flight.
- */
-export async function countedLoop(fire: Fire, window: number, total: number, capMs: number): Promise<LoadResult> {
-  const latency = new Histogram();
-  const statuses = new Map<string, number>();
-  const cpuAtStart = process.cpuUsage();
-  let sent = 0;
-  let errors = 0;
-  const started = performance.now();
-  const deadline = started + capMs;
-  const worker = async (w: number) => {
-    for (let i = w; i < total && performance.now() < deadline; i += window) {
-      sent++;
-      const t = performance.now();
-      try {
-        const status = await fire(i);
-        latency.record(performance.now() - t);
-        statuses.set(status, (statuses.get(status) ?? 0) + 1);
-      } catch {
-        errors++;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(window, total) }, (_, w) => worker(w)));
-  const elapsedMs = performance.now() - started;
-  const cpu = process.cpuUsage(cpuAtStart);
-  return {
-    sent,
-    perSec: Math.round((latency.count / elapsedMs) * 1000),
-    statuses: Object.fromEntries(statuses),
-    errors,
-    latencyMs: latency.summary(),
-    generatorCpuPct: Math.round(((cpu.user + cpu.system) / 1000 / elapsedMs) * 100),
-  };
-}
 
 export interface Sample {
   /** ms since the sampler started. */

@@ -9,7 +9,7 @@ import type { SimCharger } from '../simulators/charger/charger.js';
 import { runFleet } from '../simulators/charger/fleet.js';
 import { statusOf } from '../simulators/charger/messages.js';
 import { openLoop, type Fire } from './load-patterns.js';
-import { adminApi, createNativeInstallation, createStatusSubscriptions, keepInterestFresh, startNotificationsGateway } from './notifications-setup.js';
+import { adminApi, createNativeInstallation, createStatusSubscriptions, startNotificationsGateway } from './notifications-setup.js';
 import type { ReceiverProcess } from './receiver-process.js';
 import type { ServerProcess } from './server-process.js';
 import type { Api } from './webhook-setup.js';
@@ -29,8 +29,6 @@ const ANSWER_DEADLINE_MS = 5_000;
 export interface GatewaySetup {
   name: string;
   overrides?: ConfigOverrides;
-  /** Default true: the keepInterestFresh workaround runs for the length of the part. */
-  keepFresh?: boolean;
   callTimeoutMs?: number;
   cpuProfileDir?: string;
   receiver: ReceiverProcess;
@@ -65,7 +63,6 @@ export async function onGateway<T>(setup: GatewaySetup, use: (g: Live) => Promis
       maxConnecting: MAX_CONNECTING,
       callTimeoutMs: setup.callTimeoutMs ?? CALL_TIMEOUT_MS,
     });
-    const fresh = setup.keepFresh === false ? undefined : await keepInterestFresh(api, setup.receiver.url);
     try {
       const chargers = fleet.chargers.filter((c) => c.isOpen);
       if (chargers.length === 0) throw new Error(`no charger connected to the gateway: ${JSON.stringify(fleet.stats.summary().connectionErrors)}`);
@@ -74,7 +71,6 @@ export async function onGateway<T>(setup: GatewaySetup, use: (g: Live) => Promis
       await sleep(DRAIN_MS);
       return await use({ gateway, receiver: setup.receiver, api, installationId, chargers, subscriptions: [], log });
     } finally {
-      await fresh?.stop();
       await fleet.close();
     }
   } finally {

@@ -91,15 +91,6 @@ export interface AuthorizePart {
   unchanged: boolean;
 }
 
-/** The gateway bug the other parts work around (notifications-setup.ts, keepInterestFresh), without the workaround. */
-export interface WedgeCheck {
-  rate: number;
-  ms: number;
-  tries: { statusPerSec: number; statusErrors: number; delivered: number; answering: boolean }[];
-  /** Tries after which the gateway answered nothing. */
-  wedged: number;
-}
-
 export interface NotificationsResult {
   date: string;
   node: string;
@@ -112,7 +103,6 @@ export interface NotificationsResult {
   hundredSubscriptions: DeliveryPhase[];
   drain: DrainPart;
   authorize: AuthorizePart;
-  wedgeCheck: WedgeCheck;
   /** The most deliveries per second seen in any part: steady state or drain. */
   ceilingPerSec: number;
   /** The gateway's top self-time functions at 100 subscriptions, when the ceiling missed the target. */
@@ -147,7 +137,6 @@ export function formatNotifications(r: NotificationsResult): string {
     `load average 1/5/15 min: ${r.loadAverage.start.map(show).join('/')} at the start, ${r.loadAverage.end.map(show).join('/')} before the profile run`,
     `delivered/s: at the receiver from 1 s into the load to its end; e2e: receipt time − event occurredAt (incl. the drain after the load)`,
     `backlog: events written × subscriptions − delivered; grows: growth > 5 % of the offered rate; drained: after the load stopped`,
-    `every part below runs with a workaround for the gateway wedging under event load (a disabled subscription renamed every second); see the wedge check`,
     formatTable(header, rows),
     '',
     `backlog drain (1 subscription, receiver answering 503, probeMaxMs ${d.probeMaxMs}):`,
@@ -163,8 +152,6 @@ export function formatNotifications(r: NotificationsResult): string {
       [...a.without.map((run, k) => authorizeRow(`no subscriptions (${k + 1})`, run)), authorizeRow(`${a.subscriptions} subscriptions`, a.with), authorizeRow(`${a.subscriptions} subs, Status ${a.moderate.statusRate}/s`, a.moderate.run)],
     ),
     `  p99 ratio (with / worse without): ${show(a.p99Ratio)}`,
-    '',
-    ...formatWedgeCheck(r.wedgeCheck),
     '',
     'targets',
     `  deliveries/s >= ${TARGETS.deliveriesPerSec}: best measured ${r.ceilingPerSec}/s -> ${met ? 'met' : 'NOT met'}`,
@@ -222,14 +209,6 @@ function ocppVerdict(r: NotificationsResult): string {
   if (!base || !one) return kept;
   const latency = (p: DeliveryPhase) => `p50 ${show(p.status.latencyMs.p50)} / p99 ${show(p.status.latencyMs.p99)} ms`;
   return `${kept}; at ${base.statusRate}/s ${latency(base)} with no subscription, ${latency(one)} with 1`;
-}
-
-function formatWedgeCheck(w: WedgeCheck): string[] {
-  const tries = w.tries.map((t, k) => `  try ${k + 1}: StatusNotification ${t.statusPerSec}/s (${t.statusErrors} timed out), ${t.delivered} delivered, ${t.answering ? 'still answering' : 'STUCK: no Heartbeat reply'}`);
-  return [
-    `wedge check, without the workaround: 1 subscription, StatusNotification at ${w.rate}/s for ${w.ms / 1000} s on fresh gateways until one sticks: stuck after ${w.wedged} of ${w.tries.length}`,
-    ...tries,
-  ];
 }
 
 function formatProfile(p: NonNullable<NotificationsResult['profile']>): string[] {

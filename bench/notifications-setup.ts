@@ -15,8 +15,6 @@ import { apiClient, startWebhookGateway, type Api } from './webhook-setup.js';
 const CONCURRENCY = 32;
 /** Events per transaction when writing a backlog: few enough to hold SQLite's write lock only briefly. */
 const BACKLOG_BATCH = 2_000;
-/** Well inside the gateway's 5 s subscription-list TTL, even when a reload waits behind load. */
-const KEEP_FRESH_EVERY_MS = 1_000;
 const TIMEOUT_MS = 15_000;
 
 /**
@@ -89,43 +87,6 @@ async function inParallel(count: number, job: (k: number) => Promise<unknown>): 
     while (next < count) await job(next++);
   };
   await Promise.all(Array.from({ length: Math.min(CONCURRENCY, count) }, worker));
-}
-
-/**
- * Works around a gateway bug so the scenario measures deliveries rather than a wedged
- * gateway: the in-memory subscription list goes stale after 5 s, and when that happens
- * inside the StatusNotification transaction its reload queues behind that transaction for
- * SQLite's one connection, which never comes free. Changing a subscription through the API
- * reloads the list outside any transaction, so one disabled subscription is renamed every
- * second and the list never goes stale. The wedge check part runs without this.
- */
-export async function keepInterestFresh(api: Api, url: string): Promise<{ stop(): Promise<void> }> {
-  const dummy = (await api('POST', '/api/subscriptions', { label: 'bench-keep-fresh', url, events: ['charger.booted'], enabled: false })) as { id?: unknown };
-  if (typeof dummy?.id !== 'string') throw new Error('POST /api/subscriptions returned no id');
-  const path = `/api/subscriptions/${dummy.id}`;
-  let running = true;
-  let timer: NodeJS.Timeout | undefined;
-  let wake = () => {};
-  const loop = (async () => {
-    for (let n = 1; running; n++) {
-      // A failed rename (a gateway already stuck) must not end the loop with an unhandled rejection.
-      await api('PATCH', path, { label: `bench-keep-fresh-${n}` }).catch(() => {});
-      if (running) {
-        await new Promise<void>((resolve) => {
-          wake = resolve;
-          timer = setTimeout(resolve, KEEP_FRESH_EVERY_MS);
-        });
-      }
-    }
-  })();
-  return {
-    stop: async () => {
-      running = false;
-      clearTimeout(timer);
-      wake();
-      await loop;
-    },
-  };
 }
 
 /**

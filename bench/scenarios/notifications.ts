@@ -4,9 +4,7 @@
 // process. Four parts, each on a fresh gateway so no backlog leaks into the next:
 // one subscription at two StatusNotification rates; 100 subscriptions (the
 // deliveries ceiling); a 100,000-event backlog held while the receiver answers
-// 503, then drained; and Authorize latency without and with 100 subscriptions. Those run
-// with a workaround for a gateway bug that otherwise wedges it under event load
-// (see keepInterestFresh); a wedge check shows the bug without it. When the
+// 503, then drained; and Authorize latency without and with 100 subscriptions. When the
 // ceiling misses the target, a last run profiles the gateway at 100 subscriptions.
 
 import { copyFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -28,7 +26,6 @@ import {
   type DeliveryPhase,
   type DrainPart,
   type NotificationsResult,
-  type WedgeCheck,
 } from '../notifications-report.js';
 import { getJson, writeBacklog } from '../notifications-setup.js';
 import { cpuMeter } from '../proc-cpu.js';
@@ -66,11 +63,6 @@ const BACKLOG_WAIT_MS = 180_000;
 /** A queued subscription is probed at least this often, so the drain starts soon after the fault clears. */
 const DRAIN_PROBE_MAX_MS = 1_000;
 const PROFILE_SAVED = new URL('../results/notifications-gateway.cpuprofile', import.meta.url);
-// A race: on the 2-CPU bench machine 14 s at 2,000/s stuck a gateway in 5 of 6 tries, 8 s in
-// 0 of 3 (the subscription list goes stale every 5 s, and each time is one chance to lose it).
-const WEDGE_CHECK = { rate: 2_000, ms: 14_000, tries: 2 };
-/** Calls into a stuck gateway are given up sooner in the wedge check. */
-const WEDGE_CALL_TIMEOUT_MS = 5_000;
 
 export async function runNotificationsScenario(opts: NotificationsOptions): Promise<NotificationsResult> {
   const phaseMs = opts.quick ? 2_000 : 5_000;
@@ -96,7 +88,6 @@ export async function runNotificationsScenario(opts: NotificationsOptions): Prom
     ).finally(() => rmSync(dataDir, { recursive: true, force: true }));
     if (events < DRAIN_EVENTS) drain.reducedFrom = DRAIN_EVENTS;
     const authorize = await onGateway({ ...setup, name: 'authorize' }, (g) => authorizeUnderLoad(g, phaseMs));
-    const wedgeCheck = await checkWedge(setup);
 
     const ceilingPerSec = Math.max(drain.drainPerSec, ...[...oneSubscription, ...hundredSubscriptions].map((p) => p.deliveredPerSec));
     const result: NotificationsResult = {
@@ -110,7 +101,6 @@ export async function runNotificationsScenario(opts: NotificationsOptions): Prom
       hundredSubscriptions,
       drain,
       authorize,
-      wedgeCheck,
       ceilingPerSec,
     };
     if (ceilingPerSec < TARGETS.deliveriesPerSec) result.profile = await profileGateway(setup, phaseMs);
@@ -270,28 +260,6 @@ async function authorizeRun(g: Live, statusChargers: SimCharger[], authorize: Fi
   const status = await statusLoad;
   checkAlive(g.gateway);
   return { ...run, gatewayCpuPct, statusPerSec: status.perSec, deliveredPerSec: Math.round(delivered / seconds) };
-}
-
-/**
- * The bug keepInterestFresh works around, shown: 1 subscription and StatusNotification at
- * 1,000/s without the workaround, on fresh gateways until one wedges (it is a race, so not
- * every try does). Wedged: it no longer answers a Heartbeat after the load.
- */
-async function checkWedge(setup: Omit<GatewaySetup, 'name'>): Promise<WedgeCheck> {
-  const tries: WedgeCheck['tries'] = [];
-  for (let k = 1; k <= WEDGE_CHECK.tries; k++) {
-    const run = await onGateway({ ...setup, name: `wedge check ${k}`, keepFresh: false, callTimeoutMs: WEDGE_CALL_TIMEOUT_MS }, async (g) => {
-      await subscribe(g, 1);
-      g.log(`StatusNotification at ${WEDGE_CHECK.rate}/s for ${WEDGE_CHECK.ms} ms without the workaround`);
-      const base = (await g.receiver.counts()).delivered;
-      const status = await openLoop(statusFire(g.chargers, () => {}), WEDGE_CHECK.rate, WEDGE_CHECK.ms);
-      const delivered = (await g.receiver.counts()).delivered - base;
-      return { statusPerSec: status.perSec, statusErrors: status.errors, delivered, answering: await answering(g) };
-    });
-    tries.push(run);
-    if (!run.answering) break;
-  }
-  return { ...WEDGE_CHECK, tries, wedged: tries.filter((t) => !t.answering).length };
 }
 
 /** The 100-subscription load at its higher rate again, under --cpu-prof, summarised over the load only. */
