@@ -108,6 +108,7 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
     outbox: store.outbox,
     log,
     pollMs: config.outboxPollMs,
+    owner: config.nodeId,
     retryBaseMs: config.outboxRetryBaseMs,
     retryMaxMs: config.outboxRetryMaxMs,
     deliver: {

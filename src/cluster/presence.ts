@@ -59,6 +59,9 @@ export function createPresence(d: PresenceDeps): Presence {
     for (const id of await store.nodes.stale(before)) {
       if (id === nodeId || !(await store.nodes.claimDead(id, before))) continue;
       log.warn({ deadNode: id }, 'gateway node stopped heartbeating; taking it out of the cluster');
+      // Its deliveries go on elsewhere now rather than when their leases run out.
+      await store.outbox.releaseOwner(id);
+      await store.subscriptions.releaseOwner(id);
       await releaseChargersOf(id);
     }
     // Chargers naming a node with no row: a sweeper that died half-way, or a crash before this table existed.

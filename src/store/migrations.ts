@@ -269,6 +269,8 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .addColumn('reply', 'text')
           .execute();
         await db.schema.createIndex('chargers_node').on('chargers').column('node_id').execute();
+        // Who claimed a session-end row: a swept node's claims go back at once, not after the lease.
+        await db.schema.alterTable('outbox').addColumn('locked_by', 'text').execute();
       },
     },
   };

@@ -124,6 +124,8 @@ export interface OutboxTable {
   attempts: number;
   next_attempt_at: string;
   locked_until: string | null;
+  /** The node that claimed the row (null: a single node, or never claimed). */
+  locked_by: string | null;
   last_status: number | null;
   last_error: string | null;
   created_at: string;

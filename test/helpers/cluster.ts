@@ -107,7 +107,8 @@ export async function startTestCluster(count: number, overrides: StartOptions = 
     },
     async stop() {
       await Promise.all(chargers.map((c) => c.close().catch(() => undefined)));
-      await Promise.all(processes.map((p) => p.kill('SIGKILL')));
+      const running = processes.filter((p) => p.child.exitCode === null && p.child.signalCode === null);
+      await Promise.all(running.map((p) => p.kill('SIGKILL')));
       await Promise.all(nodes.map((n) => n.stop().catch(() => undefined)));
       await db.drop();
     },
