@@ -11,6 +11,11 @@ import { eventStore } from './events.js';
 import { subscriptionStore } from './subscriptions.js';
 import { deliveryStore } from './deliveries.js';
 import { nodeCallStore, nodeStore } from './nodes.js';
+import { userStore } from './users.js';
+import { userSessionStore } from './userSessions.js';
+import { secondFactorStore } from './secondFactor.js';
+import { loginFailureStore } from './loginFailures.js';
+import { auditStore } from './audit.js';
 import type { SecretBox } from '../secrets.js';
 
 function modules(db: Db, dialect: StoreHandle['dialect'], box: SecretBox) {
@@ -28,6 +33,11 @@ function modules(db: Db, dialect: StoreHandle['dialect'], box: SecretBox) {
     deliveries: deliveryStore(db),
     nodes: nodeStore(db),
     nodeCalls: nodeCallStore(db),
+    users: userStore(db),
+    userSessions: userSessionStore(db),
+    secondFactor: secondFactorStore(db, box),
+    loginFailures: loginFailureStore(db),
+    audit: auditStore(db),
   };
 }
 
