@@ -8,6 +8,7 @@ import { buildAuthorization, type Authorization } from './authorization/build.js
 import { createHttpClient } from './providers/httpClient.js';
 import { createAddressPolicy } from './providers/ssrf.js';
 import { createTokenService } from './providers/tokenService.js';
+import { createTokenFetchCounter } from './providers/metrics.js';
 import { callSessionStart } from './providers/sessionStart.js';
 import { deliverSessionEnd, SESSION_END_TOPIC } from './providers/sessionEnd.js';
 import type { WebhookDeps } from './providers/webhookCall.js';
@@ -96,9 +97,9 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
   // One policy for both ends: the API refuses such URLs at save time, the client at connect time.
   const outbound = createAddressPolicy({ allow: config.outboundAllowList });
   const http = createHttpClient({ maxSocketsPerOrigin: config.providerMaxSockets, maxResponseBytes: config.providerMaxResponseBytes, policy: outbound });
-  const webhooks = { http, tokens: createTokenService(http) };
   // One registry per gateway (not prom-client's global one), so tests can run several in a process.
   const metrics = new Registry();
+  const webhooks = { http, tokens: createTokenService(http, { fetched: createTokenFetchCounter(metrics) }) };
   const auth = buildAuthorization({ config, store, log, metrics, callSessionStart: (s, req) => callSessionStart(webhooks, s, req) });
   const outbox = createOutboxWorker({
     outbox: store.outbox,
@@ -119,6 +120,7 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
     retryDelaysMs: config.notificationRetryDelaysMs,
     probeMaxMs: config.notificationProbeMaxMs,
     retentionHours: config.notificationRetentionHours,
+    metrics,
     thread: {
       databaseUrl: config.databaseUrl,
       dataDir: config.dataDir,
@@ -133,7 +135,7 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
     },
   });
   const events = notifications.recorder;
-  const ocpp = createOcppServer({ config, store, authorize: auth.authorize, settings: auth.settings, outbox, events, log });
+  const ocpp = createOcppServer({ config, store, authorize: auth.authorize, settings: auth.settings, outbox, events, log }, { metrics });
   const commands = createCommands(ocpp.registry, config.commandTimeoutMs);
   const admin = await prepareAdminToken(config.adminToken, store.apiTokens);
   const hooks: ApiHooks = {

@@ -15,6 +15,7 @@ import { ApiError, errorHandler } from './errors.js';
 import { apiRoutes } from './routes/index.js';
 import { openApiDocument } from './openapi.js';
 import { metricsRoutes } from './metrics.js';
+import { httpMetrics } from './httpMetrics.js';
 
 export interface ApiDeps {
   config: Config;
@@ -44,6 +45,7 @@ export function createApiApp(deps: ApiDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  app.use(httpMetrics(deps.metrics));
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
