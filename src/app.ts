@@ -14,6 +14,7 @@ import { deliverSessionEnd, SESSION_END_TOPIC } from './providers/sessionEnd.js'
 import type { WebhookDeps } from './providers/webhookCall.js';
 import { createOutboxWorker } from './outbox/worker.js';
 import { createNotifications, type Notifications } from './notifications/service.js';
+import { createLiveFeed } from './notifications/live.js';
 import { createOcppServer, type OcppServer } from './ocpp/server.js';
 import { createCommands } from './ocpp/commands.js';
 import { createApiApp, type ApiHooks } from './api/app.js';
@@ -111,8 +112,10 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
       [SESSION_END_TOPIC]: async (item) => deliverSessionEnd(webhooks, await store.installations.providerSettings(item.target), item.payload),
     },
   });
+  const live = createLiveFeed({ events: store.events, pollMs: config.livePollMs, log });
   const notifications = createNotifications({
     store,
+    watched: live.watched,
     http,
     outbound,
     log,
@@ -148,7 +151,7 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
       }
     },
   };
-  const api = createApiApp({ config, store, log, commands, tokens: admin.check, registry: ocpp.registry, hooks, events, notifications, outbound, metrics });
+  const api = createApiApp({ config, store, log, commands, tokens: admin.check, registry: ocpp.registry, hooks, events, notifications, outbound, metrics, live });
   const httpServer = createServer(api);
   outbox.start();
   await notifications.start();
@@ -173,6 +176,8 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
       notifications,
       abandonInFlight: () => outbox.abandon(),
       async close() {
+        // Live streams end first: an open response would otherwise hold the HTTP server's close.
+        live.close();
         await closeServer(httpServer);
         await ocpp.close();
         await outbox.stop();

@@ -6,6 +6,7 @@ import type { Store } from '../store/index.js';
 import type { Installation } from '../store/installations.js';
 import type { Recorder } from '../notifications/record.js';
 import type { Notifications } from '../notifications/service.js';
+import type { LiveFeed } from '../notifications/live.js';
 import type { Commands } from '../ocpp/commands.js';
 import type { AddressPolicy } from '../providers/ssrf.js';
 import type { Registry } from '../ocpp/registry.js';
@@ -31,6 +32,8 @@ export interface ApiDeps {
   outbound: AddressPolicy;
   /** Served at /metrics. */
   metrics: MetricsRegistry;
+  /** Installations' events for GET /api/installations/:id/live. */
+  live: LiveFeed;
 }
 
 /** What the rest of the gateway must hear about changes made through the API. */

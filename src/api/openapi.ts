@@ -299,6 +299,29 @@ const securityPaths = {
   },
 };
 
+/** What the portal reads to show an installation live. */
+const statusPaths = {
+  '/api/installations/{id}/live': {
+    parameters: [
+      installationId,
+      { name: 'Last-Event-ID', in: 'header', required: false, description: 'The `id` of the last event received: the stream resumes after it', schema: { type: 'string', pattern: '^[0-9]+$' } },
+    ],
+    get: {
+      tags: ['installations'],
+      summary: "The installation's events as Server-Sent Events, from now (or after Last-Event-ID)",
+      description:
+        'Each event is sent as `id: <seq>`, `event: <event type>` and `data: <the event envelope as JSON>` (docs/events.md), in the order they were stored, whichever node the charger is connected to. ' +
+        'A `: keepalive` comment comes every 15 s (liveKeepaliveMs). A client that reads too slowly is cut off and resumes with Last-Event-ID; the stream ends when the gateway shuts down.',
+      responses: {
+        '200': { description: 'An event stream', content: { 'text/event-stream': { schema: { type: 'string' } } } },
+        '400': failure('VALIDATION_FAILED'),
+        '404': failure('NOT_FOUND'),
+        ...common,
+      },
+    },
+  },
+};
+
 const subscriptionId = pathParam('id', 'Subscription id (UUID)');
 const subscriptionPaths = {
   '/api/subscriptions': {
@@ -395,7 +418,7 @@ export const openApiDocument = {
     description: 'REST API for site owners: installations, chargers, id tags, transactions and remote commands.',
   },
   security: [{ bearerAuth: [] }],
-  paths: { ...paths, ...subscriptionPaths, ...securityPaths },
+  paths: { ...paths, ...subscriptionPaths, ...securityPaths, ...statusPaths },
   components: {
     securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'ADMIN_TOKEN or a stored API token' } },
     schemas: {

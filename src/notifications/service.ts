@@ -25,6 +25,8 @@ export interface NotificationsDeps {
   retryDelaysMs: number[];
   probeMaxMs: number;
   retentionHours: number;
+  /** Installations a live stream watches on this node: their events are stored for it. */
+  watched?(installationId: string): boolean;
   /** Where delivery attempts and backlogs are registered (served at /metrics). */
   metrics: MetricsRegistry;
   /** How the delivery thread opens its own store and clients. */
@@ -45,7 +47,7 @@ export function createNotifications(n: NotificationsDeps) {
   // A blocking subscription makes the charger's reply wait until the thread has tried it.
   const blocking = (envelopes: Envelope[]) =>
     envelopes.some((e) => interest.matchingNow(e).some((sub) => wantsBlocking(sub, e.type)));
-  const recorder = createRecorder({ interest, published: (envelopes) => thread.published(envelopes, blocking(envelopes)) });
+  const recorder = createRecorder({ interest, watched: n.watched, published: (envelopes) => thread.published(envelopes, blocking(envelopes)) });
   let pruneTimer: NodeJS.Timeout | undefined;
 
   async function prune(): Promise<void> {

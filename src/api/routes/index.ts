@@ -7,6 +7,7 @@ import { transactionRoutes } from './transactions.js';
 import { commandRoutes } from './commands.js';
 import { subscriptionRoutes } from './subscriptions.js';
 import { chargerSecurityRoutes } from './chargerSecurity.js';
+import { liveRoutes } from './live.js';
 
 /** One router per resource; each declares its full paths under /api, so a grep finds a route. */
 export const resourceRouters: ReadonlyArray<(deps: ApiDeps) => Router> = [
@@ -17,6 +18,7 @@ export const resourceRouters: ReadonlyArray<(deps: ApiDeps) => Router> = [
   commandRoutes,
   subscriptionRoutes,
   chargerSecurityRoutes,
+  liveRoutes,
 ];
 
 /** Mounts every resource router; each lives in its own file. */
