@@ -15,6 +15,7 @@ import type { WebhookDeps } from './providers/webhookCall.js';
 import { createOutboxWorker } from './outbox/worker.js';
 import { createNotifications, type Notifications } from './notifications/service.js';
 import { createLiveFeed } from './notifications/live.js';
+import { createAuthenticationTest } from './authorization/trial.js';
 import { createOcppServer, type OcppServer } from './ocpp/server.js';
 import { createCommands } from './ocpp/commands.js';
 import { createApiApp, type ApiHooks } from './api/app.js';
@@ -151,7 +152,11 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
       }
     },
   };
-  const api = createApiApp({ config, store, log, commands, tokens: admin.check, registry: ocpp.registry, hooks, events, notifications, outbound, metrics, live });
+  const testAuthentication = createAuthenticationTest({ http, cache: auth.cache, findIdTag: auth.idTags.find });
+  const api = createApiApp({
+    ...{ config, store, log, commands, tokens: admin.check, registry: ocpp.registry, hooks, events, notifications, outbound },
+    ...{ metrics, live, testAuthentication },
+  });
   const httpServer = createServer(api);
   outbox.start();
   await notifications.start();

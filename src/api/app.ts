@@ -7,6 +7,7 @@ import type { Installation } from '../store/installations.js';
 import type { Recorder } from '../notifications/record.js';
 import type { Notifications } from '../notifications/service.js';
 import type { LiveFeed } from '../notifications/live.js';
+import type { AuthenticationTest } from '../authorization/trial.js';
 import type { Commands } from '../ocpp/commands.js';
 import type { AddressPolicy } from '../providers/ssrf.js';
 import type { Registry } from '../ocpp/registry.js';
@@ -34,6 +35,8 @@ export interface ApiDeps {
   metrics: MetricsRegistry;
   /** Installations' events for GET /api/installations/:id/live. */
   live: LiveFeed;
+  /** POST /api/installations/:id/authentication/test. */
+  testAuthentication: AuthenticationTest;
 }
 
 /** What the rest of the gateway must hear about changes made through the API. */

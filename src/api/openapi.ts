@@ -8,6 +8,7 @@ import { putIdTagBody } from './routes/idTags.js';
 import { listTransactionsQuery } from './routes/transactions.js';
 import { createSubscriptionBody, updateSubscriptionBody } from './routes/subscriptions.js';
 import { chargerPasswordBody, chargerSecurityBody } from './routes/chargerSecurity.js';
+import { authenticationTestBody } from './routes/authenticationTest.js';
 import { EVENT_TYPES } from '../notifications/catalogue.js';
 
 /**
@@ -320,6 +321,46 @@ const statusPaths = {
       },
     },
   },
+  '/api/installations/{id}/authentication/test': {
+    parameters: [installationId],
+    post: {
+      tags: ['installations'],
+      summary: "Test the installation's stored authentication settings with an id tag",
+      description:
+        'Fetches a token (with an authUrl) and calls session start with trigger Authorize, `chargerId: "(test)"` and `test: true` (docs/webhooks.md), ' +
+        'always (no cached decision, no circuit breaker), then reports the decision a charger would get: the provider\'s, the offline policy\'s when it was unreachable, ' +
+        'or the native id tags\' without a session start URL. Nothing is started or remembered; no token or payload appears in the reply.',
+      requestBody: body(fromZod(authenticationTestBody)),
+      responses: { '200': ok('What happened at each step', ref('AuthenticationTestReport')), '404': failure('NOT_FOUND'), ...withBody },
+    },
+  },
+};
+
+/** A step of the authentication test: whether it worked and how long it took (ms). */
+const trialStep = (extra: Record<string, unknown> = {}) => ({
+  type: 'object', required: ['ok', 'ms'],
+  properties: { ok: { type: 'boolean' }, ms: { type: 'integer', description: 'Milliseconds' }, error: { ...str, description: 'Why it failed (no secret)' }, ...extra },
+});
+
+const statusSchemas = {
+  AuthenticationTestReport: obj({
+    token: orNull({ ...trialStep(), description: 'null without an authUrl' }),
+    sessionStart: orNull({
+      ...trialStep({
+        status: { ...int, description: "The provider's HTTP status" },
+        body: { description: "The provider's reply: its JSON, or the first 2 KB of its text; secrets sent to it are blanked" },
+      }),
+      description: 'null without a session start URL, or when the token fetch failed',
+    }),
+    decision: {
+      type: 'object', required: ['status', 'source', 'reason'],
+      properties: {
+        status: { type: 'string', enum: ['Accepted', 'Blocked', 'Expired', 'Invalid', 'ConcurrentTx'] },
+        source: { type: 'string', enum: ['default', 'native', 'webhook', 'cache', 'offline'] },
+        reason: { ...str, description: 'Stable code (provider_allowed, provider_refused:<text>, offline_allowed:<why>, unknown_id_tag, ...)' },
+      },
+    },
+  }),
 };
 
 const subscriptionId = pathParam('id', 'Subscription id (UUID)');
@@ -424,6 +465,7 @@ export const openApiDocument = {
     schemas: {
       ...responseSchemas,
       ...subscriptionSchemas,
+      ...statusSchemas,
       Error: {
         type: 'object',
         required: ['error', 'message'],

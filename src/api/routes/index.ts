@@ -8,6 +8,7 @@ import { commandRoutes } from './commands.js';
 import { subscriptionRoutes } from './subscriptions.js';
 import { chargerSecurityRoutes } from './chargerSecurity.js';
 import { liveRoutes } from './live.js';
+import { authenticationTestRoutes } from './authenticationTest.js';
 
 /** One router per resource; each declares its full paths under /api, so a grep finds a route. */
 export const resourceRouters: ReadonlyArray<(deps: ApiDeps) => Router> = [
@@ -19,6 +20,7 @@ export const resourceRouters: ReadonlyArray<(deps: ApiDeps) => Router> = [
   subscriptionRoutes,
   chargerSecurityRoutes,
   liveRoutes,
+  authenticationTestRoutes,
 ];
 
 /** Mounts every resource router; each lives in its own file. */
