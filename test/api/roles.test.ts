@@ -100,6 +100,8 @@ const TABLE: Record<string, Entry> = {
   'get /api/tokens': { expect: 'list', call: () => ({ path: '/api/tokens' }), leaks: (b, ids) => itemsOf(b).some((t) => t.id === ids.token || t.installations.includes(ids.b)) },
   'delete /api/tokens/{id}': { expect: 'notFound', call: (ids) => ({ path: `/api/tokens/${ids.token}` }) },
   'get /api/installations/{id}/audit': { expect: 'notFound', call: (ids) => ({ path: `/api/installations/${ids.b}/audit` }) },
+  'get /api/installations/{id}/live': { expect: 'notFound', call: (ids) => ({ path: `/api/installations/${ids.b}/live` }) },
+  'post /api/installations/{id}/authentication/test': { expect: 'notFound', call: (ids) => ({ path: `/api/installations/${ids.b}/authentication/test`, body: { idTag: 'SNEAKY' } }) },
 };
 
 const METHOD_OF = (key: string) => key.split(' ')[0].toUpperCase();
