@@ -55,7 +55,7 @@ describe('node presence', () => {
     const res = await a.api('POST', '/api/chargers/CL-DEAD-1/commands/Reset', { type: 'Soft' });
     expect(res.status).toBe(409);
     expect(res.body.error).toBe('CHARGER_OFFLINE');
-  });
+  }, 90_000);
 
   it('answers CHARGER_OFFLINE at once for a charger whose holder went silent', async () => {
     await cluster.installation(['CL-STALE-1']);
@@ -82,5 +82,5 @@ describe('node presence', () => {
     expect((await closed)[0]).toBe(1001);
     expect(await nodeIds()).toEqual([a.gw.config.nodeId]);
     expect((await a.api('GET', '/api/chargers/CL-TERM-1')).body).toMatchObject({ online: false, nodeId: null });
-  });
+  }, 90_000);
 });

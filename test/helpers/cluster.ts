@@ -8,6 +8,9 @@ import { spawnGateway, type GatewayProcess } from './process.js';
 /** Quick enough that a dead node is swept within a second or two. */
 export const CLUSTER_TIMING = { nodeHeartbeatMs: 200, nodeTimeoutMs: 1000 } as const;
 
+/** A node process starts in a few seconds, more on a loaded machine. */
+const SPAWN_TIMEOUT_MS = 40_000;
+
 export interface TestNode {
   gw: Gateway;
   logs: Record<string, any>[];
@@ -94,7 +97,7 @@ export async function startTestCluster(count: number, overrides: StartOptions = 
         NODE_HEARTBEAT_MS: String(CLUSTER_TIMING.nodeHeartbeatMs),
         NODE_TIMEOUT_MS: String(CLUSTER_TIMING.nodeTimeoutMs),
         ...env,
-      });
+      }, SPAWN_TIMEOUT_MS);
       processes.push(p);
       return p;
     },
