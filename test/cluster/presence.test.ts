@@ -71,6 +71,21 @@ describe('node presence', () => {
     expect(Date.now() - started).toBeLessThan(1500);
   });
 
+  it('takes its chargers back when another node swept it while it was alive (a long pause)', async () => {
+    await cluster.installation(['CL-PAUSE-1']);
+    const c = a.charger('CL-PAUSE-1');
+    await c.connect();
+    const { store } = a.gw;
+    const me = a.gw.config.nodeId;
+    await expect.poll(async () => (await store.chargers.get('CL-PAUSE-1'))?.nodeId).toBe(me);
+    // What a sweep by another node does: the row goes, the chargers are released.
+    await store.nodes.remove(me);
+    await store.chargers.releaseNode(me);
+    await expect.poll(async () => (await store.chargers.get('CL-PAUSE-1'))?.nodeId, { timeout: 10_000 }).toBe(me);
+    expect(await nodeIds()).toEqual([me]);
+    expect(c.isOpen).toBe(true);
+  });
+
   it('closes its chargers with 1001 on SIGTERM and leaves the presence table', async () => {
     await cluster.installation(['CL-TERM-1']);
     const node = await cluster.spawn();
