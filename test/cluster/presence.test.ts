@@ -71,6 +71,16 @@ describe('node presence', () => {
     expect(Date.now() - started).toBeLessThan(1500);
   });
 
+  it('releases chargers that name a node with no presence row when a node starts', async () => {
+    await cluster.installation(['CL-ORPHAN-1']);
+    const { store } = a.gw;
+    // Left by a sweeper that died half-way, or by a node that crashed before the presence table existed.
+    await store.db.updateTable('chargers').set({ online: 1, node_id: 'vanished' }).where('id', '=', 'CL-ORPHAN-1').execute();
+    const b = await cluster.add();
+    expect((await b.api('GET', '/api/chargers/CL-ORPHAN-1')).body).toMatchObject({ online: false, nodeId: null });
+    await b.stop();
+  });
+
   it('takes its chargers back when another node swept it while it was alive (a long pause)', async () => {
     await cluster.installation(['CL-PAUSE-1']);
     const c = a.charger('CL-PAUSE-1');
