@@ -71,6 +71,19 @@ describe('node presence', () => {
     expect(Date.now() - started).toBeLessThan(1500);
   });
 
+  it('writes a going-away disconnect event for each charger of a node that stops', async () => {
+    const ids = ['CL-STOP-1', 'CL-STOP-2', 'CL-STOP-3'];
+    await cluster.installation(ids);
+    const b = await cluster.add();
+    await Promise.all(ids.map((id) => b.charger(id).connect()));
+    for (const id of ids) await expect.poll(async () => (await a.api('GET', `/api/chargers/${id}`)).body.nodeId).toBe(b.gw.config.nodeId);
+    expect(await b.shutdown()).toBe(true);
+    const mine = () => r.deliveries.filter((d) => ids.includes(d.body.chargerId));
+    // B is gone; A delivers what B wrote.
+    await expect.poll(() => mine().map((d) => d.body.chargerId).sort(), { timeout: 15_000 }).toEqual(ids);
+    for (const d of mine()) expect(d.body.data).toMatchObject({ nodeId: b.gw.config.nodeId, code: 1001 });
+  });
+
   it('releases chargers that name a node with no presence row when a node starts', async () => {
     await cluster.installation(['CL-ORPHAN-1']);
     const { store } = a.gw;

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { startGateway, type Gateway, type StartOptions } from '../../src/app.js';
+import { shutdown } from '../../src/shutdown.js';
 import { SimCharger } from '../../simulators/charger/charger.js';
 import { freshDatabase, type TestDatabase } from './databases.js';
 import { ADMIN_TOKEN, apiCall, captureLogger } from './gateway.js';
@@ -18,8 +19,10 @@ export interface TestNode {
   api<T = any>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }>;
   /** A simulated charger pointed at this node (not connected). */
   charger(id: string, opts?: Partial<ConstructorParameters<typeof SimCharger>[0]>): SimCharger;
-  /** Graceful stop (what SIGTERM ends with). */
+  /** Stops the gateway (gw.close()). */
   stop(): Promise<void>;
+  /** What SIGTERM runs: chargers closed with 1001 first, then gw.close(). */
+  shutdown(): Promise<boolean>;
 }
 
 export interface TestCluster {
@@ -76,6 +79,11 @@ export async function startTestCluster(count: number, overrides: StartOptions = 
         if (stopped) return;
         stopped = true;
         await gw.close();
+      },
+      async shutdown() {
+        if (stopped) return true;
+        stopped = true;
+        return shutdown(gw, gw.config.shutdownTimeoutMs);
       },
     };
     nodes.push(node);
