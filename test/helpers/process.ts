@@ -14,7 +14,7 @@ export interface GatewayProcess {
 }
 
 /** The gateway as a real process (src/main.ts through tsx), for crash and restart tests. */
-export function spawnGateway(env: Record<string, string>): Promise<GatewayProcess> {
+export function spawnGateway(env: Record<string, string>, startTimeoutMs = 15_000): Promise<GatewayProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: root,
     // The simulators listen on 127.0.0.1, which the gateway refuses to call by default.
@@ -25,7 +25,7 @@ export function spawnGateway(env: Record<string, string>): Promise<GatewayProces
   const stderr: string[] = [];
   createInterface({ input: child.stderr! }).on('line', (l) => stderr.push(l));
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`gateway did not start: ${stderr.join('\n')}`)), 15_000);
+    const timer = setTimeout(() => reject(new Error(`gateway did not start: ${stderr.join('\n')}`)), startTimeoutMs);
     child.once('exit', (code) => {
       clearTimeout(timer);
       reject(new Error(`gateway exited with ${code}: ${stderr.join('\n')}`));
