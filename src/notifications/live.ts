@@ -95,6 +95,10 @@ export function createLiveFeed(deps: { events: Pick<EventStore, 'after' | 'lastS
 
   return {
     async watch(installationId, lastSeq, listener) {
+      if (closed) {
+        listener.closed();
+        return () => undefined;
+      }
       const feed = feedOf(installationId);
       await feed.ready;
       // Events reach the stream once each and in order: a seq at or below the last one sent is dropped.
