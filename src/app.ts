@@ -122,7 +122,7 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
       [SESSION_END_TOPIC]: async (item) => deliverSessionEnd(webhooks, await store.installations.providerSettings(item.target), item.payload),
     },
   });
-  const watchSignal = createWatchSignal({ databaseUrl: config.databaseUrl, log });
+  const watchSignal = createWatchSignal();
   const live = createLiveFeed({ events: store.events, pollMs: config.livePollMs, log, signal: watchSignal });
   const notifications = createNotifications({
     store,
@@ -150,7 +150,7 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
   });
   const events = notifications.recorder;
   const registry = createRegistry();
-  const cluster = createCluster({ config, store, registry, events, log, local: createCommands(registry, config.commandTimeoutMs) });
+  const cluster = createCluster({ config, store, registry, events, log, local: createCommands(registry, config.commandTimeoutMs), watch: watchSignal });
   const { commands } = cluster;
   const ocpp = createOcppServer({ config, store, authorize: auth.authorize, settings: auth.settings, outbox, events, log, registry, cluster }, { metrics });
   const admin = await prepareAdminToken(config.adminToken, store.apiTokens);
@@ -184,7 +184,6 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
   const httpServer = createServer(api);
   outbox.start();
   await notifications.start();
-  await watchSignal.start();
 
   try {
     await cluster.start();
@@ -212,7 +211,6 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
         // Live streams end first: an open response would otherwise hold the HTTP server's close.
         live.close();
         await closeServer(httpServer);
-        await watchSignal.close();
         await ocpp.close();
         await cluster.stop();
         await outbox.stop();
@@ -223,7 +221,6 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
     };
   } catch (err) {
     await cluster.stop().catch(() => undefined);
-    await watchSignal.close();
     await outbox.stop();
     await notifications.stop();
     await http.close();

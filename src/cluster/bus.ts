@@ -11,11 +11,15 @@ export type BusMessage =
   /** The node_calls row with this id has its reply. */
   | { kind: 'reply'; id: string }
   /** `by` holds the charger now, connected at `since` (epoch ms): close an older socket of it. */
-  | { kind: 'takeover'; chargerId: string; by: string; since: number };
+  | { kind: 'takeover'; chargerId: string; by: string; since: number }
+  /** To every node: an installation has an open live stream on the sender (src/notifications/liveWatch.ts). */
+  | { kind: 'watching'; installationId: string };
 
 export interface Bus {
   start(): Promise<void>;
   send(toNode: string, message: BusMessage): Promise<void>;
+  /** To every node, this one included. */
+  broadcast(message: BusMessage): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -36,6 +40,9 @@ export function channelOf(nodeId: string): string {
   return `gw_node_${createHash('sha256').update(nodeId).digest('hex').slice(0, 32)}`;
 }
 
+/** The channel every node listens on besides its own. */
+const BROADCAST_CHANNEL = 'gw_cluster_all';
+
 /** PostgreSQL LISTEN/NOTIFY between nodes, on one dedicated connection that reconnects when it drops. */
 export function createBus(d: BusDeps): Bus {
   const channel = channelOf(d.nodeId);
@@ -45,7 +52,7 @@ export function createBus(d: BusDeps): Bus {
   let retryTimer: NodeJS.Timeout | undefined;
 
   function receive(msg: pg.Notification): void {
-    if (msg.channel !== channel || !msg.payload) return;
+    if ((msg.channel !== channel && msg.channel !== BROADCAST_CHANNEL) || !msg.payload) return;
     try {
       d.onMessage(JSON.parse(msg.payload) as BusMessage);
     } catch (err) {
@@ -70,6 +77,8 @@ export function createBus(d: BusDeps): Bus {
     c.on('error', lost);
     c.on('end', () => lost());
     await c.connect();
+    // Own channel last: pg_stat_activity then shows which node's listener this is.
+    await c.query(`LISTEN ${BROADCAST_CHANNEL}`);
     await c.query(`LISTEN ${channel}`);
     client = c;
     retryMs = RECONNECT_MIN_MS;
@@ -87,11 +96,16 @@ export function createBus(d: BusDeps): Bus {
       });
   }
 
+  async function notify(to: string, message: BusMessage): Promise<void> {
+    await sql`select pg_notify(${to}, ${JSON.stringify(message)})`.execute(d.db);
+  }
+
   return {
     start: connect,
     async send(toNode, message) {
-      await sql`select pg_notify(${channelOf(toNode)}, ${JSON.stringify(message)})`.execute(d.db);
+      await notify(channelOf(toNode), message);
     },
+    broadcast: (message) => notify(BROADCAST_CHANNEL, message),
     async stop() {
       stopped = true;
       clearTimeout(retryTimer);

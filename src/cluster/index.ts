@@ -4,6 +4,7 @@ import type { Recorder } from '../notifications/record.js';
 import type { Logger } from '../log.js';
 import type { Registry } from '../ocpp/registry.js';
 import type { Commands } from '../ocpp/commands.js';
+import type { WatchSignal } from '../notifications/liveWatch.js';
 import { createBus, type BusMessage } from './bus.js';
 import { createPresence, type Presence } from './presence.js';
 import { createRouting } from './routing.js';
@@ -17,6 +18,8 @@ export interface ClusterDeps {
   log: Logger;
   /** Commands on this node's own sockets. */
   local: Commands;
+  /** Which installations have live streams open on some node. */
+  watch: WatchSignal;
 }
 
 export interface Cluster {
@@ -42,6 +45,7 @@ export function createCluster(d: ClusterDeps): Cluster {
     call: (m) => routing.onCall(m.id),
     reply: (m) => routing.onReply(m.id),
     takeover: (m) => takeover.closeReplaced(m.chargerId, m.by, m.since),
+    watching: (m) => d.watch.hear(m.installationId),
   };
   const bus = createBus({ databaseUrl: config.databaseUrl, db: store.db, nodeId, log, onMessage: (m) => (handlers[m.kind] as (m: BusMessage) => void)?.(m) });
   const takeover = createTakeover({ registry: d.registry, store, events: d.events, bus, nodeId, log });
@@ -53,6 +57,9 @@ export function createCluster(d: ClusterDeps): Cluster {
     heartbeatMs: config.nodeHeartbeatMs,
     timeoutMs: config.nodeTimeoutMs,
     revived: () => takeover.reclaim(),
+  });
+  d.watch.sendVia((installationId) => {
+    bus.broadcast({ kind: 'watching', installationId }).catch((err) => log.warn({ err }, 'live watch announcement failed'));
   });
   const routing = createRouting({ local: d.local, registry: d.registry, store, bus, presence, nodeId, defaultTimeoutMs: config.commandTimeoutMs, log });
   return {

@@ -42,10 +42,15 @@ export function attachConnection(deps: OcppDeps, registry: Registry, client: Cha
     onRefused: (kind, detail) => log.warn({ kind, ...detail }, REFUSALS[kind]),
   });
 
+  // Set below: the write that marks the charger online and records charger.connected.
+  let online: Promise<unknown> | undefined;
   for (const [action, handler] of Object.entries(handlers)) {
     const counts = metrics.action(action)!;
     client.handle(action, async ({ params }: IHandlersOption) => {
       try {
+        // On PostgreSQL a pool runs writes side by side: without this wait a StatusNotification
+        // sent right after the handshake could be recorded before charger.connected.
+        if (online) await online;
         const result = await handler(deps, ctx, params);
         counts.ok.n++;
         return result;
@@ -94,13 +99,14 @@ export function attachConnection(deps: OcppDeps, registry: Registry, client: Cha
   }
   const { nodeId } = deps.config;
   const since = registry.connectedAt(chargerId) ?? Date.now();
-  deps.events
+  online = deps.events
     .withEvents(deps.store, ['charger.connected'], installationId, (tx) => tx.chargers.setOnline(chargerId, nodeId, new Date().toISOString()), () => [
       envelope('charger.connected', installationId, chargerId, { nodeId }),
     ])
     // After the commit, so the old node's close finds the new holder and leaves the charger online.
     .then((before) => before && before !== nodeId && deps.cluster.tookOver(chargerId, before, since))
-    .catch((err) => log.error({ err }, 'online update failed'));
+    .catch((err) => log.error({ err }, 'online update failed'))
+    .finally(() => (online = undefined));
   log.info({ remoteAddress: client.handshake.remoteAddress }, 'charger connected');
 
   client.once('close', ({ code, reason }: { code: number; reason: Buffer | string }) => {
