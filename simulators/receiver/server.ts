@@ -12,7 +12,9 @@ export const RECEIVER_DEFAULTS = {
   port: 0,
   host: '127.0.0.1',
   answerChallenge: true,
-  waitForMs: 5000,
+  // Generous: the first delivery after a subscription waits for the delivery thread to start,
+  // which takes seconds on a loaded machine (the charger's reply no longer does).
+  waitForMs: 15_000,
 };
 
 export const SIGNATURE_SCHEMES: readonly SignatureScheme[] = ['none', 'hmac-sha256', 'standard-webhooks'];

@@ -110,11 +110,16 @@ export function createDeliveryThread(init: ThreadInit, log: Logger, attempts: (c
     },
     async published(envelopes, wait) {
       if (stopping || envelopes.length === 0) return;
+      // The events are stored: if the thread is not up (yet), its workers pick them up from there.
+      // Only a blocking delivery makes the charger's reply wait, never the thread's start-up.
+      if (!wait) {
+        use().then((w) => w.postMessage({ t: 'published', envelopes } satisfies ToThread), () => undefined);
+        return;
+      }
       const w = await use().catch(() => undefined);
-      if (!w) return; // the events are stored: the workers pick them up when the thread is back
+      if (!w) return;
       // Blocking deliveries bound themselves by the subscription's timeout; this is a backstop.
-      if (wait) return request({ t: 'published', envelopes, reply: nextReply++ }, STOP_TIMEOUT_MS);
-      w.postMessage({ t: 'published', envelopes } satisfies ToThread);
+      return request({ t: 'published', envelopes, reply: nextReply++ }, STOP_TIMEOUT_MS);
     },
     changed(subscriptionId) {
       if (stopping) return;
