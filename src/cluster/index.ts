@@ -43,7 +43,14 @@ export function createCluster(d: ClusterDeps): Cluster {
     reply: (m) => routing.onReply(m.id),
     takeover: (m) => takeover.closeReplaced(m.chargerId, m.by, m.since),
   };
-  const bus = createBus({ databaseUrl: config.databaseUrl, db: store.db, nodeId, log, onMessage: (m) => (handlers[m.kind] as (m: BusMessage) => void)?.(m) });
+  const bus = createBus({
+    databaseUrl: config.databaseUrl,
+    db: store.db,
+    nodeId,
+    log,
+    onMessage: (m) => (handlers[m.kind] as (m: BusMessage) => void)?.(m),
+    onReconnected: () => void takeover.closeHeldElsewhere().catch((err) => log.warn({ err }, 'could not check for chargers taken over meanwhile')),
+  });
   const takeover = createTakeover({ registry: d.registry, store, events: d.events, bus, nodeId, log });
   const presence = createPresence({
     store,
