@@ -83,8 +83,13 @@ function singleNode(d: ClusterDeps): Cluster {
     commands: d.local,
     tookOver: () => undefined,
     presence: undefined,
-    // The only node of this database: whatever a previous run held is offline now.
-    start: () => d.store.chargers.releaseAll(),
+    // The only node of this database: whatever a previous run held or claimed is free now (its
+    // node id was another), rather than when the leases run out.
+    async start() {
+      await d.store.chargers.releaseAll();
+      await d.store.outbox.releaseOthers(d.config.nodeId);
+      await d.store.subscriptions.releaseOthers(d.config.nodeId);
+    },
     stop: async () => undefined,
   };
 }
