@@ -15,6 +15,8 @@ import { createOutboxWorker } from './outbox/worker.js';
 import { createNotifications, type Notifications } from './notifications/service.js';
 import { createOcppServer, type OcppServer } from './ocpp/server.js';
 import { createCommands } from './ocpp/commands.js';
+import { createRegistry } from './ocpp/registry.js';
+import { createCluster, type Cluster } from './cluster/index.js';
 import { createApiApp, type ApiHooks } from './api/app.js';
 import { prepareAdminToken } from './api/adminToken.js';
 import { createSecretBox, loadSecretKey } from './secrets.js';
@@ -36,6 +38,7 @@ export interface Gateway {
   webhooks: WebhookDeps;
   authorization: Authorization;
   notifications: Notifications;
+  cluster: Cluster;
   close(): Promise<void>;
   /** When close() ran out of time: session-end calls still in flight go back to the queue at once. */
   abandonInFlight(): Promise<void>;
@@ -89,6 +92,7 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
     config.previousSecretKeys.map((k) => Buffer.from(k, 'base64')),
   );
   const store = await createStore({ ...config, secretBox });
+  // A fixed NODE_ID restarted: what its previous run held is not held any more.
   await store.chargers.releaseNode(config.nodeId);
   const resealed = await resealSecrets(store.db, secretBox);
   if (resealed > 0) log.info({ resealed }, 'stored secrets sealed again with the current key');
@@ -104,6 +108,7 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
     outbox: store.outbox,
     log,
     pollMs: config.outboxPollMs,
+    owner: config.nodeId,
     retryBaseMs: config.outboxRetryBaseMs,
     retryMaxMs: config.outboxRetryMaxMs,
     deliver: {
@@ -133,8 +138,10 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
     },
   });
   const events = notifications.recorder;
-  const ocpp = createOcppServer({ config, store, authorize: auth.authorize, settings: auth.settings, outbox, events, log });
-  const commands = createCommands(ocpp.registry, config.commandTimeoutMs);
+  const registry = createRegistry();
+  const cluster = createCluster({ config, store, registry, events, log, local: createCommands(registry, config.commandTimeoutMs) });
+  const { commands } = cluster;
+  const ocpp = createOcppServer({ config, store, authorize: auth.authorize, settings: auth.settings, outbox, events, log, registry, cluster });
   const admin = await prepareAdminToken(config.adminToken, store.apiTokens);
   const hooks: ApiHooks = {
     idTagsChanged: (installationId) => auth.idTags.forgetInstallation(installationId),
@@ -152,6 +159,7 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
   await notifications.start();
 
   try {
+    await cluster.start();
     const ocppPort = await listen(ocpp.httpServer, config.ocppPort, config.host);
     const ocppTlsPort = ocpp.tls ? await listen(ocpp.tls.server, config.ocppTlsPort as number, config.host) : undefined;
     const httpPort = await listen(httpServer, config.httpPort, config.host);
@@ -169,10 +177,12 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
       webhooks,
       authorization: auth,
       notifications,
+      cluster,
       abandonInFlight: () => outbox.abandon(),
       async close() {
         await closeServer(httpServer);
         await ocpp.close();
+        await cluster.stop();
         await outbox.stop();
         await notifications.stop();
         await http.close();
@@ -180,6 +190,7 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
       },
     };
   } catch (err) {
+    await cluster.stop().catch(() => undefined);
     await outbox.stop();
     await notifications.stop();
     await http.close();

@@ -1,6 +1,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { isAllowEntry } from './providers/ssrf.js';
 
@@ -104,10 +105,18 @@ export const configSchema = z.object({
   /** Delivery attempts and delivered events are kept this long (hours). */
   notificationRetentionHours: z.number().int().min(1).max(24 * 365).default(168),
   /**
-   * Names this gateway process in the store (which node holds which charger). Stable across
-   * restarts by default, so a restarted node releases the chargers its previous run held.
+   * Names this gateway process in the cluster (which node holds which charger, who holds a
+   * lease). Unique per process by default (host, pid, random), so two processes on one host
+   * never share one; a fixed NODE_ID must be unique among running nodes too.
    */
-  nodeId: z.string().min(1).default(hostname()),
+  nodeId: z.string().min(1).max(200).default(() => `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`),
+  /** How often a node writes its heartbeat to the presence table (ms; PostgreSQL only). */
+  nodeHeartbeatMs: z.number().int().min(100).max(60_000).default(3000),
+  /**
+   * A node whose heartbeat is older than this is dead (ms): any live node sweeps it, marking its
+   * chargers offline. At least twice nodeHeartbeatMs, so one late write is not a death.
+   */
+  nodeTimeoutMs: z.number().int().min(200).max(600_000).default(10_000),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -139,6 +148,8 @@ const envKeys: Record<string, { key: keyof Config; parse: 'int' | 'bool' | 'stri
   TLS_CA_FILE: { key: 'tlsCaFile', parse: 'string' },
   COMMAND_TIMEOUT_MS: { key: 'commandTimeoutMs', parse: 'int' },
   NODE_ID: { key: 'nodeId', parse: 'string' },
+  NODE_HEARTBEAT_MS: { key: 'nodeHeartbeatMs', parse: 'int' },
+  NODE_TIMEOUT_MS: { key: 'nodeTimeoutMs', parse: 'int' },
   SECRET_KEY: { key: 'secretKey', parse: 'string' },
   PREVIOUS_SECRET_KEYS: { key: 'previousSecretKeys', parse: 'list' },
   ID_TAG_CACHE_TTL_MS: { key: 'idTagCacheTtlMs', parse: 'int' },
@@ -223,6 +234,10 @@ export function parseConfig(input: Record<string, unknown>, envNames = new Map<s
     if (c.ocppTlsPort !== undefined && (!c.tlsCertFile || !c.tlsKeyFile)) {
       const missing = !c.tlsCertFile ? 'tlsCertFile' : 'tlsKeyFile';
       throw new ConfigError(`Invalid configuration: ${missing}: required when ocppTlsPort is set`);
+    }
+    if (c.nodeTimeoutMs < 2 * c.nodeHeartbeatMs) {
+      const where = envNames.has('nodeTimeoutMs') ? 'nodeTimeoutMs (env NODE_TIMEOUT_MS)' : 'nodeTimeoutMs';
+      throw new ConfigError(`Invalid configuration: ${where}: must be at least twice nodeHeartbeatMs (${c.nodeHeartbeatMs})`);
     }
     return c;
   }

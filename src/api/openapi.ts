@@ -76,7 +76,8 @@ const responseSchemas = {
   Charger: obj({
     id: str,
     installationId: str,
-    online: { type: 'boolean', description: 'True while the charger holds a WebSocket to this gateway' },
+    online: { type: 'boolean', description: 'True while the charger holds a WebSocket to this gateway (any node of it)' },
+    nodeId: orNull({ ...str, description: 'The gateway node holding its WebSocket; null when offline' }),
     lastSeen: orNull(time),
     boot: obj({
       vendor: orNull(str), model: orNull(str), serialNumber: orNull(str), firmwareVersion: orNull(str), bootedAt: orNull(time),

@@ -162,12 +162,19 @@ export function createDispatcher(d: DispatcherDeps) {
       // A subscription deleted or disabled meanwhile stops here, not after its whole backlog.
       const current = await d.store.subscriptions.get(sub.id);
       if (!current || !current.enabled || current.state === 'disabled') return;
+      // Read after the lease was taken: another node may have moved the cursor since `sub` was read.
+      if (current.cursor > cursor) cursor = saved = current.cursor;
       const batch = await d.store.events.after(cursor, scope, BATCH);
       if (batch.length === 0) break;
       for (const { seq, envelope } of batch) {
         if (!passesFilter(sub, envelope)) {
           cursor = seq;
           continue;
+        }
+        // A lease that ran out (a long stall) may be another node's now: one delivery in flight cluster-wide.
+        if (!(await holdLease(sub.id))) {
+          await flush();
+          return;
         }
         const result = await attempts(sub, secrets, envelope, state === 'queued', log);
         if (!result.ok) {
@@ -230,21 +237,22 @@ export function createDispatcher(d: DispatcherDeps) {
   }
 
   async function blockingSend(cached: Subscription, e: Envelope): Promise<void> {
-    // The interest list is a snapshot; the cursor must be the stored one.
-    const sub = await d.store.subscriptions.get(cached.id);
-    if (!sub || sub.state !== 'active') return;
-    const scope = { installationId: sub.installationId, types: sub.events.includes('*') ? ('*' as const) : sub.events };
-    const [head] = await d.store.events.after(sub.cursor, scope, 1);
-    if (head?.envelope.id !== e.id) return;
-    if (!(await holdLease(sub.id))) return;
+    // The interest list is a snapshot; the cursor must be the stored one, read under the lease
+    // (read before it, it could be one another node has moved since).
+    if (!(await holdLease(cached.id))) return;
     try {
+      const sub = await d.store.subscriptions.get(cached.id);
+      if (!sub || sub.state !== 'active') return;
+      const scope = { installationId: sub.installationId, types: sub.events.includes('*') ? ('*' as const) : sub.events };
+      const [head] = await d.store.events.after(sub.cursor, scope, 1);
+      if (head?.envelope.id !== e.id) return;
       const secrets = (await d.store.subscriptions.secrets(sub.id))!;
       const result = await deliverOnce(d.deliver, sub, secrets, e, { attempt: 1, mode: 'blocking', timeoutMs: sub.blockingTimeoutMs });
       if (result.ok) await d.store.subscriptions.advance(sub.id, head.seq);
     } catch (err) {
-      d.log.warn({ err, subscriptionId: sub.id }, 'blocking delivery failed; left to the queue');
+      d.log.warn({ err, subscriptionId: cached.id }, 'blocking delivery failed; left to the queue');
     } finally {
-      releaseWhenIdle(sub.id);
+      releaseWhenIdle(cached.id);
     }
   }
 

@@ -80,10 +80,13 @@ export function attachConnection(deps: OcppDeps, registry: Registry, client: Cha
     void previous.close({ code: 1000, reason: 'Replaced by a new connection' });
   }
   const { nodeId } = deps.config;
+  const since = registry.connectedAt(chargerId) ?? Date.now();
   deps.events
     .withEvents(deps.store, ['charger.connected'], installationId, (tx) => tx.chargers.setOnline(chargerId, nodeId, new Date().toISOString()), () => [
       envelope('charger.connected', installationId, chargerId, { nodeId }),
     ])
+    // After the commit, so the old node's close finds the new holder and leaves the charger online.
+    .then((before) => before && before !== nodeId && deps.cluster.tookOver(chargerId, before, since))
     .catch((err) => log.error({ err }, 'online update failed'));
   log.info({ remoteAddress: client.handshake.remoteAddress }, 'charger connected');
 
@@ -91,9 +94,10 @@ export function attachConnection(deps: OcppDeps, registry: Registry, client: Cha
     if (!registry.release(chargerId, client)) return;
     log.info({ code, reason: String(reason ?? '') }, 'charger disconnected');
     deps.events
-      .withEvents(deps.store, ['charger.disconnected'], installationId, (tx) => tx.chargers.setOffline(chargerId, nodeId, new Date().toISOString()), () => [
-        envelope('charger.disconnected', installationId, chargerId, { nodeId, code, reason: String(reason ?? '') }),
-      ])
+      .withEvents(deps.store, ['charger.disconnected'], installationId, (tx) => tx.chargers.setOffline(chargerId, nodeId, new Date().toISOString()), (changed) =>
+        // Unchanged: another node holds the charger now, and it is not disconnected.
+        changed ? [envelope('charger.disconnected', installationId, chargerId, { nodeId, code, reason: String(reason ?? '') })] : [],
+      )
       .catch((err) => log.error({ err }, 'offline update failed'));
   });
 }

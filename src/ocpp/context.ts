@@ -5,6 +5,7 @@ import type { Authorize } from '../authorization/chain.js';
 import type { SettingsSource } from '../authorization/settings.js';
 import type { OutboxWorker } from '../outbox/worker.js';
 import type { Recorder } from '../notifications/record.js';
+import type { Registry } from './registry.js';
 
 /** What every OCPP handler needs; built once per gateway. */
 export interface OcppDeps {
@@ -18,6 +19,10 @@ export interface OcppDeps {
   /** Writes the events a state change causes in the same database transaction. */
   events: Recorder;
   log: Logger;
+  /** This node's live connections. */
+  registry: Registry;
+  /** Other nodes sharing the database: told when this node takes a charger over from one. */
+  cluster: { tookOver(chargerId: string, fromNode: string, since: number): void };
 }
 
 /** One charger's connection: who it is, where it belongs, its logger. */

@@ -6,21 +6,29 @@ import type { ChargerClient as RPCServerClient } from './rpc.js';
  */
 export function createRegistry() {
   const clients = new Map<string, RPCServerClient>();
+  // When each current connection was made (epoch ms): a takeover elsewhere closes only older ones.
+  const since = new Map<string, number>();
   return {
     /** Makes `client` the charger's connection and returns the one it replaces, if any. */
     set(chargerId: string, client: RPCServerClient): RPCServerClient | undefined {
       const previous = clients.get(chargerId);
       clients.set(chargerId, client);
+      if (previous !== client) since.set(chargerId, Date.now());
       return previous === client ? undefined : previous;
     },
     /** Removes the entry only if `client` is still the current one; true when it was. */
     release(chargerId: string, client: RPCServerClient): boolean {
       if (clients.get(chargerId) !== client) return false;
       clients.delete(chargerId);
+      since.delete(chargerId);
       return true;
     },
     get(chargerId: string): RPCServerClient | undefined {
       return clients.get(chargerId);
+    },
+    /** When the charger's current connection was made (epoch ms), if it has one. */
+    connectedAt(chargerId: string): number | undefined {
+      return since.get(chargerId);
     },
     isCurrent(chargerId: string, client: RPCServerClient): boolean {
       return clients.get(chargerId) === client;
@@ -28,6 +36,10 @@ export function createRegistry() {
     /** The connected chargers of one installation, as [chargerId, client]. */
     *ofInstallation(installationId: string): Generator<[string, RPCServerClient]> {
       for (const [id, client] of clients) if (client.session.installationId === installationId) yield [id, client];
+    },
+    /** Every live connection of this process, as [chargerId, client]. */
+    entries(): IterableIterator<[string, RPCServerClient]> {
+      return clients.entries();
     },
     /** Every live connection of this process. */
     all(): RPCServerClient[] {

@@ -4,7 +4,7 @@ import { RPCServer } from 'ocpp-rpc';
 import type { OcppDeps } from './context.js';
 import { chargerResolver } from './handshake.js';
 import { attachConnection } from './connection.js';
-import { createRegistry, type Registry } from './registry.js';
+import type { Registry } from './registry.js';
 import type { ChargerClient } from './rpc.js';
 import { pushOfflineConfig } from './offlineConfig.js';
 import { createTlsServer } from './tls.js';
@@ -23,7 +23,7 @@ export interface OcppServer {
 const HARD_LIMIT_FACTOR = 4;
 
 export function createOcppServer(deps: OcppDeps): OcppServer {
-  const registry = createRegistry();
+  const { registry } = deps;
   const rpc = new RPCServer({
     protocols: ['ocpp1.6'],
     strictMode: true,

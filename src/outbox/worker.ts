@@ -19,6 +19,8 @@ export interface OutboxWorkerOptions {
   batch?: number;
   /** A claim not finished within this lease goes back to the queue (a dead worker). */
   leaseMs?: number;
+  /** Written on claims, so a sweep can give back a dead node's claims at once. */
+  owner?: string;
 }
 
 export interface OutboxWorker {
@@ -85,7 +87,7 @@ export function createOutboxWorker(o: OutboxWorkerOptions): OutboxWorker {
   async function round(): Promise<void> {
     do {
       again = false;
-      const items = await o.outbox.claimDue(batch, leaseMs);
+      const items = await o.outbox.claimDue(batch, leaseMs, o.owner);
       const left = await Promise.all(items.map(handle));
       // A row that left the queue may have freed the next one of its charger (claimDue keeps each charger's order).
       if (items.length === batch || left.includes(true)) again = true;

@@ -15,6 +15,8 @@ export interface Charger {
   id: string;
   installationId: string;
   online: boolean;
+  /** The gateway node holding the charger's connection (several nodes on one PostgreSQL). */
+  nodeId: string | null;
   lastSeen: string | null;
   boot: {
     vendor: string | null;
@@ -48,6 +50,7 @@ function toCharger(row: ChargerTable): Charger {
     id: row.id,
     installationId: row.installation_id,
     online: row.online === 1,
+    nodeId: row.node_id,
     lastSeen: row.last_seen,
     boot: {
       vendor: row.vendor,
@@ -146,22 +149,70 @@ export function chargerStore(db: Db) {
         .execute();
     },
 
-    async setOnline(id: string, nodeId: string, at: string): Promise<void> {
+    /** Makes `nodeId` the holder; returns the node that held the charger before (null: none). */
+    async setOnline(id: string, nodeId: string, at: string): Promise<string | null> {
+      const previous = await db.selectFrom('chargers').select('node_id').where('id', '=', id).executeTakeFirst();
       await db.updateTable('chargers').set({ online: 1, node_id: nodeId, last_seen: at }).where('id', '=', id).execute();
+      return previous?.node_id ?? null;
     },
 
-    /** Only the node that holds the charger may mark it offline: a newer connection elsewhere wins. */
-    async setOffline(id: string, nodeId: string, at: string): Promise<void> {
-      await db
+    /**
+     * Only the node that holds the charger may mark it offline: a newer connection elsewhere wins.
+     * False when another node holds it (nothing changed).
+     */
+    async setOffline(id: string, nodeId: string, at: string): Promise<boolean> {
+      const res = await db
         .updateTable('chargers')
         .set({ online: 0, node_id: null, last_seen: at })
         .where('id', '=', id)
         .where('node_id', '=', nodeId)
-        .execute();
+        .executeTakeFirst();
+      return Number(res.numUpdatedRows) > 0;
+    },
+
+    /** Holds the charger again unless another node took it: 'taken' (it had no holder), 'held' or 'elsewhere'. */
+    async reclaim(id: string, nodeId: string, at: string): Promise<'taken' | 'held' | 'elsewhere'> {
+      const res = await db
+        .updateTable('chargers')
+        .set({ online: 1, node_id: nodeId, last_seen: at })
+        .where('id', '=', id)
+        .where('node_id', 'is', null)
+        .executeTakeFirst();
+      if (Number(res.numUpdatedRows) > 0) return 'taken';
+      const row = await db.selectFrom('chargers').select('node_id').where('id', '=', id).executeTakeFirst();
+      return row?.node_id === nodeId ? 'held' : 'elsewhere';
     },
 
     async releaseNode(nodeId: string): Promise<void> {
       await db.updateTable('chargers').set({ online: 0, node_id: null }).where('node_id', '=', nodeId).execute();
+    },
+
+    /** With one node per database (SQLite) every charger held by a previous run is offline now. */
+    async releaseAll(): Promise<void> {
+      await db.updateTable('chargers').set({ online: 0, node_id: null }).where('node_id', 'is not', null).execute();
+    },
+
+    /** The node that holds the charger's connection, as the store says. */
+    async holder(id: string): Promise<string | null> {
+      const row = await db.selectFrom('chargers').select('node_id').where('id', '=', id).executeTakeFirst();
+      return row?.node_id ?? null;
+    },
+
+    async installationsHeldBy(nodeId: string): Promise<string[]> {
+      const rows = await db.selectFrom('chargers').select('installation_id').distinct().where('node_id', '=', nodeId).execute();
+      return rows.map((r) => r.installation_id);
+    },
+
+    /** Marks offline the chargers of one installation a dead node held; returns their ids. */
+    async releaseNodeIn(nodeId: string, installationId: string, at: string): Promise<string[]> {
+      const rows = await db
+        .updateTable('chargers')
+        .set({ online: 0, node_id: null, last_seen: at })
+        .where('node_id', '=', nodeId)
+        .where('installation_id', '=', installationId)
+        .returning('id')
+        .execute();
+      return rows.map((r) => r.id);
     },
 
     async setFirmwareStatus(id: string, status: string, at: string): Promise<void> {

@@ -10,6 +10,7 @@ import { outboxStore } from './outbox.js';
 import { eventStore } from './events.js';
 import { subscriptionStore } from './subscriptions.js';
 import { deliveryStore } from './deliveries.js';
+import { nodeCallStore, nodeStore } from './nodes.js';
 import type { SecretBox } from '../secrets.js';
 
 function modules(db: Db, dialect: StoreHandle['dialect'], box: SecretBox) {
@@ -25,6 +26,8 @@ function modules(db: Db, dialect: StoreHandle['dialect'], box: SecretBox) {
     events: eventStore(db, dialect),
     subscriptions: subscriptionStore(db, box),
     deliveries: deliveryStore(db),
+    nodes: nodeStore(db),
+    nodeCalls: nodeCallStore(db),
   };
 }
 

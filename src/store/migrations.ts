@@ -245,6 +245,34 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.alterTable('transactions').addColumn('auth_parent_id_tag', 'text').execute();
       },
     },
+    '0006_cluster': {
+      async up(db: Kysely<any>) {
+        // Presence of the gateway nodes sharing one PostgreSQL database (see src/cluster/).
+        await db.schema
+          .createTable('nodes')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('host', 'text', (c) => c.notNull())
+          .addColumn('pid', 'integer', (c) => c.notNull())
+          .addColumn('started_at', 'text', (c) => c.notNull())
+          .addColumn('heartbeat_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable('node_calls')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('charger_id', 'text', (c) => c.notNull())
+          .addColumn('action', 'text', (c) => c.notNull())
+          .addColumn('params', 'text', (c) => c.notNull())
+          .addColumn('timeout_ms', 'integer', (c) => c.notNull())
+          .addColumn('from_node', 'text', (c) => c.notNull())
+          .addColumn('to_node', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('reply', 'text')
+          .execute();
+        await db.schema.createIndex('chargers_node').on('chargers').column('node_id').execute();
+        // Who claimed a session-end row: a swept node's claims go back at once, not after the lease.
+        await db.schema.alterTable('outbox').addColumn('locked_by', 'text').execute();
+      },
+    },
   };
 }
 

@@ -51,7 +51,7 @@ export function outboxStore(db: Db, dialect: Dialect) {
      * in stop order; different chargers are delivered in parallel. A row with no charger is its
      * own queue. Rows are ordered by id, the order their stops were written.
      */
-    async claimDue(limit: number, leaseMs: number): Promise<OutboxItem[]> {
+    async claimDue(limit: number, leaseMs: number, owner: string | null = null): Promise<OutboxItem[]> {
       const now = new Date();
       const nowIso = now.toISOString();
       const heads = db
@@ -71,7 +71,7 @@ export function outboxStore(db: Db, dialect: Dialect) {
       if (dialect === 'postgres') due = due.forUpdate().skipLocked();
       const rows = await db
         .updateTable('outbox')
-        .set({ locked_until: new Date(now.getTime() + leaseMs).toISOString() })
+        .set({ locked_until: new Date(now.getTime() + leaseMs).toISOString(), locked_by: owner })
         .where('id', 'in', due)
         .returningAll()
         .execute();
@@ -120,6 +120,11 @@ export function outboxStore(db: Db, dialect: Dialect) {
     async release(ids: number[]): Promise<void> {
       if (ids.length === 0) return;
       await db.updateTable('outbox').set({ locked_until: null }).where('id', 'in', ids).where('status', '=', 'pending').execute();
+    },
+
+    /** Gives back every claim of a node found dead, without waiting for their leases to run out. */
+    async releaseOwner(owner: string): Promise<void> {
+      await db.updateTable('outbox').set({ locked_until: null, locked_by: null }).where('locked_by', '=', owner).where('status', '=', 'pending').execute();
     },
 
     /** Ends a delivery that can never succeed (its target was removed). */

@@ -124,6 +124,8 @@ export interface OutboxTable {
   attempts: number;
   next_attempt_at: string;
   locked_until: string | null;
+  /** The node that claimed the row (null: a single node, or never claimed). */
+  locked_by: string | null;
   last_status: number | null;
   last_error: string | null;
   created_at: string;
@@ -198,6 +200,32 @@ export interface ApiTokenTable {
   created_at: string;
 }
 
+/** One row per running gateway node (PostgreSQL clusters); a stale heartbeat means the node is dead. */
+export interface NodeTable {
+  id: string;
+  host: string;
+  pid: number;
+  started_at: string;
+  heartbeat_at: string;
+}
+
+/**
+ * A remote command carried from the node that got the API call to the node holding the charger:
+ * NOTIFY payloads are small (8000 bytes), so they carry only this row's id.
+ */
+export interface NodeCallTable {
+  id: string;
+  charger_id: string;
+  action: string;
+  params: string;
+  timeout_ms: number;
+  from_node: string;
+  to_node: string;
+  created_at: string;
+  /** JSON {ok: true, result} or {ok: false, code, message, details}; null until answered. */
+  reply: string | null;
+}
+
 export interface Database {
   installations: InstallationTable;
   chargers: ChargerTable;
@@ -211,4 +239,6 @@ export interface Database {
   events: EventTable;
   subscriptions: SubscriptionTable;
   deliveries: DeliveryTable;
+  nodes: NodeTable;
+  node_calls: NodeCallTable;
 }

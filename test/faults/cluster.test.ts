@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freshDatabase, openTestStore, type TestDatabase } from '../helpers/databases.js';
-import { startCluster, inBatches, type Cluster, type ClusterNode } from '../helpers/cluster.js';
+import { startCluster, inBatches, type Cluster, type ClusterNode } from '../helpers/clusterProcesses.js';
 import { startRoundRobin, type RoundRobin } from '../helpers/roundRobin.js';
 import { newLedger, roam, type Roaming } from '../helpers/roamingCharger.js';
 import { receiver, RECEIVER_SECRET } from '../helpers/notifications.js';

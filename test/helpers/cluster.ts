@@ -1,84 +1,116 @@
-// Several gateway processes on one PostgreSQL database, as an operator scales out: the same
-// DATABASE_URL and SECRET_KEY on every node, a NODE_ID and a data folder of its own.
-
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { startGateway, type Gateway, type StartOptions } from '../../src/app.js';
+import { SimCharger } from '../../simulators/charger/charger.js';
+import { freshDatabase, type TestDatabase } from './databases.js';
+import { ADMIN_TOKEN, apiCall, captureLogger } from './gateway.js';
 import { spawnGateway, type GatewayProcess } from './process.js';
-import type { TestDatabase } from './databases.js';
 
-export interface ClusterNode {
-  nodeId: string;
-  gw: GatewayProcess;
+/** Quick enough that a dead node is swept within a second or two. */
+export const CLUSTER_TIMING = { nodeHeartbeatMs: 200, nodeTimeoutMs: 1000 } as const;
+
+export interface TestNode {
+  gw: Gateway;
+  logs: Record<string, any>[];
+  ocppUrl: string;
   api<T = any>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }>;
-}
-
-export interface Cluster {
-  nodes: ClusterNode[];
-  /** Nodes not killed. */
-  alive(): ClusterNode[];
-  /** SIGKILL: no going-away close, no release of anything in the store. */
-  kill(node: ClusterNode): Promise<void>;
+  /** A simulated charger pointed at this node (not connected). */
+  charger(id: string, opts?: Partial<ConstructorParameters<typeof SimCharger>[0]>): SimCharger;
+  /** Graceful stop (what SIGTERM ends with). */
   stop(): Promise<void>;
 }
 
-export async function startCluster(db: TestDatabase, count: number, env: Record<string, string>): Promise<Cluster> {
-  if (!db.databaseUrl) throw new Error('a cluster needs PostgreSQL');
-  const shared = { DATABASE_URL: db.databaseUrl, SECRET_KEY: randomBytes(32).toString('base64'), ...env };
-  const spawn = async (i: number): Promise<ClusterNode> => {
-    const nodeId = `gw-${String.fromCharCode(97 + i)}`;
-    const dataDir = join(db.dataDir, nodeId);
-    mkdirSync(dataDir, { recursive: true });
-    const gw = await spawnGateway({ ...shared, NODE_ID: nodeId, DATA_DIR: dataDir });
-    return { nodeId, gw, api: apiOf(gw.httpPort, env.ADMIN_TOKEN) };
-  };
-  // The first node migrates the empty database; the others then start together, as a rollout would.
-  const first = await spawn(0);
-  const rest = await Promise.allSettled(Array.from({ length: count - 1 }, (_, i) => spawn(i + 1)));
-  const nodes = [first, ...rest.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []))];
-  const failed = rest.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  const killed = new Set<ClusterNode>();
-  const cluster: Cluster = {
+export interface TestCluster {
+  db: TestDatabase;
+  nodes: TestNode[];
+  /** Starts one more in-process node on the shared database. */
+  add(overrides?: StartOptions): Promise<TestNode>;
+  /** One more node as a real process (src/main.ts), for SIGKILL and SIGTERM. */
+  spawn(env?: Record<string, string>): Promise<GatewayProcess>;
+  /** Creates an installation with these chargers through the first node's store. */
+  installation(chargers: string[], idTags?: string[]): Promise<string>;
+  stop(): Promise<void>;
+}
+
+/** Several gateways on one fresh PostgreSQL database, as a cluster of nodes runs them. */
+export async function startTestCluster(count: number, overrides: StartOptions = {}): Promise<TestCluster> {
+  const db = await freshDatabase('postgres');
+  // Every node must read what another sealed.
+  const secretKey = randomBytes(32).toString('base64');
+  const chargers: SimCharger[] = [];
+  const processes: GatewayProcess[] = [];
+  const nodes: TestNode[] = [];
+
+  async function add(o: StartOptions = {}): Promise<TestNode> {
+    const logs: Record<string, any>[] = [];
+    const gw = await startGateway({
+      isolated: true,
+      host: '127.0.0.1',
+      ocppPort: 0,
+      httpPort: 0,
+      dataDir: db.dataDir,
+      databaseUrl: db.databaseUrl,
+      secretKey,
+      adminToken: ADMIN_TOKEN,
+      pingIntervalSec: 0,
+      logger: captureLogger(logs),
+      outboundAllowList: ['127.0.0.0/8', '::1/128'],
+      ...CLUSTER_TIMING,
+      ...overrides,
+      ...o,
+    });
+    let stopped = false;
+    const node: TestNode = {
+      gw,
+      logs,
+      ocppUrl: `ws://127.0.0.1:${gw.ocppPort}/ocpp`,
+      api: (method, path, body) => apiCall(gw.httpPort, method, path, body),
+      charger(id, opts = {}) {
+        const c = new SimCharger({ url: node.ocppUrl, id, callTimeoutMs: 5000, ...opts });
+        chargers.push(c);
+        return c;
+      },
+      async stop() {
+        if (stopped) return;
+        stopped = true;
+        await gw.close();
+      },
+    };
+    nodes.push(node);
+    return node;
+  }
+
+  for (let i = 0; i < count; i++) await add();
+  return {
+    db,
     nodes,
-    alive: () => nodes.filter((n) => !killed.has(n)),
-    async kill(node) {
-      killed.add(node);
-      await node.gw.kill('SIGKILL');
+    add,
+    async spawn(env = {}) {
+      const p = await spawnGateway({
+        DATABASE_URL: db.databaseUrl as string,
+        DATA_DIR: db.dataDir,
+        SECRET_KEY: secretKey,
+        ADMIN_TOKEN,
+        LOG_LEVEL: 'info',
+        NODE_HEARTBEAT_MS: String(CLUSTER_TIMING.nodeHeartbeatMs),
+        NODE_TIMEOUT_MS: String(CLUSTER_TIMING.nodeTimeoutMs),
+        ...env,
+      });
+      processes.push(p);
+      return p;
+    },
+    async installation(ids, idTags = []) {
+      const { store } = nodes[0].gw;
+      const inst = await store.installations.create({ name: `site-${randomBytes(3).toString('hex')}` });
+      for (const id of ids) await store.chargers.create(inst.id, id);
+      for (const idTag of idTags) await store.idTags.upsert(inst.id, { idTag, status: 'Accepted' } as any);
+      return inst.id;
     },
     async stop() {
-      await Promise.all(cluster.alive().map((n) => n.gw.kill('SIGTERM')));
+      await Promise.all(chargers.map((c) => c.close().catch(() => undefined)));
+      const running = processes.filter((p) => p.child.exitCode === null && p.child.signalCode === null);
+      await Promise.all(running.map((p) => p.kill('SIGKILL')));
+      await Promise.all(nodes.map((n) => n.stop().catch(() => undefined)));
+      await db.drop();
     },
   };
-  if (failed) {
-    await cluster.stop();
-    throw failed.reason;
-  }
-  return cluster;
-}
-
-function apiOf(httpPort: number, token: string | undefined) {
-  return async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`http://127.0.0.1:${httpPort}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(20_000),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : undefined };
-  };
-}
-
-/** Runs `fn` over `items` with at most `limit` in flight. */
-export async function inBatches<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
 }

@@ -22,7 +22,7 @@ export interface TestGateway {
   stop(): Promise<void>;
 }
 
-function captureLogger(lines: Record<string, any>[]) {
+export function captureLogger(lines: Record<string, any>[]) {
   const sink = new Writable({
     write(chunk, _enc, done) {
       for (const line of String(chunk).split('\n')) if (line) lines.push(JSON.parse(line));
@@ -30,6 +30,17 @@ function captureLogger(lines: Record<string, any>[]) {
     },
   });
   return pino({ level: 'debug', redact: { paths: redactPaths, censor: '[redacted]' } }, sink);
+}
+
+/** One REST call with the admin token, JSON in and out. */
+export async function apiCall<T = any>(httpPort: number, method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
+  const res = await fetch(`http://127.0.0.1:${httpPort}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined };
 }
 
 /** The real gateway on port 0 with a fresh database of the given engine. */
@@ -62,15 +73,7 @@ export async function startTestGateway(engine: 'sqlite' | 'postgres' = 'sqlite',
     get ocppUrl() {
       return `ws://127.0.0.1:${gw.ocppPort}/ocpp`;
     },
-    async api(method, path, body) {
-      const res = await fetch(`http://127.0.0.1:${gw.httpPort}${path}`, {
-        method,
-        headers: { authorization: `Bearer ${ADMIN_TOKEN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      const text = await res.text();
-      return { status: res.status, body: text ? JSON.parse(text) : undefined };
-    },
+    api: (method, path, body) => apiCall(gw.httpPort, method, path, body),
     charger(id, opts = {}) {
       const c = new SimCharger({ url: t.ocppUrl, id, callTimeoutMs: 5000, ...opts });
       chargers.push(c);

@@ -21,7 +21,7 @@ export function receiverPool() {
 }
 
 /** Creates a subscription through the API; fails the test with the API's answer otherwise. */
-export async function subscribe(t: TestGateway, body: Record<string, unknown>) {
+export async function subscribe(t: Pick<TestGateway, 'api'>, body: Record<string, unknown>) {
   const res = await t.api('POST', '/api/subscriptions', { label: 'test', secret: RECEIVER_SECRET, ...body });
   if (res.status !== 201) throw new Error(`subscribe: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body;

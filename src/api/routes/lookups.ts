@@ -19,12 +19,16 @@ export async function requireCharger(deps: ApiDeps, id: string, installationId?:
 }
 
 /**
- * A charger is online iff this process holds its socket. The store's `online` flag is written
- * asynchronously after connect and close, so it lags; with one gateway process the registry
- * is the truth.
+ * A charger held by this node is online iff this process holds its socket: the store's `online`
+ * flag is written asynchronously after connect and close, so it lags. For a charger another
+ * node holds (several nodes on one PostgreSQL), the store is the truth: that node writes it,
+ * and a dead node's chargers are swept offline.
  */
 export function chargerView(deps: ApiDeps, charger: Charger): Charger {
-  return { ...charger, online: deps.registry.get(charger.id) !== undefined };
+  const { nodeId } = deps.config;
+  if (deps.registry.get(charger.id)) return { ...charger, online: true, nodeId };
+  const elsewhere = charger.online && charger.nodeId !== null && charger.nodeId !== nodeId;
+  return { ...charger, online: elsewhere, nodeId: elsewhere ? charger.nodeId : null };
 }
 
 /** A removed charger must not keep talking: its next frame would write rows for a charger that is gone. */

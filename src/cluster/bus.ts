@@ -1,0 +1,103 @@
+import { createHash } from 'node:crypto';
+import pg from 'pg';
+import { sql } from 'kysely';
+import type { Db } from '../store/db.js';
+import type { Logger } from '../log.js';
+
+/** What nodes tell each other. Small by design: NOTIFY payloads stop at 8000 bytes. */
+export type BusMessage =
+  /** Run the remote command stored in node_calls under this id. */
+  | { kind: 'call'; id: string }
+  /** The node_calls row with this id has its reply. */
+  | { kind: 'reply'; id: string }
+  /** `by` holds the charger now, connected at `since` (epoch ms): close an older socket of it. */
+  | { kind: 'takeover'; chargerId: string; by: string; since: number };
+
+export interface Bus {
+  start(): Promise<void>;
+  send(toNode: string, message: BusMessage): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface BusDeps {
+  databaseUrl: string;
+  /** The pool that sends; LISTEN needs a connection of its own, kept open. */
+  db: Db;
+  nodeId: string;
+  log: Logger;
+  onMessage(message: BusMessage): void;
+}
+
+const RECONNECT_MIN_MS = 500;
+const RECONNECT_MAX_MS = 10_000;
+
+/** One channel per node: a node hears only what is meant for it. Hashed, as node ids may hold any character. */
+export function channelOf(nodeId: string): string {
+  return `gw_node_${createHash('sha256').update(nodeId).digest('hex').slice(0, 32)}`;
+}
+
+/** PostgreSQL LISTEN/NOTIFY between nodes, on one dedicated connection that reconnects when it drops. */
+export function createBus(d: BusDeps): Bus {
+  const channel = channelOf(d.nodeId);
+  let client: pg.Client | undefined;
+  let stopped = false;
+  let retryMs = RECONNECT_MIN_MS;
+  let retryTimer: NodeJS.Timeout | undefined;
+
+  function receive(msg: pg.Notification): void {
+    if (msg.channel !== channel || !msg.payload) return;
+    try {
+      d.onMessage(JSON.parse(msg.payload) as BusMessage);
+    } catch (err) {
+      d.log.warn({ err }, 'unreadable cluster message ignored');
+    }
+  }
+
+  async function connect(): Promise<void> {
+    const c = new pg.Client({ connectionString: d.databaseUrl });
+    c.on('notification', receive);
+    // Both fire when the server goes away; the first one schedules the reconnect.
+    const lost = (err?: Error) => {
+      if (client !== c) return;
+      client = undefined;
+      c.end().catch(() => undefined);
+      if (stopped) return;
+      d.log.warn({ err, retryMs }, 'cluster listener connection lost; reconnecting');
+      retryTimer = setTimeout(reconnect, retryMs);
+      retryTimer.unref();
+      retryMs = Math.min(RECONNECT_MAX_MS, retryMs * 2);
+    };
+    c.on('error', lost);
+    c.on('end', () => lost());
+    await c.connect();
+    await c.query(`LISTEN ${channel}`);
+    client = c;
+    retryMs = RECONNECT_MIN_MS;
+  }
+
+  function reconnect(): void {
+    if (stopped) return;
+    connect()
+      .then(() => d.log.info('cluster listener reconnected'))
+      .catch((err) => {
+        d.log.warn({ err, retryMs }, 'cluster listener reconnect failed');
+        retryTimer = setTimeout(reconnect, retryMs);
+        retryTimer.unref();
+        retryMs = Math.min(RECONNECT_MAX_MS, retryMs * 2);
+      });
+  }
+
+  return {
+    start: connect,
+    async send(toNode, message) {
+      await sql`select pg_notify(${channelOf(toNode)}, ${JSON.stringify(message)})`.execute(d.db);
+    },
+    async stop() {
+      stopped = true;
+      clearTimeout(retryTimer);
+      const c = client;
+      client = undefined;
+      await c?.end().catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,83 @@
+import type { Config } from '../config.js';
+import type { Store } from '../store/index.js';
+import type { Recorder } from '../notifications/record.js';
+import type { Logger } from '../log.js';
+import type { Registry } from '../ocpp/registry.js';
+import type { Commands } from '../ocpp/commands.js';
+import { createBus, type BusMessage } from './bus.js';
+import { createPresence, type Presence } from './presence.js';
+import { createRouting } from './routing.js';
+import { createTakeover } from './takeover.js';
+
+export interface ClusterDeps {
+  config: Config;
+  store: Store;
+  registry: Registry;
+  events: Recorder;
+  log: Logger;
+  /** Commands on this node's own sockets. */
+  local: Commands;
+}
+
+export interface Cluster {
+  /** Remote commands for any charger of the cluster, wherever its socket is. */
+  commands: Commands;
+  /** This node now holds a charger `fromNode` held: tell it to close its older socket. */
+  tookOver(chargerId: string, fromNode: string, since: number): void;
+  /** Undefined with one node (SQLite). */
+  presence: Presence | undefined;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Several nodes on one PostgreSQL database coordinate through it: presence rows with heartbeats,
+ * LISTEN/NOTIFY for takeovers and remote commands. SQLite means one node: everything is local.
+ */
+export function createCluster(d: ClusterDeps): Cluster {
+  const { config, store, log } = d;
+  if (store.dialect !== 'postgres' || !config.databaseUrl) return singleNode(d);
+  const { nodeId } = config;
+  const handlers: { [K in BusMessage['kind']]: (m: Extract<BusMessage, { kind: K }>) => void } = {
+    call: (m) => routing.onCall(m.id),
+    reply: (m) => routing.onReply(m.id),
+    takeover: (m) => takeover.closeReplaced(m.chargerId, m.by, m.since),
+  };
+  const bus = createBus({ databaseUrl: config.databaseUrl, db: store.db, nodeId, log, onMessage: (m) => (handlers[m.kind] as (m: BusMessage) => void)?.(m) });
+  const takeover = createTakeover({ registry: d.registry, store, events: d.events, bus, nodeId, log });
+  const presence = createPresence({
+    store,
+    events: d.events,
+    log,
+    nodeId,
+    heartbeatMs: config.nodeHeartbeatMs,
+    timeoutMs: config.nodeTimeoutMs,
+    revived: () => takeover.reclaim(),
+  });
+  const routing = createRouting({ local: d.local, registry: d.registry, store, bus, presence, nodeId, defaultTimeoutMs: config.commandTimeoutMs, log });
+  return {
+    commands: routing.commands,
+    tookOver: takeover.tookOver,
+    presence,
+    async start() {
+      await presence.start();
+      await bus.start();
+      log.info({ nodeId }, 'joined the cluster');
+    },
+    async stop() {
+      await bus.stop();
+      await presence.stop();
+    },
+  };
+}
+
+function singleNode(d: ClusterDeps): Cluster {
+  return {
+    commands: d.local,
+    tookOver: () => undefined,
+    presence: undefined,
+    // The only node of this database: whatever a previous run held is offline now.
+    start: () => d.store.chargers.releaseAll(),
+    stop: async () => undefined,
+  };
+}

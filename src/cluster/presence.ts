@@ -1,0 +1,101 @@
+import { hostname } from 'node:os';
+import type { Store } from '../store/index.js';
+import type { Recorder } from '../notifications/record.js';
+import { envelope } from '../notifications/record.js';
+import type { Logger } from '../log.js';
+
+export interface PresenceDeps {
+  store: Store;
+  events: Recorder;
+  log: Logger;
+  nodeId: string;
+  heartbeatMs: number;
+  timeoutMs: number;
+  /** This node's row was swept while it was alive (a long pause): claim its chargers again. */
+  revived(): Promise<void>;
+}
+
+/** A remote-command row nobody read back within this time belongs to a caller that died. */
+const NODE_CALL_MAX_AGE_MS = 10 * 60_000;
+const LOST_NODE = { code: 1006, reason: 'gateway node stopped responding' };
+
+export interface Presence {
+  start(): Promise<void>;
+  /** Whether the node's heartbeat is recent enough to count it alive. */
+  isAlive(nodeId: string): Promise<boolean>;
+  /** Looks for dead nodes now (also runs after every heartbeat). */
+  sweep(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The presence table: each node writes a heartbeat every heartbeatMs; a node silent for
+ * timeoutMs is dead, and whichever live node sees it first removes its row and marks its
+ * chargers offline with charger.disconnected events, as the dead node's own close would have.
+ */
+export function createPresence(d: PresenceDeps): Presence {
+  const { store, log, nodeId } = d;
+  let timer: NodeJS.Timeout | undefined;
+  let ticking: Promise<void> | undefined;
+  const cutoff = () => new Date(Date.now() - d.timeoutMs).toISOString();
+  const register = () => store.nodes.register({ id: nodeId, host: hostname(), pid: process.pid }, new Date().toISOString());
+
+  async function releaseChargersOf(deadNode: string): Promise<void> {
+    for (const installationId of await store.chargers.installationsHeldBy(deadNode)) {
+      const at = new Date().toISOString();
+      const ids = await d.events.withEvents(
+        store,
+        ['charger.disconnected'],
+        installationId,
+        (tx) => tx.chargers.releaseNodeIn(deadNode, installationId, at),
+        (released) => released.map((id) => envelope('charger.disconnected', installationId, id, { nodeId: deadNode, ...LOST_NODE })),
+      );
+      if (ids.length) log.warn({ deadNode, installationId, chargers: ids.length }, 'chargers of a dead node marked offline');
+    }
+  }
+
+  async function sweep(): Promise<void> {
+    const before = cutoff();
+    for (const id of await store.nodes.stale(before)) {
+      if (id === nodeId || !(await store.nodes.claimDead(id, before))) continue;
+      log.warn({ deadNode: id }, 'gateway node stopped heartbeating; taking it out of the cluster');
+      // Its deliveries go on elsewhere now rather than when their leases run out.
+      await store.outbox.releaseOwner(id);
+      await store.subscriptions.releaseOwner(id);
+      await releaseChargersOf(id);
+    }
+    // Chargers naming a node with no row: a sweeper that died half-way, or a crash before this table existed.
+    for (const id of await store.nodes.orphanHolders()) if (id !== nodeId) await releaseChargersOf(id);
+    await store.nodeCalls.prune(new Date(Date.now() - NODE_CALL_MAX_AGE_MS).toISOString());
+  }
+
+  async function tick(): Promise<void> {
+    if (!(await store.nodes.heartbeat(nodeId, new Date().toISOString()))) {
+      log.warn('this node was taken for dead by another; registering again');
+      await register();
+      await d.revived();
+    }
+    await sweep();
+  }
+
+  return {
+    async start() {
+      await register();
+      await sweep();
+      timer = setInterval(() => {
+        if (ticking) return;
+        ticking = tick()
+          .catch((err) => log.error({ err }, 'cluster heartbeat failed'))
+          .finally(() => (ticking = undefined));
+      }, d.heartbeatMs);
+      timer.unref();
+    },
+    isAlive: (id) => store.nodes.isAlive(id, cutoff()),
+    sweep,
+    async stop() {
+      clearInterval(timer);
+      await ticking;
+      await store.nodes.remove(nodeId);
+    },
+  };
+}

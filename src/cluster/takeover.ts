@@ -1,0 +1,63 @@
+import type { Registry } from '../ocpp/registry.js';
+import type { Store } from '../store/index.js';
+import type { Recorder } from '../notifications/record.js';
+import { envelope } from '../notifications/record.js';
+import type { Logger } from '../log.js';
+import type { Bus } from './bus.js';
+
+export interface TakeoverDeps {
+  registry: Registry;
+  store: Store;
+  events: Recorder;
+  bus: Bus;
+  nodeId: string;
+  log: Logger;
+}
+
+const REPLACED_ELSEWHERE = { code: 1000, reason: 'Replaced by a connection to another gateway node' };
+const HELD_ELSEWHERE = { code: 1000, reason: 'Held by another gateway node' };
+
+/**
+ * The newest connection of a charger wins cluster-wide. The node it reached writes itself as the
+ * holder (connection.ts) and tells the previous holder, which closes its older, often half-open,
+ * socket. That close does not mark the charger offline: setOffline checks the holder.
+ */
+export function createTakeover(d: TakeoverDeps) {
+  return {
+    /** Called on the new holder after its online write committed. */
+    tookOver(chargerId: string, fromNode: string, since: number): void {
+      d.bus
+        .send(fromNode, { kind: 'takeover', chargerId, by: d.nodeId, since })
+        .catch((err) => d.log.warn({ err, chargerId, fromNode }, 'could not tell the previous node of a takeover'));
+    },
+
+    /** On the previous holder: close its socket for the charger if it is older than the new one. */
+    closeReplaced(chargerId: string, by: string, since: number): void {
+      const client = d.registry.get(chargerId);
+      const at = d.registry.connectedAt(chargerId);
+      if (!client || at === undefined || at >= since) return;
+      d.log.info({ chargerId, by }, 'charger connected to another node; closing its connection here');
+      void client.close(REPLACED_ELSEWHERE);
+    },
+
+    /**
+     * After this node was swept as dead while alive: take back, with connected events, the
+     * chargers whose sockets it still holds, and close the ones another node holds meanwhile.
+     */
+    async reclaim(): Promise<void> {
+      for (const [chargerId, client] of [...d.registry.entries()]) {
+        const installationId = (client.session as { installationId: string }).installationId;
+        const held = await d.events.withEvents(
+          d.store,
+          ['charger.connected'],
+          installationId,
+          (tx) => tx.chargers.reclaim(chargerId, d.nodeId, new Date().toISOString()),
+          (r) => (r === 'taken' ? [envelope('charger.connected', installationId, chargerId, { nodeId: d.nodeId })] : []),
+        );
+        if (held === 'elsewhere') void client.close(HELD_ELSEWHERE);
+      }
+    },
+  };
+}
+
+export type Takeover = ReturnType<typeof createTakeover>;

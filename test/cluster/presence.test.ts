@@ -1,0 +1,86 @@
+// Node presence: a node that dies without cleaning up (SIGKILL) is swept by a live one, its
+// chargers marked offline with events; a node that stops on SIGTERM sends its chargers a
+// going-away close and leaves the presence table itself.
+
+import { once } from 'node:events';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SimCharger } from '../../simulators/charger/charger.js';
+import { startTestCluster, type TestCluster, type TestNode } from '../helpers/cluster.js';
+import { receiver, subscribe } from '../helpers/notifications.js';
+import type { Receiver } from '../../simulators/receiver/index.js';
+
+describe('node presence', () => {
+  let cluster: TestCluster;
+  let a: TestNode;
+  let r: Receiver;
+  const nodeIds = async () => (await a.gw.store.db.selectFrom('nodes').select('id').execute()).map((n) => n.id).sort();
+
+  beforeAll(async () => {
+    cluster = await startTestCluster(1);
+    [a] = cluster.nodes;
+    r = await receiver();
+    await subscribe(a, { url: r.url, events: ['charger.disconnected'] });
+  });
+  afterAll(async () => {
+    await cluster?.stop();
+    await r?.close();
+  });
+
+  it('gives two processes on one host different node ids, each with a presence row', async () => {
+    const b = await cluster.add();
+    expect(b.gw.config.nodeId).not.toBe(a.gw.config.nodeId);
+    expect(await nodeIds()).toEqual([a.gw.config.nodeId, b.gw.config.nodeId].sort());
+    await b.stop();
+    expect(await nodeIds()).toEqual([a.gw.config.nodeId]);
+  });
+
+  it('sweeps a node killed without cleanup: its chargers go offline with events, commands for them say CHARGER_OFFLINE', async () => {
+    const ids = ['CL-DEAD-1', 'CL-DEAD-2'];
+    await cluster.installation(ids);
+    // A fresh process picks up the subscription at start.
+    const victim = await cluster.spawn();
+    const victimId = victim.lines.find((l) => l.msg === 'joined the cluster')?.nodeId;
+    expect(victimId).toBeTruthy();
+    const chargers = ids.map((id) => new SimCharger({ url: `ws://127.0.0.1:${victim.ocppPort}/ocpp`, id, callTimeoutMs: 5000 }));
+    await Promise.all(chargers.map((c) => c.connect()));
+    for (const id of ids) await expect.poll(async () => (await a.api('GET', `/api/chargers/${id}`)).body).toMatchObject({ online: true, nodeId: victimId });
+
+    await victim.kill('SIGKILL');
+    // The sockets die with the process; nothing of it wrote that the chargers left.
+    for (const id of ids) await expect.poll(async () => (await a.api('GET', `/api/chargers/${id}`)).body.online, { timeout: 10_000 }).toBe(false);
+    expect(await nodeIds()).toEqual([a.gw.config.nodeId]);
+    await expect.poll(() => r.deliveries.map((d) => d.body.chargerId).sort(), { timeout: 10_000 }).toEqual(ids);
+    for (const d of r.deliveries) expect(d.body.data).toEqual({ nodeId: victimId, code: 1006, reason: 'gateway node stopped responding' });
+
+    const res = await a.api('POST', '/api/chargers/CL-DEAD-1/commands/Reset', { type: 'Soft' });
+    expect(res.status).toBe(409);
+    expect(res.body.error).toBe('CHARGER_OFFLINE');
+  });
+
+  it('answers CHARGER_OFFLINE at once for a charger whose holder went silent', async () => {
+    await cluster.installation(['CL-STALE-1']);
+    const { store } = a.gw;
+    const old = new Date(Date.now() - 60_000).toISOString();
+    // A holder whose row says it went silent a minute ago (swept or not yet, it holds nothing).
+    await store.db.insertInto('nodes').values({ id: 'ghost', host: 'elsewhere', pid: 1, started_at: old, heartbeat_at: old }).execute();
+    await store.db.updateTable('chargers').set({ online: 1, node_id: 'ghost' }).where('id', '=', 'CL-STALE-1').execute();
+    const started = Date.now();
+    const res = await a.api('POST', '/api/chargers/CL-STALE-1/commands/Reset', { type: 'Soft' });
+    expect(res.status).toBe(409);
+    expect(res.body.error).toBe('CHARGER_OFFLINE');
+    expect(Date.now() - started).toBeLessThan(1500);
+  });
+
+  it('closes its chargers with 1001 on SIGTERM and leaves the presence table', async () => {
+    await cluster.installation(['CL-TERM-1']);
+    const node = await cluster.spawn();
+    const c = new SimCharger({ url: `ws://127.0.0.1:${node.ocppPort}/ocpp`, id: 'CL-TERM-1', callTimeoutMs: 5000 });
+    await c.connect();
+    await expect.poll(async () => (await nodeIds()).length).toBe(2);
+    const closed = once(c, 'close');
+    expect(await node.kill('SIGTERM')).toBe(0);
+    expect((await closed)[0]).toBe(1001);
+    expect(await nodeIds()).toEqual([a.gw.config.nodeId]);
+    expect((await a.api('GET', '/api/chargers/CL-TERM-1')).body).toMatchObject({ online: false, nodeId: null });
+  });
+});
