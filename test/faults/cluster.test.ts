@@ -65,6 +65,9 @@ describe(`${NODES} gateway nodes on one PostgreSQL behind a round-robin`, () => 
       OUTBOX_POLL_MS: '100',
       OUTBOX_RETRY_BASE_MS: '100',
       OUTBOX_RETRY_MAX_MS: '1000',
+      // A dead node is swept (its chargers offline, its outbox claims and leases released) within ~5 s.
+      NODE_HEARTBEAT_MS: '1000',
+      NODE_TIMEOUT_MS: '5000',
     });
     proxy = await startRoundRobin(cluster.nodes.map((n) => ({ port: n.gw.ocppPort })));
 
