@@ -3,6 +3,8 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
+/** tsx compiles the app on start: on a loaded machine that alone took over 15 s. */
+const START_TIMEOUT_MS = 60_000;
 
 export interface GatewayProcess {
   child: ChildProcess;
@@ -25,7 +27,7 @@ export function spawnGateway(env: Record<string, string>): Promise<GatewayProces
   const stderr: string[] = [];
   createInterface({ input: child.stderr! }).on('line', (l) => stderr.push(l));
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`gateway did not start: ${stderr.join('\n')}`)), 15_000);
+    const timer = setTimeout(() => reject(new Error(`gateway did not start: ${stderr.join("\n")}`)), START_TIMEOUT_MS);
     child.once('exit', (code) => {
       clearTimeout(timer);
       reject(new Error(`gateway exited with ${code}: ${stderr.join('\n')}`));
