@@ -7,9 +7,11 @@ import { Stats } from '../simulators/charger/stats.js';
 import type { FleetPart, FleetFromChild, FleetToChild } from './cluster-fleet.js';
 
 const send = (m: FleetFromChild) => process.send?.(m);
+const PROGRESS_MS = 30_000;
 
 async function hold(part: FleetPart): Promise<Fleet[]> {
   const stats = new Stats();
+  const progress = setInterval(() => send({ type: 'progress', open: stats.connected - stats.closed }), PROGRESS_MS);
   const perUrl = Math.ceil(part.count / part.urls.length);
   const fleets = await Promise.all(
     part.urls.map((url, i) =>
@@ -27,6 +29,7 @@ async function hold(part: FleetPart): Promise<Fleet[]> {
       }),
     ),
   );
+  clearInterval(progress);
   send({
     type: 'held',
     held: fleets.map((f) => f.chargers.filter((c) => c.isOpen).length),

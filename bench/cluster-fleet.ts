@@ -19,6 +19,8 @@ export type FleetToChild = { type: 'hold'; part: FleetPart } | { type: 'close' }
 export type FleetFromChild =
   /** `held[i]`: chargers open on `urls[i]`. */
   | { type: 'held'; held: number[]; failed: number; connectMs: number; connectionErrors: Record<string, number>; rssKiB: number }
+  /** Every 30 s while connecting: sockets opened minus closed so far. */
+  | { type: 'progress'; open: number }
   | { type: 'closed' }
   | { type: 'failed'; message: string };
 
@@ -26,6 +28,8 @@ export type Held = Extract<FleetFromChild, { type: 'held' }>;
 
 export interface FleetProcess {
   held: Promise<Held>;
+  /** The last progress count, for a run that ends before every charger is up. */
+  open(): number;
   close(): Promise<void>;
 }
 
@@ -49,11 +53,16 @@ export function startFleetProcess(part: FleetPart, timeoutMs: number): FleetProc
         reject(new Error(`fleet child ${part.localAddress} exited with ${code}${output()}`));
       });
     });
+  let open = 0;
+  child.on('message', (m: FleetFromChild) => {
+    if (m.type === 'progress') open = m.open;
+  });
   const held = reply('held', timeoutMs) as Promise<Held>;
   held.catch(() => undefined); // read by the caller; a late rejection must not crash the run
   child.send({ type: 'hold', part } satisfies FleetToChild);
   return {
     held,
+    open: () => open,
     async close() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       const closed = reply('closed', CLOSE_TIMEOUT_MS).catch(() => child.kill('SIGKILL'));
