@@ -29,9 +29,18 @@ describe('configuration', () => {
     [{ ACCEPT_UNKNOWN_CHARGERS: 'perhaps' }, /acceptUnknownChargers/],
     [{ SECRET_KEY: 'bm90LTMyLWJ5dGVz' }, /secretKey.*32 bytes/],
     [{ OCPP_TLS_PORT: '9443' }, /tlsCertFile: required when ocppTlsPort is set/],
+    [{ NODE_HEARTBEAT_MS: 'soon' }, /nodeHeartbeatMs \(env NODE_HEARTBEAT_MS\)/],
+    [{ NODE_HEARTBEAT_MS: '3000', NODE_TIMEOUT_MS: '4000' }, /nodeTimeoutMs \(env NODE_TIMEOUT_MS\): must be at least twice nodeHeartbeatMs/],
   ])('stops with a message naming the key for %o', (env, message) => {
     expect(load(env)).toThrow(ConfigError);
     expect(load(env)).toThrow(message);
+  });
+
+  it('gives every load its own node id unless NODE_ID names one', () => {
+    const [one, two] = [loadConfig({ env: {}, argv: [] }), loadConfig({ env: {}, argv: [] })];
+    expect(one.nodeId).not.toBe(two.nodeId);
+    expect(one.nodeId).toContain(`-${process.pid}-`);
+    expect(loadConfig({ env: { NODE_ID: 'gw-a' }, argv: [] }).nodeId).toBe('gw-a');
   });
 
   it('names an unknown key and a bad value in the config file', () => {

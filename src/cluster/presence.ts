@@ -17,6 +17,7 @@ export interface PresenceDeps {
 
 /** A remote-command row nobody read back within this time belongs to a caller that died. */
 const NODE_CALL_MAX_AGE_MS = 10 * 60_000;
+const TIDY_EVERY_TICKS = 10;
 const LOST_NODE = { code: 1006, reason: 'gateway node stopped responding' };
 
 export interface Presence {
@@ -64,11 +65,15 @@ export function createPresence(d: PresenceDeps): Presence {
       await store.subscriptions.releaseOwner(id);
       await releaseChargersOf(id);
     }
-    // Chargers naming a node with no row: a sweeper that died half-way, or a crash before this table existed.
+  }
+
+  /** Rarer, as it reads every held charger: leftovers of a sweeper that died half-way, or of a crash before this table existed. */
+  async function tidy(): Promise<void> {
     for (const id of await store.nodes.orphanHolders()) if (id !== nodeId) await releaseChargersOf(id);
     await store.nodeCalls.prune(new Date(Date.now() - NODE_CALL_MAX_AGE_MS).toISOString());
   }
 
+  let ticks = 0;
   async function tick(): Promise<void> {
     if (!(await store.nodes.heartbeat(nodeId, new Date().toISOString()))) {
       log.warn('this node was taken for dead by another; registering again');
@@ -76,12 +81,14 @@ export function createPresence(d: PresenceDeps): Presence {
       await d.revived();
     }
     await sweep();
+    if (++ticks % TIDY_EVERY_TICKS === 0) await tidy();
   }
 
   return {
     async start() {
       await register();
       await sweep();
+      await tidy();
       timer = setInterval(() => {
         if (ticking) return;
         ticking = tick()
@@ -95,7 +102,8 @@ export function createPresence(d: PresenceDeps): Presence {
     async stop() {
       clearInterval(timer);
       await ticking;
-      await store.nodes.remove(nodeId);
+      // Left in place, the row goes stale and another node sweeps it: the stop goes on.
+      await store.nodes.remove(nodeId).catch((err) => log.warn({ err }, 'could not leave the presence table'));
     },
   };
 }

@@ -54,6 +54,9 @@ export function createRouting(d: RoutingDeps) {
       if (!reply) throw new CommandError('COMMAND_TIMEOUT', `The charger did not answer ${action} in time`, { nodeId: holder });
       if (reply.ok) return reply.result;
       throw new CommandError(reply.code, reply.message, reply.details);
+    } catch (err) {
+      if (err instanceof CommandError) throw err;
+      throw new CommandError('COMMAND_FAILED', `${action} could not be carried to node ${holder}: ${(err as Error).message}`);
     } finally {
       waiting.delete(id);
       await d.store.nodeCalls.remove(id).catch(() => undefined);

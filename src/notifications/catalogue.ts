@@ -21,7 +21,7 @@ export const CATALOGUE = {
   },
   'charger.disconnected': {
     version: 1,
-    description: 'A charger connection closed (or was replaced by a newer one).',
+    description: 'A charger connection closed, and no newer connection holds the charger. Code 1006 with reason "gateway node stopped responding": the gateway node holding it died.',
     data: z.object({ nodeId: z.string(), code: z.number().int(), reason: z.string() }),
   },
   'connector.status_changed': {

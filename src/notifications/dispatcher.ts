@@ -15,6 +15,8 @@ export interface DispatcherDeps {
   nodeId: string;
   retryDelaysMs: number[];
   probeMaxMs: number;
+  /** Other nodes may share the database (PostgreSQL): look for backlogs they left now and then. */
+  clustered?: boolean;
 }
 
 /** A Retry-After longer than this queues the subscription instead of waiting inside the retries. */
@@ -27,6 +29,8 @@ const LEASE_MS = 60_000;
  */
 const IDLE_RELEASE_MS = 2000;
 const BATCH = 100;
+/** How often a clustered node looks for subscriptions with events no worker of its own was woken for. */
+const BACKLOG_CHECK_MS = 5000;
 /** At most this many deliveries, or this long, between writes of the cursor and the attempt log. */
 const FLUSH_EVERY = 20;
 const FLUSH_AFTER_MS = 200;
@@ -256,10 +260,30 @@ export function createDispatcher(d: DispatcherDeps) {
     }
   }
 
+  /**
+   * Events another node wrote wake only that node's workers, and a queued subscription's probe
+   * timer lives on the node that queued it: if that node died, nothing here would look. So look.
+   */
+  async function checkBacklog(): Promise<void> {
+    await d.interest.refresh();
+    for (const sub of d.interest.all) {
+      if (stopped) return;
+      if (worker(sub.id).running) continue;
+      const current = await d.store.subscriptions.get(sub.id);
+      if (!current || current.state === 'unverified') continue;
+      const scope = { installationId: current.installationId, types: current.events.includes('*') ? ('*' as const) : current.events };
+      if ((await d.store.events.after(current.cursor, scope, 1)).length > 0) kick(sub.id);
+    }
+  }
+  let backlogTimer: NodeJS.Timeout | undefined;
+
   return {
     start() {
       stopped = false;
       for (const sub of d.interest.all) kick(sub.id);
+      if (!d.clustered) return;
+      backlogTimer = setInterval(() => void checkBacklog().catch((err) => d.log.warn({ err }, 'backlog check failed')), BACKLOG_CHECK_MS);
+      backlogTimer.unref();
     },
     kick,
     /** After a commit that wrote events: blocking deliveries first, then wake the workers. */
@@ -272,6 +296,7 @@ export function createDispatcher(d: DispatcherDeps) {
     },
     async stop() {
       stopped = true;
+      clearInterval(backlogTimer);
       for (const w of workers.values()) {
         if (w.timer) clearTimeout(w.timer);
         if (w.idle) clearTimeout(w.idle);

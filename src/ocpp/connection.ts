@@ -93,12 +93,13 @@ export function attachConnection(deps: OcppDeps, registry: Registry, client: Cha
   client.once('close', ({ code, reason }: { code: number; reason: Buffer | string }) => {
     if (!registry.release(chargerId, client)) return;
     log.info({ code, reason: String(reason ?? '') }, 'charger disconnected');
-    deps.events
+    const write = deps.events
       .withEvents(deps.store, ['charger.disconnected'], installationId, (tx) => tx.chargers.setOffline(chargerId, nodeId, new Date().toISOString()), (changed) =>
         // Unchanged: another node holds the charger now, and it is not disconnected.
         changed ? [envelope('charger.disconnected', installationId, chargerId, { nodeId, code, reason: String(reason ?? '') })] : [],
       )
       .catch((err) => log.error({ err }, 'offline update failed'));
+    registry.trackClose(write);
   });
 }
 

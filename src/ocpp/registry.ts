@@ -8,6 +8,8 @@ export function createRegistry() {
   const clients = new Map<string, RPCServerClient>();
   // When each current connection was made (epoch ms): a takeover elsewhere closes only older ones.
   const since = new Map<string, number>();
+  // Offline writes of closed connections, which a shutdown lets finish before releasing the rest.
+  const closing = new Set<Promise<unknown>>();
   return {
     /** Makes `client` the charger's connection and returns the one it replaces, if any. */
     set(chargerId: string, client: RPCServerClient): RPCServerClient | undefined {
@@ -36,6 +38,15 @@ export function createRegistry() {
     /** The connected chargers of one installation, as [chargerId, client]. */
     *ofInstallation(installationId: string): Generator<[string, RPCServerClient]> {
       for (const [id, client] of clients) if (client.session.installationId === installationId) yield [id, client];
+    },
+    /** Keeps the offline write of a closed connection until it settles. */
+    trackClose(write: Promise<unknown>): void {
+      closing.add(write);
+      void write.finally(() => closing.delete(write));
+    },
+    /** Resolves when every offline write tracked so far has settled. */
+    async closesSettled(): Promise<void> {
+      await Promise.allSettled([...closing]);
     },
     /** Every live connection of this process, as [chargerId, client]. */
     entries(): IterableIterator<[string, RPCServerClient]> {

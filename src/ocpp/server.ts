@@ -102,6 +102,8 @@ export function createOcppServer(deps: OcppDeps): OcppServer {
       await rpc.close({ code: 1001, reason: 'Server shutting down', force: true });
       await new Promise<void>((resolve) => httpServer.close(() => resolve()));
       if (tls) await new Promise<void>((resolve) => tls.server.close(() => resolve()));
+      // Each closed charger's own offline write (with its event) first; the release takes what is left.
+      await registry.closesSettled();
       await deps.store.chargers.releaseNode(deps.config.nodeId);
     },
   };

@@ -2,7 +2,9 @@
 // node that gets the API call carries it to the node holding the charger's socket.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
 import { CallError } from '../../simulators/charger/charger.js';
+import { channelOf } from '../../src/cluster/bus.js';
 import { startTestCluster, type TestCluster, type TestNode } from '../helpers/cluster.js';
 
 describe('remote commands across nodes', () => {
@@ -67,6 +69,19 @@ describe('remote commands across nodes', () => {
     expect(res.body.error).toBe('CHARGER_OFFLINE');
     // Well under the command timeout plus the routing margin: nothing was waited for.
     expect(Date.now() - started).toBeLessThan(1500);
+  });
+
+  it('keeps carrying commands after the holder’s LISTEN connection was cut', async () => {
+    const { db } = a.gw.store;
+    const listener = sql<{ pid: number }>`select pid from pg_stat_activity where datname = current_database() and query like 'LISTEN%'`;
+    const before = (await listener.execute(db)).rows.length;
+    expect(before).toBe(2);
+    // A's listener, found by its channel name, is killed by the server.
+    await sql`select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and query = ${`LISTEN ${channelOf(a.gw.config.nodeId)}`}`.execute(db);
+    await expect.poll(() => a.logs.some((l) => l.msg === 'cluster listener reconnected'), { timeout: 10_000 }).toBe(true);
+    const res = await command(b, 'CL-CMD-1', 'ClearCache', {});
+    expect(res.status).toBe(200);
+    expect(res.body.result).toEqual({ status: 'Accepted' });
   });
 
   it('still checks the body against the OCPP schema on the node that got the call', async () => {

@@ -55,7 +55,7 @@ describe('node presence', () => {
     const res = await a.api('POST', '/api/chargers/CL-DEAD-1/commands/Reset', { type: 'Soft' });
     expect(res.status).toBe(409);
     expect(res.body.error).toBe('CHARGER_OFFLINE');
-  });
+  }, 90_000);
 
   it('answers CHARGER_OFFLINE at once for a charger whose holder went silent', async () => {
     await cluster.installation(['CL-STALE-1']);
@@ -71,6 +71,44 @@ describe('node presence', () => {
     expect(Date.now() - started).toBeLessThan(1500);
   });
 
+  it('writes a going-away disconnect event for each charger of a node that stops', async () => {
+    const ids = ['CL-STOP-1', 'CL-STOP-2', 'CL-STOP-3'];
+    await cluster.installation(ids);
+    const b = await cluster.add();
+    await Promise.all(ids.map((id) => b.charger(id).connect()));
+    for (const id of ids) await expect.poll(async () => (await a.api('GET', `/api/chargers/${id}`)).body.nodeId).toBe(b.gw.config.nodeId);
+    expect(await b.shutdown()).toBe(true);
+    const mine = () => r.deliveries.filter((d) => ids.includes(d.body.chargerId));
+    // B is gone; A delivers what B wrote.
+    await expect.poll(() => mine().map((d) => d.body.chargerId).sort(), { timeout: 15_000 }).toEqual(ids);
+    for (const d of mine()) expect(d.body.data).toMatchObject({ nodeId: b.gw.config.nodeId, code: 1001 });
+  });
+
+  it('releases chargers that name a node with no presence row when a node starts', async () => {
+    await cluster.installation(['CL-ORPHAN-1']);
+    const { store } = a.gw;
+    // Left by a sweeper that died half-way, or by a node that crashed before the presence table existed.
+    await store.db.updateTable('chargers').set({ online: 1, node_id: 'vanished' }).where('id', '=', 'CL-ORPHAN-1').execute();
+    const b = await cluster.add();
+    expect((await b.api('GET', '/api/chargers/CL-ORPHAN-1')).body).toMatchObject({ online: false, nodeId: null });
+    await b.stop();
+  });
+
+  it('takes its chargers back when another node swept it while it was alive (a long pause)', async () => {
+    await cluster.installation(['CL-PAUSE-1']);
+    const c = a.charger('CL-PAUSE-1');
+    await c.connect();
+    const { store } = a.gw;
+    const me = a.gw.config.nodeId;
+    await expect.poll(async () => (await store.chargers.get('CL-PAUSE-1'))?.nodeId).toBe(me);
+    // What a sweep by another node does: the row goes, the chargers are released.
+    await store.nodes.remove(me);
+    await store.chargers.releaseNode(me);
+    await expect.poll(async () => (await store.chargers.get('CL-PAUSE-1'))?.nodeId, { timeout: 10_000 }).toBe(me);
+    expect(await nodeIds()).toEqual([me]);
+    expect(c.isOpen).toBe(true);
+  });
+
   it('closes its chargers with 1001 on SIGTERM and leaves the presence table', async () => {
     await cluster.installation(['CL-TERM-1']);
     const node = await cluster.spawn();
@@ -82,5 +120,5 @@ describe('node presence', () => {
     expect((await closed)[0]).toBe(1001);
     expect(await nodeIds()).toEqual([a.gw.config.nodeId]);
     expect((await a.api('GET', '/api/chargers/CL-TERM-1')).body).toMatchObject({ online: false, nodeId: null });
-  });
+  }, 90_000);
 });

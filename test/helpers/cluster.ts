@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { startGateway, type Gateway, type StartOptions } from '../../src/app.js';
+import { shutdown } from '../../src/shutdown.js';
 import { SimCharger } from '../../simulators/charger/charger.js';
 import { freshDatabase, type TestDatabase } from './databases.js';
 import { ADMIN_TOKEN, apiCall, captureLogger } from './gateway.js';
@@ -8,6 +9,9 @@ import { spawnGateway, type GatewayProcess } from './process.js';
 /** Quick enough that a dead node is swept within a second or two. */
 export const CLUSTER_TIMING = { nodeHeartbeatMs: 200, nodeTimeoutMs: 1000 } as const;
 
+/** A node process starts in a few seconds, more on a loaded machine. */
+const SPAWN_TIMEOUT_MS = 40_000;
+
 export interface TestNode {
   gw: Gateway;
   logs: Record<string, any>[];
@@ -15,8 +19,10 @@ export interface TestNode {
   api<T = any>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }>;
   /** A simulated charger pointed at this node (not connected). */
   charger(id: string, opts?: Partial<ConstructorParameters<typeof SimCharger>[0]>): SimCharger;
-  /** Graceful stop (what SIGTERM ends with). */
+  /** Stops the gateway (gw.close()). */
   stop(): Promise<void>;
+  /** What SIGTERM runs: chargers closed with 1001 first, then gw.close(). */
+  shutdown(): Promise<boolean>;
 }
 
 export interface TestCluster {
@@ -74,6 +80,11 @@ export async function startTestCluster(count: number, overrides: StartOptions = 
         stopped = true;
         await gw.close();
       },
+      async shutdown() {
+        if (stopped) return true;
+        stopped = true;
+        return shutdown(gw, gw.config.shutdownTimeoutMs);
+      },
     };
     nodes.push(node);
     return node;
@@ -94,7 +105,7 @@ export async function startTestCluster(count: number, overrides: StartOptions = 
         NODE_HEARTBEAT_MS: String(CLUSTER_TIMING.nodeHeartbeatMs),
         NODE_TIMEOUT_MS: String(CLUSTER_TIMING.nodeTimeoutMs),
         ...env,
-      });
+      }, SPAWN_TIMEOUT_MS);
       processes.push(p);
       return p;
     },

@@ -29,7 +29,8 @@ export async function startCluster(db: TestDatabase, count: number, env: Record<
     const nodeId = `gw-${String.fromCharCode(97 + i)}`;
     const dataDir = join(db.dataDir, nodeId);
     mkdirSync(dataDir, { recursive: true });
-    const gw = await spawnGateway({ ...shared, NODE_ID: nodeId, DATA_DIR: dataDir });
+    // tsx compiles the app on start: on a loaded machine that alone took over 15 s.
+    const gw = await spawnGateway({ ...shared, NODE_ID: nodeId, DATA_DIR: dataDir }, 60_000);
     return { nodeId, gw, api: apiOf(gw.httpPort, env.ADMIN_TOKEN) };
   };
   // The first node migrates the empty database; the others then start together, as a rollout would.

@@ -36,6 +36,7 @@ async function open() {
     nodeId: init.nodeId,
     retryDelaysMs: init.retryDelaysMs,
     probeMaxMs: init.probeMaxMs,
+    clustered: init.databaseUrl !== undefined,
   });
   await interest.refresh();
   dispatcher.start();
