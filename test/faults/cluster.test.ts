@@ -65,9 +65,9 @@ describe(`${NODES} gateway nodes on one PostgreSQL behind a round-robin`, () => 
       OUTBOX_POLL_MS: '100',
       OUTBOX_RETRY_BASE_MS: '100',
       OUTBOX_RETRY_MAX_MS: '1000',
-      // A dead node is swept (its chargers offline, its outbox claims and leases released) within ~5 s.
-      NODE_HEARTBEAT_MS: '1000',
-      NODE_TIMEOUT_MS: '5000',
+      // The defaults (3 s, 10 s): shorter timeouts took live nodes for dead on the loaded test machine.
+      NODE_HEARTBEAT_MS: '3000',
+      NODE_TIMEOUT_MS: '10000',
     });
     proxy = await startRoundRobin(cluster.nodes.map((n) => ({ port: n.gw.ocppPort })));
 
@@ -105,6 +105,16 @@ describe(`${NODES} gateway nodes on one PostgreSQL behind a round-robin`, () => 
     }
   };
 
+  /** Warnings and errors each node logged, by message: what to read first when a check fails. */
+  const complaints = () =>
+    Object.fromEntries(
+      cluster.nodes.map((n) => {
+        const counts: Record<string, number> = {};
+        for (const l of n.gw.lines) if (l.level >= 40) counts[l.msg] = (counts[l.msg] ?? 0) + 1;
+        return [n.nodeId, counts];
+      }),
+    );
+
   const onlineThrough = async (node: ClusterNode): Promise<number> => {
     const res = await node.api('GET', `/api/installations/${installationId}/chargers`);
     return (res.body.items as { online: boolean }[]).filter((c) => c.online).length;
@@ -125,11 +135,16 @@ describe(`${NODES} gateway nodes on one PostgreSQL behind a round-robin`, () => 
     const held = [...(await holders()).values()].filter((n) => n === victim.nodeId).length;
     await cluster.kill(victim);
     const survivors = cluster.alive();
-    console.log(`cluster: killed ${victim.nodeId} holding ${held} chargers; connections so far ${JSON.stringify(spread)}`);
+    console.log(`cluster: killed ${victim.nodeId} holding ${held} chargers; connections so far ${JSON.stringify(spread)}; logged ${JSON.stringify(complaints())}`);
 
     // Back online, held by a survivor, and shown online by the API of every survivor.
     const alive = new Set(survivors.map((n) => n.nodeId));
-    await expect.poll(async () => [...(await holders()).values()].filter((n) => n !== null && alive.has(n)).length, { timeout: 45_000, interval: 500 }).toBe(CHARGERS);
+    await expect
+      .poll(async () => [...(await holders()).values()].filter((n) => n !== null && alive.has(n)).length, { timeout: 45_000, interval: 500 })
+      .toBe(CHARGERS)
+      .catch((err) => {
+        throw new Error(`${err.message}; nodes logged ${JSON.stringify(complaints())}`);
+      });
     for (const node of survivors) {
       expect.soft(await settled(() => onlineThrough(node), (n) => n === CHARGERS, 15_000), `online through ${node.nodeId}`).toBe(CHARGERS);
     }
