@@ -65,6 +65,8 @@ describe(`${NODES} gateway nodes on one PostgreSQL behind a round-robin`, () => 
       OUTBOX_POLL_MS: '100',
       OUTBOX_RETRY_BASE_MS: '100',
       OUTBOX_RETRY_MAX_MS: '1000',
+      // A command that cannot be carried fails with a clear error well inside the API client's timeout.
+      COMMAND_TIMEOUT_MS: '10000',
       // The defaults (3 s, 10 s): shorter timeouts took live nodes for dead on the loaded test machine.
       NODE_HEARTBEAT_MS: '3000',
       NODE_TIMEOUT_MS: '10000',
