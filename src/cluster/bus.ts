@@ -26,6 +26,8 @@ export interface BusDeps {
   nodeId: string;
   log: Logger;
   onMessage(message: BusMessage): void;
+  /** After the listener came back: messages sent meanwhile were lost. */
+  onReconnected(): void;
 }
 
 const RECONNECT_MIN_MS = 500;
@@ -78,7 +80,10 @@ export function createBus(d: BusDeps): Bus {
   function reconnect(): void {
     if (stopped) return;
     connect()
-      .then(() => d.log.info('cluster listener reconnected'))
+      .then(() => {
+        d.log.info('cluster listener reconnected');
+        d.onReconnected();
+      })
       .catch((err) => {
         d.log.warn({ err, retryMs }, 'cluster listener reconnect failed');
         retryTimer = setTimeout(reconnect, retryMs);

@@ -43,7 +43,14 @@ export function createCluster(d: ClusterDeps): Cluster {
     reply: (m) => routing.onReply(m.id),
     takeover: (m) => takeover.closeReplaced(m.chargerId, m.by, m.since),
   };
-  const bus = createBus({ databaseUrl: config.databaseUrl, db: store.db, nodeId, log, onMessage: (m) => (handlers[m.kind] as (m: BusMessage) => void)?.(m) });
+  const bus = createBus({
+    databaseUrl: config.databaseUrl,
+    db: store.db,
+    nodeId,
+    log,
+    onMessage: (m) => (handlers[m.kind] as (m: BusMessage) => void)?.(m),
+    onReconnected: () => void takeover.closeHeldElsewhere().catch((err) => log.warn({ err }, 'could not check for chargers taken over meanwhile')),
+  });
   const takeover = createTakeover({ registry: d.registry, store, events: d.events, bus, nodeId, log });
   const presence = createPresence({
     store,
@@ -76,8 +83,13 @@ function singleNode(d: ClusterDeps): Cluster {
     commands: d.local,
     tookOver: () => undefined,
     presence: undefined,
-    // The only node of this database: whatever a previous run held is offline now.
-    start: () => d.store.chargers.releaseAll(),
+    // The only node of this database: whatever a previous run held or claimed is free now (its
+    // node id was another), rather than when the leases run out.
+    async start() {
+      await d.store.chargers.releaseAll();
+      await d.store.outbox.releaseOthers(d.config.nodeId);
+      await d.store.subscriptions.releaseOthers(d.config.nodeId);
+    },
     stop: async () => undefined,
   };
 }

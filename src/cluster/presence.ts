@@ -18,6 +18,17 @@ export interface PresenceDeps {
 /** A remote-command row nobody read back within this time belongs to a caller that died. */
 const NODE_CALL_MAX_AGE_MS = 10 * 60_000;
 const TIDY_EVERY_TICKS = 10;
+const DAY_MS = 86_400_000;
+
+function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: it exists, under another user.
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
 const LOST_NODE = { code: 1006, reason: 'gateway node stopped responding' };
 
 export interface Presence {
@@ -55,15 +66,34 @@ export function createPresence(d: PresenceDeps): Presence {
     }
   }
 
+  async function takeOut(id: string): Promise<void> {
+    // Its deliveries go on elsewhere now rather than when their leases run out.
+    await store.outbox.releaseOwner(id);
+    await store.subscriptions.releaseOwner(id);
+    await releaseChargersOf(id);
+  }
+
   async function sweep(): Promise<void> {
     const before = cutoff();
     for (const id of await store.nodes.stale(before)) {
       if (id === nodeId || !(await store.nodes.claimDead(id, before))) continue;
       log.warn({ deadNode: id }, 'gateway node stopped heartbeating; taking it out of the cluster');
-      // Its deliveries go on elsewhere now rather than when their leases run out.
-      await store.outbox.releaseOwner(id);
-      await store.subscriptions.releaseOwner(id);
-      await releaseChargersOf(id);
+      await takeOut(id);
+    }
+  }
+
+  /**
+   * At start: a node of this host whose process is gone (a crash, then this restart) is dead
+   * without waiting for its heartbeat to age. (Not one with our pid: test clusters run several
+   * nodes in one process; a container's restarted pid 1 waits for the timeout.)
+   */
+  async function sweepOwnHost(): Promise<void> {
+    const anyHeartbeat = new Date(Date.now() + DAY_MS).toISOString();
+    for (const { id, pid } of await store.nodes.onHost(hostname())) {
+      if (id === nodeId || processExists(pid)) continue;
+      if (!(await store.nodes.claimDead(id, anyHeartbeat))) continue;
+      log.warn({ deadNode: id, pid }, 'a previous gateway process of this host is gone; taking it out of the cluster');
+      await takeOut(id);
     }
   }
 
@@ -87,6 +117,7 @@ export function createPresence(d: PresenceDeps): Presence {
   return {
     async start() {
       await register();
+      await sweepOwnHost();
       await sweep();
       await tidy();
       timer = setInterval(() => {

@@ -40,6 +40,15 @@ export function createTakeover(d: TakeoverDeps) {
       void client.close(REPLACED_ELSEWHERE);
     },
 
+    /** After takeover messages may have been missed (the listener reconnected): close what others hold now. */
+    async closeHeldElsewhere(): Promise<void> {
+      const ids = [...d.registry.entries()].map(([chargerId]) => chargerId);
+      for (const chargerId of await d.store.chargers.heldElsewhere(ids, d.nodeId)) {
+        d.log.info({ chargerId }, 'charger held by another node now; closing its connection here');
+        void d.registry.get(chargerId)?.close(REPLACED_ELSEWHERE);
+      }
+    },
+
     /**
      * After this node was swept as dead while alive: take back, with connected events, the
      * chargers whose sockets it still holds, and close the ones another node holds meanwhile.

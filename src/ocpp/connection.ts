@@ -86,7 +86,9 @@ export function attachConnection(deps: OcppDeps, registry: Registry, client: Cha
       envelope('charger.connected', installationId, chargerId, { nodeId }),
     ])
     // After the commit, so the old node's close finds the new holder and leaves the charger online.
-    .then((before) => before && before !== nodeId && deps.cluster.tookOver(chargerId, before, since))
+    .then((before) => {
+      if (before && before !== nodeId) deps.cluster.tookOver(chargerId, before, since);
+    })
     .catch((err) => log.error({ err }, 'online update failed'));
   log.info({ remoteAddress: client.handshake.remoteAddress }, 'charger connected');
 

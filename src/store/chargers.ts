@@ -198,6 +198,23 @@ export function chargerStore(db: Db) {
       return row?.node_id ?? null;
     },
 
+    /** Of these charger ids, the ones another node holds now. */
+    async heldElsewhere(ids: string[], nodeId: string): Promise<string[]> {
+      const found: string[] = [];
+      // Chunked: a node may hold tens of thousands, past a statement's parameter limit.
+      for (let i = 0; i < ids.length; i += 1000) {
+        const rows = await db
+          .selectFrom('chargers')
+          .select('id')
+          .where('id', 'in', ids.slice(i, i + 1000))
+          .where('node_id', 'is not', null)
+          .where('node_id', '!=', nodeId)
+          .execute();
+        found.push(...rows.map((r) => r.id));
+      }
+      return found;
+    },
+
     async installationsHeldBy(nodeId: string): Promise<string[]> {
       const rows = await db.selectFrom('chargers').select('installation_id').distinct().where('node_id', '=', nodeId).execute();
       return rows.map((r) => r.installation_id);

@@ -36,6 +36,10 @@ export function nodeStore(db: Db) {
       return row !== undefined;
     },
 
+    async onHost(host: string): Promise<{ id: string; pid: number }[]> {
+      return db.selectFrom('nodes').select(['id', 'pid']).where('host', '=', host).execute();
+    },
+
     async stale(cutoff: string): Promise<string[]> {
       const rows = await db.selectFrom('nodes').select('id').where('heartbeat_at', '<', cutoff).execute();
       return rows.map((r) => r.id);

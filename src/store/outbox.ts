@@ -127,6 +127,17 @@ export function outboxStore(db: Db, dialect: Dialect) {
       await db.updateTable('outbox').set({ locked_until: null, locked_by: null }).where('locked_by', '=', owner).where('status', '=', 'pending').execute();
     },
 
+    /** Gives back every claim but `owner`'s: with one node per database (SQLite), claims of a previous run. */
+    async releaseOthers(owner: string): Promise<void> {
+      await db
+        .updateTable('outbox')
+        .set({ locked_until: null, locked_by: null })
+        .where('status', '=', 'pending')
+        .where('locked_until', 'is not', null)
+        .where((eb) => eb.or([eb('locked_by', 'is', null), eb('locked_by', '!=', owner)]))
+        .execute();
+    },
+
     /** Ends a delivery that can never succeed (its target was removed). */
     async cancel(id: number, reason: string): Promise<void> {
       await db.updateTable('outbox').set({ status: 'cancelled', last_error: reason, locked_until: null }).where('id', '=', id).execute();

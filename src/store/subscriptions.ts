@@ -213,6 +213,11 @@ export function subscriptionStore(db: Db, box: SecretBox) {
       await db.updateTable('subscriptions').set({ lease_owner: null, lease_until: null }).where('lease_owner', '=', owner).execute();
     },
 
+    /** Gives back every lease but `owner`'s: with one node per database (SQLite), leases of a previous run. */
+    async releaseOthers(owner: string): Promise<void> {
+      await db.updateTable('subscriptions').set({ lease_owner: null, lease_until: null }).where('lease_owner', 'is not', null).where('lease_owner', '!=', owner).execute();
+    },
+
     async remove(id: string): Promise<boolean> {
       const res = await db.deleteFrom('subscriptions').where('id', '=', id).executeTakeFirst();
       await db.deleteFrom('deliveries').where('subscription_id', '=', id).execute();

@@ -2,7 +2,9 @@
 // a network change): the new connection wins cluster-wide and the old node closes its socket.
 
 import { once } from 'node:events';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { channelOf } from '../../src/cluster/bus.js';
 import { startTestCluster, type TestCluster, type TestNode } from '../helpers/cluster.js';
 import { receiver, subscribe } from '../helpers/notifications.js';
 import type { Receiver } from '../../simulators/receiver/index.js';
@@ -56,5 +58,20 @@ describe('charger takeover between nodes', () => {
       ['charger.disconnected', b.gw.config.nodeId],
     ]);
     expect(await view(a)).toMatchObject({ online: false, nodeId: null });
+  });
+  it('closes the old socket also when the takeover happened while A’s listener was reconnecting', async () => {
+    await cluster.installation(['CL-TAKE-2']);
+    const onA = a.charger('CL-TAKE-2');
+    await onA.connect();
+    await expect.poll(async () => (await a.gw.store.chargers.get('CL-TAKE-2'))?.nodeId).toBe(a.gw.config.nodeId);
+    const closedOnA = once(onA, 'close');
+    const reconnects = a.logs.filter((l) => l.msg === 'cluster listener reconnected').length;
+    // The server cuts A's listener; B takes the charger over while A may not be listening.
+    await sql`select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and query = ${`LISTEN ${channelOf(a.gw.config.nodeId)}`}`.execute(a.gw.store.db);
+    const onB = b.charger('CL-TAKE-2');
+    await onB.connect();
+    await closedOnA;
+    await expect.poll(() => a.logs.filter((l) => l.msg === 'cluster listener reconnected').length, { timeout: 10_000 }).toBe(reconnects + 1);
+    expect((await a.api('GET', '/api/chargers/CL-TAKE-2')).body).toMatchObject({ online: true, nodeId: b.gw.config.nodeId });
   });
 });
