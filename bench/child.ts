@@ -8,12 +8,19 @@ export interface ServerInfo {
   adminToken?: string;
 }
 
-export type ParentMessage = { type: 'gc' } | { type: 'stop' } | { type: 'errors' };
+export type ParentMessage = { type: 'gc' } | { type: 'stop' } | { type: 'errors' } | { type: 'memory' };
+
+/** V8 heap in use and resident memory of the server process, in KiB. */
+export interface MemoryReading {
+  heapUsedKiB: number;
+  rssKiB: number;
+}
 export type ChildMessage =
   | { type: 'ready'; info: ServerInfo }
   | { type: 'failed'; message: string }
   | { type: 'gc-done' }
   | { type: 'errors'; errors: Record<string, number> }
+  | ({ type: 'memory' } & MemoryReading)
   | { type: 'stopped' };
 
 export interface StartedServer {
@@ -44,6 +51,9 @@ export async function serveAsChild(start: () => Promise<StartedServer>): Promise
     if (m.type === 'gc') {
       globalThis.gc?.();
       send({ type: 'gc-done' });
+    } else if (m.type === 'memory') {
+      const { heapUsed, rss } = process.memoryUsage();
+      send({ type: 'memory', heapUsedKiB: Math.round(heapUsed / 1024), rssKiB: Math.round(rss / 1024) });
     } else if (m.type === 'errors') {
       send({ type: 'errors', errors: server.errors?.() ?? {} });
     } else if (m.type === 'stop') {

@@ -11,8 +11,13 @@ export interface ForkedChild {
   output(): string;
 }
 
-export function forkChild(entry: URL, execArgv: string[], keepLines: number): ForkedChild {
-  const child = fork(entry, [], { execArgv: ['--import', tsxLoader(), ...execArgv], stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+/** `env` is added to this process's environment for the child (a cluster node's NODE_ID, DATABASE_URL…). */
+export function forkChild(entry: URL, execArgv: string[], keepLines: number, env?: Record<string, string>): ForkedChild {
+  const child = fork(entry, [], {
+    execArgv: ['--import', tsxLoader(), ...execArgv],
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    env: env && { ...process.env, ...env },
+  });
   const tail: string[] = [];
   const keep = (chunk: Buffer) => {
     tail.push(...chunk.toString().split('\n').filter(Boolean));

@@ -11,16 +11,20 @@ import { runAuthorizeScenario, type Target } from './scenarios/authorize.js';
 import { formatHttpClients, runHttpClientsScenario } from './scenarios/http-clients.js';
 import { runNotificationsScenario } from './scenarios/notifications.js';
 import { runWebhookScenario } from './scenarios/webhook.js';
+import { formatClusterHold, runClusterHoldScenario } from './scenarios/cluster-hold.js';
+import { formatCluster, runClusterScenario } from './scenarios/cluster.js';
 import { formatNotifications } from './notifications-report.js';
 import { formatWebhook } from './webhook-report.js';
 import { startServerProcess } from './server-process.js';
 
 const USAGE = `Usage: npm run bench -- [--scenario <name|all>] [--chargers N] [--servers floor,gateway] [--quick]
 
-  --scenario   one of: ${['authorize', 'http-clients', 'webhook', 'notifications'].join(', ')}, or all (default)
-  --chargers   simulated chargers (default 2000 for authorize, 500 for webhook and
-               notifications, 200 with --quick); above ~19,900 this process runs out of
-               file descriptors and reports EMFILE
+  --scenario   one of: ${['authorize', 'http-clients', 'webhook', 'notifications', 'cluster', 'cluster-hold'].join(', ')},
+               or all (default; all but cluster-hold, which holds 50,000 chargers for minutes)
+  --chargers   simulated chargers (default 2000 for authorize and cluster, 500 for webhook
+               and notifications, 200 with --quick; 50,000 for cluster-hold, 3,000 with
+               --quick); above ~19,900 this process runs out of file descriptors and reports
+               EMFILE (cluster-hold spreads its fleet over several processes)
   --servers    which servers authorize measures (default floor,gateway)
   --quick      200 chargers and 2 s phases, for a smoke run
 `;
@@ -32,6 +36,15 @@ const STANDALONE = {
   'http-clients': standalone('httpClients', runHttpClientsScenario, formatHttpClients),
   webhook: standalone('webhook', runWebhookScenario, formatWebhook),
   notifications: standalone('notifications', runNotificationsScenario, formatNotifications),
+  cluster: standalone('cluster', runClusterScenario, formatCluster),
+  'cluster-hold': standalone('clusterHold', runClusterHoldScenario, formatClusterHold),
+};
+/** Too long for `all`: run by name. */
+const BY_NAME_ONLY: ScenarioName[] = ['cluster-hold'];
+/** Scenarios whose default fleet is not the webhook scenario's. */
+const DEFAULT_CHARGERS: Partial<Record<ScenarioName, { full: number; quick: number }>> = {
+  cluster: { full: 2_000, quick: 200 },
+  'cluster-hold': { full: 50_000, quick: 3_000 },
 };
 type ScenarioName = keyof typeof SCENARIOS | keyof typeof STANDALONE;
 type ServerName = 'floor' | 'gateway';
@@ -66,14 +79,18 @@ function parseOptions() {
     process.exit(0);
   }
   const all = [...Object.keys(SCENARIOS), ...Object.keys(STANDALONE)] as ScenarioName[];
-  const scenarios = values.scenario === 'all' ? all : [values.scenario as ScenarioName];
+  const scenarios = values.scenario === 'all' ? all.filter((s) => !BY_NAME_ONLY.includes(s)) : [values.scenario as ScenarioName];
   if (!scenarios.every((s) => all.includes(s))) usageError(`unknown scenario "${values.scenario}"`);
   const servers = values.servers.split(',').map((s) => s.trim()) as ServerName[];
   if (!servers.every((s) => s === 'floor' || s === 'gateway')) usageError(`--servers takes floor and/or gateway`);
   const chargers = values.chargers === undefined ? (values.quick ? 200 : 2000) : Number(values.chargers);
   if (!Number.isInteger(chargers) || chargers < 1) usageError(`--chargers must be a positive integer`);
   const webhookChargers = values.chargers === undefined ? (values.quick ? 200 : 500) : chargers;
-  return { scenarios, servers, chargers, webhookChargers, quick: values.quick };
+  const standaloneChargers = (s: ScenarioName) => {
+    const d = DEFAULT_CHARGERS[s];
+    return values.chargers === undefined && d ? (values.quick ? d.quick : d.full) : webhookChargers;
+  };
+  return { scenarios, servers, chargers, standaloneChargers, quick: values.quick };
 }
 
 interface StandaloneOptions {
@@ -120,14 +137,14 @@ async function runOn(name: ServerName, scenario: keyof typeof SCENARIOS, charger
 }
 
 async function main(): Promise<void> {
-  const { scenarios, servers, chargers, webhookChargers, quick } = parseOptions();
+  const { scenarios, servers, chargers, standaloneChargers, quick } = parseOptions();
   const results: Record<string, Partial<Record<ServerName, Outcome>>> = {};
   const standalones: Record<string, unknown> = {};
   for (const scenario of scenarios) {
     if (scenario !== 'authorize') {
       const { key, run } = STANDALONE[scenario];
       try {
-        const { result, table } = await run({ chargers: webhookChargers, quick, log });
+        const { result, table } = await run({ chargers: standaloneChargers(scenario), quick, log });
         standalones[key] = result;
         process.stdout.write(`\n${table}\n`);
       } catch (err) {

@@ -5,7 +5,7 @@
 import { forkChild } from './fork-child.js';
 import type { ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readSync } from 'node:fs';
-import type { ChildMessage, ParentMessage, ServerInfo } from './child.js';
+import type { ChildMessage, MemoryReading, ParentMessage, ServerInfo } from './child.js';
 
 export interface ServerProcess {
   name: string;
@@ -16,6 +16,8 @@ export interface ServerProcess {
   /** Runs a full GC in the child, so RSS readings compare live memory rather than garbage. */
   gc(): Promise<void>;
   errors(): Promise<Record<string, number>>;
+  /** Heap in use and RSS as the child sees them. */
+  memory(): Promise<MemoryReading>;
   /** Set when the child exited before stop(): a crashed server must show in the report. */
   exitedEarly(): string | undefined;
   /** The last lines the child wrote, for error reports. */
@@ -33,9 +35,10 @@ const READY_TIMEOUT_MS = 60_000;
 const REPLY_TIMEOUT_MS = 10_000;
 const OUTPUT_LINES = 40;
 
-export function startServerProcess(name: string, entry: string): Promise<ServerProcess> {
+/** `env` goes to the child on top of this process's environment. */
+export function startServerProcess(name: string, entry: string, env?: Record<string, string>): Promise<ServerProcess> {
   // The same V8 flags as `npm start` and the Docker image, for the floor and the gateway alike.
-  const { child, output, lines } = forkChild(new URL(entry, import.meta.url), ['--expose-gc', ...SERVER_NODE_FLAGS], OUTPUT_LINES);
+  const { child, output, lines } = forkChild(new URL(entry, import.meta.url), ['--expose-gc', ...SERVER_NODE_FLAGS], OUTPUT_LINES, env);
   let exited: string | undefined;
   let stopping = false;
   child.once('exit', (code, signal) => {
@@ -67,6 +70,8 @@ export function startServerProcess(name: string, entry: string): Promise<ServerP
           rssKiB: () => rss.read(),
           gc: () => request(child, { type: 'gc' }, 'gc-done').then(() => {}),
           errors: () => request(child, { type: 'errors' }, 'errors').then((r) => (r.type === 'errors' ? r.errors : {})),
+          memory: () =>
+            request(child, { type: 'memory' }, 'memory').then((r) => (r.type === 'memory' ? { heapUsedKiB: r.heapUsedKiB, rssKiB: r.rssKiB } : { heapUsedKiB: NaN, rssKiB: NaN })),
           exitedEarly: () => exited,
           output: () => lines().join('\n'),
           stop: async () => {

@@ -286,3 +286,6 @@ export function loadConfig(opts: { argv?: string[]; env?: NodeJS.ProcessEnv; ove
   const fromEnv = readEnv(env);
   return parseConfig({ ...readFile(path, required), ...fromEnv.values, ...(opts.overrides ?? {}) }, fromEnv.names);
 }
+
+/** The environment variables the loader reads, so a deployment's environment can be checked against them. */
+export const ENV_VARIABLES: readonly string[] = Object.freeze(Object.keys(envKeys));

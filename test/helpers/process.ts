@@ -44,7 +44,7 @@ export function spawnGateway(env: Record<string, string>, startTimeoutMs = 15_00
         stderr,
         kill(signal = 'SIGKILL') {
           return new Promise((done) => {
-            if (child.exitCode !== null) return done(child.exitCode);
+            if (child.exitCode !== null || child.signalCode !== null) return done(child.exitCode);
             child.once('exit', (code) => done(code));
             child.kill(signal);
           });
