@@ -15,6 +15,7 @@ import { ApiError, errorHandler } from './errors.js';
 import { apiRoutes } from './routes/index.js';
 import { openApiDocument } from './openapi.js';
 import { metricsRoutes } from './metrics.js';
+import { portalRoutes } from './portal.js';
 
 export interface ApiDeps {
   config: Config;
@@ -68,6 +69,7 @@ export function createApiApp(deps: ApiDeps): Express {
   app.use('/api', express.json({ limit: '1mb', strict: true }));
   app.use('/api', apiRoutes(deps));
   app.use('/api', (_req, _res, next) => next(new ApiError('NOT_FOUND', 'No such API route')));
+  app.use(portalRoutes());
   app.use(errorHandler);
   return app;
 }

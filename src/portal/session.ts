@@ -1,0 +1,32 @@
+import { api, setCsrfToken } from './api.js';
+
+/** What GET /api/auth/me says about the signed-in person (docs: /tmp auth contract, section Credentials). */
+export interface Me {
+  user: { id: string; email: string; name: string | null; admin: boolean };
+  csrfToken: string;
+  memberships: { installationId: string; installationName: string; role: 'owner' | 'service' }[];
+  secondFactor: { enrolled: boolean; fresh: boolean; freshUntil?: string };
+}
+
+export async function loadMe(): Promise<Me> {
+  const me = await api<Me>('GET', '/api/auth/me');
+  setCsrfToken(me.csrfToken);
+  return me;
+}
+
+export async function signIn(email: string, password: string, code?: string): Promise<Me> {
+  const reply = await api<{ csrfToken: string }>('POST', '/api/auth/login', { email, password, ...(code ? { code } : {}) });
+  setCsrfToken(reply.csrfToken);
+  return loadMe();
+}
+
+export async function signOut(): Promise<void> {
+  await api('POST', '/api/auth/logout').catch(() => undefined);
+  setCsrfToken(undefined);
+}
+
+/** Owners and admins manage members and read the audit log; service users do not. */
+export function roleIn(me: Me, installationId: string): 'admin' | 'owner' | 'service' | undefined {
+  if (me.user.admin) return 'admin';
+  return me.memberships.find((m) => m.installationId === installationId)?.role;
+}
