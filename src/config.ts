@@ -25,6 +25,22 @@ export const configSchema = z.object({
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Bearer token for the REST API. Unset: one is generated on first start, stored hashed, printed once. */
   adminToken: z.string().min(16, 'at least 16 characters').optional(),
+  /** Email of the admin user created on the first start with no users (portal sign-in). */
+  adminEmail: z.string().trim().toLowerCase().regex(/^[^\s@]+@[^\s@]+$/, 'an email address').default('admin@localhost'),
+  /** Password of that first admin user. Unset: one is generated, stored hashed and printed once. */
+  adminPassword: z.string().min(12, 'at least 12 characters').max(256).optional(),
+  /** A portal session ends after this long without a request (minutes). */
+  sessionIdleMinutes: z.number().int().min(1).max(7 * 24 * 60).default(60),
+  /** A portal session ends this long after sign-in, however active (hours). */
+  sessionMaxHours: z.number().int().min(1).max(30 * 24).default(12),
+  /** How long a proven second factor unlocks credentials and subscriptions in a session (minutes). */
+  secondFactorFreshMinutes: z.number().int().min(1).max(24 * 60).default(10),
+  /** Failed sign-ins per email and per client address before further attempts get 429. */
+  loginMaxFailures: z.number().int().min(1).max(1000).default(5),
+  /** The window those failures are counted over (minutes); the limit lifts as they age out of it. */
+  loginFailureWindowMinutes: z.number().int().min(1).max(24 * 60).default(15),
+  /** Issuer shown by authenticator apps next to the account at TOTP enrolment. */
+  totpIssuer: z.string().trim().min(1).max(64).default('EV charging gateway'),
   /** Heartbeat interval (seconds) given to chargers in BootNotification.conf. */
   heartbeatIntervalSec: z.number().int().min(10).max(86400).default(300),
   /** WebSocket ping interval (seconds) used to detect dead peers; 0 disables pings. */
@@ -123,6 +139,14 @@ const envKeys: Record<string, { key: keyof Config; parse: 'int' | 'bool' | 'stri
   SQLITE_SYNCHRONOUS: { key: 'sqliteSynchronous', parse: 'string' },
   LOG_LEVEL: { key: 'logLevel', parse: 'string' },
   ADMIN_TOKEN: { key: 'adminToken', parse: 'string' },
+  ADMIN_EMAIL: { key: 'adminEmail', parse: 'string' },
+  ADMIN_PASSWORD: { key: 'adminPassword', parse: 'string' },
+  SESSION_IDLE_MINUTES: { key: 'sessionIdleMinutes', parse: 'int' },
+  SESSION_MAX_HOURS: { key: 'sessionMaxHours', parse: 'int' },
+  SECOND_FACTOR_FRESH_MINUTES: { key: 'secondFactorFreshMinutes', parse: 'int' },
+  LOGIN_MAX_FAILURES: { key: 'loginMaxFailures', parse: 'int' },
+  LOGIN_FAILURE_WINDOW_MINUTES: { key: 'loginFailureWindowMinutes', parse: 'int' },
+  TOTP_ISSUER: { key: 'totpIssuer', parse: 'string' },
   HEARTBEAT_INTERVAL_SEC: { key: 'heartbeatIntervalSec', parse: 'int' },
   PING_INTERVAL_SEC: { key: 'pingIntervalSec', parse: 'int' },
   ACCEPT_UNKNOWN_CHARGERS: { key: 'acceptUnknownChargers', parse: 'bool' },

@@ -16,6 +16,12 @@ async function main(): Promise<void> {
         `Set ADMIN_TOKEN to choose your own.\n\n`,
     );
   }
+  if (gateway.adminUser?.generatedPassword) {
+    process.stderr.write(
+      `\nCreated the portal admin user ${gateway.adminUser.email}; generated password (shown once, stored hashed):\n` +
+        `  ${gateway.adminUser.generatedPassword}\nSet ADMIN_PASSWORD to choose your own on a first start.\n\n`,
+    );
+  }
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;

@@ -1,10 +1,11 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { ApiTokenStore } from '../store/apiTokens.js';
 import { generateToken, hashToken } from '../store/apiTokens.js';
+import { ADMIN_TOKEN_CALLER, tokenCaller, type Caller } from './caller.js';
 
 export interface TokenCheck {
-  /** True when the bearer token is the configured admin token or a stored one. */
-  verify(token: string): Promise<boolean>;
+  /** The caller a bearer token stands for (the configured admin token or a stored one), or undefined. */
+  resolve(token: string): Promise<Caller | undefined>;
 }
 
 /**
@@ -24,9 +25,10 @@ export async function prepareAdminToken(
   return {
     generated,
     check: {
-      async verify(token) {
-        if (configuredHash && timingSafeEqual(configuredHash, Buffer.from(hashToken(token), 'hex'))) return true;
-        return (await tokens.findByToken(token)) !== undefined;
+      async resolve(token) {
+        if (configuredHash && timingSafeEqual(configuredHash, Buffer.from(hashToken(token), 'hex'))) return ADMIN_TOKEN_CALLER;
+        const stored = await tokens.findByToken(token);
+        return stored && tokenCaller(stored);
       },
     },
   };

@@ -10,7 +10,7 @@ import type { Commands } from '../ocpp/commands.js';
 import type { AddressPolicy } from '../providers/ssrf.js';
 import type { Registry } from '../ocpp/registry.js';
 import type { TokenCheck } from './adminToken.js';
-import { requireBearer } from './auth.js';
+import { authenticate } from './auth.js';
 import { ApiError, errorHandler } from './errors.js';
 import { apiRoutes } from './routes/index.js';
 import { openApiDocument } from './openapi.js';
@@ -59,7 +59,7 @@ export function createApiApp(deps: ApiDeps): Express {
 
   app.use(metricsRoutes(deps));
 
-  app.use('/api', requireBearer(deps.tokens));
+  app.use('/api', authenticate(deps));
   app.use('/api', (req, _res, next) => {
     if (['POST', 'PATCH', 'PUT'].includes(req.method) && req.headers['content-length'] !== '0' && req.headers['content-type'] && !req.is('application/json')) {
       return next(new ApiError('UNSUPPORTED_MEDIA_TYPE'));

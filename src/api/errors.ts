@@ -7,7 +7,14 @@ import type { ErrorRequestHandler } from 'express';
 export const API_ERRORS = {
   VALIDATION_FAILED: { status: 400, message: 'The request is invalid' },
   MALFORMED_JSON: { status: 400, message: 'The body is not valid JSON' },
-  UNAUTHORIZED: { status: 401, message: 'A valid bearer token is required' },
+  UNAUTHORIZED: { status: 401, message: 'A valid bearer token or a signed-in session is required' },
+  INVALID_CREDENTIALS: { status: 401, message: 'The email or password is wrong' },
+  /** 403 on sensitive sections; sign-in answers it with 401 (the session does not exist yet). */
+  SECOND_FACTOR_REQUIRED: { status: 403, message: 'Confirm a code from the authenticator app first (POST /api/auth/step-up)' },
+  FORBIDDEN: { status: 403, message: 'Only an operator admin may do this' },
+  CSRF_FAILED: { status: 403, message: 'Send the x-csrf-token header given at sign-in' },
+  SECOND_FACTOR_ENROLMENT_REQUIRED: { status: 403, message: 'Set up a second factor first (POST /api/auth/totp/enrol)' },
+  RATE_LIMITED: { status: 429, message: 'Too many failed attempts; try again later' },
   NOT_FOUND: { status: 404, message: 'Not found' },
   CONFLICT: { status: 409, message: 'The resource already exists' },
   PAYLOAD_TOO_LARGE: { status: 413, message: 'The body is too large' },
@@ -33,9 +40,10 @@ export class ApiError extends Error {
     readonly code: ApiErrorCode,
     message?: string,
     readonly details?: unknown,
+    status?: number,
   ) {
     super(message ?? API_ERRORS[code].message);
-    this.status = API_ERRORS[code].status;
+    this.status = status ?? API_ERRORS[code].status;
   }
 }
 

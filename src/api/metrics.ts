@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import type { Registry } from 'prom-client';
 import type { TokenCheck } from './adminToken.js';
-import { requireBearer } from './auth.js';
+import { requireAdminBearer } from './auth.js';
 
 /**
  * Prometheus text at GET /metrics. Behind the API's bearer token: decision counts by installation
@@ -9,7 +9,7 @@ import { requireBearer } from './auth.js';
  */
 export function metricsRoutes(deps: { tokens: TokenCheck; metrics: Registry }): Router {
   const router = Router();
-  router.get('/metrics', requireBearer(deps.tokens), async (_req, res, next) => {
+  router.get('/metrics', requireAdminBearer(deps.tokens), async (_req, res, next) => {
     try {
       const text = await deps.metrics.metrics();
       res.type(deps.metrics.contentType).send(text);

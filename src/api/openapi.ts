@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
-import { z } from 'zod';
-import { API_ERRORS, type ApiErrorCode } from './errors.js';
+import { API_ERRORS } from './errors.js';
+import { body, common, failure, fromZod, json, list, noContent, obj, ok, orNull, pathParam, queryParams, ref, str, int, time, withBody, type Json } from './openapiParts.js';
+import { userPaths, userSchemas } from './openapiUsers.js';
 import { REMOTE_COMMANDS } from '../ocpp/commands.js';
 import { createInstallationBody, updateInstallationBody } from './routes/installations.js';
 import { registerChargerBody } from './routes/chargers.js';
@@ -17,61 +18,27 @@ import { EVENT_TYPES } from '../notifications/catalogue.js';
  * every registered route appears here.
  */
 
-type Json = Record<string, unknown>;
-
-/** zod → JSON Schema 2020-12 (OpenAPI 3.1's dialect), describing what a client sends. */
-function fromZod(schema: z.ZodType): Json {
-  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Json;
-  return rest;
-}
-
-const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
-const json = (schema: unknown) => ({ content: { 'application/json': { schema } } });
-const body = (schema: unknown) => ({ required: true, ...json(schema) });
-const ok = (description: string, schema: unknown) => ({ description, ...json(schema) });
-const noContent = { description: 'Done; no body' };
-const list = (item: string) => ({ type: 'object', required: ['items'], properties: { items: { type: 'array', items: ref(item) } } });
-
-/** An error response naming the codes a client can get from this operation. */
-const failure = (...codes: ApiErrorCode[]) => ({
-  description: codes.map((c) => `\`${c}\`: ${API_ERRORS[c].message}`).join('; '),
-  ...json(ref('Error')),
-});
-
-/** Errors every authenticated operation can return, keyed by status. */
-const common = { '401': failure('UNAUTHORIZED'), '500': failure('INTERNAL') };
-const withBody = { ...common, '400': failure('VALIDATION_FAILED', 'MALFORMED_JSON'), '413': failure('PAYLOAD_TOO_LARGE'), '415': failure('UNSUPPORTED_MEDIA_TYPE') };
-
-const pathParam = (name: string, description: string, schema: Json = { type: 'string' }) => ({
-  name, in: 'path', required: true, description, schema,
-});
 const installationId = pathParam('id', 'Installation id (UUID)');
 const chargerId = pathParam('id', 'Charger id: the last segment of ws://…/ocpp/{chargerId}');
 
-/** One query parameter per property of a zod object schema. */
-function queryParams(schema: z.ZodType): Json[] {
-  const { properties = {}, required = [] } = fromZod(schema) as { properties?: Record<string, Json>; required?: string[] };
-  return Object.entries(properties).map(([name, s]) => ({ name, in: 'query', required: required.includes(name), schema: s }));
-}
-
 /** Response shapes, by hand: they mirror the store's row mappers (src/store/*.ts). */
-const str = { type: 'string' };
-const int = { type: 'integer' };
-const time = { type: 'string', format: 'date-time' };
-const orNull = (s: Json) => ({ oneOf: [s, { type: 'null' }] });
-const obj = (properties: Record<string, unknown>, extra: Json = {}) => ({ type: 'object', required: Object.keys(properties), properties, ...extra });
-
 const responseSchemas = {
   Installation: obj(
     {
       id: str, name: str, authMode: { type: 'string', enum: ['native', 'webhook'] }, createdAt: time, updatedAt: time,
       securityProfile: { type: 'integer', enum: [0, 1, 2, 3], description: 'OCPP security profile of its chargers: 0 none, 1 Basic, 2 TLS + Basic, 3 mutual TLS' },
-      authentication: obj({
-        mode: { type: 'string', enum: ['native', 'webhook'] }, authUrl: orNull(str),
-        authPayload: orNull({ ...str, description: 'Masked; never returned in clear' }),
-        sessionStartUrl: orNull(str), sessionEndUrl: orNull(str), offlineAllow: { type: 'boolean' }, timeoutMs: int,
+      requireSecondFactor: { type: 'boolean', description: 'Members without TOTP are refused everything of it until they enrol' },
+      authentication: orNull({
+        ...obj({
+          mode: { type: 'string', enum: ['native', 'webhook'] }, authUrl: orNull(str),
+          authPayload: orNull({ ...str, description: 'Masked; never returned in clear' }),
+          sessionStartUrl: orNull(str), sessionEndUrl: orNull(str), offlineAllow: { type: 'boolean' }, timeoutMs: int,
+        }),
+        description: 'null (with authenticationLocked) for a portal session without a fresh second factor',
       }),
     },
+    {},
+    { authenticationLocked: { type: 'boolean', description: 'Present (true) when authentication is withheld: step up first' } },
   ),
   Charger: obj({
     id: str,
@@ -392,15 +359,19 @@ export const openApiDocument = {
   info: {
     title: 'OCPP authorization gateway',
     version: '0.1.0',
-    description: 'REST API for site owners: installations, chargers, id tags, transactions and remote commands.',
+    description: 'REST API for site owners: installations, chargers, id tags, transactions, remote commands, subscriptions, users, members, API tokens and the audit log.',
   },
-  security: [{ bearerAuth: [] }],
-  paths: { ...paths, ...subscriptionPaths, ...securityPaths },
+  security: [{ bearerAuth: [] }, { cookieAuth: [] }],
+  paths: { ...paths, ...subscriptionPaths, ...securityPaths, ...userPaths },
   components: {
-    securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'ADMIN_TOKEN or a stored API token' } },
+    securitySchemes: {
+      bearerAuth: { type: 'http', scheme: 'bearer', description: 'ADMIN_TOKEN (operator admin) or a stored API token (a role on some installations)' },
+      cookieAuth: { type: 'apiKey', in: 'cookie', name: 'gw_session', description: 'Portal session from POST /api/auth/login; unsafe methods also need the x-csrf-token header' },
+    },
     schemas: {
       ...responseSchemas,
       ...subscriptionSchemas,
+      ...userSchemas,
       Error: {
         type: 'object',
         required: ['error', 'message'],

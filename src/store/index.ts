@@ -10,6 +10,11 @@ import { outboxStore } from './outbox.js';
 import { eventStore } from './events.js';
 import { subscriptionStore } from './subscriptions.js';
 import { deliveryStore } from './deliveries.js';
+import { userStore } from './users.js';
+import { userSessionStore } from './userSessions.js';
+import { secondFactorStore } from './secondFactor.js';
+import { loginFailureStore } from './loginFailures.js';
+import { auditStore } from './audit.js';
 import type { SecretBox } from '../secrets.js';
 
 function modules(db: Db, dialect: StoreHandle['dialect'], box: SecretBox) {
@@ -25,6 +30,11 @@ function modules(db: Db, dialect: StoreHandle['dialect'], box: SecretBox) {
     events: eventStore(db, dialect),
     subscriptions: subscriptionStore(db, box),
     deliveries: deliveryStore(db),
+    users: userStore(db),
+    userSessions: userSessionStore(db),
+    secondFactor: secondFactorStore(db, box),
+    loginFailures: loginFailureStore(db),
+    audit: auditStore(db),
   };
 }
 

@@ -31,9 +31,19 @@ export interface Installation {
   authMode: AuthMode;
   /** Default OCPP security profile of its chargers (a charger may override it). */
   securityProfile: SecurityProfile;
+  /** Members without a second factor are refused everything of it until they enrol. */
+  requireSecondFactor: boolean;
   authentication: AuthenticationView;
   createdAt: string;
   updatedAt: string;
+}
+
+export interface InstallationInput {
+  name: string;
+  authMode?: AuthMode;
+  securityProfile?: SecurityProfile;
+  requireSecondFactor?: boolean;
+  authentication?: AuthenticationInput;
 }
 
 export type AuthenticationInput = Partial<Omit<AuthenticationView, 'mode'>> & { mode?: AuthMode };
@@ -53,6 +63,7 @@ function toInstallation(row: InstallationTable, box: SecretBox): Installation {
     name: row.name,
     authMode: authentication.mode,
     securityProfile: row.security_profile as SecurityProfile,
+    requireSecondFactor: row.require_second_factor === 1,
     authentication,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
@@ -75,7 +86,7 @@ function authColumns(a: AuthenticationInput | undefined, box: SecretBox): Partia
 
 export function installationStore(db: Db, box: SecretBox) {
   return {
-    async create(input: { name: string; authMode?: AuthMode; securityProfile?: SecurityProfile; authentication?: AuthenticationInput }): Promise<Installation> {
+    async create(input: InstallationInput): Promise<Installation> {
       const now = new Date().toISOString();
       const row: InstallationTable = {
         id: randomUUID(),
@@ -88,6 +99,7 @@ export function installationStore(db: Db, box: SecretBox) {
         offline_allow: 0,
         timeout_ms: 3000,
         security_profile: input.securityProfile ?? 0,
+        require_second_factor: input.requireSecondFactor ? 1 : 0,
         created_at: now,
         updated_at: now,
         ...authColumns(input.authentication, box),
@@ -128,12 +140,13 @@ export function installationStore(db: Db, box: SecretBox) {
 
     async update(
       id: string,
-      patch: { name?: string; authMode?: AuthMode; securityProfile?: SecurityProfile; authentication?: AuthenticationInput },
+      patch: Partial<InstallationInput>,
     ): Promise<Installation | undefined> {
       const values: Partial<InstallationTable> = { updated_at: new Date().toISOString(), ...authColumns(patch.authentication, box) };
       if (patch.name !== undefined) values.name = patch.name;
       if (patch.authMode !== undefined) values.auth_mode = patch.authMode;
       if (patch.securityProfile !== undefined) values.security_profile = patch.securityProfile;
+      if (patch.requireSecondFactor !== undefined) values.require_second_factor = patch.requireSecondFactor ? 1 : 0;
       const res = await db.updateTable('installations').set(values).where('id', '=', id).executeTakeFirst();
       if (Number(res.numUpdatedRows) === 0) return undefined;
       return this.get(id);

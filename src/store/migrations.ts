@@ -245,6 +245,81 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.alterTable('transactions').addColumn('auth_parent_id_tag', 'text').execute();
       },
     },
+    '0007_users': {
+      async up(db: Kysely<any>) {
+        await db.schema.alterTable('installations').addColumn('require_second_factor', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+        await db.schema.alterTable('api_tokens').addColumn('role', 'text', (c) => c.notNull().defaultTo('admin')).execute();
+        await db.schema.alterTable('api_tokens').addColumn('installations', 'text', (c) => c.notNull().defaultTo('[]')).execute();
+        await db.schema.alterTable('api_tokens').addColumn('created_by', 'text').execute();
+        await db.schema
+          .createTable('users')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('email', 'text', (c) => c.notNull().unique())
+          .addColumn('name', 'text')
+          .addColumn('password_hash', 'text', (c) => c.notNull())
+          .addColumn('admin', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable('user_sessions')
+          .addColumn('id_hash', 'text', (c) => c.primaryKey())
+          .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('last_seen_at', 'text', (c) => c.notNull())
+          .addColumn('expires_at', 'text', (c) => c.notNull())
+          .addColumn('second_factor_at', 'text')
+          .execute();
+        await db.schema.createIndex('user_sessions_user').on('user_sessions').column('user_id').execute();
+        await db.schema
+          .createTable('memberships')
+          .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
+          .addColumn('installation_id', 'text', (c) => c.notNull().references('installations.id').onDelete('cascade'))
+          .addColumn('role', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('memberships_pk', ['user_id', 'installation_id'])
+          .execute();
+        await db.schema.createIndex('memberships_installation').on('memberships').column('installation_id').execute();
+        await db.schema
+          .createTable('totp')
+          .addColumn('user_id', 'text', (c) => c.primaryKey().references('users.id').onDelete('cascade'))
+          .addColumn('secret', 'text', (c) => c.notNull())
+          .addColumn('confirmed_at', 'text')
+          .addColumn('last_step', 'bigint', (c) => c.notNull().defaultTo(0))
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable('recovery_codes')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
+          .addColumn('code_hash', 'text', (c) => c.notNull())
+          .addColumn('used_at', 'text')
+          .execute();
+        await db.schema.createIndex('recovery_codes_user').on('recovery_codes').column('user_id').execute();
+        // Failed sign-ins, in the store so the limit holds across gateway nodes.
+        await db.schema
+          .createTable('login_failures')
+          .addColumn('id', serialType, serialKey)
+          .addColumn('key', 'text', (c) => c.notNull())
+          .addColumn('at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('login_failures_key').on('login_failures').columns(['key', 'at']).execute();
+        // No foreign key: the history of an installation outlives it.
+        await db.schema
+          .createTable('audit_log')
+          .addColumn('id', serialType, serialKey)
+          .addColumn('installation_id', 'text')
+          .addColumn('at', 'text', (c) => c.notNull())
+          .addColumn('actor_kind', 'text', (c) => c.notNull())
+          .addColumn('actor_id', 'text')
+          .addColumn('actor_label', 'text', (c) => c.notNull())
+          .addColumn('action', 'text', (c) => c.notNull())
+          .addColumn('target', 'text', (c) => c.notNull())
+          .addColumn('changes', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('audit_log_installation').on('audit_log').columns(['installation_id', 'id']).execute();
+      },
+    },
   };
 }
 

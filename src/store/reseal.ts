@@ -5,7 +5,11 @@ import type { SecretBox } from '../secrets.js';
 const SEALED = {
   installations: ['auth_payload'],
   subscriptions: ['secret', 'auth_password', 'kafka_password'],
+  totp: ['secret'],
 } as const;
+
+/** The primary key of each table above. */
+const KEY: Record<keyof typeof SEALED, 'id' | 'user_id'> = { installations: 'id', subscriptions: 'id', totp: 'user_id' };
 
 /**
  * Seals again, with the current key, every stored secret sealed with an older one (a key
@@ -14,7 +18,7 @@ const SEALED = {
 export async function resealSecrets(db: Db, box: SecretBox): Promise<number> {
   let changed = 0;
   for (const [table, columns] of Object.entries(SEALED) as [keyof typeof SEALED, readonly string[]][]) {
-    const rows = (await db.selectFrom(table).select(['id', ...columns] as any).execute()) as Record<string, string | null>[];
+    const rows = (await db.selectFrom(table).select([KEY[table], ...columns] as any).execute()) as Record<string, string | null>[];
     for (const row of rows) {
       const update: Record<string, string> = {};
       for (const col of columns) {
@@ -22,7 +26,7 @@ export async function resealSecrets(db: Db, box: SecretBox): Promise<number> {
         if (sealed && box.stale(sealed)) update[col] = box.seal(box.open(sealed));
       }
       if (Object.keys(update).length === 0) continue;
-      await db.updateTable(table).set(update as any).where('id', '=', row.id as string).execute();
+      await db.updateTable(table).set(update as any).where(KEY[table] as any, '=', row[KEY[table]] as string).execute();
       changed += 1;
     }
   }

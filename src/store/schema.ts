@@ -17,6 +17,8 @@ export interface InstallationTable {
   offline_allow: number;
   timeout_ms: number;
   security_profile: number;
+  /** 1: members without TOTP are refused everything of this installation until they enrol. */
+  require_second_factor: number;
   created_at: string;
   updated_at: string;
 }
@@ -195,7 +197,85 @@ export interface ApiTokenTable {
   id: string;
   token_hash: string;
   label: string;
+  /** admin | owner | service; tokens from before roles existed are admin. */
+  role: string;
+  /** JSON array of installation ids the token may act on (ignored for admin). */
+  installations: string;
+  /** The user who created it; null for tokens made by an admin token or at start-up. */
+  created_by: string | null;
   created_at: string;
+}
+
+export interface UserTable {
+  id: string;
+  /** Lower-cased, so sign-in ignores case. */
+  email: string;
+  name: string | null;
+  /** scrypt with its parameters (src/passwords.ts); the password itself is never stored. */
+  password_hash: string;
+  admin: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface UserSessionTable {
+  /** SHA-256 of the cookie value: a read of this table cannot sign anyone in. */
+  id_hash: string;
+  user_id: string;
+  created_at: string;
+  last_seen_at: string;
+  /** Absolute end, whatever the activity. */
+  expires_at: string;
+  /** When a second factor was last proven in this session (login with a code or step-up). */
+  second_factor_at: string | null;
+}
+
+export interface MembershipTable {
+  user_id: string;
+  installation_id: string;
+  /** owner | service */
+  role: string;
+  created_at: string;
+}
+
+export interface TotpTable {
+  user_id: string;
+  /** Base32 secret sealed with the SecretBox. */
+  secret: string;
+  /** Null while enrolment waits for its first code. */
+  confirmed_at: string | null;
+  /** The last time step a code was accepted for: a code is never accepted twice. */
+  last_step: number;
+  created_at: string;
+}
+
+export interface RecoveryCodeTable {
+  id: string;
+  user_id: string;
+  /** SHA-256: the codes are random, so a fast hash is enough. */
+  code_hash: string;
+  used_at: string | null;
+}
+
+export interface LoginFailureTable {
+  id: Generated<number>;
+  /** "email:<address>" or "addr:<client address>". */
+  key: string;
+  at: string;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  /** Null for changes that belong to no installation (users, global subscriptions, admin tokens). */
+  installation_id: string | null;
+  at: string;
+  actor_kind: string;
+  actor_id: string | null;
+  actor_label: string;
+  action: string;
+  target: string;
+  /** JSON { field: { from?, to?, changed? } }; secrets are masked before they get here. */
+  changes: string;
 }
 
 export interface Database {
@@ -211,4 +291,11 @@ export interface Database {
   events: EventTable;
   subscriptions: SubscriptionTable;
   deliveries: DeliveryTable;
+  users: UserTable;
+  user_sessions: UserSessionTable;
+  memberships: MembershipTable;
+  totp: TotpTable;
+  recovery_codes: RecoveryCodeTable;
+  login_failures: LoginFailureTable;
+  audit_log: AuditLogTable;
 }

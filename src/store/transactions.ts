@@ -227,8 +227,11 @@ export function transactionStore(db: Db) {
       return row?.charger_id === chargerId;
     },
 
-    async list(f: { chargerId?: string; installationId?: string; active?: boolean; limit: number; offset: number }) {
+    /** `within`: only these installations (a caller's scope); empty matches nothing. */
+    async list(f: { chargerId?: string; installationId?: string; within?: string[]; active?: boolean; limit: number; offset: number }) {
+      if (f.within?.length === 0) return [];
       let q = db.selectFrom('transactions').selectAll();
+      if (f.within !== undefined) q = q.where('installation_id', 'in', f.within);
       if (f.chargerId !== undefined) q = q.where('charger_id', '=', f.chargerId);
       if (f.installationId !== undefined) q = q.where('installation_id', '=', f.installationId);
       if (f.active !== undefined) q = q.where('active', '=', f.active ? 1 : 0);

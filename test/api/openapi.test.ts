@@ -31,10 +31,11 @@ describe('OpenAPI document', () => {
     await api?.close();
   });
 
-  it('is OpenAPI 3.1 with bearer authentication required by default', () => {
+  it('is OpenAPI 3.1 with a bearer token or a portal session required by default', () => {
     expect(doc.openapi).toBe('3.1.0');
     expect(doc.components.securitySchemes.bearerAuth).toEqual(expect.objectContaining({ type: 'http', scheme: 'bearer' }));
-    expect(doc.security).toEqual([{ bearerAuth: [] }]);
+    expect(doc.components.securitySchemes.cookieAuth).toEqual(expect.objectContaining({ type: 'apiKey', in: 'cookie', name: 'gw_session' }));
+    expect(doc.security).toEqual([{ bearerAuth: [] }, { cookieAuth: [] }]);
   });
 
   it('documents every registered route with its responses', () => {

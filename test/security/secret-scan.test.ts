@@ -6,13 +6,18 @@ import { oauthPayload, PROVIDER_PASSWORD, startWebhookSetup, type WebhookSetup }
 import { ADMIN_TOKEN } from '../helpers/gateway.js';
 import { receiver } from '../helpers/notifications.js';
 import type { Receiver } from '../../simulators/receiver/index.js';
+import { call, signIn, totpCode } from '../helpers/portal.js';
 
 const SECRET_KEY = randomBytes(32).toString('base64');
 /** Every table the gateway writes: events, deliveries and the outbox carry copies of what happened. */
 const TABLES = [
   'installations', 'chargers', 'connectors', 'id_tags', 'transactions', 'meter_values', 'ocpp_anomalies',
   'api_tokens', 'outbox', 'events', 'subscriptions', 'deliveries',
+  'users', 'user_sessions', 'memberships', 'totp', 'recovery_codes', 'login_failures', 'audit_log',
 ] as const;
+
+const USER_PASSWORD = 'Portal-User-Password-5566';
+const ADMIN_PASSWORD = 'Portal-Admin-Password-7788';
 
 /**
  * One scenario that uses every kind of secret the gateway holds (the key that seals them and the
@@ -33,7 +38,7 @@ describe('secrets never reach logs or API replies', () => {
     secrets.push(...keyLines);
     w = await startWebhookSetup(
       'sqlite',
-      { secretKey: SECRET_KEY, ocppTlsPort: 0, tlsCertFile: certs.file('server.pem'), tlsKeyFile: certs.file('server.key') },
+      { secretKey: SECRET_KEY, adminPassword: ADMIN_PASSWORD, ocppTlsPort: 0, tlsCertFile: certs.file('server.pem'), tlsKeyFile: certs.file('server.key') },
       { rules: { defaultAllowed: true } },
     );
     r = await receiver({ secret: 'Subscription-Secret-445566', basicAuth: { username: 'hook', password: 'Hook-Password-778899' } });
@@ -92,8 +97,40 @@ describe('secrets never reach logs or API replies', () => {
       await api('GET', path);
     }
     await api('POST', `/api/subscriptions/${sub.body.id}/test`);
+    await portalScenario(inst.body.id);
     expect(secrets.every((s) => typeof s === 'string' && s.length >= 16)).toBe(true);
   });
+
+  /**
+   * A portal user: password, session cookie, TOTP secret, recovery codes and an API token they
+   * create. Only enrolment, confirmation and token creation hand a secret over.
+   */
+  async function portalScenario(installationId: string) {
+    const base = `http://127.0.0.1:${w.t.gw.httpPort}`;
+    await api('POST', '/api/users', { email: 'scan@example.com', name: 'Scan', password: USER_PASSWORD });
+    await api('POST', `/api/installations/${installationId}/members`, { email: 'scan@example.com', role: 'owner' });
+    secrets.push(USER_PASSWORD, ADMIN_PASSWORD);
+    const refused = await call(base, 'POST', '/api/auth/login', { email: 'scan@example.com', password: 'Wrong-Password-Given-1234' });
+    replies.push({ path: 'POST /api/auth/login (refused)', body: JSON.stringify(refused.body) });
+    secrets.push('Wrong-Password-Given-1234');
+    const s = await signIn(base, 'scan@example.com', USER_PASSWORD);
+    secrets.push(s.cookie);
+    const record = (path: string, body: unknown) => replies.push({ path, body: JSON.stringify(body ?? '') });
+    record('POST /api/auth/login', s.login.body);
+    const enrol = await s.request('POST', '/api/auth/totp/enrol');
+    const secret: string = enrol.body.secret;
+    const confirm = await s.request('POST', '/api/auth/totp/confirm', { code: totpCode(secret) });
+    secrets.push(secret, ...confirm.body.recoveryCodes);
+    const token = await s.request('POST', '/api/tokens', { label: 'scan token', role: 'service', installations: [installationId] });
+    secrets.push(token.body.token);
+    const loginWithCode = await call(base, 'POST', '/api/auth/login', { email: 'scan@example.com', password: USER_PASSWORD, code: confirm.body.recoveryCodes[0] });
+    record('POST /api/auth/login (recovery code)', loginWithCode.body);
+    for (const path of ['/api/auth/me', '/api/tokens', `/api/installations/${installationId}`, `/api/installations/${installationId}/members`, `/api/installations/${installationId}/audit`]) {
+      record(`GET ${path} (portal)`, (await s.request('GET', path)).body);
+    }
+    record('POST /api/auth/step-up', (await s.request('POST', '/api/auth/step-up', { code: totpCode(secret, 1) })).body);
+    record('GET /api/users', (await api('GET', '/api/users')).body);
+  }
 
   it('refuses requests that carry secrets without echoing them', async () => {
     const refused = [

@@ -5,6 +5,7 @@ import { ApiError } from '../errors.js';
 import { parseBody } from '../validate.js';
 import { chargerView, requireCharger } from './lookups.js';
 import { generatePassword, hashPassword } from '../../ocpp/chargerPassword.js';
+import { audit } from '../audit.js';
 
 export const securityProfileField = z.union([z.literal(0), z.literal(1), z.literal(2), z.literal(3)], {
   error: 'must be 0 (none), 1 (Basic), 2 (TLS + Basic) or 3 (mutual TLS)',
@@ -27,9 +28,17 @@ export function chargerSecurityRoutes(deps: ApiDeps): Router {
 
   // null falls back to the installation's profile.
   router.put('/chargers/:id/security-profile', async (req, res) => {
-    const charger = await requireCharger(deps, req.params.id);
+    const charger = await requireCharger(deps, req, req.params.id);
     const { securityProfile } = parseBody(chargerSecurityBody, req.body);
-    await deps.store.chargers.setSecurityProfile(charger.id, securityProfile);
+    await deps.store.transact(async (tx) => {
+      await tx.chargers.setSecurityProfile(charger.id, securityProfile);
+      await audit(tx, req, {
+        installationId: charger.installationId,
+        action: 'charger.security_profile_changed',
+        target: charger.id,
+        changes: { securityProfile: { from: charger.securityProfile, to: securityProfile } },
+      });
+    });
     res.json(chargerView(deps, (await deps.store.chargers.get(charger.id))!));
   });
 
@@ -39,7 +48,7 @@ export function chargerSecurityRoutes(deps: ApiDeps): Router {
    * accepts is the new one stored, so it is never locked out. The password is returned once.
    */
   router.post('/chargers/:id/password', async (req, res) => {
-    const charger = await requireCharger(deps, req.params.id);
+    const charger = await requireCharger(deps, req, req.params.id);
     const { password = generatePassword() } = parseBody(chargerPasswordBody, req.body);
     if (deps.registry.get(charger.id)) {
       const conf = (await deps.commands
@@ -53,7 +62,11 @@ export function chargerSecurityRoutes(deps: ApiDeps): Router {
         });
       }
     }
-    await deps.store.chargers.setPasswordHash(charger.id, await hashPassword(password));
+    const hash = await hashPassword(password);
+    await deps.store.transact(async (tx) => {
+      await tx.chargers.setPasswordHash(charger.id, hash);
+      await audit(tx, req, { installationId: charger.installationId, action: 'charger.password_set', target: charger.id, changes: { password: { changed: true } } });
+    });
     res.status(201).json({ chargerId: charger.id, password });
   });
 

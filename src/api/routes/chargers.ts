@@ -5,6 +5,7 @@ import { ApiError, notFound } from '../errors.js';
 import { parseBody } from '../validate.js';
 import { chargerIdField } from './fields.js';
 import { chargerView, disconnect, requireCharger, requireInstallation } from './lookups.js';
+import { audit } from '../audit.js';
 
 export const registerChargerBody = z.strictObject({ id: chargerIdField });
 
@@ -13,9 +14,13 @@ export function chargerRoutes(deps: ApiDeps): Router {
   const { chargers, anomalies } = deps.store;
 
   router.post('/installations/:id/chargers', async (req, res) => {
-    const installation = await requireInstallation(deps, req.params.id);
+    const installation = await requireInstallation(deps, req, req.params.id);
     const { id } = parseBody(registerChargerBody, req.body);
-    const charger = await chargers.create(installation.id, id);
+    const charger = await deps.store.transact(async (tx) => {
+      const created = await tx.chargers.create(installation.id, id);
+      if (created) await audit(tx, req, { installationId: installation.id, action: 'charger.registered', target: id });
+      return created;
+    });
     // Ids are global: a charger connects by id alone, so the same id cannot sit in two installations.
     if (!charger) {
       throw new ApiError('CONFLICT', `Charger ${id} is already registered`, [{ field: 'id', message: 'is already registered' }]);
@@ -24,22 +29,27 @@ export function chargerRoutes(deps: ApiDeps): Router {
   });
 
   router.get('/installations/:id/chargers', async (req, res) => {
-    const installation = await requireInstallation(deps, req.params.id);
+    const installation = await requireInstallation(deps, req, req.params.id);
     const items = await chargers.listByInstallation(installation.id);
     res.json({ items: items.map((c) => chargerView(deps, c)) });
   });
 
   router.delete('/installations/:id/chargers/:chargerId', async (req, res) => {
-    const installation = await requireInstallation(deps, req.params.id);
-    const charger = await requireCharger(deps, req.params.chargerId, installation.id);
-    if (!(await chargers.remove(charger.id))) throw notFound('Charger');
+    const installation = await requireInstallation(deps, req, req.params.id);
+    const charger = await requireCharger(deps, req, req.params.chargerId, installation.id);
+    const removed = await deps.store.transact(async (tx) => {
+      const ok = await tx.chargers.remove(charger.id);
+      if (ok) await audit(tx, req, { installationId: installation.id, action: 'charger.removed', target: charger.id });
+      return ok;
+    });
+    if (!removed) throw notFound('Charger');
     // Removed first, so a reconnect after the close is refused at the handshake.
     disconnect(deps, charger.id, 'Charger removed');
     res.status(204).end();
   });
 
   router.get('/chargers/:id', async (req, res) => {
-    const charger = await requireCharger(deps, req.params.id);
+    const charger = await requireCharger(deps, req, req.params.id);
     const [connectors, anomalyList] = await Promise.all([chargers.connectors(charger.id), anomalies.list(charger.id)]);
     res.json({ ...chargerView(deps, charger), connectors, anomalies: anomalyList });
   });

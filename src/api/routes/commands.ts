@@ -27,7 +27,7 @@ export function commandRoutes(deps: ApiDeps): Router {
         supported: REMOTE_COMMANDS,
       });
     }
-    const charger = await requireCharger(deps, req.params.id);
+    const charger = await requireCharger(deps, req, req.params.id);
     try {
       const result = await deps.commands.send(charger.id, action, req.body ?? {});
       res.json({ action, result });

@@ -60,3 +60,13 @@ export const INT4_MAX = 2_147_483_647;
 export function isPlausiblePathId(id: string, maxLength = 200): boolean {
   return id.length > 0 && id.length <= maxLength && NO_CONTROL_CHARS.test(id);
 }
+
+/** Loose on purpose (admin@localhost is fine): the address is a sign-in name, not a mailbox we write to. */
+export const emailField = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .max(320, 'must be at most 320 characters')
+  .regex(/^[^\s@]+@[^\s@]+$/, 'must be an email address');
+
+export const roleField = z.enum(['owner', 'service'], { error: 'must be owner or service' });

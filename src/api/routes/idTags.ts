@@ -7,6 +7,7 @@ import { idTagField, isPlausiblePathId } from './fields.js';
 import { requireInstallation } from './lookups.js';
 import { envelope } from '../../notifications/record.js';
 import type { IdTag } from '../../store/idTags.js';
+import { audit, changesBetween } from '../audit.js';
 
 export const putIdTagBody = z.strictObject({
   idTag: idTagField,
@@ -39,9 +40,14 @@ export function idTagRoutes(deps: ApiDeps): Router {
 
   // POST replaces a tag with the same spelling in any case (IdToken is case-insensitive): 201 new, 200 replaced.
   router.post('/installations/:id/id-tags', async (req, res) => {
-    const installation = await requireInstallation(deps, req.params.id);
+    const installation = await requireInstallation(deps, req, req.params.id);
     const input = parseBody(putIdTagBody, req.body);
-    const { tag, created } = await deps.events.withEvents(deps.store, ['id_tag.changed'], installation.id, (tx) => tx.idTags.upsert(installation.id, input), (r) => [
+    const { tag, created } = await deps.events.withEvents(deps.store, ['id_tag.changed'], installation.id, (tx) => tx.transact(async (t) => {
+      const before = await t.idTags.find(installation.id, input.idTag);
+      const r = await t.idTags.upsert(installation.id, input);
+      await audit(t, req, { installationId: installation.id, action: r.created ? 'id_tag.created' : 'id_tag.updated', target: r.tag.idTag, changes: changesBetween(before, r.tag) });
+      return r;
+    }), (r) => [
       idTagChanged(installation.id, r.created ? 'created' : 'updated', r.tag),
     ]);
     deps.hooks.idTagsChanged(installation.id);
@@ -50,12 +56,12 @@ export function idTagRoutes(deps: ApiDeps): Router {
   });
 
   router.get('/installations/:id/id-tags', async (req, res) => {
-    const installation = await requireInstallation(deps, req.params.id);
+    const installation = await requireInstallation(deps, req, req.params.id);
     res.json({ items: await idTags.list(installation.id) });
   });
 
   router.get('/installations/:id/id-tags/:idTag', async (req, res) => {
-    const installation = await requireInstallation(deps, req.params.id);
+    const installation = await requireInstallation(deps, req, req.params.id);
     const { idTag } = req.params;
     const tag = isPlausiblePathId(idTag, 20) ? await idTags.find(installation.id, idTag) : undefined;
     if (!tag) throw notFound('Id tag');
@@ -63,11 +69,15 @@ export function idTagRoutes(deps: ApiDeps): Router {
   });
 
   router.delete('/installations/:id/id-tags/:idTag', async (req, res) => {
-    const installation = await requireInstallation(deps, req.params.id);
+    const installation = await requireInstallation(deps, req, req.params.id);
     const { idTag } = req.params;
     const existing = isPlausiblePathId(idTag, 20) ? await idTags.find(installation.id, idTag) : undefined;
     if (!existing) throw notFound('Id tag');
-    const removed = await deps.events.withEvents(deps.store, ['id_tag.changed'], installation.id, (tx) => tx.idTags.remove(installation.id, idTag), (ok) =>
+    const removed = await deps.events.withEvents(deps.store, ['id_tag.changed'], installation.id, (tx) => tx.transact(async (t) => {
+      const ok = await t.idTags.remove(installation.id, idTag);
+      if (ok) await audit(t, req, { installationId: installation.id, action: 'id_tag.deleted', target: existing.idTag });
+      return ok;
+    }), (ok) =>
       ok ? [idTagChanged(installation.id, 'deleted', existing)] : [],
     );
     if (!removed) throw notFound('Id tag');

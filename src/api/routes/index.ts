@@ -7,6 +7,11 @@ import { transactionRoutes } from './transactions.js';
 import { commandRoutes } from './commands.js';
 import { subscriptionRoutes } from './subscriptions.js';
 import { chargerSecurityRoutes } from './chargerSecurity.js';
+import { authRoutes } from './auth.js';
+import { userRoutes } from './users.js';
+import { memberRoutes } from './members.js';
+import { tokenRoutes } from './tokens.js';
+import { auditRoutes } from './audit.js';
 
 /** One router per resource; each declares its full paths under /api, so a grep finds a route. */
 export const resourceRouters: ReadonlyArray<(deps: ApiDeps) => Router> = [
@@ -17,6 +22,11 @@ export const resourceRouters: ReadonlyArray<(deps: ApiDeps) => Router> = [
   commandRoutes,
   subscriptionRoutes,
   chargerSecurityRoutes,
+  authRoutes,
+  userRoutes,
+  memberRoutes,
+  tokenRoutes,
+  auditRoutes,
 ];
 
 /** Mounts every resource router; each lives in its own file. */

@@ -9,6 +9,9 @@ import { parseBody } from '../validate.js';
 import { requireOutboundUrls } from '../outboundUrls.js';
 import { installationNameField } from './fields.js';
 import { disconnect, requireInstallation } from './lookups.js';
+import { requireAdmin, requireFreshSecondFactor, secretsUnlocked, visibleInstallations } from '../scope.js';
+import { audit, changesBetween, secretFieldsIn } from '../audit.js';
+import type { Request } from 'express';
 
 const authModeField = z.enum(['native', 'webhook']);
 
@@ -41,6 +44,8 @@ export const updateInstallationBody = z
     name: installationNameField.optional(),
     authMode: authModeField.optional(),
     securityProfile: securityProfileField.optional(),
+    /** Owners only: members without TOTP are refused everything of it until they enrol. */
+    requireSecondFactor: z.boolean().optional(),
     authentication: authenticationBody.optional(),
   })
   .refine((patch) => Object.values(patch).some((v) => v !== undefined), 'must contain at least one field')
@@ -74,46 +79,89 @@ function installationChanged(change: 'created' | 'updated' | 'deleted', i: Insta
   });
 }
 
+/**
+ * A portal session sees an installation's authentication only with a fresh second factor;
+ * otherwise it is withheld and flagged, so the portal knows to ask for a code.
+ */
+export function installationView(req: Request, i: Installation): Installation | (Omit<Installation, 'authentication'> & { authentication: null; authenticationLocked: true }) {
+  return secretsUnlocked(req) ? i : { ...i, authentication: null, authenticationLocked: true };
+}
+
+/** Renaming, requiring a second factor and deleting are the owner's; the rest is service work. */
+const OWNER_FIELDS = ['name', 'requireSecondFactor'] as const;
+
 export function installationRoutes(deps: ApiDeps): Router {
   const router = Router();
   const { installations, chargers } = deps.store;
 
+  // Only operator admins create installations; they then add owners as members.
   router.post('/installations', async (req, res) => {
+    requireAdmin(req);
     const input = withMode(parseBody(createInstallationBody, req.body));
     await requireOutboundUrls(deps.outbound, authenticationUrls(input.authentication));
     // A new installation can only interest subscriptions to all installations.
-    const installation = await deps.events.withEvents(deps.store, ['installation.changed'], '', (tx) => tx.installations.create(input), (i) => [
-      installationChanged('created', i),
-    ]);
-    res.status(201).location(`/api/installations/${installation.id}`).json(installation);
+    const installation = await deps.events.withEvents(
+      deps.store,
+      ['installation.changed'],
+      '',
+      (tx) =>
+        tx.transact(async (t) => {
+          const created = await t.installations.create(input);
+          await audit(t, req, { installationId: created.id, action: 'installation.created', target: created.name, changes: changesBetween(undefined, created, secretFieldsIn(input)) });
+          return created;
+        }),
+      (i) => [installationChanged('created', i)],
+    );
+    res.status(201).location(`/api/installations/${installation.id}`).json(installationView(req, installation));
   });
 
-  router.get('/installations', async (_req, res) => {
-    res.json({ items: await installations.list() });
+  router.get('/installations', async (req, res) => {
+    const visible = visibleInstallations(req);
+    const items = (await installations.list()).filter((i) => !visible || visible.has(i.id));
+    res.json({ items: items.map((i) => installationView(req, i)) });
   });
 
   router.get('/installations/:id', async (req, res) => {
-    res.json(await requireInstallation(deps, req.params.id));
+    res.json(installationView(req, await requireInstallation(deps, req, req.params.id)));
   });
 
   router.patch('/installations/:id', async (req, res) => {
-    const before = await requireInstallation(deps, req.params.id);
     const patch = withMode(parseBody(updateInstallationBody, req.body));
+    const before = await requireInstallation(deps, req, req.params.id, OWNER_FIELDS.some((f) => patch[f] !== undefined) ? 'owner' : 'service');
+    if (patch.authentication) requireFreshSecondFactor(req);
     await requireOutboundUrls(deps.outbound, authenticationUrls(patch.authentication));
-    const updated = await deps.events.withEvents(deps.store, ['installation.changed'], before.id, (tx) => tx.installations.update(before.id, patch), (i) =>
-      i ? [installationChanged('updated', i)] : [],
+    const updated = await deps.events.withEvents(
+      deps.store,
+      ['installation.changed'],
+      before.id,
+      (tx) =>
+        tx.transact(async (t) => {
+          const after = await t.installations.update(before.id, patch);
+          if (after) await audit(t, req, { installationId: before.id, action: 'installation.updated', target: after.name, changes: changesBetween(before, after, secretFieldsIn(patch)) });
+          return after;
+        }),
+      (i) => (i ? [installationChanged('updated', i)] : []),
     );
     if (!updated) throw notFound('Installation'); // deleted between the two calls
     if (patch.authentication) deps.hooks.authenticationChanged(before, updated);
-    res.json(updated);
+    res.json(installationView(req, updated));
   });
 
   // Chargers and id tags go with it (cascade); transactions stay as history.
   router.delete('/installations/:id', async (req, res) => {
-    const installation = await requireInstallation(deps, req.params.id);
+    const installation = await requireInstallation(deps, req, req.params.id, 'owner');
     const members = await chargers.listByInstallation(req.params.id);
-    const removed = await deps.events.withEvents(deps.store, ['installation.changed'], installation.id, (tx) => tx.installations.remove(installation.id), (ok) =>
-      ok ? [installationChanged('deleted', installation)] : [],
+    const removed = await deps.events.withEvents(
+      deps.store,
+      ['installation.changed'],
+      installation.id,
+      (tx) =>
+        tx.transact(async (t) => {
+          const ok = await t.installations.remove(installation.id);
+          if (ok) await audit(t, req, { installationId: installation.id, action: 'installation.deleted', target: installation.name });
+          return ok;
+        }),
+      (ok) => (ok ? [installationChanged('deleted', installation)] : []),
     );
     if (!removed) throw notFound('Installation');
     deps.hooks.idTagsChanged(req.params.id);

@@ -1,20 +1,25 @@
+import type { Request } from 'express';
 import type { ApiDeps } from '../app.js';
 import { notFound } from '../errors.js';
 import type { Installation } from '../../store/installations.js';
 import type { Charger } from '../../store/chargers.js';
 import { isPlausiblePathId } from './fields.js';
+import { checkInstallation, type Need } from '../scope.js';
 
-/** The installation a nested route works under, or 404 before anything else happens. */
-export async function requireInstallation(deps: ApiDeps, id: string): Promise<Installation> {
+/** The installation a nested route works under, or 404 before anything else happens (also when the caller may not act on it). */
+export async function requireInstallation(deps: ApiDeps, req: Request, id: string, need: Need = 'service'): Promise<Installation> {
   const installation = isPlausiblePathId(id) ? await deps.store.installations.get(id) : undefined;
-  if (!installation) throw notFound('Installation');
-  return installation;
+  return checkInstallation(req, installation, need);
 }
 
-/** With `installationId`, a charger of another installation is as absent as a missing one. */
-export async function requireCharger(deps: ApiDeps, id: string, installationId?: string): Promise<Charger> {
+/**
+ * With `installationId`, a charger of another installation is as absent as a missing one; so
+ * is a charger of an installation the caller may not act on.
+ */
+export async function requireCharger(deps: ApiDeps, req: Request, id: string, installationId?: string): Promise<Charger> {
   const charger = isPlausiblePathId(id) ? await deps.store.chargers.get(id) : undefined;
   if (!charger || (installationId !== undefined && charger.installationId !== installationId)) throw notFound('Charger');
+  if (installationId === undefined) checkInstallation(req, await deps.store.installations.get(charger.installationId), 'service', 'Charger');
   return charger;
 }
 

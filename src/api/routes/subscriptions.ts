@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import { Router, type Request } from 'express';
 import { z } from 'zod';
 import type { ApiDeps } from '../app.js';
 import { ApiError, notFound } from '../errors.js';
@@ -8,6 +8,9 @@ import { chargerIdField, installationIdField, integerText, isPlausiblePathId } f
 import { EVENT_TYPES } from '../../notifications/catalogue.js';
 import { generateSecret } from '../../notifications/signing.js';
 import type { Subscription, SubscriptionInput } from '../../store/subscriptions.js';
+import { checkInstallation, mayAct, requireFreshSecondFactor, visibleInstallations } from '../scope.js';
+import { callerOf } from '../caller.js';
+import { audit, changesBetween, secretFieldsIn } from '../audit.js';
 
 const eventName = z.enum(['*', ...EVENT_TYPES] as [string, ...string[]], { error: `must be "*" or one of ${EVENT_TYPES.join(', ')}` });
 const httpUrl = z
@@ -135,46 +138,73 @@ export function subscriptionRoutes(deps: ApiDeps): Router {
   const router = Router();
   const { subscriptions } = deps.store;
 
-  async function requireSubscription(id: string): Promise<Subscription> {
+  // Subscriptions hold signing keys and receivers' credentials: a portal session needs a fresh second factor for any of it.
+  router.use('/subscriptions', (req, _res, next) => {
+    requireFreshSecondFactor(req);
+    next();
+  });
+
+  /** Global subscriptions (no installation) are the operator's: as absent as a missing one to anyone else. */
+  async function requireSubscription(req: Request, id: string): Promise<Subscription> {
     const sub = isPlausiblePathId(id, 64) ? await subscriptions.get(id) : undefined;
-    if (!sub) throw notFound('Subscription');
+    if (!sub || (sub.installationId === null && !callerOf(req).admin)) throw notFound('Subscription');
+    if (sub.installationId !== null) checkInstallation(req, await deps.store.installations.get(sub.installationId), 'service', 'Subscription');
     return sub;
   }
 
-  async function checkScope(installationId: string | null | undefined): Promise<void> {
-    if (installationId && !(await deps.store.installations.get(installationId))) {
+  /** undefined: not being set; null: every installation, which only an admin may ask for. */
+  async function checkScope(req: Request, installationId: string | null | undefined): Promise<void> {
+    if (installationId === undefined) return;
+    const caller = callerOf(req);
+    if (installationId === null) {
+      if (caller.admin) return;
+      throw new ApiError('VALIDATION_FAILED', 'installationId is required', [{ field: 'installationId', message: 'is required (only an admin may subscribe to every installation)' }]);
+    }
+    if (!(await deps.store.installations.get(installationId)) || !mayAct(caller, installationId, 'service')) {
       throw new ApiError('VALIDATION_FAILED', 'installationId names no installation', [{ field: 'installationId', message: 'names no installation' }]);
     }
   }
+
+  const auditSubscription = (req: Request, action: string, before: Subscription | undefined, after: Subscription | undefined, touched: string[] = []) =>
+    audit(deps.store, req, {
+      installationId: (after ?? before)!.installationId,
+      action,
+      target: (after ?? before)!.label,
+      changes: changesBetween(before, after, touched),
+    });
 
   const challengeNeeded = (s: Subscription) => s.kind === 'webhook' && s.verify;
 
   router.post('/subscriptions', async (req, res) => {
     const body = parseBody(createSubscriptionBody, req.body);
-    await checkScope(body.installationId);
+    await checkScope(req, body.installationId ?? null);
     await requireOutboundUrls(deps.outbound, { url: body.url, ...brokerUrls(body.kafka?.brokers) });
     const secret = body.secret ?? generateSecret(body.signature);
     const created = await subscriptions.create(toInput(body, secret), body.kind === 'webhook' && body.verify ? 'unverified' : 'active', await deps.store.events.lastSeq());
     const verification = challengeNeeded(created) ? await deps.notifications.verify(created) : undefined;
     if (!verification) await deps.notifications.changed(created);
     const view = (await subscriptions.get(created.id))!;
+    // Recorded right after the change (creation spans the store and the delivery service).
+    await auditSubscription(req, 'subscription.created', undefined, view, [...secretFieldsIn(body), 'secret']);
     // The secret is shown this once, so the subscriber can check signatures; never again.
     res.status(201).location(`/api/subscriptions/${created.id}`).json({ ...view, secret, ...(verification && { verification }) });
   });
 
   router.get('/subscriptions', async (req, res) => {
     const { installationId } = parseQuery(z.strictObject({ installationId: installationIdField.optional() }), req.query);
-    res.json({ items: await subscriptions.list(installationId) });
+    const visible = visibleInstallations(req);
+    const items = (await subscriptions.list(installationId)).filter((s) => !visible || (s.installationId !== null && visible.has(s.installationId)));
+    res.json({ items });
   });
 
   router.get('/subscriptions/:id', async (req, res) => {
-    res.json(await requireSubscription(req.params.id));
+    res.json(await requireSubscription(req, req.params.id));
   });
 
   router.patch('/subscriptions/:id', async (req, res) => {
-    const before = await requireSubscription(req.params.id);
+    const before = await requireSubscription(req, req.params.id);
     const patch = parseBody(updateSubscriptionBody, req.body);
-    await checkScope(patch.installationId);
+    await checkScope(req, patch.installationId);
     await requireOutboundUrls(deps.outbound, { url: patch.url, ...brokerUrls(patch.kafka?.brokers) });
     const merged = { ...before, ...patch, authentication: { ...before.authentication, ...patch.authentication } };
     const problems = z.object({}).superRefine((_, ctx) => requireTarget(merged as never, ctx)).safeParse({});
@@ -194,36 +224,38 @@ export function subscriptionRoutes(deps: ApiDeps): Router {
     const verification = recheck ? await deps.notifications.verify(updated) : undefined;
     if (!verification) await deps.notifications.changed(updated);
     updated = (await subscriptions.get(before.id))!;
+    await auditSubscription(req, 'subscription.updated', before, updated, secretFieldsIn(patch));
     res.json({ ...updated, ...(verification && { verification }) });
   });
 
   router.delete('/subscriptions/:id', async (req, res) => {
-    const sub = await requireSubscription(req.params.id);
+    const sub = await requireSubscription(req, req.params.id);
     await subscriptions.remove(sub.id);
     await deps.notifications.changed(sub);
+    await auditSubscription(req, 'subscription.deleted', sub, undefined);
     res.status(204).end();
   });
 
   router.post('/subscriptions/:id/verify', async (req, res) => {
-    const sub = await requireSubscription(req.params.id);
+    const sub = await requireSubscription(req, req.params.id);
     if (sub.kind !== 'webhook') throw new ApiError('VALIDATION_FAILED', 'Only webhook subscriptions are verified', [{ field: 'kind', message: 'is not webhook' }]);
     const verification = await deps.notifications.verify(sub);
     res.json({ ...(await subscriptions.get(sub.id))!, verification });
   });
 
   router.get('/subscriptions/:id/deliveries', async (req, res) => {
-    const sub = await requireSubscription(req.params.id);
+    const sub = await requireSubscription(req, req.params.id);
     const q = parseQuery(deliveriesQuery, req.query);
     res.json({ items: await deps.store.deliveries.list(sub.id, q.limit, q.before) });
   });
 
   router.post('/subscriptions/:id/test', async (req, res) => {
-    const sub = await requireSubscription(req.params.id);
+    const sub = await requireSubscription(req, req.params.id);
     res.json(await deps.notifications.test(sub));
   });
 
   router.post('/subscriptions/:id/redeliver', async (req, res) => {
-    const sub = await requireSubscription(req.params.id);
+    const sub = await requireSubscription(req, req.params.id);
     const { eventId } = parseBody(redeliverBody, req.body);
     const result = await deps.notifications.redeliver(sub, eventId);
     if (!result) throw notFound('Event');
@@ -231,7 +263,7 @@ export function subscriptionRoutes(deps: ApiDeps): Router {
   });
 
   router.post('/subscriptions/:id/replay', async (req, res) => {
-    const sub = await requireSubscription(req.params.id);
+    const sub = await requireSubscription(req, req.params.id);
     const { from, to } = parseBody(replayBody, req.body);
     res.status(202).json({ events: await deps.notifications.replay(sub, from, to) });
   });

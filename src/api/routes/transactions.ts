@@ -4,6 +4,7 @@ import type { ApiDeps } from '../app.js';
 import { ApiError, notFound } from '../errors.js';
 import { parseQuery } from '../validate.js';
 import { chargerIdField, installationIdField, INT4_MAX, integerText } from './fields.js';
+import { checkInstallation, visibleInstallations } from '../scope.js';
 
 /** Strict, so a misspelt filter (chargerID=…) is a 400 rather than a silently unfiltered list. */
 export const listTransactionsQuery = z.strictObject({
@@ -31,13 +32,15 @@ export function transactionRoutes(deps: ApiDeps): Router {
   // Newest first.
   router.get('/transactions', async (req, res) => {
     const filter = parseQuery(listTransactionsQuery, req.query);
-    const items = await transactions.list(filter);
+    const visible = visibleInstallations(req);
+    const items = await transactions.list({ ...filter, within: visible && [...visible] });
     res.json({ items, limit: filter.limit, offset: filter.offset });
   });
 
   router.get('/transactions/:id', async (req, res) => {
     const transaction = await transactions.get(parseTransactionId(req.params.id));
     if (!transaction) throw notFound('Transaction');
+    checkInstallation(req, await deps.store.installations.get(transaction.installationId), 'service', 'Transaction');
     const [values, sessionEnd] = await Promise.all([
       meterValues.forTransaction(transaction.id),
       deps.store.outbox.state(`session-end:${transaction.id}`),

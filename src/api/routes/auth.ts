@@ -1,0 +1,118 @@
+import { Router, type Request, type Response } from 'express';
+import { z } from 'zod';
+import type { ApiDeps } from '../app.js';
+import { ApiError } from '../errors.js';
+import { parseBody } from '../validate.js';
+import { callerOf, type SessionInfo } from '../caller.js';
+import { clearSessionCookie, isFresh, markFresh, startSession } from '../session.js';
+import { login } from '../../users/login.js';
+import { createFailureLimiter } from '../../users/rateLimit.js';
+import { secondFactorService } from '../../users/secondFactor.js';
+import type { User } from '../../store/users.js';
+
+export const loginBody = z.strictObject({
+  email: z.string().max(320, 'must be at most 320 characters'),
+  password: z.string().max(1024, 'must be at most 1024 characters'),
+  code: z.string().max(64, 'must be at most 64 characters').optional(),
+});
+
+export const codeBody = z.strictObject({ code: z.string().min(1, 'must not be empty').max(64, 'must be at most 64 characters') });
+
+const codeRefused = () => new ApiError('VALIDATION_FAILED', 'The code is not valid', [{ field: 'code', message: 'is not a valid code' }]);
+
+const userView = (u: User) => ({ id: u.id, email: u.email, name: u.name, admin: u.admin });
+
+const secondFactorView = (s: SessionInfo) => ({
+  enrolled: s.enrolled,
+  fresh: isFresh(s),
+  ...(isFresh(s) && { freshUntil: s.freshUntil!.toISOString() }),
+});
+
+/** Enrolment and step-up belong to a signed-in person; a token has no authenticator app. */
+function sessionOf(req: Request): SessionInfo {
+  const session = callerOf(req).session;
+  if (!session) throw new ApiError('UNAUTHORIZED', 'Sign in to the portal first (POST /api/auth/login)');
+  return session;
+}
+
+/** Portal sign-in: cookie sessions, TOTP enrolment and step-up. */
+export function authRoutes(deps: ApiDeps): Router {
+  const router = Router();
+  const { config, store } = deps;
+  // Built on first use: registeredRoutes() builds routers from a bare deps object.
+  let services: { limiter: ReturnType<typeof createFailureLimiter>; secondFactor: ReturnType<typeof secondFactorService> } | undefined;
+  const get = () =>
+    (services ??= {
+      limiter: createFailureLimiter(store.loginFailures, { maxFailures: config.loginMaxFailures, windowMs: config.loginFailureWindowMinutes * 60_000 }),
+      secondFactor: secondFactorService(store.secondFactor, config.totpIssuer),
+    });
+
+  function refuseRateLimited(res: Response, retryAfterSec: number): never {
+    res.setHeader('Retry-After', String(retryAfterSec));
+    throw new ApiError('RATE_LIMITED', `Too many failed attempts; try again in ${retryAfterSec} s`);
+  }
+
+  router.post('/auth/login', async (req, res) => {
+    const body = parseBody(loginBody, req.body);
+    const { limiter, secondFactor } = get();
+    const result = await login({ users: store.users, secondFactorStore: store.secondFactor, secondFactor, limiter }, { ...body, address: req.ip ?? 'unknown' });
+    if (!result.ok) {
+      if (result.reason === 'rate_limited') refuseRateLimited(res, result.retryAfterSec);
+      if (result.reason === 'invalid_credentials') throw new ApiError('INVALID_CREDENTIALS');
+      const message = result.codeSent ? 'is not a valid code' : 'is required: this account has a second factor';
+      throw new ApiError('SECOND_FACTOR_REQUIRED', `The code ${message}`, [{ field: 'code', message }], 401);
+    }
+    const session = await startSession(deps, req, res, result.user, result.secondFactorProven);
+    res.json({ user: userView(result.user), csrfToken: session.csrfToken, secondFactor: secondFactorView(session) });
+  });
+
+  router.post('/auth/logout', async (req, res) => {
+    await store.userSessions.remove(sessionOf(req).idHash);
+    clearSessionCookie(req, res);
+    res.status(204).end();
+  });
+
+  router.get('/auth/me', async (req, res) => {
+    const session = sessionOf(req);
+    const memberships = await store.users.memberships(session.user.id);
+    res.json({ user: userView(session.user), csrfToken: session.csrfToken, memberships, secondFactor: secondFactorView(session) });
+  });
+
+  // A confirmed second factor is not replaced here: that would let a stolen session swap it.
+  router.post('/auth/totp/enrol', async (req, res) => {
+    const session = sessionOf(req);
+    const enrolment = await get().secondFactor.enrol(session.user.id, session.user.email);
+    if (!enrolment) throw new ApiError('CONFLICT', 'A second factor is already set up for this account');
+    res.json(enrolment);
+  });
+
+  router.post('/auth/totp/confirm', async (req, res) => {
+    const session = sessionOf(req);
+    const { code } = parseBody(codeBody, req.body);
+    const recoveryCodes = await get().secondFactor.confirm(session.user.id, code);
+    if (!recoveryCodes) throw codeRefused();
+    session.enrolled = true;
+    // The code just proved the factor: no second prompt right after setting it up.
+    await markFresh(deps, session);
+    res.json({ recoveryCodes });
+  });
+
+  // Wrong codes count like failed sign-ins, per user, so a held session cannot guess its way in.
+  router.post('/auth/step-up', async (req, res) => {
+    const session = sessionOf(req);
+    const { code } = parseBody(codeBody, req.body);
+    if (!session.enrolled) throw new ApiError('SECOND_FACTOR_ENROLMENT_REQUIRED');
+    const { limiter, secondFactor } = get();
+    const keys = [`totp:${session.user.id}`];
+    const wait = await limiter.retryAfterSec(keys);
+    if (wait > 0) refuseRateLimited(res, wait);
+    if (!(await secondFactor.verify(session.user.id, code))) {
+      await limiter.fail(keys);
+      throw codeRefused();
+    }
+    const freshUntil = await markFresh(deps, session);
+    res.json({ freshUntil: freshUntil.toISOString() });
+  });
+
+  return router;
+}

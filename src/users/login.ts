@@ -1,0 +1,58 @@
+import type { UserStore, User } from '../store/users.js';
+import { normaliseEmail } from '../store/users.js';
+import { hashSecret, verifySecret, type ScryptCost } from '../passwords.js';
+import type { FailureLimiter } from './rateLimit.js';
+import type { SecondFactorService } from './secondFactor.js';
+import type { SecondFactorStore } from '../store/secondFactor.js';
+
+/**
+ * User passwords are chosen by people, so the cost is higher than for charger passwords
+ * (N=2^15, 32 MiB, some tens of ms): a leaked table resists guessing, and sign-ins are rare.
+ */
+export const USER_PASSWORD_COST: ScryptCost = { N: 32768, r: 8, p: 1 };
+
+export const hashUserPassword = (password: string) => hashSecret(password, USER_PASSWORD_COST);
+
+export type LoginResult =
+  | { ok: true; user: User; secondFactorProven: boolean; enrolled: boolean }
+  | { ok: false; reason: 'rate_limited'; retryAfterSec: number }
+  | { ok: false; reason: 'invalid_credentials' }
+  | { ok: false; reason: 'second_factor_required'; codeSent: boolean };
+
+export interface LoginDeps {
+  users: UserStore;
+  secondFactorStore: SecondFactorStore;
+  secondFactor: SecondFactorService;
+  limiter: FailureLimiter;
+}
+
+/** Verified against when the email is unknown, so both failures take the same time. */
+let dummyHash: Promise<string> | undefined;
+
+/**
+ * Email and password, then the second factor when the user has one. Failures count per email
+ * and per client address; a wrong code counts too (it guards the code as much as the password).
+ */
+export async function login(deps: LoginDeps, input: { email: string; password: string; code?: string; address: string }): Promise<LoginResult> {
+  const keys = [`email:${normaliseEmail(input.email)}`, `addr:${input.address}`];
+  const retryAfterSec = await deps.limiter.retryAfterSec(keys);
+  if (retryAfterSec > 0) return { ok: false, reason: 'rate_limited', retryAfterSec };
+  const found = await deps.users.findForLogin(input.email);
+  dummyHash ??= hashUserPassword('not a password of anyone');
+  const matches = await verifySecret(input.password, found?.passwordHash ?? (await dummyHash));
+  if (!found || !matches) {
+    await deps.limiter.fail(keys);
+    return { ok: false, reason: 'invalid_credentials' };
+  }
+  const { passwordHash: _hash, ...user } = found;
+  const enrolled = await deps.secondFactorStore.enrolled(user.id);
+  if (enrolled) {
+    if (!input.code) return { ok: false, reason: 'second_factor_required', codeSent: false };
+    if (!(await deps.secondFactor.verify(user.id, input.code))) {
+      await deps.limiter.fail(keys);
+      return { ok: false, reason: 'second_factor_required', codeSent: true };
+    }
+  }
+  await deps.limiter.clear(keys[0]);
+  return { ok: true, user, secondFactorProven: enrolled, enrolled };
+}

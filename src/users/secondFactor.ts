@@ -1,0 +1,66 @@
+import { randomBytes } from 'node:crypto';
+import qrcode from 'qrcode-generator';
+import type { SecondFactorStore } from '../store/secondFactor.js';
+import { base32Encode, generateTotpSecret, matchTotp, otpauthUrl } from './totp.js';
+
+const RECOVERY_CODES = 10;
+
+/** 80 random bits as four groups of four base32 characters: easy to copy from paper. */
+function recoveryCode(): string {
+  return base32Encode(randomBytes(10)).match(/.{4}/g)!.join('-');
+}
+
+/** The enrolment QR code as an SVG an <img> or the DOM can show; medium error correction reads well from screens. */
+export function qrSvg(text: string): string {
+  const qr = qrcode(0, 'M');
+  qr.addData(text);
+  qr.make();
+  return qr.createSvgTag({ cellSize: 4, margin: 4, scalable: true });
+}
+
+export interface Enrolment {
+  secret: string;
+  otpauthUrl: string;
+  qrSvg: string;
+}
+
+/** TOTP enrolment and code checks for one user, over the store. */
+export function secondFactorService(store: SecondFactorStore, issuer: string) {
+  return {
+    /** A new pending secret; undefined when the user already has a confirmed one. */
+    async enrol(userId: string, email: string): Promise<Enrolment | undefined> {
+      const secret = generateTotpSecret();
+      if (!(await store.setPending(userId, secret))) return undefined;
+      const url = otpauthUrl(issuer, email, secret);
+      return { secret, otpauthUrl: url, qrSvg: qrSvg(url) };
+    },
+
+    /** Confirms the pending secret with a first code; the recovery codes, or undefined when the code is wrong. */
+    async confirm(userId: string, code: string): Promise<string[] | undefined> {
+      const state = await store.get(userId);
+      if (!state || state.confirmed) return undefined;
+      const step = matchTotp(state.secret, code.trim(), Date.now());
+      if (step === undefined) return undefined;
+      const codes = Array.from({ length: RECOVERY_CODES }, recoveryCode);
+      await store.confirm(userId, step, codes);
+      return codes;
+    },
+
+    /**
+     * True for a current TOTP code not used before, or an unused recovery code (then spent).
+     * A TOTP code's step is claimed in the store, so it works once even across nodes.
+     */
+    async verify(userId: string, code: string): Promise<boolean> {
+      const state = await store.get(userId);
+      if (!state?.confirmed) return false;
+      const trimmed = code.trim();
+      if (/^\d{6}$/.test(trimmed)) {
+        const step = matchTotp(state.secret, trimmed, Date.now());
+        return step !== undefined && (await store.claimStep(userId, step));
+      }
+      return store.useRecoveryCode(userId, trimmed);
+    },
+  };
+}
+
+export type SecondFactorService = ReturnType<typeof secondFactorService>;
