@@ -8,11 +8,14 @@ import { buildAuthorization, type Authorization } from './authorization/build.js
 import { createHttpClient } from './providers/httpClient.js';
 import { createAddressPolicy } from './providers/ssrf.js';
 import { createTokenService } from './providers/tokenService.js';
+import { createTokenFetchCounter } from './providers/metrics.js';
 import { callSessionStart } from './providers/sessionStart.js';
 import { deliverSessionEnd, SESSION_END_TOPIC } from './providers/sessionEnd.js';
 import type { WebhookDeps } from './providers/webhookCall.js';
 import { createOutboxWorker } from './outbox/worker.js';
 import { createNotifications, type Notifications } from './notifications/service.js';
+import { createLiveFeed } from './notifications/live.js';
+import { createAuthenticationTest } from './authorization/trial.js';
 import { createOcppServer, type OcppServer } from './ocpp/server.js';
 import { createCommands } from './ocpp/commands.js';
 import { createApiApp, type ApiHooks } from './api/app.js';
@@ -99,9 +102,9 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
   // One policy for both ends: the API refuses such URLs at save time, the client at connect time.
   const outbound = createAddressPolicy({ allow: config.outboundAllowList });
   const http = createHttpClient({ maxSocketsPerOrigin: config.providerMaxSockets, maxResponseBytes: config.providerMaxResponseBytes, policy: outbound });
-  const webhooks = { http, tokens: createTokenService(http) };
   // One registry per gateway (not prom-client's global one), so tests can run several in a process.
   const metrics = new Registry();
+  const webhooks = { http, tokens: createTokenService(http, { fetched: createTokenFetchCounter(metrics) }) };
   const auth = buildAuthorization({ config, store, log, metrics, callSessionStart: (s, req) => callSessionStart(webhooks, s, req) });
   const outbox = createOutboxWorker({
     outbox: store.outbox,
@@ -113,8 +116,10 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
       [SESSION_END_TOPIC]: async (item) => deliverSessionEnd(webhooks, await store.installations.providerSettings(item.target), item.payload),
     },
   });
+  const live = createLiveFeed({ events: store.events, pollMs: config.livePollMs, log });
   const notifications = createNotifications({
     store,
+    watched: live.watched,
     http,
     outbound,
     log,
@@ -122,6 +127,7 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
     retryDelaysMs: config.notificationRetryDelaysMs,
     probeMaxMs: config.notificationProbeMaxMs,
     retentionHours: config.notificationRetentionHours,
+    metrics,
     thread: {
       databaseUrl: config.databaseUrl,
       dataDir: config.dataDir,
@@ -136,7 +142,7 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
     },
   });
   const events = notifications.recorder;
-  const ocpp = createOcppServer({ config, store, authorize: auth.authorize, settings: auth.settings, outbox, events, log });
+  const ocpp = createOcppServer({ config, store, authorize: auth.authorize, settings: auth.settings, outbox, events, log }, { metrics });
   const commands = createCommands(ocpp.registry, config.commandTimeoutMs);
   const admin = await prepareAdminToken(config.adminToken, store.apiTokens);
   const adminUser = await bootstrapAdminUser(store.users, config.adminEmail, config.adminPassword);
@@ -150,7 +156,11 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
       }
     },
   };
-  const api = createApiApp({ config, store, log, commands, tokens: admin.check, registry: ocpp.registry, hooks, events, notifications, outbound, metrics });
+  const testAuthentication = createAuthenticationTest({ http, cache: auth.cache, findIdTag: auth.idTags.find });
+  const api = createApiApp({
+    ...{ config, store, log, commands, tokens: admin.check, registry: ocpp.registry, hooks, events, notifications, outbound },
+    ...{ metrics, live, testAuthentication },
+  });
   const httpServer = createServer(api);
   outbox.start();
   await notifications.start();
@@ -176,6 +186,8 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
       notifications,
       abandonInFlight: () => outbox.abandon(),
       async close() {
+        // Live streams end first: an open response would otherwise hold the HTTP server's close.
+        live.close();
         await closeServer(httpServer);
         await ocpp.close();
         await outbox.stop();

@@ -6,6 +6,8 @@ import type { Store } from '../store/index.js';
 import type { Installation } from '../store/installations.js';
 import type { Recorder } from '../notifications/record.js';
 import type { Notifications } from '../notifications/service.js';
+import type { LiveFeed } from '../notifications/live.js';
+import type { AuthenticationTest } from '../authorization/trial.js';
 import type { Commands } from '../ocpp/commands.js';
 import type { AddressPolicy } from '../providers/ssrf.js';
 import type { Registry } from '../ocpp/registry.js';
@@ -16,6 +18,7 @@ import { apiRoutes } from './routes/index.js';
 import { openApiDocument } from './openapi.js';
 import { metricsRoutes } from './metrics.js';
 import { portalRoutes } from './portal.js';
+import { httpMetrics } from './httpMetrics.js';
 
 export interface ApiDeps {
   config: Config;
@@ -31,6 +34,10 @@ export interface ApiDeps {
   outbound: AddressPolicy;
   /** Served at /metrics. */
   metrics: MetricsRegistry;
+  /** Installations' events for GET /api/installations/:id/live. */
+  live: LiveFeed;
+  /** POST /api/installations/:id/authentication/test. */
+  testAuthentication: AuthenticationTest;
 }
 
 /** What the rest of the gateway must hear about changes made through the API. */
@@ -45,6 +52,7 @@ export function createApiApp(deps: ApiDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  app.use(httpMetrics(deps.metrics));
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });

@@ -9,6 +9,7 @@ import { putIdTagBody } from './routes/idTags.js';
 import { listTransactionsQuery } from './routes/transactions.js';
 import { createSubscriptionBody, updateSubscriptionBody } from './routes/subscriptions.js';
 import { chargerPasswordBody, chargerSecurityBody } from './routes/chargerSecurity.js';
+import { authenticationTestBody } from './routes/authenticationTest.js';
 import { EVENT_TYPES } from '../notifications/catalogue.js';
 
 /**
@@ -266,6 +267,69 @@ const securityPaths = {
   },
 };
 
+/** What the portal reads to show an installation live. */
+const statusPaths = {
+  '/api/installations/{id}/live': {
+    parameters: [
+      installationId,
+      { name: 'Last-Event-ID', in: 'header', required: false, description: 'The `id` of the last event received: the stream resumes after it', schema: { type: 'string', pattern: '^[0-9]+$' } },
+    ],
+    get: {
+      tags: ['installations'],
+      summary: "The installation's events as Server-Sent Events, from now (or after Last-Event-ID)",
+      description:
+        'Each event is sent as `id: <seq>`, `event: <event type>` and `data: <the event envelope as JSON>` (docs/events.md), in the order they were stored, whichever node the charger is connected to. ' +
+        'A `: keepalive` comment comes every 15 s (liveKeepaliveMs). A client that reads too slowly is cut off and resumes with Last-Event-ID; the stream ends when the gateway shuts down.',
+      responses: {
+        '200': { description: 'An event stream', content: { 'text/event-stream': { schema: { type: 'string' } } } },
+        '400': failure('VALIDATION_FAILED'),
+        '404': failure('NOT_FOUND'),
+        ...common,
+      },
+    },
+  },
+  '/api/installations/{id}/authentication/test': {
+    parameters: [installationId],
+    post: {
+      tags: ['installations'],
+      summary: "Test the installation's stored authentication settings with an id tag",
+      description:
+        'Fetches a token (with an authUrl) and calls session start with trigger Authorize, `chargerId: "(test)"` and `test: true` (docs/webhooks.md), ' +
+        'always (no cached decision, no circuit breaker), then reports the decision a charger would get: the provider\'s, the offline policy\'s when it was unreachable, ' +
+        'or the native id tags\' without a session start URL. Nothing is started or remembered; no token or payload appears in the reply.',
+      requestBody: body(fromZod(authenticationTestBody)),
+      responses: { '200': ok('What happened at each step', ref('AuthenticationTestReport')), '404': failure('NOT_FOUND'), ...withBody },
+    },
+  },
+};
+
+/** A step of the authentication test: whether it worked and how long it took (ms). */
+const trialStep = (extra: Record<string, unknown> = {}) => ({
+  type: 'object', required: ['ok', 'ms'],
+  properties: { ok: { type: 'boolean' }, ms: { type: 'integer', description: 'Milliseconds' }, error: { ...str, description: 'Why it failed (no secret)' }, ...extra },
+});
+
+const statusSchemas = {
+  AuthenticationTestReport: obj({
+    token: orNull({ ...trialStep(), description: 'null without an authUrl' }),
+    sessionStart: orNull({
+      ...trialStep({
+        status: { ...int, description: "The provider's HTTP status" },
+        body: { description: "The provider's reply: its JSON, or the first 2 KB of its text; secrets sent to it are blanked" },
+      }),
+      description: 'null without a session start URL, or when the token fetch failed',
+    }),
+    decision: {
+      type: 'object', required: ['status', 'source', 'reason'],
+      properties: {
+        status: { type: 'string', enum: ['Accepted', 'Blocked', 'Expired', 'Invalid', 'ConcurrentTx'] },
+        source: { type: 'string', enum: ['default', 'native', 'webhook', 'cache', 'offline'] },
+        reason: { ...str, description: 'Stable code (provider_allowed, provider_refused:<text>, offline_allowed:<why>, unknown_id_tag, ...)' },
+      },
+    },
+  }),
+};
+
 const subscriptionId = pathParam('id', 'Subscription id (UUID)');
 const subscriptionPaths = {
   '/api/subscriptions': {
@@ -362,7 +426,7 @@ export const openApiDocument = {
     description: 'REST API for site owners: installations, chargers, id tags, transactions, remote commands, subscriptions, users, members, API tokens and the audit log.',
   },
   security: [{ bearerAuth: [] }, { cookieAuth: [] }],
-  paths: { ...paths, ...subscriptionPaths, ...securityPaths, ...userPaths },
+  paths: { ...paths, ...subscriptionPaths, ...securityPaths, ...userPaths, ...statusPaths },
   components: {
     securitySchemes: {
       bearerAuth: { type: 'http', scheme: 'bearer', description: 'ADMIN_TOKEN (operator admin) or a stored API token (a role on some installations)' },
@@ -372,6 +436,7 @@ export const openApiDocument = {
       ...responseSchemas,
       ...subscriptionSchemas,
       ...userSchemas,
+      ...statusSchemas,
       Error: {
         type: 'object',
         required: ['error', 'message'],

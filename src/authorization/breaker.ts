@@ -11,6 +11,8 @@ export interface Breaker {
   success(key: string): void;
   failure(key: string): void;
   state(key: string): BreakerState;
+  /** Every provider the breaker has seen, with its state now (read at scrape time). */
+  states(): Iterable<[string, BreakerState]>;
 }
 
 interface Circuit {
@@ -50,5 +52,8 @@ export function createBreaker(opts: { failures: number; cooldownMs: number; now?
       if (c.failures >= opts.failures) c.openUntil = now() + opts.cooldownMs;
     },
     state: (key) => state(get(key)),
+    *states() {
+      for (const [key, c] of circuits) yield [key, state(c)];
+    },
   };
 }

@@ -9,7 +9,7 @@ import { createBreaker } from './breaker.js';
 import { createAuthorizer } from './chain.js';
 import { concurrentTxGuard } from './concurrentTx.js';
 import { createDecisionCache } from './decisionCache.js';
-import { createAuthorizationMetrics } from './metrics.js';
+import { createAuthorizationMetrics, registerBreakerState } from './metrics.js';
 import { nativeAuthorizer } from './native.js';
 import { offlinePolicy } from './offlinePolicy.js';
 import { providerAuthorizer } from './provider.js';
@@ -36,6 +36,7 @@ export function buildAuthorization({ config, store, log, metrics: registry, call
   const breaker = createBreaker({ failures: config.breakerFailures, cooldownMs: config.breakerCooldownMs });
   const idTags = cachedIdTags((i, tag) => store.idTags.find(i, tag), { ttlMs: config.idTagCacheTtlMs });
   const metrics = createAuthorizationMetrics(registry);
+  registerBreakerState(registry, breaker);
   const authorize = createAuthorizer({
     authorizers: [
       providerAuthorizer({ settings, cache, breaker, callSessionStart, log, metrics }),

@@ -1,5 +1,6 @@
-import { Counter, Histogram, type Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { StartOutcome } from '../providers/sessionStart.js';
+import type { Breaker, BreakerState } from './breaker.js';
 import type { Decision } from './types.js';
 
 export interface AuthorizationMetrics {
@@ -68,4 +69,23 @@ export function createAuthorizationMetrics(registry: Registry): AuthorizationMet
       latency.observe(outcomeLabels[outcome], seconds);
     },
   };
+}
+
+const BREAKER_VALUES: Record<BreakerState, number> = { closed: 0, half_open: 1, open: 2 };
+
+/**
+ * Each provider's circuit (keyed by installation), read when scraped: one series per
+ * installation that has called its provider since start, so bounded by the webhook sites.
+ */
+export function registerBreakerState(registry: Registry, breaker: Pick<Breaker, 'states'>): void {
+  new Gauge({
+    name: 'gateway_provider_breaker_state',
+    help: 'Circuit breaker in front of each installation\'s provider: 0 closed, 1 half open (one probe allowed), 2 open',
+    labelNames: ['installation_id'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [installationId, state] of breaker.states()) this.set({ installation_id: installationId }, BREAKER_VALUES[state]);
+    },
+  });
 }

@@ -17,7 +17,8 @@ export interface ProviderAuthorizerDeps {
   metrics: Pick<AuthorizationMetrics, 'providerCall'>;
 }
 
-function toDecision(outcome: StartOutcome): Decision {
+/** A provider's answer as a decision; an unreachable one is non-final, for the offline policy. */
+export function toDecision(outcome: StartOutcome): Decision {
   if (outcome.kind === 'allowed') {
     const { kind: _k, ...rest } = outcome;
     return { status: 'Accepted', source: 'webhook', reason: 'provider_allowed', final: true, ...rest };

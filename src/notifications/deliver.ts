@@ -9,6 +9,8 @@ export interface DeliverDeps {
   http: HttpClient;
   kafka: { get(settings: KafkaSettings): KafkaSink };
   deliveries: DeliveryStore;
+  /** Told every attempt's result (counted at /metrics). */
+  attempted?(result: AttemptResult): void;
 }
 
 async function publishKafka(deps: DeliverDeps, sub: Subscription, secrets: SubscriptionSecrets, envelope: Envelope): Promise<AttemptResult> {
@@ -44,6 +46,7 @@ export async function deliverOnce(
     sub.kind === 'kafka'
       ? await publishKafka(deps, sub, secrets, envelope)
       : await postEvent(deps.http, sub, secrets, envelope, meta.timeoutMs ?? sub.timeoutMs);
+  deps.attempted?.(result);
   const row: DeliveryRecord = {
     subscriptionId: sub.id,
     eventId: envelope.id,

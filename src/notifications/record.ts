@@ -23,19 +23,26 @@ export type EventsOf<T> = (result: T) => Envelope[];
  * event without its change, no change without its event. Events nobody subscribed to are not
  * written at all, so the charger's path pays nothing for them. `published` runs after commit.
  */
-export function createRecorder(deps: { interest: Interest; published(envelopes: Envelope[]): Promise<void> }) {
+export function createRecorder(deps: {
+  interest: Interest;
+  /** An open live stream of this installation (its events are stored for it, but not handed to the delivery thread). */
+  watched?(installationId: string): boolean;
+  published(envelopes: Envelope[]): Promise<void>;
+}) {
+  const watched = deps.watched ?? (() => false);
   // Runs inside the transaction: it must not touch the database (SQLite has one connection,
   // which the transaction holds), so it reads the subscription list already in memory.
-  const wanted = (envelopes: Envelope[]) => envelopes.filter((e) => deps.interest.matchingNow(e).length > 0);
+  const subscribed = (e: Envelope) => deps.interest.matchingNow(e).length > 0;
+  const wanted = (envelopes: Envelope[]) => envelopes.filter((e) => watched(e.installationId) || subscribed(e));
 
   return {
     /** Whether anyone could want events of this type here: lets callers skip building them. */
-    wants: (installationId: string, type: EventType) => deps.interest.anyFor(installationId, type),
+    wants: async (installationId: string, type: EventType) => watched(installationId) || deps.interest.anyFor(installationId, type),
 
     async withEvents<T>(store: Store, types: readonly EventType[], installationId: string, change: (tx: Store) => Promise<T>, events: EventsOf<T>): Promise<T> {
       await deps.interest.fresh();
-      let any = false;
-      for (const type of types) if (await deps.interest.anyFor(installationId, type)) any = true;
+      let any = watched(installationId);
+      for (const type of types) if (!any && (await deps.interest.anyFor(installationId, type))) any = true;
       if (!any) return change(store);
       let written: Envelope[] = [];
       const result = await store.transact(async (tx) => {
@@ -44,7 +51,8 @@ export function createRecorder(deps: { interest: Interest; published(envelopes: 
         await tx.events.insert(tx.db, written);
         return r;
       });
-      await deps.published(written);
+      // A gateway with only live streams and no subscriptions starts no delivery thread.
+      await deps.published(written.filter(subscribed));
       return result;
     },
   };

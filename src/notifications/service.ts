@@ -12,6 +12,8 @@ import { createRecorder, envelope } from './record.js';
 import { createLazyKafkaPool } from './kafka/lazy.js';
 import type { AddressPolicy } from '../providers/ssrf.js';
 import type { AttemptResult } from './webhookSink.js';
+import type { Registry as MetricsRegistry } from 'prom-client';
+import { createNotificationMetrics } from './metrics.js';
 
 export interface NotificationsDeps {
   store: Store;
@@ -23,6 +25,10 @@ export interface NotificationsDeps {
   retryDelaysMs: number[];
   probeMaxMs: number;
   retentionHours: number;
+  /** Installations a live stream watches on this node: their events are stored for it. */
+  watched?(installationId: string): boolean;
+  /** Where delivery attempts and backlogs are registered (served at /metrics). */
+  metrics: MetricsRegistry;
   /** How the delivery thread opens its own store and clients. */
   thread: Omit<ThreadInit, 'nodeId' | 'retryDelaysMs' | 'probeMaxMs'>;
 }
@@ -32,15 +38,16 @@ const HOUR = 3600_000;
 /** Events out: what subscribers want, the workers that deliver it, and the operator's actions. */
 export function createNotifications(n: NotificationsDeps) {
   const kafka = createLazyKafkaPool(n.outbound);
-  const deliver: DeliverDeps = { http: n.http, kafka, deliveries: n.store.deliveries };
+  const metrics = createNotificationMetrics(n.metrics, n.store);
+  const deliver: DeliverDeps = { http: n.http, kafka, deliveries: n.store.deliveries, attempted: metrics.attempted };
   const interest = createInterest(() => n.store.subscriptions.list());
   // The subscription workers run on a thread of their own (thread/entry.ts); this side records
   // events and answers the API's on-demand sends.
-  const thread = createDeliveryThread({ ...n.thread, nodeId: n.nodeId, retryDelaysMs: n.retryDelaysMs, probeMaxMs: n.probeMaxMs }, n.log);
+  const thread = createDeliveryThread({ ...n.thread, nodeId: n.nodeId, retryDelaysMs: n.retryDelaysMs, probeMaxMs: n.probeMaxMs }, n.log, metrics.attemptsFromThread);
   // A blocking subscription makes the charger's reply wait until the thread has tried it.
   const blocking = (envelopes: Envelope[]) =>
     envelopes.some((e) => interest.matchingNow(e).some((sub) => wantsBlocking(sub, e.type)));
-  const recorder = createRecorder({ interest, published: (envelopes) => thread.published(envelopes, blocking(envelopes)) });
+  const recorder = createRecorder({ interest, watched: n.watched, published: (envelopes) => thread.published(envelopes, blocking(envelopes)) });
   let pruneTimer: NodeJS.Timeout | undefined;
 
   async function prune(): Promise<void> {

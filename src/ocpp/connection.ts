@@ -7,6 +7,7 @@ import type { Registry } from './registry.js';
 import type { ChargerClient } from './rpc.js';
 import { pushOfflineConfig } from './offlineConfig.js';
 import { envelope } from '../notifications/record.js';
+import type { OcppMetrics } from './metrics.js';
 
 /** last_seen is written at most this often per charger from ordinary traffic. */
 const TOUCH_EVERY_MS = 60_000;
@@ -23,7 +24,7 @@ function isRpcError(err: unknown): boolean {
 }
 
 /** Wires one accepted connection: frame guard, handler table, registry, online state. */
-export function attachConnection(deps: OcppDeps, registry: Registry, client: ChargerClient): void {
+export function attachConnection(deps: OcppDeps, registry: Registry, client: ChargerClient, metrics: OcppMetrics): void {
   const { chargerId, installationId } = client.session as { chargerId: string; installationId: string };
   const log = deps.log.child({ chargerId });
   const ctx: ChargerContext = { chargerId, installationId, log };
@@ -42,11 +43,18 @@ export function attachConnection(deps: OcppDeps, registry: Registry, client: Cha
   });
 
   for (const [action, handler] of Object.entries(handlers)) {
+    const counts = metrics.action(action)!;
     client.handle(action, async ({ params }: IHandlersOption) => {
       try {
-        return await handler(deps, ctx, params);
+        const result = await handler(deps, ctx, params);
+        counts.ok.n++;
+        return result;
       } catch (err) {
-        if (isRpcError(err)) throw err;
+        if (isRpcError(err)) {
+          counts.call_error.n++;
+          throw err;
+        }
+        counts.internal_error.n++;
         // The charger gets a code it can retry on; the cause stays in our log.
         log.error({ err, action }, 'handler failed');
         throw ocppError('InternalError', 'Internal error; retry later');
@@ -64,9 +72,14 @@ export function attachConnection(deps: OcppDeps, registry: Registry, client: Cha
   client.on('badMessage', ({ error, response }: { error: Error; response: unknown }) =>
     log.warn({ error: error.message, response }, 'malformed frame'),
   );
-  client.on('strictValidationFailure', ({ method, error, outbound }: any) =>
-    log.warn({ action: method, error: error?.message, outbound }, 'frame failed schema validation'),
-  );
+  client.on('strictValidationFailure', ({ method, error, outbound, isCall }: any) => {
+    // Inbound CALLs refused by the schema never reach their handler; count them here.
+    if (!outbound && isCall) {
+      const counts = metrics.action(method);
+      if (counts) counts.invalid.n++;
+    }
+    log.warn({ action: method, error: error?.message, outbound }, 'frame failed schema validation');
+  });
 
   // After the BootNotification reply has gone out (the spec lets us send requests only then).
   client.on('callResult', ({ method }: { method: string }) => {

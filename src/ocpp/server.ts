@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import type { Registry as MetricsRegistry } from 'prom-client';
 import type { Socket } from 'node:net';
 import { RPCServer } from 'ocpp-rpc';
 import type { OcppDeps } from './context.js';
@@ -8,6 +9,8 @@ import { createRegistry, type Registry } from './registry.js';
 import type { ChargerClient } from './rpc.js';
 import { pushOfflineConfig } from './offlineConfig.js';
 import { createTlsServer } from './tls.js';
+import { createOcppMetrics } from './metrics.js';
+import { handlers } from './handlers/index.js';
 
 export interface OcppServer {
   httpServer: Server;
@@ -22,8 +25,9 @@ export interface OcppServer {
 /** Frames above maxFrameBytes get a CALLERROR; only frames above this multiple close the socket. */
 const HARD_LIMIT_FACTOR = 4;
 
-export function createOcppServer(deps: OcppDeps): OcppServer {
+export function createOcppServer(deps: OcppDeps, opts: { metrics: MetricsRegistry }): OcppServer {
   const registry = createRegistry();
+  const metrics = createOcppMetrics(opts.metrics, { actions: Object.keys(handlers), connected: () => registry.size });
   const rpc = new RPCServer({
     protocols: ['ocpp1.6'],
     strictMode: true,
@@ -65,7 +69,7 @@ export function createOcppServer(deps: OcppDeps): OcppServer {
   };
   rpc.on('client', (client: ChargerClient) => {
     clearTimeout(deadlines.get((client.handshake as unknown as { request: { socket: Socket } }).request.socket));
-    attachConnection(deps, registry, client);
+    attachConnection(deps, registry, client, metrics);
   });
   rpc.on('error', (err: Error) => deps.log.error({ err }, 'OCPP server error'));
 

@@ -31,21 +31,30 @@ const replySchema = z.object({
   reason: z.string().max(255).optional(),
 });
 
+/** The session.start body; `test: true` marks a call made from the portal's Test button (no charger is waiting). */
+export function sessionStartBody(req: SessionStartRequest, extra: { test?: true } = {}) {
+  return { type: 'session.start', version: 1, id: randomUUID(), timestamp: new Date().toISOString(), ...req, ...extra };
+}
+
+/** A token or transport failure as an outcome; anything else is a bug and is thrown on. */
+export function unreachableOutcome(err: unknown): StartOutcome & { kind: 'unreachable' } {
+  if (err instanceof TokenError) return { kind: 'unreachable', reason: err.reason, detail: err.message };
+  if (err instanceof HttpError) return { kind: 'unreachable', reason: err.code, detail: err.message };
+  throw err;
+}
+
 export async function callSessionStart(deps: WebhookDeps, settings: ProviderSettings, req: SessionStartRequest): Promise<StartOutcome> {
-  const body = { type: 'session.start', version: 1, id: randomUUID(), timestamp: new Date().toISOString(), ...req };
   let res;
   try {
-    res = await postWebhook(deps, settings, settings.sessionStartUrl as string, body);
+    res = await postWebhook(deps, settings, settings.sessionStartUrl as string, sessionStartBody(req));
   } catch (err) {
-    if (err instanceof TokenError) return { kind: 'unreachable', reason: err.reason, detail: err.message };
-    if (err instanceof HttpError) return { kind: 'unreachable', reason: err.code, detail: err.message };
-    throw err;
+    return unreachableOutcome(err);
   }
-  return classify(res.status, res.body);
+  return classifyStartReply(res.status, res.body);
 }
 
 /** 2xx decides; 408, 429, 5xx and 3xx (never followed) mean unreachable; any other 4xx refuses. */
-function classify(status: number, text: string): StartOutcome {
+export function classifyStartReply(status: number, text: string): StartOutcome {
   if (status >= 200 && status <= 299) {
     let json: unknown;
     try {

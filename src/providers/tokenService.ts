@@ -33,7 +33,16 @@ export interface TokenService {
 const RENEW_MARGIN_MS = 30_000;
 const DEFAULT_LIFETIME_SEC = 300;
 
-export function createTokenService(http: HttpClient, now = () => Date.now()): TokenService {
+/** How a token fetch ended: a token, or the reason it failed. */
+export type TokenFetchOutcome = 'ok' | TokenError['reason'];
+
+export interface TokenServiceOptions {
+  now?: () => number;
+  /** Told how every fetch ended (counted at /metrics); cached tokens are not fetches. */
+  fetched?(outcome: TokenFetchOutcome): void;
+}
+
+export function createTokenService(http: HttpClient, { now = () => Date.now(), fetched }: TokenServiceOptions = {}): TokenService {
   const cache = new Map<string, CachedToken>();
   const inflight = new Map<string, Promise<string>>();
   let fetches = 0;
@@ -79,10 +88,17 @@ export function createTokenService(http: HttpClient, now = () => Date.now()): To
       let pending = inflight.get(key);
       if (!pending) {
         pending = fetchToken(authUrl, payload, timeoutMs)
-          .then((t) => {
-            cache.set(key, t);
-            return t.token;
-          })
+          .then(
+            (t) => {
+              fetched?.('ok');
+              cache.set(key, t);
+              return t.token;
+            },
+            (err: unknown) => {
+              fetched?.(err instanceof TokenError ? err.reason : 'token_unreachable');
+              throw err;
+            },
+          )
           .finally(() => inflight.delete(key));
         inflight.set(key, pending);
       }

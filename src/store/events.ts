@@ -1,10 +1,24 @@
-import { sql } from 'kysely';
+import { sql, type SelectQueryBuilder } from 'kysely';
+import type { Database } from './schema.js';
 import { inTransaction, type Db, type Dialect } from './db.js';
 import type { Envelope } from '../notifications/catalogue.js';
 
 export interface StoredEvent {
   seq: number;
   envelope: Envelope;
+}
+
+/** Which events a reader wants: one installation's or all, some types or all. */
+export interface EventScope {
+  installationId: string | null;
+  types: string[] | '*';
+}
+
+function inScope<Q extends SelectQueryBuilder<Database, 'events', any>>(q: Q, scope: EventScope): Q {
+  let out = q;
+  if (scope.installationId) out = out.where('installation_id', '=', scope.installationId) as Q;
+  if (scope.types !== '*') out = out.where('type', 'in', scope.types.length ? scope.types : ['-']) as Q;
+  return out;
 }
 
 /** Any constant: names the advisory lock that orders event inserts on PostgreSQL. */
@@ -39,11 +53,16 @@ export function eventStore(db: Db, dialect: Dialect) {
     },
 
     /** Events after `cursor` a subscription may want, oldest first. */
-    async after(cursor: number, scope: { installationId: string | null; types: string[] | '*' }, limit: number): Promise<StoredEvent[]> {
-      let q = db.selectFrom('events').select(['seq', 'envelope']).where('seq', '>', cursor);
-      if (scope.installationId) q = q.where('installation_id', '=', scope.installationId);
-      if (scope.types !== '*') q = q.where('type', 'in', scope.types.length ? scope.types : ['-']);
+    async after(cursor: number, scope: EventScope, limit: number): Promise<StoredEvent[]> {
+      const q = inScope(db.selectFrom('events').select(['seq', 'envelope']).where('seq', '>', cursor), scope);
       return (await q.orderBy('seq').limit(limit).execute()).map(toStored);
+    },
+
+    /** How many events after `cursor` are in scope, counting no further than `cap` (a bounded backlog). */
+    async countAfter(cursor: number, scope: EventScope, cap: number): Promise<number> {
+      const head = inScope(db.selectFrom('events').select('seq').where('seq', '>', cursor), scope).limit(cap);
+      const r = await db.selectFrom(head.as('head')).select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow();
+      return Number(r.n);
     },
 
     async byId(id: string): Promise<StoredEvent | undefined> {
@@ -51,10 +70,8 @@ export function eventStore(db: Db, dialect: Dialect) {
       return r && toStored(r);
     },
 
-    async window(from: string, to: string, scope: { installationId: string | null; types: string[] | '*' }, limit: number) {
-      let q = db.selectFrom('events').select(['seq', 'envelope']).where('occurred_at', '>=', from).where('occurred_at', '<=', to);
-      if (scope.installationId) q = q.where('installation_id', '=', scope.installationId);
-      if (scope.types !== '*') q = q.where('type', 'in', scope.types.length ? scope.types : ['-']);
+    async window(from: string, to: string, scope: EventScope, limit: number) {
+      const q = inScope(db.selectFrom('events').select(['seq', 'envelope']).where('occurred_at', '>=', from).where('occurred_at', '<=', to), scope);
       return (await q.orderBy('seq').limit(limit).execute()).map(toStored);
     },
 

@@ -3,7 +3,8 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_TOKEN } from '../helpers/gateway.js';
-import { basicPayload, startWebhookSetup, type WebhookSetup } from '../helpers/webhooks.js';
+import { basicPayload, oauthPayload, startWebhookSetup, type WebhookSetup } from '../helpers/webhooks.js';
+import { receiverPool, subscribe } from '../helpers/notifications.js';
 
 interface Sample {
   name: string;
@@ -21,6 +22,16 @@ function parseSamples(text: string): Sample[] {
       const labels = Object.fromEntries([...labelText.matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((m) => [m[1], m[2]]));
       return { name, labels, value: Number(value) };
     });
+}
+
+async function scrape(w: WebhookSetup): Promise<Sample[]> {
+  const res = await fetch(`http://127.0.0.1:${w.t.gw.httpPort}/metrics`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+  return parseSamples(await res.text());
+}
+
+/** The value of one series, or undefined when it is not exposed. */
+function value(samples: Sample[], name: string, labels: Record<string, string> = {}): number | undefined {
+  return samples.find((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v))?.value;
 }
 
 describe('metrics', () => {
@@ -99,5 +110,91 @@ describe('metrics', () => {
     expect(level('unknown_id_tag')).toBe(30);
     expect(lines.find((l) => l.msg === 'transaction started')).toMatchObject({ level: 30, source: 'offline', reason: 'offline_allowed:http_500' });
     expect(level('accepted')).toBe(20);
+  });
+});
+
+describe.each(['sqlite', 'postgres'] as const)('metrics after a scripted session (%s)', (engine) => {
+  let w: WebhookSetup;
+  const receivers = receiverPool();
+  let site: string;
+  let flaky: string;
+  let subscriptionId: string;
+
+  beforeAll(async () => {
+    w = await startWebhookSetup(engine, { breakerFailures: 1, breakerCooldownMs: 600_000 }, { rules: { allow: ['GOOD-1'] } });
+    const p = w.provider;
+    site = await w.installation(['SES-1'], { mode: 'webhook', authUrl: p.tokenUrl, authPayload: oauthPayload, sessionStartUrl: p.startUrl, sessionEndUrl: p.endUrl });
+    flaky = await w.installation(['FLK-1'], { mode: 'webhook', authUrl: p.tokenUrl, authPayload: oauthPayload, sessionStartUrl: p.startUrl, offlineAllow: false });
+    const r = await receivers.start();
+    subscriptionId = (await subscribe(w.t, { installationId: site, url: r.url, events: ['*'] })).id;
+  });
+  afterAll(async () => {
+    await w?.stop();
+    await receivers.closeAll();
+  });
+
+  it('moves every series as the session goes', async () => {
+    const before = await scrape(w);
+    expect(value(before, 'gateway_connected_chargers')).toBe(0);
+    expect(value(before, 'gateway_ocpp_messages_total', { action: 'Authorize', outcome: 'ok' })).toBe(0);
+    expect(value(before, 'gateway_token_fetches_total', { outcome: 'ok' })).toBe(0);
+
+    const c = w.t.charger('SES-1', { callTimeoutMs: 15_000 });
+    await c.connect();
+    await c.boot();
+    await c.status(1, 'Available');
+    await expect(c.call('StatusNotification', { connectorId: 1 })).rejects.toThrow();
+    expect((await c.authorize('GOOD-1')).idTagInfo.status).toBe('Accepted');
+    // The session end fails until the provider is back: the backlog shows it.
+    w.provider.injectFault({ path: 'end', fault: { mode: 'status', status: 503 } });
+    const { transactionId } = await c.startTransaction({ connectorId: 1, idTag: 'GOOD-1', meterStart: 0 });
+    await c.stopTransaction({ transactionId, meterStop: 1200, reason: 'Local' });
+
+    const during = await scrape(w);
+    expect(value(during, 'gateway_connected_chargers')).toBe(1);
+    const messages = (action: string, outcome: string) => value(during, 'gateway_ocpp_messages_total', { action, outcome });
+    expect([messages('BootNotification', 'ok'), messages('StatusNotification', 'ok'), messages('StatusNotification', 'invalid')]).toEqual([1, 1, 1]);
+    expect([messages('Authorize', 'ok'), messages('StartTransaction', 'ok'), messages('StopTransaction', 'ok')]).toEqual([1, 1, 1]);
+    // One token, reused for the second session-start call.
+    expect(value(during, 'gateway_token_fetches_total', { outcome: 'ok' })).toBe(1);
+    expect(value(during, 'gateway_provider_breaker_state', { installation_id: site })).toBe(0);
+    // The provider's acceptance, then the same answer from the recent-decision cache at the start.
+    const accepted = during.filter((x) => x.name === 'gateway_authorization_decisions_total' && x.labels.status === 'Accepted');
+    expect(accepted.reduce((n, x) => n + x.value, 0)).toBe(2);
+    await expect.poll(async () => value(await scrape(w), 'gateway_session_end_backlog'), { timeout: 5000 }).toBe(1);
+
+    w.provider.clearFaults();
+    await expect.poll(async () => value(await scrape(w), 'gateway_session_end_backlog'), { timeout: 5000 }).toBe(0);
+    await expect.poll(async () => value(await scrape(w), 'gateway_notification_backlog_events', { subscription_id: subscriptionId }), { timeout: 5000 }).toBe(0);
+    await expect
+      .poll(async () => value(await scrape(w), 'gateway_notification_attempts_total', { outcome: 'delivered' }), { timeout: 5000 })
+      .toBeGreaterThanOrEqual(6);
+
+    await c.close();
+    await expect.poll(async () => value(await scrape(w), 'gateway_connected_chargers')).toBe(0);
+  });
+
+  it('counts a failed token fetch and shows the breaker it opened', async () => {
+    w.provider.injectFault({ path: 'token', fault: { mode: 'status', status: 500 }, times: 1 });
+    const c = w.t.charger('FLK-1');
+    await c.connect();
+    expect((await c.authorize('GOOD-1')).idTagInfo.status).toBe('Invalid');
+    const after = await scrape(w);
+    expect(value(after, 'gateway_token_fetches_total', { outcome: 'token_rejected' })).toBe(1);
+    expect(value(after, 'gateway_provider_breaker_state', { installation_id: flaky })).toBe(2);
+    expect(value(after, 'gateway_provider_request_duration_seconds_count', { outcome: 'unreachable' })).toBe(1);
+    await c.close();
+  });
+
+  it('times HTTP requests by route pattern and status, never by raw path', async () => {
+    await w.t.api('GET', `/api/installations/${site}`);
+    await w.t.api('GET', '/api/installations/00000000-0000-4000-8000-000000000000');
+    await w.t.api('GET', '/api/no-such-thing');
+    const after = await scrape(w);
+    const count = (route: string, status: string) => value(after, 'gateway_http_request_duration_seconds_count', { method: 'GET', route, status });
+    expect(count('/api/installations/:id', '200')).toBeGreaterThanOrEqual(1);
+    expect(count('/api/installations/:id', '404')).toBe(1);
+    expect(count('(unmatched)', '404')).toBe(1);
+    expect(after.some((s) => s.name.startsWith('gateway_http_request') && Object.values(s.labels).some((v) => v.includes(site)))).toBe(false);
   });
 });

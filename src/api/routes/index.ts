@@ -12,6 +12,8 @@ import { userRoutes } from './users.js';
 import { memberRoutes } from './members.js';
 import { tokenRoutes } from './tokens.js';
 import { auditRoutes } from './audit.js';
+import { liveRoutes } from './live.js';
+import { authenticationTestRoutes } from './authenticationTest.js';
 
 /** One router per resource; each declares its full paths under /api, so a grep finds a route. */
 export const resourceRouters: ReadonlyArray<(deps: ApiDeps) => Router> = [
@@ -27,6 +29,8 @@ export const resourceRouters: ReadonlyArray<(deps: ApiDeps) => Router> = [
   memberRoutes,
   tokenRoutes,
   auditRoutes,
+  liveRoutes,
+  authenticationTestRoutes,
 ];
 
 /** Mounts every resource router; each lives in its own file. */

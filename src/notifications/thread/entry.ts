@@ -14,12 +14,15 @@ import { createDispatcher } from '../dispatcher.js';
 import { createInterest } from '../interest.js';
 import { createLazyKafkaPool } from '../kafka/lazy.js';
 import type { FromThread, ThreadInit, ToThread } from './protocol.js';
+import { createAttemptTally } from '../attempts.js';
 
 const port = parentPort!;
 const init = workerData as ThreadInit;
 const post = (m: FromThread) => port.postMessage(m);
 // Lines go to the main thread's logger, which owns stdout (and the tests' capture).
 const log = createLogger(init.logLevel, { write: (line: string) => post({ t: 'log', line }) });
+const ATTEMPTS_FLUSH_MS = 1000;
+const attempts = createAttemptTally((counts) => post({ t: 'attempts', counts }), ATTEMPTS_FLUSH_MS);
 
 async function open() {
   const key = (k: string) => Buffer.from(k, 'base64');
@@ -30,7 +33,7 @@ async function open() {
   const interest = createInterest(() => store.subscriptions.list());
   const dispatcher = createDispatcher({
     store,
-    deliver: { http, kafka, deliveries: store.deliveries },
+    deliver: { http, kafka, deliveries: store.deliveries, attempted: attempts.add },
     interest,
     log,
     nodeId: init.nodeId,
@@ -70,7 +73,10 @@ open().then(
   (thread) => {
     port.on('message', (m: ToThread) => {
       if (m.t === 'stop') {
-        void thread.stop().finally(() => post({ t: 'done', reply: m.reply }));
+        void thread.stop().finally(() => {
+          attempts.flush();
+          post({ t: 'done', reply: m.reply });
+        });
         return;
       }
       thread

@@ -2,6 +2,7 @@ import { Worker } from 'node:worker_threads';
 import type { Logger } from '../../log.js';
 import type { Envelope } from '../catalogue.js';
 import type { FromThread, ThreadInit, ToThread } from './protocol.js';
+import type { AttemptCounts } from '../attempts.js';
 
 export interface DeliveryThread {
   /** Starts the thread now (it also starts on first use). */
@@ -43,7 +44,7 @@ function relay(log: Logger, line: string): void {
  * subscriptions runs no thread; restarted if it dies (its work is in the database: the
  * workers resume from their cursors).
  */
-export function createDeliveryThread(init: ThreadInit, log: Logger): DeliveryThread {
+export function createDeliveryThread(init: ThreadInit, log: Logger, attempts: (counts: AttemptCounts) => void = () => undefined): DeliveryThread {
   let worker: Worker | undefined;
   let ready: Promise<Worker> | undefined;
   let stopping = false;
@@ -57,6 +58,7 @@ export function createDeliveryThread(init: ThreadInit, log: Logger): DeliveryThr
     return new Promise((resolve, reject) => {
       w.on('message', (m: FromThread) => {
         if (m.t === 'log') relay(log, m.line);
+        else if (m.t === 'attempts') attempts(m.counts);
         else if (m.t === 'ready') {
           started = true;
           resolve(w);

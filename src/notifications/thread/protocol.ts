@@ -1,4 +1,5 @@
 import type { Envelope } from '../catalogue.js';
+import type { AttemptCounts } from '../attempts.js';
 
 /** Everything the delivery thread needs to open its own store and clients; plain data only. */
 export interface ThreadInit {
@@ -28,4 +29,6 @@ export type FromThread =
   | { t: 'ready' }
   | { t: 'failed'; message: string }
   | { t: 'log'; line: string }
+  /** Delivery attempts since the last such message, by outcome (sent at most once a second). */
+  | { t: 'attempts'; counts: AttemptCounts }
   | { t: 'done'; reply: number };
