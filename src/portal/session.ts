@@ -1,10 +1,11 @@
+import type { Membership, User } from '../store/users.js';
 import { api, setCsrfToken } from './api.js';
 
-/** What GET /api/auth/me says about the signed-in person (docs: /tmp auth contract, section Credentials). */
+/** What GET /api/auth/me says about the signed-in person. */
 export interface Me {
-  user: { id: string; email: string; name: string | null; admin: boolean };
+  user: User;
   csrfToken: string;
-  memberships: { installationId: string; installationName: string; role: 'owner' | 'service' }[];
+  memberships: Membership[];
   secondFactor: { enrolled: boolean; fresh: boolean; freshUntil?: string };
 }
 

@@ -1,17 +1,10 @@
 import { useState } from 'preact/hooks';
+import type { AuditEntry } from '../../store/audit.js';
 import { api } from '../api.js';
 import type { SectionProps } from '../pages/Installation.js';
 import { ErrorNotice, Loading, When } from '../ui/Notice.js';
 import { useLoad } from '../ui/useLoad.js';
 
-interface AuditEntry {
-  id: string | number;
-  at: string;
-  actor: { kind: string; id?: string; label: string };
-  action: string;
-  target: string;
-  changes: Record<string, { from?: unknown; to?: unknown; changed?: boolean }>;
-}
 
 const PAGE = 50;
 const show = (v: unknown) => (v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v));

@@ -3,7 +3,7 @@ import type { AuthenticationView } from '../../store/installations.js';
 import { api, fieldError, secondFactorCode, type SecondFactorCode } from '../api.js';
 import type { SectionProps } from '../pages/Installation.js';
 import { Checkbox, Field, Select } from '../ui/Field.js';
-import { ErrorNotice, Notice } from '../ui/Notice.js';
+import { ErrorNotice, Loading, Notice } from '../ui/Notice.js';
 import { useSubmit } from '../ui/useSubmit.js';
 import { SecondFactorGate } from './SecondFactor.js';
 import { AuthenticationTest } from './AuthenticationTest.js';
@@ -14,6 +14,8 @@ const err = (fields: Record<string, string>, name: string) => fieldError(fields,
 export function Authentication({ me, installation, reload, onMe }: SectionProps) {
   const [gate, setGate] = useState<SecondFactorCode | undefined>(undefined);
   const locked = installation.authenticationLocked || !installation.authentication;
+  // Locked although the factor is fresh: the installation is being read again after a step-up.
+  if (!gate && locked && me.secondFactor.fresh) return <Loading />;
   const needed = gate ?? (locked ? (me.secondFactor.enrolled ? 'SECOND_FACTOR_REQUIRED' : 'SECOND_FACTOR_ENROLMENT_REQUIRED') : undefined);
   if (needed) {
     return (

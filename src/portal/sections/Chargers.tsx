@@ -70,10 +70,16 @@ function ChargerCard({ charger, onChanged }: { charger: ChargerDetail; onChanged
   );
 }
 
-/** What the charger answered when the installation's offline setting was pushed to it. */
+/** What the charger answered when the installation's offline setting (offlineAllow) was pushed to it. */
 function OfflineSetting({ config }: { config: Record<string, unknown> }) {
-  const status = String(config.status ?? config.result ?? 'unknown');
-  return <span class={`badge ${status === 'Accepted' ? 'ok' : 'warn'}`} title={JSON.stringify(config)}>{status === 'Accepted' ? 'applied' : `refused (${status})`}</span>;
+  const results = (config.results ?? {}) as Record<string, string>;
+  const refused = Object.entries(results).filter(([, status]) => status !== 'Accepted' && status !== 'RebootRequired');
+  const what = config.offlineAllow ? 'allow when offline' : 'refuse when offline';
+  return config.applied ? (
+    <span class="badge ok" data-testid="offline-setting">{what}: applied</span>
+  ) : (
+    <span class="badge warn" data-testid="offline-setting">{what}: refused ({refused.map(([key, status]) => `${key} ${status}`).join(', ')})</span>
+  );
 }
 
 function RegisterCharger({ base, onAdded }: { base: string; onAdded: () => Promise<void> }) {

@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import type { Member } from '../../store/users.js';
 import { api, fieldError } from '../api.js';
 import type { SectionProps } from '../pages/Installation.js';
 import { Field, Select } from '../ui/Field.js';
@@ -6,12 +7,6 @@ import { ErrorNotice, Loading } from '../ui/Notice.js';
 import { useLoad } from '../ui/useLoad.js';
 import { useSubmit } from '../ui/useSubmit.js';
 
-interface Member {
-  userId: string;
-  email: string;
-  name: string | null;
-  role: 'owner' | 'service';
-}
 
 const ROLES = ['service', 'owner'] as const;
 
