@@ -11,6 +11,17 @@ export function findPortalDir(): string | undefined {
   return candidates.find((dir) => existsSync(`${dir}/index.html`));
 }
 
+/**
+ * The app only loads its own files and talks to its own origin; the QR code at enrolment is a
+ * data: image. No framing: the pages hold credentials and buttons worth clickjacking.
+ */
+const PAGE_HEADERS = {
+  'cache-control': 'no-cache',
+  'content-security-policy': "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'same-origin',
+};
+
 const PLACEHOLDER = `<!doctype html><meta charset="utf-8"><title>Portal not built</title>
 <p>The portal has not been built. Run <code>npm run build</code> (npm start does it), then reload.</p>`;
 
@@ -35,7 +46,7 @@ export function portalRoutes(dir: string | null = findPortalDir() ?? null): Rout
   router.use(express.static(dir, { index: false, setHeaders: (res) => res.setHeader('cache-control', 'no-cache') }));
   router.get(/^\/(?!api(\/|$)).*/, (req, res, next) => {
     if (!req.accepts('html')) return next();
-    res.set('cache-control', 'no-cache').sendFile(`${dir}/index.html`);
+    res.set(PAGE_HEADERS).sendFile(`${dir}/index.html`);
   });
   return router;
 }

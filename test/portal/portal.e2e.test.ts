@@ -153,6 +153,10 @@ describe('portal in a real browser', { timeout: 40_000 }, () => {
     await expect.poll(() => card.getAttribute('data-online'), WAIT).toBe('true');
     await expect.poll(() => card.getByTestId('connector-1').textContent(), WAIT).toContain('Available');
     await screenshot(page, '05-chargers-live');
+
+    await card.getByText('Commands').click();
+    await card.getByRole('button', { name: 'Unlock' }).click();
+    await card.getByText('UnlockConnector: Unlocked').waitFor(WAIT);
   });
 
   it('runs a session and finds it in Sessions with its energy', async () => {
@@ -171,6 +175,19 @@ describe('portal in a real browser', { timeout: 40_000 }, () => {
     await page.getByTestId('session-detail').waitFor(WAIT);
     await expect.poll(() => page.getByTestId('energy').textContent(), WAIT).toMatch(/\d+ Wh/);
     await screenshot(page, '06-session-detail');
+  });
+
+  it('imports id tags from CSV, naming the line it refused, and blocks one', async () => {
+    await page.getByRole('link', { name: 'ID tags' }).click();
+    await page.getByText('Import from CSV').click();
+    await page.locator('textarea[name="csv"]').fill('idTag,status\nCARD-1,Accepted\nCARD-2,Blocked\nTHIS-TAG-IS-FAR-TOO-LONG,Accepted\n');
+    await page.getByRole('button', { name: 'Import' }).click();
+    await page.getByText('2 imported, 1 refused').waitFor(WAIT);
+    expect(await page.getByText('line 4: idTag').textContent()).toContain('at most 20');
+    const row = page.getByTestId('id-tags').getByRole('row', { name: /CARD-1/ });
+    await row.getByRole('button', { name: 'Block' }).click();
+    await expect.poll(() => row.textContent(), WAIT).toContain('Blocked');
+    await screenshot(page, '07-id-tags');
   });
 
   it('adds a subscription and sees its deliveries', async () => {
@@ -192,7 +209,7 @@ describe('portal in a real browser', { timeout: 40_000 }, () => {
         return page.getByTestId('deliveries').locator('tbody tr').count().catch(() => 0);
       }, WAIT)
       .toBeGreaterThan(0);
-    await screenshot(page, '07-subscription-deliveries');
+    await screenshot(page, '08-subscription-deliveries');
   });
 
   it('lets an owner add a member and read the audit log, without secrets', async () => {
@@ -202,14 +219,14 @@ describe('portal in a real browser', { timeout: 40_000 }, () => {
     await page.getByLabel('Email of an existing user').fill(SERVICE.email);
     await page.getByRole('button', { name: 'Add member' }).click();
     await page.getByTestId('members').getByText(SERVICE.email).waitFor(WAIT);
-    await screenshot(page, '08-members');
+    await screenshot(page, '09-members');
 
     await page.getByRole('link', { name: 'Audit log' }).click();
     const audit = page.getByTestId('audit');
     await audit.waitFor(WAIT);
     expect(await audit.locator('tbody tr').count()).toBeGreaterThan(0);
     expect(await audit.textContent()).not.toContain(PROVIDER_PASSWORD);
-    await screenshot(page, '09-audit-log');
+    await screenshot(page, '10-audit-log');
   });
 
   it('keeps a service user of one installation out of another', async () => {
@@ -227,7 +244,7 @@ describe('portal in a real browser', { timeout: 40_000 }, () => {
       await p.getByRole('link', { name: 'Depot A' }).click();
       await p.getByRole('link', { name: 'Chargers' }).waitFor(WAIT);
       expect(await p.getByRole('link', { name: 'Members' }).count()).toBe(0);
-      await screenshot(p, '10-service-user-phone');
+      await screenshot(p, '11-service-user-phone');
 
       await p.goto(`${base}/installations/${siteB}/chargers`);
       await p.getByRole('alert').waitFor(WAIT);

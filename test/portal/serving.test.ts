@@ -41,6 +41,7 @@ describe('portal files', () => {
       const res = await fetch(`${built.url}${path}`, { headers: { accept: 'text/html' } });
       expect(res.status).toBe(200);
       expect(res.headers.get('cache-control')).toBe('no-cache');
+      expect(res.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
       expect(await res.text()).toContain('id="app"');
     }
   });
