@@ -29,6 +29,7 @@ describe('portal in a real browser', { timeout: 40_000 }, () => {
   let siteA: string;
   let siteB: string;
   let totpSecret: string | undefined;
+  let recoveryCodes: string[] = [];
   let charger: SimCharger;
 
   beforeAll(async () => {
@@ -74,6 +75,7 @@ describe('portal in a real browser', { timeout: 40_000 }, () => {
         await enrol.getByLabel('Code from the app').fill(totpCode(totpSecret));
         await enrol.getByRole('button', { name: 'Confirm' }).click();
         await page.getByTestId('recovery-codes').waitFor(WAIT);
+        recoveryCodes = (await page.getByTestId('recovery-codes').locator('pre').textContent())!.split('\n');
         await screenshot(page, '03-recovery-codes');
         await page.getByRole('button', { name: 'I have saved them' }).click();
         await page.getByTestId('recovery-codes').waitFor({ state: 'detached', ...WAIT });
@@ -227,6 +229,19 @@ describe('portal in a real browser', { timeout: 40_000 }, () => {
     expect(await audit.locator('tbody tr').count()).toBeGreaterThan(0);
     expect(await audit.textContent()).not.toContain(PROVIDER_PASSWORD);
     await screenshot(page, '10-audit-log');
+  });
+
+  it('asks for the authenticator code at the next sign-in, and takes a recovery code', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('Email').fill(ADMIN.email);
+    await page.getByLabel('Password').fill(ADMIN.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    const code = page.getByLabel('Authenticator code');
+    await code.waitFor(WAIT);
+    expect(await page.getByRole('alert').count()).toBe(0); // a prompt, not an error
+    await code.fill(recoveryCodes[0]);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByTestId('installations').waitFor(WAIT);
   });
 
   it('keeps a service user of one installation out of another', async () => {
