@@ -1,5 +1,6 @@
 import type { Installation } from '../../store/installations.js';
-import { api } from '../api.js';
+import { api, secondFactorCode } from '../api.js';
+import { SecondFactorGate } from '../sections/SecondFactor.js';
 import { linkTo } from '../router.js';
 import { roleIn, type Me } from '../session.js';
 import { ErrorNotice, Loading } from '../ui/Notice.js';
@@ -13,7 +14,7 @@ import { Members } from '../sections/Members.js';
 import { AuditLog } from '../sections/AuditLog.js';
 
 /** What GET /api/installations/:id adds for a session without a fresh second factor. */
-export type InstallationView = Installation & { authenticationLocked?: boolean; requireSecondFactor?: boolean };
+export type InstallationView = Installation & { authenticationLocked?: boolean };
 
 export interface SectionProps {
   me: Me;
@@ -40,6 +41,11 @@ export function InstallationPage({ me, id, tab, onMe }: { me: Me; id: string; ta
   const current = tabs.find((t) => t.key === tab) ?? tabs[0];
   const base = `/installations/${encodeURIComponent(id)}`;
 
+  const gate = secondFactorCode(inst.error);
+  if (gate) {
+    // The owner requires a second factor on this installation and this member has none (or it is stale).
+    return <SecondFactorGate code={gate} onDone={async (fresh) => { onMe(fresh); await inst.reload(); }} />;
+  }
   if (inst.error) {
     return (
       <section>

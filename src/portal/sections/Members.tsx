@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import type { Member } from '../../store/users.js';
 import { api, fieldError } from '../api.js';
 import type { SectionProps } from '../pages/Installation.js';
-import { Field, Select } from '../ui/Field.js';
+import { Checkbox, Field, Select } from '../ui/Field.js';
 import { ErrorNotice, Loading } from '../ui/Notice.js';
 import { useLoad } from '../ui/useLoad.js';
 import { useSubmit } from '../ui/useSubmit.js';
@@ -11,7 +11,7 @@ import { useSubmit } from '../ui/useSubmit.js';
 const ROLES = ['service', 'owner'] as const;
 
 /** Owners decide who else may see the installation, and as what. */
-export function Members({ installation }: SectionProps) {
+export function Members({ installation, reload }: SectionProps) {
   const base = `/api/installations/${encodeURIComponent(installation.id)}/members`;
   const list = useLoad(() => api<Member[] | { items: Member[] }>('GET', base).then((r) => (Array.isArray(r) ? r : r.items)), [base]);
   const row = useSubmit();
@@ -43,6 +43,7 @@ export function Members({ installation }: SectionProps) {
         </div>
       )}
       <AddMember base={base} onAdded={list.reload} />
+      <RequireSecondFactor installationId={installation.id} on={installation.requireSecondFactor} onChanged={reload} />
     </section>
   );
 }
@@ -67,5 +68,30 @@ function AddMember({ base, onAdded }: { base: string; onAdded: () => Promise<voi
       <ErrorNotice error={form.error} />
       <button type="submit" aria-busy={form.busy}>Add member</button>
     </form>
+  );
+}
+
+/** An owner's rule for everyone on the installation: no authenticator app, no access. */
+function RequireSecondFactor({ installationId, on, onChanged }: { installationId: string; on: boolean; onChanged: () => Promise<void> }) {
+  const form = useSubmit();
+  // Shown at once; put back if the gateway refuses.
+  const [checked, setChecked] = useState(on);
+  async function toggle(value: boolean) {
+    setChecked(value);
+    const saved = await form.run(() => api('PATCH', `/api/installations/${encodeURIComponent(installationId)}`, { requireSecondFactor: value }));
+    if (saved) await onChanged();
+    else setChecked(!value);
+  }
+  return (
+    <fieldset>
+      <Checkbox
+        label="Require two-factor authentication for every member"
+        name="requireSecondFactor"
+        checked={checked}
+        error={fieldError(form.fields, 'requireSecondFactor')}
+        onChange={(e) => void toggle(e.currentTarget.checked)}
+      />
+      <ErrorNotice error={form.error} />
+    </fieldset>
   );
 }
