@@ -55,3 +55,18 @@ export async function audit(
 ): Promise<void> {
   await store.audit.record({ ...entry, actor: actorOf(callerOf(req)), changes: entry.changes ?? {} });
 }
+
+type AuditEntryInput = Parameters<typeof audit>[2];
+
+/**
+ * Runs `change` in one database transaction with the audit entry `entryOf` makes of its result
+ * (none when it returns undefined: nothing changed), so the change and its record commit together.
+ */
+export function withAudit<T>(store: Store, req: Request, change: (tx: Store) => Promise<T>, entryOf: (result: T) => AuditEntryInput | undefined | false): Promise<T> {
+  return store.transact(async (tx) => {
+    const result = await change(tx);
+    const entry = entryOf(result);
+    if (entry) await audit(tx, req, entry);
+    return result;
+  });
+}

@@ -42,6 +42,8 @@ export async function startSession(deps: SessionDeps, req: Request, res: Respons
   const id = randomBytes(32).toString('base64url');
   const now = new Date();
   const maxMs = deps.config.sessionMaxHours * 3_600_000;
+  // Sign-ins are rare: a good moment to drop the sessions that ended meanwhile.
+  await deps.store.userSessions.prune(now, deps.config.sessionIdleMinutes * 60_000);
   await deps.store.userSessions.create(id, user.id, new Date(now.getTime() + maxMs), secondFactorProven ? now : null);
   res.setHeader('Set-Cookie', cookie(req, id, Math.floor(maxMs / 1000)));
   return {

@@ -1,5 +1,6 @@
 // Without ADMIN_TOKEN, the first start generates the API admin token, stores only its hash and
 // prints it once; a later start on the same data prints nothing and the token keeps working.
+// The same goes for the password of the first portal admin user without ADMIN_PASSWORD.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashToken } from '../../src/store/apiTokens.js';
@@ -7,6 +8,7 @@ import { freshDatabase, openTestStore, type TestDatabase } from '../helpers/data
 import { spawnGateway, type GatewayProcess } from '../helpers/process.js';
 
 const PRINTED = /Generated API admin token \(shown once, stored hashed\):\s*\n\s*(\S+)/;
+const PRINTED_PASSWORD = /portal admin user admin@localhost; generated password \(shown once, stored hashed\):\s*\n\s*(\S+)/;
 
 /** Stops the process and waits until everything it wrote to stderr has been read. */
 async function stopAndDrain(gw: GatewayProcess): Promise<string> {
@@ -40,6 +42,20 @@ describe('generated admin token', { timeout: 60_000 }, () => {
     expect((await get(first, `${token}x`)).status).toBe(401);
     // Printed outside the log stream: no log line carries it.
     expect(JSON.stringify(first.lines)).not.toContain(token);
+
+    // So is the password of the first portal admin user.
+    await expect.poll(() => PRINTED_PASSWORD.test(first.stderr.join('\n'))).toBe(true);
+    const password = PRINTED_PASSWORD.exec(first.stderr.join('\n'))![1];
+    const login = (gw: GatewayProcess) =>
+      fetch(`http://127.0.0.1:${gw.httpPort}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'admin@localhost', password }),
+      });
+    const signedIn = await login(first);
+    expect(signedIn.status).toBe(200);
+    expect((await signedIn.json()).user).toMatchObject({ email: 'admin@localhost', admin: true });
+    expect(JSON.stringify(first.lines)).not.toContain(password);
     await stopAndDrain(first);
     running = undefined;
 
@@ -57,7 +73,10 @@ describe('generated admin token', { timeout: 60_000 }, () => {
     running = await spawnGateway({ DATA_DIR: tdb.dataDir, LOG_LEVEL: 'info' });
     const second = running;
     expect((await get(second, token)).status).toBe(200);
-    expect(await stopAndDrain(second)).not.toMatch(/Generated API admin token/);
+    expect((await login(second)).status).toBe(200);
+    const printed = await stopAndDrain(second);
+    expect(printed).not.toMatch(/Generated API admin token/);
+    expect(printed).not.toMatch(/generated password/);
     running = undefined;
     const again = await openTestStore(tdb);
     try {

@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engines } from '../helpers/databases.js';
 import { startApi, type TestApi } from './gateway.js';
+import { hashSessionId } from '../../src/store/userSessions.js';
 import { call, enrolTotp, signIn, totpCode, type PortalSession } from '../helpers/portal.js';
 
 const PASSWORD = 'correct horse battery';
@@ -77,11 +78,17 @@ describe.each(engines)('portal sign-in (%s)', (engine) => {
     expect((await s.request('PATCH', `/api/installations/${site}`, { name: 'Depot' })).status).toBe(200);
   });
 
-  it('ends a session left idle past its limit', async () => {
-    const s = await signIn(api.base, await user('service'), PASSWORD);
+  it('ends a session left idle past its limit, and one past its absolute end however active', async () => {
+    const idle = await signIn(api.base, await user('service'), PASSWORD);
+    const active = await signIn(api.base, await user('service'), PASSWORD);
     const twoHoursAgo = new Date(Date.now() - 2 * 3_600_000).toISOString();
-    await api.gateway.store.db.updateTable('user_sessions').set({ last_seen_at: twoHoursAgo }).execute();
-    expect((await s.request('GET', '/api/auth/me')).status).toBe(401);
+    await api.gateway.store.db.updateTable('user_sessions').set({ last_seen_at: twoHoursAgo }).where('id_hash', '=', hashSessionId(idle.cookie)).execute();
+    expect((await idle.request('GET', '/api/auth/me')).status).toBe(401);
+
+    expect((await active.request('GET', '/api/auth/me')).status).toBe(200);
+    const aSecondAgo = new Date(Date.now() - 1000).toISOString();
+    await api.gateway.store.db.updateTable('user_sessions').set({ expires_at: aSecondAgo }).where('id_hash', '=', hashSessionId(active.cookie)).execute();
+    expect((await active.request('GET', '/api/auth/me')).status).toBe(401);
   });
 
   it('enrols TOTP with a QR code, then asks for a code at sign-in and takes each recovery code once', async () => {

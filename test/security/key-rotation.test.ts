@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { basicPayload, PROVIDER_PASSWORD, startWebhookSetup, type WebhookSetup } from '../helpers/webhooks.js';
 import { receiver, subscribe } from '../helpers/notifications.js';
 import type { Receiver } from '../../simulators/receiver/index.js';
+import { enrolTotp, signIn, totpCode } from '../helpers/portal.js';
 
 const keyA = randomBytes(32).toString('base64');
 const keyB = randomBytes(32).toString('base64');
@@ -16,6 +17,8 @@ describe.each(['sqlite', 'postgres'] as const)('rotating the secret key on %s', 
   let installationId: string;
   let hookId: string;
   let kafkaId: string;
+  let totpSecret: string;
+  const base = () => `http://127.0.0.1:${w.t.gw.httpPort}`;
   beforeAll(async () => {
     w = await startWebhookSetup(engine, { secretKey: keyA }, { rules: { defaultAllowed: true } });
     installationId = await w.installation(['ROT-1'], { mode: 'webhook', authPayload: basicPayload, sessionStartUrl: w.provider.startUrl });
@@ -27,6 +30,8 @@ describe.each(['sqlite', 'postgres'] as const)('rotating the secret key on %s', 
         kafka: { brokers: ['127.0.0.1:1'], topic: 't', securityProtocol: 'SASL_PLAINTEXT', saslMechanism: 'PLAIN', username: 'u', password: KAFKA_PASSWORD },
       })
     ).id;
+    await w.t.api('POST', '/api/users', { email: 'rotate@example.com', password: 'rotation password' });
+    totpSecret = (await enrolTotp(await signIn(base(), 'rotate@example.com', 'rotation password'))).secret;
   });
   afterAll(async () => {
     await w?.stop();
@@ -39,7 +44,9 @@ describe.each(['sqlite', 'postgres'] as const)('rotating the secret key on %s', 
     const inst = await db.selectFrom('installations').select('auth_payload').where('id', '=', installationId).executeTakeFirstOrThrow();
     const hook = await db.selectFrom('subscriptions').select(['secret', 'auth_password']).where('id', '=', hookId).executeTakeFirstOrThrow();
     const kafka = await db.selectFrom('subscriptions').select('kafka_password').where('id', '=', kafkaId).executeTakeFirstOrThrow();
+    const totp = await db.selectFrom('totp').select('secret').executeTakeFirstOrThrow();
     return [
+      { value: totp.secret, plain: totpSecret },
       { value: inst.auth_payload as string, plain: PROVIDER_PASSWORD },
       { value: hook.secret as string, plain: HOOK_SECRET },
       { value: hook.auth_password as string, plain: HOOK_PASSWORD },
@@ -63,7 +70,7 @@ describe.each(['sqlite', 'postgres'] as const)('rotating the secret key on %s', 
     expect(r.rejected).toEqual([]);
   };
 
-  it('stores provider payloads, subscription secrets and passwords and Kafka passwords encrypted, never in clear', async () => {
+  it('stores provider payloads, subscription secrets and passwords, Kafka passwords and TOTP secrets encrypted, never in clear', async () => {
     for (const { value, plain } of await sealedColumns()) {
       expect(value).toMatch(/^v2:[0-9a-f]{8}:/);
       expect(value).not.toContain(plain);
@@ -80,7 +87,7 @@ describe.each(['sqlite', 'postgres'] as const)('rotating the secret key on %s', 
     expect(after.size).toBe(1);
     expect(after.has(before)).toBe(false);
     for (const { value, plain } of await sealedColumns()) expect(value).not.toContain(plain);
-    expect(w.t.logs.some((l) => l.msg === 'stored secrets sealed again with the current key' && l.resealed === 3)).toBe(true);
+    expect(w.t.logs.some((l) => l.msg === 'stored secrets sealed again with the current key' && l.resealed === 4)).toBe(true);
     expect(await authorizes('ROT-B')).toBe('Accepted');
 
     await w.t.restart({ secretKey: keyB, previousSecretKeys: [] });
@@ -89,7 +96,9 @@ describe.each(['sqlite', 'postgres'] as const)('rotating the secret key on %s', 
     await hookWorks();
     // The Kafka sink reads its password through the same store call; it opens with the new key alone.
     expect((await w.t.gw.store.subscriptions.secrets(kafkaId))?.kafkaPassword).toBe(KAFKA_PASSWORD);
+    // A user's TOTP secret too: codes from their authenticator app still sign them in.
+    expect((await signIn(base(), 'rotate@example.com', 'rotation password', totpCode(totpSecret, 1))).login.status).toBe(200);
     const logs = JSON.stringify(w.t.logs);
-    for (const secret of [PROVIDER_PASSWORD, HOOK_SECRET, HOOK_PASSWORD, KAFKA_PASSWORD]) expect(logs).not.toContain(secret);
+    for (const secret of [PROVIDER_PASSWORD, HOOK_SECRET, HOOK_PASSWORD, KAFKA_PASSWORD, totpSecret]) expect(logs).not.toContain(secret);
   });
 });

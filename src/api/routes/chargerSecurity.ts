@@ -5,7 +5,7 @@ import { ApiError } from '../errors.js';
 import { parseBody } from '../validate.js';
 import { chargerView, requireCharger } from './lookups.js';
 import { generatePassword, hashPassword } from '../../ocpp/chargerPassword.js';
-import { audit } from '../audit.js';
+import { withAudit } from '../audit.js';
 
 export const securityProfileField = z.union([z.literal(0), z.literal(1), z.literal(2), z.literal(3)], {
   error: 'must be 0 (none), 1 (Basic), 2 (TLS + Basic) or 3 (mutual TLS)',
@@ -30,15 +30,12 @@ export function chargerSecurityRoutes(deps: ApiDeps): Router {
   router.put('/chargers/:id/security-profile', async (req, res) => {
     const charger = await requireCharger(deps, req, req.params.id);
     const { securityProfile } = parseBody(chargerSecurityBody, req.body);
-    await deps.store.transact(async (tx) => {
-      await tx.chargers.setSecurityProfile(charger.id, securityProfile);
-      await audit(tx, req, {
-        installationId: charger.installationId,
-        action: 'charger.security_profile_changed',
-        target: charger.id,
-        changes: { securityProfile: { from: charger.securityProfile, to: securityProfile } },
-      });
-    });
+    await withAudit(deps.store, req, (tx) => tx.chargers.setSecurityProfile(charger.id, securityProfile), () => ({
+      installationId: charger.installationId,
+      action: 'charger.security_profile_changed',
+      target: charger.id,
+      changes: { securityProfile: { from: charger.securityProfile, to: securityProfile } },
+    }));
     res.json(chargerView(deps, (await deps.store.chargers.get(charger.id))!));
   });
 
@@ -63,10 +60,9 @@ export function chargerSecurityRoutes(deps: ApiDeps): Router {
       }
     }
     const hash = await hashPassword(password);
-    await deps.store.transact(async (tx) => {
-      await tx.chargers.setPasswordHash(charger.id, hash);
-      await audit(tx, req, { installationId: charger.installationId, action: 'charger.password_set', target: charger.id, changes: { password: { changed: true } } });
-    });
+    await withAudit(deps.store, req, (tx) => tx.chargers.setPasswordHash(charger.id, hash), () => ({
+      installationId: charger.installationId, action: 'charger.password_set', target: charger.id, changes: { password: { changed: true } },
+    }));
     res.status(201).json({ chargerId: charger.id, password });
   });
 

@@ -7,7 +7,7 @@ import { idTagField, isPlausiblePathId } from './fields.js';
 import { requireInstallation } from './lookups.js';
 import { envelope } from '../../notifications/record.js';
 import type { IdTag } from '../../store/idTags.js';
-import { audit, changesBetween } from '../audit.js';
+import { changesBetween, withAudit } from '../audit.js';
 
 export const putIdTagBody = z.strictObject({
   idTag: idTagField,
@@ -42,12 +42,10 @@ export function idTagRoutes(deps: ApiDeps): Router {
   router.post('/installations/:id/id-tags', async (req, res) => {
     const installation = await requireInstallation(deps, req, req.params.id);
     const input = parseBody(putIdTagBody, req.body);
-    const { tag, created } = await deps.events.withEvents(deps.store, ['id_tag.changed'], installation.id, (tx) => tx.transact(async (t) => {
-      const before = await t.idTags.find(installation.id, input.idTag);
-      const r = await t.idTags.upsert(installation.id, input);
-      await audit(t, req, { installationId: installation.id, action: r.created ? 'id_tag.created' : 'id_tag.updated', target: r.tag.idTag, changes: changesBetween(before, r.tag) });
-      return r;
-    }), (r) => [
+    const { tag, created } = await deps.events.withEvents(deps.store, ['id_tag.changed'], installation.id, (tx) =>
+      withAudit(tx, req, async (t) => ({ before: await t.idTags.find(installation.id, input.idTag), ...(await t.idTags.upsert(installation.id, input)) }), (r) => ({
+        installationId: installation.id, action: r.created ? 'id_tag.created' : 'id_tag.updated', target: r.tag.idTag, changes: changesBetween(r.before, r.tag),
+      })), (r) => [
       idTagChanged(installation.id, r.created ? 'created' : 'updated', r.tag),
     ]);
     deps.hooks.idTagsChanged(installation.id);
@@ -73,11 +71,8 @@ export function idTagRoutes(deps: ApiDeps): Router {
     const { idTag } = req.params;
     const existing = isPlausiblePathId(idTag, 20) ? await idTags.find(installation.id, idTag) : undefined;
     if (!existing) throw notFound('Id tag');
-    const removed = await deps.events.withEvents(deps.store, ['id_tag.changed'], installation.id, (tx) => tx.transact(async (t) => {
-      const ok = await t.idTags.remove(installation.id, idTag);
-      if (ok) await audit(t, req, { installationId: installation.id, action: 'id_tag.deleted', target: existing.idTag });
-      return ok;
-    }), (ok) =>
+    const removed = await deps.events.withEvents(deps.store, ['id_tag.changed'], installation.id, (tx) =>
+      withAudit(tx, req, (t) => t.idTags.remove(installation.id, idTag), (ok) => ok && { installationId: installation.id, action: 'id_tag.deleted', target: existing.idTag }), (ok) =>
       ok ? [idTagChanged(installation.id, 'deleted', existing)] : [],
     );
     if (!removed) throw notFound('Id tag');

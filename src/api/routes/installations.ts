@@ -10,7 +10,7 @@ import { requireOutboundUrls } from '../outboundUrls.js';
 import { installationNameField } from './fields.js';
 import { disconnect, requireInstallation } from './lookups.js';
 import { requireAdmin, requireFreshSecondFactor, secretsUnlocked, visibleInstallations } from '../scope.js';
-import { audit, changesBetween, secretFieldsIn } from '../audit.js';
+import { changesBetween, secretFieldsIn, withAudit } from '../audit.js';
 import type { Request } from 'express';
 
 const authModeField = z.enum(['native', 'webhook']);
@@ -105,11 +105,9 @@ export function installationRoutes(deps: ApiDeps): Router {
       ['installation.changed'],
       '',
       (tx) =>
-        tx.transact(async (t) => {
-          const created = await t.installations.create(input);
-          await audit(t, req, { installationId: created.id, action: 'installation.created', target: created.name, changes: changesBetween(undefined, created, secretFieldsIn(input)) });
-          return created;
-        }),
+        withAudit(tx, req, (t) => t.installations.create(input), (created) => ({
+          installationId: created.id, action: 'installation.created', target: created.name, changes: changesBetween(undefined, created, secretFieldsIn(input)),
+        })),
       (i) => [installationChanged('created', i)],
     );
     res.status(201).location(`/api/installations/${installation.id}`).json(installationView(req, installation));
@@ -135,10 +133,8 @@ export function installationRoutes(deps: ApiDeps): Router {
       ['installation.changed'],
       before.id,
       (tx) =>
-        tx.transact(async (t) => {
-          const after = await t.installations.update(before.id, patch);
-          if (after) await audit(t, req, { installationId: before.id, action: 'installation.updated', target: after.name, changes: changesBetween(before, after, secretFieldsIn(patch)) });
-          return after;
+        withAudit(tx, req, (t) => t.installations.update(before.id, patch), (after) => after && {
+          installationId: before.id, action: 'installation.updated', target: after.name, changes: changesBetween(before, after, secretFieldsIn(patch)),
         }),
       (i) => (i ? [installationChanged('updated', i)] : []),
     );
@@ -156,10 +152,8 @@ export function installationRoutes(deps: ApiDeps): Router {
       ['installation.changed'],
       installation.id,
       (tx) =>
-        tx.transact(async (t) => {
-          const ok = await t.installations.remove(installation.id);
-          if (ok) await audit(t, req, { installationId: installation.id, action: 'installation.deleted', target: installation.name });
-          return ok;
+        withAudit(tx, req, (t) => t.installations.remove(installation.id), (ok) => ok && {
+          installationId: installation.id, action: 'installation.deleted', target: installation.name,
         }),
       (ok) => (ok ? [installationChanged('deleted', installation)] : []),
     );

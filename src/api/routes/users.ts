@@ -4,7 +4,7 @@ import type { ApiDeps } from '../app.js';
 import { ApiError } from '../errors.js';
 import { parseBody } from '../validate.js';
 import { requireAdmin } from '../scope.js';
-import { audit } from '../audit.js';
+import { withAudit } from '../audit.js';
 import { emailField } from './fields.js';
 import { hashUserPassword } from '../../users/login.js';
 
@@ -23,11 +23,9 @@ export function userRoutes(deps: ApiDeps): Router {
     requireAdmin(req);
     const body = parseBody(createUserBody, req.body);
     const passwordHash = await hashUserPassword(body.password);
-    const user = await deps.store.transact(async (tx) => {
-      const created = await tx.users.create({ email: body.email, name: body.name, passwordHash, admin: body.admin });
-      if (created) await audit(tx, req, { installationId: null, action: 'user.created', target: created.email, changes: { admin: { to: created.admin } } });
-      return created;
-    });
+    const user = await withAudit(deps.store, req, (tx) => tx.users.create({ email: body.email, name: body.name, passwordHash, admin: body.admin }), (created) =>
+      created && { installationId: null, action: 'user.created', target: created.email, changes: { admin: { to: created.admin } } },
+    );
     if (!user) throw new ApiError('CONFLICT', 'A user with this email exists', [{ field: 'email', message: 'is already taken' }]);
     res.status(201).json(user);
   });
