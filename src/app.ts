@@ -15,6 +15,7 @@ import type { WebhookDeps } from './providers/webhookCall.js';
 import { createOutboxWorker } from './outbox/worker.js';
 import { createNotifications, type Notifications } from './notifications/service.js';
 import { createLiveFeed } from './notifications/live.js';
+import { createWatchSignal } from './notifications/liveWatch.js';
 import { createAuthenticationTest } from './authorization/trial.js';
 import { createOcppServer, type OcppServer } from './ocpp/server.js';
 import { createCommands } from './ocpp/commands.js';
@@ -116,7 +117,8 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
       [SESSION_END_TOPIC]: async (item) => deliverSessionEnd(webhooks, await store.installations.providerSettings(item.target), item.payload),
     },
   });
-  const live = createLiveFeed({ events: store.events, pollMs: config.livePollMs, log });
+  const watchSignal = createWatchSignal({ databaseUrl: config.databaseUrl, log });
+  const live = createLiveFeed({ events: store.events, pollMs: config.livePollMs, log, signal: watchSignal });
   const notifications = createNotifications({
     store,
     watched: live.watched,
@@ -164,6 +166,7 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
   const httpServer = createServer(api);
   outbox.start();
   await notifications.start();
+  await watchSignal.start();
 
   try {
     const ocppPort = await listen(ocpp.httpServer, config.ocppPort, config.host);
@@ -189,6 +192,7 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
         // Live streams end first: an open response would otherwise hold the HTTP server's close.
         live.close();
         await closeServer(httpServer);
+        await watchSignal.close();
         await ocpp.close();
         await outbox.stop();
         await notifications.stop();
@@ -197,6 +201,7 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
       },
     };
   } catch (err) {
+    await watchSignal.close();
     await outbox.stop();
     await notifications.stop();
     await http.close();

@@ -99,6 +99,18 @@ const responseSchemas = {
     allOf: [
       ref('Transaction'),
       obj({
+        authorization: obj({
+          status: str, source: { type: 'string', enum: ['default', 'native', 'webhook', 'cache', 'offline'] }, reason: orNull(str),
+          expiryDate: orNull({ ...time, description: 'idTagInfo.expiryDate the charger got' }), parentIdTag: orNull({ ...str, description: 'idTagInfo.parentIdTag the charger got' }),
+          provider: orNull({
+            ...obj({
+              allowed: { type: 'boolean' }, status: { ...str, description: 'Accepted when it allowed (even if ConcurrentTx then refused)' },
+              reason: orNull({ ...str, description: "The provider's own words when it refused" }), httpStatus: orNull({ ...int, description: 'When it refused with a 4xx instead of a reply' }),
+              sessionId: orNull(str), expiryDate: orNull(time), parentIdTag: orNull(str),
+            }),
+            description: "The provider's answer to session start, when the provider decided (source webhook); null otherwise",
+          }),
+        }),
         meterValues: { type: 'array', items: ref('MeterValue') },
         sessionEnd: orNull(
           obj({

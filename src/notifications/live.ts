@@ -1,5 +1,6 @@
 import type { Logger } from '../log.js';
 import type { EventStore, StoredEvent } from '../store/events.js';
+import { WATCH_RENEW_MS, type WatchSignal } from './liveWatch.js';
 
 /** One open stream: told each event of its installation in order, and when the feed ends. */
 export interface LiveListener {
@@ -13,7 +14,7 @@ export interface LiveFeed {
    * the returned function stops the stream.
    */
   watch(installationId: string, lastSeq: number | undefined, listener: LiveListener): Promise<() => void>;
-  /** Whether a stream on this node watches the installation (its events must then be stored). */
+  /** Whether a stream on this node or another watches the installation (its events must then be stored). */
   watched(installationId: string): boolean;
   /** Ends every stream now (gateway shutdown). */
   close(): void;
@@ -36,9 +37,12 @@ interface Feed {
  * node sees what chargers on any node did. One poller per installation, shared by all its
  * streams on this node, runs only while someone watches.
  */
-export function createLiveFeed(deps: { events: Pick<EventStore, 'after' | 'lastSeq'>; pollMs: number; log: Logger }): LiveFeed {
+export function createLiveFeed(deps: { events: Pick<EventStore, 'after' | 'lastSeq'>; pollMs: number; log: Logger; signal: WatchSignal }): LiveFeed {
   const feeds = new Map<string, Feed>();
   let closed = false;
+  // Other nodes forget a watch that is not renewed.
+  const renew = setInterval(() => feeds.size > 0 && deps.signal.announce(feeds.keys()), WATCH_RENEW_MS);
+  renew.unref();
   const scope = (installationId: string) => ({ installationId, types: '*' as const });
 
   async function poll(installationId: string, feed: Feed): Promise<void> {
@@ -74,6 +78,7 @@ export function createLiveFeed(deps: { events: Pick<EventStore, 'after' | 'lastS
       },
     );
     feeds.set(installationId, (feed = created));
+    deps.signal.announce([installationId]);
     return feed;
   }
 
@@ -90,6 +95,10 @@ export function createLiveFeed(deps: { events: Pick<EventStore, 'after' | 'lastS
 
   return {
     async watch(installationId, lastSeq, listener) {
+      if (closed) {
+        listener.closed();
+        return () => undefined;
+      }
       const feed = feedOf(installationId);
       await feed.ready;
       // Events reach the stream once each and in order: a seq at or below the last one sent is dropped.
@@ -121,9 +130,10 @@ export function createLiveFeed(deps: { events: Pick<EventStore, 'after' | 'lastS
       }
       return stop;
     },
-    watched: (installationId) => feeds.has(installationId),
+    watched: (installationId) => feeds.has(installationId) || deps.signal.heard(installationId),
     close() {
       closed = true;
+      clearInterval(renew);
       for (const feed of feeds.values()) {
         clearTimeout(feed.timer);
         for (const listener of feed.listeners) listener.closed();

@@ -8,6 +8,18 @@ export const BACKLOG_CAP = 10_000;
 /** Subscriptions whose backlog one scrape measures (each is one bounded query). */
 const BACKLOG_SUBSCRIPTIONS = 200;
 
+/**
+ * A scrape while the database is away still answers, with the values read last: the other
+ * series (and /readyz) say what is wrong.
+ */
+async function keepOnFailure(read: () => Promise<void>): Promise<void> {
+  try {
+    await read();
+  } catch {
+    // the previous values stand
+  }
+}
+
 export interface NotificationMetrics {
   /** An attempt made on this thread (test, redeliver, replay). */
   attempted(result: AttemptResult): void;
@@ -37,12 +49,14 @@ export function createNotificationMetrics(registry: Registry, store: Store): Not
     labelNames: ['subscription_id'] as const,
     registers: [registry],
     async collect() {
-      const subs = (await store.subscriptions.list()).filter((s) => s.enabled).slice(0, BACKLOG_SUBSCRIPTIONS);
-      const counts = await Promise.all(
-        subs.map((s) => store.events.countAfter(s.cursor, { installationId: s.installationId, types: s.events.includes('*') ? '*' : s.events }, BACKLOG_CAP)),
-      );
-      this.reset();
-      subs.forEach((s, i) => this.set({ subscription_id: s.id }, counts[i]));
+      await keepOnFailure(async () => {
+        const subs = (await store.subscriptions.list()).filter((s) => s.enabled).slice(0, BACKLOG_SUBSCRIPTIONS);
+        const counts = await Promise.all(
+          subs.map((s) => store.events.countAfter(s.cursor, { installationId: s.installationId, types: s.events.includes('*') ? '*' : s.events }, BACKLOG_CAP)),
+        );
+        this.reset();
+        subs.forEach((s, i) => this.set({ subscription_id: s.id }, counts[i]));
+      });
     },
   });
   new Gauge({
@@ -50,7 +64,7 @@ export function createNotificationMetrics(registry: Registry, store: Store): Not
     help: 'Session-end calls to providers waiting for delivery (pending in the outbox, all nodes)',
     registers: [registry],
     async collect() {
-      this.set(await store.outbox.pendingCount());
+      await keepOnFailure(async () => this.set(await store.outbox.pendingCount()));
     },
   });
   return {

@@ -100,6 +100,11 @@ export function toTransaction(row: Row): Transaction {
   };
 }
 
+function toStoredStart(row: Row): StoredStart {
+  const answer = { status: row.auth_status, expiryDate: row.auth_expiry_date ?? undefined, parentIdTag: row.auth_parent_id_tag ?? undefined };
+  return { transaction: toTransaction(row), answer };
+}
+
 /** The fields that identify one StartTransaction.req, so a re-send maps to the same row. */
 function byStartIdentity(db: Db, s: Pick<StartInput, 'chargerId' | 'connectorId' | 'idTag' | 'startTime' | 'meterStart'>) {
   return db
@@ -116,9 +121,13 @@ export function transactionStore(db: Db) {
   return {
     async findStart(s: Pick<StartInput, 'chargerId' | 'connectorId' | 'idTag' | 'startTime' | 'meterStart'>): Promise<StoredStart | undefined> {
       const row = await byStartIdentity(db, s).executeTakeFirst();
-      if (!row) return undefined;
-      const answer = { status: row.auth_status, expiryDate: row.auth_expiry_date ?? undefined, parentIdTag: row.auth_parent_id_tag ?? undefined };
-      return { transaction: toTransaction(row), answer };
+      return row && toStoredStart(row);
+    },
+
+    /** One transaction with the idTagInfo its start was answered with. */
+    async getWithAnswer(id: number): Promise<StoredStart | undefined> {
+      const row = await db.selectFrom('transactions').selectAll().where('id', '=', id).executeTakeFirst();
+      return row && toStoredStart(row);
     },
 
     /** Inserts unless the same start is already stored (a race of two re-sends); returns the stored row. */

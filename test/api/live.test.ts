@@ -4,6 +4,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_TOKEN, startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { openSse, type SseStream } from '../helpers/sse.js';
+import { startGateway } from '../../src/app.js';
 
 const auth = { authorization: `Bearer ${ADMIN_TOKEN}` };
 
@@ -99,5 +100,30 @@ describe('live stream at shutdown', () => {
     const closing = t.stop();
     await s.ended;
     await closing;
+  });
+});
+
+describe('live stream across nodes (postgres)', () => {
+  it('shows events of a charger connected to another node sharing the database', async () => {
+    const a = await startTestGateway('postgres', { livePollMs: 100, nodeId: 'node-a' });
+    const b = await startGateway({
+      isolated: true, ocppPort: 0, httpPort: 0, host: '127.0.0.1', logLevel: 'silent', nodeId: 'node-b', livePollMs: 100,
+      dataDir: a.db.dataDir, databaseUrl: a.db.databaseUrl, adminToken: ADMIN_TOKEN,
+    });
+    try {
+      const site = await a.installation(['FAR-1']);
+      const s = await openSse(`http://127.0.0.1:${b.httpPort}/api/installations/${site}/live`, auth);
+      expect(s.status).toBe(200);
+      // Node A hears of the stream on B through PostgreSQL, then stores its charger's events for it.
+      await expect.poll(() => a.gw.notifications.recorder.wants(site, 'connector.status_changed'), { timeout: 5000 }).toBe(true);
+      const c = a.charger('FAR-1');
+      await c.connect();
+      await c.status(1, 'Available');
+      await expect.poll(() => s.events.map((e) => e.event), { timeout: 5000 }).toEqual(['charger.connected', 'connector.status_changed']);
+      s.close();
+    } finally {
+      await b.close();
+      await a.stop();
+    }
   });
 });

@@ -56,7 +56,7 @@ describe.each(engines)('transactions (%s)', (engine) => {
     expect(res.body).toMatchObject({
       id: stoppedId, chargerId: 'CP-TX-1', installationId, connectorId: 1, idTag: 'DRIVER1', active: false, late: false,
       meterStart: 1000, energyWh: 1200, meterAnomaly: false, startTime, reservationId: null,
-      authorization: { status: 'Accepted', source: 'native', reason: 'accepted' },
+      authorization: { status: 'Accepted', source: 'native', reason: 'accepted', expiryDate: null, parentIdTag: null, provider: null },
       authorizedOffline: false, providerSessionId: null, sessionEnd: null,
       stop: { meterStop: 2200, reason: 'Local', idTag: 'DRIVER1', time: stopTime },
     });

@@ -98,6 +98,10 @@ describe('secrets never reach logs or API replies', () => {
     }
     await api('POST', `/api/subscriptions/${sub.body.id}/test`);
     await portalScenario(inst.body.id);
+    // The portal's Test button fetches a token of its own: that one is a secret too.
+    const tried = await api('POST', `/api/installations/${inst.body.id}/authentication/test`, { idTag: 'SCANTAG' });
+    expect(tried.body.sessionStart).toMatchObject({ ok: true, status: 200 });
+    secrets.push(String(w.provider.received.starts.at(-1)!.headers.authorization).replace(/^Bearer /, ''));
     expect(secrets.every((s) => typeof s === 'string' && s.length >= 16)).toBe(true);
   });
 

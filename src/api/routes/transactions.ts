@@ -3,6 +3,8 @@ import { z } from 'zod';
 import type { ApiDeps } from '../app.js';
 import { ApiError, notFound } from '../errors.js';
 import { parseQuery } from '../validate.js';
+import { providerReplySummary } from '../../authorization/summary.js';
+import type { StoredStart } from '../../store/transactions.js';
 import { chargerIdField, installationIdField, INT4_MAX, integerText } from './fields.js';
 import { checkInstallation, visibleInstallations } from '../scope.js';
 
@@ -14,6 +16,14 @@ export const listTransactionsQuery = z.strictObject({
   limit: integerText(1, 500, 100),
   offset: integerText(0, INT4_MAX, 0),
 });
+
+/** How the start was authorized: the decision, the idTagInfo the charger got, and the provider's answer when it decided. */
+function authorizationDetail({ transaction, answer }: StoredStart) {
+  const expiryDate = answer.expiryDate ?? null;
+  const parentIdTag = answer.parentIdTag ?? null;
+  const provider = providerReplySummary({ ...transaction.authorization, sessionId: transaction.providerSessionId, expiryDate, parentIdTag });
+  return { ...transaction.authorization, expiryDate, parentIdTag, provider };
+}
 
 /** Transaction ids are what chargers got in StartTransaction.conf: positive int4. */
 function parseTransactionId(text: string): number {
@@ -38,15 +48,16 @@ export function transactionRoutes(deps: ApiDeps): Router {
   });
 
   router.get('/transactions/:id', async (req, res) => {
-    const transaction = await transactions.get(parseTransactionId(req.params.id));
-    if (!transaction) throw notFound('Transaction');
+    const stored = await transactions.getWithAnswer(parseTransactionId(req.params.id));
+    if (!stored) throw notFound('Transaction');
+    const { transaction } = stored;
     checkInstallation(req, await deps.store.installations.get(transaction.installationId), 'service', 'Transaction');
     const [values, sessionEnd] = await Promise.all([
       meterValues.forTransaction(transaction.id),
       deps.store.outbox.state(`session-end:${transaction.id}`),
     ]);
     // sessionEnd: the delivery of the provider's session-end call (null when none is due).
-    res.json({ ...transaction, meterValues: values, sessionEnd: sessionEnd ?? null });
+    res.json({ ...transaction, authorization: authorizationDetail(stored), meterValues: values, sessionEnd: sessionEnd ?? null });
   });
 
   return router;
