@@ -1,4 +1,5 @@
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { existsSync, mkdirSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
@@ -9,12 +10,14 @@ export const SCREENSHOTS = 'test-results/portal';
  * Builds the portal into dist/portal, where the gateway serves it from. Tests run the gateway
  * from source, so nothing else builds it; vite takes a few seconds.
  */
-export function buildPortal(): void {
-  const r = spawnSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--config', 'src/portal/vite.config.ts', '--logLevel', 'warn'], {
-    encoding: 'utf8',
-    timeout: 120_000,
-  });
-  if (r.status !== 0) throw new Error(`vite build failed (${r.status ?? r.signal}):\n${r.stdout}\n${r.stderr}`);
+export async function buildPortal(): Promise<void> {
+  const args = ['node_modules/vite/bin/vite.js', 'build', '--config', 'src/portal/vite.config.ts', '--logLevel', 'warn'];
+  try {
+    await promisify(execFile)(process.execPath, args, { timeout: 120_000 });
+  } catch (err) {
+    const e = err as { code?: number; stdout?: string; stderr?: string };
+    throw new Error(`vite build failed (${e.code}):\n${e.stdout ?? ''}\n${e.stderr ?? ''}`);
+  }
 }
 
 /** Debian's chromium (apt-get install chromium), headless; no sandbox because CI runs as root. */

@@ -34,7 +34,7 @@ describe('portal in a real browser', { timeout: 40_000 }, () => {
   let charger: SimCharger;
 
   beforeAll(async () => {
-    buildPortal();
+    await buildPortal();
     provider = await startProvider({ users: { [PROVIDER_USER]: PROVIDER_PASSWORD }, rules: { allow: ['TAG-OK'] } });
     receiver = await startReceiver({ secret: 'unused-with-scheme-none', scheme: 'none' });
     // adminEmail/adminPassword: the first user, created at first start (users branch; ignored before).
