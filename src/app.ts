@@ -97,6 +97,9 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
   );
   const store = await createStore({ ...config, secretBox });
   await store.chargers.releaseNode(config.nodeId);
+  // Hashing the first admin's password takes a moment in the thread pool: it runs while the rest starts.
+  const adminUserCreated = bootstrapAdminUser(store.users, config.adminEmail, config.adminPassword);
+  adminUserCreated.catch(() => undefined); // awaited below; this only keeps an early start-up failure from leaving it unhandled
   const resealed = await resealSecrets(store.db, secretBox);
   if (resealed > 0) log.info({ resealed }, 'stored secrets sealed again with the current key');
 
@@ -147,7 +150,6 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
   const ocpp = createOcppServer({ config, store, authorize: auth.authorize, settings: auth.settings, outbox, events, log }, { metrics });
   const commands = createCommands(ocpp.registry, config.commandTimeoutMs);
   const admin = await prepareAdminToken(config.adminToken, store.apiTokens);
-  const adminUser = await bootstrapAdminUser(store.users, config.adminEmail, config.adminPassword);
   const hooks: ApiHooks = {
     idTagsChanged: (installationId) => auth.idTags.forgetInstallation(installationId),
     authenticationChanged(before, after) {
@@ -169,6 +171,7 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
   await watchSignal.start();
 
   try {
+    const adminUser = await adminUserCreated;
     const ocppPort = await listen(ocpp.httpServer, config.ocppPort, config.host);
     const ocppTlsPort = ocpp.tls ? await listen(ocpp.tls.server, config.ocppTlsPort as number, config.host) : undefined;
     const httpPort = await listen(httpServer, config.httpPort, config.host);
