@@ -162,8 +162,19 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
   };
   const testAuthentication = createAuthenticationTest({ http, cache: auth.cache, findIdTag: auth.idTags.find });
   const api = createApiApp({
-    ...{ config, store, log, commands, tokens: admin.check, registry: ocpp.registry, hooks, events, notifications, outbound },
-    ...{ metrics, live, testAuthentication },
+    config,
+    store,
+    log,
+    commands,
+    tokens: admin.check,
+    registry: ocpp.registry,
+    hooks,
+    events,
+    notifications,
+    outbound,
+    metrics,
+    live,
+    testAuthentication,
   });
   const httpServer = createServer(api);
   outbox.start();

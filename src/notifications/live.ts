@@ -93,6 +93,32 @@ export function createLiveFeed(deps: { events: Pick<EventStore, 'after' | 'lastS
     }
   }
 
+  /**
+   * Adds a stream to the feed. Events reach it once each and in order: a seq at or below the last
+   * one sent is dropped. A resuming stream holds what the poller brings until its replay is done.
+   */
+  function join(feed: Feed, lastSeq: number | undefined, listener: LiveListener) {
+    let sent = lastSeq ?? feed.cursor;
+    const deliver = (e: StoredEvent) => {
+      if (e.seq <= sent) return;
+      sent = e.seq;
+      listener.event(e);
+    };
+    let held: StoredEvent[] | undefined = lastSeq !== undefined && lastSeq < feed.cursor ? [] : undefined;
+    const member: LiveListener = { event: (e) => (held ? held.push(e) : deliver(e)), closed: () => listener.closed() };
+    feed.listeners.add(member);
+    return {
+      listener: member,
+      deliver,
+      resuming: held && { until: feed.cursor },
+      resumed() {
+        const waiting = held ?? [];
+        held = undefined;
+        waiting.forEach(deliver);
+      },
+    };
+  }
+
   return {
     async watch(installationId, lastSeq, listener) {
       if (closed) {
@@ -101,32 +127,21 @@ export function createLiveFeed(deps: { events: Pick<EventStore, 'after' | 'lastS
       }
       const feed = feedOf(installationId);
       await feed.ready;
-      // Events reach the stream once each and in order: a seq at or below the last one sent is dropped.
-      let sent = lastSeq ?? feed.cursor;
-      const deliver = (e: StoredEvent) => {
-        if (e.seq <= sent) return;
-        sent = e.seq;
-        listener.event(e);
-      };
-      let held: StoredEvent[] | undefined = lastSeq !== undefined && lastSeq < feed.cursor ? [] : undefined;
-      const member: LiveListener = { event: (e) => (held ? held.push(e) : deliver(e)), closed: () => listener.closed() };
-      feed.listeners.add(member);
+      const member = join(feed, lastSeq, listener);
       const stop = () => {
-        feed.listeners.delete(member);
+        feed.listeners.delete(member.listener);
         if (feed.listeners.size > 0 || feeds.get(installationId) !== feed) return;
         clearTimeout(feed.timer);
         feeds.delete(installationId);
       };
-      if (held) {
+      if (lastSeq !== undefined && member.resuming) {
         try {
-          await catchUp(installationId, lastSeq as number, feed.cursor, deliver);
+          await catchUp(installationId, lastSeq, member.resuming.until, member.deliver);
         } catch (err) {
           stop();
           throw err;
         }
-        const waiting = held;
-        held = undefined;
-        waiting.forEach(deliver);
+        member.resumed();
       }
       return stop;
     },

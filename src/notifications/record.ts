@@ -20,8 +20,9 @@ export type EventsOf<T> = (result: T) => Envelope[];
 
 /**
  * Runs a state change and writes the events it causes in the same database transaction: no
- * event without its change, no change without its event. Events nobody subscribed to are not
- * written at all, so the charger's path pays nothing for them. `published` runs after commit.
+ * event without its change, no change without its event. Events nobody subscribed to and no
+ * live stream watches are not written at all, so the charger's path pays nothing for them.
+ * `published` runs after commit, with the events subscriptions want.
  */
 export function createRecorder(deps: {
   interest: Interest;

@@ -119,14 +119,19 @@ describe.each(['sqlite', 'postgres'] as const)('metrics after a scripted session
   let site: string;
   let flaky: string;
   let subscriptionId: string;
+  let receiverDown: () => void;
 
   beforeAll(async () => {
-    w = await startWebhookSetup(engine, { breakerFailures: 1, breakerCooldownMs: 600_000 }, { rules: { allow: ['GOOD-1'] } });
+    const quickNotifications = { notificationRetryDelaysMs: [20, 20, 20], notificationProbeMaxMs: 200 };
+    w = await startWebhookSetup(engine, { breakerFailures: 1, breakerCooldownMs: 600_000, ...quickNotifications }, { rules: { allow: ['GOOD-1'] } });
     const p = w.provider;
     site = await w.installation(['SES-1'], { mode: 'webhook', authUrl: p.tokenUrl, authPayload: oauthPayload, sessionStartUrl: p.startUrl, sessionEndUrl: p.endUrl });
     flaky = await w.installation(['FLK-1'], { mode: 'webhook', authUrl: p.tokenUrl, authPayload: oauthPayload, sessionStartUrl: p.startUrl, offlineAllow: false });
     const r = await receivers.start();
     subscriptionId = (await subscribe(w.t, { installationId: site, url: r.url, events: ['*'] })).id;
+    // The subscriber is down for the session: its backlog grows, then drains when it is back.
+    r.injectFault({ fault: { mode: 'status', status: 503 } });
+    receiverDown = () => r.clearFaults();
   });
   afterAll(async () => {
     await w?.stop();
@@ -163,9 +168,16 @@ describe.each(['sqlite', 'postgres'] as const)('metrics after a scripted session
     expect(accepted.reduce((n, x) => n + x.value, 0)).toBe(2);
     await expect.poll(async () => value(await scrape(w), 'gateway_session_end_backlog'), { timeout: 5000 }).toBe(1);
 
+    await expect
+      .poll(async () => value(await scrape(w), 'gateway_notification_backlog_events', { subscription_id: subscriptionId }), { timeout: 5000 })
+      .toBeGreaterThanOrEqual(6);
+    expect(value(during, 'gateway_notification_attempts_total', { outcome: 'delivered' })).toBe(0);
+
     w.provider.clearFaults();
+    receiverDown();
     await expect.poll(async () => value(await scrape(w), 'gateway_session_end_backlog'), { timeout: 5000 }).toBe(0);
-    await expect.poll(async () => value(await scrape(w), 'gateway_notification_backlog_events', { subscription_id: subscriptionId }), { timeout: 5000 }).toBe(0);
+    await expect.poll(async () => value(await scrape(w), 'gateway_notification_attempts_total', { outcome: 'rejected' }), { timeout: 5000 }).toBeGreaterThanOrEqual(1);
+    await expect.poll(async () => value(await scrape(w), 'gateway_notification_backlog_events', { subscription_id: subscriptionId }), { timeout: 10_000 }).toBe(0);
     await expect
       .poll(async () => value(await scrape(w), 'gateway_notification_attempts_total', { outcome: 'delivered' }), { timeout: 5000 })
       .toBeGreaterThanOrEqual(6);
