@@ -44,7 +44,7 @@ export function InstallationPage({ me, id, tab, onMe }: { me: Me; id: string; ta
   const gate = secondFactorCode(inst.error);
   if (gate) {
     // The owner requires a second factor on this installation and this member has none (or it is stale).
-    return <SecondFactorGate code={gate} onDone={async (fresh) => { onMe(fresh); await inst.reload(); }} />;
+    return <SecondFactorGate code={gate} onMe={onMe} then={inst.reload} />;
   }
   if (inst.error) {
     return (

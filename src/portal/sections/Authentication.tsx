@@ -21,8 +21,8 @@ export function Authentication({ me, installation, reload, onMe }: SectionProps)
     return (
       <SecondFactorGate
         code={needed}
-        onDone={async (fresh) => {
-          onMe(fresh);
+        onMe={onMe}
+        then={async () => {
           setGate(undefined);
           await reload();
         }}

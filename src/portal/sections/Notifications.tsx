@@ -31,8 +31,8 @@ export function Notifications({ installation, onMe }: SectionProps) {
     return (
       <SecondFactorGate
         code={gate}
-        onDone={async (me) => {
-          onMe(me);
+        onMe={onMe}
+        then={async () => {
           setGate(undefined);
           await list.reload();
         }}

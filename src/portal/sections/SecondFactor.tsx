@@ -9,7 +9,12 @@ import { useSubmit } from '../ui/useSubmit.js';
  * Provider credentials and signing keys sit behind a fresh second factor. The API says which
  * step is missing: a code (step-up) or an authenticator at all (enrolment first).
  */
-export function SecondFactorGate({ code, onDone }: { code: SecondFactorCode; onDone: (me: Me) => void }) {
+export function SecondFactorGate({ code, onMe, then }: { code: SecondFactorCode; onMe: (me: Me) => void; then: () => Promise<void> }) {
+  // The shell hears of the fresh factor first, so the section reloads with it.
+  const onDone = async (me: Me) => {
+    onMe(me);
+    await then();
+  };
   return code === 'SECOND_FACTOR_ENROLMENT_REQUIRED' ? <Enrol onDone={onDone} /> : <StepUp onDone={onDone} />;
 }
 
