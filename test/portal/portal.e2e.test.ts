@@ -12,6 +12,8 @@ import { totpCode } from '../helpers/portal.js';
 const ADMIN = { email: 'admin@example.test', password: 'Admin-Pa55word-for-tests' };
 const SERVICE = { email: 'service@example.test', password: 'Service-Pa55word-for-tests' };
 const WAIT = { timeout: 10_000 };
+/** The browser, vite and the gateway share a busy machine: a charger waits as long as the UI steps do. */
+const CHARGER_CALL_MS = 15_000;
 
 /**
  * The portal as a site owner uses it: the built app in headless Chromium against the real
@@ -150,7 +152,7 @@ describe('portal in a real browser', { timeout: 40_000 }, () => {
     expect(await card.getAttribute('data-online')).toBe('false');
     await expect.poll(() => page.getByTestId('live-state').textContent(), WAIT).toBe('live');
 
-    charger = t.charger('PORTAL-1', { connectors: 1 });
+    charger = t.charger('PORTAL-1', { connectors: 1, callTimeoutMs: CHARGER_CALL_MS });
     await charger.connect();
     await charger.boot();
     await charger.status(1, 'Available');
@@ -166,7 +168,7 @@ describe('portal in a real browser', { timeout: 40_000 }, () => {
   it('runs a session and finds it in Sessions with its energy', async () => {
     if (!charger) {
       // The live step failed before connecting it; this step does not depend on live updates.
-      charger = t.charger('PORTAL-1', { connectors: 1 });
+      charger = t.charger('PORTAL-1', { connectors: 1, callTimeoutMs: CHARGER_CALL_MS });
       await charger.connect();
       await charger.boot();
     }
@@ -213,6 +215,20 @@ describe('portal in a real browser', { timeout: 40_000 }, () => {
         return page.getByTestId('deliveries').locator('tbody tr').count().catch(() => 0);
       }, WAIT)
       .toBeGreaterThan(0);
+
+    // A real event, then the same event once more with the Redeliver button.
+    await charger.status(1, 'Preparing');
+    await receiver.waitFor(2, 10_000);
+    const redeliver = page.getByTestId('deliveries').getByRole('button', { name: 'Redeliver' }).first();
+    await expect
+      .poll(async () => {
+        await page.getByRole('button', { name: 'Refresh log' }).click();
+        return redeliver.count();
+      }, WAIT)
+      .toBeGreaterThan(0);
+    await redeliver.click();
+    await page.getByText('Redeliver: delivered (200)').waitFor(WAIT);
+    await receiver.waitFor(3, 10_000);
     await screenshot(page, '08-subscription-deliveries');
   });
 
