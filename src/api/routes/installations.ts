@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import { Router, type Request } from 'express';
 import { z } from 'zod';
 import type { ApiDeps } from '../app.js';
 import { ApiError, notFound } from '../errors.js';
@@ -11,7 +11,6 @@ import { installationNameField } from './fields.js';
 import { disconnect, requireInstallation } from './lookups.js';
 import { requireAdmin, requireFreshSecondFactor, secretsUnlocked, visibleInstallations } from '../scope.js';
 import { changesBetween, secretFieldsIn, withAudit } from '../audit.js';
-import type { Request } from 'express';
 
 const authModeField = z.enum(['native', 'webhook']);
 
