@@ -17,6 +17,7 @@ import { ApiError, errorHandler } from './errors.js';
 import { apiRoutes } from './routes/index.js';
 import { openApiDocument } from './openapi.js';
 import { metricsRoutes } from './metrics.js';
+import { portalRoutes } from './portal.js';
 import { httpMetrics } from './httpMetrics.js';
 
 export interface ApiDeps {
@@ -76,6 +77,7 @@ export function createApiApp(deps: ApiDeps): Express {
   app.use('/api', express.json({ limit: '1mb', strict: true }));
   app.use('/api', apiRoutes(deps));
   app.use('/api', (_req, _res, next) => next(new ApiError('NOT_FOUND', 'No such API route')));
+  app.use(portalRoutes());
   app.use(errorHandler);
   return app;
 }

@@ -1,0 +1,97 @@
+import { useState } from 'preact/hooks';
+import type { Member } from '../../store/users.js';
+import { api, fieldError } from '../api.js';
+import type { SectionProps } from '../pages/Installation.js';
+import { Checkbox, Field, Select } from '../ui/Field.js';
+import { ErrorNotice, Loading } from '../ui/Notice.js';
+import { useLoad } from '../ui/useLoad.js';
+import { useSubmit } from '../ui/useSubmit.js';
+
+
+const ROLES = ['service', 'owner'] as const;
+
+/** Owners decide who else may see the installation, and as what. */
+export function Members({ installation, reload }: SectionProps) {
+  const base = `/api/installations/${encodeURIComponent(installation.id)}/members`;
+  const list = useLoad(() => api<Member[] | { items: Member[] }>('GET', base).then((r) => (Array.isArray(r) ? r : r.items)), [base]);
+  const row = useSubmit();
+  const change = (m: Member, role: string) => row.run(() => api('PATCH', `${base}/${encodeURIComponent(m.userId)}`, { role })).then(list.reload);
+  const remove = (m: Member) => row.run(() => api('DELETE', `${base}/${encodeURIComponent(m.userId)}`)).then(list.reload);
+  return (
+    <section>
+      <ErrorNotice error={list.error ?? row.error} />
+      {!list.data && list.loading && <Loading />}
+      {!!list.data?.length && (
+        <div class="table-wrap">
+          <table data-testid="members">
+            <thead><tr><th>Email</th><th>Name</th><th>Role</th><th></th></tr></thead>
+            <tbody>
+              {list.data.map((m) => (
+                <tr key={m.userId}>
+                  <td>{m.email}</td>
+                  <td>{m.name ?? ''}</td>
+                  <td>
+                    <select aria-label={`Role of ${m.email}`} value={m.role} onChange={(e) => change(m, e.currentTarget.value)}>
+                      {ROLES.map((r) => <option key={r} value={r}>{r}</option>)}
+                    </select>
+                  </td>
+                  <td><button class="outline secondary" onClick={() => remove(m)}>Remove</button></td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <AddMember base={base} onAdded={list.reload} />
+      <RequireSecondFactor installationId={installation.id} on={installation.requireSecondFactor} onChanged={reload} />
+    </section>
+  );
+}
+
+function AddMember({ base, onAdded }: { base: string; onAdded: () => Promise<void> }) {
+  const [email, setEmail] = useState('');
+  const [role, setRole] = useState<string>('service');
+  const form = useSubmit();
+  async function submit(e: Event) {
+    e.preventDefault();
+    if (await form.run(() => api('POST', base, { email, role }))) {
+      setEmail('');
+      await onAdded();
+    }
+  }
+  return (
+    <form onSubmit={submit}>
+      <div class="grid">
+        <Field label="Email of an existing user" name="email" type="email" required value={email} error={fieldError(form.fields, 'email')} onInput={(e) => setEmail(e.currentTarget.value)} />
+        <Select label="Role" name="role" options={ROLES} value={role} error={fieldError(form.fields, 'role')} onChange={(e) => setRole(e.currentTarget.value)} />
+      </div>
+      <ErrorNotice error={form.error} />
+      <button type="submit" aria-busy={form.busy}>Add member</button>
+    </form>
+  );
+}
+
+/** An owner's rule for everyone on the installation: no authenticator app, no access. */
+function RequireSecondFactor({ installationId, on, onChanged }: { installationId: string; on: boolean; onChanged: () => Promise<void> }) {
+  const form = useSubmit();
+  // Shown at once; put back if the gateway refuses.
+  const [checked, setChecked] = useState(on);
+  async function toggle(value: boolean) {
+    setChecked(value);
+    const saved = await form.run(() => api('PATCH', `/api/installations/${encodeURIComponent(installationId)}`, { requireSecondFactor: value }));
+    if (saved) await onChanged();
+    else setChecked(!value);
+  }
+  return (
+    <fieldset>
+      <Checkbox
+        label="Require two-factor authentication for every member"
+        name="requireSecondFactor"
+        checked={checked}
+        error={fieldError(form.fields, 'requireSecondFactor')}
+        onChange={(e) => void toggle(e.currentTarget.checked)}
+      />
+      <ErrorNotice error={form.error} />
+    </fieldset>
+  );
+}

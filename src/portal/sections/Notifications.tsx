@@ -1,0 +1,68 @@
+import { useEffect, useState } from 'preact/hooks';
+import type { Subscription } from '../../store/subscriptions.js';
+import { api, itemsOf, secondFactorCode, type SecondFactorCode } from '../api.js';
+import type { SectionProps } from '../pages/Installation.js';
+import { ErrorNotice, Loading } from '../ui/Notice.js';
+import { useLoad } from '../ui/useLoad.js';
+import { SecondFactorGate } from './SecondFactor.js';
+import { NewSubscription } from './NewSubscription.js';
+import { SubscriptionDetail } from './SubscriptionDetail.js';
+
+const STATE_BADGE: Record<string, string> = { active: 'ok', queued: 'warn', unverified: 'warn', disabled: 'bad' };
+
+export function StateBadge({ s }: { s: Subscription }) {
+  return <span class={`badge ${STATE_BADGE[s.state] ?? ''}`} title={s.stateReason ?? undefined} data-testid="subscription-state">{s.enabled ? s.state : 'off'}</span>;
+}
+
+/** Subscriptions to this installation's events; they hold signing keys, so a fresh second factor first. */
+export function Notifications({ installation, onMe }: SectionProps) {
+  const [open, setOpen] = useState<string>();
+  const [gate, setGate] = useState<SecondFactorCode>();
+  const list = useLoad(
+    () => api('GET', `/api/subscriptions?installationId=${encodeURIComponent(installation.id)}`).then((r) => itemsOf<Subscription>(r)),
+    [installation.id],
+  );
+  const listGate = secondFactorCode(list.error);
+  useEffect(() => {
+    if (listGate) setGate(listGate);
+  }, [listGate]);
+
+  if (gate) {
+    return (
+      <SecondFactorGate
+        code={gate}
+        onMe={onMe}
+        then={async () => {
+          setGate(undefined);
+          await list.reload();
+        }}
+      />
+    );
+  }
+  if (open) return <SubscriptionDetail id={open} onBack={() => { setOpen(undefined); void list.reload(); }} onGate={setGate} />;
+  return (
+    <section data-testid="notifications">
+      {!listGate && <ErrorNotice error={list.error} />}
+      {!list.data && list.loading && <Loading />}
+      {list.data?.length === 0 && <p>No subscription yet.</p>}
+      {!!list.data?.length && (
+        <div class="table-wrap">
+          <table data-testid="subscriptions">
+            <thead><tr><th>Label</th><th>Target</th><th>Events</th><th>State</th></tr></thead>
+            <tbody>
+              {list.data.map((s) => (
+                <tr key={s.id}>
+                  <td><a href="#" onClick={(e) => { e.preventDefault(); setOpen(s.id); }}>{s.label}</a></td>
+                  <td>{s.kind === 'kafka' ? `kafka ${s.kafka?.topic}` : s.url}</td>
+                  <td>{s.events.join(', ')}</td>
+                  <td><StateBadge s={s} /></td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <NewSubscription installationId={installation.id} onCreated={list.reload} onGate={setGate} />
+    </section>
+  );
+}

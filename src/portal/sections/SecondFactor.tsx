@@ -1,0 +1,95 @@
+import { useState } from 'preact/hooks';
+import { api, fieldError, type SecondFactorCode } from '../api.js';
+import { loadMe, type Me } from '../session.js';
+import { Field } from '../ui/Field.js';
+import { ErrorNotice } from '../ui/Notice.js';
+import { useSubmit } from '../ui/useSubmit.js';
+
+/**
+ * Provider credentials and signing keys sit behind a fresh second factor. The API says which
+ * step is missing: a code (step-up) or an authenticator at all (enrolment first).
+ */
+export function SecondFactorGate({ code, onMe, then }: { code: SecondFactorCode; onMe: (me: Me) => void; then: () => Promise<void> }) {
+  // The shell hears of the fresh factor first, so the section reloads with it.
+  const onDone = async (me: Me) => {
+    onMe(me);
+    await then();
+  };
+  return code === 'SECOND_FACTOR_ENROLMENT_REQUIRED' ? <Enrol onDone={onDone} /> : <StepUp onDone={onDone} />;
+}
+
+function StepUp({ onDone }: { onDone: (me: Me) => void }) {
+  const [code, setCode] = useState('');
+  const form = useSubmit();
+  async function submit(e: Event) {
+    e.preventDefault();
+    const me = await form.run(async () => {
+      await api('POST', '/api/auth/step-up', { code });
+      return loadMe();
+    });
+    if (me) onDone(me);
+  }
+  return (
+    <article data-testid="step-up">
+      <header><strong>Confirm it is you</strong></header>
+      <p>This section holds credentials. Enter the code from your authenticator app.</p>
+      <form onSubmit={submit}>
+        <Field label="Code" name="code" inputMode="numeric" autocomplete="one-time-code" required value={code} error={fieldError(form.fields, 'code')} onInput={(e) => setCode(e.currentTarget.value)} />
+        <ErrorNotice error={form.error} />
+        <button type="submit" aria-busy={form.busy}>Confirm</button>
+      </form>
+    </article>
+  );
+}
+
+interface Enrolment {
+  secret: string;
+  otpauthUrl: string;
+  qrSvg: string;
+}
+
+function Enrol({ onDone }: { onDone: (me: Me) => void }) {
+  const [enrolment, setEnrolment] = useState<Enrolment>();
+  const [recovery, setRecovery] = useState<string[]>();
+  const [code, setCode] = useState('');
+  const form = useSubmit();
+
+  const start = () => form.run(async () => setEnrolment(await api<Enrolment>('POST', '/api/auth/totp/enrol')));
+  async function confirm(e: Event) {
+    e.preventDefault();
+    const reply = await form.run(() => api<{ recoveryCodes: string[] }>('POST', '/api/auth/totp/confirm', { code }));
+    if (reply) setRecovery(reply.recoveryCodes);
+  }
+
+  if (recovery) {
+    return (
+      <article data-testid="recovery-codes">
+        <header><strong>Recovery codes</strong></header>
+        <p>Each works once instead of a code, if you lose your phone. They are shown only now: keep them somewhere safe.</p>
+        <pre>{recovery.join('\n')}</pre>
+        <button onClick={() => form.run(loadMe).then((me) => me && onDone(me))}>I have saved them</button>
+      </article>
+    );
+  }
+  return (
+    <article data-testid="enrol">
+      <header><strong>Set up two-factor authentication</strong></header>
+      <p>This section holds credentials, so it needs a second factor: an authenticator app (any TOTP app).</p>
+      {!enrolment ? (
+        <button onClick={start} aria-busy={form.busy}>Set up an authenticator</button>
+      ) : (
+        <form onSubmit={confirm}>
+          <p class="qr">
+            <img alt="QR code for your authenticator app" src={`data:image/svg+xml;charset=utf-8,${encodeURIComponent(enrolment.qrSvg)}`} />
+          </p>
+          <p>
+            Or type this key: <code data-testid="totp-secret">{enrolment.secret}</code>
+          </p>
+          <Field label="Code from the app" name="code" inputMode="numeric" autocomplete="one-time-code" required value={code} error={fieldError(form.fields, 'code')} onInput={(e) => setCode(e.currentTarget.value)} />
+          <button type="submit" aria-busy={form.busy}>Confirm</button>
+        </form>
+      )}
+      <ErrorNotice error={form.error} />
+    </article>
+  );
+}

@@ -1,0 +1,52 @@
+import type { ComponentChildren, InputHTMLAttributes, SelectHTMLAttributes } from 'preact';
+
+type InputProps = InputHTMLAttributes<HTMLInputElement>;
+
+/**
+ * A labelled input with the API's message for it underneath. Pico CSS styles
+ * `aria-invalid` red and a following <small> as its helper text.
+ */
+export function Field(props: InputProps & { label: string; error?: string; hint?: ComponentChildren }) {
+  const { label, error, hint, ...input } = props;
+  const id = `f-${String(input.name)}`;
+  return (
+    <label for={id}>
+      {label}
+      <input id={id} {...input} aria-invalid={error ? 'true' : undefined} aria-describedby={`${id}-help`} />
+      {(error || hint) && (
+        <small id={`${id}-help`} data-field-error={error ? String(input.name) : undefined}>
+          {error ?? hint}
+        </small>
+      )}
+    </label>
+  );
+}
+
+export function Select(props: SelectHTMLAttributes<HTMLSelectElement> & { label: string; error?: string; options: readonly string[] }) {
+  const { label, error, options, ...select } = props;
+  const id = `f-${String(select.name)}`;
+  return (
+    <label for={id}>
+      {label}
+      <select id={id} {...select} aria-invalid={error ? 'true' : undefined}>
+        {options.map((o) => (
+          <option value={o} key={o}>
+            {o}
+          </option>
+        ))}
+      </select>
+      {error && <small data-field-error={String(select.name)}>{error}</small>}
+    </label>
+  );
+}
+
+export function Checkbox(props: { label: string; name: string; checked: boolean; error?: string; onChange: (e: Event & { currentTarget: HTMLInputElement }) => void }) {
+  const { label, error, name, checked, onChange } = props;
+  return (
+    <label>
+      <input type="checkbox" role="switch" name={name} checked={checked} onChange={onChange} aria-invalid={error ? 'true' : undefined} />
+      {label}
+      {error && <small data-field-error={name}>{error}</small>}
+    </label>
+  );
+}
