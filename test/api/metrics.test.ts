@@ -173,10 +173,11 @@ describe.each(['sqlite', 'postgres'] as const)('metrics after a scripted session
       .toBeGreaterThanOrEqual(6);
     expect(value(during, 'gateway_notification_attempts_total', { outcome: 'delivered' })).toBe(0);
 
+    // The subscriber's 503s are counted before it comes back (the delivery thread may still be starting).
+    await expect.poll(async () => value(await scrape(w), 'gateway_notification_attempts_total', { outcome: 'rejected' }), { timeout: 15_000 }).toBeGreaterThanOrEqual(1);
     w.provider.clearFaults();
     receiverDown();
     await expect.poll(async () => value(await scrape(w), 'gateway_session_end_backlog'), { timeout: 5000 }).toBe(0);
-    await expect.poll(async () => value(await scrape(w), 'gateway_notification_attempts_total', { outcome: 'rejected' }), { timeout: 5000 }).toBeGreaterThanOrEqual(1);
     await expect.poll(async () => value(await scrape(w), 'gateway_notification_backlog_events', { subscription_id: subscriptionId }), { timeout: 10_000 }).toBe(0);
     await expect
       .poll(async () => value(await scrape(w), 'gateway_notification_attempts_total', { outcome: 'delivered' }), { timeout: 5000 })

@@ -37,7 +37,8 @@ describe.each(['sqlite', 'postgres'] as const)('every event type, fired by real 
     await c.close();
     // The disconnect is seen by the server after the socket closes; the test event is sent out
     // of band (not through the queue), so each waits for what came before it.
-    await expect.poll(() => types(r).includes('charger.disconnected')).toBe(true);
+    // The first deliveries wait for the delivery thread to start (seconds on a loaded machine).
+    await expect.poll(() => types(r).includes('charger.disconnected'), { timeout: 15_000 }).toBe(true);
     await t.api('PATCH', `/api/installations/${id}`, { name: 'Events renamed' });
     await r.waitFor(14, 10_000);
     expect((await t.api('POST', `/api/subscriptions/${sub.id}/test`)).body.ok).toBe(true);

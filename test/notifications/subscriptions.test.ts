@@ -36,7 +36,7 @@ describe('the subscriptions API, as a subscriber sees it', () => {
     await c.connect();
     await c.call('StatusNotification', { connectorId: 1, status: 'Available', errorCode: 'NoError', info });
     await c.close();
-    await expect.poll(() => everything.deliveries.some((d) => d.body.data.info === info)).toBe(true);
+    await expect.poll(() => everything.deliveries.some((d) => d.body.data.info === info), { timeout: 15_000 }).toBe(true);
     return info;
   }
   const infos = (r: Receiver) => r.deliveries.map((d) => d.body.data.info);
