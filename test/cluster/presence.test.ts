@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SimCharger } from '../../simulators/charger/charger.js';
 import { startTestCluster, type TestCluster, type TestNode } from '../helpers/cluster.js';
 import { receiver, subscribe } from '../helpers/notifications.js';
+import { openTestStore } from '../helpers/databases.js';
 import type { Receiver } from '../../simulators/receiver/index.js';
 
 describe('node presence', () => {
@@ -121,4 +122,33 @@ describe('node presence', () => {
     expect(await nodeIds()).toEqual([a.gw.config.nodeId]);
     expect((await a.api('GET', '/api/chargers/CL-TERM-1')).body).toMatchObject({ online: false, nodeId: null });
   }, 90_000);
+});
+
+describe('a node restarted after a crash, with a long heartbeat timeout', () => {
+  let cluster: TestCluster;
+  beforeAll(async () => {
+    cluster = await startTestCluster(0, { nodeTimeoutMs: 60_000 });
+  });
+  afterAll(() => cluster?.stop());
+
+  it('takes out at start the nodes of its host whose process is gone, without waiting for the timeout', { timeout: 90_000 }, async () => {
+    const crashed = await cluster.spawn({ NODE_TIMEOUT_MS: '60000' });
+    const crashedId = crashed.lines.find((l) => l.msg === 'joined the cluster')?.nodeId;
+    const store = await openTestStore(cluster.db);
+    try {
+      const inst = await store.installations.create({ name: 'restart' });
+      await store.chargers.create(inst.id, 'CL-RESTART-1');
+      const c = new SimCharger({ url: `ws://127.0.0.1:${crashed.ocppPort}/ocpp`, id: 'CL-RESTART-1', callTimeoutMs: 5000 });
+      await c.connect();
+      await expect.poll(async () => (await store.chargers.get('CL-RESTART-1'))?.nodeId).toBe(crashedId);
+      await crashed.kill('SIGKILL');
+
+      const restarted = await cluster.add();
+      const rows = await store.db.selectFrom('nodes').select('id').execute();
+      expect(rows.map((n) => n.id)).toEqual([restarted.gw.config.nodeId]);
+      expect(await store.chargers.get('CL-RESTART-1')).toMatchObject({ online: false, nodeId: null });
+    } finally {
+      await store.close();
+    }
+  });
 });
