@@ -48,7 +48,8 @@ export interface Presence {
 export function createPresence(d: PresenceDeps): Presence {
   const { store, log, nodeId } = d;
   let timer: NodeJS.Timeout | undefined;
-  let ticking: Promise<void> | undefined;
+  let beating: Promise<void> | undefined;
+  let working: Promise<void> | undefined;
   const cutoff = () => new Date(Date.now() - d.timeoutMs).toISOString();
   const register = () => store.nodes.register({ id: nodeId, host: hostname(), pid: process.pid }, new Date().toISOString());
 
@@ -104,10 +105,19 @@ export function createPresence(d: PresenceDeps): Presence {
   }
 
   let ticks = 0;
-  async function tick(): Promise<void> {
-    if (!(await store.nodes.heartbeat(nodeId, new Date().toISOString()))) {
-      log.warn('this node was taken for dead by another; registering again');
-      await register();
+  let revive = false;
+  /** Only the heartbeat: it must go out on time however long a sweep or a reclaim takes. */
+  async function beat(): Promise<void> {
+    if (await store.nodes.heartbeat(nodeId, new Date().toISOString())) return;
+    log.warn('this node was taken for dead by another; registering again');
+    await register();
+    revive = true;
+  }
+
+  /** Sweeps, reclaims and tidies: with 10,000s of chargers these outlast a heartbeat period. */
+  async function housekeep(): Promise<void> {
+    if (revive) {
+      revive = false;
       await d.revived();
     }
     await sweep();
@@ -121,10 +131,12 @@ export function createPresence(d: PresenceDeps): Presence {
       await sweep();
       await tidy();
       timer = setInterval(() => {
-        if (ticking) return;
-        ticking = tick()
+        beating ??= beat()
           .catch((err) => log.error({ err }, 'cluster heartbeat failed'))
-          .finally(() => (ticking = undefined));
+          .finally(() => (beating = undefined));
+        working ??= housekeep()
+          .catch((err) => log.error({ err }, 'cluster housekeeping failed'))
+          .finally(() => (working = undefined));
       }, d.heartbeatMs);
       timer.unref();
     },
@@ -132,7 +144,7 @@ export function createPresence(d: PresenceDeps): Presence {
     sweep,
     async stop() {
       clearInterval(timer);
-      await ticking;
+      await Promise.all([beating, working]);
       // Left in place, the row goes stale and another node sweeps it: the stop goes on.
       await store.nodes.remove(nodeId).catch((err) => log.warn({ err }, 'could not leave the presence table'));
     },
