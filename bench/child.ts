@@ -30,10 +30,13 @@ export interface StartedServer {
   errors?(): Record<string, number>;
 }
 
+import { startStallTrace } from './stall-trace.js';
+
 const STOP_TIMEOUT_MS = 10_000;
 
 export async function serveAsChild(start: () => Promise<StartedServer>): Promise<void> {
   const send = (m: ChildMessage) => process.send?.(m);
+  startStallTrace();
   // A parent that dies without saying stop must not leave a server behind.
   process.on('disconnect', () => process.exit(0));
 

@@ -5,6 +5,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
+import { startStallTrace } from './stall-trace.js';
 import { BENCH_ADMIN_TOKEN, setUpGateway } from './gateway-setup.js';
 import { formatTable, type Outcome } from './report.js';
 import { runAuthorizeScenario, type Target } from './scenarios/authorize.js';
@@ -137,6 +138,7 @@ async function runOn(name: ServerName, scenario: keyof typeof SCENARIOS, charger
 }
 
 async function main(): Promise<void> {
+  startStallTrace();
   const { scenarios, servers, chargers, standaloneChargers, quick } = parseOptions();
   const results: Record<string, Partial<Record<ServerName, Outcome>>> = {};
   const standalones: Record<string, unknown> = {};

@@ -38,7 +38,7 @@ const OUTPUT_LINES = 40;
 /** `env` goes to the child on top of this process's environment. */
 export function startServerProcess(name: string, entry: string, env?: Record<string, string>): Promise<ServerProcess> {
   // The same V8 flags as `npm start` and the Docker image, for the floor and the gateway alike.
-  const { child, output, lines } = forkChild(new URL(entry, import.meta.url), ['--expose-gc', ...SERVER_NODE_FLAGS], OUTPUT_LINES, env);
+  const { child, output, lines } = forkChild(new URL(entry, import.meta.url), ['--expose-gc', ...SERVER_NODE_FLAGS, ...extraFlags()], OUTPUT_LINES, env);
   let exited: string | undefined;
   let stopping = false;
   child.once('exit', (code, signal) => {
@@ -143,4 +143,9 @@ export function rssReader(pid: number | 'self'): RssReader {
       fd = undefined;
     },
   };
+}
+
+/** BENCH_NODE_FLAGS="--cpu-prof --cpu-prof-dir=dir": extra flags for every server child, to look inside a run. */
+function extraFlags(): string[] {
+  return (process.env.BENCH_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
 }
