@@ -8,7 +8,7 @@ import { postEvent, type AttemptResult } from './webhookSink.js';
 export interface DeliverDeps {
   http: HttpClient;
   kafka: { get(settings: KafkaSettings): KafkaSink };
-  deliveries: DeliveryStore;
+  deliveries: Pick<DeliveryStore, 'record'>;
   /** Told every attempt's result (counted at /metrics). */
   attempted?(result: AttemptResult): void;
 }

@@ -6,9 +6,12 @@ import { deliverOnce, type DeliverDeps } from './deliver.js';
 import { passesFilter, wantsBlocking, type Interest } from './interest.js';
 import type { AttemptResult } from './webhookSink.js';
 import type { DeliveryRecord } from '../store/deliveries.js';
+import type { Bookkeeper } from './bookkeeping.js';
 
 export interface DispatcherDeps {
   store: Store;
+  /** Writes attempt rows and cursors (through the main thread on SQLite: bookkeeping.ts). */
+  write: Bookkeeper;
   deliver: DeliverDeps;
   interest: Interest;
   log: Logger;
@@ -155,10 +158,7 @@ export function createDispatcher(d: DispatcherDeps) {
       if (log.length === 0 && cursor === saved) return;
       const rows = log.splice(0);
       const upTo = cursor;
-      await d.store.transact(async (tx) => {
-        await tx.deliveries.recordAll(rows);
-        await tx.subscriptions.advance(sub.id, upTo);
-      });
+      await d.write({ rows, advance: { subscriptionId: sub.id, seq: upTo } });
       saved = upTo;
       savedAt = Date.now();
     };
@@ -252,7 +252,7 @@ export function createDispatcher(d: DispatcherDeps) {
       if (head?.envelope.id !== e.id) return;
       const secrets = (await d.store.subscriptions.secrets(sub.id))!;
       const result = await deliverOnce(d.deliver, sub, secrets, e, { attempt: 1, mode: 'blocking', timeoutMs: sub.blockingTimeoutMs });
-      if (result.ok) await d.store.subscriptions.advance(sub.id, head.seq);
+      if (result.ok) await d.write({ rows: [], advance: { subscriptionId: sub.id, seq: head.seq } });
     } catch (err) {
       d.log.warn({ err, subscriptionId: cached.id }, 'blocking delivery failed; left to the queue');
     } finally {

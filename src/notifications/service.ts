@@ -6,6 +6,7 @@ import { runChallenge, type ChallengeResult } from './challenge.js';
 import { deliverOnce, type DeliverDeps } from './deliver.js';
 import type { Envelope } from './catalogue.js';
 import { createDeliveryThread } from './thread/host.js';
+import { writeBookkeeping } from './bookkeeping.js';
 import type { ThreadInit } from './thread/protocol.js';
 import { createInterest, wants, wantsBlocking } from './interest.js';
 import { createRecorder, envelope } from './record.js';
@@ -43,7 +44,13 @@ export function createNotifications(n: NotificationsDeps) {
   const interest = createInterest(() => n.store.subscriptions.list());
   // The subscription workers run on a thread of their own (thread/entry.ts); this side records
   // events and answers the API's on-demand sends.
-  const thread = createDeliveryThread({ ...n.thread, nodeId: n.nodeId, retryDelaysMs: n.retryDelaysMs, probeMaxMs: n.probeMaxMs }, n.log, metrics.attemptsFromThread);
+  const writesViaMain = n.store.dialect === 'sqlite';
+  const thread = createDeliveryThread(
+    { ...n.thread, nodeId: n.nodeId, retryDelaysMs: n.retryDelaysMs, probeMaxMs: n.probeMaxMs, writesViaMain },
+    n.log,
+    metrics.attemptsFromThread,
+    writeBookkeeping(n.store),
+  );
   // A blocking subscription makes the charger's reply wait until the thread has tried it.
   const blocking = (envelopes: Envelope[]) =>
     envelopes.some((e) => interest.matchingNow(e).some((sub) => wantsBlocking(sub, e.type)));

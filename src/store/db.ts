@@ -4,7 +4,7 @@ import pg from 'pg';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import type { Database } from './schema.js';
 import { createMigrator } from './migrations.js';
-import { openSqliteFile } from './sqliteFile.js';
+import { openSqliteFile, type Checkpoints } from './sqliteFile.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 export type Db = Kysely<Database>;
@@ -21,6 +21,7 @@ export interface OpenStoreOptions {
   databaseUrl?: string;
   dataDir: string;
   sqliteSynchronous?: 'NORMAL' | 'FULL';
+  sqliteCheckpoints?: Checkpoints;
 }
 
 const INT8_OID = 20;
@@ -38,9 +39,9 @@ function openPostgres(url: string): { db: Db; close: () => Promise<void> } {
   return { db, close: () => db.destroy() };
 }
 
-function openSqlite(dataDir: string, synchronous: 'NORMAL' | 'FULL'): { db: Db; close: () => Promise<void> } {
+function openSqlite(dataDir: string, synchronous: 'NORMAL' | 'FULL', checkpoints?: Checkpoints): { db: Db; close: () => Promise<void> } {
   mkdirSync(dataDir, { recursive: true });
-  const database = openSqliteFile(join(dataDir, 'gateway.sqlite'), synchronous);
+  const database = openSqliteFile(join(dataDir, 'gateway.sqlite'), synchronous, checkpoints);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: database as never }) });
   return { db, close: () => db.destroy() };
 }
@@ -49,7 +50,7 @@ export async function openStore(opts: OpenStoreOptions): Promise<StoreHandle> {
   const dialect: Dialect = opts.databaseUrl ? 'postgres' : 'sqlite';
   const { db, close } = opts.databaseUrl
     ? openPostgres(opts.databaseUrl)
-    : openSqlite(opts.dataDir, opts.sqliteSynchronous ?? 'NORMAL');
+    : openSqlite(opts.dataDir, opts.sqliteSynchronous ?? 'NORMAL', opts.sqliteCheckpoints);
   const { error, results } = await createMigrator(db, dialect).migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {

@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { startCheckpointer } from './checkpointer.js';
 
 /** What Kysely's SqliteDialect needs from a database handle. */
 export interface SqliteStatement {
@@ -13,20 +14,42 @@ export interface SqliteDatabase {
 }
 
 /**
+ * Who checkpoints the write-ahead log: a thread started here (the gateway's own connection), or
+ * another connection's thread (the delivery thread's, opened beside the gateway's).
+ */
+export type Checkpoints = 'background' | 'elsewhere';
+
+/** Past a checkpoint, the log file is cut back to this instead of keeping its largest size. */
+const WAL_SIZE_LIMIT = 64 * 1024 * 1024;
+
+/**
  * The embedded SQLite file. On Node ≥ 22.16 it is the built-in node:sqlite; on Node 20 it is
  * better-sqlite3, loaded only there. better-sqlite3 12 aborts Node 24 when it finalizes a
  * statement during garbage collection (WiseLibs/better-sqlite3#1515), and 13 needs Node 22, so
  * the Docker image (Node 24) must not load it at all.
  */
-export function openSqliteFile(path: string, synchronous: 'NORMAL' | 'FULL'): SqliteDatabase {
+export function openSqliteFile(path: string, synchronous: 'NORMAL' | 'FULL', checkpoints: Checkpoints = 'background'): SqliteDatabase {
   const pragmas = ['journal_mode = WAL', `synchronous = ${synchronous}`, 'foreign_keys = ON', 'busy_timeout = 5000'];
-  const db = hasNodeSqlite() ? openNodeSqlite(path) : openBetterSqlite(path);
-  for (const p of pragmas) {
-    const stmt = db.prepare(`PRAGMA ${p}`);
-    if (stmt.reader) stmt.all([]);
-    else stmt.run([]);
-  }
-  return withStatementCache(db);
+  // No checkpoint on commit: see checkpointer.ts.
+  pragmas.push('wal_autocheckpoint = 0', `journal_size_limit = ${WAL_SIZE_LIMIT}`);
+  const nodeSqlite = hasNodeSqlite();
+  const db = nodeSqlite ? openNodeSqlite(path) : openBetterSqlite(path);
+  for (const p of pragmas) pragma(db, p);
+  const checkpointer = checkpoints === 'background' ? startCheckpointer(path, nodeSqlite, () => pragma(db, 'wal_autocheckpoint = 1000')) : undefined;
+  const cached = withStatementCache(db);
+  return {
+    prepare: (sql) => cached.prepare(sql),
+    close() {
+      void checkpointer?.stop();
+      cached.close();
+    },
+  };
+}
+
+function pragma(db: SqliteDatabase, p: string): void {
+  const stmt = db.prepare(`PRAGMA ${p}`);
+  if (stmt.reader) stmt.all([]);
+  else stmt.run([]);
 }
 
 const require = createRequire(import.meta.url);

@@ -15,6 +15,7 @@ import { createInterest } from '../interest.js';
 import { createLazyKafkaPool } from '../kafka/lazy.js';
 import type { FromThread, ThreadInit, ToThread } from './protocol.js';
 import { createAttemptTally } from '../attempts.js';
+import { bookkeeperVia, writeBookkeeping } from '../bookkeeping.js';
 
 const port = parentPort!;
 const init = workerData as ThreadInit;
@@ -23,17 +24,20 @@ const post = (m: FromThread) => port.postMessage(m);
 const log = createLogger(init.logLevel, { write: (line: string) => post({ t: 'log', line }) });
 const ATTEMPTS_FLUSH_MS = 1000;
 const attempts = createAttemptTally((counts) => post({ t: 'attempts', counts }), ATTEMPTS_FLUSH_MS);
+const viaMain = bookkeeperVia(post);
 
 async function open() {
   const key = (k: string) => Buffer.from(k, 'base64');
-  const store = await createStore({ ...init, secretBox: createSecretBox(key(init.secretKey), init.previousSecretKeys.map(key)) });
+  const store = await createStore({ ...init, sqliteCheckpoints: 'elsewhere', secretBox: createSecretBox(key(init.secretKey), init.previousSecretKeys.map(key)) });
   const policy = createAddressPolicy({ allow: init.outboundAllowList });
   const http = createHttpClient({ maxSocketsPerOrigin: init.providerMaxSockets, maxResponseBytes: init.providerMaxResponseBytes, policy });
   const kafka = createLazyKafkaPool(policy);
   const interest = createInterest(() => store.subscriptions.list());
+  const write = init.writesViaMain ? viaMain.write : writeBookkeeping(store);
   const dispatcher = createDispatcher({
     store,
-    deliver: { http, kafka, deliveries: store.deliveries, attempted: attempts.add },
+    write,
+    deliver: { http, kafka, deliveries: { record: (row) => write({ rows: [row] }) }, attempted: attempts.add },
     interest,
     log,
     nodeId: init.nodeId,
@@ -73,6 +77,7 @@ lowerPriority();
 open().then(
   (thread) => {
     port.on('message', (m: ToThread) => {
+      if (m.t === 'written') return viaMain.written(m.id, m.error);
       if (m.t === 'stop') {
         void thread.stop().finally(() => {
           attempts.flush();

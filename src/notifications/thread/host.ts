@@ -3,6 +3,7 @@ import type { Logger } from '../../log.js';
 import type { Envelope } from '../catalogue.js';
 import type { FromThread, ThreadInit, ToThread } from './protocol.js';
 import type { AttemptCounts } from '../attempts.js';
+import type { Bookkeeper } from '../bookkeeping.js';
 
 export interface DeliveryThread {
   /** Starts the thread now (it also starts on first use). */
@@ -44,7 +45,13 @@ function relay(log: Logger, line: string): void {
  * subscriptions runs no thread; restarted if it dies (its work is in the database: the
  * workers resume from their cursors).
  */
-export function createDeliveryThread(init: ThreadInit, log: Logger, attempts: (counts: AttemptCounts) => void = () => undefined): DeliveryThread {
+export function createDeliveryThread(
+  init: ThreadInit,
+  log: Logger,
+  attempts: (counts: AttemptCounts) => void = () => undefined,
+  /** Writes the thread asks for (init.writesViaMain). */
+  write?: Bookkeeper,
+): DeliveryThread {
   let worker: Worker | undefined;
   let ready: Promise<Worker> | undefined;
   let stopping = false;
@@ -65,6 +72,7 @@ export function createDeliveryThread(init: ThreadInit, log: Logger, attempts: (c
         }
         else if (m.t === 'failed') reject(new Error(`delivery thread did not start: ${m.message}`));
         else if (m.t === 'done') waiting.get(m.reply)?.();
+        else if (m.t === 'write') answerWrite(w, m);
       });
       w.on('error', (err) => log.error({ err }, 'delivery thread crashed'));
       w.on('exit', (code) => {
@@ -80,6 +88,15 @@ export function createDeliveryThread(init: ThreadInit, log: Logger, attempts: (c
         setTimeout(() => void use().catch(() => undefined), RESTART_AFTER_MS).unref();
       });
     });
+  }
+
+  function answerWrite(w: Worker, m: Extract<FromThread, { t: 'write' }>): void {
+    const answer = (error?: string) => w.postMessage({ t: 'written', id: m.id, ...(error !== undefined && { error }) } satisfies ToThread);
+    if (!write) return answer('this thread has no writer on the main thread');
+    write(m.bookkeeping).then(
+      () => answer(),
+      (err: Error) => answer(err.message),
+    );
   }
 
   function use(): Promise<Worker> {

@@ -1,5 +1,6 @@
 import type { Envelope } from '../catalogue.js';
 import type { AttemptCounts } from '../attempts.js';
+import type { Bookkeeping } from '../bookkeeping.js';
 
 /** Everything the delivery thread needs to open its own store and clients; plain data only. */
 export interface ThreadInit {
@@ -18,11 +19,14 @@ export interface ThreadInit {
   logLevel: string;
   /** Added to the thread's nice value, so the charger path on the main thread wins the CPU. */
   niceness: number;
+  /** The thread's attempt log and cursors are written by the main thread (SQLite: one writer). */
+  writesViaMain?: boolean;
 }
 
 export type ToThread =
   | { t: 'published'; envelopes: Envelope[]; reply?: number }
   | { t: 'changed'; subscriptionId: string }
+  | { t: 'written'; id: number; error?: string }
   | { t: 'stop'; reply: number };
 
 export type FromThread =
@@ -31,4 +35,5 @@ export type FromThread =
   | { t: 'log'; line: string }
   /** Delivery attempts since the last such message, by outcome (sent at most once a second). */
   | { t: 'attempts'; counts: AttemptCounts }
-  | { t: 'done'; reply: number };
+  | { t: 'done'; reply: number }
+  | { t: 'write'; id: number; bookkeeping: Bookkeeping };
