@@ -13,6 +13,7 @@ import { adminApi, createNativeInstallation, createStatusSubscriptions, startNot
 import type { ReceiverProcess } from './receiver-process.js';
 import type { ServerProcess } from './server-process.js';
 import type { Api } from './webhook-setup.js';
+import { waitUntil } from './delivery-watch.js';
 
 export const ID_TAG = 'NOTIFYTAG';
 const ID_PREFIX = 'BENCH-NOTIFY-';
@@ -23,6 +24,9 @@ export const WARMUP = { rate: 500, ms: 1_000 };
 /** Lets a warm-up's or a previous phase's tail settle before the next phase is timed. */
 export const DRAIN_MS = 500;
 const STATUSES = ['Preparing', 'Available'];
+/** Not in STATUSES, so it is a change, and so is the next phase's first status. */
+const WARMUP_STATUS = 'Unavailable';
+const FIRST_DELIVERY_WAIT_MS = 30_000;
 /** A gateway that does not answer a Heartbeat within this is stuck. */
 const ANSWER_DEADLINE_MS = 5_000;
 
@@ -81,6 +85,19 @@ export async function onGateway<T>(setup: GatewaySetup, use: (g: Live) => Promis
 export async function subscribe(g: Live, count: number): Promise<void> {
   g.log(`creating ${count} subscription(s) to connector.status_changed`);
   g.subscriptions = await createStatusSubscriptions(g.api, { count, url: g.receiver.url, installationId: g.installationId });
+  await deliveringToAll(g, count);
+}
+
+/**
+ * The first subscription starts the gateway's delivery thread (1–2 s under tsx, loading its
+ * modules): one event to every subscriber first, so the timed phases measure deliveries, not
+ * that start.
+ */
+async function deliveringToAll(g: Live, count: number): Promise<void> {
+  const base = (await g.receiver.counts()).delivered;
+  await g.chargers[0].status(1, WARMUP_STATUS);
+  const waited = await waitUntil(async () => (await g.receiver.counts()).delivered - base >= count, 50, FIRST_DELIVERY_WAIT_MS);
+  if (waited === null) throw new Error(`the first event did not reach all ${count} subscriptions within ${FIRST_DELIVERY_WAIT_MS} ms`);
 }
 
 /** Whether the gateway still answers a Heartbeat: a stuck one answers nothing, not even the API. */

@@ -150,53 +150,60 @@ export function createDispatcher(d: DispatcherDeps) {
     const scope = { installationId: sub.installationId, types: sub.events.includes('*') ? ('*' as const) : sub.events };
     let { cursor, state, failures } = sub;
     // Attempt rows and the cursor are written together, every few deliveries rather than after
-    // each: a crash then repeats at most those (in order; delivery is at least once).
+    // each: a crash then repeats at most those (in order; delivery is at least once). They are
+    // written behind the deliveries, in order, and waited for where the drain ends, so the
+    // next drain (or node) reads an up-to-date cursor.
     const log: DeliveryRecord[] = [];
     let saved = cursor;
     let savedAt = Date.now();
-    const flush = async () => {
-      if (log.length === 0 && cursor === saved) return;
-      const rows = log.splice(0);
-      const upTo = cursor;
-      await d.write({ rows, advance: { subscriptionId: sub.id, seq: upTo } });
-      saved = upTo;
+    let written: Promise<void> = Promise.resolve();
+    let writeFailed: unknown;
+    const flush = () => {
+      if (log.length === 0 && cursor === saved) return written;
+      const b = { rows: log.splice(0), advance: { subscriptionId: sub.id, seq: cursor } };
+      saved = cursor;
       savedAt = Date.now();
+      written = written.then(() => d.write(b)).catch((err: unknown) => void (writeFailed ??= err));
+      return written;
     };
-    while (!stopped) {
-      // A subscription deleted or disabled meanwhile stops here, not after its whole backlog.
-      const current = await d.store.subscriptions.get(sub.id);
-      if (!current || !current.enabled || current.state === 'disabled') return;
-      // Read after the lease was taken: another node may have moved the cursor since `sub` was read.
-      if (current.cursor > cursor) cursor = saved = current.cursor;
-      const batch = await d.store.events.after(cursor, scope, BATCH);
-      if (batch.length === 0) break;
-      for (const { seq, envelope } of batch) {
-        if (!passesFilter(sub, envelope)) {
+    try {
+      while (!stopped) {
+        if (writeFailed) break;
+        // A subscription deleted or disabled meanwhile stops here, not after its whole backlog.
+        const current = await d.store.subscriptions.get(sub.id);
+        if (!current || !current.enabled || current.state === 'disabled') return;
+        // Read after the lease was taken: another node may have moved the cursor since `sub` was read.
+        if (current.cursor > cursor) cursor = saved = current.cursor;
+        const batch = await d.store.events.after(cursor, scope, BATCH);
+        if (batch.length === 0) break;
+        for (const { seq, envelope } of batch) {
+          if (!passesFilter(sub, envelope)) {
+            cursor = seq;
+            continue;
+          }
+          // A lease that ran out (a long stall) may be another node's now: one delivery in flight cluster-wide.
+          if (!(await holdLease(sub.id))) return;
+          const result = await attempts(sub, secrets, envelope, state === 'queued', log);
+          if (!result.ok) {
+            await flush();
+            return await onFailure(sub, result, failures + 1);
+          }
           cursor = seq;
-          continue;
+          if (state !== 'active' || log.length >= FLUSH_EVERY || Date.now() - savedAt >= FLUSH_AFTER_MS) void flush();
+          if (state !== 'active') {
+            state = 'active';
+            failures = 0;
+            await d.store.subscriptions.setState(sub.id, { state: 'active', failures: 0, nextAttemptAt: null });
+            d.log.info({ subscriptionId: sub.id }, 'subscription endpoint is back; draining its backlog');
+          }
         }
-        // A lease that ran out (a long stall) may be another node's now: one delivery in flight cluster-wide.
-        if (!(await holdLease(sub.id))) {
-          await flush();
-          return;
-        }
-        const result = await attempts(sub, secrets, envelope, state === 'queued', log);
-        if (!result.ok) {
-          await flush();
-          return onFailure(sub, result, failures + 1);
-        }
-        cursor = seq;
-        if (state !== 'active' || log.length >= FLUSH_EVERY || Date.now() - savedAt >= FLUSH_AFTER_MS) await flush();
-        if (state !== 'active') {
-          state = 'active';
-          failures = 0;
-          await d.store.subscriptions.setState(sub.id, { state: 'active', failures: 0, nextAttemptAt: null });
-          d.log.info({ subscriptionId: sub.id }, 'subscription endpoint is back; draining its backlog');
-        }
+        void flush();
+        await holdLease(sub.id);
       }
+    } finally {
       await flush();
-      await holdLease(sub.id);
     }
+    if (writeFailed) throw writeFailed;
   }
 
   async function onFailure(sub: Subscription, result: AttemptResult, failures: number): Promise<void> {

@@ -6,7 +6,7 @@ import { runChallenge, type ChallengeResult } from './challenge.js';
 import { deliverOnce, type DeliverDeps } from './deliver.js';
 import type { Envelope } from './catalogue.js';
 import { createDeliveryThread } from './thread/host.js';
-import { writeBookkeeping } from './bookkeeping.js';
+import { applyBookkeeping } from './bookkeeping.js';
 import type { ThreadInit } from './thread/protocol.js';
 import { createInterest, wants, wantsBlocking } from './interest.js';
 import { createRecorder, envelope } from './record.js';
@@ -49,7 +49,7 @@ export function createNotifications(n: NotificationsDeps) {
     { ...n.thread, nodeId: n.nodeId, retryDelaysMs: n.retryDelaysMs, probeMaxMs: n.probeMaxMs, writesViaMain },
     n.log,
     metrics.attemptsFromThread,
-    writeBookkeeping(n.store),
+    (list) => applyBookkeeping(n.store, list),
   );
   // A blocking subscription makes the charger's reply wait until the thread has tried it.
   const blocking = (envelopes: Envelope[]) =>

@@ -3,7 +3,7 @@ import type { Logger } from '../../log.js';
 import type { Envelope } from '../catalogue.js';
 import type { FromThread, ThreadInit, ToThread } from './protocol.js';
 import type { AttemptCounts } from '../attempts.js';
-import type { Bookkeeper } from '../bookkeeping.js';
+import type { Bookkeeping } from '../bookkeeping.js';
 
 export interface DeliveryThread {
   /** Starts the thread now (it also starts on first use). */
@@ -49,8 +49,8 @@ export function createDeliveryThread(
   init: ThreadInit,
   log: Logger,
   attempts: (counts: AttemptCounts) => void = () => undefined,
-  /** Writes the thread asks for (init.writesViaMain). */
-  write?: Bookkeeper,
+  /** Writes the thread asks for (init.writesViaMain), applied in one transaction. */
+  write?: (list: Bookkeeping[]) => Promise<void>,
 ): DeliveryThread {
   let worker: Worker | undefined;
   let ready: Promise<Worker> | undefined;
@@ -93,7 +93,7 @@ export function createDeliveryThread(
   function answerWrite(w: Worker, m: Extract<FromThread, { t: 'write' }>): void {
     const answer = (error?: string) => w.postMessage({ t: 'written', id: m.id, ...(error !== undefined && { error }) } satisfies ToThread);
     if (!write) return answer('this thread has no writer on the main thread');
-    write(m.bookkeeping).then(
+    write(JSON.parse(m.json) as Bookkeeping[]).then(
       () => answer(),
       (err: Error) => answer(err.message),
     );

@@ -1,6 +1,5 @@
 import type { Envelope } from '../catalogue.js';
 import type { AttemptCounts } from '../attempts.js';
-import type { Bookkeeping } from '../bookkeeping.js';
 
 /** Everything the delivery thread needs to open its own store and clients; plain data only. */
 export interface ThreadInit {
@@ -36,4 +35,5 @@ export type FromThread =
   /** Delivery attempts since the last such message, by outcome (sent at most once a second). */
   | { t: 'attempts'; counts: AttemptCounts }
   | { t: 'done'; reply: number }
-  | { t: 'write'; id: number; bookkeeping: Bookkeeping };
+  /** `json`: a Bookkeeping, as JSON text. */
+  | { t: 'write'; id: number; json: string };
