@@ -31,12 +31,14 @@ export interface StartedServer {
 }
 
 import { startStallTrace } from './stall-trace.js';
+import { startAllocProfile } from './alloc-profile.js';
 
 const STOP_TIMEOUT_MS = 10_000;
 
 export async function serveAsChild(start: () => Promise<StartedServer>): Promise<void> {
   const send = (m: ChildMessage) => process.send?.(m);
   startStallTrace();
+  const stopAllocProfile = await startAllocProfile();
   // A parent that dies without saying stop must not leave a server behind.
   process.on('disconnect', () => process.exit(0));
 
@@ -61,6 +63,7 @@ export async function serveAsChild(start: () => Promise<StartedServer>): Promise
       send({ type: 'errors', errors: server.errors?.() ?? {} });
     } else if (m.type === 'stop') {
       const forced = setTimeout(() => process.exit(0), STOP_TIMEOUT_MS);
+      await stopAllocProfile?.();
       await server.close().catch(() => {});
       clearTimeout(forced);
       send({ type: 'stopped' });

@@ -57,9 +57,12 @@ export function createInterest(load: () => Promise<Subscription[]>, ttlMs = 5000
       });
     return loading;
   };
+  const stale = () => Date.now() - loadedAt > ttlMs;
   const fresh = async () => {
-    if (Date.now() - loadedAt > ttlMs) await refresh();
+    if (stale()) await refresh();
   };
+  const anyNow = (installationId: string, type: EventType) =>
+    subs.some((s) => (!s.installationId || s.installationId === installationId) && (s.events.includes('*') || s.events.includes(type)));
   const matchingNow = (e: Pick<Envelope, 'type' | 'installationId' | 'chargerId' | 'data'>) => subs.filter((s) => wants(s, e));
   return {
     refresh,
@@ -75,7 +78,15 @@ export function createInterest(load: () => Promise<Subscription[]>, ttlMs = 5000
     /** Cheap pre-check on the hot path, before the event's data is even built. */
     async anyFor(installationId: string, type: EventType): Promise<boolean> {
       await fresh();
-      return subs.some((s) => (!s.installationId || s.installationId === installationId) && (s.events.includes('*') || s.events.includes(type)));
+      return anyNow(installationId, type);
+    },
+    /**
+     * The same from the list in memory, or undefined when that list is due for a reload: the
+     * hot path answers without a promise when nobody subscribed (most Authorize calls).
+     */
+    anyForNow(installationId: string, types: readonly EventType[]): boolean | undefined {
+      if (stale()) return undefined;
+      return types.some((t) => anyNow(installationId, t));
     },
     get all() {
       return subs;

@@ -40,10 +40,15 @@ export function createRecorder(deps: {
     /** Whether anyone could want events of this type here: lets callers skip building them. */
     wants: async (installationId: string, type: EventType) => watched(installationId) || deps.interest.anyFor(installationId, type),
 
+    /** True when nobody can want these events here now (answered from memory): callers skip building them. */
+    quiet: (installationId: string, types: readonly EventType[]) => !watched(installationId) && deps.interest.anyForNow(installationId, types) === false,
+
     async withEvents<T>(store: Store, types: readonly EventType[], installationId: string, change: (tx: Store) => Promise<T>, events: EventsOf<T>): Promise<T> {
-      await deps.interest.fresh();
-      let any = watched(installationId);
-      for (const type of types) if (!any && (await deps.interest.anyFor(installationId, type))) any = true;
+      let any = watched(installationId) || deps.interest.anyForNow(installationId, types);
+      if (any === undefined) {
+        await deps.interest.fresh();
+        any = deps.interest.anyForNow(installationId, types) ?? true;
+      }
       if (!any) return change(store);
       let written: Envelope[] = [];
       const result = await store.transact(async (tx) => {

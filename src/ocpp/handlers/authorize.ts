@@ -12,6 +12,8 @@ function routine(d: Decision): boolean {
   return d.status === 'Accepted' && (d.source === 'native' || d.reason === 'cached_decision');
 }
 
+const DECIDED = ['authorization.decided'] as const;
+
 export const authorize: Handler = async (deps, ctx, params) => {
   const decision = await deps.authorize({
     installationId: ctx.installationId,
@@ -22,8 +24,11 @@ export const authorize: Handler = async (deps, ctx, params) => {
   const fields = { status: decision.status, source: decision.source, reason: decision.reason };
   if (routine(decision)) ctx.log.debug(fields, 'authorize');
   else ctx.log.info(fields, 'authorize');
-  await deps.events.withEvents(deps.store, ['authorization.decided'], ctx.installationId, async () => undefined, () => [
-    decided(ctx, 'Authorize', params.idTag, null, decision),
-  ]);
+  // Most calls have nobody to tell: then not even the callbacks below are built.
+  if (!deps.events.quiet(ctx.installationId, DECIDED)) {
+    await deps.events.withEvents(deps.store, DECIDED, ctx.installationId, async () => undefined, () => [
+      decided(ctx, 'Authorize', params.idTag, null, decision),
+    ]);
+  }
   return { idTagInfo: toIdTagInfo(decision) };
 };
