@@ -1,0 +1,72 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { applyBookkeeping, bookkeeperVia, type Bookkeeping } from '../../src/notifications/bookkeeping.js';
+import type { Store } from '../../src/store/index.js';
+import type { DeliveryRecord } from '../../src/store/deliveries.js';
+import { engines, freshDatabase, openTestStore, type TestDatabase } from '../helpers/databases.js';
+
+const row = (subscriptionId: string, eventId: string): DeliveryRecord => ({
+  subscriptionId, eventId, eventType: 'connector.status_changed', attempt: 1, mode: 'queue',
+  status: 200, ok: true, latencyMs: 1, error: null, response: '{"ok":true}', at: new Date().toISOString(),
+});
+
+describe('the delivery thread hands its writes to the main thread', () => {
+  it('gathers writes made close together into one message, and answers each of them', async () => {
+    const messages: { id: number; json: string }[] = [];
+    const via = bookkeeperVia((m) => messages.push(m));
+    const a = via.write({ rows: [row('s1', 'e1')], advance: { subscriptionId: 's1', seq: 1 } });
+    const b = via.write({ rows: [row('s2', 'e2')], advance: { subscriptionId: 's2', seq: 2 } });
+    await new Promise((r) => setTimeout(r, 30));
+    expect(messages).toHaveLength(1);
+    const sent = JSON.parse(messages[0].json) as Bookkeeping[];
+    expect(sent.map((x) => x.advance)).toEqual([{ subscriptionId: 's1', seq: 1 }, { subscriptionId: 's2', seq: 2 }]);
+    via.written(messages[0].id);
+    await expect(Promise.all([a, b])).resolves.toEqual([undefined, undefined]);
+  });
+
+  it('fails every write of a message the main thread could not apply, with its reason', async () => {
+    const messages: { id: number; json: string }[] = [];
+    const via = bookkeeperVia((m) => messages.push(m));
+    const a = via.write({ rows: [row('s1', 'e1')] });
+    const b = via.write({ rows: [], advance: { subscriptionId: 's1', seq: 5 } });
+    await new Promise((r) => setTimeout(r, 30));
+    via.written(messages[0].id, 'database is locked');
+    await expect(a).rejects.toThrow('database is locked');
+    await expect(b).rejects.toThrow('database is locked');
+  });
+});
+
+describe.each(engines)('bookkeeping applied on %s', (engine) => {
+  let tdb: TestDatabase;
+  let store: Store;
+  let subscriptionId: string;
+
+  beforeAll(async () => {
+    tdb = await freshDatabase(engine);
+    store = await openTestStore(tdb);
+    const sub = await store.subscriptions.create(
+      {
+        installationId: null, label: 'bookkeeping', kind: 'webhook', url: 'http://127.0.0.1:1/hook', urlMode: 'fixed', events: ['*'],
+        enabled: true, subscriptionId: null, authentication: { kind: 'none', username: null, password: null }, signature: 'none',
+        filter: {}, blocking: [], blockingTimeoutMs: 1000, timeoutMs: 1000, verify: false, kafka: null, secret: 'bookkeeping-secret',
+      },
+      'active',
+      0,
+    );
+    subscriptionId = sub.id;
+  });
+  afterAll(async () => {
+    await store?.close();
+    await tdb?.drop();
+  });
+
+  it('writes every row and moves the cursor forward only, in one go', async () => {
+    await applyBookkeeping(store, [
+      { rows: [row(subscriptionId, 'e1'), row(subscriptionId, 'e2')], advance: { subscriptionId, seq: 7 } },
+      // A late, older write (another node's, say) never moves the cursor back.
+      { rows: [row(subscriptionId, 'e3')], advance: { subscriptionId, seq: 3 } },
+    ]);
+    expect((await store.subscriptions.get(subscriptionId))?.cursor).toBe(7);
+    const logged = await store.deliveries.list(subscriptionId, 10);
+    expect(logged.map((d) => d.eventId).sort()).toEqual(['e1', 'e2', 'e3']);
+  });
+});
