@@ -237,31 +237,41 @@ export function createDispatcher(d: DispatcherDeps) {
         const until = Date.now() + sub.blockingTimeoutMs;
         while (w.running && Date.now() < until) await Promise.race([w.running, sleep(until - Date.now())]);
         if (w.running) continue;
-        const job = blockingSend(sub, e);
-        w.running = job.finally(() => {
-          w.running = undefined;
-        });
-        jobs.push(w.running);
+        // The charger waits for the attempt; the worker also for its record and cursor, so its
+        // next drain does not send the event again.
+        const sent = blockingSend(sub, e);
+        w.running = sent
+          .then((s) => s.saved)
+          .finally(() => {
+            w.running = undefined;
+          });
+        jobs.push(sent.then(() => undefined));
       }
     }
     await Promise.all(jobs);
   }
 
-  async function blockingSend(cached: Subscription, e: Envelope): Promise<void> {
+  /** Resolves once the attempt is made; `saved` once it is recorded (and the cursor moved). */
+  async function blockingSend(cached: Subscription, e: Envelope): Promise<{ saved: Promise<void> }> {
+    const nothing = { saved: Promise.resolve() };
     // The interest list is a snapshot; the cursor must be the stored one, read under the lease
     // (read before it, it could be one another node has moved since).
-    if (!(await holdLease(cached.id))) return;
+    if (!(await holdLease(cached.id))) return nothing;
     try {
       const sub = await d.store.subscriptions.get(cached.id);
-      if (!sub || sub.state !== 'active') return;
+      if (!sub || sub.state !== 'active') return nothing;
       const scope = { installationId: sub.installationId, types: sub.events.includes('*') ? ('*' as const) : sub.events };
       const [head] = await d.store.events.after(sub.cursor, scope, 1);
-      if (head?.envelope.id !== e.id) return;
+      if (head?.envelope.id !== e.id) return nothing;
       const secrets = (await d.store.subscriptions.secrets(sub.id))!;
-      const result = await deliverOnce(d.deliver, sub, secrets, e, { attempt: 1, mode: 'blocking', timeoutMs: sub.blockingTimeoutMs });
-      if (result.ok) await d.write({ rows: [], advance: { subscriptionId: sub.id, seq: head.seq } });
+      const log: DeliveryRecord[] = [];
+      const result = await deliverOnce(d.deliver, sub, secrets, e, { attempt: 1, mode: 'blocking', timeoutMs: sub.blockingTimeoutMs, log });
+      const advance = result.ok ? { subscriptionId: sub.id, seq: head.seq } : undefined;
+      const saved = d.write({ rows: log, advance }).catch((err) => d.log.warn({ err, subscriptionId: sub.id }, 'could not record a blocking delivery'));
+      return { saved };
     } catch (err) {
       d.log.warn({ err, subscriptionId: cached.id }, 'blocking delivery failed; left to the queue');
+      return nothing;
     } finally {
       releaseWhenIdle(cached.id);
     }

@@ -75,14 +75,10 @@ export function createInterest(load: () => Promise<Subscription[]>, ttlMs = 5000
       await fresh();
       return matchingNow(e);
     },
-    /** Cheap pre-check on the hot path, before the event's data is even built. */
-    async anyFor(installationId: string, type: EventType): Promise<boolean> {
-      await fresh();
-      return anyNow(installationId, type);
-    },
     /**
-     * The same from the list in memory, or undefined when that list is due for a reload: the
-     * hot path answers without a promise when nobody subscribed (most Authorize calls).
+     * Whether any subscription may want events of these types here, from the list in memory;
+     * undefined when that list is due for a reload (then call fresh() first). No promise: the
+     * hot path's usual answer is "nobody".
      */
     anyForNow(installationId: string, types: readonly EventType[]): boolean | undefined {
       if (stale()) return undefined;

@@ -36,20 +36,22 @@ export function createRecorder(deps: {
   const subscribed = (e: Envelope) => deps.interest.matchingNow(e).length > 0;
   const wanted = (envelopes: Envelope[]) => envelopes.filter((e) => watched(e.installationId) || subscribed(e));
 
+  /** Whether anyone may want these events here, from memory; undefined when the list is due for a reload. */
+  const known = (installationId: string, types: readonly EventType[]) => watched(installationId) || deps.interest.anyForNow(installationId, types);
+  /** The same, reloading the list first when it is due: no promise in the usual case. */
+  const anyone = (installationId: string, types: readonly EventType[]): boolean | Promise<boolean> =>
+    known(installationId, types) ?? deps.interest.fresh().then(() => known(installationId, types) ?? true);
+
   return {
     /** Whether anyone could want events of this type here: lets callers skip building them. */
-    wants: async (installationId: string, type: EventType) => watched(installationId) || deps.interest.anyFor(installationId, type),
+    wants: async (installationId: string, type: EventType) => anyone(installationId, [type]),
 
     /** True when nobody can want these events here now (answered from memory): callers skip building them. */
-    quiet: (installationId: string, types: readonly EventType[]) => !watched(installationId) && deps.interest.anyForNow(installationId, types) === false,
+    quiet: (installationId: string, types: readonly EventType[]) => known(installationId, types) === false,
 
     async withEvents<T>(store: Store, types: readonly EventType[], installationId: string, change: (tx: Store) => Promise<T>, events: EventsOf<T>): Promise<T> {
-      let any = watched(installationId) || deps.interest.anyForNow(installationId, types);
-      if (any === undefined) {
-        await deps.interest.fresh();
-        any = deps.interest.anyForNow(installationId, types) ?? true;
-      }
-      if (!any) return change(store);
+      const any = anyone(installationId, types);
+      if (!(typeof any === 'boolean' ? any : await any)) return change(store);
       let written: Envelope[] = [];
       const result = await store.transact(async (tx) => {
         const r = await change(tx);

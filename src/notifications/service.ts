@@ -48,8 +48,8 @@ export function createNotifications(n: NotificationsDeps) {
   const thread = createDeliveryThread(
     { ...n.thread, nodeId: n.nodeId, retryDelaysMs: n.retryDelaysMs, probeMaxMs: n.probeMaxMs, writesViaMain },
     n.log,
-    metrics.attemptsFromThread,
     (list) => applyBookkeeping(n.store, list),
+    metrics.attemptsFromThread,
   );
   // A blocking subscription makes the charger's reply wait until the thread has tried it.
   const blocking = (envelopes: Envelope[]) =>

@@ -48,9 +48,9 @@ function relay(log: Logger, line: string): void {
 export function createDeliveryThread(
   init: ThreadInit,
   log: Logger,
-  attempts: (counts: AttemptCounts) => void = () => undefined,
   /** Writes the thread asks for (init.writesViaMain), applied in one transaction. */
-  write?: (list: Bookkeeping[]) => Promise<void>,
+  write: (list: Bookkeeping[]) => Promise<void>,
+  attempts: (counts: AttemptCounts) => void = () => undefined,
 ): DeliveryThread {
   let worker: Worker | undefined;
   let ready: Promise<Worker> | undefined;
@@ -92,7 +92,6 @@ export function createDeliveryThread(
 
   function answerWrite(w: Worker, m: Extract<FromThread, { t: 'write' }>): void {
     const answer = (error?: string) => w.postMessage({ t: 'written', id: m.id, ...(error !== undefined && { error }) } satisfies ToThread);
-    if (!write) return answer('this thread has no writer on the main thread');
     write(JSON.parse(m.json) as Bookkeeping[]).then(
       () => answer(),
       (err: Error) => answer(err.message),
