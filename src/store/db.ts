@@ -43,7 +43,11 @@ function openSqlite(dataDir: string, synchronous: 'NORMAL' | 'FULL', checkpoints
   mkdirSync(dataDir, { recursive: true });
   const database = openSqliteFile(join(dataDir, 'gateway.sqlite'), synchronous, checkpoints);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: database as never }) });
-  return { db, close: () => db.destroy() };
+  const close = async () => {
+    await database.stopCheckpoints();
+    await db.destroy();
+  };
+  return { db, close };
 }
 
 export async function openStore(opts: OpenStoreOptions): Promise<StoreHandle> {

@@ -28,8 +28,14 @@ const WAL_SIZE_LIMIT = 64 * 1024 * 1024;
  * statement during garbage collection (WiseLibs/better-sqlite3#1515), and 13 needs Node 22, so
  * the Docker image (Node 24) must not load it at all.
  */
-export function openSqliteFile(path: string, synchronous: 'NORMAL' | 'FULL', checkpoints: Checkpoints = 'background'): SqliteDatabase {
-  const pragmas = ['journal_mode = WAL', `synchronous = ${synchronous}`, 'foreign_keys = ON', 'busy_timeout = 5000'];
+export function openSqliteFile(
+  path: string,
+  synchronous: 'NORMAL' | 'FULL',
+  checkpoints: Checkpoints = 'background',
+): SqliteDatabase & { stopCheckpoints(): Promise<void> } {
+  // busy_timeout first: node:sqlite waits 0 ms by default, so switching to WAL failed with
+  // "database is locked" while another connection (a checkpoint thread still stopping) held it.
+  const pragmas = ['busy_timeout = 5000', 'journal_mode = WAL', `synchronous = ${synchronous}`, 'foreign_keys = ON'];
   // No checkpoint on commit: see checkpointer.ts.
   pragmas.push('wal_autocheckpoint = 0', `journal_size_limit = ${WAL_SIZE_LIMIT}`);
   const nodeSqlite = hasNodeSqlite();
@@ -39,10 +45,12 @@ export function openSqliteFile(path: string, synchronous: 'NORMAL' | 'FULL', che
   const cached = withStatementCache(db);
   return {
     prepare: (sql) => cached.prepare(sql),
+    /** Kysely closes synchronously; stopCheckpoints() first lets a caller wait for the thread. */
     close() {
       void checkpointer?.stop();
       cached.close();
     },
+    stopCheckpoints: async () => checkpointer?.stop(),
   };
 }
 
