@@ -15,7 +15,7 @@ export interface OutboxWorkerOptions {
   pollMs: number;
   retryBaseMs: number;
   retryMaxMs: number;
-  /** Rows claimed per round, delivered concurrently (at most one per charger, see claimDue). */
+  /** Rows in flight at most, delivered concurrently (at most one per charger, see claimDue). */
   batch?: number;
   /** A claim not finished within this lease goes back to the queue (a dead worker). */
   leaseMs?: number;
@@ -50,6 +50,7 @@ export function createOutboxWorker(o: OutboxWorkerOptions): OutboxWorker {
   let stopped = true;
 
   const inFlight = new Set<number>();
+  const pending = new Set<Promise<void>>();
 
   /** Resolves to whether the row left the queue (delivered or cancelled). */
   async function handle(item: OutboxItem): Promise<boolean> {
@@ -84,14 +85,31 @@ export function createOutboxWorker(o: OutboxWorkerOptions): OutboxWorker {
     return false;
   }
 
-  async function round(): Promise<void> {
+  /**
+   * Claims as many rows as there is room for and starts each on its own: a slow call for one
+   * charger does not hold up the next row of another (claimDue never hands out a second row of a
+   * charger whose head is in flight, so each charger's order holds).
+   */
+  async function claim(): Promise<void> {
     do {
       again = false;
-      const items = await o.outbox.claimDue(batch, leaseMs, o.owner);
-      const left = await Promise.all(items.map(handle));
-      // A row that left the queue may have freed the next one of its charger (claimDue keeps each charger's order).
-      if (items.length === batch || left.includes(true)) again = true;
+      const room = batch - inFlight.size;
+      if (room <= 0) return;
+      const items = await o.outbox.claimDue(room, leaseMs, o.owner);
+      for (const item of items) track(item);
+      if (items.length === room) again = true;
     } while (again && !stopped);
+  }
+
+  function track(item: OutboxItem): void {
+    const p = handle(item)
+      .then((left) => {
+        // A row that left the queue may have freed the next one of its charger.
+        if (left) run();
+      })
+      .catch((err) => o.log.error({ err, eventId: item.eventId }, 'outbox delivery failed'))
+      .finally(() => pending.delete(p));
+    pending.add(p);
   }
 
   function run(): void {
@@ -100,7 +118,7 @@ export function createOutboxWorker(o: OutboxWorkerOptions): OutboxWorker {
       again = true;
       return;
     }
-    running = round()
+    running = claim()
       .catch((err) => o.log.error({ err }, 'outbox round failed'))
       .finally(() => {
         running = undefined;
@@ -120,6 +138,7 @@ export function createOutboxWorker(o: OutboxWorkerOptions): OutboxWorker {
       stopped = true;
       if (timer) clearInterval(timer);
       await running;
+      await Promise.all(pending);
     },
     abandon: () => o.outbox.release([...inFlight]),
   };
