@@ -2,6 +2,7 @@
 // it printed kept for error reports.
 
 import { fork, type ChildProcess } from 'node:child_process';
+import { appendFileSync } from 'node:fs';
 
 export interface ForkedChild {
   child: ChildProcess;
@@ -23,6 +24,9 @@ export function forkChild(entry: URL, execArgv: string[], keepLines: number, env
     tail.push(...chunk.toString().split('\n').filter(Boolean));
     tail.splice(0, Math.max(0, tail.length - keepLines));
   };
+  // BENCH_CHILD_LOG=prefix: everything a child prints goes to prefix.<pid> too (--trace-gc-nvp, say).
+  const logTo = process.env.BENCH_CHILD_LOG && `${process.env.BENCH_CHILD_LOG}.${child.pid}`;
+  if (logTo) for (const stream of [child.stdout!, child.stderr!]) stream.on('data', (chunk: Buffer) => appendFileSync(logTo, chunk));
   child.stdout!.on('data', keep);
   child.stderr!.on('data', keep);
   return { child, lines: () => [...tail], output: () => (tail.length ? `\n  ${tail.join('\n  ')}` : '') };

@@ -36,36 +36,36 @@ export function attachConnection(deps: OcppDeps, registry: Registry, client: Cha
     return;
   }
 
+  // Set below: the write that marks the charger online and records charger.connected.
+  let online: Promise<unknown> | undefined;
+  const run = async (action: string, params: unknown) => {
+    const counts = metrics.action(action)!;
+    try {
+      // On PostgreSQL a pool runs writes side by side: without this wait a StatusNotification
+      // sent right after the handshake could be recorded before charger.connected.
+      if (online) await online;
+      const result = await handlers[action](deps, ctx, params);
+      counts.ok.n++;
+      return result;
+    } catch (err) {
+      if (isRpcError(err)) {
+        counts.call_error.n++;
+        throw err;
+      }
+      counts.internal_error.n++;
+      // The charger gets a code it can retry on; the cause stays in our log.
+      log.error({ err, action }, 'handler failed');
+      throw ocppError('InternalError', 'Internal error; retry later');
+    }
+  };
   patchClient(client, {
     maxFrameBytes: deps.config.maxFrameBytes,
     rate: { perSecond: deps.config.maxMessagesPerSecond, burst: deps.config.messageBurst },
     onRefused: (kind, detail) => log.warn({ kind, ...detail }, REFUSALS[kind]),
+    answer: { has: (action) => Object.hasOwn(handlers, action), run },
   });
-
-  // Set below: the write that marks the charger online and records charger.connected.
-  let online: Promise<unknown> | undefined;
-  for (const [action, handler] of Object.entries(handlers)) {
-    const counts = metrics.action(action)!;
-    client.handle(action, async ({ params }: IHandlersOption) => {
-      try {
-        // On PostgreSQL a pool runs writes side by side: without this wait a StatusNotification
-        // sent right after the handshake could be recorded before charger.connected.
-        if (online) await online;
-        const result = await handler(deps, ctx, params);
-        counts.ok.n++;
-        return result;
-      } catch (err) {
-        if (isRpcError(err)) {
-          counts.call_error.n++;
-          throw err;
-        }
-        counts.internal_error.n++;
-        // The charger gets a code it can retry on; the cause stays in our log.
-        log.error({ err, action }, 'handler failed');
-        throw ocppError('InternalError', 'Internal error; retry later');
-      }
-    });
-  }
+  // What the fast path leaves to ocpp-rpc (a CALL failing its schema, say) still finds its handler.
+  for (const action of Object.keys(handlers)) client.handle(action, ({ params }: IHandlersOption) => run(action, params));
 
   let lastTouch = Date.now();
   client.on('message', () => {

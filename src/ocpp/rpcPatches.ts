@@ -1,14 +1,18 @@
 import type { ChargerClient as RPCServerClient } from './rpc.js';
 import { toOcpp16ErrorCode } from './errors.js';
 import { createRateLimit, type RateLimitOptions } from './rateLimit.js';
+import { answerFast, type CallAnswerer, type FastClient } from './fastCalls.js';
+import { createAnsweredCalls } from './answeredCalls.js';
+
+export { ANSWERED_IDS_KEPT } from './answeredCalls.js';
 
 /**
  * ocpp-rpc (2.2.x) has no hook before it parses a frame, and sends some CALLERRORs with codes
  * outside the OCPP-J 1.6 list. The guards that must run before parsing (size, rate, a CALL
  * repeated with the same message id) and the error-code fix sit here, on the two internal
- * methods involved, so the rest of the gateway uses the library as documented.
- * test/ocpp/malformed-frames.test.ts and test/ocpp/connection-limits.test.ts fail if a library
- * update changes either method.
+ * methods involved, and so does the hand-off of well-formed CALLs to src/ocpp/fastCalls.ts.
+ * test/ocpp/malformed-frames.test.ts, test/ocpp/connection-limits.test.ts and
+ * test/ocpp/fast-calls.test.ts fail if a library update changes either method.
  */
 interface PatchableClient {
   _onMessage(buffer: Buffer): void;
@@ -20,22 +24,13 @@ const CALL_ID = /^\s*\[\s*2\s*,\s*"((?:[^"\\]|\\.){0,200})"/;
 const REPLY_ID = /^\[[34],"((?:[^"\\]|\\.){0,200})"/;
 /** Deeper frames are refused before parsing: ocpp-rpc echoes a bad payload back and fails to serialise very deep ones. */
 const MAX_DEPTH = 32;
-/** Calls a charger may have waiting at once; more would be a misbehaving peer, not a charger. */
-const IN_FLIGHT_KEPT = 64;
-/** Replies kept whole for a CALL the charger sends again (after a lost reply): the last few suffice. */
-const ANSWERED_KEPT = 8;
-/**
- * Older answered ids are remembered only as a fingerprint (8 bytes each, 1 KiB per connection).
- * A charger sends its next CALL only once the last is answered or timed out (OCPP-J 1.6 §4.1.1),
- * so a repeat comes within a few calls; 128 calls are minutes to hours of a charger's traffic.
- * 1,024 cost 8 KiB a connection, a third of the per-connection budget.
- */
-export const ANSWERED_IDS_KEPT = 128;
 
 export interface FrameGuardOptions {
   maxFrameBytes: number;
   rate: RateLimitOptions;
   onRefused(kind: 'oversized' | 'rate_limited' | 'rate_abuse' | 'duplicate', detail: Record<string, unknown>): void;
+  /** The CALLs answered without ocpp-rpc's per-call machinery (src/ocpp/fastCalls.ts). */
+  answer?: CallAnswerer;
 }
 
 export function patchClient(client: RPCServerClient, opts: FrameGuardOptions): void {
@@ -43,21 +38,20 @@ export function patchClient(client: RPCServerClient, opts: FrameGuardOptions): v
   const onMessage = c._onMessage.bind(c);
   const sendRaw = c.sendRaw.bind(c);
   const rate = createRateLimit(opts.rate);
-  const inFlight = new Set<string>();
-  const answered = new Map<string, string>();
-  const answeredIds = createIdRing(ANSWERED_IDS_KEPT);
+  const calls = createAnsweredCalls();
 
   const callError = (id: string, code: string, text: string) => sendRaw(JSON.stringify([4, id, code, text, {}]));
+  /** Every reply to a charger's CALL goes out here, so a repeat of that CALL gets the same reply. */
+  const reply = (id: string, out: string) => {
+    calls.answered(id, out);
+    sendRaw(out);
+  };
 
   c.sendRaw = (message: string) => {
     const out = message.startsWith('[4,') ? rewriteCallError(message) : message;
     const id = out.charCodeAt(1) !== 50 ? jsonString(REPLY_ID.exec(out)?.[1]) : undefined;
-    if (id !== undefined && inFlight.delete(id)) {
-      answeredIds.add(id);
-      answered.set(id, out);
-      if (answered.size > ANSWERED_KEPT) answered.delete(answered.keys().next().value as string);
-    }
-    sendRaw(out);
+    if (id === undefined) return sendRaw(out);
+    reply(id, out);
   };
 
   c._onMessage = (buffer: Buffer) => {
@@ -87,58 +81,22 @@ export function patchClient(client: RPCServerClient, opts: FrameGuardOptions): v
     }
     if (id !== undefined) {
       // The same CALL again: answer it once, never process it twice.
-      const reply = answered.get(id);
-      if (reply !== undefined) {
+      const kept = calls.replyTo(id);
+      if (kept !== undefined) {
         opts.onRefused('duplicate', { messageId: id, answered: true });
-        return sendRaw(reply);
+        return sendRaw(kept);
       }
-      if (answeredIds.has(id)) {
+      if (calls.wasAnswered(id)) {
         // Answered long ago and its reply is gone: refuse rather than process it a second time.
         // GenericError because 1.6 has no code for "already processed", and ProtocolError or
         // FormationViolation would tell the charger its payload is broken, which it is not.
         opts.onRefused('duplicate', { messageId: id, answered: true, replyKept: false });
         return callError(id, 'GenericError', 'Message id already answered on this connection; send a new message id');
       }
-      if (inFlight.has(id)) return opts.onRefused('duplicate', { messageId: id, answered: false });
-      if (inFlight.size >= IN_FLIGHT_KEPT) inFlight.delete(inFlight.values().next().value as string);
-      inFlight.add(id);
+      if (!calls.started(id)) return opts.onRefused('duplicate', { messageId: id, answered: false });
     }
+    if (opts.answer && answerFast(client as unknown as FastClient, buffer.toString('utf8'), opts.answer, reply)) return;
     onMessage(buffer);
-  };
-}
-
-/**
- * A ring of 64-bit fingerprints of message ids (two 32-bit FNV-1a hashes with different seeds):
- * ids themselves would cost ten times the memory. A false match, about 1 in 2^54 per call, would
- * refuse one fresh CALL, which the charger sends again with a new id.
- */
-export function createIdRing(size: number) {
-  const slots = new Uint32Array(size * 2);
-  let next = 0;
-  let filled = 0;
-  const fingerprint = (id: string): [number, number] => {
-    let a = 0x811c9dc5;
-    let b = 0x01000193 ^ id.length;
-    for (let i = 0; i < id.length; i++) {
-      const ch = id.charCodeAt(i);
-      a = Math.imul(a ^ ch, 0x01000193);
-      b = Math.imul(b ^ ch, 0x5bd1e995) ^ (b >>> 15);
-    }
-    return [a >>> 0, b >>> 0];
-  };
-  return {
-    add(id: string): void {
-      const [a, b] = fingerprint(id);
-      slots[next * 2] = a;
-      slots[next * 2 + 1] = b;
-      next = (next + 1) % size;
-      filled = Math.min(size, filled + 1);
-    },
-    has(id: string): boolean {
-      const [a, b] = fingerprint(id);
-      for (let i = 0; i < filled; i++) if (slots[i * 2] === a && slots[i * 2 + 1] === b) return true;
-      return false;
-    },
   };
 }
 
