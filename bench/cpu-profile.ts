@@ -4,6 +4,7 @@
 // name the window in which its load ran.
 
 import { readFileSync } from 'node:fs';
+import { PROJECT_DIR } from './paths.js';
 
 interface ProfileNode {
   id: number;
@@ -91,6 +92,6 @@ function shorten(url: string): string {
   const path = url.replace(/^file:\/\//, '');
   const nm = path.lastIndexOf('/node_modules/');
   if (nm >= 0) return path.slice(nm + '/node_modules/'.length);
-  const project = new URL('..', import.meta.url).pathname;
+  const project = PROJECT_DIR.pathname;
   return path.startsWith(project) ? path.slice(project.length) : path;
 }

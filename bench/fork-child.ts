@@ -3,6 +3,7 @@
 
 import { fork, type ChildProcess } from 'node:child_process';
 import { appendFileSync } from 'node:fs';
+import { childEntry } from './paths.js';
 
 export interface ForkedChild {
   child: ChildProcess;
@@ -14,8 +15,9 @@ export interface ForkedChild {
 
 /** `env` is added to this process's environment for the child (a cluster node's NODE_ID, DATABASE_URL…). */
 export function forkChild(entry: URL, execArgv: string[], keepLines: number, env?: Record<string, string>): ForkedChild {
-  const child = fork(entry, [], {
-    execArgv: ['--import', tsxLoader(), ...execArgv],
+  const { url, loader } = childEntry(entry);
+  const child = fork(url, [], {
+    execArgv: loader ? ['--import', tsxLoader(), ...execArgv] : execArgv,
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     env: env && { ...process.env, ...env },
   });

@@ -17,6 +17,7 @@ import { formatCluster, runClusterScenario } from './scenarios/cluster.js';
 import { formatNotifications } from './notifications-report.js';
 import { formatWebhook } from './webhook-report.js';
 import { startServerProcess } from './server-process.js';
+import { BENCH_DIR } from './paths.js';
 
 const USAGE = `Usage: npm run bench -- [--scenario <name|all>] [--chargers N] [--servers floor,gateway] [--quick]
 
@@ -52,7 +53,7 @@ type ServerName = 'floor' | 'gateway';
 
 const ID_PREFIX = 'BENCH-';
 const ID_TAG = 'BENCHTAG';
-const RESULTS = new URL('./results/latest.json', import.meta.url);
+const RESULTS = new URL('./results/latest.json', BENCH_DIR);
 
 function usageError(message: string): never {
   process.stderr.write(`bench: ${message}\n\n${USAGE}`);

@@ -30,6 +30,7 @@ import {
 import { getJson, writeBacklog } from '../notifications-setup.js';
 import { cpuMeter } from '../proc-cpu.js';
 import { startReceiverProcess } from '../receiver-process.js';
+import { BENCH_DIR } from '../paths.js';
 
 export interface NotificationsOptions {
   chargers: number;
@@ -62,7 +63,7 @@ const QUEUED_WAIT_MS = 30_000;
 const BACKLOG_WAIT_MS = 180_000;
 /** A queued subscription is probed at least this often, so the drain starts soon after the fault clears. */
 const DRAIN_PROBE_MAX_MS = 1_000;
-const PROFILE_SAVED = new URL('../results/notifications-gateway.cpuprofile', import.meta.url);
+const PROFILE_SAVED = new URL('./results/notifications-gateway.cpuprofile', BENCH_DIR);
 
 export async function runNotificationsScenario(opts: NotificationsOptions): Promise<NotificationsResult> {
   const phaseMs = opts.quick ? 2_000 : 5_000;
