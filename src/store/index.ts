@@ -17,6 +17,7 @@ import { secondFactorStore } from './secondFactor.js';
 import { loginFailureStore } from './loginFailures.js';
 import { auditStore } from './audit.js';
 import type { SecretBox } from '../secrets.js';
+import { createCommitGroups } from './commitGroups.js';
 
 const factories = {
   installations: (db: Db, _d: Dialect, box: SecretBox) => installationStore(db, box),
@@ -67,11 +68,15 @@ export type Store = StoreHandle &
 
 export function storeModules(handle: StoreHandle, box: SecretBox): Store {
   const store = Object.create(lazyModules) as Store;
+  // SQLite commits the transactions of one event-loop turn together (commitGroups.ts);
+  // PostgreSQL runs them side by side on its pool instead.
+  const groups = handle.dialect === 'sqlite' && !handle.db.isTransaction ? createCommitGroups(handle.db) : undefined;
   return Object.assign(store, handle, {
     box,
     transact<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
       if (handle.db.isTransaction) return fn(store);
-      return handle.db.transaction().execute((trx) => fn(storeModules({ ...handle, db: trx }, box)));
+      const bound = (trx: Db) => fn(storeModules({ ...handle, db: trx }, box));
+      return groups ? groups.join(bound) : handle.db.transaction().execute(bound);
     },
   });
 }

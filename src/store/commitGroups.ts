@@ -1,0 +1,89 @@
+import { CompiledQuery } from 'kysely';
+import type { Db } from './db.js';
+
+/**
+ * Group commit for SQLite: the transactions asked for in one turn of the event loop run one
+ * after the other inside a single database transaction, each in a savepoint of its own, and
+ * commit together.
+ *
+ * SQLite has one connection, so transactions already ran one at a time (Kysely holds a mutex);
+ * what this saves is a COMMIT per transaction, which writes every page the transaction touched
+ * to the log again. With subscribers, every StatusNotification commits its status and its event:
+ * a third of the main thread's busy time at 1,000 statuses/s was SQLite, most of it COMMITs
+ * (docs/benchmarks.md). Statuses that arrive together touch the same few pages.
+ *
+ * Each caller still gets its own outcome: a failing one rolls back to its savepoint and gets its
+ * error; the others commit. If the COMMIT itself fails, every caller of the group gets that error
+ * and none of their changes is in the database, as with a transaction each.
+ */
+export type Member<T> = (trx: Db) => Promise<T>;
+
+interface Waiting {
+  run: Member<unknown>;
+  resolve(value: unknown): void;
+  reject(err: unknown): void;
+}
+
+const SAVEPOINT = CompiledQuery.raw('savepoint member');
+const RELEASE = CompiledQuery.raw('release member');
+const ROLLBACK_TO = CompiledQuery.raw('rollback to member');
+
+export function createCommitGroups(db: Db) {
+  let waiting: Waiting[] = [];
+  let scheduled = false;
+
+  function schedule(): void {
+    scheduled = true;
+    // After the frames read in this turn: their transactions join the same group.
+    setImmediate(() => void runGroup());
+  }
+
+  async function runGroup(): Promise<void> {
+    const group = waiting;
+    waiting = [];
+    const outcomes: ({ ok: true; value: unknown } | { ok: false; err: unknown })[] = [];
+    try {
+      await db.transaction().execute(async (trx) => {
+        if (group.length === 1) {
+          // Alone: no savepoint needed, its failure rolls the transaction back.
+          outcomes.push({ ok: true, value: await group[0].run(trx) });
+          return;
+        }
+        for (const member of group) outcomes.push(await inSavepoint(trx, member.run));
+      });
+      group.forEach((member, i) => {
+        const o = outcomes[i];
+        if (o.ok) member.resolve(o.value);
+        else member.reject(o.err);
+      });
+    } catch (err) {
+      for (const member of group) member.reject(err);
+    } finally {
+      scheduled = false;
+      if (waiting.length > 0) schedule();
+    }
+  }
+
+  return {
+    /** Runs `run` in the next group's transaction; resolves once that group has committed. */
+    join<T>(run: Member<T>): Promise<T> {
+      return new Promise<T>((resolve, reject) => {
+        waiting.push({ run, resolve: resolve as (v: unknown) => void, reject });
+        if (!scheduled) schedule();
+      });
+    },
+  };
+}
+
+async function inSavepoint(trx: Db, run: Member<unknown>): Promise<{ ok: true; value: unknown } | { ok: false; err: unknown }> {
+  await trx.executeQuery(SAVEPOINT);
+  try {
+    const value = await run(trx);
+    await trx.executeQuery(RELEASE);
+    return { ok: true, value };
+  } catch (err) {
+    await trx.executeQuery(ROLLBACK_TO);
+    await trx.executeQuery(RELEASE);
+    return { ok: false, err };
+  }
+}

@@ -1,0 +1,72 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Store } from '../../src/store/index.js';
+import { engines, freshDatabase, openTestStore, type TestDatabase } from '../helpers/databases.js';
+
+/**
+ * Transactions asked for together (SQLite commits them as one group, PostgreSQL side by side)
+ * must each keep their own outcome: what one caller was told is what the database holds.
+ */
+describe.each(engines)('transactions asked for at once on %s', (engine) => {
+  let tdb: TestDatabase;
+  let store: Store;
+  let reader: Store;
+
+  beforeAll(async () => {
+    tdb = await freshDatabase(engine);
+    store = await openTestStore(tdb);
+    // A second connection sees only what was committed.
+    reader = await openTestStore(tdb);
+  });
+  afterAll(async () => {
+    await store?.close();
+    await reader?.close();
+    await tdb?.drop();
+  });
+
+  it('commits each one that succeeds, rolls back only the one that fails, and answers each after its commit', async () => {
+    const inst = await store.installations.create({ name: 'group' });
+    const ids = Array.from({ length: 30 }, (_, i) => `GRP-${i}`);
+    const seenAfterCommit: boolean[] = [];
+    const results = await Promise.allSettled(
+      ids.map((id, i) =>
+        store
+          .transact(async (tx) => {
+            await tx.chargers.create(inst.id, id);
+            // The failing one has written its row before it fails: that row must go.
+            if (i === 7) throw new Error(`charger ${id} refused`);
+            return id;
+          })
+          .then(async (value) => {
+            seenAfterCommit[i] = (await reader.chargers.get(id)) !== undefined;
+            return value;
+          }),
+      ),
+    );
+    expect(results[7]).toMatchObject({ status: 'rejected', reason: { message: 'charger GRP-7 refused' } });
+    expect(results.filter((r) => r.status === 'fulfilled').map((r) => (r as PromiseFulfilledResult<string>).value)).toEqual(ids.filter((_, i) => i !== 7));
+    expect(seenAfterCommit.filter(Boolean)).toHaveLength(29);
+    const stored = (await reader.chargers.listByInstallation(inst.id)).map((c) => c.id).sort();
+    expect(stored).toEqual(ids.filter((_, i) => i !== 7).sort());
+  });
+
+  it('runs a transaction asked for inside another in that one, so it commits or rolls back with it', async () => {
+    const inst = await store.installations.create({ name: 'nested' });
+    await expect(
+      store.transact(async (tx) => {
+        await tx.chargers.create(inst.id, 'NEST-1');
+        await tx.transact(async (inner) => inner.chargers.create(inst.id, 'NEST-2'));
+        throw new Error('outer fails');
+      }),
+    ).rejects.toThrow('outer fails');
+    expect(await reader.chargers.get('NEST-1')).toBeUndefined();
+    expect(await reader.chargers.get('NEST-2')).toBeUndefined();
+  });
+
+  it('keeps serving transactions after a group whose every member failed', async () => {
+    const inst = await store.installations.create({ name: 'after' });
+    const failing = Array.from({ length: 5 }, () => store.transact(async () => Promise.reject(new Error('no'))));
+    expect((await Promise.allSettled(failing)).every((r) => r.status === 'rejected')).toBe(true);
+    await store.transact((tx) => tx.chargers.create(inst.id, 'AFTER-1'));
+    expect(await reader.chargers.get('AFTER-1')).toMatchObject({ id: 'AFTER-1' });
+  });
+});
