@@ -9,13 +9,11 @@ export interface Bookkeeping {
 
 export type Bookkeeper = (b: Bookkeeping) => Promise<void>;
 
-/** Rows per INSERT: 11 parameters each stays far below SQLite's and PostgreSQL's limits. */
-const ROWS_PER_INSERT = 500;
-
 /**
  * In one transaction: a crash repeats logged attempts with their cursor, never splits them. A
- * gathered batch becomes one insert and one cursor update per subscription (each subscription's
- * rows keep their order), instead of an insert and an update per flush.
+ * gathered batch becomes a few inserts (src/store/db.ts insertChunks) and one cursor update per
+ * subscription (each subscription's rows keep their order), instead of an insert and an update
+ * per flush.
  */
 export function applyBookkeeping(store: Store, list: Bookkeeping[]): Promise<void> {
   const rows = list.flatMap((b) => b.rows);
@@ -24,7 +22,7 @@ export function applyBookkeeping(store: Store, list: Bookkeeping[]): Promise<voi
     if (advance) cursors.set(advance.subscriptionId, Math.max(cursors.get(advance.subscriptionId) ?? advance.seq, advance.seq));
   }
   return store.transact(async (tx) => {
-    for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) await tx.deliveries.recordAll(rows.slice(i, i + ROWS_PER_INSERT));
+    await tx.deliveries.recordAll(rows);
     for (const [subscriptionId, seq] of cursors) await tx.subscriptions.advance(subscriptionId, seq);
   });
 }

@@ -1,4 +1,4 @@
-import type { Db } from './db.js';
+import { inTransaction, insertChunks, type Db } from './db.js';
 
 export interface DeliveryRecord {
   subscriptionId: string;
@@ -38,22 +38,26 @@ export function deliveryStore(db: Db) {
 
     async recordAll(rows: DeliveryRecord[]): Promise<void> {
       if (rows.length === 0) return;
-      await db
-        .insertInto('deliveries')
-        .values(rows.map((d) => ({
-          subscription_id: d.subscriptionId,
-          event_id: d.eventId,
-          event_type: d.eventType,
-          attempt: d.attempt,
-          mode: d.mode,
-          at: d.at,
-          status: d.status,
-          ok: d.ok ? 1 : 0,
-          latency_ms: Math.round(d.latencyMs),
-          error: d.error?.slice(0, 1000) ?? null,
-          response: d.response === null ? null : utf8Prefix(d.response, RESPONSE_MAX_BYTES),
-        })))
-        .execute();
+      await inTransaction(db, async (t) => {
+        for (const chunk of insertChunks(rows)) {
+          await t
+            .insertInto('deliveries')
+            .values(chunk.map((d) => ({
+              subscription_id: d.subscriptionId,
+              event_id: d.eventId,
+              event_type: d.eventType,
+              attempt: d.attempt,
+              mode: d.mode,
+              at: d.at,
+              status: d.status,
+              ok: d.ok ? 1 : 0,
+              latency_ms: Math.round(d.latencyMs),
+              error: d.error?.slice(0, 1000) ?? null,
+              response: d.response === null ? null : utf8Prefix(d.response, RESPONSE_MAX_BYTES),
+            })))
+            .execute();
+        }
+      });
     },
 
     async list(subscriptionId: string, limit: number, before?: number) {

@@ -1,6 +1,6 @@
 import { sql, type SelectQueryBuilder } from 'kysely';
 import type { Database } from './schema.js';
-import { inTransaction, type Db, type Dialect } from './db.js';
+import { inTransaction, insertChunks, type Db, type Dialect } from './db.js';
 import type { Envelope } from '../notifications/catalogue.js';
 
 export interface StoredEvent {
@@ -36,19 +36,21 @@ export function eventStore(db: Db, dialect: Dialect) {
       if (envelopes.length === 0) return;
       await inTransaction(trx, async (t) => {
         if (dialect === 'postgres') await sql`select pg_advisory_xact_lock(${EVENT_ORDER_LOCK})`.execute(t);
-        await t
-          .insertInto('events')
-          .values(
-            envelopes.map((e) => ({
-              id: e.id,
-              type: e.type,
-              installation_id: e.installationId,
-              charger_id: e.chargerId ?? null,
-              occurred_at: e.occurredAt,
-              envelope: JSON.stringify(e),
-            })),
-          )
-          .execute();
+        for (const chunk of insertChunks(envelopes)) {
+          await t
+            .insertInto('events')
+            .values(
+              chunk.map((e) => ({
+                id: e.id,
+                type: e.type,
+                installation_id: e.installationId,
+                charger_id: e.chargerId ?? null,
+                occurred_at: e.occurredAt,
+                envelope: JSON.stringify(e),
+              })),
+            )
+            .execute();
+        }
       });
     },
 
