@@ -111,10 +111,9 @@ describe.each(['sqlite', 'postgres'] as const)('a pending session end across a g
     gw = await spawnGateway(env);
     await expect.poll(() => provider.received.ends.length, { timeout: 20_000 }).toBe(started.length);
     const deliveredMs = Date.now() - restartedAt;
-    for (const s of started) {
-      const tx = await api('GET', `/api/transactions/${s.transactionId}`);
-      expect(tx.body.sessionEnd).toMatchObject({ status: 'delivered' });
-    }
+    // Marked delivered once each call is answered, a moment after the provider recorded it.
+    const statuses = () => Promise.all(started.map(async (s) => (await api('GET', `/api/transactions/${s.transactionId}`)).body.sessionEnd?.status));
+    await expect.poll(statuses, { timeout: 5_000 }).toEqual(started.map(() => 'delivered'));
     const ends = provider.received.ends.map((e) => ({ ...(e.body as { chargerId: string; transactionId: number; meterStop: number }), at: e.at }));
     expect(ends.map((e) => e.transactionId).sort((a, b) => a - b)).toEqual(started.map((s) => s.transactionId).sort((a, b) => a - b));
     for (const e of ends) expect(e.meterStop).toBe(100 + e.transactionId);
