@@ -55,8 +55,10 @@ export function patchClient(client: RPCServerClient, opts: FrameGuardOptions): v
   };
 
   c._onMessage = (buffer: Buffer) => {
+    // Decoded once: the id below and the fast path both read it (an oversized frame only its start).
+    const text = buffer.length > opts.maxFrameBytes ? buffer.toString('utf8', 0, 512) : buffer.toString('utf8');
     // The id as the charger will read it back: UTF-8, JSON escapes decoded.
-    const id = jsonString(CALL_ID.exec(buffer.toString('utf8', 0, 512))?.[1]);
+    const id = jsonString(CALL_ID.exec(text)?.[1]);
     if (buffer.length > opts.maxFrameBytes) {
       opts.onRefused('oversized', { bytes: buffer.length, messageId: id });
       // Only a CALL is answered; a CALLRESULT or CALLERROR never gets a reply.
@@ -95,7 +97,7 @@ export function patchClient(client: RPCServerClient, opts: FrameGuardOptions): v
       }
       if (!calls.started(id)) return opts.onRefused('duplicate', { messageId: id, answered: false });
     }
-    if (opts.answer && answerFast(client as unknown as FastClient, buffer.toString('utf8'), opts.answer, reply)) return;
+    if (opts.answer && answerFast(client as unknown as FastClient, text, opts.answer, reply)) return;
     onMessage(buffer);
   };
 }

@@ -49,17 +49,22 @@ export function createOutboxWorker(o: OutboxWorkerOptions): OutboxWorker {
   let again = false;
   let stopped = true;
 
-  const inFlight = new Set<number>();
-  const pending = new Set<Promise<void>>();
+  /** Rows being delivered, by outbox id, with the work that delivers each. */
+  const inFlight = new Map<number, Promise<void>>();
 
-  /** Resolves to whether the row left the queue (delivered or cancelled). */
-  async function handle(item: OutboxItem): Promise<boolean> {
-    inFlight.add(item.id);
-    try {
-      return await attempt(item);
-    } finally {
-      inFlight.delete(item.id);
-    }
+  /** Delivers one claimed row on its own; a row that left the queue (delivered or cancelled) looks for more work. */
+  function track(item: OutboxItem): void {
+    const work = attempt(item)
+      .catch((err) => {
+        o.log.error({ err, eventId: item.eventId }, 'outbox delivery failed');
+        return false;
+      })
+      .then((left) => {
+        inFlight.delete(item.id);
+        // A row that left the queue may have freed the next one of its charger.
+        if (left) run();
+      });
+    inFlight.set(item.id, work);
   }
 
   async function attempt(item: OutboxItem): Promise<boolean> {
@@ -101,17 +106,6 @@ export function createOutboxWorker(o: OutboxWorkerOptions): OutboxWorker {
     } while (again && !stopped);
   }
 
-  function track(item: OutboxItem): void {
-    const p = handle(item)
-      .then((left) => {
-        // A row that left the queue may have freed the next one of its charger.
-        if (left) run();
-      })
-      .catch((err) => o.log.error({ err, eventId: item.eventId }, 'outbox delivery failed'))
-      .finally(() => pending.delete(p));
-    pending.add(p);
-  }
-
   function run(): void {
     if (stopped) return;
     if (running) {
@@ -138,8 +132,8 @@ export function createOutboxWorker(o: OutboxWorkerOptions): OutboxWorker {
       stopped = true;
       if (timer) clearInterval(timer);
       await running;
-      await Promise.all(pending);
+      await Promise.all(inFlight.values());
     },
-    abandon: () => o.outbox.release([...inFlight]),
+    abandon: () => o.outbox.release([...inFlight.keys()]),
   };
 }
