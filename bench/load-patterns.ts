@@ -5,6 +5,7 @@
 
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Histogram, type HistogramSummary } from '../simulators/charger/stats.js';
+import { noiseMeter, type Noise } from './machine-noise.js';
 
 /** Fires request number i (callers map i to a charger); resolves with the reply's status. */
 export type Fire = (i: number) => Promise<string>;
@@ -18,6 +19,8 @@ export interface LoadResult {
   latencyMs: HistogramSummary;
   /** CPU of this (generator) process over the run, % of one core: near 100 means the figure is the generator's limit, not the server's. */
   generatorCpuPct: number;
+  /** What the machine took from every process meanwhile (steal, kernel monitor). */
+  noise: Noise;
 }
 
 /**
@@ -56,6 +59,7 @@ class Tally {
   readonly latency = new Histogram();
   readonly statuses = new Map<string, number>();
   private readonly cpuAtStart = process.cpuUsage();
+  private readonly noise = noiseMeter();
   sent = 0;
   errors = 0;
 
@@ -79,6 +83,7 @@ class Tally {
       errors: this.errors,
       latencyMs: this.latency.summary(),
       generatorCpuPct: Math.round(cpuMs(process.cpuUsage(this.cpuAtStart)) / elapsedMs * 100),
+      noise: this.noise.read(),
     };
   }
 }

@@ -16,10 +16,10 @@ import { formatClusterHold, runClusterHoldScenario } from './scenarios/cluster-h
 import { formatCluster, runClusterScenario } from './scenarios/cluster.js';
 import { formatNotifications } from './notifications-report.js';
 import { formatWebhook } from './webhook-report.js';
-import { startServerProcess } from './server-process.js';
+import { startServerProcess, type ServerProcess } from './server-process.js';
 import { BENCH_DIR } from './paths.js';
 
-const USAGE = `Usage: npm run bench -- [--scenario <name|all>] [--chargers N] [--servers floor,gateway] [--quick]
+const USAGE = `Usage: npm run bench -- [--scenario <name|all>] [--chargers N] [--servers floor,gateway] [--rounds N] [--quick]
 
   --scenario   one of: ${['authorize', 'http-clients', 'webhook', 'notifications', 'cluster', 'cluster-hold'].join(', ')},
                or all (default; all but cluster-hold, which holds 50,000 chargers for minutes)
@@ -28,10 +28,14 @@ const USAGE = `Usage: npm run bench -- [--scenario <name|all>] [--chargers N] [-
                --quick); above ~19,900 this process runs out of file descriptors and reports
                EMFILE (cluster-hold spreads its fleet over several processes)
   --servers    which servers authorize measures (default floor,gateway)
+  --rounds     authorize's fixed-rate phases per server, alternating between the servers
+               (default 5, 1 with --quick); the table gives the median round and each round
   --quick      200 chargers and 2 s phases, for a smoke run
 `;
 
 const SCENARIOS = { authorize: runAuthorizeScenario } as const;
+/** Fixed-rate rounds per server in the authorize scenario, unless --rounds says otherwise. */
+const DEFAULT_ROUNDS = { full: 5, quick: 1 };
 // Scenarios that start their own processes (provider, gateway, load child) and
 // print their own table, each under its key in latest.json.
 const STANDALONE = {
@@ -69,6 +73,7 @@ function parseOptions() {
         chargers: { type: 'string' },
         servers: { type: 'string', default: 'floor,gateway' },
         quick: { type: 'boolean', default: false },
+        rounds: { type: 'string' },
         help: { type: 'boolean', default: false },
       },
       strict: true,
@@ -92,7 +97,9 @@ function parseOptions() {
     const d = DEFAULT_CHARGERS[s];
     return values.chargers === undefined && d ? (values.quick ? d.quick : d.full) : webhookChargers;
   };
-  return { scenarios, servers, chargers, standaloneChargers, quick: values.quick };
+  const rounds = values.rounds === undefined ? (values.quick ? DEFAULT_ROUNDS.quick : DEFAULT_ROUNDS.full) : Number(values.rounds);
+  if (!Number.isInteger(rounds) || rounds < 1) usageError(`--rounds must be a positive integer`);
+  return { scenarios, servers, chargers, standaloneChargers, quick: values.quick, rounds };
 }
 
 interface StandaloneOptions {
@@ -113,34 +120,37 @@ function standalone<R>(key: string, run: (opts: StandaloneOptions) => Promise<R>
 
 const log = (line: string) => process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 
-async function runOn(name: ServerName, scenario: keyof typeof SCENARIOS, chargers: number, quick: boolean): Promise<Outcome> {
-  let server;
+/** Starts each server (the gateway with its chargers registered), then runs authorize on all at once. */
+async function runAuthorize(names: ServerName[], chargers: number, quick: boolean, rounds: number): Promise<Partial<Record<ServerName, Outcome>>> {
+  const outcomes: Partial<Record<ServerName, Outcome>> = {};
+  const servers: ServerProcess[] = [];
+  const targets: Target[] = [];
   try {
-    server = await startServerProcess(name, name === 'floor' ? './floor-child.ts' : './gateway-child.ts');
-  } catch (err) {
-    log((err as Error).message);
-    return { error: (err as Error).message };
-  }
-  try {
-    const { ocppPort, httpPort } = server.info;
-    if (name === 'gateway') {
-      log(`gateway: creating ${chargers} chargers through the REST API`);
-      await setUpGateway({ httpPort: httpPort!, adminToken: BENCH_ADMIN_TOKEN, chargers, idPrefix: ID_PREFIX, idTag: ID_TAG });
+    for (const name of names) {
+      try {
+        const server = await startServerProcess(name, name === 'floor' ? './floor-child.ts' : './gateway-child.ts');
+        servers.push(server);
+        const { ocppPort, httpPort } = server.info;
+        if (name === 'gateway') {
+          log(`gateway: creating ${chargers} chargers through the REST API`);
+          await setUpGateway({ httpPort: httpPort!, adminToken: BENCH_ADMIN_TOKEN, chargers, idPrefix: ID_PREFIX, idTag: ID_TAG });
+        }
+        targets.push({ server, url: `ws://127.0.0.1:${ocppPort}/ocpp`, idPrefix: ID_PREFIX, idTag: ID_TAG });
+      } catch (err) {
+        const message = err instanceof Error ? err.message : String(err);
+        log(`${name}: ${message}`);
+        outcomes[name] = { error: message };
+      }
     }
-    const target: Target = { server, url: `ws://127.0.0.1:${ocppPort}/ocpp`, idPrefix: ID_PREFIX, idTag: ID_TAG };
-    return await SCENARIOS[scenario](target, { chargers, quick, log });
-  } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
-    log(`${name}: ${message}`);
-    return { error: message };
+    return { ...outcomes, ...(await runAuthorizeScenario(targets, { chargers, quick, rounds, log })) };
   } finally {
-    await server.stop();
+    await Promise.all(servers.map((s) => s.stop()));
   }
 }
 
 async function main(): Promise<void> {
   startStallTrace();
-  const { scenarios, servers, chargers, standaloneChargers, quick } = parseOptions();
+  const { scenarios, servers, chargers, standaloneChargers, quick, rounds } = parseOptions();
   const results: Record<string, Partial<Record<ServerName, Outcome>>> = {};
   const standalones: Record<string, unknown> = {};
   for (const scenario of scenarios) {
@@ -158,8 +168,7 @@ async function main(): Promise<void> {
       }
       continue;
     }
-    results[scenario] = {};
-    for (const name of servers) results[scenario][name] = await runOn(name, scenario, chargers, quick);
+    results[scenario] = await runAuthorize(servers, chargers, quick, rounds);
     process.stdout.write(`\nscenario ${scenario}, ${chargers} chargers${quick ? ' (quick)' : ''}\n`);
     process.stdout.write(`${formatTable(results[scenario].floor, results[scenario].gateway)}\n`);
   }

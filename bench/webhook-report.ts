@@ -69,12 +69,13 @@ export function markQueueing(phases: Phase[]): Phase[] {
 }
 
 export function formatWebhook(r: WebhookResult): string {
-  const header = ['part', 'load', 'achieved/s', 'p50 ms', 'p99 ms', 'max ms', 'not as expected', 'gateway CPU %', 'provider CPU %', 'load CPU %', 'collapsed'];
+  const header = ['part', 'load', 'achieved/s', 'p50 ms', 'p99 ms', 'max ms', 'not as expected', 'gateway CPU %', 'provider CPU %', 'load CPU %', 'steal %', 'kdamond ms', 'collapsed'];
   const rows = phases(r).map(([part, p, expected]) => row(part, p, expected));
   const out = [
     `scenario webhook, ${r.chargers} chargers, ${r.phaseMs / 1000} s phases (breaker ${r.breakerOpen.phase.sent} calls); latency from the scheduled send time in open loop`,
     `tags: no cache ${r.noCache.tags}; cache ${r.cached.tags}`,
     `collapsed: achieved < 90 % of the rate, or any error, timeout or unexpected reply; queueing: p50 > 10× the part's p50 at its lowest rate`,
+    `steal: CPU the hypervisor gave other guests, % of both cores; kdamond: CPU of the kernel's memory monitor (both stall every process on the machine)`,
     formatTable(header, rows),
     '',
     'targets',
@@ -102,6 +103,8 @@ function row(part: string, p: Phase, expected: string): string[] {
     p.gatewayCpuPct === undefined ? '-' : show(p.gatewayCpuPct),
     show(p.providerCpuPct),
     show(p.generatorCpuPct),
+    show(p.noise?.stealPct ?? NaN),
+    show(p.noise?.kdamondMs ?? NaN),
     p.collapsed ? 'YES' : p.queueing ? 'queueing' : 'no',
   ];
 }

@@ -38,24 +38,97 @@ export interface ConnectResult {
   clientRssPerConnKiB: number;
 }
 
+export interface AuthorizeOptions extends ScenarioOptions {
+  /** Fixed-rate rounds per server, alternating between servers. */
+  rounds: number;
+}
+
 export interface AuthorizeResult {
   connect: ConnectResult;
   saturation: LoadResult & { window: number };
-  fixedRate: (LoadResult & { rate: number })[];
+  /** Per rate, every round in the order run. */
+  fixedRate: { rate: number; rounds: LoadResult[] }[];
 }
+
+export type Outcome = AuthorizeResult | { error: string };
 
 // Enough concurrency to keep both cores busy without queueing thousands of
 // frames in socket buffers, which would measure the kernel, not the server.
 const SATURATION_WINDOW = 256;
-const FIXED_RATES = [2_000, 5_000];
+export const FIXED_RATES = [2_000, 5_000];
 // Handshakes in flight during the connect phase.
 const MAX_CONNECTING = 200;
 
-export async function runAuthorizeScenario(target: Target, opts: ScenarioOptions): Promise<AuthorizeResult> {
-  const { server, url, idPrefix, idTag } = target;
-  const phaseMs = opts.quick ? 2_000 : 5_000;
-  const log = (line: string) => opts.log(`${server.name}: ${line}`);
+interface Connected {
+  target: Target;
+  connect: ConnectResult;
+  fire: Fire;
+  window: number;
+  close(): Promise<void>;
+}
 
+/**
+ * Connects every target's fleet, measures each flat out, then runs the fixed rates in rounds
+ * that alternate between the targets (ABBA): on a VM whose neighbours steal CPU in bursts, a
+ * single phase per server says more about the neighbours than about the server, while
+ * alternating rounds put both servers through the same minutes.
+ */
+export async function runAuthorizeScenario(targets: Target[], opts: AuthorizeOptions): Promise<Record<string, Outcome>> {
+  const phaseMs = opts.quick ? 2_000 : 5_000;
+  const outcomes: Record<string, Outcome> = {};
+  const connected: Connected[] = [];
+  const live: Connected[] = [];
+  const results = new Map<Connected, AuthorizeResult>();
+  const guard = async (c: Connected, step: () => Promise<void>) => {
+    try {
+      await step();
+      checkAlive(c.target.server);
+    } catch (err) {
+      outcomes[c.target.server.name] = { error: errorText(err) };
+      results.delete(c);
+      live.splice(live.indexOf(c), 1);
+      opts.log(`${c.target.server.name}: ${errorText(err).split('\n')[0]}`);
+    }
+  };
+  try {
+    for (const target of targets) {
+      try {
+        connected.push(await connectFleet(target, opts));
+        live.push(connected[connected.length - 1]);
+      } catch (err) {
+        outcomes[target.server.name] = { error: errorText(err) };
+      }
+    }
+    for (const c of [...live]) {
+      await guard(c, async () => {
+        opts.log(`${c.target.server.name}: Authorize flat out for ${phaseMs} ms, window ${c.window}`);
+        const saturation = { window: c.window, ...(await closedLoop(c.fire, c.window, phaseMs)) };
+        results.set(c, { connect: c.connect, saturation, fixedRate: FIXED_RATES.map((rate) => ({ rate, rounds: [] })) });
+      });
+    }
+    for (let round = 0; round < opts.rounds; round++) {
+      for (const [r, rate] of FIXED_RATES.entries()) {
+        const order = (round + r) % 2 === 0 ? [...live] : [...live].reverse();
+        for (const c of order) {
+          await guard(c, async () => {
+            await sleep(500); // let the previous phase's tail drain before timing the next
+            opts.log(`${c.target.server.name}: Authorize at ${rate}/s for ${phaseMs} ms (round ${round + 1} of ${opts.rounds})`);
+            const run = await openLoop(c.fire, rate, phaseMs);
+            results.get(c)!.fixedRate[r].rounds.push(run);
+          });
+        }
+      }
+    }
+    for (const [c, result] of results) outcomes[c.target.server.name] = result;
+    return outcomes;
+  } finally {
+    await Promise.all(connected.map((c) => c.close()));
+  }
+}
+
+async function connectFleet(target: Target, opts: ScenarioOptions): Promise<Connected> {
+  const { server, url, idPrefix, idTag } = target;
+  const log = (line: string) => opts.log(`${server.name}: ${line}`);
   await server.gc();
   const serverBefore = server.rssKiB();
   const clientRss = rssReader('self');
@@ -85,25 +158,19 @@ export async function runAuthorizeScenario(target: Target, opts: ScenarioOptions
     });
     log(`held ${connect.held}, ${connect.connectBootPerSec}/s, ${connect.serverRssPerConnKiB} KiB/conn`);
     if (chargers.length === 0) throw new Error(`no charger connected to ${server.name}:\n${stats.format()}`);
-
-    const fire: Fire = (i) => chargers[i % chargers.length].authorize(idTag).then(statusOf);
-    const window = Math.min(chargers.length, SATURATION_WINDOW);
-    log(`Authorize flat out for ${phaseMs} ms, window ${window}`);
-    const saturation = { window, ...(await closedLoop(fire, window, phaseMs)) };
     checkAlive(server);
-
-    const fixedRate: AuthorizeResult['fixedRate'] = [];
-    for (const rate of FIXED_RATES) {
-      await sleep(500); // let the previous phase's tail drain before timing the next
-      log(`Authorize at ${rate}/s for ${phaseMs} ms`);
-      fixedRate.push({ rate, ...(await openLoop(fire, rate, phaseMs)) });
-      checkAlive(server);
-    }
-    return { connect, saturation, fixedRate };
+    const fire: Fire = (i) => chargers[i % chargers.length].authorize(idTag).then(statusOf);
+    return { target, connect, fire, window: Math.min(chargers.length, SATURATION_WINDOW), close: () => fleet.close() };
+  } catch (err) {
+    await fleet.close();
+    throw err;
   } finally {
     clientRss.close();
-    await fleet.close();
   }
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }
 
 interface Memory {
