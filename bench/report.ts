@@ -3,7 +3,7 @@
 
 import { FIXED_RATES, type AuthorizeResult, type Outcome } from './scenarios/authorize.js';
 import type { LoadResult } from './load-patterns.js';
-import { formatTable as grid, show } from './table.js';
+import { formatTable as grid, median, show } from './table.js';
 
 export type { Outcome };
 
@@ -88,11 +88,4 @@ function notAccepted(r: AuthorizeResult): number {
   const others = (statuses: Record<string, number>) =>
     Object.entries(statuses).reduce((sum, [status, n]) => sum + (status === 'Accepted' ? 0 : n), 0);
   return others(r.saturation.statuses) + r.fixedRate.reduce((sum, f) => sum + f.rounds.reduce((s, l) => s + others(l.statuses), 0), 0);
-}
-
-function median(values: number[]): number {
-  if (values.length === 0) return NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
