@@ -61,6 +61,7 @@ async function runProviderDirect(task: Extract<LoadTask, { kind: 'provider-direc
       const run = await openLoop(fire, rate, task.phaseMs);
       phases.push({ rate, ...run, providerCpuPct: provider.pct() });
     }
+    if (task.window === undefined) return phases;
     await sleep(DRAIN_MS);
     const provider = cpuMeter(task.providerPid);
     const run = await closedLoop(fire, task.window, task.phaseMs);

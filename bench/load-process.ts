@@ -10,8 +10,8 @@ import { SERVER_NODE_FLAGS } from './server-process.js';
 export type LoadTask =
   /** Closed loop of session starts through one client; `none` only builds and parses the body. */
   | { kind: 'client'; client: ClientName | 'none'; url: string; concurrency: number; warmupMs: number; durationMs: number; providerPid: number }
-  /** Open loop at each rate, then closed loop with `window` in flight, straight to the provider with undici. */
-  | { kind: 'provider-direct'; url: string; rates: number[]; window: number; phaseMs: number; warmup: { rate: number; ms: number }; providerPid: number };
+  /** Open loop at each rate, then (given a window) closed loop with `window` in flight, straight to the provider with undici. */
+  | { kind: 'provider-direct'; url: string; rates: number[]; window?: number; phaseMs: number; warmup: { rate: number; ms: number }; providerPid: number };
 
 export interface ClientRun extends LoadResult {
   /** CPU of the load child over the measured loop, per completed request. */

@@ -85,9 +85,11 @@ export interface AuthorizePart {
   with: AuthorizeRun[];
   /** The same with subscriptions at a moderate event rate, where delivery does not saturate the machine. */
   moderate: { statusRate: number; run: AuthorizeRun; unchanged: boolean };
-  /** Median p99 of the rounds with subscriptions over that of the rounds without. */
+  /** Median over the rounds of p99 with subscriptions ÷ p99 without in the same round. */
   p99Ratio: number;
-  /** See TARGETS.authorizeNoise. */
+  /** Rounds whose p99 with subscriptions is within TARGETS.authorizeNoise of the same round's without. */
+  unchangedRounds: number;
+  /** In more than half of the rounds. */
   unchanged: boolean;
 }
 
@@ -111,7 +113,7 @@ export interface NotificationsResult {
 
 export const TARGETS = {
   deliveriesPerSec: 5_000,
-  /** "Unchanged within noise": median p99 at most 1.5× the baseline's or 2 ms above it, whichever is larger. */
+  /** "Unchanged within noise": p99 at most 1.5× the same round's baseline or 2 ms above it, whichever is larger. */
   authorizeNoise: { ratio: 1.5, ms: 2 },
 };
 
@@ -157,12 +159,12 @@ export function formatNotifications(r: NotificationsResult): string {
         authorizeRow(`${a.subscriptions} subs, Status ${a.moderate.statusRate}/s`, a.moderate.run),
       ],
     ),
-    `  p99 ratio (median of rounds with / without): ${show(a.p99Ratio)}`,
+    `  p99 with ÷ without, per round: median ${show(a.p99Ratio)}`,
     '',
     'targets',
     `  deliveries/s >= ${TARGETS.deliveriesPerSec}: best measured ${r.ceilingPerSec}/s -> ${met ? 'met' : 'NOT met'}`,
-    `  Authorize p99 unchanged within noise (median of rounds <= max(${TARGETS.authorizeNoise.ratio}x, +${TARGETS.authorizeNoise.ms} ms) of the median without): without ${p99s(a.without)}, with ${p99s(a.with)} ms -> ${a.unchanged ? 'met' : 'NOT met'}`,
-    `    at ${a.moderate.statusRate} events/s (${a.moderate.run.deliveredPerSec} deliveries/s): ${show(a.moderate.run.latencyMs.p99)} ms -> ${a.moderate.unchanged ? 'met' : 'NOT met'}`,
+    `  Authorize p99 unchanged within noise (<= max(${TARGETS.authorizeNoise.ratio}x, +${TARGETS.authorizeNoise.ms} ms) of the same round without, in most rounds): without ${p99s(a.without)}, with ${p99s(a.with)} ms -> ${a.unchangedRounds} of ${a.with.length} rounds -> ${a.unchanged ? 'met' : 'NOT met'}`,
+    `    at ${a.moderate.statusRate} events/s (${a.moderate.run.deliveredPerSec} deliveries/s), against the last round without: ${show(a.moderate.run.latencyMs.p99)} ms -> ${a.moderate.unchanged ? 'met' : 'NOT met'}`,
     `  outbox never the bottleneck for the OCPP path: ${ocppVerdict(r)}`,
   ];
   if (r.profile) out.push('', ...formatProfile(r.profile));

@@ -2,7 +2,7 @@
 // and target lines printed at the end of a run.
 
 import type { LoadResult } from './load-patterns.js';
-import { formatTable, show } from './table.js';
+import { formatTable, median, show } from './table.js';
 
 export interface Phase extends LoadResult {
   /** Target of an open-loop phase; unset for the closed loop (saturation). */
@@ -29,10 +29,17 @@ export interface GatewayPart {
 export interface BreakerPart {
   /** Replies to the calls that opened the breaker, by status. */
   openers: Record<string, number>;
-  phase: Phase;
+  /** One per round. */
+  phases: Phase[];
   allInvalid: boolean;
   /** "provider unreachable" warnings in the gateway's last 40 output lines: calls that went out, not held by the breaker. */
   unreachableLogged: number;
+}
+
+/** The provider alone and the gateway (no cache) at the target rate, one after the other. */
+export interface PairedRound {
+  alone: Phase;
+  gateway: Phase;
 }
 
 export interface WebhookResult {
@@ -43,6 +50,8 @@ export interface WebhookResult {
   phaseMs: number;
   providerAlone: Phase[];
   noCache: GatewayPart;
+  /** Alternating rounds for the "gateway adds" targets. */
+  paired: PairedRound[];
   cached: GatewayPart;
   breakerOpen: BreakerPart;
 }
@@ -72,7 +81,7 @@ export function formatWebhook(r: WebhookResult): string {
   const header = ['part', 'load', 'achieved/s', 'p50 ms', 'p99 ms', 'max ms', 'not as expected', 'gateway CPU %', 'provider CPU %', 'load CPU %', 'steal %', 'kdamond ms', 'collapsed'];
   const rows = phases(r).map(([part, p, expected]) => row(part, p, expected));
   const out = [
-    `scenario webhook, ${r.chargers} chargers, ${r.phaseMs / 1000} s phases (breaker ${r.breakerOpen.phase.sent} calls); latency from the scheduled send time in open loop`,
+    `scenario webhook, ${r.chargers} chargers, ${r.phaseMs / 1000} s phases (breaker ${r.breakerOpen.phases.length} × ${r.breakerOpen.phases[0]?.sent} calls); latency from the scheduled send time in open loop`,
     `tags: no cache ${r.noCache.tags}; cache ${r.cached.tags}`,
     `collapsed: achieved < 90 % of the rate, or any error, timeout or unexpected reply; queueing: p50 > 10× the part's p50 at its lowest rate`,
     `steal: CPU the hypervisor gave other guests, % of both cores; kdamond: CPU of the kernel's memory monitor (both stall every process on the machine)`,
@@ -115,7 +124,11 @@ function phases(r: WebhookResult): [string, Phase, string][] {
     ...r.providerAlone.map((p): [string, Phase, string] => ['provider alone (undici)', p, 'allowed']),
     ...r.noCache.phases.map((p): [string, Phase, string] => ['gateway, no cache', p, 'Accepted']),
     ...r.cached.phases.map((p): [string, Phase, string] => ['gateway, cache', p, 'Accepted']),
-    ['gateway, breaker open', r.breakerOpen.phase, 'Invalid'],
+    ...r.paired.flatMap((p, k): [string, Phase, string][] => [
+      [`round ${k + 1}: provider alone`, p.alone, 'allowed'],
+      [`round ${k + 1}: gateway, no cache`, p.gateway, 'Accepted'],
+    ]),
+    ...r.breakerOpen.phases.map((p, k): [string, Phase, string] => [`gateway, breaker open (round ${k + 1})`, p, 'Invalid']),
   ];
 }
 
@@ -143,28 +156,32 @@ export function verdicts(r: WebhookResult): Verdict[] {
       : 'not run',
     pass: p !== undefined && !p.collapsed && !p.queueing,
   });
-  const gw = at(r.noCache.phases, TARGETS.atRate);
-  const alone = at(r.providerAlone, TARGETS.atRate);
-  const added = (pick: 'p50' | 'p99') => (gw && alone ? gw.latencyMs[pick] - alone.latencyMs[pick] : NaN);
+  // Per round: the gateway's figure minus the provider's alone in the same minutes; the median round is judged.
+  const added = (pick: 'p50' | 'p99') => median(r.paired.map((p) => p.gateway.latencyMs[pick] - p.alone.latencyMs[pick]));
   const addedLine = (pick: 'p50' | 'p99', limit: number): Verdict => ({
-    target: `gateway (no cache) adds < ${limit} ms at ${pick} over the provider alone at ${TARGETS.atRate}/s`,
-    measured: gw && alone ? `+${show(added(pick))} ms (${show(gw.latencyMs[pick])} vs ${show(alone.latencyMs[pick])})` : 'not run',
+    target: `gateway (no cache) adds < ${limit} ms at ${pick} over the provider alone at ${TARGETS.atRate}/s (median of ${r.paired.length} paired rounds)`,
+    measured: r.paired.length
+      ? `+${show(added(pick))} ms (rounds: ${r.paired.map((p) => `${show(p.gateway.latencyMs[pick])} vs ${show(p.alone.latencyMs[pick])}`).join('; ')})`
+      : 'not run',
     pass: added(pick) < limit,
   });
-  const breaker = r.breakerOpen.phase;
+  const breaker = r.breakerOpen.phases;
+  const breakerP99 = median(breaker.map((p) => p.latencyMs.p99));
+  const invalid = breaker.reduce((n, p) => n + (p.statuses.Invalid ?? 0), 0);
+  const sent = breaker.reduce((n, p) => n + p.sent, 0);
   return [
     sustained('no cache', at(r.noCache.phases, TARGETS.ratePerSec)),
     sustained('cache', at(r.cached.phases, TARGETS.ratePerSec)),
     addedLine('p50', TARGETS.addedP50Ms),
     addedLine('p99', TARGETS.addedP99Ms),
     {
-      target: `breaker open: p99 < ${TARGETS.breakerP99Ms} ms at ${breaker.rate}/s`,
-      measured: `${show(breaker.latencyMs.p99)} ms; calls that reached for the provider: ${calls(r.breakerOpen.unreachableLogged)}`,
-      pass: breaker.latencyMs.p99 < TARGETS.breakerP99Ms,
+      target: `breaker open: p99 < ${TARGETS.breakerP99Ms} ms at ${breaker[0]?.rate}/s (median of ${breaker.length} rounds)`,
+      measured: `${show(breakerP99)} ms (rounds: ${breaker.map((p) => show(p.latencyMs.p99)).join(', ')}); calls that reached for the provider: ${calls(r.breakerOpen.unreachableLogged)}`,
+      pass: breakerP99 < TARGETS.breakerP99Ms,
     },
     {
       target: 'breaker open: every reply Invalid (offlineAllow false)',
-      measured: `openers ${JSON.stringify(r.breakerOpen.openers)}, then ${breaker.statuses.Invalid ?? 0}/${breaker.sent} Invalid`,
+      measured: `openers ${JSON.stringify(r.breakerOpen.openers)}, then ${invalid}/${sent} Invalid`,
       pass: r.breakerOpen.allInvalid,
     },
   ];

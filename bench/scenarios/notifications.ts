@@ -238,7 +238,10 @@ async function authorizeUnderLoad(g: Live, phaseMs: number, rounds: number): Pro
   await setEnabled(g, true);
   g.log(`Authorize at ${AUTHORIZE_RATE}/s for ${phaseMs} ms, StatusNotification at ${AUTHORIZE_STATUS_RATE_MODERATE}/s, ${MANY_SUBS} subscriptions`);
   const moderate = await authorizeRun(g, statusChargers, authorize, phaseMs, AUTHORIZE_STATUS_RATE_MODERATE);
-  const p99 = (runs: AuthorizeRun[]) => median(runs.map((r) => r.latencyMs.p99));
+  // Each round's two runs met the same minutes: compare within a round, then take the median round.
+  const ratios = withSubs.map((w, k) => w.latencyMs.p99 / without[k].latencyMs.p99);
+  const unchangedRounds = withSubs.filter((w, k) => authorizeUnchanged(without[k].latencyMs.p99, w.latencyMs.p99)).length;
+  const lastWithout = without[without.length - 1].latencyMs.p99;
   return {
     rate: AUTHORIZE_RATE,
     statusRate: AUTHORIZE_STATUS_RATE,
@@ -246,9 +249,10 @@ async function authorizeUnderLoad(g: Live, phaseMs: number, rounds: number): Pro
     chargers: { authorize: authChargers.length, status: statusChargers.length },
     without,
     with: withSubs,
-    moderate: { statusRate: AUTHORIZE_STATUS_RATE_MODERATE, run: moderate, unchanged: authorizeUnchanged(p99(without), moderate.latencyMs.p99) },
-    p99Ratio: Math.round((p99(withSubs) / p99(without)) * 100) / 100,
-    unchanged: authorizeUnchanged(p99(without), p99(withSubs)),
+    moderate: { statusRate: AUTHORIZE_STATUS_RATE_MODERATE, run: moderate, unchanged: authorizeUnchanged(lastWithout, moderate.latencyMs.p99) },
+    p99Ratio: Math.round(median(ratios) * 100) / 100,
+    unchangedRounds,
+    unchanged: unchangedRounds > rounds / 2,
   };
 }
 

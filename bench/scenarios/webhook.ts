@@ -19,7 +19,7 @@ import type { ProviderInfo } from '../provider-fixture.js';
 import { startServerProcess, type ServerProcess } from '../server-process.js';
 import { startNotificationsGateway } from '../notifications-setup.js';
 import { apiClient, createWebhookInstallation } from '../webhook-setup.js';
-import { judge, markQueueing, type BreakerPart, type GatewayPart, type Phase, type WebhookResult } from '../webhook-report.js';
+import { judge, markQueueing, TARGETS, type BreakerPart, type GatewayPart, type PairedRound, type Phase, type WebhookResult } from '../webhook-report.js';
 
 export interface WebhookOptions {
   chargers: number;
@@ -35,6 +35,8 @@ const DRAIN_MS = 500;
 const CACHED_TAGS = 100;
 const BREAKER_OPENERS = 20;
 const BREAKER_RATE = 1_000;
+/** Rounds of the latency targets' phases (provider alone against the gateway at 1,000/s; breaker open). */
+const ROUNDS = 3;
 // Above the installation's 3 s webhook deadline, so a slow provider shows as Invalid, not as a charger timeout.
 const CALL_TIMEOUT_MS = 10_000;
 const MAX_CONNECTING = 200;
@@ -51,14 +53,18 @@ export async function runWebhookScenario(opts: WebhookOptions): Promise<WebhookR
     const providerAlone = markQueueing(direct.map((p) => ({ ...p, collapsed: judge(p, 'allowed', p.rate) })));
 
     const gateway = { provider, startUrl, chargers: opts.chargers, log: opts.log };
+    const rounds = opts.quick ? 1 : ROUNDS;
     let seq = 0; // every Authorize of the no-cache part gets a tag of its own, so none is merged with another in flight
-    const noCache = await onGateway({ ...gateway, name: 'no cache', overrides: { decisionCacheTtlSec: 0 } }, (g) =>
-      runPhases(g, () => `W${++seq}`, phaseMs, `distinct (W1, W2…)`),
-    );
+    let paired: PairedRound[] = [];
+    const noCache = await onGateway({ ...gateway, name: 'no cache', overrides: { decisionCacheTtlSec: 0 } }, async (g) => {
+      const part = await runPhases(g, () => `W${++seq}`, phaseMs, `distinct (W1, W2…)`);
+      paired = await pairedRounds(g, () => `W${++seq}`, startUrl, phaseMs, rounds);
+      return part;
+    });
     let breakerOpen: BreakerPart | undefined;
     const cached = await onGateway({ ...gateway, name: 'cache', overrides: {} }, async (g) => {
       const part = await runPhases(g, (i) => `C${i % CACHED_TAGS}`, phaseMs, `${CACHED_TAGS} repeating (C0…C${CACHED_TAGS - 1})`);
-      breakerOpen = await runBreakerOpen(g, phaseMs * 0.75);
+      breakerOpen = await runBreakerOpen(g, phaseMs * 0.75, rounds);
       return part;
     });
     return {
@@ -69,6 +75,7 @@ export async function runWebhookScenario(opts: WebhookOptions): Promise<WebhookR
       phaseMs,
       providerAlone,
       noCache,
+      paired,
       cached,
       breakerOpen: breakerOpen!,
     };
@@ -142,8 +149,40 @@ async function runPhases(g: Connected, tag: (i: number) => string, phaseMs: numb
   return { tags, held: chargers.length, phases: markQueueing(phases), gatewayLog: logLines(g.gateway) };
 }
 
-/** Stops the provider, opens the breaker with a few calls, then times Authorize while it stays open. */
-async function runBreakerOpen(g: Connected, phaseMs: number): Promise<BreakerPart> {
+/**
+ * The gateway (no cache) and the provider alone at the target rate, alternating (ABBA), so the
+ * "gateway adds" figures compare phases that met the same minutes of the machine's neighbours.
+ */
+async function pairedRounds(g: Connected, tag: () => string, startUrl: string, phaseMs: number, rounds: number): Promise<PairedRound[]> {
+  const rate = TARGETS.atRate;
+  const fire: Fire = (i) => g.chargers[i % g.chargers.length].authorize(tag()).then(statusOf);
+  const viaGateway = async () => {
+    await openLoop(fire, WARMUP.rate, WARMUP.ms);
+    await sleep(DRAIN_MS);
+    g.log(`paired: gateway at ${rate}/s for ${phaseMs} ms`);
+    return measure(g, { rate }, 'Accepted', () => openLoop(fire, rate, phaseMs));
+  };
+  const alone = async () => {
+    g.log(`paired: provider alone at ${rate}/s for ${phaseMs} ms`);
+    const task = { kind: 'provider-direct' as const, url: startUrl, rates: [rate], phaseMs, warmup: WARMUP, providerPid: g.provider.pid };
+    const [phase] = await runLoadTask(task, 30_000 + 2 * (phaseMs + DRAIN_MS));
+    return { ...phase, collapsed: judge(phase, 'allowed', rate) };
+  };
+  const out: PairedRound[] = [];
+  for (let round = 0; round < rounds; round++) {
+    if (round % 2 === 0) {
+      const a = await alone();
+      out.push({ alone: a, gateway: await viaGateway() });
+    } else {
+      const gw = await viaGateway();
+      out.push({ gateway: gw, alone: await alone() });
+    }
+  }
+  return out;
+}
+
+/** Stops the provider, opens the breaker with a few calls, then times Authorize while it stays open, `rounds` times. */
+async function runBreakerOpen(g: Connected, phaseMs: number, rounds: number): Promise<BreakerPart> {
   const { chargers } = g;
   g.log('stopping the provider');
   await g.provider.stop();
@@ -152,13 +191,17 @@ async function runBreakerOpen(g: Connected, phaseMs: number): Promise<BreakerPar
     const status = await chargers[k % chargers.length].authorize(`D${k}`).then(statusOf, () => 'error');
     openers[status] = (openers[status] ?? 0) + 1;
   }
-  await sleep(DRAIN_MS); // as before every timed phase: the flat-out phase's garbage is not the breaker's
-  g.log(`breaker open: Authorize at ${BREAKER_RATE}/s for ${phaseMs} ms`);
-  const fire: Fire = (i) => chargers[i % chargers.length].authorize(`D${BREAKER_OPENERS + i}`).then(statusOf);
-  const phase = await measure(g, { rate: BREAKER_RATE }, 'Invalid', () => openLoop(fire, BREAKER_RATE, phaseMs));
+  let next = BREAKER_OPENERS;
+  const fire: Fire = () => chargers[next % chargers.length].authorize(`D${next++}`).then(statusOf);
+  const phases: Phase[] = [];
+  for (let round = 0; round < rounds; round++) {
+    await sleep(DRAIN_MS); // as before every timed phase: the previous phase's garbage is not the breaker's
+    g.log(`breaker open: Authorize at ${BREAKER_RATE}/s for ${phaseMs} ms (round ${round + 1} of ${rounds})`);
+    phases.push(await measure(g, { rate: BREAKER_RATE }, 'Invalid', () => openLoop(fire, BREAKER_RATE, phaseMs)));
+  }
   // Each call that reached for the provider logs one warning; an open breaker lets only the first few through.
   const unreachableLogged = logLines(g.gateway).filter((line) => line.includes('provider unreachable')).length;
-  return { openers, phase, allInvalid: openers.Invalid === BREAKER_OPENERS && !phase.collapsed, unreachableLogged };
+  return { openers, phases, allInvalid: openers.Invalid === BREAKER_OPENERS && phases.every((p) => !p.collapsed), unreachableLogged };
 }
 
 async function measure(g: Connected, load: { rate?: number; window?: number }, expected: string, run: () => Promise<LoadResult>): Promise<Phase> {
