@@ -36,6 +36,10 @@ export const pathParam = (name: string, description: string, schema: Json = { ty
   name, in: 'path', required: true, description, schema,
 });
 
+/** Path parameters named by more than one part of the document. */
+export const installationId = pathParam('id', 'Installation id (UUID)');
+export const chargerId = pathParam('id', 'Charger id: the last segment of ws://…/ocpp/{chargerId}');
+
 /** One query parameter per property of a zod object schema. */
 export function queryParams(schema: z.ZodType): Json[] {
   const { properties = {}, required = [] } = fromZod(schema) as { properties?: Record<string, Json>; required?: string[] };

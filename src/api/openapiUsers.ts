@@ -1,4 +1,4 @@
-import { body, common, failure, fromZod, list, noContent, obj, ok, orNull, pathParam, queryParams, ref, str, time, withBody } from './openapiParts.js';
+import { body, common, failure, fromZod, installationId, list, noContent, obj, ok, orNull, pathParam, queryParams, ref, str, time, withBody } from './openapiParts.js';
 import { codeBody, loginBody } from './routes/auth.js';
 import { createUserBody } from './routes/users.js';
 import { addMemberBody, updateMemberBody } from './routes/members.js';
@@ -9,7 +9,6 @@ import { auditQuery } from './routes/audit.js';
 
 const bool = { type: 'boolean' };
 const role = { type: 'string', enum: ['owner', 'service'] };
-const installationId = pathParam('id', 'Installation id (UUID)');
 const cookieNote = 'Portal sessions: send the `x-csrf-token` header on POST/PATCH/PUT/DELETE.';
 const owner = 'Owners of the installation and admins; anyone else gets 404.';
 

@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { applyBookkeeping, bookkeeperVia, type Bookkeeping } from '../../src/notifications/bookkeeping.js';
 import type { Store } from '../../src/store/index.js';
 import type { DeliveryRecord } from '../../src/store/deliveries.js';
-import { engines, freshDatabase, openTestStore, type TestDatabase } from '../helpers/databases.js';
+import { engines } from '../helpers/databases.js';
+import { freshDatabaseForSuite } from '../helpers/suiteDatabase.js';
 
 const row = (subscriptionId: string, eventId: string): DeliveryRecord => ({
   subscriptionId, eventId, eventType: 'connector.status_changed', attempt: 1, mode: 'queue',
@@ -36,13 +37,11 @@ describe('the delivery thread hands its writes to the main thread', () => {
 });
 
 describe.each(engines)('bookkeeping applied on %s', (engine) => {
-  let tdb: TestDatabase;
   let store: Store;
   let subscriptionId: string;
 
-  beforeAll(async () => {
-    tdb = await freshDatabase(engine);
-    store = await openTestStore(tdb);
+  freshDatabaseForSuite(engine, { stores: 1 }, async ({ stores }) => {
+    [store] = stores;
     const sub = await store.subscriptions.create(
       {
         installationId: null, label: 'bookkeeping', kind: 'webhook', url: 'http://127.0.0.1:1/hook', urlMode: 'fixed', events: ['*'],
@@ -53,10 +52,6 @@ describe.each(engines)('bookkeeping applied on %s', (engine) => {
       0,
     );
     subscriptionId = sub.id;
-  });
-  afterAll(async () => {
-    await store?.close();
-    await tdb?.drop();
   });
 
   it('writes every row and moves the cursor forward only, in one go', async () => {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freshDatabase, openTestStore, type TestDatabase } from '../helpers/databases.js';
+import { openTestStore, type TestDatabase } from '../helpers/databases.js';
+import { freshDatabaseForSuite } from '../helpers/suiteDatabase.js';
 import { spawnGateway, type GatewayProcess } from '../helpers/process.js';
 import { receiver, RECEIVER_SECRET } from '../helpers/notifications.js';
 import type { Receiver } from '../../simulators/receiver/index.js';
@@ -13,8 +14,10 @@ describe.each(['sqlite', 'postgres'] as const)('a gateway killed mid-backlog on 
   let gw: GatewayProcess | undefined;
   let env: Record<string, string>;
 
+  freshDatabaseForSuite(engine, { stores: 0 }, ({ tdb }) => {
+    db = tdb;
+  });
   beforeAll(async () => {
-    db = await freshDatabase(engine);
     r = await receiver();
     const store = await openTestStore(db);
     const inst = await store.installations.create({ name: 'backlog' });
@@ -30,7 +33,6 @@ describe.each(['sqlite', 'postgres'] as const)('a gateway killed mid-backlog on 
   afterAll(async () => {
     await gw?.kill();
     await r?.close();
-    await db?.drop();
   });
 
   it('delivers every event after restart, in order, none lost', { timeout: 60_000 }, async () => {

@@ -1,21 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import pino from 'pino';
 import type { Store } from '../../src/store/index.js';
 import type { OutboxItem } from '../../src/store/outbox.js';
 import { createOutboxWorker } from '../../src/outbox/worker.js';
-import { engines, freshDatabase, openTestStore, type TestDatabase } from '../helpers/databases.js';
+import { engines } from '../helpers/databases.js';
+import { freshDatabaseForSuite } from '../helpers/suiteDatabase.js';
 
 describe.each(engines)('outbox worker on %s', (engine) => {
-  let tdb: TestDatabase;
   let store: Store;
-
-  beforeAll(async () => {
-    tdb = await freshDatabase(engine);
-    store = await openTestStore(tdb);
-  });
-  afterAll(async () => {
-    await store?.close();
-    await tdb?.drop();
+  freshDatabaseForSuite(engine, { stores: 1 }, ({ stores }) => {
+    [store] = stores;
   });
 
   it("keeps each charger's order and lets a slow charger hold up no other charger's rows", async () => {

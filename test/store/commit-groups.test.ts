@@ -1,26 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Store } from '../../src/store/index.js';
-import { engines, freshDatabase, openTestStore, type TestDatabase } from '../helpers/databases.js';
+import { engines } from '../helpers/databases.js';
+import { freshDatabaseForSuite } from '../helpers/suiteDatabase.js';
 
 /**
  * Transactions asked for together (SQLite commits them as one group, PostgreSQL side by side)
  * must each keep their own outcome: what one caller was told is what the database holds.
  */
 describe.each(engines)('transactions asked for at once on %s', (engine) => {
-  let tdb: TestDatabase;
   let store: Store;
   let reader: Store;
-
-  beforeAll(async () => {
-    tdb = await freshDatabase(engine);
-    store = await openTestStore(tdb);
+  freshDatabaseForSuite(engine, { stores: 2 }, ({ stores }) => {
     // A second connection sees only what was committed.
-    reader = await openTestStore(tdb);
-  });
-  afterAll(async () => {
-    await store?.close();
-    await reader?.close();
-    await tdb?.drop();
+    [store, reader] = stores;
   });
 
   it('commits each one that succeeds, rolls back only the one that fails, and answers each after its commit', async () => {

@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Store } from '../../src/store/index.js';
-import { engines, freshDatabase, openTestStore, type TestDatabase } from '../helpers/databases.js';
+import { engines } from '../helpers/databases.js';
+import { freshDatabaseForSuite } from '../helpers/suiteDatabase.js';
 
 const startOf = (installationId: string, chargerId: string, idTag: string) => ({
   chargerId, installationId, connectorId: 1, idTag, idTagKey: idTag, meterStart: 500,
@@ -9,16 +10,9 @@ const startOf = (installationId: string, chargerId: string, idTag: string) => ({
 });
 
 describe.each(engines)('store on %s', (engine) => {
-  let tdb: TestDatabase;
   let store: Store;
-
-  beforeAll(async () => {
-    tdb = await freshDatabase(engine);
-    store = await openTestStore(tdb);
-  });
-  afterAll(async () => {
-    await store?.close();
-    await tdb?.drop();
+  freshDatabaseForSuite(engine, { stores: 1 }, ({ stores }) => {
+    [store] = stores;
   });
 
   it('keeps installations, chargers and case-insensitive id tags', async () => {
@@ -95,19 +89,10 @@ describe.each(engines)('store on %s', (engine) => {
 
 // Two gateway processes share one PostgreSQL: each opens its own pool, as here.
 describe('queues shared by concurrent workers on postgres', () => {
-  let tdb: TestDatabase;
   let one: Store;
   let two: Store;
-
-  beforeAll(async () => {
-    tdb = await freshDatabase('postgres');
-    one = await openTestStore(tdb);
-    two = await openTestStore(tdb);
-  });
-  afterAll(async () => {
-    await one?.close();
-    await two?.close();
-    await tdb?.drop();
+  freshDatabaseForSuite('postgres', { stores: 2 }, ({ stores }) => {
+    [one, two] = stores;
   });
 
   it('hands each due outbox item to one worker only', async () => {

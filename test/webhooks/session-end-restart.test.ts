@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freshDatabase, type TestDatabase } from '../helpers/databases.js';
+import type { TestDatabase } from '../helpers/databases.js';
+import { freshDatabaseForSuite } from '../helpers/suiteDatabase.js';
 import { spawnGateway, type GatewayProcess } from '../helpers/process.js';
 import { basicPayload, PROVIDER_PASSWORD, PROVIDER_USER } from '../helpers/webhooks.js';
 import { startProvider, type Provider } from '../../simulators/provider/index.js';
@@ -13,8 +14,10 @@ describe.each(['sqlite', 'postgres'] as const)('a pending session end across a g
   let gw: GatewayProcess | undefined;
   let env: Record<string, string>;
 
+  freshDatabaseForSuite(engine, { stores: 0 }, ({ tdb }) => {
+    db = tdb;
+  });
   beforeAll(async () => {
-    db = await freshDatabase(engine);
     provider = await startProvider({ users: { [PROVIDER_USER]: PROVIDER_PASSWORD }, rules: { defaultAllowed: true } });
     env = {
       DATA_DIR: db.dataDir,
@@ -28,7 +31,6 @@ describe.each(['sqlite', 'postgres'] as const)('a pending session end across a g
   afterAll(async () => {
     await gw?.kill();
     await provider?.close();
-    await db?.drop();
   });
 
   const api = async (method: string, path: string, body?: unknown) => {

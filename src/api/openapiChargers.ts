@@ -1,0 +1,99 @@
+import { body, chargerId, common, failure, fromZod, installationId, int, json, list, noContent, obj, ok, orNull, pathParam, ref, str, time, withBody } from './openapiParts.js';
+import { registerChargerBody } from './routes/chargers.js';
+import { chargerPasswordBody, chargerSecurityBody } from './routes/chargerSecurity.js';
+
+/**
+ * Chargers in the OpenAPI document: registration, detail with connectors and anomalies, their
+ * own security profile and Basic-auth password. Response shapes mirror the store's row mappers
+ * (src/store/chargers.ts, anomalies.ts).
+ */
+
+export const chargerPaths = {
+  '/api/installations/{id}/chargers': {
+    parameters: [installationId],
+    post: {
+      tags: ['chargers'], summary: 'Register a charger; ids are unique across installations',
+      requestBody: body(fromZod(registerChargerBody)),
+      responses: { '201': ok('Registered', ref('Charger')), '404': failure('NOT_FOUND'), '409': failure('CONFLICT'), ...withBody },
+    },
+    get: { tags: ['chargers'], summary: "List an installation's chargers", responses: { '200': ok('Chargers', list('Charger')), '404': failure('NOT_FOUND'), ...common } },
+  },
+  '/api/installations/{id}/chargers/{chargerId}': {
+    parameters: [installationId, pathParam('chargerId', 'Charger id')],
+    delete: {
+      tags: ['chargers'], summary: 'Remove a charger; a live connection is closed',
+      responses: { '204': noContent, '404': failure('NOT_FOUND'), ...common },
+    },
+  },
+  '/api/chargers/{id}': {
+    parameters: [chargerId],
+    get: {
+      tags: ['chargers'], summary: 'A charger with its boot information, connectors and anomalies',
+      responses: { '200': ok('The charger', ref('ChargerDetail')), '404': failure('NOT_FOUND'), ...common },
+    },
+  },
+};
+
+export const chargerSecurityPaths = {
+  '/api/chargers/{id}/security-profile': {
+    parameters: [chargerId],
+    put: {
+      tags: ['chargers'], summary: "Set the charger's own OCPP security profile (null: the installation's)",
+      requestBody: body(fromZod(chargerSecurityBody)),
+      responses: { '200': ok('The charger', ref('Charger')), '404': failure('NOT_FOUND'), ...withBody },
+    },
+  },
+  '/api/chargers/{id}/password': {
+    parameters: [chargerId],
+    post: {
+      tags: ['chargers'], summary: 'Set or rotate the Basic-auth password (profiles 1 and 2); generated when not given, returned once',
+      description: 'A connected charger first gets ChangeConfiguration AuthorizationKey (hex); the password is stored only when it accepts.',
+      requestBody: { required: false, ...json(fromZod(chargerPasswordBody)) },
+      responses: {
+        '201': ok('The password, this once', { type: 'object', required: ['chargerId', 'password'], properties: { chargerId: str, password: str } }),
+        '404': failure('NOT_FOUND'), '409': failure('CHARGER_OFFLINE'), '502': failure('CHARGER_CALL_ERROR', 'COMMAND_FAILED'), '504': failure('COMMAND_TIMEOUT'),
+        ...withBody,
+      },
+    },
+  },
+};
+
+export const chargerSchemas = {
+  Charger: obj({
+    id: str,
+    installationId: str,
+    online: { type: 'boolean', description: 'True while the charger holds a WebSocket to this gateway (any node of it)' },
+    nodeId: orNull({ ...str, description: 'The gateway node holding its WebSocket; null when offline' }),
+    lastSeen: orNull(time),
+    boot: obj({
+      vendor: orNull(str), model: orNull(str), serialNumber: orNull(str), firmwareVersion: orNull(str), bootedAt: orNull(time),
+      details: orNull({ type: 'object', description: 'The other BootNotification.req fields' }),
+    }),
+    securityProfile: orNull({ type: 'integer', enum: [0, 1, 2, 3], description: "Overrides the installation's; null: the installation's" }),
+    passwordSetAt: orNull({ ...time, description: 'When the Basic-auth password was last set; the password is never returned' }),
+    offlineConfig: orNull({
+      type: 'object',
+      description: 'What the charger answered when the installation\'s offlineAllow was pushed (ChangeConfiguration LocalAuthorizeOffline, AllowOfflineTxForUnknownId)',
+      properties: { offlineAllow: { type: 'boolean' }, applied: { type: 'boolean' }, results: { type: 'object' }, at: time },
+    }),
+    firmwareStatus: orNull(obj({ status: str, at: time })),
+    diagnosticsStatus: orNull(obj({ status: str, at: time })),
+    createdAt: time,
+  }),
+  ChargerDetail: {
+    allOf: [
+      ref('Charger'),
+      obj({ connectors: { type: 'array', items: ref('Connector') }, anomalies: { type: 'array', items: ref('Anomaly') } }),
+    ],
+  },
+  Connector: obj({
+    connectorId: { type: 'integer', description: '0 is the charger itself' },
+    status: str, errorCode: str, info: orNull(str), vendorErrorCode: orNull(str),
+    statusAt: orNull({ ...time, description: "The charger's timestamp" }), updatedAt: time,
+  }),
+  Anomaly: obj({
+    id: int,
+    kind: { type: 'string', enum: ['unknown_transaction', 'already_stopped', 'meter_stop_below_start', 'foreign_meter_values'] },
+    transactionId: orNull(int), payload: { description: 'The frame as received' }, receivedAt: time,
+  }),
+};

@@ -1,0 +1,74 @@
+import { common, failure, int, obj, ok, orNull, pathParam, queryParams, ref, str, time } from './openapiParts.js';
+import { listTransactionsQuery } from './routes/transactions.js';
+
+/**
+ * Transactions and their meter values, in the OpenAPI document. Response shapes mirror the
+ * store's row mappers (src/store/transactions.ts, meterValues.ts).
+ */
+
+export const transactionPaths = {
+  '/api/transactions': {
+    get: {
+      tags: ['transactions'], summary: 'List transactions, newest first',
+      parameters: queryParams(listTransactionsQuery),
+      responses: {
+        '200': ok('A page of transactions', {
+          type: 'object', required: ['items', 'limit', 'offset'],
+          properties: { items: { type: 'array', items: ref('Transaction') }, limit: { type: 'integer' }, offset: { type: 'integer' } },
+        }),
+        '400': failure('VALIDATION_FAILED'),
+        ...common,
+      },
+    },
+  },
+  '/api/transactions/{id}': {
+    parameters: [pathParam('id', 'Transaction id as given to the charger', { type: 'integer', minimum: 1 })],
+    get: {
+      tags: ['transactions'], summary: 'A transaction with its meter values',
+      responses: { '200': ok('The transaction', ref('TransactionDetail')), '400': failure('VALIDATION_FAILED'), '404': failure('NOT_FOUND'), ...common },
+    },
+  },
+};
+
+export const transactionSchemas = {
+  Transaction: obj({
+    id: int, chargerId: str, installationId: str, connectorId: int, idTag: str,
+    meterStart: { type: 'integer', description: 'Wh' }, startTime: time, startReceivedAt: time, reservationId: orNull(int),
+    authorization: obj({ status: str, source: str, reason: orNull(str) }),
+    active: { type: 'boolean' }, late: { type: 'boolean', description: 'Reported long after it started (e.g. buffered while offline)' },
+    stop: orNull(obj({ meterStop: int, time, receivedAt: time, reason: orNull(str), idTag: orNull(str) })),
+    energyWh: orNull(int), meterAnomaly: { type: 'boolean', description: 'meterStop was below meterStart' },
+    providerSessionId: orNull({ ...str, description: "The provider's sessionId from session start (webhook mode)" }),
+    authorizedOffline: { type: 'boolean', description: 'Accepted by the offline policy because the provider was unreachable' },
+  }),
+  MeterValue: obj({
+    id: int, connectorId: int, timestamp: time, sampledValue: { type: 'array', items: { type: 'object' } },
+    source: { type: 'string', enum: ['MeterValues', 'StopTransaction'] },
+  }),
+  TransactionDetail: {
+    allOf: [
+      ref('Transaction'),
+      obj({
+        authorization: obj({
+          status: str, source: { type: 'string', enum: ['default', 'native', 'webhook', 'cache', 'offline'] }, reason: orNull(str),
+          expiryDate: orNull({ ...time, description: 'idTagInfo.expiryDate the charger got' }), parentIdTag: orNull({ ...str, description: 'idTagInfo.parentIdTag the charger got' }),
+          provider: orNull({
+            ...obj({
+              allowed: { type: 'boolean' }, status: { ...str, description: 'Accepted when it allowed (even if ConcurrentTx then refused)' },
+              reason: orNull({ ...str, description: "The provider's own words when it refused" }), httpStatus: orNull({ ...int, description: 'When it refused with a 4xx instead of a reply' }),
+              sessionId: orNull(str), expiryDate: orNull(time), parentIdTag: orNull(str),
+            }),
+            description: "The provider's answer to session start, when the provider decided (source webhook); null otherwise",
+          }),
+        }),
+        meterValues: { type: 'array', items: ref('MeterValue') },
+        sessionEnd: orNull(
+          obj({
+            status: { type: 'string', enum: ['pending', 'delivered', 'cancelled'] }, attempts: int, lastStatus: orNull(int),
+            lastError: orNull(str), createdAt: time, deliveredAt: orNull(time), nextAttemptAt: time,
+          }),
+        ),
+      }),
+    ],
+  },
+};
