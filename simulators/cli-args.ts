@@ -1,4 +1,5 @@
-// Command-line handling shared by the simulators: strict flags, usage on --help, exit 2 on a bad flag.
+// Command-line handling shared by the simulators: strict flags, usage on --help, exit 2 on a bad
+// flag, exit 1 on a failure, and a server that closes on Ctrl-C.
 
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
@@ -36,4 +37,22 @@ export function parseFlags<O extends NonNullable<ParseArgsConfig['options']>>(op
     return undefined;
   }
   return values;
+}
+
+/** Closes the server on SIGINT or SIGTERM, then exits. */
+export function closeOnSignals(server: { close(): Promise<void> }): void {
+  const stop = () => {
+    process.stdout.write('\nclosing...\n');
+    void server.close().then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+/** Runs the command; what it throws is printed as `program: message`, with exit code 1. */
+export function run(program: string, main: () => Promise<void>): void {
+  main().catch((err: unknown) => {
+    process.stderr.write(`${program}: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  });
 }

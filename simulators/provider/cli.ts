@@ -3,7 +3,7 @@
 
 import { PROVIDER_DEFAULTS, startProvider } from './server.js';
 import type { DenyStatus, Fault, FaultRule, ReceivedEvent, Rules } from './types.js';
-import { cli, parseFlags } from '../cli-args.js';
+import { cli, closeOnSignals, parseFlags, run } from '../cli-args.js';
 
 const USAGE = `Usage: npm run provider -- [options]
 
@@ -161,16 +161,7 @@ async function main(): Promise<void> {
       `  end    ${provider.endUrl}\n` +
       (values.fault?.length ? `  faults ${values.fault.join(' ')}\n` : ''),
   );
-
-  const stop = () => {
-    process.stdout.write('\nclosing...\n');
-    void provider.close().then(() => process.exit(0));
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  closeOnSignals(provider);
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`provider: ${err instanceof Error ? err.message : String(err)}\n`);
-  process.exit(1);
-});
+run('provider', main);

@@ -1,8 +1,7 @@
 // The provider simulator's lifecycle: state, listen, close. Started in-process
 // by tests and benchmarks, or by the CLI.
 
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenSimulator } from '../http-server.js';
 import { TokenStore } from './credentials.js';
 import type { EndpointContext } from './endpoints.js';
 import { FaultTable } from './faults.js';
@@ -17,10 +16,6 @@ export const PROVIDER_DEFAULTS = {
   users: { gateway: 'secret-pass' } as Record<string, string>,
   tokenTtlSec: 60,
 };
-
-// Longer than the gateway's pool idle time, so the pool, not the server, ends idle sockets
-// and a request is never written onto a socket the server is closing.
-const KEEP_ALIVE_MS = 30_000;
 
 export async function startProvider(opts: ProviderOptions = {}): Promise<Provider> {
   const { port, host, users, tokenTtlSec } = { ...PROVIDER_DEFAULTS, ...stripUndefined(opts) };
@@ -37,29 +32,12 @@ export async function startProvider(opts: ProviderOptions = {}): Promise<Provide
     nextSessionId: () => `ps-${++sessions}`,
     received,
   };
-  const timers = new Set<NodeJS.Timeout>();
-  const delay = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(() => {
-        timers.delete(timer);
-        resolve();
-      }, ms);
-      timers.add(timer);
-    });
-
-  const server = createServer(createRouter({ ctx, faults, counts, delay, onReceived: opts.onReceived }));
-  server.keepAliveTimeout = KEEP_ALIVE_MS;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
+  const server = await listenSimulator({
+    port,
+    host,
+    handler: (delay) => createRouter({ ctx, faults, counts, delay, onReceived: opts.onReceived }),
   });
-
-  const address = server.address() as AddressInfo;
-  const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
-  let closing: Promise<void> | undefined;
+  const url = server.origin;
 
   return {
     url,
@@ -74,14 +52,7 @@ export async function startProvider(opts: ProviderOptions = {}): Promise<Provide
     clearFaults: () => faults.clear(),
     revokeTokens: () => ctx.tokens.revokeAll(),
     counts: () => ({ ...counts }),
-    close: () =>
-      (closing ??= new Promise<void>((resolve) => {
-        for (const timer of timers) clearTimeout(timer);
-        timers.clear();
-        server.close(() => resolve());
-        // Hanging requests and pooled keep-alive sockets would otherwise hold close() open.
-        server.closeAllConnections();
-      })),
+    close: server.close,
   };
 }
 

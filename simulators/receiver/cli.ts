@@ -3,7 +3,7 @@
 
 import { RECEIVER_DEFAULTS, SIGNATURE_SCHEMES, startReceiver } from './server.js';
 import type { ReceivedDelivery, SignatureScheme } from './types.js';
-import { cli, parseFlags } from '../cli-args.js';
+import { cli, closeOnSignals, parseFlags, run } from '../cli-args.js';
 
 const USAGE = `Usage: npx tsx simulators/receiver/cli.ts --secret <secret> [options]
 
@@ -62,16 +62,7 @@ async function main(): Promise<void> {
     onReceived: (delivery, status) => process.stdout.write(`${describe(delivery, status)}\n`),
   });
   process.stdout.write(`event receiver on ${receiver.url} (scheme ${scheme}${values.basic ? ', Basic auth' : ''})\n`);
-
-  const stop = () => {
-    process.stdout.write('\nclosing...\n');
-    void receiver.close().then(() => process.exit(0));
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  closeOnSignals(receiver);
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`receiver: ${err instanceof Error ? err.message : String(err)}\n`);
-  process.exit(1);
-});
+run('receiver', main);

@@ -104,12 +104,7 @@ export function createRouter(deps: RouterDeps) {
     sendJson(res, outcome.status, outcome.body, outcome.headers);
   }
 
-  return (req: IncomingMessage, res: ServerResponse): void => {
-    handle(req, res).catch((err: unknown) => {
-      // A bug in the simulator (or in an onReceived hook) must show up as a 500, not kill the test run.
-      if (!res.headersSent) sendJson(res, 500, { error: 'simulator_error', message: String(err) });
-    });
-  };
+  return handle;
 }
 
 function header(headers: IncomingHttpHeaders, name: string): string | undefined {

@@ -1,8 +1,7 @@
 // The event receiver's lifecycle: state, listen, close. Started in-process by
 // tests, or by the CLI.
 
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenSimulator } from '../http-server.js';
 import { FaultTable } from '../provider/faults.js';
 import { BASE_PATH, createRouter } from './router.js';
 import type { ReceivedDelivery, ReceivedRequest, Receiver, ReceiverOptions, SignatureScheme } from './types.js';
@@ -19,10 +18,6 @@ export const RECEIVER_DEFAULTS = {
 
 export const SIGNATURE_SCHEMES: readonly SignatureScheme[] = ['none', 'hmac-sha256', 'standard-webhooks'];
 
-// Longer than the gateway's pool idle time, so the pool, not the server, ends idle sockets
-// and a request is never written onto a socket the server is closing.
-const KEEP_ALIVE_MS = 30_000;
-
 export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
   if (!SIGNATURE_SCHEMES.includes(opts.scheme)) throw new RangeError(`scheme must be one of ${SIGNATURE_SCHEMES.join(', ')}, got ${opts.scheme}`);
   let secret = opts.secret;
@@ -33,50 +28,33 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
   const challenges: string[] = [];
   const faults = new FaultTable();
   const waiters = createWaiters(deliveries, rejected);
-  const timers = new Set<NodeJS.Timeout>();
-  const delay = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(() => {
-        timers.delete(timer);
-        resolve();
-      }, ms);
-      timers.add(timer);
-    });
-
-  const router = createRouter({
-    scheme: opts.scheme,
-    basicAuth: opts.basicAuth,
-    answerChallenge: opts.answerChallenge ?? RECEIVER_DEFAULTS.answerChallenge,
-    secret: () => secret,
-    faults,
-    delay,
-    onAttempt: (request) => {
-      attempts++;
-      requests.push(request);
-    },
-    onChallenge: (challenge) => void challenges.push(challenge),
-    onDelivery: (delivery, status) => {
-      (status < 300 ? deliveries : rejected).push(delivery);
-      if (status < 300) waiters.check();
-      opts.onReceived?.(delivery, status);
-    },
+  const server = await listenSimulator({
+    port: opts.port ?? RECEIVER_DEFAULTS.port,
+    host: opts.host ?? RECEIVER_DEFAULTS.host,
+    handler: (delay) =>
+      createRouter({
+        scheme: opts.scheme,
+        basicAuth: opts.basicAuth,
+        answerChallenge: opts.answerChallenge ?? RECEIVER_DEFAULTS.answerChallenge,
+        secret: () => secret,
+        faults,
+        delay,
+        onAttempt: (request) => {
+          attempts++;
+          requests.push(request);
+        },
+        onChallenge: (challenge) => void challenges.push(challenge),
+        onDelivery: (delivery, status) => {
+          (status < 300 ? deliveries : rejected).push(delivery);
+          if (status < 300) waiters.check();
+          opts.onReceived?.(delivery, status);
+        },
+      }),
+    onClose: () => waiters.close(),
   });
-  const server = createServer(router);
-  server.keepAliveTimeout = KEEP_ALIVE_MS;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? RECEIVER_DEFAULTS.port, opts.host ?? RECEIVER_DEFAULTS.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-
-  const address = server.address() as AddressInfo;
-  const origin = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
-  let closing: Promise<void> | undefined;
 
   return {
-    url: `${origin}${BASE_PATH}`,
+    url: `${server.origin}${BASE_PATH}`,
     deliveries,
     rejected,
     challenges,
@@ -88,14 +66,6 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
       secret = next;
     },
     waitFor: (count, timeoutMs = RECEIVER_DEFAULTS.waitForMs) => waiters.wait(count, timeoutMs),
-    close: () =>
-      (closing ??= new Promise<void>((resolve) => {
-        waiters.close();
-        for (const timer of timers) clearTimeout(timer);
-        timers.clear();
-        server.close(() => resolve());
-        // Hanging requests and pooled keep-alive sockets would otherwise hold close() open.
-        server.closeAllConnections();
-      })),
+    close: server.close,
   };
 }
