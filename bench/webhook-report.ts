@@ -3,6 +3,7 @@
 
 import type { LoadResult } from './load-patterns.js';
 import { formatTable, median, show } from './table.js';
+import { disturbed, DISTURBED_STEAL_PCT } from './machine-noise.js';
 
 export interface Phase extends LoadResult {
   /** Target of an open-loop phase; unset for the closed loop (saturation). */
@@ -88,7 +89,7 @@ export function formatWebhook(r: WebhookResult): string {
     formatTable(header, rows),
     '',
     'targets',
-    formatTable(['target', 'measured', ''], verdicts(r).map((v) => [v.target, v.measured, v.pass ? 'PASS' : 'FAIL'])),
+    formatTable(['target', 'measured', ''], verdicts(r).map((v) => [v.target, v.measured, v.judged === false ? '-' : v.pass ? 'PASS' : 'FAIL'])),
   ];
   for (const [name, part] of [['no cache', r.noCache], ['cache', r.cached]] as const) {
     if (part.gatewayLog.length) out.push(`gateway (${name}) wrote ${part.gatewayLog.length} log lines (last 40 kept), e.g.:\n  ${part.gatewayLog.slice(-3).join('\n  ')}`);
@@ -145,6 +146,14 @@ interface Verdict {
   target: string;
   measured: string;
   pass: boolean;
+  /** False when every round was disturbed (see DISTURBED_STEAL_PCT): neither PASS nor FAIL. */
+  judged?: boolean;
+}
+
+const NOT_JUDGED = `not judged: every round had steal > ${DISTURBED_STEAL_PCT} %`;
+
+function undisturbed(kept: number, all: number): string {
+  return kept === all ? String(all) : `${kept} undisturbed of ${all}`;
 }
 
 export function verdicts(r: WebhookResult): Verdict[] {
@@ -156,28 +165,34 @@ export function verdicts(r: WebhookResult): Verdict[] {
       : 'not run',
     pass: p !== undefined && !p.collapsed && !p.queueing,
   });
-  // Per round: the gateway's figure minus the provider's alone in the same minutes; the median round is judged.
-  const added = (pick: 'p50' | 'p99') => median(r.paired.map((p) => p.gateway.latencyMs[pick] - p.alone.latencyMs[pick]));
+  // Per round: the gateway's figure minus the provider's alone in the same minutes; the median
+  // undisturbed round is judged (every round is printed above).
+  const paired = r.paired.filter((p) => !disturbed(p.alone, p.gateway));
+  const added = (pick: 'p50' | 'p99') => median(paired.map((p) => p.gateway.latencyMs[pick] - p.alone.latencyMs[pick]));
   const addedLine = (pick: 'p50' | 'p99', limit: number): Verdict => ({
-    target: `gateway (no cache) adds < ${limit} ms at ${pick} over the provider alone at ${TARGETS.atRate}/s (median of ${r.paired.length} paired rounds)`,
-    measured: r.paired.length
-      ? `+${show(added(pick))} ms (rounds: ${r.paired.map((p) => `${show(p.gateway.latencyMs[pick])} vs ${show(p.alone.latencyMs[pick])}`).join('; ')})`
-      : 'not run',
+    target: `gateway (no cache) adds < ${limit} ms at ${pick} over the provider alone at ${TARGETS.atRate}/s (median of ${undisturbed(paired.length, r.paired.length)} paired rounds)`,
+    measured: paired.length
+      ? `+${show(added(pick))} ms (rounds: ${paired.map((p) => `${show(p.gateway.latencyMs[pick])} vs ${show(p.alone.latencyMs[pick])}`).join('; ')})`
+      : NOT_JUDGED,
     pass: added(pick) < limit,
+    judged: paired.length > 0,
   });
-  const breaker = r.breakerOpen.phases;
+  const breaker = r.breakerOpen.phases.filter((p) => !disturbed(p));
   const breakerP99 = median(breaker.map((p) => p.latencyMs.p99));
-  const invalid = breaker.reduce((n, p) => n + (p.statuses.Invalid ?? 0), 0);
-  const sent = breaker.reduce((n, p) => n + p.sent, 0);
+  const invalid = r.breakerOpen.phases.reduce((n, p) => n + (p.statuses.Invalid ?? 0), 0);
+  const sent = r.breakerOpen.phases.reduce((n, p) => n + p.sent, 0);
   return [
     sustained('no cache', at(r.noCache.phases, TARGETS.ratePerSec)),
     sustained('cache', at(r.cached.phases, TARGETS.ratePerSec)),
     addedLine('p50', TARGETS.addedP50Ms),
     addedLine('p99', TARGETS.addedP99Ms),
     {
-      target: `breaker open: p99 < ${TARGETS.breakerP99Ms} ms at ${breaker[0]?.rate}/s (median of ${breaker.length} rounds)`,
-      measured: `${show(breakerP99)} ms (rounds: ${breaker.map((p) => show(p.latencyMs.p99)).join(', ')}); calls that reached for the provider: ${calls(r.breakerOpen.unreachableLogged)}`,
+      target: `breaker open: p99 < ${TARGETS.breakerP99Ms} ms at ${r.breakerOpen.phases[0]?.rate}/s (median of ${undisturbed(breaker.length, r.breakerOpen.phases.length)} rounds)`,
+      measured: breaker.length
+        ? `${show(breakerP99)} ms (rounds: ${breaker.map((p) => show(p.latencyMs.p99)).join(', ')}); calls that reached for the provider: ${calls(r.breakerOpen.unreachableLogged)}`
+        : NOT_JUDGED,
       pass: breakerP99 < TARGETS.breakerP99Ms,
+      judged: breaker.length > 0,
     },
     {
       target: 'breaker open: every reply Invalid (offlineAllow false)',
