@@ -5,7 +5,7 @@ import type { HistogramSummary } from '../simulators/charger/stats.js';
 import type { ProfileSummary } from './cpu-profile.js';
 import type { LoadResult } from './load-patterns.js';
 import { formatTable, show } from './table.js';
-import { DISTURBED_STEAL_PCT } from './machine-noise.js';
+import { disturbed, DISTURBED_STEAL_PCT } from './machine-noise.js';
 
 /** StatusNotification at a fixed rate with `subscriptions` all wanting every event. */
 export interface DeliveryPhase {
@@ -165,13 +165,17 @@ export function formatNotifications(r: NotificationsResult): string {
     `  p99 with ÷ without, per undisturbed round (steal <= ${DISTURBED_STEAL_PCT} %): median ${show(a.p99Ratio)}`,
     '',
     'targets',
-    `  deliveries/s >= ${TARGETS.deliveriesPerSec}: best measured ${r.ceilingPerSec}/s -> ${met ? 'met' : 'NOT met'}`,
+    `  deliveries/s >= ${TARGETS.deliveriesPerSec}: best measured ${r.ceilingPerSec}/s -> ${met ? 'met' : deliveryPhases(r).some((p) => !disturbed(p.status)) ? 'NOT met' : `not judged: every phase had steal > ${DISTURBED_STEAL_PCT} %`}`,
     `  Authorize p99 unchanged within noise (<= max(${TARGETS.authorizeNoise.ratio}x, +${TARGETS.authorizeNoise.ms} ms) of the same round without, in most rounds): without ${p99s(a.without)}, with ${p99s(a.with)} ms -> ${a.judgedRounds ? `${a.unchangedRounds} of ${a.judgedRounds} undisturbed rounds (${a.with.length} run) -> ${a.unchanged ? 'met' : 'NOT met'}` : `not judged: every round had steal > ${DISTURBED_STEAL_PCT} %`}`,
     `    at ${a.moderate.statusRate} events/s (${a.moderate.run.deliveredPerSec} deliveries/s), against the last round without: ${show(a.moderate.run.latencyMs.p99)} ms -> ${a.moderate.unchanged ? 'met' : 'NOT met'}`,
     `  outbox never the bottleneck for the OCPP path: ${ocppVerdict(r)}`,
   ];
   if (r.profile) out.push('', ...formatProfile(r.profile));
   return out.join('\n');
+}
+
+function deliveryPhases(r: NotificationsResult): DeliveryPhase[] {
+  return [...r.oneSubscription, ...r.hundredSubscriptions].filter((p) => p.subscriptions > 0);
 }
 
 function phaseRow(p: DeliveryPhase): string[] {
