@@ -11,9 +11,9 @@ export type Bookkeeper = (b: Bookkeeping) => Promise<void>;
 
 /**
  * In one transaction: a crash repeats logged attempts with their cursor, never splits them. A
- * gathered batch becomes a few inserts (src/store/db.ts insertChunks) and one cursor update per
- * subscription (each subscription's rows keep their order), instead of an insert and an update
- * per flush.
+ * gathered batch becomes a few inserts (src/store/db.ts insertChunks) and one cursor update
+ * statement for all its subscriptions (each subscription's rows keep their order), instead of an
+ * insert and an update per subscription.
  */
 export function applyBookkeeping(store: Store, list: Bookkeeping[]): Promise<void> {
   const rows = list.flatMap((b) => b.rows);
@@ -23,7 +23,7 @@ export function applyBookkeeping(store: Store, list: Bookkeeping[]): Promise<voi
   }
   return store.transact(async (tx) => {
     await tx.deliveries.recordAll(rows);
-    for (const [subscriptionId, seq] of cursors) await tx.subscriptions.advance(subscriptionId, seq);
+    await tx.subscriptions.advanceAll([...cursors].map(([subscriptionId, seq]) => ({ subscriptionId, seq })));
   });
 }
 

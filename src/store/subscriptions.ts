@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Db } from './db.js';
+import { sql } from 'kysely';
+import { inTransaction, insertChunks, type Db } from './db.js';
 import type { SubscriptionTable } from './schema.js';
 import type { SecretBox } from '../secrets.js';
 
@@ -189,7 +190,25 @@ export function subscriptionStore(db: Db, box: SecretBox) {
 
     /** Moves the cursor forward only (a late writer never moves it back). */
     async advance(id: string, seq: number): Promise<void> {
-      await db.updateTable('subscriptions').set({ cursor: seq }).where('id', '=', id).where('cursor', '<', seq).execute();
+      await this.advanceAll([{ subscriptionId: id, seq }]);
+    },
+
+    /**
+     * Many cursors in one statement per chunk: the delivery bookkeeping moves up to one per
+     * subscription every flush (~5,000 a second with 100 busy subscriptions), and an UPDATE each
+     * cost the charger path's thread ~5x the CPU. Chunks of power-of-two sizes keep the SQL texts
+     * few (see insertChunks).
+     */
+    async advanceAll(cursors: { subscriptionId: string; seq: number }[]): Promise<void> {
+      if (cursors.length === 0) return;
+      await inTransaction(db, async (t) => {
+        for (const chunk of insertChunks(cursors)) {
+          const values = sql.join(chunk.map((c) => sql`(${c.subscriptionId}, cast(${c.seq} as bigint))`));
+          await sql`with v(id, seq) as (values ${values})
+            update subscriptions set cursor = v.seq from v
+            where subscriptions.id = v.id and subscriptions.cursor < v.seq`.execute(t);
+        }
+      });
     },
 
     /** One worker per subscription across nodes: a lease that a dead node's claim runs out of. */

@@ -40,18 +40,22 @@ describe.each(engines)('bookkeeping applied on %s', (engine) => {
   let store: Store;
   let subscriptionId: string;
 
+  const create = async (label: string, cursor = 0) =>
+    (
+      await store.subscriptions.create(
+        {
+          installationId: null, label, kind: 'webhook', url: 'http://127.0.0.1:1/hook', urlMode: 'fixed', events: ['*'],
+          enabled: true, subscriptionId: null, authentication: { kind: 'none', username: null, password: null }, signature: 'none',
+          filter: {}, blocking: [], blockingTimeoutMs: 1000, timeoutMs: 1000, verify: false, kafka: null, secret: 'bookkeeping-secret',
+        },
+        'active',
+        cursor,
+      )
+    ).id;
+
   freshDatabaseForSuite(engine, { stores: 1 }, async ({ stores }) => {
     [store] = stores;
-    const sub = await store.subscriptions.create(
-      {
-        installationId: null, label: 'bookkeeping', kind: 'webhook', url: 'http://127.0.0.1:1/hook', urlMode: 'fixed', events: ['*'],
-        enabled: true, subscriptionId: null, authentication: { kind: 'none', username: null, password: null }, signature: 'none',
-        filter: {}, blocking: [], blockingTimeoutMs: 1000, timeoutMs: 1000, verify: false, kafka: null, secret: 'bookkeeping-secret',
-      },
-      'active',
-      0,
-    );
-    subscriptionId = sub.id;
+    subscriptionId = await create('bookkeeping');
   });
 
   it('writes every row and moves the cursor forward only, in one go', async () => {
@@ -63,5 +67,16 @@ describe.each(engines)('bookkeeping applied on %s', (engine) => {
     expect((await store.subscriptions.get(subscriptionId))?.cursor).toBe(7);
     const logged = await store.deliveries.list(subscriptionId, 10);
     expect(logged.map((d) => d.eventId).sort()).toEqual(['e1', 'e2', 'e3']);
+  });
+
+  it("moves many subscriptions' cursors at once, each to its own position and never back", async () => {
+    // Five: a chunk of four and one of one (power-of-two statements), and one cursor already ahead.
+    const ids = [await create('a'), await create('b'), await create('c'), await create('d'), await create('ahead', 100)];
+    await applyBookkeeping(store, [
+      ...ids.map((id, k) => ({ rows: [row(id, `m${k}`)], advance: { subscriptionId: id, seq: 10 + k } })),
+      { rows: [], advance: { subscriptionId: ids[0], seq: 20 } },
+    ]);
+    const cursors = await Promise.all(ids.map(async (id) => (await store.subscriptions.get(id))?.cursor));
+    expect(cursors).toEqual([20, 11, 12, 13, 100]);
   });
 });
