@@ -114,10 +114,15 @@ export function attachConnection(deps: OcppDeps, registry: Registry, client: Cha
   client.once('close', ({ code, reason }: { code: number; reason: Buffer | string }) => {
     if (!registry.release(chargerId, client)) return;
     log.info({ code, reason: String(reason ?? '') }, 'charger disconnected');
-    const write = deps.events
-      .withEvents(deps.store, ['charger.disconnected'], installationId, (tx) => tx.chargers.setOffline(chargerId, nodeId, new Date().toISOString()), (changed) =>
-        // Unchanged: another node holds the charger now, and it is not disconnected.
-        changed ? [envelope('charger.disconnected', installationId, chargerId, { nodeId, code, reason: String(reason ?? '') })] : [],
+    // After the online write: a charger gone before that committed (a close right after the
+    // handshake, a SIGTERM) would otherwise find no row of ours to mark offline, and the online
+    // write landing after it would leave the charger online for good.
+    const write = Promise.resolve(online)
+      .then(() =>
+        deps.events.withEvents(deps.store, ['charger.disconnected'], installationId, (tx) => tx.chargers.setOffline(chargerId, nodeId, new Date().toISOString()), (changed) =>
+          // Unchanged: another node holds the charger now, and it is not disconnected.
+          changed ? [envelope('charger.disconnected', installationId, chargerId, { nodeId, code, reason: String(reason ?? '') })] : [],
+        ),
       )
       .catch((err) => log.error({ err }, 'offline update failed'));
     registry.trackClose(write);
