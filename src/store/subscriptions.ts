@@ -188,16 +188,11 @@ export function subscriptionStore(db: Db, box: SecretBox) {
         .execute();
     },
 
-    /** Moves the cursor forward only (a late writer never moves it back). */
-    async advance(id: string, seq: number): Promise<void> {
-      await this.advanceAll([{ subscriptionId: id, seq }]);
-    },
-
     /**
-     * Many cursors in one statement per chunk: the delivery bookkeeping moves up to one per
-     * subscription every flush (~5,000 a second with 100 busy subscriptions), and an UPDATE each
-     * cost the charger path's thread ~5x the CPU. Chunks of power-of-two sizes keep the SQL texts
-     * few (see insertChunks).
+     * Moves cursors forward only (a late writer never moves one back), many in one statement per
+     * chunk: the delivery bookkeeping moves up to one per subscription every flush (~5,000 a second
+     * with 100 busy subscriptions), and an UPDATE each cost the charger path's thread ~5x the CPU.
+     * Chunks of power-of-two sizes keep the SQL texts few (see insertChunks).
      */
     async advanceAll(cursors: { subscriptionId: string; seq: number }[]): Promise<void> {
       if (cursors.length === 0) return;
