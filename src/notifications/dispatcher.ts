@@ -2,7 +2,7 @@ import type { Subscription } from '../store/subscriptions.js';
 import type { DeliveryRecord } from '../store/deliveries.js';
 import type { Envelope } from './catalogue.js';
 import { deliverOnce } from './deliver.js';
-import { wantsBlocking } from './interest.js';
+import { scopeOf, wantsBlocking } from './interest.js';
 import { createDrain, type DrainDeps } from './drain.js';
 import { createWorkers } from './workers.js';
 
@@ -68,12 +68,11 @@ export function createDispatcher(d: DispatcherDeps) {
     // (read before it, it could be one another node has moved since).
     if (!(await holdLease(cached.id))) return nothing;
     try {
-      const sub = await d.store.subscriptions.get(cached.id);
-      if (!sub || sub.state !== 'active') return nothing;
-      const scope = { installationId: sub.installationId, types: sub.events.includes('*') ? ('*' as const) : sub.events };
-      const [head] = await d.store.events.after(sub.cursor, scope, 1);
+      const read = await d.store.subscriptions.withSecrets(cached.id);
+      if (!read || read.subscription.state !== 'active') return nothing;
+      const { subscription: sub, secrets } = read;
+      const [head] = await d.store.events.after(sub.cursor, scopeOf(sub), 1);
       if (head?.envelope.id !== e.id) return nothing;
-      const secrets = (await d.store.subscriptions.secrets(sub.id))!;
       const log: DeliveryRecord[] = [];
       const result = await deliverOnce(d.deliver, sub, secrets, e, { attempt: 1, mode: 'blocking', timeoutMs: sub.blockingTimeoutMs, log });
       const advance = result.ok ? { subscriptionId: sub.id, seq: head.seq } : undefined;
@@ -98,8 +97,7 @@ export function createDispatcher(d: DispatcherDeps) {
       if (worker(sub.id).running) continue;
       const current = await d.store.subscriptions.get(sub.id);
       if (!current || current.state === 'unverified') continue;
-      const scope = { installationId: current.installationId, types: current.events.includes('*') ? ('*' as const) : current.events };
-      if ((await d.store.events.after(current.cursor, scope, 1)).length > 0) kick(sub.id);
+      if ((await d.store.events.after(current.cursor, scopeOf(current), 1)).length > 0) kick(sub.id);
     }
   }
   let backlogTimer: NodeJS.Timeout | undefined;

@@ -4,7 +4,7 @@ import type { Subscription, SubscriptionSecrets } from '../store/subscriptions.j
 import type { DeliveryRecord } from '../store/deliveries.js';
 import type { Envelope } from './catalogue.js';
 import { deliverOnce, type DeliverDeps } from './deliver.js';
-import { passesFilter, type Interest } from './interest.js';
+import { passesFilter, scopeOf, type Interest } from './interest.js';
 import type { AttemptResult } from './webhookSink.js';
 import type { Bookkeeper } from './bookkeeping.js';
 import type { Workers } from './workers.js';
@@ -27,6 +27,8 @@ const BATCH = 100;
 const FLUSH_EVERY = 20;
 const FLUSH_AFTER_MS = 200;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+const deliverable = (sub: Subscription) => sub.enabled && sub.state !== 'unverified' && sub.state !== 'disabled';
 
 export function probeBackoffMs(failures: number, maxMs: number): number {
   return Math.min(maxMs, 1000 * 2 ** Math.max(0, failures - 1));
@@ -54,21 +56,26 @@ export function createDrain(d: DrainDeps, workers: Workers) {
   }
 
   async function drain(id: string): Promise<void> {
-    const sub = await d.store.subscriptions.get(id);
-    if (!sub || !sub.enabled || sub.state === 'unverified' || sub.state === 'disabled') return;
-    const due = sub.nextAttemptAt ? Date.parse(sub.nextAttemptAt) : 0;
-    if (sub.state === 'queued' && due > Date.now()) return scheduleAt(id, due);
-    if (!(await holdLease(id))) return scheduleAt(id, Date.now() + 1000);
+    if (!(await holdLease(id))) {
+      // Held by another node, or gone: only the first is worth looking at again.
+      if (await d.store.subscriptions.get(id)) scheduleAt(id, Date.now() + 1000);
+      return;
+    }
     try {
-      await work(sub);
+      // Read under the lease: another node may have moved the cursor before it became ours.
+      const read = await d.store.subscriptions.withSecrets(id);
+      if (!read || !deliverable(read.subscription)) return;
+      const { subscription: sub, secrets } = read;
+      const due = sub.nextAttemptAt ? Date.parse(sub.nextAttemptAt) : 0;
+      if (sub.state === 'queued' && due > Date.now()) return scheduleAt(id, due);
+      await work(sub, secrets);
     } finally {
       releaseWhenIdle(id);
     }
   }
 
-  async function work(sub: Subscription): Promise<void> {
-    const secrets = (await d.store.subscriptions.secrets(sub.id))!;
-    const scope = { installationId: sub.installationId, types: sub.events.includes('*') ? ('*' as const) : sub.events };
+  async function work(sub: Subscription, secrets: SubscriptionSecrets): Promise<void> {
+    const scope = scopeOf(sub);
     let { cursor, state, failures } = sub;
     // Attempt rows and the cursor are written together, every few deliveries rather than after
     // each: a crash then repeats at most those (in order; delivery is at least once). They are
@@ -87,16 +94,13 @@ export function createDrain(d: DrainDeps, workers: Workers) {
       written = written.then(() => d.write(b)).catch((err: unknown) => void (writeFailed ??= err));
       return written;
     };
+    let current: Subscription | undefined = sub;
     try {
-      while (!stopped()) {
-        if (writeFailed) break;
+      while (!stopped() && !writeFailed) {
         // A subscription deleted or disabled meanwhile stops here, not after its whole backlog.
-        const current = await d.store.subscriptions.get(sub.id);
         if (!current || !current.enabled || current.state === 'disabled') return;
-        // Read after the lease was taken: another node may have moved the cursor since `sub` was read.
         if (current.cursor > cursor) cursor = saved = current.cursor;
         const batch = await d.store.events.after(cursor, scope, BATCH);
-        if (batch.length === 0) break;
         for (const { seq, envelope } of batch) {
           if (!passesFilter(sub, envelope)) {
             cursor = seq;
@@ -119,7 +123,11 @@ export function createDrain(d: DrainDeps, workers: Workers) {
           }
         }
         void flush();
+        // A short batch was the end of the log when it was read; an event committed since then
+        // kicked this worker (workers.ts runs it again), so nothing is left behind by stopping.
+        if (batch.length < BATCH) break;
         await holdLease(sub.id);
+        current = await d.store.subscriptions.get(sub.id);
       }
     } finally {
       await flush();

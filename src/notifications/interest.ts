@@ -1,5 +1,6 @@
 import type { Subscription } from '../store/subscriptions.js';
 import type { Envelope, EventType } from './catalogue.js';
+import type { EventScope } from '../store/events.js';
 
 /** True when `sub` wants this event: scope, event types and filter. */
 export function wants(sub: Subscription, e: Pick<Envelope, 'type' | 'installationId' | 'chargerId' | 'data'>): boolean {
@@ -11,6 +12,11 @@ export function wants(sub: Subscription, e: Pick<Envelope, 'type' | 'installatio
 }
 
 /** Whether `sub` asked for events of this type to be sent before the charger gets its reply. */
+/** The part of the event log a subscription reads: its installation's (or all), its types (or all). */
+export function scopeOf(sub: Pick<Subscription, 'installationId' | 'events'>): EventScope {
+  return { installationId: sub.installationId, types: sub.events.includes('*') ? '*' : sub.events };
+}
+
 export function wantsBlocking(sub: Subscription, type: EventType): boolean {
   return sub.blocking.includes('*') || sub.blocking.includes(type);
 }

@@ -8,7 +8,7 @@ import type { Envelope } from './catalogue.js';
 import { createDeliveryThread } from './thread/host.js';
 import { applyBookkeeping } from './bookkeeping.js';
 import type { ThreadInit } from './thread/protocol.js';
-import { createInterest, wants, wantsBlocking } from './interest.js';
+import { createInterest, scopeOf, wants, wantsBlocking } from './interest.js';
 import { createRecorder, envelope } from './record.js';
 import { createLazyKafkaPool } from './kafka/lazy.js';
 import type { AddressPolicy } from '../providers/ssrf.js';
@@ -117,8 +117,7 @@ export function createNotifications(n: NotificationsDeps) {
 
     /** Sends again, in order and in the background, every stored event of a time window the subscription wants. */
     async replay(sub: Subscription, from: string, to: string): Promise<number> {
-      const scope = { installationId: sub.installationId, types: sub.events.includes('*') ? ('*' as const) : sub.events };
-      const events = (await n.store.events.window(from, to, scope, 10_000)).filter((e) => wants(sub, e.envelope));
+      const events = (await n.store.events.window(from, to, scopeOf(sub), 10_000)).filter((e) => wants(sub, e.envelope));
       const secrets = await secretsOf(sub);
       void (async () => {
         for (const e of events) await deliverOnce(deliver, sub, secrets, e.envelope, { attempt: 1, mode: 'replay' });

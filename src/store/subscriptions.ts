@@ -123,8 +123,27 @@ function columns(input: Partial<SubscriptionInput>, box: SecretBox): Partial<Sub
   return c;
 }
 
+/** Sealed values opened before, by their sealed text (a fresh IV each seal: one text, one value). */
+const OPENED_MAX = 10_000;
+
 export function subscriptionStore(db: Db, box: SecretBox) {
   const byId = (id: string) => db.selectFrom('subscriptions').selectAll().where('id', '=', id);
+  // A delivery worker reads its subscription's secrets on every drain, which is often one
+  // event: opening them (AES-GCM) each time showed in the delivery thread's profile.
+  const opened = new Map<string, string>();
+  const open = (sealed: string) => {
+    let plain = opened.get(sealed);
+    if (plain === undefined) {
+      if (opened.size >= OPENED_MAX) opened.clear();
+      opened.set(sealed, (plain = box.open(sealed)));
+    }
+    return plain;
+  };
+  const secretsOf = (r: SubscriptionTable): SubscriptionSecrets => ({
+    secret: open(r.secret),
+    authPassword: r.auth_password === null ? null : open(r.auth_password),
+    kafkaPassword: r.kafka_password === null ? null : open(r.kafka_password),
+  });
   return {
     async create(input: SubscriptionInput, state: SubscriptionState, cursor: number): Promise<Subscription> {
       const now = new Date().toISOString();
@@ -158,12 +177,13 @@ export function subscriptionStore(db: Db, box: SecretBox) {
 
     async secrets(id: string): Promise<SubscriptionSecrets | undefined> {
       const r = await byId(id).executeTakeFirst();
-      if (!r) return undefined;
-      return {
-        secret: box.open(r.secret),
-        authPassword: r.auth_password === null ? null : box.open(r.auth_password),
-        kafkaPassword: r.kafka_password === null ? null : box.open(r.kafka_password),
-      };
+      return r && secretsOf(r);
+    },
+
+    /** The subscription and its secrets in one read: what a delivery worker needs per drain. */
+    async withSecrets(id: string): Promise<{ subscription: Subscription; secrets: SubscriptionSecrets } | undefined> {
+      const r = await byId(id).executeTakeFirst();
+      return r && { subscription: toSubscription(r), secrets: secretsOf(r) };
     },
 
     async update(id: string, patch: Partial<SubscriptionInput>, extra: Partial<SubscriptionTable> = {}): Promise<Subscription | undefined> {

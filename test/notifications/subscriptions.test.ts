@@ -116,4 +116,20 @@ describe('the subscriptions API, as a subscriber sees it', () => {
       expect(JSON.stringify(t.logs)).not.toContain(secret);
     }
   });
+
+  it('signs with a new secret from the first event after the PATCH that set it', async () => {
+    const [oldSecret, newSecret] = ['old-secret-0123456789abcdef0123456789', 'new-secret-0123456789abcdef0123456789'];
+    const before = await rcv({ scheme: 'hmac-sha256', secret: oldSecret });
+    const created = await t.api('POST', '/api/subscriptions', { label: 'rotated', installationId: siteA, url: before.url, events: ['connector.status_changed'], signature: 'hmac-sha256', secret: oldSecret });
+    await status('SA-1');
+    expect((await before.waitFor(1))[0].verified).toBe(true);
+    // The worker has opened the old secret once; the new one must replace it, not be read from memory.
+    const after = await rcv({ scheme: 'hmac-sha256', secret: newSecret });
+    expect((await t.api('PATCH', `/api/subscriptions/${created.body.id}`, { secret: newSecret, url: after.url })).status).toBe(200);
+    await status('SA-1');
+    const [d] = await after.waitFor(1);
+    expect(d.verified).toBe(true);
+    expect(after.rejected).toHaveLength(0);
+    await t.api('DELETE', `/api/subscriptions/${created.body.id}`);
+  });
 });
