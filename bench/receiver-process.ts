@@ -3,6 +3,7 @@
 // own, and ask it over IPC for counts, faults and resets.
 
 import { setPriority } from 'node:os';
+import { execFile } from 'node:child_process';
 import { forkChild } from './fork-child.js';
 import type { ChildProcess } from 'node:child_process';
 import type { HistogramSummary } from '../simulators/charger/stats.js';
@@ -54,9 +55,9 @@ const OUTPUT_LINES = 20;
 
 export function startReceiverProcess(): Promise<ReceiverProcess> {
   const { child, output } = forkChild(new URL('./receiver-child.ts', import.meta.url), SERVER_NODE_FLAGS, OUTPUT_LINES);
-  // A subscriber runs on its own machine, not on the gateway's two cores: at nice +10 the
-  // receiver yields to the gateway's charger path, so the Authorize latency under event load
-  // shows what the gateway's own delivery work costs it.
+  // A subscriber runs on its own machine, not on the gateway's two cores: at nice +10, and
+  // under SCHED_IDLE once it is up, the receiver yields to the gateway's charger path, so the
+  // Authorize latency under event load shows what the gateway's own delivery work costs it.
   if (child.pid !== undefined) setPriority(child.pid, RECEIVER_NICENESS);
 
   return new Promise((resolve, reject) => {
@@ -73,6 +74,8 @@ export function startReceiverProcess(): Promise<ReceiverProcess> {
       clearTimeout(timer);
       if (m.type === 'failed') return fail(m.message);
       if (m.type !== 'ready') return fail(`unexpected first message ${m.type}`);
+      // Every thread it has by now (a thread started later inherits it from its creator).
+      execFile('chrt', ['--idle', '--all-tasks', '--pid', '0', String(child.pid)], () => undefined);
       const ask = asker(child);
       resolve({
         pid: child.pid!,

@@ -64,7 +64,7 @@ export interface StartOptions extends ConfigOverrides {
  */
 const LISTEN_BACKLOG = 4096;
 
-/** Notification delivery yields the CPU to the charger path (nice +10 on its thread). */
+/** Notification delivery yields the CPU to the charger path: nice +10 on its thread, SCHED_IDLE too unless configured `low`. */
 const DELIVERY_THREAD_NICENESS = 10;
 
 function listen(server: Server, port: number, host: string): Promise<number> {
@@ -149,6 +149,7 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
       providerMaxResponseBytes: config.providerMaxResponseBytes,
       logLevel: config.logLevel,
       niceness: DELIVERY_THREAD_NICENESS,
+      idlePolicy: config.notificationPriority === 'idle',
     },
   });
   const events = notifications.recorder;

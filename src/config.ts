@@ -122,6 +122,12 @@ export const configSchema = z.object({
   notificationRetryDelaysMs: z.array(z.number().int().min(0).max(60_000)).length(3).default([200, 500, 1000]),
   /** Cap of the growing probe interval of a queued subscription (ms). */
   notificationProbeMaxMs: z.number().int().min(100).max(3_600_000).default(300_000),
+  /**
+   * CPU priority of the notification delivery thread. `idle` (Linux, with util-linux's chrt):
+   * SCHED_IDLE, it runs only on CPU the charger path leaves, so a burst of deliveries never
+   * delays a charger's reply; `low`: nice +10 only, deliveries keep a share under full load.
+   */
+  notificationPriority: z.enum(['idle', 'low']).default('idle'),
   /** Delivery attempts and delivered events are kept this long (hours). */
   notificationRetentionHours: z.number().int().min(1).max(24 * 365).default(168),
   /**
@@ -183,6 +189,7 @@ const envKeys: Record<string, { key: keyof Config; parse: 'int' | 'bool' | 'stri
   ID_TAG_CACHE_TTL_MS: { key: 'idTagCacheTtlMs', parse: 'int' },
   NOTIFICATION_PROBE_MAX_MS: { key: 'notificationProbeMaxMs', parse: 'int' },
   NOTIFICATION_RETENTION_HOURS: { key: 'notificationRetentionHours', parse: 'int' },
+  NOTIFICATION_PRIORITY: { key: 'notificationPriority', parse: 'string' },
   DECISION_CACHE_TTL_SEC: { key: 'decisionCacheTtlSec', parse: 'int' },
   DECISION_CACHE_STALE_SEC: { key: 'decisionCacheStaleSec', parse: 'int' },
   DECISION_CACHE_SIZE: { key: 'decisionCacheSize', parse: 'int' },

@@ -30,6 +30,7 @@ describe('configuration', () => {
     [{ SECRET_KEY: 'bm90LTMyLWJ5dGVz' }, /secretKey.*32 bytes/],
     [{ OCPP_TLS_PORT: '9443' }, /tlsCertFile: required when ocppTlsPort is set/],
     [{ NODE_HEARTBEAT_MS: 'soon' }, /nodeHeartbeatMs \(env NODE_HEARTBEAT_MS\)/],
+    [{ NOTIFICATION_PRIORITY: 'realtime' }, /notificationPriority \(env NOTIFICATION_PRIORITY\).*"idle"\|"low"/],
     [{ NODE_HEARTBEAT_MS: '3000', NODE_TIMEOUT_MS: '4000' }, /nodeTimeoutMs \(env NODE_TIMEOUT_MS\): must be at least twice nodeHeartbeatMs/],
   ])('stops with a message naming the key for %o', (env, message) => {
     expect(load(env)).toThrow(ConfigError);

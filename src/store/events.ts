@@ -1,6 +1,7 @@
 import { sql, type SelectQueryBuilder } from 'kysely';
 import type { Database } from './schema.js';
 import { inTransaction, insertChunks, type Db, type Dialect } from './db.js';
+import { compiled } from './compiled.js';
 import type { Envelope } from '../notifications/catalogue.js';
 
 export interface StoredEvent {
@@ -31,6 +32,20 @@ const EVENT_ORDER_LOCK = 7_310_001;
  */
 export function eventStore(db: Db, dialect: Dialect) {
   const toStored = (r: { seq: number; envelope: string }): StoredEvent => ({ seq: r.seq, envelope: JSON.parse(r.envelope) });
+  // Every delivery drain reads the log after its cursor: one compiled query per shape of scope
+  // (with or without an installation, how many types), run with that scope's values.
+  const afterQueries = new Map<string, (...params: unknown[]) => Promise<{ seq: number; envelope: string }[]>>();
+  const afterQuery = (scope: EventScope) => {
+    const types = scope.types === '*' ? '*' : Math.max(1, scope.types.length);
+    const key = `${scope.installationId !== null}:${types}`;
+    let query = afterQueries.get(key);
+    if (!query) {
+      const shape: EventScope = { installationId: scope.installationId && '?', types: types === '*' ? '*' : Array<string>(types).fill('?') };
+      query = compiled(db, (d) => inScope(d.selectFrom('events').select(['seq', 'envelope']).where('seq', '>', 0), shape).orderBy('seq').limit(1));
+      afterQueries.set(key, query);
+    }
+    return query;
+  };
   return {
     async insert(trx: Db, envelopes: Envelope[]): Promise<void> {
       if (envelopes.length === 0) return;
@@ -56,8 +71,9 @@ export function eventStore(db: Db, dialect: Dialect) {
 
     /** Events after `cursor` a subscription may want, oldest first. */
     async after(cursor: number, scope: EventScope, limit: number): Promise<StoredEvent[]> {
-      const q = inScope(db.selectFrom('events').select(['seq', 'envelope']).where('seq', '>', cursor), scope);
-      return (await q.orderBy('seq').limit(limit).execute()).map(toStored);
+      const types = scope.types === '*' ? [] : scope.types.length ? scope.types : ['-'];
+      const params = scope.installationId ? [cursor, scope.installationId, ...types, limit] : [cursor, ...types, limit];
+      return (await afterQuery(scope)(...params)).map(toStored);
     },
 
     /** How many events after `cursor` are in scope, counting no further than `cap` (a bounded backlog). */

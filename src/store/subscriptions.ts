@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { inTransaction, insertChunks, type Db } from './db.js';
+import { compiled } from './compiled.js';
 import type { SubscriptionTable } from './schema.js';
 import type { SecretBox } from '../secrets.js';
 
@@ -127,7 +128,9 @@ function columns(input: Partial<SubscriptionInput>, box: SecretBox): Partial<Sub
 const OPENED_MAX = 10_000;
 
 export function subscriptionStore(db: Db, box: SecretBox) {
-  const byId = (id: string) => db.selectFrom('subscriptions').selectAll().where('id', '=', id);
+  // Every delivery drain reads its subscription: built once (compiled.ts).
+  const findById = compiled(db, (d) => d.selectFrom('subscriptions').selectAll().where('id', '=', '?'));
+  const rowOf = async (id: string) => (await findById(id))[0];
   // A delivery worker reads its subscription's secrets on every drain, which is often one
   // event: opening them (AES-GCM) each time showed in the delivery thread's profile.
   const opened = new Map<string, string>();
@@ -165,7 +168,7 @@ export function subscriptionStore(db: Db, box: SecretBox) {
     },
 
     async get(id: string): Promise<Subscription | undefined> {
-      const r = await byId(id).executeTakeFirst();
+      const r = await rowOf(id);
       return r && toSubscription(r);
     },
 
@@ -176,13 +179,13 @@ export function subscriptionStore(db: Db, box: SecretBox) {
     },
 
     async secrets(id: string): Promise<SubscriptionSecrets | undefined> {
-      const r = await byId(id).executeTakeFirst();
+      const r = await rowOf(id);
       return r && secretsOf(r);
     },
 
     /** The subscription and its secrets in one read: what a delivery worker needs per drain. */
     async withSecrets(id: string): Promise<{ subscription: Subscription; secrets: SubscriptionSecrets } | undefined> {
-      const r = await byId(id).executeTakeFirst();
+      const r = await rowOf(id);
       return r && { subscription: toSubscription(r), secrets: secretsOf(r) };
     },
 

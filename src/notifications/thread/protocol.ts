@@ -18,6 +18,8 @@ export interface ThreadInit {
   logLevel: string;
   /** Added to the thread's nice value, so the charger path on the main thread wins the CPU. */
   niceness: number;
+  /** Also asks for SCHED_IDLE (Linux, through `chrt`): the thread runs only on CPU nothing else wants. */
+  idlePolicy: boolean;
   /** The thread's attempt log and cursors are written by the main thread (SQLite: one writer). */
   writesViaMain?: boolean;
 }
