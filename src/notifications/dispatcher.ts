@@ -26,7 +26,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export function createDispatcher(d: DispatcherDeps) {
   // Each needs the other: workers run the drain, the drain uses their leases and timers.
   // Only a kick after start() runs it, long after `drain` is set below.
-  const workers = createWorkers({ store: d.store, log: d.log, nodeId: d.nodeId, drain: (id) => drain(id) });
+  const workers = createWorkers({ store: d.store, log: d.log, nodeId: d.nodeId, clustered: d.clustered, drain: (id) => drain(id) });
   const drain = createDrain(d, workers);
   const { worker, kick, holdLease, releaseWhenIdle } = workers;
 

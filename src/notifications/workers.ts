@@ -24,6 +24,8 @@ export interface WorkersDeps {
   nodeId: string;
   /** Delivers what the subscription has waiting; the job a kick runs. */
   drain: (id: string) => Promise<void>;
+  /** Other nodes may share the database (PostgreSQL); otherwise leases are this process's alone. */
+  clustered?: boolean;
 }
 
 /**
@@ -62,6 +64,10 @@ export function createWorkers(d: WorkersDeps) {
 
   /** Takes or renews the lease in the store only when it is not held or past half its time. */
   async function holdLease(id: string): Promise<boolean> {
+    // One node per SQLite file: nobody to share a subscription with, so no write for it. The
+    // delivery thread runs at idle priority, and a write lock it held when preempted would keep
+    // the charger path's next write waiting until it ran again.
+    if (!d.clustered) return true;
     const w = worker(id);
     const now = Date.now();
     if (w.leasedUntil - now > LEASE_MS / 2) return true;
@@ -72,6 +78,7 @@ export function createWorkers(d: WorkersDeps) {
 
   /** Gives the lease back once the worker has been idle a while (another node may need it). */
   function releaseWhenIdle(id: string): void {
+    if (!d.clustered) return;
     const w = worker(id);
     if (w.idle) clearTimeout(w.idle);
     w.idle = setTimeout(() => {
