@@ -27,6 +27,28 @@ export function applyBookkeeping(store: Store, list: Bookkeeping[]): Promise<voi
   });
 }
 
+/**
+ * Rows per transaction when the main thread applies the delivery thread's writes. A gathered
+ * batch at a few thousand deliveries a second held the charger path's event loop for 3-7 ms
+ * (better-sqlite3 runs synchronously); slices this size take well under a millisecond each, and
+ * the charger frames that arrived meanwhile are handled between them.
+ */
+const SLICE_ROWS = 32;
+
+/** As applyBookkeeping, a slice at a time with a turn of the event loop between slices; each flush whole in one. */
+export async function applyBookkeepingInSlices(store: Store, list: Bookkeeping[]): Promise<void> {
+  let slice: Bookkeeping[] = [];
+  let rows = 0;
+  for (const [k, b] of list.entries()) {
+    slice.push(b);
+    rows += b.rows.length;
+    if (rows < SLICE_ROWS && k < list.length - 1) continue;
+    await applyBookkeeping(store, slice);
+    [slice, rows] = [[], 0];
+    if (k < list.length - 1) await new Promise((next) => setImmediate(next));
+  }
+}
+
 export function writeBookkeeping(store: Store): Bookkeeper {
   return (b) => applyBookkeeping(store, [b]);
 }

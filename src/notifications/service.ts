@@ -6,7 +6,7 @@ import { runChallenge, type ChallengeResult } from './challenge.js';
 import { deliverOnce, type DeliverDeps } from './deliver.js';
 import type { Envelope } from './catalogue.js';
 import { createDeliveryThread } from './thread/host.js';
-import { applyBookkeeping } from './bookkeeping.js';
+import { applyBookkeepingInSlices } from './bookkeeping.js';
 import type { ThreadInit } from './thread/protocol.js';
 import { createInterest, scopeOf, wants, wantsBlocking } from './interest.js';
 import { createRecorder, envelope } from './record.js';
@@ -45,10 +45,16 @@ export function createNotifications(n: NotificationsDeps) {
   // The subscription workers run on a thread of their own (thread/entry.ts); this side records
   // events and answers the API's on-demand sends.
   const writesViaMain = n.store.dialect === 'sqlite';
+  let written: Promise<void> = Promise.resolve();
   const thread = createDeliveryThread(
     { ...n.thread, nodeId: n.nodeId, retryDelaysMs: n.retryDelaysMs, probeMaxMs: n.probeMaxMs, writesViaMain },
     n.log,
-    (list) => applyBookkeeping(n.store, list),
+    (list) => {
+      // One write at a time: slices of the next must not land between slices of this one.
+      const applied = written.then(() => applyBookkeepingInSlices(n.store, list));
+      written = applied.catch(() => undefined);
+      return applied;
+    },
     metrics.attemptsFromThread,
   );
   // A blocking subscription makes the charger's reply wait until the thread has tried it.

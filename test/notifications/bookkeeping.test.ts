@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyBookkeeping, bookkeeperVia, type Bookkeeping } from '../../src/notifications/bookkeeping.js';
+import { applyBookkeeping, applyBookkeepingInSlices, bookkeeperVia, type Bookkeeping } from '../../src/notifications/bookkeeping.js';
 import type { Store } from '../../src/store/index.js';
 import type { DeliveryRecord } from '../../src/store/deliveries.js';
 import { engines } from '../helpers/databases.js';
@@ -78,5 +78,26 @@ describe.each(engines)('bookkeeping applied on %s', (engine) => {
     ]);
     const cursors = await Promise.all(ids.map(async (id) => (await store.subscriptions.get(id))?.cursor));
     expect(cursors).toEqual([20, 11, 12, 13, 100]);
+  });
+
+  it('applies a large gathered batch a slice at a time, letting other work run between slices, every row in order', async () => {
+    const id = await create('sliced');
+    // 12 flushes of 20 rows: 240 rows, several slices.
+    const list = Array.from({ length: 12 }, (_, f) => ({
+      rows: Array.from({ length: 20 }, (_, k) => row(id, `f${f}-${k}`)),
+      advance: { subscriptionId: id, seq: f + 1 },
+    }));
+    // The charger path's frames, meanwhile: how many turns of the event loop came while it ran.
+    let turns = 0;
+    let applying = true;
+    const tick = () => applying && (turns++, setImmediate(tick));
+    setImmediate(tick);
+    await applyBookkeepingInSlices(store, list);
+    applying = false;
+    // At least one turn per two slices of 32 rows (in one transaction it took one or two).
+    expect(turns).toBeGreaterThanOrEqual(240 / 32 / 2);
+    expect((await store.subscriptions.get(id))?.cursor).toBe(12);
+    const logged = (await store.deliveries.list(id, 300)).reverse();
+    expect(logged.map((d) => d.eventId)).toEqual(list.flatMap((b) => b.rows.map((r) => r.eventId)));
   });
 });
