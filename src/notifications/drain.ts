@@ -8,6 +8,7 @@ import { passesFilter, scopeOf, type Interest } from './interest.js';
 import type { AttemptResult } from './webhookSink.js';
 import type { Bookkeeper } from './bookkeeping.js';
 import type { Workers } from './workers.js';
+import type { Pace } from './pace.js';
 
 export interface DrainDeps {
   store: Store;
@@ -18,6 +19,8 @@ export interface DrainDeps {
   log: Logger;
   retryDelaysMs: number[];
   probeMaxMs: number;
+  /** Paces queued deliveries by the charger path's event-loop delay (pace.ts); unpaced without. */
+  pace?: Pace;
 }
 
 /** A Retry-After longer than this queues the subscription instead of waiting inside the retries. */
@@ -45,11 +48,13 @@ export function createDrain(d: DrainDeps, workers: Workers) {
   /** The first attempt and up to three quick retries, or a single probe for a queued subscription. */
   async function attempts(sub: Subscription, secrets: SubscriptionSecrets, e: Envelope, probe: boolean, log: DeliveryRecord[]): Promise<AttemptResult> {
     const delays = probe ? [] : d.retryDelaysMs;
+    await d.pace?.admit();
     let result = await deliverOnce(d.deliver, sub, secrets, e, { attempt: 1, mode: probe ? 'probe' : 'queue', log });
     for (let i = 0; i < delays.length && !result.ok && !result.gone && !stopped(); i++) {
       const wait = Math.max(delays[i], result.retryAfterMs ?? 0);
       if (wait > MAX_INLINE_WAIT_MS) break;
       await sleep(wait);
+      await d.pace?.admit();
       result = await deliverOnce(d.deliver, sub, secrets, e, { attempt: i + 2, mode: 'retry', log });
     }
     return result;

@@ -18,6 +18,7 @@ import { createLazyKafkaPool } from '../kafka/lazy.js';
 import type { FromThread, ThreadInit, ToThread } from './protocol.js';
 import { createAttemptTally } from '../attempts.js';
 import { bookkeeperVia, writeBookkeeping } from '../bookkeeping.js';
+import { createPace } from '../pace.js';
 
 const port = parentPort!;
 const init = workerData as ThreadInit;
@@ -27,6 +28,7 @@ const log = createLogger(init.logLevel, { write: (line: string) => post({ t: 'lo
 const ATTEMPTS_FLUSH_MS = 1000;
 const attempts = createAttemptTally((counts) => post({ t: 'attempts', counts }), ATTEMPTS_FLUSH_MS);
 const viaMain = bookkeeperVia(post);
+const pace = createPace();
 
 async function open() {
   const key = (k: string) => Buffer.from(k, 'base64');
@@ -46,6 +48,7 @@ async function open() {
     retryDelaysMs: init.retryDelaysMs,
     probeMaxMs: init.probeMaxMs,
     clustered: init.databaseUrl !== undefined,
+    pace,
   });
   await interest.refresh();
   dispatcher.start();
@@ -58,6 +61,7 @@ async function open() {
       }
     },
     async stop() {
+      pace.stop();
       await dispatcher.stop();
       await kafka.close();
       await http.close();
@@ -101,6 +105,7 @@ open().then(
   (thread) => {
     port.on('message', (m: ToThread) => {
       if (m.t === 'written') return viaMain.written(m.id, m.error);
+      if (m.t === 'lag') return pace.lag(m.p99Ms);
       if (m.t === 'stop') {
         void thread.stop().finally(() => {
           attempts.flush();

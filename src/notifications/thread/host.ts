@@ -1,4 +1,6 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
+import { LAG_WINDOW_MS } from '../pace.js';
 import type { Logger } from '../../log.js';
 import type { Envelope } from '../catalogue.js';
 import type { FromThread, ThreadInit, ToThread } from './protocol.js';
@@ -28,6 +30,25 @@ function spawnWorker(init: ThreadInit): Worker {
   if (url.pathname.endsWith('.js')) return new Worker(url, { workerData: init });
   const boot = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(url.href)}); })`;
   return new Worker(boot, { eval: true, workerData: init });
+}
+
+/** The lag timer's period: the histogram records each period, so a punctual loop reads this much. */
+const LAG_RESOLUTION_MS = 2;
+
+/** Sends the thread this (the charger path's) event loop's delay, p99 per window, to pace deliveries by. */
+function watchLag(w: Worker): () => void {
+  const h = monitorEventLoopDelay({ resolution: LAG_RESOLUTION_MS });
+  h.enable();
+  const timer = setInterval(() => {
+    const p99Ms = Math.max(0, h.percentile(99) / 1e6 - LAG_RESOLUTION_MS);
+    h.reset();
+    w.postMessage({ t: 'lag', p99Ms } satisfies ToThread);
+  }, LAG_WINDOW_MS);
+  timer.unref();
+  return () => {
+    clearInterval(timer);
+    h.disable();
+  };
 }
 
 /** Re-emits a line the thread's logger wrote, at its level, through the main logger. */
@@ -62,12 +83,14 @@ export function createDeliveryThread(
     const w = spawnWorker(init);
     worker = w;
     let started = false;
+    let unwatch = () => {};
     return new Promise((resolve, reject) => {
       w.on('message', (m: FromThread) => {
         if (m.t === 'log') relay(log, m.line);
         else if (m.t === 'attempts') attempts(m.counts);
         else if (m.t === 'ready') {
           started = true;
+          unwatch = watchLag(w);
           resolve(w);
         }
         else if (m.t === 'failed') reject(new Error(`delivery thread did not start: ${m.message}`));
@@ -76,6 +99,7 @@ export function createDeliveryThread(
       });
       w.on('error', (err) => log.error({ err }, 'delivery thread crashed'));
       w.on('exit', (code) => {
+        unwatch();
         reject(new Error(`delivery thread exited with code ${code}`));
         for (const done of waiting.values()) done();
         waiting.clear();
