@@ -127,7 +127,10 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
   });
   const watchSignal = createWatchSignal();
   const live = createLiveFeed({ events: store.events, pollMs: config.livePollMs, log, signal: watchSignal });
+  // The OCPP server is built below; the delivery pace reads its CALL count from then on.
+  let chargerCalls = () => 0;
   const notifications = createNotifications({
+    chargerCalls: () => chargerCalls(),
     store,
     watched: live.watched,
     http,
@@ -157,6 +160,7 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
   const cluster = createCluster({ config, store, registry, events, log, local: createCommands(registry, config.commandTimeoutMs), watch: watchSignal });
   const { commands } = cluster;
   const ocpp = createOcppServer({ config, store, authorize: auth.authorize, settings: auth.settings, outbox, events, log, registry, cluster }, { metrics });
+  chargerCalls = ocpp.calls;
   const admin = await prepareAdminToken(config.adminToken, store.apiTokens);
   const hooks: ApiHooks = {
     idTagsChanged: (installationId) => auth.idTags.forgetInstallation(installationId),

@@ -30,6 +30,8 @@ export interface NotificationsDeps {
   watched?(installationId: string): boolean;
   /** Where delivery attempts and backlogs are registered (served at /metrics). */
   metrics: MetricsRegistry;
+  /** CALLs chargers made so far on this node: deliveries are paced only while they come fast (pace.ts). */
+  chargerCalls?: () => number;
   /** How the delivery thread opens its own store and clients. */
   thread: Omit<ThreadInit, 'nodeId' | 'retryDelaysMs' | 'probeMaxMs'>;
 }
@@ -56,6 +58,7 @@ export function createNotifications(n: NotificationsDeps) {
       return applied;
     },
     metrics.attemptsFromThread,
+    n.chargerCalls,
   );
   // A blocking subscription makes the charger's reply wait until the thread has tried it.
   const blocking = (envelopes: Envelope[]) =>

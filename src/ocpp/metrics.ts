@@ -12,6 +12,8 @@ export type ActionTallies = Record<MessageOutcome, Tally>;
 export interface OcppMetrics {
   /** The counts of one action; connections look these up once, handlers bump `.n`. */
   action(name: string): ActionTallies | undefined;
+  /** CALLs received so far, all actions and outcomes. */
+  calls(): number;
 }
 
 /**
@@ -44,5 +46,12 @@ export function createOcppMetrics(registry: Registry, deps: { actions: readonly 
       }
     },
   });
-  return { action: (name) => tallies.get(name) };
+  return {
+    action: (name) => tallies.get(name),
+    calls() {
+      let n = 0;
+      for (const byOutcome of tallies.values()) for (const outcome of OUTCOMES) n += byOutcome[outcome].n;
+      return n;
+    },
+  };
 }

@@ -14,6 +14,8 @@ import { handlers } from './handlers/index.js';
 
 export interface OcppServer {
   httpServer: Server;
+  /** CALLs received from chargers so far (how busy the charger path is). */
+  calls(): number;
   /** The wss listener, when ocppTlsPort is configured. */
   tls?: { server: Server; reload(): void };
   registry: Registry;
@@ -94,6 +96,7 @@ export function createOcppServer(deps: OcppDeps, opts: { metrics: MetricsRegistr
     httpServer,
     tls,
     registry,
+    calls: metrics.calls,
     pushOfflineConfigToInstallation(installationId, offlineAllow) {
       for (const [chargerId, client] of registry.ofInstallation(installationId)) {
         pushOfflineConfig(client, chargerId, offlineAllow, { chargers: deps.store.chargers, log: deps.log, timeoutMs: deps.config.commandTimeoutMs }).catch(

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createPace, LAG_HIGH_MS, MIN_PER_SEC, type Pace } from '../../src/notifications/pace.js';
+import { BUSY_CALLS_PER_SEC, createPace, LAG_HIGH_MS, MIN_PER_SEC, type Pace } from '../../src/notifications/pace.js';
 
 describe('delivery pace, steered by the charger path’s event-loop delay', () => {
   let pace: Pace;
@@ -21,9 +21,9 @@ describe('delivery pace, steered by the charger path’s event-loop delay', () =
   }
 
   /** A window of the main thread's report: `deliveries` started over 250 ms, then the loop's delay. */
-  async function windowOf(deliveries: number, lagMs: number): Promise<void> {
+  async function windowOf(deliveries: number, lagMs: number, callsPerSec = BUSY_CALLS_PER_SEC): Promise<void> {
     await startedWithin(deliveries, 250);
-    pace.lag(lagMs);
+    pace.lag(lagMs, callsPerSec);
   }
 
   it('lets deliveries go unpaced while the charger path is on time', async () => {
@@ -41,6 +41,11 @@ describe('delivery pace, steered by the charger path’s event-loop delay', () =
     expect(started).toBeLessThanOrEqual(221);
   });
 
+  it('does not pace while chargers call slowly, however late the loop (the lateness is then mostly the deliveries’ own)', async () => {
+    await windowOf(1000, 50, BUSY_CALLS_PER_SEC / 10);
+    expect(pace.rate()).toBe(Infinity);
+  });
+
   it(`never paces below ${MIN_PER_SEC}/s, however late the loop stays`, async () => {
     for (let i = 0; i < 10; i++) await windowOf(100, 50);
     expect(pace.rate()).toBe(MIN_PER_SEC);
@@ -54,7 +59,7 @@ describe('delivery pace, steered by the charger path’s event-loop delay', () =
     let waiting = 0;
     for (let i = 0; i < 20_000; i++) void pace.admit().then(() => waiting--), waiting++;
     await vi.advanceTimersByTimeAsync(250);
-    pace.lag(1);
+    pace.lag(1, BUSY_CALLS_PER_SEC);
     expect(pace.rate()).toBeGreaterThan(late);
     expect(pace.rate()).toBeLessThan(Infinity);
     // Then demand falls away: a rate twice what was used no longer binds.

@@ -100,12 +100,21 @@ function kernelThreadId(): string | undefined {
   }
 }
 
+/** Steers the pace, and says when deliveries start or stop giving way to the chargers. */
+function paceBy(m: Extract<ToThread, { t: 'lag' }>): void {
+  const before = pace.rate();
+  pace.lag(m.p99Ms, m.callsPerSec);
+  const after = pace.rate();
+  if (before === Infinity && after !== Infinity) log.info({ perSec: Math.round(after), lagMs: m.p99Ms, chargerCallsPerSec: Math.round(m.callsPerSec) }, 'chargers are busy: notification deliveries paced');
+  else if (before !== Infinity && after === Infinity) log.info('notification deliveries unpaced again');
+}
+
 lowerPriority();
 open().then(
   (thread) => {
     port.on('message', (m: ToThread) => {
       if (m.t === 'written') return viaMain.written(m.id, m.error);
-      if (m.t === 'lag') return pace.lag(m.p99Ms);
+      if (m.t === 'lag') return paceBy(m);
       if (m.t === 'stop') {
         void thread.stop().finally(() => {
           attempts.flush();

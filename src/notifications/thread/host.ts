@@ -35,14 +35,17 @@ function spawnWorker(init: ThreadInit): Worker {
 /** The lag timer's period: the histogram records each period, so a punctual loop reads this much. */
 const LAG_RESOLUTION_MS = 2;
 
-/** Sends the thread this (the charger path's) event loop's delay, p99 per window, to pace deliveries by. */
-function watchLag(w: Worker): () => void {
+/** Sends the thread this (the charger path's) event loop's delay, p99 per window, and the chargers' CALL rate, to pace deliveries by. */
+function watchLag(w: Worker, chargerCalls: () => number): () => void {
   const h = monitorEventLoopDelay({ resolution: LAG_RESOLUTION_MS });
   h.enable();
+  let calls = chargerCalls();
   const timer = setInterval(() => {
     const p99Ms = Math.max(0, h.percentile(99) / 1e6 - LAG_RESOLUTION_MS);
     h.reset();
-    w.postMessage({ t: 'lag', p99Ms } satisfies ToThread);
+    const now = chargerCalls();
+    w.postMessage({ t: 'lag', p99Ms, callsPerSec: ((now - calls) * 1000) / LAG_WINDOW_MS } satisfies ToThread);
+    calls = now;
   }, LAG_WINDOW_MS);
   timer.unref();
   return () => {
@@ -72,6 +75,8 @@ export function createDeliveryThread(
   /** Writes the thread asks for (init.writesViaMain), applied in one transaction. */
   write: (list: Bookkeeping[]) => Promise<void>,
   attempts: (counts: AttemptCounts) => void = () => undefined,
+  /** CALLs chargers made so far, sent with the loop's delay (pace.ts). */
+  chargerCalls: () => number = () => 0,
 ): DeliveryThread {
   let worker: Worker | undefined;
   let ready: Promise<Worker> | undefined;
@@ -90,7 +95,7 @@ export function createDeliveryThread(
         else if (m.t === 'attempts') attempts(m.counts);
         else if (m.t === 'ready') {
           started = true;
-          unwatch = watchLag(w);
+          unwatch = watchLag(w, chargerCalls);
           resolve(w);
         }
         else if (m.t === 'failed') reject(new Error(`delivery thread did not start: ${m.message}`));

@@ -28,8 +28,8 @@ export type ToThread =
   | { t: 'published'; envelopes: Envelope[]; reply?: number }
   | { t: 'changed'; subscriptionId: string }
   | { t: 'written'; id: number; error?: string }
-  /** The main thread's event-loop delay over the last window (pace.ts). */
-  | { t: 'lag'; p99Ms: number }
+  /** The main thread's event-loop delay over the last window, and the chargers' CALLs a second then (pace.ts). */
+  | { t: 'lag'; p99Ms: number; callsPerSec: number }
   | { t: 'stop'; reply: number };
 
 export type FromThread =
