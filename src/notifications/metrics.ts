@@ -2,6 +2,7 @@ import { Counter, Gauge, type Registry } from 'prom-client';
 import type { Store } from '../store/index.js';
 import { ATTEMPT_OUTCOMES, attemptOutcome, noAttempts, type AttemptCounts } from './attempts.js';
 import type { AttemptResult } from './webhookSink.js';
+import { scopeOf } from './interest.js';
 
 /** A backlog is counted up to here: past it the number says "far behind" and a bigger count costs a longer scan. */
 export const BACKLOG_CAP = 10_000;
@@ -52,7 +53,7 @@ export function createNotificationMetrics(registry: Registry, store: Store): Not
       await keepOnFailure(async () => {
         const subs = (await store.subscriptions.list()).filter((s) => s.enabled).slice(0, BACKLOG_SUBSCRIPTIONS);
         const counts = await Promise.all(
-          subs.map((s) => store.events.countAfter(s.cursor, { installationId: s.installationId, types: s.events.includes('*') ? '*' : s.events }, BACKLOG_CAP)),
+          subs.map((s) => store.events.countAfter(s.cursor, scopeOf(s), BACKLOG_CAP)),
         );
         this.reset();
         subs.forEach((s, i) => this.set({ subscription_id: s.id }, counts[i]));
