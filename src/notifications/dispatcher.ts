@@ -50,11 +50,9 @@ export function createDispatcher(d: DispatcherDeps) {
         // The charger waits for the attempt; the worker also for its record and cursor, so its
         // next drain does not send the event again.
         const sent = blockingSend(sub, e);
-        w.running = sent
-          .then((s) => s.saved)
-          .finally(() => {
-            w.running = undefined;
-          });
+        // As a job of the worker: a kick that comes meanwhile (this very event's, once the
+        // attempt is made) runs a drain after it, which sends the event if the attempt failed.
+        workers.runJob(sub.id, w, () => sent.then((s) => s.saved));
         jobs.push(sent.then(() => undefined));
       }
     }

@@ -102,6 +102,7 @@ export function createWorkers(d: WorkersDeps) {
   return {
     worker,
     kick,
+    runJob,
     holdLease,
     releaseWhenIdle,
     scheduleAt,
