@@ -13,7 +13,7 @@
 /** The main thread reports its event-loop delay this often. */
 export const LAG_WINDOW_MS = 250;
 /** A loop later than this (p99 over a window) is being held up. */
-export const LAG_HIGH_MS = 4;
+export const LAG_HIGH_MS = 2;
 /**
  * Paced only while chargers call at least this fast. With fewer, a late loop delays few
  * replies, and the lateness is mostly the deliveries' own bookkeeping: pacing then only slowed
