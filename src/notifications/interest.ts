@@ -11,12 +11,12 @@ export function wants(sub: Subscription, e: Pick<Envelope, 'type' | 'installatio
   return passesFilter(sub, e);
 }
 
-/** Whether `sub` asked for events of this type to be sent before the charger gets its reply. */
 /** The part of the event log a subscription reads: its installation's (or all), its types (or all). */
 export function scopeOf(sub: Pick<Subscription, 'installationId' | 'events'>): EventScope {
   return { installationId: sub.installationId, types: sub.events.includes('*') ? '*' : sub.events };
 }
 
+/** Whether `sub` asked for events of this type to be sent before the charger gets its reply. */
 export function wantsBlocking(sub: Subscription, type: EventType): boolean {
   return sub.blocking.includes('*') || sub.blocking.includes(type);
 }

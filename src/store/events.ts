@@ -35,12 +35,11 @@ export function eventStore(db: Db, dialect: Dialect) {
   // Every delivery drain reads the log after its cursor: one compiled query per shape of scope
   // (with or without an installation, how many types), run with that scope's values.
   const afterQueries = new Map<string, (...params: unknown[]) => Promise<{ seq: number; envelope: string }[]>>();
-  const afterQuery = (scope: EventScope) => {
-    const types = scope.types === '*' ? '*' : Math.max(1, scope.types.length);
-    const key = `${scope.installationId !== null}:${types}`;
+  const afterQuery = (installation: boolean, types: string[] | '*') => {
+    const key = `${installation}:${types === '*' ? '*' : types.length}`;
     let query = afterQueries.get(key);
     if (!query) {
-      const shape: EventScope = { installationId: scope.installationId && '?', types: types === '*' ? '*' : Array<string>(types).fill('?') };
+      const shape: EventScope = { installationId: installation ? '?' : null, types: types === '*' ? '*' : types.map(() => '?') };
       query = compiled(db, (d) => inScope(d.selectFrom('events').select(['seq', 'envelope']).where('seq', '>', 0), shape).orderBy('seq').limit(1));
       afterQueries.set(key, query);
     }
@@ -71,9 +70,11 @@ export function eventStore(db: Db, dialect: Dialect) {
 
     /** Events after `cursor` a subscription may want, oldest first. */
     async after(cursor: number, scope: EventScope, limit: number): Promise<StoredEvent[]> {
-      const types = scope.types === '*' ? [] : scope.types.length ? scope.types : ['-'];
-      const params = scope.installationId ? [cursor, scope.installationId, ...types, limit] : [cursor, ...types, limit];
-      return (await afterQuery(scope)(...params)).map(toStored);
+      // As inScope: an empty type list matches nothing.
+      const types = scope.types === '*' ? '*' : scope.types.length ? scope.types : ['-'];
+      const query = afterQuery(Boolean(scope.installationId), types);
+      const params = [cursor, ...(scope.installationId ? [scope.installationId] : []), ...(types === '*' ? [] : types), limit];
+      return (await query(...params)).map(toStored);
     },
 
     /** How many events after `cursor` are in scope, counting no further than `cap` (a bounded backlog). */

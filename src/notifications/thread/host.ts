@@ -72,7 +72,7 @@ function relay(log: Logger, line: string): void {
 export function createDeliveryThread(
   init: ThreadInit,
   log: Logger,
-  /** Writes the thread asks for (init.writesViaMain), applied in one transaction. */
+  /** Writes the thread asks for (init.writesViaMain), applied by the main thread's connection. */
   write: (list: Bookkeeping[]) => Promise<void>,
   attempts: (counts: AttemptCounts) => void = () => undefined,
   /** CALLs chargers made so far, sent with the loop's delay (pace.ts). */
