@@ -1,100 +1,111 @@
 import type { Store } from '../store/index.js';
 import type { DeliveryRecord } from '../store/deliveries.js';
 
+/** How far a subscription's deliveries got: the seq of its last delivered event. */
+export interface Cursor {
+  subscriptionId: string;
+  seq: number;
+}
+
 /** What a subscription worker writes after its attempts: their log rows and how far it got. */
 export interface Bookkeeping {
   rows: DeliveryRecord[];
-  advance?: { subscriptionId: string; seq: number };
+  advance?: Cursor;
 }
 
 export type Bookkeeper = (b: Bookkeeping) => Promise<void>;
 
-/**
- * In one transaction: a crash repeats logged attempts with their cursor, never splits them. A
- * gathered batch becomes a few inserts (src/store/db.ts insertChunks) and one cursor update
- * statement for all its subscriptions (each subscription's rows keep their order), instead of an
- * insert and an update per subscription.
- */
-export function applyBookkeeping(store: Store, list: Bookkeeping[]): Promise<void> {
-  const rows = list.flatMap((b) => b.rows);
+/** The furthest position per subscription in a gathered list (each subscription's writes come in order). */
+export function cursorsOf(list: Bookkeeping[]): Cursor[] {
   const cursors = new Map<string, number>();
   for (const { advance } of list) {
     if (advance) cursors.set(advance.subscriptionId, Math.max(cursors.get(advance.subscriptionId) ?? advance.seq, advance.seq));
   }
+  return [...cursors].map(([subscriptionId, seq]) => ({ subscriptionId, seq }));
+}
+
+/**
+ * PostgreSQL, where the log shares the database: in one transaction, so a crash repeats logged
+ * attempts with their cursor, never splits them. A gathered batch becomes a few inserts
+ * (src/store/db.ts insertChunks) and one cursor update statement for all its subscriptions.
+ */
+export function applyBookkeeping(store: Store, list: Bookkeeping[]): Promise<void> {
   return store.transact(async (tx) => {
-    await tx.deliveries.recordAll(rows);
-    await tx.subscriptions.advanceAll([...cursors].map(([subscriptionId, seq]) => ({ subscriptionId, seq })));
+    await tx.deliveries.recordAll(list.flatMap((b) => b.rows));
+    await tx.subscriptions.advanceAll(cursorsOf(list));
   });
 }
 
 /**
- * Rows per transaction when the main thread applies the delivery thread's writes. A gathered
- * batch at a few thousand deliveries a second held the charger path's event loop for 3-7 ms
- * (better-sqlite3 runs synchronously); slices this size take well under a millisecond each, and
- * the charger frames that arrived meanwhile are handled between them.
+ * SQLite: the attempt rows go to the delivery log's own file, which only this thread writes;
+ * then the cursors, through `moveCursors` (the main thread's connection, gateway.sqlite's one
+ * writer: bookkeeperVia). Rows first: a crash between the two repeats those deliveries (at
+ * least once), and the log shows both sends.
  */
-const SLICE_ROWS = 32;
-
-/** As applyBookkeeping, a slice at a time with a turn of the event loop between slices; each flush whole in one. */
-export async function applyBookkeepingInSlices(store: Store, list: Bookkeeping[]): Promise<void> {
-  let slice: Bookkeeping[] = [];
-  let rows = 0;
-  for (const [k, b] of list.entries()) {
-    slice.push(b);
-    rows += b.rows.length;
-    if (rows < SLICE_ROWS && k < list.length - 1) continue;
-    await applyBookkeeping(store, slice);
-    [slice, rows] = [[], 0];
-    if (k < list.length - 1) await new Promise((next) => setImmediate(next));
-  }
+export function applySplitBookkeeping(store: Store, moveCursors: (cursors: Cursor[]) => Promise<void>) {
+  return async (list: Bookkeeping[]): Promise<void> => {
+    await store.deliveries.recordAll(list.flatMap((b) => b.rows));
+    const cursors = cursorsOf(list);
+    if (cursors.length > 0) await moveCursors(cursors);
+  };
 }
 
-export function writeBookkeeping(store: Store): Bookkeeper {
-  return (b) => applyBookkeeping(store, [b]);
-}
-
-/** How long the delivery thread gathers writes before handing them over as one. */
+/** How long the delivery thread gathers writes before applying them as one. */
 const GATHER_MS = 10;
 
 /**
- * The delivery thread's writes, done by the main thread's connection instead (SQLite). SQLite
- * has one writer at a time: with two connections, a charger's event write waited in SQLite's
- * busy handler (sleeps of 1, 2, 5, 10 ms… on the charger path's event loop) whenever the
- * thread, running at a lower priority, held the lock. One connection writing has nobody to
- * wait for. Writes are gathered for GATHER_MS across subscriptions: a message between threads
- * wakes the other one, and one per flush (~500/s with 100 busy subscriptions) cost the thread
- * a tenth of its CPU.
+ * Writes made within GATHER_MS of each other, across subscriptions, applied as one batch: a
+ * transaction (and, on SQLite, a message to the main thread) per flush of each of 100 busy
+ * subscriptions cost the thread a tenth of its CPU. Each writer is answered when its batch is.
  */
-export function bookkeeperVia(post: (m: { t: 'write'; id: number; json: string }) => void) {
-  type Waiting = { b: Bookkeeping; resolve: () => void; reject: (err: Error) => void };
-  let nextId = 1;
+export function gatherBookkeeping(apply: (list: Bookkeeping[]) => Promise<void>): Bookkeeper {
+  type Waiting = { b: Bookkeeping; resolve: () => void; reject: (err: unknown) => void };
   let gathered: Waiting[] = [];
   let timer: NodeJS.Timeout | undefined;
-  const sent = new Map<number, Waiting[]>();
+  // One batch at a time, in order: a subscription's later cursor never lands before its earlier rows.
+  let applied: Promise<void> = Promise.resolve();
 
-  function send(): void {
+  function flush(): void {
     timer = undefined;
-    const id = nextId++;
-    sent.set(id, gathered);
-    // As JSON text: cheaper to pass than the cloned rows.
-    post({ t: 'write', id, json: JSON.stringify(gathered.map((w) => w.b)) });
+    const batch = gathered;
     gathered = [];
+    applied = applied.then(() =>
+      apply(batch.map((w) => w.b)).then(
+        () => batch.forEach((w) => w.resolve()),
+        (err: unknown) => batch.forEach((w) => w.reject(err)),
+      ),
+    );
   }
 
+  return (b) =>
+    new Promise<void>((resolve, reject) => {
+      gathered.push({ b, resolve, reject });
+      timer ??= setTimeout(flush, GATHER_MS);
+    });
+}
+
+/**
+ * The delivery thread's cursor moves, made by the main thread's connection (SQLite has one
+ * writer at a time: with the thread writing gateway.sqlite too, a charger's event write waited
+ * in SQLite's busy handler, on the charger path's event loop, whenever the thread, running at
+ * a lower priority, held the lock). One message per gathered batch; each answered by id.
+ */
+export function cursorsVia(post: (m: { t: 'write'; id: number; cursors: Cursor[] }) => void) {
+  let nextId = 1;
+  const sent = new Map<number, { resolve: () => void; reject: (err: Error) => void }>();
   return {
-    write: ((b) =>
+    move: (cursors: Cursor[]) =>
       new Promise<void>((resolve, reject) => {
-        gathered.push({ b, resolve, reject });
-        timer ??= setTimeout(send, GATHER_MS);
-      })) as Bookkeeper,
+        const id = nextId++;
+        sent.set(id, { resolve, reject });
+        post({ t: 'write', id, cursors });
+      }),
     /** The main thread's answer to write `id`. */
     written(id: number, error?: string): void {
-      const batch = sent.get(id) ?? [];
+      const w = sent.get(id);
       sent.delete(id);
-      for (const w of batch) {
-        if (error === undefined) w.resolve();
-        else w.reject(new Error(error));
-      }
+      if (error === undefined) w?.resolve();
+      else w?.reject(new Error(error));
     },
   };
 }

@@ -6,13 +6,13 @@ import { runChallenge, type ChallengeResult } from './challenge.js';
 import { deliverOnce, type DeliverDeps } from './deliver.js';
 import type { Envelope } from './catalogue.js';
 import { createDeliveryThread } from './thread/host.js';
-import { applyBookkeepingInSlices } from './bookkeeping.js';
 import type { ThreadInit } from './thread/protocol.js';
 import { createInterest, scopeOf, wants, wantsBlocking } from './interest.js';
 import { createRecorder, envelope } from './record.js';
 import { createLazyKafkaPool } from './kafka/lazy.js';
 import type { AddressPolicy } from '../providers/ssrf.js';
 import type { AttemptResult } from './webhookSink.js';
+import type { DeliveryRecord } from '../store/deliveries.js';
 import type { Registry as MetricsRegistry } from 'prom-client';
 import { createNotificationMetrics } from './metrics.js';
 
@@ -37,29 +37,24 @@ export interface NotificationsDeps {
 }
 
 const HOUR = 3600_000;
+const REPLAY_LOG_BATCH = 100;
 
 /** Events out: what subscribers want, the workers that deliver it, and the operator's actions. */
 export function createNotifications(n: NotificationsDeps) {
   const kafka = createLazyKafkaPool(n.outbound);
   const metrics = createNotificationMetrics(n.metrics, n.store);
-  const deliver: DeliverDeps = { http: n.http, kafka, deliveries: n.store.deliveries, attempted: metrics.attempted };
   const interest = createInterest(() => n.store.subscriptions.list());
   // The subscription workers run on a thread of their own (thread/entry.ts); this side records
-  // events and answers the API's on-demand sends.
-  const writesViaMain = n.store.dialect === 'sqlite';
-  let written: Promise<void> = Promise.resolve();
+  // events and answers the API's on-demand sends. The thread writes the attempt log (this
+  // side's attempts too); on SQLite this side moves the cursors it reports.
   const thread = createDeliveryThread(
-    { ...n.thread, nodeId: n.nodeId, retryDelaysMs: n.retryDelaysMs, probeMaxMs: n.probeMaxMs, writesViaMain },
+    { ...n.thread, nodeId: n.nodeId, retryDelaysMs: n.retryDelaysMs, probeMaxMs: n.probeMaxMs },
     n.log,
-    (list) => {
-      // One write at a time: slices of the next must not land between slices of this one.
-      const applied = written.then(() => applyBookkeepingInSlices(n.store, list));
-      written = applied.catch(() => undefined);
-      return applied;
-    },
+    (cursors) => n.store.subscriptions.advanceAll(cursors),
     metrics.attemptsFromThread,
     n.chargerCalls,
   );
+  const deliver: DeliverDeps = { http: n.http, kafka, deliveries: { record: (row) => thread.record([row]) }, attempted: metrics.attempted };
   // A blocking subscription makes the charger's reply wait until the thread has tried it.
   const blocking = (envelopes: Envelope[]) =>
     envelopes.some((e) => interest.matchingNow(e).some((sub) => wantsBlocking(sub, e.type)));
@@ -68,7 +63,7 @@ export function createNotifications(n: NotificationsDeps) {
 
   async function prune(): Promise<void> {
     const before = new Date(Date.now() - n.retentionHours * HOUR).toISOString();
-    await n.store.deliveries.prune(before);
+    await thread.prune(before);
     await n.store.events.prune(before, await n.store.subscriptions.minCursor());
   }
 
@@ -129,7 +124,16 @@ export function createNotifications(n: NotificationsDeps) {
       const events = (await n.store.events.window(from, to, scopeOf(sub), 10_000)).filter((e) => wants(sub, e.envelope));
       const secrets = await secretsOf(sub);
       void (async () => {
-        for (const e of events) await deliverOnce(deliver, sub, secrets, e.envelope, { attempt: 1, mode: 'replay' });
+        // Logged in batches: the thread writes the log, a round trip each would pace the replay.
+        const log: DeliveryRecord[] = [];
+        try {
+          for (const e of events) {
+            await deliverOnce(deliver, sub, secrets, e.envelope, { attempt: 1, mode: 'replay', log });
+            if (log.length >= REPLAY_LOG_BATCH) await thread.record(log.splice(0));
+          }
+        } finally {
+          await thread.record(log);
+        }
       })().catch((err) => n.log.warn({ err, subscriptionId: sub.id }, 'replay stopped'));
       return events.length;
     },

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import type { Database } from './schema.js';
-import { createMigrator } from './migrations.js';
+import { createDeliveryLogMigrator, createMigrator } from './migrations.js';
 import { openSqliteFile, type Checkpoints } from './sqliteFile.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -11,6 +11,12 @@ export type Db = Kysely<Database>;
 
 export interface StoreHandle {
   db: Db;
+  /**
+   * Where the delivery attempt log is: the same database on PostgreSQL; on SQLite a file of its
+   * own, written by the delivery thread alone, so the charger path's connection never waits for
+   * its writes nor makes them (notifications/bookkeeping.ts).
+   */
+  logDb: Db;
   dialect: Dialect;
   /** True when the database answers a trivial query (used by /readyz). */
   ping(): Promise<boolean>;
@@ -22,7 +28,12 @@ export interface OpenStoreOptions {
   dataDir: string;
   sqliteSynchronous?: 'NORMAL' | 'FULL';
   sqliteCheckpoints?: Checkpoints;
+  /** Who checkpoints the SQLite delivery log: its writer, the delivery thread, on commit; anyone else never. */
+  sqliteLogCheckpoints?: Checkpoints;
 }
+
+/** The SQLite delivery log, beside the gateway's file. */
+export const DELIVERY_LOG_FILE = 'deliveries.sqlite';
 
 const INT8_OID = 20;
 
@@ -39,31 +50,61 @@ function openPostgres(url: string): { db: Db; close: () => Promise<void> } {
   return { db, close: () => db.destroy() };
 }
 
-function openSqlite(dataDir: string, synchronous: 'NORMAL' | 'FULL', checkpoints?: Checkpoints): { db: Db; close: () => Promise<void> } {
-  mkdirSync(dataDir, { recursive: true });
-  const database = openSqliteFile(join(dataDir, 'gateway.sqlite'), synchronous, checkpoints);
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: database as never }) });
-  const close = async () => {
-    await database.stopCheckpoints();
-    await db.destroy();
+type Opened = { db: Db; logDb: Db; close: () => Promise<void> };
+
+function openSqlite(opts: OpenStoreOptions): Opened {
+  mkdirSync(opts.dataDir, { recursive: true });
+  const synchronous = opts.sqliteSynchronous ?? 'NORMAL';
+  const open = (file: string, checkpoints?: Checkpoints) => {
+    const database = openSqliteFile(join(opts.dataDir, file), synchronous, checkpoints);
+    return { database, db: new Kysely<Database>({ dialect: new SqliteDialect({ database: database as never }) }) };
   };
-  return { db, close };
+  const main = open('gateway.sqlite', opts.sqliteCheckpoints);
+  const log = open(DELIVERY_LOG_FILE, opts.sqliteLogCheckpoints ?? 'elsewhere');
+  const close = async () => {
+    await main.database.stopCheckpoints();
+    await Promise.all([main.db.destroy(), log.db.destroy()]);
+  };
+  return { db: main.db, logDb: log.db, close };
+}
+
+async function migrate(migrator: ReturnType<typeof createMigrator>): Promise<string | undefined> {
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((r) => r.status === 'Error');
+  if (!error && !failed) return undefined;
+  return error instanceof Error ? error.message : String(error ?? failed?.migrationName);
+}
+
+/**
+ * Attempts an earlier version logged inside gateway.sqlite move to the log file, once: the
+ * API lists them from there. Runs before the delivery thread starts, so nobody else writes.
+ */
+async function moveEarlierAttempts(db: Db, dataDir: string): Promise<void> {
+  if (!(await db.selectFrom('deliveries').select('id').limit(1).executeTakeFirst())) return;
+  const columns = sql.raw('subscription_id, event_id, event_type, attempt, mode, at, status, ok, latency_ms, error, response');
+  await sql`attach database ${join(dataDir, DELIVERY_LOG_FILE)} as log`.execute(db);
+  try {
+    await db.transaction().execute(async (t) => {
+      await sql`insert into log.deliveries (${columns}) select ${columns} from main.deliveries order by id`.execute(t);
+      await sql`delete from main.deliveries`.execute(t);
+    });
+  } finally {
+    await sql`detach database log`.execute(db);
+  }
 }
 
 export async function openStore(opts: OpenStoreOptions): Promise<StoreHandle> {
   const dialect: Dialect = opts.databaseUrl ? 'postgres' : 'sqlite';
-  const { db, close } = opts.databaseUrl
-    ? openPostgres(opts.databaseUrl)
-    : openSqlite(opts.dataDir, opts.sqliteSynchronous ?? 'NORMAL', opts.sqliteCheckpoints);
-  const { error, results } = await createMigrator(db, dialect).migrateToLatest();
-  const failed = results?.find((r) => r.status === 'Error');
-  if (error || failed) {
+  const { db, logDb, close } = opts.databaseUrl ? { ...openPostgres(opts.databaseUrl), logDb: undefined } : openSqlite(opts);
+  const failed = (await migrate(createMigrator(db, dialect))) ?? (logDb && (await migrate(createDeliveryLogMigrator(logDb))));
+  if (failed) {
     await close();
-    const reason = error instanceof Error ? error.message : String(error ?? failed?.migrationName);
-    throw new Error(`Database migration failed: ${reason}`);
+    throw new Error(`Database migration failed: ${failed}`);
   }
+  if (logDb) await moveEarlierAttempts(db, opts.dataDir);
   return {
     db,
+    logDb: logDb ?? db,
     dialect,
     close,
     async ping() {

@@ -30,6 +30,10 @@ export function utf8Prefix(text: string, maxBytes: number): string {
   return bytes.subarray(0, end).toString('utf8');
 }
 
+/**
+ * The delivery attempt log. The delivery thread writes it (bookkeeping.ts); anyone reads it.
+ * On SQLite `db` is the log's own file (db.ts, DELIVERY_LOG_FILE).
+ */
 export function deliveryStore(db: Db) {
   return {
     async record(d: DeliveryRecord): Promise<void> {
@@ -77,6 +81,11 @@ export function deliveryStore(db: Db) {
         error: r.error,
         response: r.response,
       }));
+    },
+
+    /** A deleted subscription's attempts. */
+    async forget(subscriptionId: string): Promise<void> {
+      await db.deleteFrom('deliveries').where('subscription_id', '=', subscriptionId).execute();
     },
 
     async prune(before: string): Promise<number> {

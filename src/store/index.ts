@@ -30,7 +30,7 @@ const factories = {
   outbox: (db: Db, dialect: Dialect) => outboxStore(db, dialect),
   events: (db: Db, dialect: Dialect) => eventStore(db, dialect),
   subscriptions: (db: Db, _d: Dialect, box: SecretBox) => subscriptionStore(db, box),
-  deliveries: (db: Db) => deliveryStore(db),
+  deliveries: (_db: Db, _d: Dialect, _b: SecretBox, logDb: Db) => deliveryStore(logDb),
   nodes: (db: Db) => nodeStore(db),
   nodeCalls: (db: Db) => nodeCallStore(db),
   users: (db: Db) => userStore(db),
@@ -50,7 +50,7 @@ const lazyModules: object = Object.create(null);
 for (const key of Object.keys(factories) as (keyof Modules)[]) {
   Object.defineProperty(lazyModules, key, {
     get(this: StoreHandle & { box: SecretBox }) {
-      const value = factories[key](this.db, this.dialect, this.box);
+      const value = factories[key](this.db, this.dialect, this.box, this.logDb);
       Object.defineProperty(this, key, { value, enumerable: true });
       return value;
     },
@@ -75,7 +75,8 @@ export function storeModules(handle: StoreHandle, box: SecretBox): Store {
     box,
     transact<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
       if (handle.db.isTransaction) return fn(store);
-      const bound = (trx: Db) => fn(storeModules({ ...handle, db: trx }, box));
+      // The log joins the transaction where it shares the database (PostgreSQL).
+      const bound = (trx: Db) => fn(storeModules({ ...handle, db: trx, logDb: handle.logDb === handle.db ? trx : handle.logDb }, box));
       return groups ? groups.join(bound) : handle.db.transaction().execute(bound);
     },
   });

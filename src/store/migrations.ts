@@ -5,10 +5,37 @@ import type { Dialect } from './db.js';
  * Migrations are code, the same list for both engines; the only engine difference is how an
  * auto-incrementing integer key is declared.
  */
-function migrations(dialect: Dialect): Record<string, Migration> {
+function serial(dialect: Dialect) {
   const serialType = dialect === 'postgres' ? 'serial' : 'integer';
   const serialKey = (c: ColumnDefinitionBuilder) =>
     dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement();
+  return { serialType, serialKey } as const;
+}
+
+/** The delivery attempt log: in the database on PostgreSQL, in a file of its own on SQLite (deliveryLog.ts). */
+async function createDeliveriesTable(db: Kysely<any>, dialect: Dialect): Promise<void> {
+  const { serialType, serialKey } = serial(dialect);
+  await db.schema
+    .createTable('deliveries')
+    .addColumn('id', serialType, serialKey)
+    .addColumn('subscription_id', 'text', (c) => c.notNull())
+    .addColumn('event_id', 'text', (c) => c.notNull())
+    .addColumn('event_type', 'text', (c) => c.notNull())
+    .addColumn('attempt', 'integer', (c) => c.notNull())
+    .addColumn('mode', 'text', (c) => c.notNull())
+    .addColumn('at', 'text', (c) => c.notNull())
+    .addColumn('status', 'integer')
+    .addColumn('ok', 'integer', (c) => c.notNull())
+    .addColumn('latency_ms', 'integer', (c) => c.notNull())
+    .addColumn('error', 'text')
+    .addColumn('response', 'text')
+    .execute();
+  await db.schema.createIndex('deliveries_subscription').on('deliveries').columns(['subscription_id', 'id']).execute();
+  await db.schema.createIndex('deliveries_at').on('deliveries').column('at').execute();
+}
+
+function migrations(dialect: Dialect): Record<string, Migration> {
+  const { serialType, serialKey } = serial(dialect);
   return {
     '0001_spine': {
       async up(db: Kysely<any>) {
@@ -209,23 +236,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .addColumn('created_at', 'text', (c) => c.notNull())
           .addColumn('updated_at', 'text', (c) => c.notNull())
           .execute();
-        await db.schema
-          .createTable('deliveries')
-          .addColumn('id', serialType, serialKey)
-          .addColumn('subscription_id', 'text', (c) => c.notNull())
-          .addColumn('event_id', 'text', (c) => c.notNull())
-          .addColumn('event_type', 'text', (c) => c.notNull())
-          .addColumn('attempt', 'integer', (c) => c.notNull())
-          .addColumn('mode', 'text', (c) => c.notNull())
-          .addColumn('at', 'text', (c) => c.notNull())
-          .addColumn('status', 'integer')
-          .addColumn('ok', 'integer', (c) => c.notNull())
-          .addColumn('latency_ms', 'integer', (c) => c.notNull())
-          .addColumn('error', 'text')
-          .addColumn('response', 'text')
-          .execute();
-        await db.schema.createIndex('deliveries_subscription').on('deliveries').columns(['subscription_id', 'id']).execute();
-        await db.schema.createIndex('deliveries_at').on('deliveries').column('at').execute();
+        await createDeliveriesTable(db, dialect);
       },
     },
     '0004_charger_security': {
@@ -353,5 +364,11 @@ function migrations(dialect: Dialect): Record<string, Migration> {
 
 export function createMigrator(db: Kysely<any>, dialect: Dialect): Migrator {
   const provider: MigrationProvider = { getMigrations: async () => migrations(dialect) };
+  return new Migrator({ db, provider });
+}
+
+/** The SQLite delivery log file's own migrations. */
+export function createDeliveryLogMigrator(db: Kysely<any>): Migrator {
+  const provider: MigrationProvider = { getMigrations: async () => ({ '0001_deliveries': { up: (db: Kysely<any>) => createDeliveriesTable(db, 'sqlite') } }) };
   return new Migrator({ db, provider });
 }

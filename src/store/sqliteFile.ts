@@ -14,10 +14,11 @@ export interface SqliteDatabase {
 }
 
 /**
- * Who checkpoints the write-ahead log: a thread started here (the gateway's own connection), or
- * another connection's thread (the delivery thread's, opened beside the gateway's).
+ * Who checkpoints the write-ahead log: a thread started here (the gateway's own connection),
+ * another connection's thread (the delivery thread's, opened beside the gateway's), or this
+ * connection as it commits (the delivery log's one writer, a thread that may take its time).
  */
-export type Checkpoints = 'background' | 'elsewhere';
+export type Checkpoints = 'background' | 'elsewhere' | 'onCommit';
 
 /** Past a checkpoint, the log file is cut back to this instead of keeping its largest size. */
 const WAL_SIZE_LIMIT = 64 * 1024 * 1024;
@@ -36,8 +37,8 @@ export function openSqliteFile(
   // busy_timeout first: node:sqlite waits 0 ms by default, so switching to WAL failed with
   // "database is locked" while another connection (a checkpoint thread still stopping) held it.
   const pragmas = ['busy_timeout = 5000', 'journal_mode = WAL', `synchronous = ${synchronous}`, 'foreign_keys = ON'];
-  // No checkpoint on commit: see checkpointer.ts.
-  pragmas.push('wal_autocheckpoint = 0', `journal_size_limit = ${WAL_SIZE_LIMIT}`);
+  // No checkpoint on the charger path's commits: see checkpointer.ts.
+  pragmas.push(`wal_autocheckpoint = ${checkpoints === 'onCommit' ? 1000 : 0}`, `journal_size_limit = ${WAL_SIZE_LIMIT}`);
   const nodeSqlite = hasNodeSqlite();
   const db = nodeSqlite ? openNodeSqlite(path) : openBetterSqlite(path);
   for (const p of pragmas) pragma(db, p);

@@ -257,7 +257,6 @@ export function subscriptionStore(db: Db, box: SecretBox) {
 
     async remove(id: string): Promise<boolean> {
       const res = await db.deleteFrom('subscriptions').where('id', '=', id).executeTakeFirst();
-      await db.deleteFrom('deliveries').where('subscription_id', '=', id).execute();
       return Number(res.numDeletedRows) > 0;
     },
 

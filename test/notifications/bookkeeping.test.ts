@@ -1,37 +1,63 @@
-import { describe, expect, it } from 'vitest';
-import { applyBookkeeping, applyBookkeepingInSlices, bookkeeperVia, type Bookkeeping } from '../../src/notifications/bookkeeping.js';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { applyBookkeeping, applySplitBookkeeping, cursorsVia, gatherBookkeeping, type Bookkeeping, type Cursor } from '../../src/notifications/bookkeeping.js';
 import type { Store } from '../../src/store/index.js';
 import type { DeliveryRecord } from '../../src/store/deliveries.js';
-import { engines } from '../helpers/databases.js';
+import { engines, openTestStore } from '../helpers/databases.js';
 import { freshDatabaseForSuite } from '../helpers/suiteDatabase.js';
 
 const row = (subscriptionId: string, eventId: string): DeliveryRecord => ({
   subscriptionId, eventId, eventType: 'connector.status_changed', attempt: 1, mode: 'queue',
   status: 200, ok: true, latencyMs: 1, error: null, response: '{"ok":true}', at: new Date().toISOString(),
 });
+const settle = () => new Promise((r) => setTimeout(r, 30));
 
-describe('the delivery thread hands its writes to the main thread', () => {
-  it('gathers writes made close together into one message, and answers each of them', async () => {
-    const messages: { id: number; json: string }[] = [];
-    const via = bookkeeperVia((m) => messages.push(m));
-    const a = via.write({ rows: [row('s1', 'e1')], advance: { subscriptionId: 's1', seq: 1 } });
-    const b = via.write({ rows: [row('s2', 'e2')], advance: { subscriptionId: 's2', seq: 2 } });
-    await new Promise((r) => setTimeout(r, 30));
-    expect(messages).toHaveLength(1);
-    const sent = JSON.parse(messages[0].json) as Bookkeeping[];
-    expect(sent.map((x) => x.advance)).toEqual([{ subscriptionId: 's1', seq: 1 }, { subscriptionId: 's2', seq: 2 }]);
-    via.written(messages[0].id);
+describe('the delivery thread gathers its writes', () => {
+  it('applies writes made close together as one batch, and answers each of them', async () => {
+    const batches: Bookkeeping[][] = [];
+    const write = gatherBookkeeping(async (list) => void batches.push(list));
+    const a = write({ rows: [row('s1', 'e1')], advance: { subscriptionId: 's1', seq: 1 } });
+    const b = write({ rows: [row('s2', 'e2')], advance: { subscriptionId: 's2', seq: 2 } });
     await expect(Promise.all([a, b])).resolves.toEqual([undefined, undefined]);
+    expect(batches).toHaveLength(1);
+    expect(batches[0].map((x) => x.advance)).toEqual([{ subscriptionId: 's1', seq: 1 }, { subscriptionId: 's2', seq: 2 }]);
   });
 
-  it('fails every write of a message the main thread could not apply, with its reason', async () => {
-    const messages: { id: number; json: string }[] = [];
-    const via = bookkeeperVia((m) => messages.push(m));
-    const a = via.write({ rows: [row('s1', 'e1')] });
-    const b = via.write({ rows: [], advance: { subscriptionId: 's1', seq: 5 } });
-    await new Promise((r) => setTimeout(r, 30));
-    via.written(messages[0].id, 'database is locked');
+  it('applies one batch at a time, in order, and fails every write of a batch that failed, with its reason', async () => {
+    const order: string[] = [];
+    let first = true;
+    const write = gatherBookkeeping(async (list) => {
+      const ids = list.flatMap((b) => b.rows.map((r) => r.eventId)).join();
+      if (first) {
+        first = false;
+        // A slow first batch: the next must wait for it.
+        await settle();
+        order.push(ids);
+        throw new Error('database is locked');
+      }
+      order.push(ids);
+    });
+    const a = write({ rows: [row('s1', 'e1')] });
+    const b = write({ rows: [], advance: { subscriptionId: 's1', seq: 5 } });
+    await new Promise((r) => setTimeout(r, 15));
+    const c = write({ rows: [row('s1', 'e2')] });
     await expect(a).rejects.toThrow('database is locked');
+    await expect(b).rejects.toThrow('database is locked');
+    await expect(c).resolves.toBeUndefined();
+    expect(order).toEqual(['e1', 'e2']);
+  });
+
+  it('hands cursor moves to the main thread and answers each by its id', async () => {
+    const messages: { id: number; cursors: Cursor[] }[] = [];
+    const via = cursorsVia((m) => messages.push(m));
+    const a = via.move([{ subscriptionId: 's1', seq: 3 }]);
+    const b = via.move([{ subscriptionId: 's2', seq: 4 }]);
+    expect(messages.map((m) => m.cursors)).toEqual([[{ subscriptionId: 's1', seq: 3 }], [{ subscriptionId: 's2', seq: 4 }]]);
+    via.written(messages[1].id, 'database is locked');
+    via.written(messages[0].id);
+    await expect(a).resolves.toBeUndefined();
     await expect(b).rejects.toThrow('database is locked');
   });
 });
@@ -79,25 +105,37 @@ describe.each(engines)('bookkeeping applied on %s', (engine) => {
     const cursors = await Promise.all(ids.map(async (id) => (await store.subscriptions.get(id))?.cursor));
     expect(cursors).toEqual([20, 11, 12, 13, 100]);
   });
+});
 
-  it('applies a large gathered batch a slice at a time, letting other work run between slices, every row in order', async () => {
-    const id = await create('sliced');
-    // 12 flushes of 20 rows: 240 rows, several slices.
-    const list = Array.from({ length: 12 }, (_, f) => ({
-      rows: Array.from({ length: 20 }, (_, k) => row(id, `f${f}-${k}`)),
-      advance: { subscriptionId: id, seq: f + 1 },
-    }));
-    // The charger path's frames, meanwhile: how many turns of the event loop came while it ran.
-    let turns = 0;
-    let applying = true;
-    const tick = () => applying && (turns++, setImmediate(tick));
-    setImmediate(tick);
-    await applyBookkeepingInSlices(store, list);
-    applying = false;
-    // At least one turn per two slices of 32 rows (in one transaction it took one or two).
-    expect(turns).toBeGreaterThanOrEqual(240 / 32 / 2);
-    expect((await store.subscriptions.get(id))?.cursor).toBe(12);
-    const logged = (await store.deliveries.list(id, 300)).reverse();
-    expect(logged.map((d) => d.eventId)).toEqual(list.flatMap((b) => b.rows.map((r) => r.eventId)));
+describe('on SQLite the attempt log has a file of its own', () => {
+  let store: Store;
+  const dataDir = mkdtempSync(join(tmpdir(), 'delivery-log-'));
+
+  beforeAll(async () => {
+    store = await openTestStore({ dataDir });
+  });
+  afterAll(() => store.close());
+
+  it('logs attempts in deliveries.sqlite, never in gateway.sqlite, and moves the cursors through the main thread', async () => {
+    const moved: Cursor[][] = [];
+    await applySplitBookkeeping(store, async (c) => void moved.push(c))([
+      { rows: [row('sub-a', 'e1'), row('sub-a', 'e2')], advance: { subscriptionId: 'sub-a', seq: 2 } },
+      { rows: [row('sub-b', 'e3')] },
+      { rows: [], advance: { subscriptionId: 'sub-a', seq: 4 } },
+    ]);
+    expect(moved).toEqual([[{ subscriptionId: 'sub-a', seq: 4 }]]);
+    expect((await store.deliveries.list('sub-a', 10)).map((d) => d.eventId)).toEqual(['e2', 'e1']);
+    expect(await store.db.selectFrom('deliveries').select('id').execute()).toEqual([]);
+  });
+
+  it('moves attempts an earlier version logged in gateway.sqlite into the log file when it opens, in order', async () => {
+    await store.db.insertInto('deliveries').values(['old-1', 'old-2'].map((eventId) => ({
+      subscription_id: 'sub-old', event_id: eventId, event_type: 'connector.status_changed', attempt: 1, mode: 'queue',
+      at: new Date().toISOString(), status: 200, ok: 1, latency_ms: 3, error: null, response: 'ok',
+    }))).execute();
+    await store.close();
+    store = await openTestStore({ dataDir });
+    expect((await store.deliveries.list('sub-old', 10)).map((d) => [d.eventId, d.latencyMs])).toEqual([['old-2', 3], ['old-1', 3]]);
+    expect(await store.db.selectFrom('deliveries').select('id').execute()).toEqual([]);
   });
 });

@@ -68,7 +68,10 @@ describe.each(['sqlite', 'postgres'] as const)('retention of the delivery log an
     await r.waitFor(before + 1);
     const id = r.deliveries[before].body.id as string;
     expect(await t.gw.store.events.byId(id)).toBeDefined();
+    await expect.poll(async () => (await t.gw.store.deliveries.list(sub.id, 10)).length).toBe(1);
     await t.api('DELETE', `/api/subscriptions/${sub.id}`);
+    // A deleted subscription's attempt log goes with it.
+    await expect.poll(async () => (await t.gw.store.deliveries.list(sub.id, 10)).length).toBe(0);
 
     vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 2 * HOUR });
     await t.gw.notifications.prune();

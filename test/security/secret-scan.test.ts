@@ -166,10 +166,10 @@ describe('secrets never reach logs or API replies', () => {
   });
 
   it('finds none of them in any table, sealed columns included', async () => {
-    const db = w.t.gw.store.db;
-    // The delivery thread writes its attempt log in batches: wait for it rather than race it.
-    await expect.poll(async () => (await db.selectFrom('deliveries').select('id').execute()).length).toBeGreaterThan(2);
-    const rows = Object.fromEntries(await Promise.all(TABLES.map(async (t) => [t, await db.selectFrom(t).selectAll().execute()] as const)));
+    const { db, logDb } = w.t.gw.store;
+    // The delivery thread writes its attempt log (on SQLite, a file of its own) in batches: wait for it rather than race it.
+    await expect.poll(async () => (await logDb.selectFrom('deliveries').select('id').execute()).length).toBeGreaterThan(2);
+    const rows = Object.fromEntries(await Promise.all(TABLES.map(async (t) => [t, await (t === 'deliveries' ? logDb : db).selectFrom(t).selectAll().execute()] as const)));
     // The scan looks where the scenario wrote: events, their deliveries and the session end.
     expect(rows.events.length).toBeGreaterThan(2);
     expect(rows.deliveries.length).toBeGreaterThan(2);

@@ -17,7 +17,7 @@ import { createInterest } from '../interest.js';
 import { createLazyKafkaPool } from '../kafka/lazy.js';
 import type { FromThread, ThreadInit, ToThread } from './protocol.js';
 import { createAttemptTally } from '../attempts.js';
-import { bookkeeperVia, writeBookkeeping } from '../bookkeeping.js';
+import { applyBookkeeping, applySplitBookkeeping, cursorsVia, gatherBookkeeping } from '../bookkeeping.js';
 import { createPace } from '../pace.js';
 
 const port = parentPort!;
@@ -27,17 +27,23 @@ const post = (m: FromThread) => port.postMessage(m);
 const log = createLogger(init.logLevel, { write: (line: string) => post({ t: 'log', line }) });
 const ATTEMPTS_FLUSH_MS = 1000;
 const attempts = createAttemptTally((counts) => post({ t: 'attempts', counts }), ATTEMPTS_FLUSH_MS);
-const viaMain = bookkeeperVia(post);
+const viaMain = cursorsVia(post);
 const pace = createPace();
 
 async function open() {
   const key = (k: string) => Buffer.from(k, 'base64');
-  const store = await createStore({ ...init, sqliteCheckpoints: 'elsewhere', secretBox: createSecretBox(key(init.secretKey), init.previousSecretKeys.map(key)) });
+  const store = await createStore({
+    ...init,
+    sqliteCheckpoints: 'elsewhere',
+    // This thread is the delivery log's one writer; its checkpoints cost only this thread.
+    sqliteLogCheckpoints: 'onCommit',
+    secretBox: createSecretBox(key(init.secretKey), init.previousSecretKeys.map(key)),
+  });
   const policy = createAddressPolicy({ allow: init.outboundAllowList });
   const http = createHttpClient({ maxSocketsPerOrigin: init.providerMaxSockets, maxResponseBytes: init.providerMaxResponseBytes, policy });
   const kafka = createLazyKafkaPool(policy);
   const interest = createInterest(() => store.subscriptions.list());
-  const write = init.writesViaMain ? viaMain.write : writeBookkeeping(store);
+  const write = gatherBookkeeping(store.dialect === 'sqlite' ? applySplitBookkeeping(store, viaMain.move) : (list) => applyBookkeeping(store, list));
   const dispatcher = createDispatcher({
     store,
     write,
@@ -55,9 +61,13 @@ async function open() {
   return {
     async handle(m: ToThread): Promise<void> {
       if (m.t === 'published') await dispatcher.published(m.envelopes);
+      else if (m.t === 'record') await write({ rows: m.rows });
+      else if (m.t === 'prune') await store.deliveries.prune(m.before);
       else if (m.t === 'changed') {
         await interest.refresh();
-        dispatcher.kick(m.subscriptionId);
+        // Deleted: its attempt log goes with it.
+        if (!(await store.subscriptions.get(m.subscriptionId))) await store.deliveries.forget(m.subscriptionId);
+        else dispatcher.kick(m.subscriptionId);
       }
     },
     async stop() {
@@ -125,7 +135,7 @@ open().then(
       thread
         .handle(m)
         .catch((err) => log.error({ err }, 'delivery thread failed to handle a message'))
-        .finally(() => m.t === 'published' && m.reply !== undefined && post({ t: 'done', reply: m.reply }));
+        .finally(() => 'reply' in m && m.reply !== undefined && post({ t: 'done', reply: m.reply }));
     });
     post({ t: 'ready' });
   },

@@ -5,7 +5,8 @@ import type { Logger } from '../../log.js';
 import type { Envelope } from '../catalogue.js';
 import type { FromThread, ThreadInit, ToThread } from './protocol.js';
 import type { AttemptCounts } from '../attempts.js';
-import type { Bookkeeping } from '../bookkeeping.js';
+import type { Cursor } from '../bookkeeping.js';
+import type { DeliveryRecord } from '../../store/deliveries.js';
 
 export interface DeliveryThread {
   /** Starts the thread now (it also starts on first use). */
@@ -13,6 +14,10 @@ export interface DeliveryThread {
   /** After a commit that wrote events; resolves once blocking deliveries are done when `wait`. */
   published(envelopes: Envelope[], wait: boolean): Promise<void>;
   changed(subscriptionId: string): void;
+  /** Logs attempts made on the main thread; resolves once they are written. */
+  record(rows: DeliveryRecord[]): Promise<void>;
+  /** Drops attempt rows logged before `before`; a thread that is not running has nothing new to drop. */
+  prune(before: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -72,8 +77,8 @@ function relay(log: Logger, line: string): void {
 export function createDeliveryThread(
   init: ThreadInit,
   log: Logger,
-  /** Writes the thread asks for (init.writesViaMain), applied by the main thread's connection. */
-  write: (list: Bookkeeping[]) => Promise<void>,
+  /** Cursor moves the thread asks for (SQLite), made by the main thread's connection. */
+  moveCursors: (cursors: Cursor[]) => Promise<void>,
   attempts: (counts: AttemptCounts) => void = () => undefined,
   /** CALLs chargers made so far, sent with the loop's delay (pace.ts). */
   chargerCalls: () => number = () => 0,
@@ -121,7 +126,7 @@ export function createDeliveryThread(
 
   function answerWrite(w: Worker, m: Extract<FromThread, { t: 'write' }>): void {
     const answer = (error?: string) => w.postMessage({ t: 'written', id: m.id, ...(error !== undefined && { error }) } satisfies ToThread);
-    write(JSON.parse(m.json) as Bookkeeping[]).then(
+    moveCursors(m.cursors).then(
       () => answer(),
       (err: Error) => answer(err.message),
     );
@@ -136,7 +141,7 @@ export function createDeliveryThread(
     return ready;
   }
 
-  function request(m: ToThread & { reply: number }, timeoutMs: number): Promise<void> {
+  function request(m: ToThread & { reply: number }, timeoutMs = STOP_TIMEOUT_MS): Promise<void> {
     return new Promise((resolve) => {
       const timer = setTimeout(finish, timeoutMs);
       function finish() {
@@ -172,6 +177,14 @@ export function createDeliveryThread(
         (w) => w.postMessage({ t: 'changed', subscriptionId } satisfies ToThread),
         () => undefined,
       );
+    },
+    async record(rows) {
+      if (stopping || !(await use().catch(() => undefined))) return;
+      await request({ t: 'record', rows, reply: nextReply++ });
+    },
+    async prune(before) {
+      if (stopping || !worker || !(await ready?.catch(() => undefined))) return;
+      await request({ t: 'prune', before, reply: nextReply++ });
     },
     async stop() {
       stopping = true;
