@@ -12,7 +12,7 @@ import type { Pace } from './pace.js';
 
 export interface DrainDeps {
   store: Store;
-  /** Writes attempt rows and cursors (through the main thread on SQLite: bookkeeping.ts). */
+  /** Writes attempt rows and cursors (gathered; on SQLite the cursors through the main thread: bookkeeping.ts). */
   write: Bookkeeper;
   deliver: DeliverDeps;
   interest: Interest;

@@ -16,8 +16,8 @@ export const LAG_WINDOW_MS = 250;
 export const LAG_HIGH_MS = 2;
 /**
  * Paced only while chargers call at least this fast. With fewer, a late loop delays few
- * replies, and the lateness is mostly the deliveries' own bookkeeping: pacing then only slowed
- * a backlog's drain (1,015/s against 1,736/s unpaced, with no charger traffic at all).
+ * replies: pacing then only slowed a backlog's drain (1,015/s against 1,736/s unpaced, with no
+ * charger traffic at all, when the main thread still wrote the attempt log).
  */
 export const BUSY_CALLS_PER_SEC = 1000;
 /** Never paced below this: a busy charger path still sees its events delivered. */

@@ -179,7 +179,7 @@ export function createDeliveryThread(
       );
     },
     async record(rows) {
-      if (stopping || !(await use().catch(() => undefined))) return;
+      if (rows.length === 0 || stopping || !(await use().catch(() => undefined))) return;
       await request({ t: 'record', rows, reply: nextReply++ });
     },
     async prune(before) {
