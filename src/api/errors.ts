@@ -17,6 +17,8 @@ export const API_ERRORS = {
   RATE_LIMITED: { status: 429, message: 'Too many failed attempts; try again later' },
   NOT_FOUND: { status: 404, message: 'Not found' },
   CONFLICT: { status: 409, message: 'The resource already exists' },
+  LAST_OWNER: { status: 409, message: 'An installation with owners keeps at least one: make someone else owner first' },
+  LAST_ADMIN: { status: 409, message: 'The gateway keeps at least one operator admin' },
   PAYLOAD_TOO_LARGE: { status: 413, message: 'The body is too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Send application/json' },
   COMMAND_INVALID: { status: 400, message: 'The command does not match the OCPP schema' },

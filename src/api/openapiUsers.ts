@@ -1,6 +1,6 @@
 import { body, common, failure, fromZod, installationId, list, noContent, obj, ok, orNull, pathParam, queryParams, ref, str, time, withBody } from './openapiParts.js';
-import { codeBody, loginBody } from './routes/auth.js';
-import { createUserBody } from './routes/users.js';
+import { codeBody, loginBody, passwordBody } from './routes/auth.js';
+import { createUserBody, updateUserBody } from './routes/users.js';
 import { addMemberBody, updateMemberBody } from './routes/members.js';
 import { createTokenBody } from './routes/tokens.js';
 import { auditQuery } from './routes/audit.js';
@@ -57,13 +57,44 @@ export const userPaths = {
       },
     },
   },
+  '/api/auth/password': {
+    post: {
+      tags: ['auth'], summary: "Change the caller's own password; their other sessions are signed out", description: cookieNote,
+      requestBody: body(fromZod(passwordBody)),
+      responses: { '204': noContent, '429': failure('RATE_LIMITED'), ...withBody },
+    },
+  },
+  '/api/auth/totp': {
+    delete: {
+      tags: ['auth'], summary: "Remove the caller's own second factor (needs a fresh one: POST /api/auth/step-up)", description: cookieNote,
+      responses: { '204': noContent, ...common },
+    },
+  },
 
   '/api/users': {
     post: {
       tags: ['users'], summary: 'Create a user (admins only)', requestBody: body(fromZod(createUserBody)),
       responses: { '201': ok('Created', ref('User')), '409': failure('CONFLICT'), ...withBody },
     },
-    get: { tags: ['users'], summary: 'List users (admins only)', responses: { '200': ok('Users', list('User')), ...common } },
+    get: { tags: ['users'], summary: 'List users (admins only)', responses: { '200': ok('Users', list('UserListed')), ...common } },
+  },
+  '/api/users/{id}': {
+    parameters: [pathParam('id', 'User id')],
+    patch: {
+      tags: ['users'], summary: 'Change a user (admins only); a new password signs them out everywhere', requestBody: body(fromZod(updateUserBody)),
+      responses: { '200': ok('Updated', ref('User')), '404': failure('NOT_FOUND'), '409': failure('LAST_ADMIN'), ...withBody },
+    },
+    delete: {
+      tags: ['users'], summary: 'Delete a user with their sessions, memberships and second factor (admins only); tokens they created stay',
+      responses: { '204': noContent, '404': failure('NOT_FOUND'), '409': failure('CONFLICT', 'LAST_OWNER', 'LAST_ADMIN'), ...common },
+    },
+  },
+  '/api/users/{id}/second-factor': {
+    parameters: [pathParam('id', 'User id')],
+    delete: {
+      tags: ['users'], summary: "Reset a user's second factor (a lost authenticator; admins only): they enrol again, and are signed out",
+      responses: { '204': noContent, '404': failure('NOT_FOUND'), ...common },
+    },
   },
 
   '/api/installations/{id}/members': {
@@ -79,9 +110,9 @@ export const userPaths = {
     parameters: [installationId, pathParam('userId', 'User id')],
     patch: {
       tags: ['members'], summary: "Change a member's role", description: owner, requestBody: body(fromZod(updateMemberBody)),
-      responses: { '200': ok('Updated', ref('Member')), '404': failure('NOT_FOUND'), ...withBody },
+      responses: { '200': ok('Updated', ref('Member')), '404': failure('NOT_FOUND'), '409': failure('LAST_OWNER'), ...withBody },
     },
-    delete: { tags: ['members'], summary: 'Remove a member', description: owner, responses: { '204': noContent, '404': failure('NOT_FOUND'), ...common } },
+    delete: { tags: ['members'], summary: 'Remove a member', description: owner, responses: { '204': noContent, '404': failure('NOT_FOUND'), '409': failure('LAST_OWNER'), ...common } },
   },
 
   '/api/tokens': {
@@ -114,6 +145,7 @@ const scope = { role: { type: 'string', enum: ['admin', 'owner', 'service'] }, i
 
 export const userSchemas = {
   User: user,
+  UserListed: obj({ id: str, email: str, name: orNull(str), admin: bool, secondFactor: bool }),
   SignedIn: obj({ user: ref('User'), csrfToken: str, secondFactor }),
   Me: obj({ user: ref('User'), csrfToken: str, memberships: { type: 'array', items: obj({ installationId: str, installationName: str, role }) }, secondFactor }),
   Member: obj({ userId: str, email: str, name: orNull(str), role }),

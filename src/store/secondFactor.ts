@@ -23,6 +23,20 @@ export function secondFactorStore(db: Db, box: SecretBox) {
       return !!r?.confirmed_at;
     },
 
+    /** Users with a confirmed second factor, of those given. */
+    async enrolledOf(userIds: string[]): Promise<Set<string>> {
+      if (userIds.length === 0) return new Set();
+      const rows = await db.selectFrom('totp').select('user_id').where('user_id', 'in', userIds).where('confirmed_at', 'is not', null).execute();
+      return new Set(rows.map((r) => r.user_id));
+    },
+
+    /** Removes the secret and the recovery codes: the user enrols again. */
+    async remove(userId: string): Promise<boolean> {
+      const res = await db.deleteFrom('totp').where('user_id', '=', userId).executeTakeFirst();
+      await db.deleteFrom('recovery_codes').where('user_id', '=', userId).execute();
+      return Number(res.numDeletedRows) > 0;
+    },
+
     /** A new pending secret; a confirmed one is not replaced until the new one is confirmed. */
     async setPending(userId: string, secret: string): Promise<boolean> {
       if (await this.enrolled(userId)) return false;

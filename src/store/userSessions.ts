@@ -48,6 +48,13 @@ export function userSessionStore(db: Db) {
       await db.deleteFrom('user_sessions').where('id_hash', '=', idHash).execute();
     },
 
+    /** Signs a user out everywhere, but for the session `keep` (its id hash) when given. */
+    async removeAllOf(userId: string, keep?: string): Promise<void> {
+      let q = db.deleteFrom('user_sessions').where('user_id', '=', userId);
+      if (keep !== undefined) q = q.where('id_hash', '!=', keep);
+      await q.execute();
+    },
+
     /** Drops sessions past their absolute end or idle for longer than `idleMs`. */
     async prune(now: Date, idleMs: number): Promise<void> {
       await db

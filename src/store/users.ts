@@ -26,6 +26,11 @@ export interface Member {
 
 const toUser = (r: Pick<UserTable, 'id' | 'email' | 'name' | 'admin'>): User => ({ id: r.id, email: r.email, name: r.name, admin: r.admin === 1 });
 
+/** A no-op update: on PostgreSQL it holds the rows' locks until the transaction ends; SQLite runs one writer anyway. */
+async function lockInstallations(db: Db, ids: string[]): Promise<void> {
+  await db.updateTable('installations').set((eb) => ({ updated_at: eb.ref('updated_at') })).where('id', 'in', ids).execute();
+}
+
 export const normaliseEmail = (email: string): string => email.trim().toLowerCase();
 
 /** Users and their roles per installation. */
@@ -110,6 +115,51 @@ export function userStore(db: Db) {
       if (Number(updated.numUpdatedRows) > 0) return false;
       await db.insertInto('memberships').values({ installation_id: installationId, user_id: userId, role, created_at: new Date().toISOString() }).execute();
       return true;
+    },
+
+    /** Changes an account; a new password hash replaces the old one. Undefined when there is no such user. */
+    async update(id: string, patch: { name?: string | null; admin?: boolean; passwordHash?: string }): Promise<User | undefined> {
+      const set = {
+        updated_at: new Date().toISOString(),
+        ...(patch.name !== undefined && { name: patch.name }),
+        ...(patch.admin !== undefined && { admin: patch.admin ? 1 : 0 }),
+        ...(patch.passwordHash !== undefined && { password_hash: patch.passwordHash }),
+      };
+      await db.updateTable('users').set(set).where('id', '=', id).execute();
+      return this.get(id);
+    },
+
+    /** The account, with its sessions, memberships and second factor (foreign keys cascade). */
+    async remove(id: string): Promise<boolean> {
+      const res = await db.deleteFrom('users').where('id', '=', id).executeTakeFirst();
+      return Number(res.numDeletedRows) > 0;
+    },
+
+    async adminCount(): Promise<number> {
+      const row = await db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).where('admin', '=', 1).executeTakeFirstOrThrow();
+      return Number(row.n);
+    },
+
+    /**
+     * Installations where `userId` is the only owner, named. Takes each membership's
+     * installation row lock first (PostgreSQL), so two requests removing the last two owners
+     * of one installation cannot both see the other still there.
+     */
+    async soleOwnerships(userId: string): Promise<{ installationId: string; name: string }[]> {
+      const owned = await db.selectFrom('memberships').select('installation_id').where('user_id', '=', userId).where('role', '=', 'owner').orderBy('installation_id').execute();
+      if (owned.length === 0) return [];
+      const ids = owned.map((o) => o.installation_id);
+      await lockInstallations(db, ids);
+      const rows = await db
+        .selectFrom('memberships')
+        .innerJoin('installations', 'installations.id', 'memberships.installation_id')
+        .select(['memberships.installation_id as installationId', 'installations.name as name'])
+        .select((eb) => eb.fn.countAll<number>().as('owners'))
+        .where('memberships.installation_id', 'in', ids)
+        .where('memberships.role', '=', 'owner')
+        .groupBy(['memberships.installation_id', 'installations.name'])
+        .execute();
+      return rows.filter((r) => Number(r.owners) === 1).map(({ installationId, name }) => ({ installationId, name }));
     },
 
     async removeMember(installationId: string, userId: string): Promise<boolean> {

@@ -5,7 +5,11 @@ import { ApiError } from '../errors.js';
 import { parseBody } from '../validate.js';
 import { callerOf, type SessionInfo } from '../caller.js';
 import { clearSessionCookie, isFresh, markFresh, startSession } from '../session.js';
-import { login } from '../../users/login.js';
+import { hashUserPassword, login } from '../../users/login.js';
+import { verifySecret } from '../../passwords.js';
+import { audit } from '../audit.js';
+import { requireFreshSecondFactor } from '../scope.js';
+import { userPasswordField } from './fields.js';
 import { createFailureLimiter } from '../../users/rateLimit.js';
 import { secondFactorService } from '../../users/secondFactor.js';
 import type { User } from '../../store/users.js';
@@ -14,6 +18,11 @@ export const loginBody = z.strictObject({
   email: z.string().max(320, 'must be at most 320 characters'),
   password: z.string().max(1024, 'must be at most 1024 characters'),
   code: z.string().max(64, 'must be at most 64 characters').optional(),
+});
+
+export const passwordBody = z.strictObject({
+  currentPassword: z.string().max(1024, 'must be at most 1024 characters'),
+  newPassword: userPasswordField,
 });
 
 export const codeBody = z.strictObject({ code: z.string().min(1, 'must not be empty').max(64, 'must be at most 64 characters') });
@@ -112,6 +121,41 @@ export function authRoutes(deps: ApiDeps): Router {
     }
     const freshUntil = await markFresh(deps, session);
     res.json({ freshUntil: freshUntil.toISOString() });
+  });
+
+  // Wrong current passwords count like failed sign-ins: a held session must not guess its way to a new password.
+  router.post('/auth/password', async (req, res) => {
+    const session = sessionOf(req);
+    const body = parseBody(passwordBody, req.body);
+    const { limiter } = get();
+    const keys = [`password:${session.user.id}`];
+    const wait = await limiter.retryAfterSec(keys);
+    if (wait > 0) refuseRateLimited(res, wait);
+    const found = await store.users.findForLogin(session.user.email);
+    if (!found || !(await verifySecret(body.currentPassword, found.passwordHash))) {
+      await limiter.fail(keys);
+      throw new ApiError('VALIDATION_FAILED', 'The current password is wrong', [{ field: 'currentPassword', message: 'is not your current password' }]);
+    }
+    await limiter.clear(keys[0]);
+    const passwordHash = await hashUserPassword(body.newPassword);
+    await store.transact(async (tx) => {
+      await tx.users.update(session.user.id, { passwordHash });
+      // Whoever else holds a session of this account (a stolen one, say) is signed out; this one stays.
+      await tx.userSessions.removeAllOf(session.user.id, session.idHash);
+      await audit(tx, req, { installationId: null, action: 'user.password_changed', target: session.user.email, changes: { password: { changed: true } } });
+    });
+    res.status(204).end();
+  });
+
+  // Removing the factor needs the factor, freshly: a stolen session alone cannot strip it.
+  router.delete('/auth/totp', async (req, res) => {
+    const session = sessionOf(req);
+    requireFreshSecondFactor(req);
+    await store.transact(async (tx) => {
+      await tx.secondFactor.remove(session.user.id);
+      await audit(tx, req, { installationId: null, action: 'user.second_factor_removed', target: session.user.email });
+    });
+    res.status(204).end();
   });
 
   return router;

@@ -70,3 +70,6 @@ export const emailField = z
   .regex(/^[^\s@]+@[^\s@]+$/, 'must be an email address');
 
 export const roleField = z.enum(['owner', 'service'], { error: 'must be owner or service' });
+
+/** A person's password: long enough to resist guessing at the scrypt cost (users/login.ts). */
+export const userPasswordField = z.string().min(12, 'must be at least 12 characters').max(1024, 'must be at most 1024 characters');

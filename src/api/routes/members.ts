@@ -6,6 +6,7 @@ import { parseBody } from '../validate.js';
 import { audit } from '../audit.js';
 import { emailField, isPlausiblePathId, roleField } from './fields.js';
 import { requireInstallation } from './lookups.js';
+import type { Store } from '../../store/index.js';
 
 export const addMemberBody = z.strictObject({ email: emailField, role: roleField });
 export const updateMemberBody = z.strictObject({ role: roleField });
@@ -28,6 +29,7 @@ export function memberRoutes(deps: ApiDeps): Router {
     if (!user) throw new ApiError('NOT_FOUND', 'No user has this email', [{ field: 'email', message: 'names no user' }]);
     const before = await users.member(installation.id, user.id);
     await deps.store.transact(async (tx) => {
+      if (before?.role === 'owner' && role !== 'owner') await keepAnOwner(tx, installation.id, user.id, 'role');
       await tx.users.setMember(installation.id, user.id, role);
       await audit(tx, req, {
         installationId: installation.id,
@@ -45,6 +47,7 @@ export function memberRoutes(deps: ApiDeps): Router {
     const before = isPlausiblePathId(req.params.userId) ? await users.member(installation.id, req.params.userId) : undefined;
     if (!before) throw notFound('Member');
     await deps.store.transact(async (tx) => {
+      if (before.role === 'owner' && role !== 'owner') await keepAnOwner(tx, installation.id, before.userId, 'role');
       await tx.users.setMember(installation.id, before.userId, role);
       await audit(tx, req, { installationId: installation.id, action: 'member.updated', target: before.email, changes: { role: { from: before.role, to: role } } });
     });
@@ -56,6 +59,7 @@ export function memberRoutes(deps: ApiDeps): Router {
     const before = isPlausiblePathId(req.params.userId) ? await users.member(installation.id, req.params.userId) : undefined;
     if (!before) throw notFound('Member');
     await deps.store.transact(async (tx) => {
+      if (before.role === 'owner') await keepAnOwner(tx, installation.id, before.userId, 'userId');
       await tx.users.removeMember(installation.id, before.userId);
       await audit(tx, req, { installationId: installation.id, action: 'member.removed', target: before.email, changes: { role: { from: before.role } } });
     });
@@ -63,4 +67,13 @@ export function memberRoutes(deps: ApiDeps): Router {
   });
 
   return router;
+}
+
+/**
+ * An installation that has owners keeps one: without, only an operator admin could manage its
+ * people again. (One created by an admin may start with none.)
+ */
+async function keepAnOwner(tx: Store, installationId: string, userId: string, field: string): Promise<void> {
+  const sole = (await tx.users.soleOwnerships(userId)).some((s) => s.installationId === installationId);
+  if (sole) throw new ApiError('LAST_OWNER', undefined, [{ field, message: 'is the only owner of this installation' }]);
 }
