@@ -32,9 +32,14 @@ export function chargerResolver(deps: OcppDeps): ResolveCharger {
   const throttle = createAuthThrottle(THROTTLE);
   return async (f) => {
     if (throttle.blocked(f.chargerId, f.remoteAddress)) return { ok: false, status: 429, message: 'Too many failed attempts' };
-    const found = await resolveCharger(deps, defaultInstallation, f.endpoint, f.chargerId);
+    if (f.endpoint !== OCPP_ENDPOINT || f.chargerId === '') return { ok: false, status: 404, message: 'Not found' };
+    // One read for a known charger: its installation comes with its credentials.
+    let credentials = await deps.store.chargers.credentials(f.chargerId);
+    const found: HandshakeResult = credentials
+      ? { ok: true, chargerId: f.chargerId, installationId: credentials.installationId }
+      : await registerUnknown(deps, defaultInstallation, f.chargerId);
     if (!found.ok) return found;
-    const credentials = await deps.store.chargers.credentials(f.chargerId);
+    credentials ??= await deps.store.chargers.credentials(f.chargerId);
     if (!credentials) return { ok: false, status: 404, message: 'Unknown charger' };
     const verdict = await checkSecurity(credentials, { chargerId: f.chargerId, password: f.password, socket: f.socket });
     if (!verdict.ok) {
@@ -47,15 +52,8 @@ export function chargerResolver(deps: OcppDeps): ResolveCharger {
   };
 }
 
-async function resolveCharger(
-  deps: OcppDeps,
-  defaultInstallationId: () => Promise<string>,
-  endpoint: string,
-  chargerId: string,
-): Promise<HandshakeResult> {
-  if (endpoint !== OCPP_ENDPOINT || chargerId === '') return { ok: false, status: 404, message: 'Not found' };
-  const charger = await deps.store.chargers.get(chargerId);
-  if (charger) return { ok: true, chargerId, installationId: charger.installationId };
+/** A charger the gateway does not know: refused, or registered into the default installation when so configured. */
+async function registerUnknown(deps: OcppDeps, defaultInstallationId: () => Promise<string>, chargerId: string): Promise<HandshakeResult> {
   if (!deps.config.acceptUnknownChargers) return { ok: false, status: 404, message: 'Unknown charger' };
   const installationId = await defaultInstallationId();
   // A concurrent handshake may have registered it first; either way it exists now.

@@ -3,6 +3,7 @@ import { toOcpp16ErrorCode } from './errors.js';
 import { createRateLimit, type RateLimitOptions } from './rateLimit.js';
 import { answerFast, type CallAnswerer, type FastClient } from './fastCalls.js';
 import { createAnsweredCalls } from './answeredCalls.js';
+import { leanOutboundCalls } from './leanCalls.js';
 
 export { ANSWERED_IDS_KEPT } from './answeredCalls.js';
 
@@ -39,6 +40,7 @@ export function patchClient(client: RPCServerClient, opts: FrameGuardOptions): v
   const sendRaw = c.sendRaw.bind(c);
   const rate = createRateLimit(opts.rate);
   const calls = createAnsweredCalls();
+  leanOutboundCalls(client);
 
   const callError = (id: string, code: string, text: string) => sendRaw(JSON.stringify([4, id, code, text, {}]));
   /** Every reply to a charger's CALL goes out here, so a repeat of that CALL gets the same reply. */
