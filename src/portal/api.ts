@@ -42,7 +42,12 @@ function toFailure(status: number, body: any): ApiFailure {
   const message = inner.message ?? `The gateway answered ${status}`;
   const fields: FieldErrors = {};
   if (Array.isArray(inner.details)) {
-    for (const d of inner.details) if (d && typeof d.field === 'string') fields[d.field] = String(d.message ?? 'is invalid');
+    // One field can fail more than once (a user who is the only owner of two installations).
+    for (const d of inner.details) {
+      if (!d || typeof d.field !== 'string') continue;
+      const message = String(d.message ?? 'is invalid');
+      fields[d.field] = fields[d.field] ? `${fields[d.field]}; ${message}` : message;
+    }
   }
   return new ApiFailure(status, code, message, fields);
 }

@@ -8,6 +8,8 @@ import { linkTo, navigate, usePath } from './router.js';
 import { SignIn } from './pages/SignIn.js';
 import { Installations } from './pages/Installations.js';
 import { InstallationPage } from './pages/Installation.js';
+import { Account } from './pages/Account.js';
+import { Users } from './pages/Users.js';
 import { ErrorNotice, Loading } from './ui/Notice.js';
 
 function App() {
@@ -24,7 +26,6 @@ function App() {
   if (me === undefined) return <main class="container"><Loading /></main>;
   if (me === null) return <SignIn onSignedIn={setMe} />;
 
-  const match = /^\/installations\/([^/]+)(?:\/([a-z-]+))?/.exec(path);
   return (
     <>
       <header class="container">
@@ -33,6 +34,8 @@ function App() {
             <li><a {...linkTo('/')}><strong>Charging portal</strong></a></li>
           </ul>
           <ul>
+            {me.user.admin && <li><a {...linkTo('/users')} aria-current={path === '/users' ? 'page' : undefined}>Users</a></li>}
+            <li><a {...linkTo('/account')} aria-current={path === '/account' ? 'page' : undefined}>Account</a></li>
             <li><small data-testid="signed-in-as">{me.user.email}</small></li>
             <li>
               <button class="outline secondary" onClick={async () => { await signOut(); setMe(null); navigate('/'); }}>
@@ -43,10 +46,19 @@ function App() {
         </nav>
       </header>
       <main class="container">
-        {match ? <InstallationPage me={me} id={decodeURIComponent(match[1])} tab={match[2] ?? 'chargers'} onMe={setMe} /> : <Installations me={me} />}
+        <Page me={me} path={path} onMe={setMe} />
       </main>
     </>
   );
+}
+
+/** The page for a path; any other path (and /users for a non-admin) is the installations list. */
+function Page({ me, path, onMe }: { me: Me; path: string; onMe: (me: Me) => void }) {
+  const installation = /^\/installations\/([^/]+)(?:\/([a-z-]+))?/.exec(path);
+  if (installation) return <InstallationPage me={me} id={decodeURIComponent(installation[1])} tab={installation[2] ?? 'chargers'} onMe={onMe} />;
+  if (path === '/account') return <Account me={me} onMe={onMe} />;
+  if (path === '/users' && me.user.admin) return <Users me={me} onMe={onMe} />;
+  return <Installations me={me} />;
 }
 
 render(<App />, document.getElementById('app')!);

@@ -1,23 +1,69 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const SCREENSHOTS = 'test-results/portal';
 
+const PORTAL_SOURCES = 'src/portal';
+const PORTAL_BUILD = 'dist/portal/index.html';
+const BUILD_LOCK = 'dist/.portal-build.lock';
+/** A lock older than any build is left over from a killed run. */
+const STALE_LOCK_MS = 180_000;
+
+function newestChange(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestChange(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+const builtSinceLastChange = () => existsSync(PORTAL_BUILD) && statSync(PORTAL_BUILD).mtimeMs > newestChange(PORTAL_SOURCES);
+
+/**
+ * One build at a time across test files: vite empties dist/portal first, which would pull the
+ * assets from under a browser in another file's gateway. mkdir is the atomic "take the lock".
+ */
+async function withBuildLock(work: () => Promise<void>): Promise<void> {
+  mkdirSync('dist', { recursive: true });
+  for (;;) {
+    try {
+      mkdirSync(BUILD_LOCK);
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const lock = statSync(BUILD_LOCK, { throwIfNoEntry: false });
+      if (lock && Date.now() - lock.mtimeMs > STALE_LOCK_MS) rmSync(BUILD_LOCK, { recursive: true, force: true });
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+  try {
+    await work();
+  } finally {
+    rmSync(BUILD_LOCK, { recursive: true, force: true });
+  }
+}
+
 /**
  * Builds the portal into dist/portal, where the gateway serves it from. Tests run the gateway
- * from source, so nothing else builds it; vite takes a few seconds.
+ * from source, so nothing else builds it; vite takes a few seconds. A build newer than every
+ * portal source is kept, so the browser files of one run share one build.
  */
 export async function buildPortal(): Promise<void> {
-  const args = ['node_modules/vite/bin/vite.js', 'build', '--config', 'src/portal/vite.config.ts', '--logLevel', 'warn'];
-  try {
-    await promisify(execFile)(process.execPath, args, { timeout: 120_000 });
-  } catch (err) {
-    const e = err as { code?: number; stdout?: string; stderr?: string };
-    throw new Error(`vite build failed (${e.code}):\n${e.stdout ?? ''}\n${e.stderr ?? ''}`);
-  }
+  await withBuildLock(async () => {
+    if (builtSinceLastChange()) return;
+    const args = ['node_modules/vite/bin/vite.js', 'build', '--config', 'src/portal/vite.config.ts', '--logLevel', 'warn'];
+    try {
+      await promisify(execFile)(process.execPath, args, { timeout: 120_000 });
+    } catch (err) {
+      const e = err as { code?: number; stdout?: string; stderr?: string };
+      throw new Error(`vite build failed (${e.code}):\n${e.stdout ?? ''}\n${e.stderr ?? ''}`);
+    }
+  });
 }
 
 /** Debian's chromium (apt-get install chromium), headless; no sandbox because CI runs as root. */

@@ -14,30 +14,16 @@ const ROLES = ['service', 'owner'] as const;
 export function Members({ installation, reload }: SectionProps) {
   const base = `/api/installations/${encodeURIComponent(installation.id)}/members`;
   const list = useLoad(() => api<Member[] | { items: Member[] }>('GET', base).then((r) => (Array.isArray(r) ? r : r.items)), [base]);
-  const row = useSubmit();
-  const change = (m: Member, role: string) => row.run(() => api('PATCH', `${base}/${encodeURIComponent(m.userId)}`, { role })).then(list.reload);
-  const remove = (m: Member) => row.run(() => api('DELETE', `${base}/${encodeURIComponent(m.userId)}`)).then(list.reload);
   return (
     <section>
-      <ErrorNotice error={list.error ?? row.error} />
+      <ErrorNotice error={list.error} />
       {!list.data && list.loading && <Loading />}
       {!!list.data?.length && (
         <div class="table-wrap">
           <table data-testid="members">
             <thead><tr><th>Email</th><th>Name</th><th>Role</th><th></th></tr></thead>
             <tbody>
-              {list.data.map((m) => (
-                <tr key={m.userId}>
-                  <td>{m.email}</td>
-                  <td>{m.name ?? ''}</td>
-                  <td>
-                    <select aria-label={`Role of ${m.email}`} value={m.role} onChange={(e) => change(m, e.currentTarget.value)}>
-                      {ROLES.map((r) => <option key={r} value={r}>{r}</option>)}
-                    </select>
-                  </td>
-                  <td><button class="outline secondary" onClick={() => remove(m)}>Remove</button></td>
-                </tr>
-              ))}
+              {list.data.map((m) => <MemberRow key={m.userId} path={`${base}/${encodeURIComponent(m.userId)}`} member={m} onChanged={list.reload} />)}
             </tbody>
           </table>
         </div>
@@ -45,6 +31,33 @@ export function Members({ installation, reload }: SectionProps) {
       <AddMember base={base} onAdded={list.reload} />
       <RequireSecondFactor installationId={installation.id} on={installation.requireSecondFactor} onChanged={reload} />
     </section>
+  );
+}
+
+/** A refusal (the last owner cannot go) is shown in the row it is about, under the control it names. */
+function MemberRow({ path, member, onChanged }: { path: string; member: Member; onChanged: () => Promise<void> }) {
+  const row = useSubmit();
+  // The select shows the role the gateway holds: a refused change snaps back.
+  const change = (role: string) => row.run(() => api('PATCH', path, { role })).then(onChanged);
+  const remove = () => row.run(() => api('DELETE', path)).then(onChanged);
+  const roleError = fieldError(row.fields, 'role');
+  const removeError = fieldError(row.fields, 'userId');
+  return (
+    <tr>
+      <td>{member.email}</td>
+      <td>{member.name ?? ''}</td>
+      <td>
+        <select aria-label={`Role of ${member.email}`} value={member.role} aria-invalid={roleError ? 'true' : undefined} onChange={(e) => change(e.currentTarget.value)}>
+          {ROLES.map((r) => <option key={r} value={r}>{r}</option>)}
+        </select>
+        {roleError && <small class="notice error" data-field-error="role">{roleError}</small>}
+      </td>
+      <td>
+        <button class="outline secondary" onClick={remove}>Remove</button>
+        {removeError && <small class="notice error" data-field-error="userId">{removeError}</small>}
+        {!roleError && !removeError && <ErrorNotice error={row.error} />}
+      </td>
+    </tr>
   );
 }
 

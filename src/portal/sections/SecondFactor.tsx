@@ -7,18 +7,19 @@ import { useSubmit } from '../ui/useSubmit.js';
 
 /**
  * Provider credentials and signing keys sit behind a fresh second factor. The API says which
- * step is missing: a code (step-up) or an authenticator at all (enrolment first).
+ * step is missing: a code (step-up) or an authenticator at all (enrolment first). `why` is the
+ * sentence that tells the person what the code is for, when it is not a section's credentials.
  */
-export function SecondFactorGate({ code, onMe, then }: { code: SecondFactorCode; onMe: (me: Me) => void; then: () => Promise<void> }) {
+export function SecondFactorGate({ code, onMe, then, why }: { code: SecondFactorCode; onMe: (me: Me) => void; then: () => Promise<void>; why?: string }) {
   // The shell hears of the fresh factor first, so the section reloads with it.
   const onDone = async (me: Me) => {
     onMe(me);
     await then();
   };
-  return code === 'SECOND_FACTOR_ENROLMENT_REQUIRED' ? <Enrol onDone={onDone} /> : <StepUp onDone={onDone} />;
+  return code === 'SECOND_FACTOR_ENROLMENT_REQUIRED' ? <Enrol onDone={onDone} why={why} /> : <StepUp onDone={onDone} why={why} />;
 }
 
-function StepUp({ onDone }: { onDone: (me: Me) => void }) {
+function StepUp({ onDone, why = 'This section holds credentials.' }: { onDone: (me: Me) => void; why?: string }) {
   const [code, setCode] = useState('');
   const form = useSubmit();
   async function submit(e: Event) {
@@ -32,7 +33,7 @@ function StepUp({ onDone }: { onDone: (me: Me) => void }) {
   return (
     <article data-testid="step-up">
       <header><strong>Confirm it is you</strong></header>
-      <p>This section holds credentials. Enter the code from your authenticator app.</p>
+      <p>{why} Enter the code from your authenticator app.</p>
       <form onSubmit={submit}>
         <Field label="Code" name="code" inputMode="numeric" autocomplete="one-time-code" required value={code} error={fieldError(form.fields, 'code')} onInput={(e) => setCode(e.currentTarget.value)} />
         <ErrorNotice error={form.error} />
@@ -48,7 +49,7 @@ interface Enrolment {
   qrSvg: string;
 }
 
-function Enrol({ onDone }: { onDone: (me: Me) => void }) {
+function Enrol({ onDone, why = 'This section holds credentials, so it needs a second factor:' }: { onDone: (me: Me) => void; why?: string }) {
   const [enrolment, setEnrolment] = useState<Enrolment>();
   const [recovery, setRecovery] = useState<string[]>();
   const [code, setCode] = useState('');
@@ -74,7 +75,7 @@ function Enrol({ onDone }: { onDone: (me: Me) => void }) {
   return (
     <article data-testid="enrol">
       <header><strong>Set up two-factor authentication</strong></header>
-      <p>This section holds credentials, so it needs a second factor: an authenticator app (any TOTP app).</p>
+      <p>{why} an authenticator app (any TOTP app).</p>
       {!enrolment ? (
         <button onClick={start} aria-busy={form.busy}>Set up an authenticator</button>
       ) : (

@@ -8,7 +8,8 @@ type InputProps = InputHTMLAttributes<HTMLInputElement>;
  */
 export function Field(props: InputProps & { label: string; error?: string; hint?: ComponentChildren }) {
   const { label, error, hint, ...input } = props;
-  const id = `f-${String(input.name)}`;
+  // An explicit id when two forms on one page ask for the same field (a password, say).
+  const id = input.id ? String(input.id) : `f-${String(input.name)}`;
   return (
     <label for={id}>
       {label}
