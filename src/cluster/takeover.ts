@@ -16,6 +16,20 @@ export interface TakeoverDeps {
 
 const REPLACED_ELSEWHERE = { code: 1000, reason: 'Replaced by a connection to another gateway node' };
 const HELD_ELSEWHERE = { code: 1000, reason: 'Held by another gateway node' };
+/** Chargers per reclaim transaction (and per `in (...)` list). */
+const RECLAIM_BATCH = 500;
+
+/** The chargers this node holds sockets for, by installation. */
+function byInstallation(registry: Registry): Map<string, string[]> {
+  const groups = new Map<string, string[]>();
+  for (const [chargerId, client] of registry.entries()) {
+    const { installationId } = client.session as { installationId: string };
+    const group = groups.get(installationId);
+    if (group) group.push(chargerId);
+    else groups.set(installationId, [chargerId]);
+  }
+  return groups;
+}
 
 /**
  * The newest connection of a charger wins cluster-wide. The node it reached writes itself as the
@@ -52,18 +66,22 @@ export function createTakeover(d: TakeoverDeps) {
     /**
      * After this node was swept as dead while alive: take back, with connected events, the
      * chargers whose sockets it still holds, and close the ones another node holds meanwhile.
+     * In batches per installation: one transaction per charger took a node holding ~16,000 of
+     * them minutes, during which it could be swept again (docs/benchmarks.md, 50,000 chargers).
      */
     async reclaim(): Promise<void> {
-      for (const [chargerId, client] of [...d.registry.entries()]) {
-        const installationId = (client.session as { installationId: string }).installationId;
-        const held = await d.events.withEvents(
-          d.store,
-          ['charger.connected'],
-          installationId,
-          (tx) => tx.chargers.reclaim(chargerId, d.nodeId, new Date().toISOString()),
-          (r) => (r === 'taken' ? [envelope('charger.connected', installationId, chargerId, { nodeId: d.nodeId })] : []),
-        );
-        if (held === 'elsewhere') void client.close(HELD_ELSEWHERE);
+      for (const [installationId, ids] of byInstallation(d.registry)) {
+        for (let i = 0; i < ids.length; i += RECLAIM_BATCH) {
+          const batch = ids.slice(i, i + RECLAIM_BATCH);
+          const { elsewhere } = await d.events.withEvents(
+            d.store,
+            ['charger.connected'],
+            installationId,
+            (tx) => tx.chargers.reclaimMany(batch, d.nodeId, new Date().toISOString()),
+            (r) => r.taken.map((chargerId) => envelope('charger.connected', installationId, chargerId, { nodeId: d.nodeId })),
+          );
+          for (const chargerId of elsewhere) void d.registry.get(chargerId)?.close(HELD_ELSEWHERE);
+        }
       }
     },
   };

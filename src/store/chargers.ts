@@ -228,17 +228,21 @@ export function chargerStore(db: Db) {
       return Number(res.numUpdatedRows) > 0;
     },
 
-    /** Holds the charger again unless another node took it: 'taken' (it had no holder), 'held' or 'elsewhere'. */
-    async reclaim(id: string, nodeId: string, at: string): Promise<'taken' | 'held' | 'elsewhere'> {
-      const res = await db
+    /**
+     * Holds these chargers again unless another node took them: `taken` had no holder and are
+     * this node's now; `elsewhere` are another node's (or gone). Two statements however many.
+     */
+    async reclaimMany(ids: string[], nodeId: string, at: string): Promise<{ taken: string[]; elsewhere: string[] }> {
+      if (ids.length === 0) return { taken: [], elsewhere: [] };
+      const taken = await db
         .updateTable('chargers')
         .set({ online: 1, node_id: nodeId, last_seen: at })
-        .where('id', '=', id)
+        .where('id', 'in', ids)
         .where('node_id', 'is', null)
-        .executeTakeFirst();
-      if (Number(res.numUpdatedRows) > 0) return 'taken';
-      const row = await db.selectFrom('chargers').select('node_id').where('id', '=', id).executeTakeFirst();
-      return row?.node_id === nodeId ? 'held' : 'elsewhere';
+        .returning('id')
+        .execute();
+      const holders = new Map((await db.selectFrom('chargers').select(['id', 'node_id']).where('id', 'in', ids).execute()).map((r) => [r.id, r.node_id]));
+      return { taken: taken.map((r) => r.id), elsewhere: ids.filter((id) => holders.get(id) !== nodeId) };
     },
 
     async releaseNode(nodeId: string): Promise<void> {

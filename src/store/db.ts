@@ -78,6 +78,8 @@ async function migrate(migrator: ReturnType<typeof createMigrator>): Promise<str
 /**
  * Attempts an earlier version logged inside gateway.sqlite move to the log file, once: the
  * API lists them from there. Runs before the delivery thread starts, so nobody else writes.
+ * (In WAL mode a transaction over two files is atomic per file only: a crash in between would
+ * copy those rows again at the next start, duplicating log lines, never losing them.)
  */
 async function moveEarlierAttempts(db: Db, dataDir: string): Promise<void> {
   if (!(await db.selectFrom('deliveries').select('id').limit(1).executeTakeFirst())) return;

@@ -110,6 +110,45 @@ describe('node presence', () => {
     expect(c.isOpen).toBe(true);
   });
 
+  it('takes back the chargers of several installations with connected events, and closes the one another node took meanwhile', async () => {
+    const connected = await receiver();
+    let beat: NodeJS.Timeout | undefined;
+    try {
+      await subscribe(a, { url: connected.url, events: ['charger.connected'] });
+      await cluster.installation(['CL-MANY-1', 'CL-MANY-2', 'CL-MANY-3']);
+      await cluster.installation(['CL-MANY-4']);
+      const ids = ['CL-MANY-1', 'CL-MANY-2', 'CL-MANY-3', 'CL-MANY-4'];
+      const chargers = ids.map((id) => a.charger(id));
+      for (const c of chargers) await c.connect();
+      const { store } = a.gw;
+      const me = a.gw.config.nodeId;
+      const holders = async () => Promise.all(ids.map(async (id) => (await store.chargers.get(id))?.nodeId));
+      await expect.poll(holders).toEqual([me, me, me, me]);
+      const ours = (from: number) => connected.deliveries.slice(from).map((d) => d.body.chargerId as string).filter((id) => ids.includes(id)).sort();
+      await expect.poll(() => ours(0)).toEqual(ids);
+      const before = connected.deliveries.length;
+      const closed = once(chargers[1], 'close');
+      // Swept while alive, and meanwhile CL-MANY-2 reconnected to another node (alive: it beats).
+      const other = 'another-node';
+      await store.nodes.register({ id: other, host: 'elsewhere.example', pid: 1 }, new Date().toISOString());
+      beat = setInterval(() => void store.nodes.heartbeat(other, new Date().toISOString()), 200);
+      await store.nodes.remove(me);
+      await store.chargers.releaseNode(me);
+      await store.db.updateTable('chargers').set({ online: 1, node_id: other }).where('id', '=', 'CL-MANY-2').execute();
+
+      await expect.poll(holders, { timeout: 10_000 }).toEqual([me, other, me, me]);
+      await closed;
+      expect(chargers.map((c) => c.isOpen)).toEqual([true, false, true, true]);
+      await expect.poll(() => ours(before)).toEqual(['CL-MANY-1', 'CL-MANY-3', 'CL-MANY-4']);
+      for (const c of chargers) await c.close();
+    } finally {
+      clearInterval(beat);
+      await a.gw.store.nodes.remove('another-node');
+      await a.gw.store.chargers.releaseNode('another-node');
+      await connected.close();
+    }
+  });
+
   it('closes its chargers with 1001 on SIGTERM and leaves the presence table', async () => {
     await cluster.installation(['CL-TERM-1']);
     const node = await cluster.spawn();
