@@ -11,6 +11,7 @@ const bool = { type: 'boolean' };
 const role = { type: 'string', enum: ['owner', 'service'] };
 const cookieNote = 'Portal sessions: send the `x-csrf-token` header on POST/PATCH/PUT/DELETE.';
 const owner = 'Owners of the installation and admins; anyone else gets 404.';
+const fresh = 'A portal session needs a second factor proven lately (POST /api/auth/step-up); bearer tokens do not.';
 
 export const userPaths = {
   '/api/auth/login': {
@@ -73,7 +74,7 @@ export const userPaths = {
 
   '/api/users': {
     post: {
-      tags: ['users'], summary: 'Create a user (admins only)', requestBody: body(fromZod(createUserBody)),
+      tags: ['users'], summary: 'Create a user (admins only)', description: fresh, requestBody: body(fromZod(createUserBody)),
       responses: { '201': ok('Created', ref('User')), '409': failure('CONFLICT'), ...withBody },
     },
     get: { tags: ['users'], summary: 'List users (admins only)', responses: { '200': ok('Users', list('UserListed')), ...common } },
@@ -81,18 +82,18 @@ export const userPaths = {
   '/api/users/{id}': {
     parameters: [pathParam('id', 'User id')],
     patch: {
-      tags: ['users'], summary: 'Change a user (admins only); a new password signs them out everywhere', requestBody: body(fromZod(updateUserBody)),
+      tags: ['users'], summary: 'Change a user (admins only); a new password signs them out everywhere', description: fresh, requestBody: body(fromZod(updateUserBody)),
       responses: { '200': ok('Updated', ref('User')), '404': failure('NOT_FOUND'), '409': failure('LAST_ADMIN'), ...withBody },
     },
     delete: {
-      tags: ['users'], summary: 'Delete a user with their sessions, memberships and second factor (admins only); tokens they created stay',
+      tags: ['users'], summary: 'Delete a user with their sessions, memberships and second factor (admins only); tokens they created stay', description: fresh,
       responses: { '204': noContent, '404': failure('NOT_FOUND'), '409': failure('CONFLICT', 'LAST_OWNER', 'LAST_ADMIN'), ...common },
     },
   },
   '/api/users/{id}/second-factor': {
     parameters: [pathParam('id', 'User id')],
     delete: {
-      tags: ['users'], summary: "Reset a user's second factor (a lost authenticator; admins only): they enrol again, and are signed out",
+      tags: ['users'], summary: "Reset a user's second factor (a lost authenticator; admins only): they enrol again, and are signed out", description: fresh,
       responses: { '204': noContent, '404': failure('NOT_FOUND'), ...common },
     },
   },
@@ -118,7 +119,7 @@ export const userPaths = {
   '/api/tokens': {
     post: {
       tags: ['tokens'], summary: 'Create an API token scoped to installations and a role; the token is returned this once',
-      description: 'Non-admins may only name installations they own, and cannot create admin tokens.',
+      description: `Non-admins may only name installations they own, and cannot create admin tokens. ${fresh}`,
       requestBody: body(fromZod(createTokenBody)),
       responses: { '201': ok('Created', ref('TokenCreated')), ...withBody },
     },

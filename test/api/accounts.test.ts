@@ -129,6 +129,9 @@ describe.each(engines)('accounts (%s)', (engine) => {
 
     const root = await signIn(api.base, ROOT.email, ROOT.password);
     const rootId = root.login.body.user.id;
+    // Account changes from a portal session need a second factor proven lately.
+    expect((await root.request('DELETE', `/api/users/${owner.id}`)).body.error).toBe('SECOND_FACTOR_ENROLMENT_REQUIRED');
+    await enrolTotp(root);
     const self = await root.request('DELETE', `/api/users/${rootId}`);
     expect(self.status).toBe(409);
     expect(self.body.details).toEqual([{ field: 'id', message: 'is your own account' }]);
@@ -141,6 +144,22 @@ describe.each(engines)('accounts (%s)', (engine) => {
     expect(members).toContain(successor.id);
     expect(members).not.toContain(owner.id);
     expect((await api.request('DELETE', `/api/users/${owner.id}`)).status).toBe(404);
+  });
+
+  it('mints an API token from a portal session only with a second factor proven lately', async () => {
+    const { email } = await user('owner');
+    const s = await signIn(api.base, email, PASSWORD);
+    const mint = () => s.request('POST', '/api/tokens', { label: 'export', role: 'owner', installations: [site] });
+    expect((await mint()).body.error).toBe('SECOND_FACTOR_ENROLMENT_REQUIRED');
+    await enrolTotp(s);
+    const minted = await mint();
+    expect(minted.status).toBe(201);
+    // Proven long ago: asked again.
+    await api.gateway.store.db.updateTable('user_sessions').set({ second_factor_at: new Date(0).toISOString() }).execute();
+    expect((await mint()).body.error).toBe('SECOND_FACTOR_REQUIRED');
+    // A bearer token is a scoped credential already: it needs none.
+    const asToken = await api.request('POST', '/api/tokens', { label: 'helper', role: 'service', installations: [site] }, { authorization: `Bearer ${minted.body.token}` });
+    expect(asToken.status).toBe(201);
   });
 
   it('keeps an owner on an installation that has owners, whoever asks', async () => {

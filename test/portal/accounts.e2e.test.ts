@@ -3,7 +3,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { call, enrolTotp, signIn, totpCode } from '../helpers/portal.js';
 import type { StartOptions } from '../../src/app.js';
-import { buildPortal, launchBrowser, screenshot } from './browser.js';
+import { buildPortal, enrolInBrowser, launchBrowser, screenshot } from './browser.js';
 
 const ADMIN = { email: 'admin@example.test', password: 'Admin-Pa55word-for-tests' };
 /** Created in the portal; the admin sets `first`, the owner then chooses `second`. */
@@ -85,12 +85,37 @@ describe('accounts, users and API tokens in a real browser', { timeout: 40_000 }
     await p.getByRole('link', { name: tab }).click();
   }
 
+  /** Each page's authenticator secret, once it set one up in the browser. */
+  const secrets = new Map<Page, string>();
+
+  /**
+   * The Users page and the API tokens tab ask for a second factor proven lately: set one up in
+   * the browser (keeping its secret), or prove it with the next time step's code, until
+   * `content` shows.
+   */
+  async function passSecondFactor(p: Page, content: string): Promise<void> {
+    const enrol = p.getByTestId('enrol');
+    const stepUp = p.getByTestId('step-up');
+    const target = p.getByTestId(content);
+    await enrol.or(stepUp).or(target).first().waitFor(WAIT);
+    if (await enrol.isVisible()) secrets.set(p, await enrolInBrowser(p));
+    else if (await stepUp.isVisible()) {
+      await stepUp.getByLabel('Code').fill(totpCode(secrets.get(p)!, 1));
+      await stepUp.getByRole('button', { name: 'Confirm' }).click();
+    }
+    await target.waitFor(WAIT);
+  }
+
   const bearer = (token: string, path: string) => fetch(`${base}${path}`, { headers: { authorization: `Bearer ${token}` } });
 
-  it('shows the Users page to the bootstrap admin', async () => {
+  it('shows the Users page to the bootstrap admin, once they have set up a second factor', async () => {
     await signInAs(admin, ADMIN.email, ADMIN.password);
     await admin.getByRole('banner').getByRole('link', { name: 'Users' }).click();
+    // Accounts and admin tokens are changed only with a second factor proven lately.
+    await admin.getByTestId('enrol').waitFor(WAIT);
+    await passSecondFactor(admin, 'users');
     await userRow(ADMIN.email).waitFor(WAIT);
+    expect(await userRow(ADMIN.email).getByTestId('has-second-factor').textContent()).toBe('yes');
     expect(await userRow(ADMIN.email).textContent()).toContain('admin');
   });
 
@@ -159,6 +184,9 @@ describe('accounts, users and API tokens in a real browser', { timeout: 40_000 }
 
   it('lets an owner create an API token, shown once, that works until it is revoked', async () => {
     await openInstallationTab(owner, 'API tokens');
+    // Minting a credential needs a second factor: the owner sets one up here, at phone width.
+    await owner.getByTestId('enrol').waitFor(WAIT);
+    await passSecondFactor(owner, 'api-tokens');
     const section = owner.getByTestId('api-tokens');
     await section.getByText('New API token').click();
     await section.getByLabel('Label').fill('Billing export');
@@ -191,8 +219,11 @@ describe('accounts, users and API tokens in a real browser', { timeout: 40_000 }
   });
 
   it('removes the own second factor after asking for a fresh code', async () => {
-    // The owner set up an authenticator elsewhere (another session); this one has not proven it.
-    const { secret } = await enrolTotp(await signIn(base, OWNER.email, OWNER.second));
+    // The owner's authenticator is the one set up for the API tokens; a while later, this
+    // session's proof of it is no longer fresh.
+    const secret = secrets.get(owner)!;
+    const ownerId = (await t.api('GET', '/api/users')).body.items.find((u: { email: string }) => u.email === OWNER.email).id;
+    await t.gw.store.db.updateTable('user_sessions').set({ second_factor_at: new Date(0).toISOString() }).where('user_id', '=', ownerId).execute();
     await owner.getByRole('banner').getByRole('link', { name: 'Account' }).click();
     await owner.reload();
     const state = owner.getByTestId('second-factor-state');

@@ -3,6 +3,7 @@ import { promisify } from 'node:util';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { totpCode } from '../helpers/portal.js';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const SCREENSHOTS = 'test-results/portal';
@@ -80,4 +81,23 @@ export async function launchBrowser(): Promise<Browser> {
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: `${SCREENSHOTS}/${name}.png`, fullPage: true });
+}
+
+/**
+ * Sets up an authenticator where the portal asks for one (its "enrol" box) and returns the
+ * secret; `saved` sees the recovery codes before they are acknowledged.
+ */
+export async function enrolInBrowser(p: Page, saved: (codes: string[]) => Promise<void> = async () => undefined): Promise<string> {
+  const wait = { timeout: 10_000 };
+  const enrol = p.getByTestId('enrol');
+  await enrol.getByRole('button', { name: 'Set up an authenticator' }).click();
+  const secret = (await p.getByTestId('totp-secret').textContent(wait))!.trim();
+  await enrol.getByLabel('Code from the app').fill(totpCode(secret));
+  await enrol.getByRole('button', { name: 'Confirm' }).click();
+  const codes = p.getByTestId('recovery-codes');
+  await codes.waitFor(wait);
+  await saved((await codes.locator('pre').textContent())!.split('\n'));
+  await p.getByRole('button', { name: 'I have saved them' }).click();
+  await codes.waitFor({ state: 'detached', ...wait });
+  return secret;
 }

@@ -6,7 +6,7 @@ import { startProvider, type Provider } from '../../simulators/provider/index.js
 import { startReceiver, type Receiver } from '../../simulators/receiver/index.js';
 import type { StartOptions } from '../../src/app.js';
 import type { SimCharger } from '../../simulators/charger/charger.js';
-import { buildPortal, launchBrowser, screenshot } from './browser.js';
+import { buildPortal, enrolInBrowser, launchBrowser, screenshot } from './browser.js';
 import { totpCode } from '../helpers/portal.js';
 
 const ADMIN = { email: 'admin@example.test', password: 'Admin-Pa55word-for-tests' };
@@ -73,16 +73,11 @@ describe('portal in a real browser', { timeout: 40_000 }, () => {
       await enrol.or(stepUp).or(content).first().waitFor(WAIT);
       if (await content.isVisible()) return;
       if (await enrol.isVisible()) {
-        await enrol.getByRole('button', { name: 'Set up an authenticator' }).click();
-        const secret = (await p.getByTestId('totp-secret').textContent(WAIT))!.trim();
+        const secret = await enrolInBrowser(p, async (codes) => {
+          if (p === page) recoveryCodes = codes;
+          await screenshot(p, p === page ? '03-recovery-codes' : '12-service-user-recovery-codes');
+        });
         totpSecrets.set(p, secret);
-        await enrol.getByLabel('Code from the app').fill(totpCode(secret));
-        await enrol.getByRole('button', { name: 'Confirm' }).click();
-        await p.getByTestId('recovery-codes').waitFor(WAIT);
-        if (p === page) recoveryCodes = (await p.getByTestId('recovery-codes').locator('pre').textContent())!.split('\n');
-        await screenshot(p, p === page ? '03-recovery-codes' : '12-service-user-recovery-codes');
-        await p.getByRole('button', { name: 'I have saved them' }).click();
-        await p.getByTestId('recovery-codes').waitFor({ state: 'detached', ...WAIT });
       } else {
         // The next time step's code: the one used at enrolment is not accepted twice.
         await stepUp.getByLabel('Code').fill(totpCode(totpSecrets.get(p)!, 1));

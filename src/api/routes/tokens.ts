@@ -5,7 +5,7 @@ import { ApiError, notFound } from '../errors.js';
 import { parseBody } from '../validate.js';
 import { audit } from '../audit.js';
 import { callerOf } from '../caller.js';
-import { mayAct } from '../scope.js';
+import { mayAct, requireFreshSecondFactor } from '../scope.js';
 import { installationIdField, isPlausiblePathId } from './fields.js';
 import { generateToken, type ApiToken } from '../../store/apiTokens.js';
 
@@ -38,7 +38,9 @@ export function tokenRoutes(deps: ApiDeps): Router {
     }
   }
 
+  // A token is a credential: a portal session mints one only with a second factor proven lately.
   router.post('/tokens', async (req, res) => {
+    requireFreshSecondFactor(req);
     const body = parseBody(createTokenBody, req.body);
     if (body.role === 'admin' && !callerOf(req).admin) throw new ApiError('VALIDATION_FAILED', 'Only an admin may create admin tokens', [{ field: 'role', message: 'must be owner or service' }]);
     const installations = body.role === 'admin' ? [] : [...new Set(body.installations)];

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { ApiDeps } from '../app.js';
 import { ApiError, notFound } from '../errors.js';
 import { parseBody } from '../validate.js';
-import { requireAdmin } from '../scope.js';
+import { requireAdmin, requireFreshSecondFactor } from '../scope.js';
 import { audit, withAudit } from '../audit.js';
 import { callerOf } from '../caller.js';
 import type { Store } from '../../store/index.js';
@@ -29,8 +29,14 @@ export const updateUserBody = z.strictObject({
 export function userRoutes(deps: ApiDeps): Router {
   const router = Router();
 
-  router.post('/users', async (req, res) => {
+  /** Accounts are keys to everything: a portal session changes them only with a second factor proven lately. */
+  function requireAdminNow(req: Request): void {
     requireAdmin(req);
+    requireFreshSecondFactor(req);
+  }
+
+  router.post('/users', async (req, res) => {
+    requireAdminNow(req);
     const body = parseBody(createUserBody, req.body);
     const passwordHash = await hashUserPassword(body.password);
     const user = await withAudit(deps.store, req, (tx) => tx.users.create({ email: body.email, name: body.name, passwordHash, admin: body.admin }), (created) =>
@@ -48,7 +54,7 @@ export function userRoutes(deps: ApiDeps): Router {
   });
 
   async function requireUser(req: Request, id: string): Promise<User> {
-    requireAdmin(req);
+    requireAdminNow(req);
     const user = isPlausiblePathId(id) ? await deps.store.users.get(id) : undefined;
     if (!user) throw notFound('User');
     return user;

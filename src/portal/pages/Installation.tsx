@@ -12,7 +12,7 @@ import { Sessions } from '../sections/Sessions.js';
 import { Notifications } from '../sections/Notifications.js';
 import { Members } from '../sections/Members.js';
 import { AuditLog } from '../sections/AuditLog.js';
-import { ApiTokens } from '../sections/ApiTokens.js';
+import { ApiTokensTab } from '../sections/ApiTokens.js';
 
 /** What GET /api/installations/:id adds for a session without a fresh second factor. */
 export type InstallationView = Installation & { authenticationLocked?: boolean };
@@ -32,7 +32,7 @@ const TABS = [
   { key: 'sessions', label: 'Sessions', owners: false, view: Sessions },
   { key: 'notifications', label: 'Notifications', owners: false, view: Notifications },
   { key: 'members', label: 'Members', owners: true, view: Members },
-  { key: 'api-tokens', label: 'API tokens', owners: true, view: ApiTokens },
+  { key: 'api-tokens', label: 'API tokens', owners: true, view: ApiTokensTab },
   { key: 'audit', label: 'Audit log', owners: true, view: AuditLog },
 ] as const;
 

@@ -7,12 +7,21 @@ import { useLoad } from '../ui/useLoad.js';
 import { ApiTokens } from '../sections/ApiTokens.js';
 import { CreateUser } from '../sections/CreateUser.js';
 import { UserActions } from '../sections/UserActions.js';
+import { NeedsFreshSecondFactor } from '../sections/SecondFactor.js';
 
 /** GET /api/users also says whether each person has an authenticator set up. */
 export type UserItem = User & { secondFactor?: boolean };
 
 /** The operator's accounts: who may sign in, who is an admin, and the admin API tokens. */
 export function Users({ me, onMe }: { me: Me; onMe: (me: Me) => void }) {
+  return (
+    <NeedsFreshSecondFactor me={me} onMe={onMe} what="Accounts and admin API tokens">
+      <UserList me={me} onMe={onMe} />
+    </NeedsFreshSecondFactor>
+  );
+}
+
+function UserList({ me, onMe }: { me: Me; onMe: (me: Me) => void }) {
   const list = useLoad(() => api('GET', '/api/users').then((r) => itemsOf<UserItem>(r)), []);
   const [open, setOpen] = useState<string>();
   const selected = list.data?.find((u) => u.id === open);

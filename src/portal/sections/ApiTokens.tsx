@@ -6,10 +6,20 @@ import { ErrorNotice, Loading, When } from '../ui/Notice.js';
 import { useLoad } from '../ui/useLoad.js';
 import { useSubmit } from '../ui/useSubmit.js';
 import { NewToken } from './NewToken.js';
+import { NeedsFreshSecondFactor } from './SecondFactor.js';
 
 /** The API lists every token the caller may see; this view keeps those about `installationId`. */
 const about = (installationId: string | undefined) => (t: ApiToken) =>
   installationId ? t.installations.includes(installationId) : t.role === 'admin';
+
+/** The installation's API tokens tab: minting one needs a second factor proven lately. */
+export function ApiTokensTab({ me, onMe, installation }: SectionProps) {
+  return (
+    <NeedsFreshSecondFactor me={me} onMe={onMe} what="API tokens">
+      <ApiTokens installation={installation} />
+    </NeedsFreshSecondFactor>
+  );
+}
 
 /**
  * Tokens for programs: on an installation, the owner and service tokens reaching it; without

@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import { api, fieldError, type SecondFactorCode } from '../api.js';
 import { loadMe, type Me } from '../session.js';
@@ -17,6 +18,18 @@ export function SecondFactorGate({ code, onMe, then, why }: { code: SecondFactor
     await then();
   };
   return code === 'SECOND_FACTOR_ENROLMENT_REQUIRED' ? <Enrol onDone={onDone} why={why} /> : <StepUp onDone={onDone} why={why} />;
+}
+
+/**
+ * What needs a second factor proven lately (minting API tokens, changing accounts): the gate
+ * first, then `children`. `what` names it for the prompt ("API tokens", say).
+ */
+export function NeedsFreshSecondFactor({ me, onMe, what, children }: { me: Me; onMe: (me: Me) => void; what: string; children: ComponentChildren }) {
+  if (me.secondFactor.fresh) return <>{children}</>;
+  const code: SecondFactorCode = me.secondFactor.enrolled ? 'SECOND_FACTOR_REQUIRED' : 'SECOND_FACTOR_ENROLMENT_REQUIRED';
+  const why = code === 'SECOND_FACTOR_REQUIRED' ? `${what} need a code proven lately.` : `${what} need a second factor:`;
+  // The shell's new `me` (fresh) renders the children.
+  return <SecondFactorGate code={code} onMe={onMe} then={async () => undefined} why={why} />;
 }
 
 function StepUp({ onDone, why = 'This section holds credentials.' }: { onDone: (me: Me) => void; why?: string }) {
