@@ -135,7 +135,9 @@ export function userStore(db: Db) {
       return Number(res.numDeletedRows) > 0;
     },
 
+    /** Admins now, their rows locked first (PostgreSQL): two admins demoting each other cannot both see the other still there. */
     async adminCount(): Promise<number> {
+      await db.updateTable('users').set((eb) => ({ updated_at: eb.ref('updated_at') })).where('admin', '=', 1).execute();
       const row = await db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).where('admin', '=', 1).executeTakeFirstOrThrow();
       return Number(row.n);
     },
