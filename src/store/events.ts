@@ -1,7 +1,7 @@
 import { sql, type SelectQueryBuilder } from 'kysely';
 import type { Database } from './schema.js';
 import { inTransaction, insertChunks, type Db, type Dialect } from './db.js';
-import { compiled } from './compiled.js';
+import { compiledOnce, slot } from './compiled.js';
 import type { Envelope } from '../notifications/catalogue.js';
 
 export interface StoredEvent {
@@ -30,21 +30,28 @@ const EVENT_ORDER_LOCK = 7_310_001;
  * be commit order: on PostgreSQL a transaction-scoped advisory lock serialises the inserts (a
  * sequence alone can commit 11 before 10, and a reader that saw 11 would skip 10 for ever).
  */
+/**
+ * Every delivery drain reads the log after its cursor: one compiled query per shape of scope
+ * (with or without an installation, how many types), shared by every store, run with that
+ * scope's values.
+ */
+const afterQueries = new Map<string, ReturnType<typeof afterQueryOf>>();
+const afterQueryOf = (installation: boolean, typeCount: number | '*') => {
+  const shape: EventScope = {
+    installationId: installation ? slot('installationId') : null,
+    types: typeCount === '*' ? '*' : Array.from({ length: typeCount }, (_, i) => slot(`type${i}`)),
+  };
+  return compiledOnce((d) => inScope(d.selectFrom('events').select(['seq', 'envelope']).where('seq', '>', slot('cursor') as unknown as number), shape).orderBy('seq').limit(slot('limit') as unknown as number));
+};
+function afterQuery(installation: boolean, typeCount: number | '*') {
+  const key = `${installation}:${typeCount}`;
+  let query = afterQueries.get(key);
+  if (!query) afterQueries.set(key, (query = afterQueryOf(installation, typeCount)));
+  return query;
+}
+
 export function eventStore(db: Db, dialect: Dialect) {
   const toStored = (r: { seq: number; envelope: string }): StoredEvent => ({ seq: r.seq, envelope: JSON.parse(r.envelope) });
-  // Every delivery drain reads the log after its cursor: one compiled query per shape of scope
-  // (with or without an installation, how many types), run with that scope's values.
-  const afterQueries = new Map<string, (...params: unknown[]) => Promise<{ seq: number; envelope: string }[]>>();
-  const afterQuery = (installation: boolean, types: string[] | '*') => {
-    const key = `${installation}:${types === '*' ? '*' : types.length}`;
-    let query = afterQueries.get(key);
-    if (!query) {
-      const shape: EventScope = { installationId: installation ? '?' : null, types: types === '*' ? '*' : types.map(() => '?') };
-      query = compiled(db, (d) => inScope(d.selectFrom('events').select(['seq', 'envelope']).where('seq', '>', 0), shape).orderBy('seq').limit(1));
-      afterQueries.set(key, query);
-    }
-    return query;
-  };
   return {
     async insert(trx: Db, envelopes: Envelope[]): Promise<void> {
       if (envelopes.length === 0) return;
@@ -72,9 +79,10 @@ export function eventStore(db: Db, dialect: Dialect) {
     async after(cursor: number, scope: EventScope, limit: number): Promise<StoredEvent[]> {
       // As inScope: an empty type list matches nothing.
       const types = scope.types === '*' ? '*' : scope.types.length ? scope.types : ['-'];
-      const query = afterQuery(Boolean(scope.installationId), types);
-      const params = [cursor, ...(scope.installationId ? [scope.installationId] : []), ...(types === '*' ? [] : types), limit];
-      return (await query(...params)).map(toStored);
+      const query = afterQuery(Boolean(scope.installationId), types === '*' ? '*' : types.length);
+      const values: Record<string, unknown> = { cursor, installationId: scope.installationId, limit };
+      if (types !== '*') types.forEach((t, i) => (values[`type${i}`] = t));
+      return (await query(db, values)).rows.map(toStored);
     },
 
     /** How many events after `cursor` are in scope, counting no further than `cap` (a bounded backlog). */

@@ -1,6 +1,6 @@
 import { inTransaction, type Db } from './db.js';
 import type { IdTagTable } from './schema.js';
-import { compiled } from './compiled.js';
+import { compiledOnce, slot } from './compiled.js';
 
 export type IdTagStatus = 'Accepted' | 'Blocked' | 'Expired';
 
@@ -29,11 +29,12 @@ function toIdTag(row: IdTagTable): IdTag {
   };
 }
 
+// Every native Authorize runs this lookup.
+const findByKey = compiledOnce((d) =>
+  d.selectFrom('id_tags').selectAll().where('installation_id', '=', slot('installationId')).where('id_tag_key', '=', slot('key')).limit(1),
+);
+
 export function idTagStore(db: Db) {
-  // Every native Authorize runs this lookup.
-  const findByKey = compiled(db, (d) =>
-    d.selectFrom('id_tags').selectAll().where('installation_id', '=', '?').where('id_tag_key', '=', '?').limit(1),
-  );
   return {
     /** Creates or replaces; `created` tells which. */
     async upsert(
@@ -87,7 +88,7 @@ export function idTagStore(db: Db) {
     },
 
     async find(installationId: string, idTag: string): Promise<IdTag | undefined> {
-      const [row] = await findByKey(installationId, idTagKey(idTag), 1);
+      const [row] = (await findByKey(db, { installationId, key: idTagKey(idTag) })).rows;
       return row && toIdTag(row);
     },
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { inTransaction, insertChunks, type Db } from './db.js';
-import { compiled } from './compiled.js';
+import { compiledOnce, slot } from './compiled.js';
 import type { SubscriptionTable } from './schema.js';
 import type { SecretBox } from '../secrets.js';
 
@@ -127,10 +127,11 @@ function columns(input: Partial<SubscriptionInput>, box: SecretBox): Partial<Sub
 /** Sealed values opened before, by their sealed text (a fresh IV each seal: one text, one value). */
 const OPENED_MAX = 10_000;
 
+// Every delivery drain reads its subscription: built once (compiled.ts).
+const findById = compiledOnce((d) => d.selectFrom('subscriptions').selectAll().where('id', '=', slot('id')));
+
 export function subscriptionStore(db: Db, box: SecretBox) {
-  // Every delivery drain reads its subscription: built once (compiled.ts).
-  const findById = compiled(db, (d) => d.selectFrom('subscriptions').selectAll().where('id', '=', '?'));
-  const rowOf = async (id: string) => (await findById(id))[0];
+  const rowOf = async (id: string) => (await findById(db, { id })).rows[0];
   // A delivery worker reads its subscription's secrets on every drain, which is often one
   // event: opening them (AES-GCM) each time showed in the delivery thread's profile.
   const opened = new Map<string, string>();

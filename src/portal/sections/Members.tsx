@@ -2,10 +2,11 @@ import { useState } from 'preact/hooks';
 import type { Member } from '../../store/users.js';
 import { api, fieldError } from '../api.js';
 import type { SectionProps } from '../pages/Installation.js';
-import { Checkbox, Field, Select } from '../ui/Field.js';
+import { Field, Select } from '../ui/Field.js';
 import { ErrorNotice, Loading } from '../ui/Notice.js';
 import { useLoad } from '../ui/useLoad.js';
 import { useSubmit } from '../ui/useSubmit.js';
+import { SavedSwitch } from '../ui/SavedSwitch.js';
 
 
 const ROLES = ['service', 'owner'] as const;
@@ -86,25 +87,13 @@ function AddMember({ base, onAdded }: { base: string; onAdded: () => Promise<voi
 
 /** An owner's rule for everyone on the installation: no authenticator app, no access. */
 function RequireSecondFactor({ installationId, on, onChanged }: { installationId: string; on: boolean; onChanged: () => Promise<void> }) {
-  const form = useSubmit();
-  // Shown at once; put back if the gateway refuses.
-  const [checked, setChecked] = useState(on);
-  async function toggle(value: boolean) {
-    setChecked(value);
-    const saved = await form.run(() => api('PATCH', `/api/installations/${encodeURIComponent(installationId)}`, { requireSecondFactor: value }));
-    if (saved) await onChanged();
-    else setChecked(!value);
-  }
   return (
-    <fieldset>
-      <Checkbox
-        label="Require two-factor authentication for every member"
-        name="requireSecondFactor"
-        checked={checked}
-        error={fieldError(form.fields, 'requireSecondFactor')}
-        onChange={(e) => void toggle(e.currentTarget.checked)}
-      />
-      <ErrorNotice error={form.error} />
-    </fieldset>
+    <SavedSwitch
+      label="Require two-factor authentication for every member"
+      name="requireSecondFactor"
+      value={on}
+      save={(requireSecondFactor) => api('PATCH', `/api/installations/${encodeURIComponent(installationId)}`, { requireSecondFactor })}
+      onSaved={onChanged}
+    />
   );
 }

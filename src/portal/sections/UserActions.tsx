@@ -3,8 +3,9 @@ import { api, fieldError } from '../api.js';
 import type { UserItem } from '../pages/Users.js';
 import { linkTo } from '../router.js';
 import { loadMe, type Me } from '../session.js';
-import { Checkbox, Field } from '../ui/Field.js';
+import { Field } from '../ui/Field.js';
 import { Confirm } from '../ui/Confirm.js';
+import { SavedSwitch } from '../ui/SavedSwitch.js';
 import { ErrorNotice, Notice } from '../ui/Notice.js';
 import { useSubmit } from '../ui/useSubmit.js';
 
@@ -71,21 +72,8 @@ function SetPassword({ path }: { path: string }) {
 }
 
 function AdminSwitch({ path, admin, onChanged }: { path: string; admin: boolean; onChanged: () => Promise<void> }) {
-  const form = useSubmit();
-  // Shown at once; put back if the gateway refuses (the last admin stays one).
-  const [checked, setChecked] = useState(admin);
-  async function toggle(value: boolean) {
-    setChecked(value);
-    if (await form.run(() => api('PATCH', path, { admin: value }))) await onChanged();
-    else setChecked(!value);
-  }
-  const error = fieldError(form.fields, 'admin');
-  return (
-    <fieldset>
-      <Checkbox label="Operator admin (every installation, every user)" name="admin" checked={checked} error={error} onChange={(e) => void toggle(e.currentTarget.checked)} />
-      {!error && <ErrorNotice error={form.error} />}
-    </fieldset>
-  );
+  // Put back if the gateway refuses: the last admin stays one.
+  return <SavedSwitch label="Operator admin (every installation, every user)" name="admin" value={admin} save={(value) => api('PATCH', path, { admin: value })} onSaved={onChanged} />;
 }
 
 function ResetSecondFactor({ path, onChanged }: { path: string; onChanged: () => Promise<void> }) {
