@@ -2,13 +2,18 @@ import { startGateway } from './app.js';
 import { ConfigError } from './config.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { shutdown } from './shutdown.js';
+import { guardProcess } from './processGuards.js';
+import type { Logger } from './log.js';
 
 /** How long an out-of-time shutdown may spend giving back claimed session-end rows. */
 const ABANDON_WAIT_MS = 1000;
 
 /** Composition root for the process: start, print the one-time token, stop on signals. */
 async function main(): Promise<void> {
+  let log: Logger | undefined;
+  guardProcess(() => log);
   const gateway = await startGateway();
+  log = gateway.log;
   if (gateway.adminToken && !gateway.config.adminToken) {
     // Printed once, outside the log stream, so it never lands in log storage.
     process.stderr.write(

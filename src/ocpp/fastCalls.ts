@@ -64,16 +64,9 @@ function schemasOf(validator: Validator, method: string): Schemas | null {
   return found;
 }
 
-/** True when the frame was taken (and will be answered); false leaves it to ocpp-rpc. */
-export function answerFast(c: FastClient, message: string, answer: CallAnswerer, send: SendReply): boolean {
-  if (c._state !== OPEN || message.charCodeAt(0) !== 0x5b) return false;
-  let frame: unknown;
-  try {
-    frame = JSON.parse(message);
-  } catch {
-    return false;
-  }
-  if (!Array.isArray(frame) || frame[0] !== MSG_CALL) return false;
+/** True when the frame (parsed once by the frame guard) was taken and will be answered; false leaves it to ocpp-rpc. */
+export function answerFast(c: FastClient, frame: unknown[], message: string, answer: CallAnswerer, send: SendReply): boolean {
+  if (c._state !== OPEN || frame[0] !== MSG_CALL) return false;
   const id: unknown = frame[1];
   const method: unknown = frame[2];
   if (typeof id !== 'string' || typeof method !== 'string' || !answer.has(method)) return false;

@@ -2,13 +2,12 @@ import type { Socket } from 'node:net';
 import type { OcppDeps } from './context.js';
 import { createAuthThrottle } from './authThrottle.js';
 import { checkSecurity } from './security.js';
+import { OCPP_ENDPOINT } from './upgrade.js';
 
 export type HandshakeResult =
   | { ok: true; chargerId: string; installationId: string }
   | { ok: false; status: number; message: string };
 
-/** Only /ocpp/{chargerId} is served. */
-export const OCPP_ENDPOINT = '/ocpp';
 
 export interface HandshakeFacts {
   endpoint: string;

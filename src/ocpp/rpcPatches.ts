@@ -21,7 +21,11 @@ interface PatchableClient {
   close(opts: { code: number; reason: string }): Promise<unknown>;
 }
 
-const CALL_ID = /^\s*\[\s*2\s*,\s*"((?:[^"\\]|\\.){0,200})"/;
+/** Only for frames refused before parsing (too large, too deep, over the rate): their id if it can be read. */
+const CALL_ID = /^\s*\[\s*2(?:\.0*)?\s*,\s*"((?:[^"\\]|\\.){0,200})"/;
+/** OCPP-J (4.1.3): a message id is at most 36 characters. */
+const MAX_MESSAGE_ID = 36;
+const MSG_CALL = 2;
 const REPLY_ID = /^\[[34],"((?:[^"\\]|\\.){0,200})"/;
 /** Deeper frames are refused before parsing: ocpp-rpc echoes a bad payload back and fails to serialise very deep ones. */
 const MAX_DEPTH = 32;
@@ -83,25 +87,42 @@ export function patchClient(client: RPCServerClient, opts: FrameGuardOptions): v
       if (id !== undefined) callError(id, 'GenericError', `Message rate limit of ${opts.rate.perSecond}/s exceeded; retry later`);
       return;
     }
-    if (id !== undefined) {
+    // Classified from the parsed frame, so no spelling of a CALL gets past the guard below.
+    const frame = parseFrame(text);
+    const callId = frame !== undefined && frame[0] === MSG_CALL ? frame[1] : undefined;
+    if (typeof callId === 'string') {
+      if (callId.length > MAX_MESSAGE_ID) {
+        opts.onRefused('oversized', { messageIdLength: callId.length });
+        return callError(callId, 'FormationViolation', `Message id longer than ${MAX_MESSAGE_ID} characters`);
+      }
       // The same CALL again: answer it once, never process it twice.
-      const kept = calls.replyTo(id);
+      const kept = calls.replyTo(callId);
       if (kept !== undefined) {
-        opts.onRefused('duplicate', { messageId: id, answered: true });
+        opts.onRefused('duplicate', { messageId: callId, answered: true });
         return sendRaw(kept);
       }
-      if (calls.wasAnswered(id)) {
+      if (calls.wasAnswered(callId)) {
         // Answered long ago and its reply is gone: refuse rather than process it a second time.
         // GenericError because 1.6 has no code for "already processed", and ProtocolError or
         // FormationViolation would tell the charger its payload is broken, which it is not.
-        opts.onRefused('duplicate', { messageId: id, answered: true, replyKept: false });
-        return callError(id, 'GenericError', 'Message id already answered on this connection; send a new message id');
+        opts.onRefused('duplicate', { messageId: callId, answered: true, replyKept: false });
+        return callError(callId, 'GenericError', 'Message id already answered on this connection; send a new message id');
       }
-      if (!calls.started(id)) return opts.onRefused('duplicate', { messageId: id, answered: false });
+      if (!calls.started(callId)) return opts.onRefused('duplicate', { messageId: callId, answered: false });
     }
-    if (opts.answer && answerFast(client as unknown as FastClient, text, opts.answer, reply)) return;
+    if (opts.answer && frame !== undefined && answerFast(client as unknown as FastClient, frame, text, opts.answer, reply)) return;
     onMessage(buffer);
   };
+}
+
+/** The frame as an array, or undefined when it is not JSON or not an array (ocpp-rpc answers those). */
+function parseFrame(text: string): unknown[] | undefined {
+  try {
+    const frame: unknown = JSON.parse(text);
+    return Array.isArray(frame) ? frame : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function jsonString(raw: string | undefined): string | undefined {

@@ -11,6 +11,7 @@ import { pushOfflineConfig } from './offlineConfig.js';
 import { createTlsServer } from './tls.js';
 import { createOcppMetrics } from './metrics.js';
 import { handlers } from './handlers/index.js';
+import { guardUpgrade } from './upgrade.js';
 
 export interface OcppServer {
   httpServer: Server;
@@ -79,10 +80,11 @@ export function createOcppServer(deps: OcppDeps, opts: { metrics: MetricsRegistr
     res.writeHead(426, { 'content-type': 'text/plain', upgrade: 'websocket' });
     res.end('OCPP-J: connect with a WebSocket to /ocpp/{chargerId}\n');
   });
-  httpServer.on('upgrade', rpc.handleUpgrade);
+  const upgrade = guardUpgrade(rpc.handleUpgrade, deps.log);
+  httpServer.on('upgrade', upgrade);
   httpServer.on('connection', armDeadline);
   const tls = deps.config.ocppTlsPort !== undefined ? createTlsServer(deps.config) : undefined;
-  tls?.server.on('upgrade', rpc.handleUpgrade);
+  tls?.server.on('upgrade', upgrade);
   tls?.server.on('secureConnection', armDeadline);
   tls?.server.on('request', (_req, res) => {
     res.writeHead(426, { 'content-type': 'text/plain', upgrade: 'websocket' });

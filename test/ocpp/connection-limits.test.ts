@@ -52,6 +52,38 @@ describe('per-connection limits', () => {
     await c.close();
   });
 
+  it('guards a CALL whose message type is written 2.0: sent twice, it is stored once', async () => {
+    const c = t.charger('LIM-1');
+    await c.connect();
+    const { transactionId } = await c.startTransaction({ connectorId: 3, idTag: 'LIMTAG', meterStart: 0, timestamp: new Date().toISOString() });
+    const meter = { connectorId: 3, transactionId, meterValue: [{ timestamp: new Date().toISOString(), sampledValue: [{ value: '42' }] }] };
+    // JSON's 2.0 is the number 2: a CALL like any other.
+    const frame = `[2.0,"mv-float-1","MeterValues",${JSON.stringify(meter)}]`;
+    for (let i = 0; i < 2; i++) {
+      const answer = c.waitForFrame(isReply('mv-float-1'));
+      c.sendRaw(frame);
+      expect((await answer)[0]).toBe(3);
+      await new Promise((r) => setTimeout(r, 210));
+    }
+    expect(await t.gw.store.meterValues.forTransaction(transactionId)).toHaveLength(1);
+    await c.close();
+  });
+
+  it('refuses a message id longer than OCPP-J allows (36) with a CALLERROR, processes nothing, keeps the connection', async () => {
+    const c = t.charger('LIM-1');
+    await c.connect();
+    const id = 'x'.repeat(250);
+    const before = (await t.gw.store.transactions.list({ chargerId: 'LIM-1', limit: 100, offset: 0 })).length;
+    const start = { connectorId: 4, idTag: 'LIMTAG', meterStart: 0, timestamp: new Date().toISOString() };
+    const answer = c.waitForFrame(isReply(id));
+    c.sendRaw(JSON.stringify([2, id, 'StartTransaction', start]));
+    expect((await answer).slice(0, 3)).toEqual([4, id, 'FormationViolation']);
+    expect((await t.gw.store.transactions.list({ chargerId: 'LIM-1', limit: 100, offset: 0 })).length).toBe(before);
+    await new Promise((r) => setTimeout(r, 210));
+    expect((await c.heartbeat()).currentTime).toBeTruthy();
+    await c.close();
+  });
+
   it('refuses messages over the rate with a CALLERROR and keeps the connection, then accepts again', async () => {
     const c = t.charger('LIM-2');
     await c.connect();

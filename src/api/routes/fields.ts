@@ -7,14 +7,7 @@ import { z } from 'zod';
  */
 const NO_CONTROL_CHARS = /^[^\p{Cc}]*$/u;
 
-/** Printable ASCII without space or "/": the id is the last segment of ws://…/ocpp/{chargerId}. */
-export const chargerIdField = z
-  .string()
-  .min(1, 'must not be empty')
-  .max(64, 'must be at most 64 characters')
-  .regex(/^[\x21-\x2E\x30-\x7E]+$/, 'must be printable ASCII without whitespace or "/"')
-  // URL parsers resolve these as path segments, so such a charger could never be addressed.
-  .refine((id) => id !== '.' && id !== '..', 'must not be "." or ".."');
+export { chargerIdField } from '../../chargerId.js';
 
 /** OCPP 1.6 IdToken is CiString20Type: at most 20 characters, printable ASCII only. */
 export const idTagField = z
