@@ -9,6 +9,7 @@ import { createBus, type BusMessage } from './bus.js';
 import { createPresence, type Presence } from './presence.js';
 import { createRouting } from './routing.js';
 import { createTakeover } from './takeover.js';
+import { releaseChargersOf } from './release.js';
 
 export interface ClusterDeps {
   config: Config;
@@ -93,6 +94,8 @@ function singleNode(d: ClusterDeps): Cluster {
     // The only node of this database: whatever a previous run held or claimed is free now (its
     // node id was another), rather than when the leases run out.
     async start() {
+      // A previous run killed before its chargers' closes were written: they are told as disconnected now.
+      for (const node of await d.store.chargers.holders()) if (node !== d.config.nodeId) await releaseChargersOf(d, node);
       await d.store.chargers.releaseAll();
       await d.store.outbox.releaseOthers(d.config.nodeId);
       await d.store.subscriptions.releaseOthers(d.config.nodeId);

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import type { Store } from '../store/index.js';
 import type { Recorder } from '../notifications/record.js';
-import { envelope } from '../notifications/record.js';
+import { releaseChargersOf } from './release.js';
 import type { Logger } from '../log.js';
 
 export interface PresenceDeps {
@@ -29,7 +29,6 @@ function processExists(pid: number): boolean {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
-const LOST_NODE = { code: 1006, reason: 'gateway node stopped responding' };
 
 export interface Presence {
   start(): Promise<void>;
@@ -53,25 +52,11 @@ export function createPresence(d: PresenceDeps): Presence {
   const cutoff = () => new Date(Date.now() - d.timeoutMs).toISOString();
   const register = () => store.nodes.register({ id: nodeId, host: hostname(), pid: process.pid }, new Date().toISOString());
 
-  async function releaseChargersOf(deadNode: string): Promise<void> {
-    for (const installationId of await store.chargers.installationsHeldBy(deadNode)) {
-      const at = new Date().toISOString();
-      const ids = await d.events.withEvents(
-        store,
-        ['charger.disconnected'],
-        installationId,
-        (tx) => tx.chargers.releaseNodeIn(deadNode, installationId, at),
-        (released) => released.map((id) => envelope('charger.disconnected', installationId, id, { nodeId: deadNode, ...LOST_NODE })),
-      );
-      if (ids.length) log.warn({ deadNode, installationId, chargers: ids.length }, 'chargers of a dead node marked offline');
-    }
-  }
-
   async function takeOut(id: string): Promise<void> {
     // Its deliveries go on elsewhere now rather than when their leases run out.
     await store.outbox.releaseOwner(id);
     await store.subscriptions.releaseOwner(id);
-    await releaseChargersOf(id);
+    await releaseChargersOf(d, id);
   }
 
   async function sweep(): Promise<void> {
@@ -100,7 +85,7 @@ export function createPresence(d: PresenceDeps): Presence {
 
   /** Rarer, as it reads every held charger: leftovers of a sweeper that died half-way, or of a crash before this table existed. */
   async function tidy(): Promise<void> {
-    for (const id of await store.nodes.orphanHolders()) if (id !== nodeId) await releaseChargersOf(id);
+    for (const id of await store.nodes.orphanHolders()) if (id !== nodeId) await releaseChargersOf(d, id);
     await store.nodeCalls.prune(new Date(Date.now() - NODE_CALL_MAX_AGE_MS).toISOString());
   }
 

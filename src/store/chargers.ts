@@ -277,6 +277,12 @@ export function chargerStore(db: Db) {
       return found;
     },
 
+    /** Nodes the store says hold a charger connection. */
+    async holders(): Promise<string[]> {
+      const rows = await db.selectFrom('chargers').select('node_id').distinct().where('node_id', 'is not', null).execute();
+      return rows.map((r) => r.node_id!);
+    },
+
     async installationsHeldBy(nodeId: string): Promise<string[]> {
       const rows = await db.selectFrom('chargers').select('installation_id').distinct().where('node_id', '=', nodeId).execute();
       return rows.map((r) => r.installation_id);
