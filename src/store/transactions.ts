@@ -96,7 +96,8 @@ export function toTransaction(row: Row): Transaction {
     energyWh: row.energy_wh,
     meterAnomaly: row.meter_anomaly === 1,
     providerSessionId: row.provider_session_id,
-    authorizedOffline: row.auth_source === 'offline',
+    // Only an acceptance by the offline policy; its refusals are decided offline too, but authorize nothing.
+    authorizedOffline: row.auth_source === 'offline' && row.auth_status === 'Accepted',
   };
 }
 

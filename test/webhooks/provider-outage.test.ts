@@ -39,6 +39,9 @@ describe('when the provider cannot be reached', () => {
     expect(denied.idTagInfo.status).toBe('Invalid');
     expect(await w.t.gw.store.transactions.get(allowed.transactionId)).toMatchObject({ authorizedOffline: true, authorization: { source: 'offline' } });
     expect((await w.t.gw.store.transactions.get(denied.transactionId))?.authorization.reason).toMatch(/^offline_denied:/);
+    // Refused by the offline policy is not "authorized offline", in the store or through the API.
+    expect(await w.t.gw.store.transactions.get(denied.transactionId)).toMatchObject({ authorizedOffline: false });
+    expect((await w.t.api('GET', `/api/transactions/${denied.transactionId}`)).body).toMatchObject({ authorizedOffline: false });
   });
 
   it('names a hanging provider a timeout once the installation deadline passes', async () => {
