@@ -17,6 +17,7 @@ export async function pushOfflineConfig(
   client: ChargerClient,
   chargerId: string,
   offlineAllow: boolean,
+  /** `log` is the charger's own logger: it carries the charger id. */
   deps: { chargers: ChargerStore; log: Logger; timeoutMs: number },
 ): Promise<OfflineConfigResult> {
   const results: Record<string, string> = {};
@@ -33,6 +34,6 @@ export async function pushOfflineConfig(
   const applied = KEYS.every((k) => results[k] === 'Accepted' || results[k] === 'RebootRequired');
   const result = { offlineAllow, results, applied, at: new Date().toISOString() };
   await deps.chargers.setOfflineConfig(chargerId, result);
-  if (!applied) deps.log.warn({ chargerId, results }, 'charger did not apply the offline setting');
+  if (!applied) deps.log.warn({ results }, 'charger did not apply the offline setting');
   return result;
 }

@@ -101,8 +101,9 @@ export function createOcppServer(deps: OcppDeps, opts: { metrics: MetricsRegistr
     calls: metrics.calls,
     pushOfflineConfigToInstallation(installationId, offlineAllow) {
       for (const [chargerId, client] of registry.ofInstallation(installationId)) {
-        pushOfflineConfig(client, chargerId, offlineAllow, { chargers: deps.store.chargers, log: deps.log, timeoutMs: deps.config.commandTimeoutMs }).catch(
-          (err) => deps.log.error({ err, chargerId }, 'offline setting push failed'),
+        const log = deps.log.child({ chargerId });
+        pushOfflineConfig(client, chargerId, offlineAllow, { chargers: deps.store.chargers, log, timeoutMs: deps.config.commandTimeoutMs }).catch((err) =>
+          log.error({ err }, 'offline setting push failed'),
         );
       }
     },

@@ -22,10 +22,14 @@ export interface TestGateway {
   stop(): Promise<void>;
 }
 
+/** Key of the raw JSON text of a captured log line. */
+export const RAW = Symbol('raw log line');
+
 export function captureLogger(lines: Record<string, any>[]) {
   const sink = new Writable({
     write(chunk, _enc, done) {
-      for (const line of String(chunk).split('\n')) if (line) lines.push(JSON.parse(line));
+      // The raw text rides along, hidden from matchers: JSON.parse keeps only the last of duplicate keys.
+      for (const line of String(chunk).split('\n')) if (line) lines.push(Object.defineProperty(JSON.parse(line), RAW, { value: line }));
       done();
     },
   });

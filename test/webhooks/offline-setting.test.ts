@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { basicPayload, startWebhookSetup, type WebhookSetup } from '../helpers/webhooks.js';
+import { RAW } from '../helpers/gateway.js';
 import type { SimCharger } from '../../simulators/charger/charger.js';
 
 /** "Allow charging when offline" reaches the chargers as ChangeConfiguration, on boot and on change. */
@@ -47,5 +48,18 @@ describe('the offline setting on chargers', () => {
       ['LocalAuthorizeOffline', 'false'],
       ['AllowOfflineTxForUnknownId', 'false'],
     ]);
+  });
+
+  it('logs a charger that did not apply it once, with its id once per line, on boot and on change', async () => {
+    const id = await w.installation(['OFF-3'], { mode: 'webhook', authPayload: basicPayload, sessionStartUrl: w.provider.startUrl, offlineAllow: true });
+    const c = w.t.charger('OFF-3');
+    c.onCall('ChangeConfiguration', () => ({ status: 'NotSupported' }));
+    await c.connect();
+    await c.boot();
+    const warnings = () => w.t.logs.filter((l) => l.chargerId === 'OFF-3' && /did not apply the offline setting/.test(l.msg));
+    await expect.poll(() => warnings().length).toBe(1);
+    expect((await w.t.api('PATCH', `/api/installations/${id}`, { authentication: { offlineAllow: false } })).status).toBe(200);
+    await expect.poll(() => warnings().length).toBe(2);
+    for (const line of w.t.logs.filter((l) => l.chargerId === 'OFF-3')) expect(line[RAW].match(/"chargerId":/g)).toHaveLength(1);
   });
 });
