@@ -23,7 +23,10 @@ export interface TestGateway {
 }
 
 /** Key of the raw JSON text of a captured log line. */
-export const RAW = Symbol('raw log line');
+const RAW = Symbol('raw log line');
+
+/** The JSON text a captured log line was parsed from. */
+export const rawLine = (line: Record<string, any>): string => (line as Record<symbol, string>)[RAW];
 
 export function captureLogger(lines: Record<string, any>[]) {
   const sink = new Writable({

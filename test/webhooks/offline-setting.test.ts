@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { basicPayload, startWebhookSetup, type WebhookSetup } from '../helpers/webhooks.js';
-import { RAW } from '../helpers/gateway.js';
+import { rawLine } from '../helpers/gateway.js';
 import type { SimCharger } from '../../simulators/charger/charger.js';
 
 /** "Allow charging when offline" reaches the chargers as ChangeConfiguration, on boot and on change. */
@@ -60,6 +60,6 @@ describe('the offline setting on chargers', () => {
     await expect.poll(() => warnings().length).toBe(1);
     expect((await w.t.api('PATCH', `/api/installations/${id}`, { authentication: { offlineAllow: false } })).status).toBe(200);
     await expect.poll(() => warnings().length).toBe(2);
-    for (const line of w.t.logs.filter((l) => l.chargerId === 'OFF-3')) expect(line[RAW].match(/"chargerId":/g)).toHaveLength(1);
+    for (const line of w.t.logs.filter((l) => l.chargerId === 'OFF-3')) expect(rawLine(line).match(/"chargerId":/g)).toHaveLength(1);
   });
 });
