@@ -67,11 +67,13 @@ const LISTEN_BACKLOG = 4096;
 /** Notification delivery yields the CPU to the charger path: nice +10 on its thread, SCHED_IDLE too unless configured `low`. */
 const DELIVERY_THREAD_NICENESS = 10;
 
-function listen(server: Server, port: number, host: string): Promise<number> {
+function listen(server: Server, port: number, host: string, log: Logger): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen({ port, host, backlog: LISTEN_BACKLOG }, () => {
       server.off('error', reject);
+      // Once listening, a failed accept (out of file descriptors, say) is logged, not fatal.
+      server.on('error', (err) => log.error({ err, port }, 'listener error'));
       resolve((server.address() as AddressInfo).port);
     });
   });
@@ -195,9 +197,9 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
   try {
     await cluster.start();
     const adminUser = await adminUserCreated;
-    const ocppPort = await listen(ocpp.httpServer, config.ocppPort, config.host);
-    const ocppTlsPort = ocpp.tls ? await listen(ocpp.tls.server, config.ocppTlsPort as number, config.host) : undefined;
-    const httpPort = await listen(httpServer, config.httpPort, config.host);
+    const ocppPort = await listen(ocpp.httpServer, config.ocppPort, config.host, log);
+    const ocppTlsPort = ocpp.tls ? await listen(ocpp.tls.server, config.ocppTlsPort as number, config.host, log) : undefined;
+    const httpPort = await listen(httpServer, config.httpPort, config.host, log);
     log.info({ ocppPort, ocppTlsPort, httpPort, database: store.dialect }, 'gateway started');
     return {
       config,
