@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { inTransaction, type Db, type Dialect } from './db.js';
 
 /** A table of attempts at a guessed secret (schema.ts FailureTable). */
-export type FailureTableName = 'login_failures';
+export type FailureTableName = 'login_failures' | 'charger_auth_failures';
 
 export interface KeyLimit {
   key: string;

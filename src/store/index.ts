@@ -37,6 +37,7 @@ const factories = {
   userSessions: (db: Db) => userSessionStore(db),
   secondFactor: (db: Db, _d: Dialect, box: SecretBox) => secondFactorStore(db, box),
   loginFailures: (db: Db, dialect: Dialect) => failureStore(db, dialect, 'login_failures'),
+  chargerAuthFailures: (db: Db, dialect: Dialect) => failureStore(db, dialect, 'charger_auth_failures'),
   audit: (db: Db) => auditStore(db),
 };
 type Modules = { [K in keyof typeof factories]: ReturnType<(typeof factories)[K]> };

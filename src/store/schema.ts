@@ -291,7 +291,7 @@ export interface RecoveryCodeTable {
  */
 export interface FailureTable {
   id: Generated<number>;
-  /** What is limited: "email:…", "addr:…", "totp:…", "password:…". */
+  /** What is limited: "email:…", "addr:…", "totp:…", "password:…" (sign-ins); "id:…", "ip:…" (chargers). */
   key: string;
   at: string;
 }
@@ -331,5 +331,6 @@ export interface Database {
   totp: TotpTable;
   recovery_codes: RecoveryCodeTable;
   login_failures: FailureTable;
+  charger_auth_failures: FailureTable;
   audit_log: AuditLogTable;
 }

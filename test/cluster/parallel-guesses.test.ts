@@ -7,6 +7,8 @@ import { call } from '../helpers/portal.js';
 import { tally } from '../helpers/tally.js';
 
 const LIMIT = 5;
+const CHARGER_ID_LIMIT = 5;
+const basic = (id: string, password: string) => ({ authorization: `Basic ${Buffer.from(`${id}:${password}`).toString('base64')}` });
 
 describe('failed-attempt limits across nodes', () => {
   let cluster: TestCluster;
@@ -24,4 +26,19 @@ describe('failed-attempt limits across nodes', () => {
     expect(tally(answers)).toEqual({ 401: LIMIT, 429: 50 - LIMIT });
   });
 
+  it('checks at most the limit of 100 wrong passwords for one charger sent at once to two nodes', async () => {
+    const [a, b] = cluster.nodes;
+    const site = await a.api('POST', '/api/installations', { name: 'Basic', securityProfile: 1 });
+    await a.api('POST', `/api/installations/${site.body.id}/chargers`, { id: 'CL-GUESSED' });
+    expect((await a.api('POST', '/api/chargers/CL-GUESSED/password', {})).status).toBe(201);
+    const codes = await Promise.all(
+      Array.from({ length: 100 }, (_, i) =>
+        [a, b][i % 2]
+          .charger('CL-GUESSED', { headers: basic('CL-GUESSED', `wrong-guess-${i}-xxxxxxxx`) })
+          .connect()
+          .then(() => 0, (e) => e.statusCode as number),
+      ),
+    );
+    expect(tally(codes)).toEqual({ 401: CHARGER_ID_LIMIT, 429: 100 - CHARGER_ID_LIMIT });
+  });
 });
