@@ -1,13 +1,11 @@
 import type { Socket } from 'node:net';
 import type { OcppDeps } from './context.js';
 import { createAuthThrottle } from './authThrottle.js';
-import { checkSecurity } from './security.js';
 import { OCPP_ENDPOINT } from './upgrade.js';
 
 export type HandshakeResult =
   | { ok: true; chargerId: string; installationId: string }
   | { ok: false; status: number; message: string };
-
 
 export interface HandshakeFacts {
   endpoint: string;
@@ -19,18 +17,14 @@ export interface HandshakeFacts {
 
 export type ResolveCharger = (facts: HandshakeFacts) => Promise<HandshakeResult>;
 
-/** Repeated failures within this window from one charger id or address are refused outright. */
-const THROTTLE = { idFailures: 5, addressFailures: 50, windowMs: 60_000 };
-
 /**
  * Which installation a connecting charger belongs to (unknown ones are refused unless configured
  * otherwise), and whether it passes its security profile.
  */
 export function chargerResolver(deps: OcppDeps): ResolveCharger {
   const defaultInstallation = defaultInstallationOnce(deps);
-  const throttle = createAuthThrottle(THROTTLE);
+  const throttle = createAuthThrottle(deps.store.chargerAuthFailures, deps.log);
   return async (f) => {
-    if (throttle.blocked(f.chargerId, f.remoteAddress)) return { ok: false, status: 429, message: 'Too many failed attempts' };
     if (f.endpoint !== OCPP_ENDPOINT || f.chargerId === '') return { ok: false, status: 404, message: 'Not found' };
     // One read for a known charger: its installation comes with its credentials.
     let credentials = await deps.store.chargers.credentials(f.chargerId);
@@ -40,13 +34,12 @@ export function chargerResolver(deps: OcppDeps): ResolveCharger {
     if (!found.ok) return found;
     credentials ??= await deps.store.chargers.credentials(f.chargerId);
     if (!credentials) return { ok: false, status: 404, message: 'Unknown charger' };
-    const verdict = await checkSecurity(credentials, { chargerId: f.chargerId, password: f.password, socket: f.socket });
+    const verdict = await throttle.check(credentials, { chargerId: f.chargerId, password: f.password, socket: f.socket, remoteAddress: f.remoteAddress });
+    if (verdict === 'throttled') return { ok: false, status: 429, message: 'Too many failed attempts' };
     if (!verdict.ok) {
-      throttle.failed(f.chargerId, f.remoteAddress);
       deps.log.warn({ chargerId: f.chargerId, remoteAddress: f.remoteAddress, profile: verdict.profile, reason: verdict.reason }, 'charger failed its security profile');
       return { ok: false, status: 401, message: 'Unauthorized' };
     }
-    throttle.succeeded(f.chargerId);
     return found;
   };
 }

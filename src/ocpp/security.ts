@@ -24,12 +24,21 @@ function tlsFacts(socket: Socket): { encrypted: boolean; authorized: boolean; cn
   return { encrypted: true, authorized: tls.authorized === true, cn: Array.isArray(cn) ? cn[0] : cn };
 }
 
+/** A Basic password the connection presented, still to be checked against the charger's hash. */
+export interface PasswordToCheck {
+  profile: number;
+  password: Buffer;
+  passwordHash: string;
+}
+
 /**
  * The OCPP 1.6 security whitepaper's profiles: 1 HTTP Basic (username = charger id), 2 the same
  * over TLS, 3 a client certificate from our CA whose CN is the charger id. 0 admits anyone who
- * knows a registered charger id (trusted networks and development only).
+ * knows a registered charger id (trusted networks and development only). Everything but the
+ * password is judged here at once; the password, a guess to be counted first, is left to
+ * `checkPassword`.
  */
-export async function checkSecurity(c: Credentials, f: ConnectionFacts): Promise<SecurityVerdict> {
+export function checkSecurity(c: Credentials, f: ConnectionFacts): SecurityVerdict | PasswordToCheck {
   const profile = c.chargerProfile ?? c.installationProfile;
   if (profile === 0) return { ok: true, profile };
   const tls = tlsFacts(f.socket);
@@ -41,6 +50,10 @@ export async function checkSecurity(c: Credentials, f: ConnectionFacts): Promise
   }
   if (!f.password) return { ok: false, profile, reason: 'no Basic credentials for this charger id' };
   if (!c.passwordHash) return { ok: false, profile, reason: 'no password set for this charger' };
-  if (!(await verifyPassword(f.password, c.passwordHash))) return { ok: false, profile, reason: 'wrong password' };
-  return { ok: true, profile };
+  return { profile, password: f.password, passwordHash: c.passwordHash };
+}
+
+export async function checkPassword(p: PasswordToCheck): Promise<SecurityVerdict> {
+  if (!(await verifyPassword(p.password, p.passwordHash))) return { ok: false, profile: p.profile, reason: 'wrong password' };
+  return { ok: true, profile: p.profile };
 }

@@ -14,7 +14,7 @@ import { nodeCallStore, nodeStore } from './nodes.js';
 import { userStore } from './users.js';
 import { userSessionStore } from './userSessions.js';
 import { secondFactorStore } from './secondFactor.js';
-import { loginFailureStore } from './loginFailures.js';
+import { failureStore } from './failures.js';
 import { auditStore } from './audit.js';
 import type { SecretBox } from '../secrets.js';
 import { createCommitGroups } from './commitGroups.js';
@@ -36,7 +36,8 @@ const factories = {
   users: (db: Db) => userStore(db),
   userSessions: (db: Db) => userSessionStore(db),
   secondFactor: (db: Db, _d: Dialect, box: SecretBox) => secondFactorStore(db, box),
-  loginFailures: (db: Db) => loginFailureStore(db),
+  loginFailures: (db: Db, dialect: Dialect) => failureStore(db, dialect, 'login_failures'),
+  chargerAuthFailures: (db: Db, dialect: Dialect) => failureStore(db, dialect, 'charger_auth_failures'),
   audit: (db: Db) => auditStore(db),
 };
 type Modules = { [K in keyof typeof factories]: ReturnType<(typeof factories)[K]> };

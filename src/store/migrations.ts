@@ -359,6 +359,19 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('audit_log_installation').on('audit_log').columns(['installation_id', 'id']).execute();
       },
     },
+    '0008_charger_auth_failures': {
+      async up(db: Kysely<any>) {
+        // Chargers' failed handshakes, in the store so the limit holds across gateway nodes; a
+        // table apart from sign-ins, with its own window.
+        await db.schema
+          .createTable('charger_auth_failures')
+          .addColumn('id', serialType, serialKey)
+          .addColumn('key', 'text', (c) => c.notNull())
+          .addColumn('at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('charger_auth_failures_key').on('charger_auth_failures').columns(['key', 'at']).execute();
+      },
+    },
   };
 }
 

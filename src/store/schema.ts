@@ -285,9 +285,13 @@ export interface RecoveryCodeTable {
   used_at: string | null;
 }
 
-export interface LoginFailureTable {
+/**
+ * Attempts at a guessed secret, one row each: written before the secret is checked (so attempts
+ * in flight count), deleted again when it proves right.
+ */
+export interface FailureTable {
   id: Generated<number>;
-  /** "email:<address>" or "addr:<client address>". */
+  /** What is limited: "email:…", "addr:…", "totp:…", "password:…" (sign-ins); "id:…", "ip:…" (chargers). */
   key: string;
   at: string;
 }
@@ -326,6 +330,7 @@ export interface Database {
   memberships: MembershipTable;
   totp: TotpTable;
   recovery_codes: RecoveryCodeTable;
-  login_failures: LoginFailureTable;
+  login_failures: FailureTable;
+  charger_auth_failures: FailureTable;
   audit_log: AuditLogTable;
 }

@@ -1,7 +1,7 @@
 import type { UserStore, User } from '../store/users.js';
 import { normaliseEmail } from '../store/users.js';
 import { hashSecret, verifySecret, type ScryptCost } from '../passwords.js';
-import type { FailureLimiter } from './rateLimit.js';
+import type { FailureLimiter, Reservation } from './rateLimit.js';
 import type { SecondFactorService } from './secondFactor.js';
 import type { SecondFactorStore } from '../store/secondFactor.js';
 
@@ -30,29 +30,38 @@ export interface LoginDeps {
 let dummyHash: Promise<string> | undefined;
 
 /**
- * Email and password, then the second factor when the user has one. Failures count per email
- * and per client address; a wrong code counts too (it guards the code as much as the password).
+ * Email and password, then the second factor when the user has one. Attempts count per email
+ * and per client address, reserved before anything is checked so that attempts sent at once
+ * cannot outrun the count; a wrong code counts too (it guards the code as much as the password).
  */
 export async function login(deps: LoginDeps, input: { email: string; password: string; code?: string; address: string }): Promise<LoginResult> {
   const keys = [`email:${normaliseEmail(input.email)}`, `addr:${input.address}`];
-  const retryAfterSec = await deps.limiter.retryAfterSec(keys);
-  if (retryAfterSec > 0) return { ok: false, reason: 'rate_limited', retryAfterSec };
+  const attempt = await deps.limiter.reserve(keys);
+  if (!attempt) return { ok: false, reason: 'rate_limited', retryAfterSec: await deps.limiter.retryAfterSec(keys) };
   const found = await deps.users.findForLogin(input.email);
   dummyHash ??= hashUserPassword('not a password of anyone');
   const matches = await verifySecret(input.password, found?.passwordHash ?? (await dummyHash));
   if (!found || !matches) {
-    await deps.limiter.fail(keys);
+    await deps.limiter.failed(attempt);
     return { ok: false, reason: 'invalid_credentials' };
   }
   const { passwordHash: _hash, ...user } = found;
   const enrolled = await deps.secondFactorStore.enrolled(user.id);
-  if (enrolled) {
-    if (!input.code) return { ok: false, reason: 'second_factor_required', codeSent: false };
-    if (!(await deps.secondFactor.verify(user.id, input.code))) {
-      await deps.limiter.fail(keys);
-      return { ok: false, reason: 'second_factor_required', codeSent: true };
-    }
+  if (enrolled && !(await secondFactorPassed(deps, attempt, user.id, input.code))) {
+    return { ok: false, reason: 'second_factor_required', codeSent: !!input.code };
   }
-  await deps.limiter.clear(keys[0]);
+  // The email's earlier failures go with it: the person behind it has proven who they are.
+  await deps.limiter.release(attempt, keys[0]);
   return { ok: true, user, secondFactorProven: enrolled, enrolled };
+}
+
+/** After the right password: no code gives the attempt back (nothing was guessed), a wrong one keeps it as a failure. */
+async function secondFactorPassed(deps: LoginDeps, attempt: Reservation, userId: string, code: string | undefined): Promise<boolean> {
+  if (!code) {
+    await deps.limiter.release(attempt);
+    return false;
+  }
+  if (await deps.secondFactor.verify(userId, code)) return true;
+  await deps.limiter.failed(attempt);
+  return false;
 }

@@ -1,33 +1,50 @@
-import type { LoginFailureStore } from '../store/loginFailures.js';
+import type { FailureStore, KeyLimit } from '../store/failures.js';
 
 export interface FailureLimit {
-  maxFailures: number;
   windowMs: number;
+  /** Attempts a key may have counted within the window. */
+  maxFailures: (key: string) => number;
+}
+
+/** An attempt counted against its keys before its secret is checked. */
+export interface Reservation {
+  ids: number[];
 }
 
 /**
- * Counts failed attempts per key in the store (so every node sees the same count). Once a key
- * has `maxFailures` within the window, `retryAfterSec` says how long until the oldest ages out.
+ * Limits attempts at a guessed secret per key, in the store (so every node sees the same count).
+ * Each attempt is reserved before its secret is checked, atomically with the check that every
+ * key is under its limit, so attempts arriving at once cannot all pass one stale count. A
+ * reservation stays counted as a failure unless released: an error in between counts too.
  */
-export function createFailureLimiter(store: LoginFailureStore, limit: FailureLimit) {
+export function createFailureLimiter(store: FailureStore, limit: FailureLimit) {
+  const since = (now: Date) => new Date(now.getTime() - limit.windowMs);
   return {
-    /** Seconds to wait, or 0 when every key may try now. */
+    /** The reservation, or undefined when a key has reached its limit (refuse without checking). */
+    async reserve(keys: string[], now = new Date()): Promise<Reservation | undefined> {
+      const limits: KeyLimit[] = keys.map((key) => ({ key, max: limit.maxFailures(key) }));
+      const ids = await store.reserve(limits, now, since(now));
+      return ids && { ids };
+    },
+
+    /** Seconds until a refused key frees a slot (at least 1: a refusal always waits). */
     async retryAfterSec(keys: string[], now = new Date()): Promise<number> {
-      let wait = 0;
+      let wait = 1;
       for (const key of keys) {
-        const { count, oldest } = await store.since(key, new Date(now.getTime() - limit.windowMs));
-        if (count >= limit.maxFailures && oldest) wait = Math.max(wait, Math.ceil((Date.parse(oldest) + limit.windowMs - now.getTime()) / 1000));
+        const { count, oldest } = await store.since(key, since(now));
+        if (count >= limit.maxFailures(key) && oldest) wait = Math.max(wait, Math.ceil((Date.parse(oldest) + limit.windowMs - now.getTime()) / 1000));
       }
-      return Math.max(0, wait);
+      return wait;
     },
 
-    async fail(keys: string[], now = new Date()): Promise<void> {
-      await store.record(keys, now);
-      // Old rows serve no count: dropping them here keeps the table as small as one window.
-      await store.prune(new Date(now.getTime() - limit.windowMs));
+    /** The secret was wrong: the reservation stays as the failure. */
+    async failed(_reservation: Reservation, now = new Date()): Promise<void> {
+      // Old rows serve no count: dropping them as failures are added keeps the table as small as one window.
+      await store.prune(since(now));
     },
 
-    clear: (key: string) => store.clear(key),
+    /** The secret was right: the attempt is given back, and `forget`'s earlier failures with it. */
+    release: (reservation: Reservation, forget?: string) => store.release(reservation.ids, forget),
   };
 }
 

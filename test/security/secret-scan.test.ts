@@ -13,7 +13,7 @@ const SECRET_KEY = randomBytes(32).toString('base64');
 const TABLES = [
   'installations', 'chargers', 'connectors', 'id_tags', 'transactions', 'meter_values', 'ocpp_anomalies',
   'api_tokens', 'outbox', 'events', 'subscriptions', 'deliveries',
-  'users', 'user_sessions', 'memberships', 'totp', 'recovery_codes', 'login_failures', 'audit_log',
+  'users', 'user_sessions', 'memberships', 'totp', 'recovery_codes', 'login_failures', 'audit_log', 'charger_auth_failures',
 ] as const;
 
 const USER_PASSWORD = 'Portal-User-Password-5566';

@@ -10,7 +10,7 @@ import { verifySecret } from '../../passwords.js';
 import { audit } from '../audit.js';
 import { requireFreshSecondFactor } from '../scope.js';
 import { userPasswordField } from './fields.js';
-import { createFailureLimiter } from '../../users/rateLimit.js';
+import { createFailureLimiter, type Reservation } from '../../users/rateLimit.js';
 import { secondFactorService } from '../../users/secondFactor.js';
 import type { User } from '../../store/users.js';
 
@@ -52,13 +52,21 @@ export function authRoutes(deps: ApiDeps): Router {
   let services: { limiter: ReturnType<typeof createFailureLimiter>; secondFactor: ReturnType<typeof secondFactorService> } | undefined;
   const get = () =>
     (services ??= {
-      limiter: createFailureLimiter(store.loginFailures, { maxFailures: config.loginMaxFailures, windowMs: config.loginFailureWindowMinutes * 60_000 }),
+      limiter: createFailureLimiter(store.loginFailures, { maxFailures: () => config.loginMaxFailures, windowMs: config.loginFailureWindowMinutes * 60_000 }),
       secondFactor: secondFactorService(store.secondFactor, config.totpIssuer),
     });
 
   function refuseRateLimited(res: Response, retryAfterSec: number): never {
     res.setHeader('Retry-After', String(retryAfterSec));
     throw new ApiError('RATE_LIMITED', `Too many failed attempts; try again in ${retryAfterSec} s`);
+  }
+
+  /** Counts a guess at a secret of the signed-in user before it is checked; 429 once `key` has reached the limit. */
+  async function reserveGuess(res: Response, key: string): Promise<Reservation> {
+    const { limiter } = get();
+    const attempt = await limiter.reserve([key]);
+    if (!attempt) refuseRateLimited(res, await limiter.retryAfterSec([key]));
+    return attempt;
   }
 
   router.post('/auth/login', async (req, res) => {
@@ -112,13 +120,12 @@ export function authRoutes(deps: ApiDeps): Router {
     const { code } = parseBody(codeBody, req.body);
     if (!session.enrolled) throw new ApiError('SECOND_FACTOR_ENROLMENT_REQUIRED');
     const { limiter, secondFactor } = get();
-    const keys = [`totp:${session.user.id}`];
-    const wait = await limiter.retryAfterSec(keys);
-    if (wait > 0) refuseRateLimited(res, wait);
+    const attempt = await reserveGuess(res, `totp:${session.user.id}`);
     if (!(await secondFactor.verify(session.user.id, code))) {
-      await limiter.fail(keys);
+      await limiter.failed(attempt);
       throw codeRefused();
     }
+    await limiter.release(attempt);
     const freshUntil = await markFresh(deps, session);
     res.json({ freshUntil: freshUntil.toISOString() });
   });
@@ -128,15 +135,14 @@ export function authRoutes(deps: ApiDeps): Router {
     const session = sessionOf(req);
     const body = parseBody(passwordBody, req.body);
     const { limiter } = get();
-    const keys = [`password:${session.user.id}`];
-    const wait = await limiter.retryAfterSec(keys);
-    if (wait > 0) refuseRateLimited(res, wait);
+    const key = `password:${session.user.id}`;
+    const attempt = await reserveGuess(res, key);
     const found = await store.users.findForLogin(session.user.email);
     if (!found || !(await verifySecret(body.currentPassword, found.passwordHash))) {
-      await limiter.fail(keys);
+      await limiter.failed(attempt);
       throw new ApiError('VALIDATION_FAILED', 'The current password is wrong', [{ field: 'currentPassword', message: 'is not your current password' }]);
     }
-    await limiter.clear(keys[0]);
+    await limiter.release(attempt, key);
     const passwordHash = await hashUserPassword(body.newPassword);
     await store.transact(async (tx) => {
       await tx.users.update(session.user.id, { passwordHash });
