@@ -44,6 +44,11 @@ describe('native id tags', () => {
     expect(await authorize(request(), INVALID)).toEqual(decision(decided, 'native', reason, extra));
   });
 
+  it.each(['Invalid', 'ConcurrentTx', 'accepted', ''])('refuses a stored status the list does not know (%s, written around the API)', async (status) => {
+    const { authorize } = setup(idTag(status as IdTag['status'], { parentIdTag: 'PARENT' }));
+    expect(await authorize(request(), INVALID)).toEqual(decision('Invalid', 'native', 'unknown_status', { parentIdTag: 'PARENT' }));
+  });
+
   it.each<{ name: string; current: Decision }>([
     { name: 'the default', current: INVALID },
     { name: 'an unreachable provider’s non-final decision', current: unreachable('timeout') },
