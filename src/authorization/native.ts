@@ -21,6 +21,6 @@ export function nativeAuthorizer({ findIdTag, now = () => new Date() }: NativeDe
     if (tag.status === 'Blocked') return withTagInfo(tag, 'Blocked', 'blocked');
     if (tag.status === 'Expired') return withTagInfo(tag, 'Expired', 'expired');
     if (tag.expiryDate && Date.parse(tag.expiryDate) <= now().getTime()) return withTagInfo(tag, 'Expired', 'expired');
-    return withTagInfo(tag, 'Accepted', 'accepted');
+    return tag.status === 'Accepted' ? withTagInfo(tag, 'Accepted', 'accepted') : withTagInfo(tag, 'Invalid', 'unknown_status');
   };
 }
