@@ -7,6 +7,7 @@ import type { ErrorRequestHandler } from 'express';
 export const API_ERRORS = {
   VALIDATION_FAILED: { status: 400, message: 'The request is invalid' },
   MALFORMED_JSON: { status: 400, message: 'The body is not valid JSON' },
+  MALFORMED_REQUEST: { status: 400, message: 'The request could not be read' },
   UNAUTHORIZED: { status: 401, message: 'A valid bearer token or a signed-in session is required' },
   INVALID_CREDENTIALS: { status: 401, message: 'The email or password is wrong' },
   /** 403 on sensitive sections; sign-in answers it with 401 (the session does not exist yet). */
@@ -51,13 +52,31 @@ export class ApiError extends Error {
 
 export const notFound = (what: string) => new ApiError('NOT_FOUND', `${what} not found`);
 
+/** body-parser's errors by type: what the client sent could not be read, which is never a 500. */
+const BODY_ERRORS: Record<string, ApiErrorCode> = {
+  'entity.parse.failed': 'MALFORMED_JSON',
+  'entity.too.large': 'PAYLOAD_TOO_LARGE',
+  'parameters.too.many': 'PAYLOAD_TOO_LARGE',
+  'encoding.unsupported': 'UNSUPPORTED_MEDIA_TYPE',
+  'charset.unsupported': 'UNSUPPORTED_MEDIA_TYPE',
+};
+
+/** The client's fault as an ApiError, or undefined for an unexpected error (a bug or an outage). */
+function clientError(err: any): ApiError | undefined {
+  if (err instanceof ApiError) return err;
+  const code = BODY_ERRORS[err?.type];
+  if (code) return new ApiError(code);
+  // The router could not percent-decode a path segment: no stored id is named so.
+  if (err instanceof URIError && (err as { status?: number }).status === 400) return new ApiError('NOT_FOUND', 'No such resource');
+  // Any other client error Express's parts raise (http-errors marks them exposable).
+  if (err?.expose === true && err.status >= 400 && err.status < 500) return new ApiError('MALFORMED_REQUEST', undefined, undefined, err.status);
+  return undefined;
+}
+
 /** The one place errors become responses; unexpected ones are logged, never echoed. */
 export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
-  let apiError: ApiError;
-  if (err instanceof ApiError) apiError = err;
-  else if (err?.type === 'entity.parse.failed') apiError = new ApiError('MALFORMED_JSON');
-  else if (err?.type === 'entity.too.large') apiError = new ApiError('PAYLOAD_TOO_LARGE');
-  else {
+  let apiError = clientError(err);
+  if (!apiError) {
     (req as any).log?.error({ err }, 'request failed');
     apiError = new ApiError('INTERNAL');
   }

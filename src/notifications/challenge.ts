@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { HttpClient } from '../providers/httpClient.js';
 import type { Subscription } from '../store/subscriptions.js';
-import { sameToken, verifyToken } from './signing.js';
+import { sameText } from '../secrets.js';
+import { verifyToken } from './signing.js';
 
 export type ChallengeResult = { verified: true } | { verified: false; reason: string };
 
@@ -29,7 +30,7 @@ export async function runChallenge(
     if (res.status < 200 || res.status > 299) return { verified: false, reason: `endpoint answered ${res.status}` };
     const token = res.headers['x-verify-token'];
     if (typeof token !== 'string') return { verified: false, reason: 'no x-verify-token header in the reply' };
-    return sameToken(token.toLowerCase(), verifyToken(secret, challenge)) ? { verified: true } : { verified: false, reason: 'x-verify-token does not match' };
+    return sameText(token.toLowerCase(), verifyToken(secret, challenge)) ? { verified: true } : { verified: false, reason: 'x-verify-token does not match' };
   } catch (err) {
     return { verified: false, reason: (err as Error).message };
   }
