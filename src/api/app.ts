@@ -19,6 +19,7 @@ import { openApiDocument } from './openapi.js';
 import { metricsRoutes } from './metrics.js';
 import { portalRoutes } from './portal.js';
 import { httpMetrics } from './httpMetrics.js';
+import { requestIds } from './requestContext.js';
 
 export interface ApiDeps {
   config: Config;
@@ -52,6 +53,7 @@ export function createApiApp(deps: ApiDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  app.use(requestIds());
   app.use(httpMetrics(deps.metrics));
 
   app.get('/healthz', (_req, res) => {
@@ -78,6 +80,6 @@ export function createApiApp(deps: ApiDeps): Express {
   app.use('/api', apiRoutes(deps));
   app.use('/api', (_req, _res, next) => next(new ApiError('NOT_FOUND', 'No such API route')));
   app.use(portalRoutes());
-  app.use(errorHandler);
+  app.use(errorHandler(deps.log));
   return app;
 }

@@ -1,8 +1,11 @@
-import type { ErrorRequestHandler } from 'express';
+import type { ErrorRequestHandler, Request } from 'express';
+import type { Logger } from '../log.js';
+import { routeOf, UNMATCHED } from './requestContext.js';
 
 /**
  * Every error the API returns, in one table: a stable code, its HTTP status and a default
- * message. Bodies are `{ error: code, message, details? }`; `details` names fields for 400s.
+ * message. Bodies are `{ error: code, message, details? }`; `details` names fields for 400s; a 500's
+ * `requestId` finds its log line.
  */
 export const API_ERRORS = {
   VALIDATION_FAILED: { status: 400, message: 'The request is invalid' },
@@ -73,14 +76,30 @@ function clientError(err: any): ApiError | undefined {
   return undefined;
 }
 
-/** The one place errors become responses; unexpected ones are logged, never echoed. */
-export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
-  let apiError = clientError(err);
-  if (!apiError) {
-    (req as any).log?.error({ err }, 'request failed');
-    apiError = new ApiError('INTERNAL');
-  }
-  const body: Record<string, unknown> = { error: apiError.code, message: apiError.message };
-  if (apiError.details !== undefined) body.details = apiError.details;
-  res.status(apiError.status).json(body);
-};
+/**
+ * What of an unexpected error reaches the log: what and where it failed. Not the whole object,
+ * whose own properties (a driver's, a client's) may carry values from the request.
+ */
+const errorSummary = (err: any) => ({ type: err?.name, message: String(err?.message ?? err), code: err?.code, stack: err?.stack });
+
+function logUnexpected(log: Logger, req: Request, err: unknown): void {
+  const route = routeOf(req);
+  // Never headers or bodies: they hold tokens and passwords.
+  log.error({ requestId: req.requestId, method: req.method, route, ...(route === UNMATCHED && { path: req.path }), err: errorSummary(err) }, 'request failed');
+}
+
+/** The one place errors become responses; unexpected ones are logged with the request id, never echoed. */
+export function errorHandler(log: Logger): ErrorRequestHandler {
+  return (err, req, res, _next) => {
+    const known = clientError(err);
+    if (!known) logUnexpected(log, req, err);
+    // A stream already under way cannot turn into an error response.
+    if (res.headersSent) return void res.end();
+    const apiError = known ?? new ApiError('INTERNAL');
+    const body: Record<string, unknown> = { error: apiError.code, message: apiError.message };
+    if (apiError.details !== undefined) body.details = apiError.details;
+    // Only unexpected errors are logged: the id finds their log line (every response has it in x-request-id).
+    if (!known) body.requestId = req.requestId;
+    res.status(apiError.status).json(body);
+  };
+}
