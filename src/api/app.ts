@@ -39,6 +39,8 @@ export interface ApiDeps {
   live: LiveFeed;
   /** POST /api/installations/:id/authentication/test. */
   testAuthentication: AuthenticationTest;
+  /** The portal's build; by default the one next to the code (src/api/portal.ts). */
+  portalDir?: string;
 }
 
 /** What the rest of the gateway must hear about changes made through the API. */
@@ -79,7 +81,7 @@ export function createApiApp(deps: ApiDeps): Express {
   app.use('/api', express.json({ limit: '1mb', strict: true }));
   app.use('/api', apiRoutes(deps));
   app.use('/api', (_req, _res, next) => next(new ApiError('NOT_FOUND', 'No such API route')));
-  app.use(portalRoutes());
+  app.use(portalRoutes(deps.portalDir));
   app.use(errorHandler(deps.log));
   return app;
 }

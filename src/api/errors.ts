@@ -72,7 +72,9 @@ function clientError(err: any): ApiError | undefined {
   // The router could not percent-decode a path segment: no stored id is named so.
   if (err instanceof URIError && (err as { status?: number }).status === 400) return new ApiError('NOT_FOUND', 'No such resource');
   // Any other client error Express's parts raise (http-errors marks them exposable).
-  if (err?.expose === true && err.status >= 400 && err.status < 500) return new ApiError('MALFORMED_REQUEST', undefined, undefined, err.status);
+  if (err?.expose === true && err.status >= 400 && err.status < 500) {
+    return err.status === 404 ? new ApiError('NOT_FOUND') : new ApiError('MALFORMED_REQUEST', undefined, undefined, err.status);
+  }
   return undefined;
 }
 
