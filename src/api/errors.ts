@@ -25,6 +25,7 @@ export const API_ERRORS = {
   LAST_ADMIN: { status: 409, message: 'The gateway keeps at least one operator admin' },
   PAYLOAD_TOO_LARGE: { status: 413, message: 'The body is too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Send application/json' },
+  SECRET_REQUIRED: { status: 400, message: 'Changing where a stored secret is sent needs the secret again in the same request' },
   COMMAND_INVALID: { status: 400, message: 'The command does not match the OCPP schema' },
   CHARGER_OFFLINE: { status: 409, message: 'The charger is not connected' },
   CHARGER_CALL_ERROR: { status: 502, message: 'The charger answered with an error' },
