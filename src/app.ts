@@ -56,6 +56,8 @@ export interface StartOptions extends ConfigOverrides {
   logger?: Logger;
   /** Ignore config/default.json, CONFIG and the environment (tests). */
   isolated?: boolean;
+  /** Serve the portal from this build instead of the one next to the code (tests). */
+  portalDir?: string;
 }
 
 /**
@@ -88,7 +90,7 @@ function closeServer(server: Server): Promise<void> {
 
 /** Builds and starts everything. main.ts is the only other caller; tests call it with port 0. */
 export async function startGateway(options: StartOptions = {}): Promise<Gateway> {
-  const { logger, isolated, ...overrides } = options;
+  const { logger, isolated, portalDir, ...overrides } = options;
   const config = loadConfig({ overrides, ...(isolated ? { env: {}, argv: [] } : {}) });
   const log = logger ?? createLogger(config.logLevel);
   if (config.databaseUrl && !config.secretKey) {
@@ -189,6 +191,7 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
     metrics,
     live,
     testAuthentication,
+    portalDir,
   });
   const httpServer = createServer(api);
   outbox.start();

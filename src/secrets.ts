@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from './log.js';
@@ -9,6 +9,16 @@ export interface SecretBox {
   open(sealed: string): string;
   /** True when `sealed` was sealed with an older key and should be sealed again. */
   stale(sealed: string): boolean;
+}
+
+/**
+ * Compares a secret someone sent with the expected one in constant time. Lengths are compared in
+ * bytes: a header's non-ASCII characters take more bytes than characters (timingSafeEqual throws).
+ */
+export function sameText(sent: string, expected: string): boolean {
+  const x = Buffer.from(sent);
+  const y = Buffer.from(expected);
+  return x.length === y.length && timingSafeEqual(x, y);
 }
 
 /** v2:<key id>:<iv>:<tag>:<ciphertext>; v1 (no key id) is still read, with the current key. */

@@ -48,8 +48,8 @@ const INVALID_SIGNATURE: Outcome = { status: 401, body: { error: 'invalid_signat
 const INVALID_JSON: Outcome = { status: 400, body: { error: 'invalid_json' } };
 
 export function createRouter(deps: RouterDeps) {
-  function challenge(req: IncomingMessage, query: URLSearchParams): Outcome {
-    if (!isAuthorized(deps.basicAuth, req.headers.authorization)) return UNAUTHORIZED;
+  // The gateway sends the challenge without credentials (the endpoint is not proven yet): the HMAC is the proof.
+  function challenge(query: URLSearchParams): Outcome {
     const value = query.get('challenge');
     if (value === null) return { status: 400, body: { error: 'challenge_required' } };
     deps.onChallenge(value);
@@ -98,7 +98,7 @@ export function createRouter(deps: RouterDeps) {
     if (fault?.mode === 'status') return sendFaultResponse(res, fault);
     if (fault?.mode === 'latency') await deps.delay(fault.ms);
 
-    const outcome = req.method === 'GET' ? challenge(req, new URLSearchParams(q < 0 ? '' : url.slice(q + 1))) : delivery(req, path, rawBody, at);
+    const outcome = req.method === 'GET' ? challenge(new URLSearchParams(q < 0 ? '' : url.slice(q + 1))) : delivery(req, path, rawBody, at);
     // A malformed answer still counts as accepted: the gateway sees a 2xx, so the delivery is recorded.
     if (fault?.mode === 'malformed' && outcome.status < 300) return sendFaultResponse(res, fault);
     sendJson(res, outcome.status, outcome.body, outcome.headers);

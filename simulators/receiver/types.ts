@@ -16,7 +16,7 @@ export interface ReceiverOptions {
   /** Verifies signatures and answers ownership challenges; `whsec_<base64>` for standard-webhooks. */
   secret: string;
   scheme: SignatureScheme;
-  /** When set, every request without these credentials gets 401. */
+  /** When set, every delivery without these credentials gets 401 (challenges come without any). */
   basicAuth?: { username: string; password: string };
   /** Default true; false answers challenges 200 without `x-verify-token`, so ownership is not proven. */
   answerChallenge?: boolean;

@@ -19,6 +19,7 @@ import { openApiDocument } from './openapi.js';
 import { metricsRoutes } from './metrics.js';
 import { portalRoutes } from './portal.js';
 import { httpMetrics } from './httpMetrics.js';
+import { requestIds } from './requestContext.js';
 
 export interface ApiDeps {
   config: Config;
@@ -38,6 +39,8 @@ export interface ApiDeps {
   live: LiveFeed;
   /** POST /api/installations/:id/authentication/test. */
   testAuthentication: AuthenticationTest;
+  /** The portal's build; by default the one next to the code (src/api/portal.ts). */
+  portalDir?: string;
 }
 
 /** What the rest of the gateway must hear about changes made through the API. */
@@ -52,6 +55,7 @@ export function createApiApp(deps: ApiDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  app.use(requestIds());
   app.use(httpMetrics(deps.metrics));
 
   app.get('/healthz', (_req, res) => {
@@ -77,7 +81,7 @@ export function createApiApp(deps: ApiDeps): Express {
   app.use('/api', express.json({ limit: '1mb', strict: true }));
   app.use('/api', apiRoutes(deps));
   app.use('/api', (_req, _res, next) => next(new ApiError('NOT_FOUND', 'No such API route')));
-  app.use(portalRoutes());
-  app.use(errorHandler);
+  app.use(portalRoutes(deps.portalDir));
+  app.use(errorHandler(deps.log));
   return app;
 }

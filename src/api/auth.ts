@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
-import { timingSafeEqual } from 'node:crypto';
 import { ApiError } from './errors.js';
+import { sameText } from '../secrets.js';
 import type { TokenCheck } from './adminToken.js';
 import type { Config } from '../config.js';
 import type { Store } from '../store/index.js';
@@ -17,8 +17,6 @@ export interface AuthDeps {
   store: Store;
   tokens: TokenCheck;
 }
-
-const sameText = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
 async function fromCookie(deps: AuthDeps, sessionId: string): Promise<Caller | undefined> {
   const session = await resumeSession(deps, sessionId);

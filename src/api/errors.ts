@@ -1,12 +1,16 @@
-import type { ErrorRequestHandler } from 'express';
+import type { ErrorRequestHandler, Request } from 'express';
+import type { Logger } from '../log.js';
+import { routeOf, UNMATCHED } from './requestContext.js';
 
 /**
  * Every error the API returns, in one table: a stable code, its HTTP status and a default
- * message. Bodies are `{ error: code, message, details? }`; `details` names fields for 400s.
+ * message. Bodies are `{ error: code, message, details? }`; `details` names fields for 400s; a 500's
+ * `requestId` finds its log line.
  */
 export const API_ERRORS = {
   VALIDATION_FAILED: { status: 400, message: 'The request is invalid' },
   MALFORMED_JSON: { status: 400, message: 'The body is not valid JSON' },
+  MALFORMED_REQUEST: { status: 400, message: 'The request could not be read' },
   UNAUTHORIZED: { status: 401, message: 'A valid bearer token or a signed-in session is required' },
   INVALID_CREDENTIALS: { status: 401, message: 'The email or password is wrong' },
   /** 403 on sensitive sections; sign-in answers it with 401 (the session does not exist yet). */
@@ -21,6 +25,7 @@ export const API_ERRORS = {
   LAST_ADMIN: { status: 409, message: 'The gateway keeps at least one operator admin' },
   PAYLOAD_TOO_LARGE: { status: 413, message: 'The body is too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Send application/json' },
+  SECRET_REQUIRED: { status: 400, message: 'Changing where a stored secret is sent needs the secret again in the same request' },
   COMMAND_INVALID: { status: 400, message: 'The command does not match the OCPP schema' },
   CHARGER_OFFLINE: { status: 409, message: 'The charger is not connected' },
   CHARGER_CALL_ERROR: { status: 502, message: 'The charger answered with an error' },
@@ -51,17 +56,53 @@ export class ApiError extends Error {
 
 export const notFound = (what: string) => new ApiError('NOT_FOUND', `${what} not found`);
 
-/** The one place errors become responses; unexpected ones are logged, never echoed. */
-export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
-  let apiError: ApiError;
-  if (err instanceof ApiError) apiError = err;
-  else if (err?.type === 'entity.parse.failed') apiError = new ApiError('MALFORMED_JSON');
-  else if (err?.type === 'entity.too.large') apiError = new ApiError('PAYLOAD_TOO_LARGE');
-  else {
-    (req as any).log?.error({ err }, 'request failed');
-    apiError = new ApiError('INTERNAL');
-  }
-  const body: Record<string, unknown> = { error: apiError.code, message: apiError.message };
-  if (apiError.details !== undefined) body.details = apiError.details;
-  res.status(apiError.status).json(body);
+/** body-parser's errors by type: what the client sent could not be read, which is never a 500. */
+const BODY_ERRORS: Record<string, ApiErrorCode> = {
+  'entity.parse.failed': 'MALFORMED_JSON',
+  'entity.too.large': 'PAYLOAD_TOO_LARGE',
+  'parameters.too.many': 'PAYLOAD_TOO_LARGE',
+  'encoding.unsupported': 'UNSUPPORTED_MEDIA_TYPE',
+  'charset.unsupported': 'UNSUPPORTED_MEDIA_TYPE',
 };
+
+/** The client's fault as an ApiError, or undefined for an unexpected error (a bug or an outage). */
+function clientError(err: any): ApiError | undefined {
+  if (err instanceof ApiError) return err;
+  const code = BODY_ERRORS[err?.type];
+  if (code) return new ApiError(code);
+  // The router could not percent-decode a path segment: no stored id is named so.
+  if (err instanceof URIError && (err as { status?: number }).status === 400) return new ApiError('NOT_FOUND', 'No such resource');
+  // Any other client error Express's parts raise (http-errors marks them exposable).
+  if (err?.expose === true && err.status >= 400 && err.status < 500) {
+    return err.status === 404 ? new ApiError('NOT_FOUND') : new ApiError('MALFORMED_REQUEST', undefined, undefined, err.status);
+  }
+  return undefined;
+}
+
+/**
+ * What of an unexpected error reaches the log: what and where it failed. Not the whole object,
+ * whose own properties (a driver's, a client's) may carry values from the request.
+ */
+const errorSummary = (err: any) => ({ type: err?.name, message: String(err?.message ?? err), code: err?.code, stack: err?.stack });
+
+function logUnexpected(log: Logger, req: Request, err: unknown): void {
+  const route = routeOf(req);
+  // Never headers or bodies: they hold tokens and passwords.
+  log.error({ requestId: req.requestId, method: req.method, route, ...(route === UNMATCHED && { path: req.path }), err: errorSummary(err) }, 'request failed');
+}
+
+/** The one place errors become responses; unexpected ones are logged with the request id, never echoed. */
+export function errorHandler(log: Logger): ErrorRequestHandler {
+  return (err, req, res, _next) => {
+    const known = clientError(err);
+    if (!known) logUnexpected(log, req, err);
+    // A stream already under way cannot turn into an error response.
+    if (res.headersSent) return void res.end();
+    const apiError = known ?? new ApiError('INTERNAL');
+    const body: Record<string, unknown> = { error: apiError.code, message: apiError.message };
+    if (apiError.details !== undefined) body.details = apiError.details;
+    // Only unexpected errors are logged: the id finds their log line (every response has it in x-request-id).
+    if (!known) body.requestId = req.requestId;
+    res.status(apiError.status).json(body);
+  };
+}

@@ -74,6 +74,7 @@ export const openApiDocument = {
             description: 'For 400s and 409s: the fields at fault. CHARGER_CALL_ERROR: the OCPP error. NOT_FOUND of a command: the supported actions.',
             oneOf: [{ type: 'array', items: ref('FieldError') }, { type: 'object' }],
           },
+          requestId: { type: 'string', description: 'INTERNAL only (every response has it in x-request-id): quote it to the operator, whose log has the cause' },
         },
       },
       FieldError: {

@@ -1,4 +1,4 @@
-import { body, common, failure, fromZod, installationId, int, list, noContent, obj, ok, orNull, pathParam, ref, str, time, withBody } from './openapiParts.js';
+import { body, common, failure, fromZod, installationId, int, list, noContent, obj, ok, orNull, pathParam, ref, str, time, withBody, withSecretBody } from './openapiParts.js';
 import { createInstallationBody, updateInstallationBody } from './routes/installations.js';
 import { putIdTagBody } from './routes/idTags.js';
 import { authenticationTestBody } from './routes/authenticationTest.js';
@@ -22,9 +22,9 @@ export const installationPaths = {
     parameters: [installationId],
     get: { tags: ['installations'], summary: 'Get an installation', responses: { '200': ok('The installation', ref('Installation')), '404': failure('NOT_FOUND'), ...common } },
     patch: {
-      tags: ['installations'], summary: 'Change an installation (at least one field)',
+      tags: ['installations'], summary: 'Change an installation (at least one field); a new authentication URL needs authPayload again when one is stored',
       requestBody: body(fromZod(updateInstallationBody)),
-      responses: { '200': ok('Updated', ref('Installation')), '404': failure('NOT_FOUND'), ...withBody },
+      responses: { '200': ok('Updated', ref('Installation')), '404': failure('NOT_FOUND'), ...withSecretBody },
     },
     delete: {
       tags: ['installations'], summary: 'Delete an installation with its chargers and id tags; transactions stay as history',

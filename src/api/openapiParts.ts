@@ -30,7 +30,9 @@ export const common = {
   '403': failure('CSRF_FAILED', 'SECOND_FACTOR_REQUIRED', 'SECOND_FACTOR_ENROLMENT_REQUIRED', 'FORBIDDEN'),
   '500': failure('INTERNAL'),
 };
-export const withBody = { ...common, '400': failure('VALIDATION_FAILED', 'MALFORMED_JSON'), '413': failure('PAYLOAD_TOO_LARGE'), '415': failure('UNSUPPORTED_MEDIA_TYPE') };
+export const withBody = { ...common, '400': failure('VALIDATION_FAILED', 'MALFORMED_JSON', 'MALFORMED_REQUEST'), '413': failure('PAYLOAD_TOO_LARGE'), '415': failure('UNSUPPORTED_MEDIA_TYPE') };
+/** A change that can move where a stored secret is sent (installations' URLs, subscriptions' URL and brokers). */
+export const withSecretBody = { ...withBody, '400': failure('VALIDATION_FAILED', 'MALFORMED_JSON', 'MALFORMED_REQUEST', 'SECRET_REQUIRED') };
 
 export const pathParam = (name: string, description: string, schema: Json = { type: 'string' }) => ({
   name, in: 'path', required: true, description, schema,

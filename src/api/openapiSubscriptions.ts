@@ -1,4 +1,4 @@
-import { body, common, failure, fromZod, int, list, noContent, obj, ok, orNull, pathParam, ref, str, time, withBody } from './openapiParts.js';
+import { body, common, failure, fromZod, int, list, noContent, obj, ok, orNull, pathParam, ref, str, time, withBody, withSecretBody } from './openapiParts.js';
 import { createSubscriptionBody, updateSubscriptionBody } from './routes/subscriptions.js';
 import { EVENT_TYPES } from '../notifications/catalogue.js';
 
@@ -23,9 +23,9 @@ export const subscriptionPaths = {
     parameters: [subscriptionId],
     get: { tags: ['subscriptions'], summary: 'Get a subscription', responses: { '200': ok('The subscription', ref('Subscription')), '404': failure('NOT_FOUND'), ...common } },
     patch: {
-      tags: ['subscriptions'], summary: 'Change a subscription; a new URL with verify on is challenged again',
+      tags: ['subscriptions'], summary: 'Change a subscription; a new URL with verify on is challenged again; a new URL or broker list needs its stored password again',
       requestBody: body(fromZod(updateSubscriptionBody)),
-      responses: { '200': ok('Updated', ref('Subscription')), '404': failure('NOT_FOUND'), ...withBody },
+      responses: { '200': ok('Updated', ref('Subscription')), '404': failure('NOT_FOUND'), ...withSecretBody },
     },
     delete: { tags: ['subscriptions'], summary: 'Delete a subscription and its delivery log', responses: { '204': noContent, '404': failure('NOT_FOUND'), ...common } },
   },

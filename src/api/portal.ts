@@ -46,7 +46,8 @@ export function portalRoutes(dir: string | null = findPortalDir() ?? null): Rout
   router.use(express.static(dir, { index: false, setHeaders: (res) => res.setHeader('cache-control', 'no-cache') }));
   router.get(/^\/(?!api(\/|$)).*/, (req, res, next) => {
     if (!req.accepts('html')) return next();
-    res.set(PAGE_HEADERS).sendFile(`${dir}/index.html`);
+    // With `root`, only the path below it is checked for dot-folders; the install path may have them (~/.local/…).
+    res.set(PAGE_HEADERS).sendFile('index.html', { root: dir });
   });
   return router;
 }

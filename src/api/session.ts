@@ -19,12 +19,21 @@ type SessionDeps = { config: Config; store: Store };
  */
 export const csrfTokenFor = (sessionId: string): string => createHmac('sha256', sessionId).update('csrf').digest('base64url');
 
+/** A cookie the browser (or anyone) sent garbled is no cookie: undefined, never an exception. */
 export function readCookie(req: Request, name: string): string | undefined {
   for (const part of (req.headers.cookie ?? '').split(';')) {
     const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
+    if (eq > 0 && part.slice(0, eq).trim() === name) return decodedOrUndefined(part.slice(eq + 1).trim());
   }
   return undefined;
+}
+
+function decodedOrUndefined(text: string): string | undefined {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return undefined; // a malformed escape (URIError)
+  }
 }
 
 function cookie(req: Request, value: string, maxAgeSec: number): string {

@@ -95,7 +95,7 @@ export function createNotifications(n: NotificationsDeps) {
 
     /** The ownership challenge; a pass makes the subscription active from the current end of the log. */
     async verify(sub: Subscription): Promise<ChallengeResult> {
-      const result = await runChallenge(n.http, sub, await secretsOf(sub), sub.timeoutMs);
+      const result = await runChallenge(n.http, sub, (await secretsOf(sub)).secret, sub.timeoutMs);
       if (result.verified) {
         await n.store.subscriptions.update(sub.id, {}, { cursor: await n.store.events.lastSeq() });
         await n.store.subscriptions.setState(sub.id, { state: 'active', failures: 0, nextAttemptAt: null });

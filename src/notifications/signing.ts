@@ -1,4 +1,4 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import type { SignatureScheme } from '../store/subscriptions.js';
 
 /**
@@ -33,10 +33,4 @@ export function signatureHeaders(scheme: SignatureScheme, secret: string, eventI
 /** The ownership proof the endpoint must send back for `GET url?challenge=X`. */
 export function verifyToken(secret: string, challenge: string): string {
   return hmacHex(secret, challenge);
-}
-
-export function sameToken(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
 }

@@ -47,15 +47,29 @@ describe('charger security profiles (OCPP 1.6 security whitepaper)', () => {
     await ok.close();
   });
 
-  it('accepts a charger password of 16 to 40 characters only, naming the field otherwise', async () => {
-    for (const password of ['p'.repeat(15), 'p'.repeat(41)]) {
+  // Whitepaper: AuthorizationKey is 16 to 20 bytes (32 to 40 hex digits), and the password is those bytes.
+  it('accepts a charger password of 16 to 20 characters only, naming the field otherwise', async () => {
+    for (const password of ['p'.repeat(15), 'p'.repeat(21), 'p'.repeat(40)]) {
       const res = await t.api('POST', '/api/chargers/SEC-1/password', { password });
       expect(res.status).toBe(400);
       expect(res.body.error).toBe('VALIDATION_FAILED');
       expect(res.body.details.map((d: { field: string }) => d.field)).toEqual(['password']);
       expect(JSON.stringify(res.body)).not.toContain(password);
     }
-    for (const password of ['p'.repeat(16), 'p'.repeat(40)]) expect((await t.api('POST', '/api/chargers/SEC-1/password', { password })).status).toBe(201);
+    for (const password of ['p'.repeat(16), 'p'.repeat(20)]) expect((await t.api('POST', '/api/chargers/SEC-1/password', { password })).status).toBe(201);
+  });
+
+  it('generates a password whose AuthorizationKey a charger accepts: 16 to 20 bytes', async () => {
+    const { password } = (await t.api('POST', '/api/chargers/SEC-1/password', { password: 'known-password-0001' })).body;
+    const c = sim('SEC-1', { headers: basic('SEC-1', password) });
+    await c.connect();
+    const generated = await t.api('POST', '/api/chargers/SEC-1/password', {});
+    expect(generated.status).toBe(201);
+    expect(generated.body.password).toMatch(/^[!-~]{16,20}$/);
+    const key = c.receivedCalls.find((x) => x.action === 'ChangeConfiguration' && x.payload.key === 'AuthorizationKey')!.payload.value as string;
+    expect(key).toMatch(/^[0-9a-f]{32,40}$/);
+    expect(Buffer.from(key, 'hex').toString()).toBe(generated.body.password);
+    await c.close();
   });
 
   it('rotates a connected charger\'s password through AuthorizationKey before storing it', async () => {

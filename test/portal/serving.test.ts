@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { portalRoutes } from '../../src/api/portal.js';
+import { startApi, type TestApi } from '../api/gateway.js';
 
 /** The static part of the gateway's HTTP server, on a real socket, with a stand-in build. */
 async function serve(dir: string | null): Promise<{ url: string; server: Server }> {
@@ -65,5 +66,33 @@ describe('portal files', () => {
     expect(res.status).toBe(503);
     expect(await res.text()).toContain('npm run build');
     expect((await fetch(`${missing.url}/api/thing`)).status).toBe(200);
+  });
+});
+
+describe('portal files in a folder under a dot-folder', () => {
+  // ~/.local/share/…, or a checkout inside a hidden folder: Express's file sender refuses dot-folders in an absolute path.
+  const root = mkdtempSync(join(tmpdir(), 'portal-'));
+  const dir = join(root, '.hidden', 'portal');
+  let api: TestApi;
+
+  beforeAll(async () => {
+    mkdirSync(join(dir, 'assets'), { recursive: true });
+    writeFileSync(join(dir, 'index.html'), '<!doctype html><div id="hidden-app"></div>');
+    writeFileSync(join(dir, 'favicon.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
+    writeFileSync(join(dir, 'assets', 'index-def456.js'), 'console.log(2)');
+    api = await startApi('sqlite', { portalDir: dir });
+  });
+  afterAll(async () => {
+    await api?.close();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('serves index.html for the root and a deep link, and the files beside it', async () => {
+    for (const path of ['/', '/installations/abc']) {
+      const res = await fetch(`${api.base}${path}`, { headers: { accept: 'text/html' } });
+      expect(res.status, path).toBe(200);
+      expect(await res.text(), path).toContain('id="hidden-app"');
+    }
+    for (const path of ['/favicon.svg', '/assets/index-def456.js']) expect((await fetch(`${api.base}${path}`)).status, path).toBe(200);
   });
 });

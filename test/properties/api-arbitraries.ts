@@ -190,9 +190,9 @@ export const chargerBody = optionalRecord({ id: almost(chargerId) });
 export const validChargerBody = fc.record({ id: fc.stringMatching(/^[A-Za-z0-9._-]{1,40}$/) });
 
 export const chargerPasswordBody = optionalRecord({
-  password: almost(fc.oneof(fc.string({ minLength: 14, maxLength: 42 }), fc.string({ unit: 'grapheme', minLength: 14, maxLength: 42 }), fc.stringMatching(/^[!-~]{16,40}$/))),
+  password: almost(fc.oneof(fc.string({ minLength: 14, maxLength: 22 }), fc.string({ unit: 'grapheme', minLength: 14, maxLength: 22 }), fc.stringMatching(/^[!-~]{16,20}$/))),
 });
-export const validChargerPasswordBody = fc.oneof(fc.constant({}), fc.record({ password: fc.stringMatching(/^[!-~]{16,40}$/) }));
+export const validChargerPasswordBody = fc.oneof(fc.constant({}), fc.record({ password: fc.stringMatching(/^[!-~]{16,20}$/) }));
 
 export const securityProfileBody = optionalRecord({ securityProfile: almost(fc.oneof(fc.integer({ min: -1, max: 4 }), fc.constant(null), fc.double())) });
 

@@ -221,17 +221,16 @@ describe('ownership challenge', () => {
 describe('basic auth', () => {
   const auth = { username: 'billing', password: 'b1ll-pass' };
 
-  it('refuses deliveries and challenges without the right credentials', async () => {
+  it('refuses deliveries without the right credentials, and answers challenges without any', async () => {
     await withReceiver({ secret: SECRET, scheme: 'hmac-sha256', basicAuth: auth }, async (r) => {
       const none = await postHmac(r.url);
       expect(none.status).toBe(401);
       expect(none.headers.get('www-authenticate')).toMatch(/^Basic/);
       expect((await postHmac(r.url, envelope(), { extra: { authorization: basic('billing', 'wrong') } })).status).toBe(401);
-      expect((await fetch(`${r.url}?challenge=x`)).status).toBe(401);
       expect(r.rejected).toHaveLength(2);
 
       expect((await postHmac(r.url, envelope(), { extra: { authorization: basic('billing', 'b1ll-pass') } })).status).toBe(200);
-      const challenge = await fetch(`${r.url}?challenge=x`, { headers: { authorization: basic('billing', 'b1ll-pass') } });
+      const challenge = await fetch(`${r.url}?challenge=x`);
       expect(challenge.headers.get('x-verify-token')).toBe(verifyToken(SECRET, 'x'));
       expect(r.deliveries).toHaveLength(1);
     });

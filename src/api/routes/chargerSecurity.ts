@@ -1,10 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import { Router } from 'express';
 import { z } from 'zod';
 import type { ApiDeps } from '../app.js';
 import { ApiError } from '../errors.js';
 import { parseBody } from '../validate.js';
 import { chargerView, requireCharger } from './lookups.js';
-import { generatePassword, hashPassword } from '../../ocpp/chargerPassword.js';
+import { hashPassword } from '../../ocpp/chargerPassword.js';
 import { withAudit } from '../audit.js';
 
 export const securityProfileField = z.union([z.literal(0), z.literal(1), z.literal(2), z.literal(3)], {
@@ -13,15 +14,23 @@ export const securityProfileField = z.union([z.literal(0), z.literal(1), z.liter
 
 export const chargerSecurityBody = z.strictObject({ securityProfile: securityProfileField.nullable() });
 
-/** OCPP 1.6 security whitepaper: 16 to 40 characters. */
+/**
+ * OCPP 1.6 security whitepaper: the AuthorizationKey is 16 to 20 bytes (32 to 40 hex digits) and
+ * the Basic password is those bytes; printable ASCII makes characters and bytes one count.
+ */
+const PASSWORD_BYTES = { min: 16, max: 20 };
+
 export const chargerPasswordBody = z.strictObject({
   password: z
     .string()
-    .min(16, 'must be at least 16 characters')
-    .max(40, 'must be at most 40 characters')
+    .min(PASSWORD_BYTES.min, `must be at least ${PASSWORD_BYTES.min} characters`)
+    .max(PASSWORD_BYTES.max, `must be at most ${PASSWORD_BYTES.max} characters (OCPP 1.6 AuthorizationKey: 20 bytes)`)
     .regex(/^[\x21-\x7E]+$/, 'must be printable ASCII without spaces')
     .optional(),
 });
+
+/** The longest password allowed: 15 random bytes are 20 base64url characters (120 bits). */
+const generatePassword = (): string => randomBytes((PASSWORD_BYTES.max * 3) / 4).toString('base64url');
 
 export function chargerSecurityRoutes(deps: ApiDeps): Router {
   const router = Router();

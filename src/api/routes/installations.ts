@@ -11,6 +11,7 @@ import { installationNameField } from './fields.js';
 import { disconnect, requireInstallation } from './lookups.js';
 import { requireAdmin, requireFreshSecondFactor, secretsUnlocked, visibleInstallations } from '../scope.js';
 import { changesBetween, secretFieldsIn, withAudit } from '../audit.js';
+import { requireSecretsForNewDestinations, type SecretDestinations } from '../secretDestinations.js';
 
 const authModeField = z.enum(['native', 'webhook']);
 
@@ -63,9 +64,23 @@ function withMode<T extends { authMode?: 'native' | 'webhook'; authentication?: 
   return { ...input, authMode: mode, authentication: { ...input.authentication, mode } };
 }
 
-/** The three URLs the gateway will call, under the names the API reports them by. */
-function authenticationUrls(a: z.infer<typeof authenticationBody> | undefined) {
-  return { 'authentication.authUrl': a?.authUrl, 'authentication.sessionStartUrl': a?.sessionStartUrl, 'authentication.sessionEndUrl': a?.sessionEndUrl };
+type AuthenticationPatch = z.infer<typeof authenticationBody> | undefined;
+
+/** The three URLs the gateway will call: each gets the payload, or the token or Basic header made from it. */
+const URL_FIELDS = ['authUrl', 'sessionStartUrl', 'sessionEndUrl'] as const;
+
+/** The three URLs under the names the API reports them by. */
+function authenticationUrls(a: AuthenticationPatch) {
+  return Object.fromEntries(URL_FIELDS.map((f) => [`authentication.${f}`, a?.[f]]));
+}
+
+function payloadDestinations(before: Installation, a: AuthenticationPatch): SecretDestinations {
+  return {
+    secret: 'authentication.authPayload',
+    stored: before.authentication.authPayload !== null,
+    given: a?.authPayload !== undefined,
+    destinations: Object.fromEntries(URL_FIELDS.map((f) => [`authentication.${f}`, { before: before.authentication[f], after: a?.[f] }])),
+  };
 }
 
 /** Names and modes only: credentials never travel in events. */
@@ -126,6 +141,7 @@ export function installationRoutes(deps: ApiDeps): Router {
     const patch = withMode(parseBody(updateInstallationBody, req.body));
     const before = await requireInstallation(deps, req, req.params.id, OWNER_FIELDS.some((f) => patch[f] !== undefined) ? 'owner' : 'service');
     if (patch.authentication) requireFreshSecondFactor(req);
+    requireSecretsForNewDestinations(payloadDestinations(before, patch.authentication));
     await requireOutboundUrls(deps.outbound, authenticationUrls(patch.authentication));
     const updated = await deps.events.withEvents(
       deps.store,

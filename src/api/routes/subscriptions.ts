@@ -11,6 +11,7 @@ import type { Subscription, SubscriptionInput } from '../../store/subscriptions.
 import { checkInstallation, mayAct, requireFreshSecondFactor, visibleInstallations } from '../scope.js';
 import { callerOf } from '../caller.js';
 import { audit, changesBetween, secretFieldsIn } from '../audit.js';
+import { requireSecretsForNewDestinations, type SecretDestinations } from '../secretDestinations.js';
 
 const eventName = z.enum(['*', ...EVENT_TYPES] as [string, ...string[]], { error: `must be "*" or one of ${EVENT_TYPES.join(', ')}` });
 const httpUrl = z
@@ -129,6 +130,24 @@ function toInput(b: CreateBody, secret: string): SubscriptionInput {
   };
 }
 
+/** The Basic password goes to the URL, the SASL password to the brokers. */
+function secretDestinations(before: Subscription, patch: z.infer<typeof updateSubscriptionBody>): SecretDestinations[] {
+  return [
+    {
+      secret: 'authentication.password',
+      stored: before.authentication.passwordSet,
+      given: patch.authentication?.password !== undefined,
+      destinations: { url: { before: before.url, after: patch.url } },
+    },
+    {
+      secret: 'kafka.password',
+      stored: before.kafka?.passwordSet === true,
+      given: patch.kafka?.password !== undefined,
+      destinations: { 'kafka.brokers': { before: before.kafka?.brokers, after: patch.kafka?.brokers } },
+    },
+  ];
+}
+
 /** Kafka brokers are outbound targets too; checked at save time like URLs (the Kafka client connects by itself). */
 function brokerUrls(brokers: string[] | undefined): Record<string, string> {
   return Object.fromEntries((brokers ?? []).map((b, i) => [`kafka.brokers.${i}`, `http://${b}`]));
@@ -205,6 +224,7 @@ export function subscriptionRoutes(deps: ApiDeps): Router {
     const before = await requireSubscription(req, req.params.id);
     const patch = parseBody(updateSubscriptionBody, req.body);
     await checkScope(req, patch.installationId);
+    requireSecretsForNewDestinations(...secretDestinations(before, patch));
     await requireOutboundUrls(deps.outbound, { url: patch.url, ...brokerUrls(patch.kafka?.brokers) });
     const merged = { ...before, ...patch, authentication: { ...before.authentication, ...patch.authentication } };
     const problems = z.object({}).superRefine((_, ctx) => requireTarget(merged as never, ctx)).safeParse({});
