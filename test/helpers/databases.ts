@@ -48,6 +48,22 @@ export async function freshDatabase(engine: 'sqlite' | 'postgres'): Promise<Test
   };
 }
 
+/** Ends every server process connected to the test database, as an operator's pg_terminate_backend does; how many. */
+export async function terminateBackends(tdb: Pick<TestDatabase, 'databaseUrl'>): Promise<number> {
+  const name = new URL(tdb.databaseUrl!).pathname.slice(1);
+  const { rows } = await withAdmin((c) =>
+    c.query('select pg_terminate_backend(pid) as ended from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [name]),
+  );
+  return rows.filter((r) => r.ended).length;
+}
+
+/** The last statement of each server process connected to the test database. */
+export async function backendQueries(tdb: Pick<TestDatabase, 'databaseUrl'>): Promise<string[]> {
+  const name = new URL(tdb.databaseUrl!).pathname.slice(1);
+  const { rows } = await withAdmin((c) => c.query('select query from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [name]));
+  return rows.map((r) => String(r.query));
+}
+
 export const engines = ['sqlite', 'postgres'] as const;
 
 /** A store on a test database, with the secret key the gateway would use for that data dir. */
@@ -55,6 +71,7 @@ export async function openTestStore(tdb: Pick<TestDatabase, 'databaseUrl' | 'dat
   const { createStore } = await import('../../src/store/index.js');
   const { createSecretBox, loadSecretKey } = await import('../../src/secrets.js');
   const { pino } = await import('pino');
-  const secretBox = createSecretBox(loadSecretKey(undefined, tdb.dataDir, pino({ level: 'silent' })));
-  return createStore({ databaseUrl: tdb.databaseUrl, dataDir: tdb.dataDir, secretBox });
+  const log = pino({ level: 'silent' });
+  const secretBox = createSecretBox(loadSecretKey(undefined, tdb.dataDir, log));
+  return createStore({ databaseUrl: tdb.databaseUrl, dataDir: tdb.dataDir, secretBox, log });
 }
