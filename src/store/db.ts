@@ -40,6 +40,10 @@ export interface OpenStoreOptions {
 export const DELIVERY_LOG_FILE = 'deliveries.sqlite';
 
 const INT8_OID = 20;
+/** A new connection, or a free one from a full pool, waited for longer than this fails the call instead of hanging it. */
+const CONNECT_TIMEOUT_MS = 10_000;
+/** /readyz answers within this, whatever the database does. */
+const PING_DEADLINE_MS = 2_000;
 
 function openPostgres(url: string, log: Logger): { db: Db; close: () => Promise<void> } {
   // int8 (bigint, count(*)) arrives as a string by default; our values (Wh, ids) fit a double.
@@ -47,7 +51,7 @@ function openPostgres(url: string, log: Logger): { db: Db; close: () => Promise<
     getTypeParser: (oid: number, format?: any) =>
       oid === INT8_OID ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format),
   };
-  const pool = new pg.Pool({ connectionString: url, max: 10, types });
+  const pool = new pg.Pool({ connectionString: url, max: 10, types, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
   survivePoolConnectionLoss(pool, log);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, close: () => db.destroy() };
@@ -107,19 +111,27 @@ export async function openStore(opts: OpenStoreOptions): Promise<StoreHandle> {
     throw new Error(`Database migration failed: ${failed}`);
   }
   if (logDb) await moveEarlierAttempts(db, opts.dataDir);
-  return {
-    db,
-    logDb: logDb ?? db,
-    dialect,
-    close,
-    async ping() {
-      try {
-        await sql`select 1`.execute(db);
-        return true;
-      } catch {
-        return false;
-      }
-    },
+  return { db, logDb: logDb ?? db, dialect, close, ping: pinger(db) };
+}
+
+/**
+ * A trivial query bounded by a deadline: a probe must answer even while the database hangs or
+ * the pool is saturated. One query at a time, so probes never pile up on a database that hangs.
+ */
+function pinger(db: Db): () => Promise<boolean> {
+  let inFlight: Promise<boolean> | undefined;
+  return async () => {
+    inFlight ??= sql`select 1`
+      .execute(db)
+      .then(() => true, () => false)
+      .finally(() => (inFlight = undefined));
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), PING_DEADLINE_MS)));
+    try {
+      return await Promise.race([inFlight, deadline]);
+    } finally {
+      clearTimeout(timer);
+    }
   };
 }
 

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { backendQueries, freshDatabase, openTestStore, terminateBackends, type TestDatabase } from '../helpers/databases.js';
+import { backendQueries, freezeBackends, freshDatabase, openTestStore, terminateBackends, type TestDatabase } from '../helpers/databases.js';
 import { spawnGateway, type GatewayProcess } from '../helpers/process.js';
 import { inBatches } from '../helpers/clusterProcesses.js';
 import { driveSessions, lostFrom, newLedger, watchDrops, type DriveOptions, type Ledger } from '../helpers/sessionLedger.js';
@@ -136,11 +136,13 @@ describe(`PostgreSQL ends the backends of a gateway with ${COUNT} chargers in se
   });
 });
 
-describe('PostgreSQL stopped while chargers are in sessions', () => {
+describe('PostgreSQL stopped, or hanging, while chargers are in sessions', () => {
   const t = harness();
+  let frozen: { thaw(): void } | undefined;
   beforeAll(() => t.setUp(200), 120_000);
   afterAll(() => t.tearDown());
   afterEach(() => {
+    frozen?.thaw();
     try {
       pgctl('start');
     } catch {
@@ -166,5 +168,17 @@ describe('PostgreSQL stopped while chargers are in sessions', () => {
 
     expect(t.ledger.refused.InternalError).toBeGreaterThan(0);
     await t.expectNothingLost();
+  });
+
+  it('answers /readyz with 503 while the database hangs, and 200 once it answers again', { timeout: 60_000 }, async () => {
+    await expect.poll(t.ready, { timeout: 30_000 }).toBe(200);
+    frozen = await freezeBackends(t.h.db);
+    try {
+      expect(await t.ready()).toBe(503);
+    } finally {
+      frozen.thaw();
+    }
+    await expect.poll(t.ready, { timeout: 30_000 }).toBe(200);
+    expect(t.h.gw!.child.exitCode).toBeNull();
   });
 });
