@@ -5,6 +5,7 @@
 
 import type { ConfigOverrides } from '../src/config.js';
 import { envelope } from '../src/notifications/record.js';
+import { createLogger } from '../src/log.js';
 import { openStore } from '../src/store/db.js';
 import { eventStore } from '../src/store/events.js';
 import { BENCH_ADMIN_TOKEN } from './gateway-setup.js';
@@ -95,7 +96,7 @@ async function inParallel(count: number, job: (k: number) => Promise<unknown>): 
  * the database takes them, where over OCPP one event costs one StatusNotification.
  */
 export async function writeBacklog(dataDir: string, setup: { installationId: string; chargerIds: string[]; events: number }): Promise<{ writtenInMs: number; perSec: number }> {
-  const handle = await openStore({ dataDir });
+  const handle = await openStore({ dataDir, log: createLogger('warn') });
   try {
     const events = eventStore(handle.db, handle.dialect);
     const started = performance.now();

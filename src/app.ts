@@ -102,7 +102,7 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
     secretKey,
     config.previousSecretKeys.map((k) => Buffer.from(k, 'base64')),
   );
-  const store = await createStore({ ...config, secretBox });
+  const store = await createStore({ ...config, secretBox, log });
   // A fixed NODE_ID restarted: what its previous run held is not held any more.
   await store.chargers.releaseNode(config.nodeId);
   // Hashing the first admin's password takes a moment in the thread pool: it runs while the rest starts.

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { sql } from 'kysely';
 import type { Db } from '../store/db.js';
+import { lossOf } from '../store/connectionLoss.js';
 import type { Logger } from '../log.js';
 
 /** What nodes tell each other. Small by design: NOTIFY payloads stop at 8000 bytes. */
@@ -71,17 +72,23 @@ export function createBus(d: BusDeps): Bus {
       client = undefined;
       c.end().catch(() => undefined);
       if (stopped) return;
-      d.log.warn({ err, retryMs }, 'cluster listener connection lost; reconnecting');
+      d.log.warn({ ...(err && lossOf(err)), retryMs }, 'cluster listener connection lost; reconnecting');
       retryTimer = setTimeout(reconnect, retryMs);
       retryTimer.unref();
       retryMs = Math.min(RECONNECT_MAX_MS, retryMs * 2);
     };
     c.on('error', lost);
     c.on('end', () => lost());
-    await c.connect();
-    // Own channel last: pg_stat_activity then shows which node's listener this is.
-    await c.query(`LISTEN ${BROADCAST_CHANNEL}`);
-    await c.query(`LISTEN ${channel}`);
+    try {
+      await c.connect();
+      // Own channel last: pg_stat_activity then shows which node's listener this is.
+      await c.query(`LISTEN ${BROADCAST_CHANNEL}`);
+      await c.query(`LISTEN ${channel}`);
+    } catch (err) {
+      // Connected but not listening: it would stay open, unused, at every failed retry.
+      c.end().catch(() => undefined);
+      throw err;
+    }
     client = c;
     retryMs = RECONNECT_MIN_MS;
   }

@@ -36,15 +36,16 @@ export interface Checkpointer {
 }
 
 /**
- * Starts the thread; `fellBack` runs if it dies, so the caller can hand checkpoints back to
- * SQLite's own (a log that nobody checkpoints would grow without end).
+ * Starts the thread; `fellBack` runs if it dies (with what it threw, if anything), so the caller
+ * can hand checkpoints back to SQLite's own (a log that nobody checkpoints would grow without end).
  */
-export function startCheckpointer(path: string, nodeSqlite: boolean, fellBack: () => void, intervalMs = 200): Checkpointer {
+export function startCheckpointer(path: string, nodeSqlite: boolean, fellBack: (err?: Error) => void, intervalMs = 200): Checkpointer {
   const driver = nodeSqlite ? 'node:sqlite' : createRequire(import.meta.url).resolve('better-sqlite3');
   const worker = new Worker(SOURCE, { eval: true, workerData: { path, driver, intervalMs } });
   let stopping = false;
-  worker.on('error', () => undefined);
-  worker.once('exit', () => stopping || fellBack());
+  let thrown: Error | undefined;
+  worker.on('error', (err) => (thrown = err));
+  worker.once('exit', () => stopping || fellBack(thrown));
   // It must never be what keeps a process alive.
   worker.unref();
   return {

@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import type { Database } from './schema.js';
+import type { Logger } from '../log.js';
+import { survivePoolConnectionLoss } from './connectionLoss.js';
 import { createDeliveryLogMigrator, createMigrator } from './migrations.js';
 import { openSqliteFile, type Checkpoints } from './sqliteFile.js';
 
@@ -25,6 +27,8 @@ export interface StoreHandle {
 
 export interface OpenStoreOptions {
   databaseUrl?: string;
+  /** Where lost database connections are reported. */
+  log: Logger;
   dataDir: string;
   sqliteSynchronous?: 'NORMAL' | 'FULL';
   sqliteCheckpoints?: Checkpoints;
@@ -36,16 +40,19 @@ export interface OpenStoreOptions {
 export const DELIVERY_LOG_FILE = 'deliveries.sqlite';
 
 const INT8_OID = 20;
+/** A new connection, or a free one from a full pool, waited for longer than this fails the call instead of hanging it. */
+const CONNECT_TIMEOUT_MS = 10_000;
+/** /readyz answers within this, whatever the database does. */
+const PING_DEADLINE_MS = 2_000;
 
-function openPostgres(url: string): { db: Db; close: () => Promise<void> } {
+function openPostgres(url: string, log: Logger): { db: Db; close: () => Promise<void> } {
   // int8 (bigint, count(*)) arrives as a string by default; our values (Wh, ids) fit a double.
   const types = {
     getTypeParser: (oid: number, format?: any) =>
       oid === INT8_OID ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format),
   };
-  const pool = new pg.Pool({ connectionString: url, max: 10, types });
-  // An idle client that loses its server emits 'error' on the pool; without a listener that kills the process.
-  pool.on('error', () => undefined);
+  const pool = new pg.Pool({ connectionString: url, max: 10, types, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+  survivePoolConnectionLoss(pool, log);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, close: () => db.destroy() };
 }
@@ -56,7 +63,7 @@ function openSqlite(opts: OpenStoreOptions): Opened {
   mkdirSync(opts.dataDir, { recursive: true });
   const synchronous = opts.sqliteSynchronous ?? 'NORMAL';
   const open = (file: string, checkpoints?: Checkpoints) => {
-    const database = openSqliteFile(join(opts.dataDir, file), synchronous, checkpoints);
+    const database = openSqliteFile(join(opts.dataDir, file), synchronous, checkpoints ?? 'background', opts.log);
     return { database, db: new Kysely<Database>({ dialect: new SqliteDialect({ database: database as never }) }) };
   };
   const main = open('gateway.sqlite', opts.sqliteCheckpoints);
@@ -97,26 +104,34 @@ async function moveEarlierAttempts(db: Db, dataDir: string): Promise<void> {
 
 export async function openStore(opts: OpenStoreOptions): Promise<StoreHandle> {
   const dialect: Dialect = opts.databaseUrl ? 'postgres' : 'sqlite';
-  const { db, logDb, close } = opts.databaseUrl ? { ...openPostgres(opts.databaseUrl), logDb: undefined } : openSqlite(opts);
+  const { db, logDb, close } = opts.databaseUrl ? { ...openPostgres(opts.databaseUrl, opts.log), logDb: undefined } : openSqlite(opts);
   const failed = (await migrate(createMigrator(db, dialect))) ?? (logDb && (await migrate(createDeliveryLogMigrator(logDb))));
   if (failed) {
     await close();
     throw new Error(`Database migration failed: ${failed}`);
   }
   if (logDb) await moveEarlierAttempts(db, opts.dataDir);
-  return {
-    db,
-    logDb: logDb ?? db,
-    dialect,
-    close,
-    async ping() {
-      try {
-        await sql`select 1`.execute(db);
-        return true;
-      } catch {
-        return false;
-      }
-    },
+  return { db, logDb: logDb ?? db, dialect, close, ping: pinger(db) };
+}
+
+/**
+ * A trivial query bounded by a deadline: a probe must answer even while the database hangs or
+ * the pool is saturated. One query at a time, so probes never pile up on a database that hangs.
+ */
+function pinger(db: Db): () => Promise<boolean> {
+  let inFlight: Promise<boolean> | undefined;
+  return async () => {
+    inFlight ??= sql`select 1`
+      .execute(db)
+      .then(() => true, () => false)
+      .finally(() => (inFlight = undefined));
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), PING_DEADLINE_MS)));
+    try {
+      return await Promise.race([inFlight, deadline]);
+    } finally {
+      clearTimeout(timer);
+    }
   };
 }
 

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { startCheckpointer } from './checkpointer.js';
+import type { Logger } from '../log.js';
 
 /** What Kysely's SqliteDialect needs from a database handle. */
 export interface SqliteStatement {
@@ -32,7 +33,8 @@ const WAL_SIZE_LIMIT = 64 * 1024 * 1024;
 export function openSqliteFile(
   path: string,
   synchronous: 'NORMAL' | 'FULL',
-  checkpoints: Checkpoints = 'background',
+  checkpoints: Checkpoints,
+  log: Logger,
 ): SqliteDatabase & { stopCheckpoints(): Promise<void> } {
   // busy_timeout first: node:sqlite waits 0 ms by default, so switching to WAL failed with
   // "database is locked" while another connection (a checkpoint thread still stopping) held it.
@@ -42,7 +44,11 @@ export function openSqliteFile(
   const nodeSqlite = hasNodeSqlite();
   const db = nodeSqlite ? openNodeSqlite(path) : openBetterSqlite(path);
   for (const p of pragmas) pragma(db, p);
-  const checkpointer = checkpoints === 'background' ? startCheckpointer(path, nodeSqlite, () => pragma(db, 'wal_autocheckpoint = 1000')) : undefined;
+  const fellBack = (err?: Error) => {
+    log.error({ err, path }, 'SQLite checkpoint thread died; SQLite checkpoints on commit again');
+    pragma(db, 'wal_autocheckpoint = 1000');
+  };
+  const checkpointer = checkpoints === 'background' ? startCheckpointer(path, nodeSqlite, fellBack) : undefined;
   const cached = withStatementCache(db);
   return {
     prepare: (sql) => cached.prepare(sql),

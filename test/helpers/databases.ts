@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -48,6 +48,46 @@ export async function freshDatabase(engine: 'sqlite' | 'postgres'): Promise<Test
   };
 }
 
+/** Ends every server process connected to the test database, as an operator's pg_terminate_backend does; how many. */
+export async function terminateBackends(tdb: Pick<TestDatabase, 'databaseUrl'>): Promise<number> {
+  const name = new URL(tdb.databaseUrl!).pathname.slice(1);
+  const { rows } = await withAdmin((c) =>
+    c.query('select pg_terminate_backend(pid) as ended from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [name]),
+  );
+  return rows.filter((r) => r.ended).length;
+}
+
+/**
+ * A database server that hangs, for the test database's clients: its server processes and the
+ * postmaster (which accepts new ones) are stopped; they answer nothing until thaw(). Other
+ * databases' open connections keep working. Always thaw, in a finally.
+ */
+export async function freezeBackends(tdb: Pick<TestDatabase, 'databaseUrl'>): Promise<{ thaw(): void }> {
+  const name = new URL(tdb.databaseUrl!).pathname.slice(1);
+  const { rows } = await withAdmin((c) => c.query('select pid from pg_stat_activity where datname = $1', [name]));
+  const backends = rows.map((r) => Number(r.pid));
+  if (backends.length === 0) throw new Error(`no server process is connected to ${name}`);
+  const postmaster = Number(readFileSync(`/proc/${backends[0]}/stat`, 'utf8').split(') ')[1].split(' ')[1]);
+  const signal = (pid: number, s: NodeJS.Signals) => {
+    try {
+      process.kill(pid, s);
+    } catch {
+      /* gone meanwhile */
+    }
+  };
+  const frozen = [postmaster, ...backends];
+  const thaw = () => frozen.forEach((pid) => signal(pid, 'SIGCONT'));
+  frozen.forEach((pid) => signal(pid, 'SIGSTOP'));
+  return { thaw };
+}
+
+/** The last statement of each server process connected to the test database. */
+export async function backendQueries(tdb: Pick<TestDatabase, 'databaseUrl'>): Promise<string[]> {
+  const name = new URL(tdb.databaseUrl!).pathname.slice(1);
+  const { rows } = await withAdmin((c) => c.query('select query from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [name]));
+  return rows.map((r) => String(r.query));
+}
+
 export const engines = ['sqlite', 'postgres'] as const;
 
 /** A store on a test database, with the secret key the gateway would use for that data dir. */
@@ -55,6 +95,7 @@ export async function openTestStore(tdb: Pick<TestDatabase, 'databaseUrl' | 'dat
   const { createStore } = await import('../../src/store/index.js');
   const { createSecretBox, loadSecretKey } = await import('../../src/secrets.js');
   const { pino } = await import('pino');
-  const secretBox = createSecretBox(loadSecretKey(undefined, tdb.dataDir, pino({ level: 'silent' })));
-  return createStore({ databaseUrl: tdb.databaseUrl, dataDir: tdb.dataDir, secretBox });
+  const log = pino({ level: 'silent' });
+  const secretBox = createSecretBox(loadSecretKey(undefined, tdb.dataDir, log));
+  return createStore({ databaseUrl: tdb.databaseUrl, dataDir: tdb.dataDir, secretBox, log });
 }

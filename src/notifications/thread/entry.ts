@@ -38,6 +38,7 @@ async function open() {
     // This thread is the delivery log's one writer; its checkpoints cost only this thread.
     sqliteLogCheckpoints: 'onCommit',
     secretBox: createSecretBox(key(init.secretKey), init.previousSecretKeys.map(key)),
+    log,
   });
   const policy = createAddressPolicy({ allow: init.outboundAllowList });
   const http = createHttpClient({ maxSocketsPerOrigin: init.providerMaxSockets, maxResponseBytes: init.providerMaxResponseBytes, policy });
