@@ -3,7 +3,7 @@ import { hashSecret, verifySecret } from '../passwords.js';
 
 /**
  * Charger passwords (security profiles 1 and 2) are stored as scrypt hashes. The cost is kept
- * moderate (N=2^13): passwords are 16–40 random characters, so the hash guards a leaked table,
+ * moderate (N=2^13): passwords are 16–20 random characters, so the hash guards a leaked table,
  * not a guessable secret, and a reconnect storm verifies thousands of them off the event loop.
  */
 const CHARGER_COST = { N: 8192, r: 8, p: 1 };
@@ -12,7 +12,10 @@ export const hashPassword = (password: string): Promise<string> => hashSecret(pa
 
 export const verifyPassword = verifySecret;
 
-/** OCPP 1.6 security whitepaper: 16 to 40 characters. */
+/** OCPP 1.6 security whitepaper: an AuthorizationKey is 16 to 20 bytes (at most 40 hex digits). */
+export const PASSWORD_LENGTH = { min: 16, max: 20 };
+
+/** The longest password allowed: 15 random bytes are 20 base64url characters (120 bits). */
 export function generatePassword(): string {
-  return randomBytes(18).toString('base64url');
+  return randomBytes((PASSWORD_LENGTH.max * 3) / 4).toString('base64url');
 }

@@ -1,11 +1,10 @@
-import { randomBytes } from 'node:crypto';
 import { Router } from 'express';
 import { z } from 'zod';
 import type { ApiDeps } from '../app.js';
 import { ApiError } from '../errors.js';
 import { parseBody } from '../validate.js';
 import { chargerView, requireCharger } from './lookups.js';
-import { hashPassword } from '../../ocpp/chargerPassword.js';
+import { generatePassword, hashPassword, PASSWORD_LENGTH } from '../../ocpp/chargerPassword.js';
 import { withAudit } from '../audit.js';
 
 export const securityProfileField = z.union([z.literal(0), z.literal(1), z.literal(2), z.literal(3)], {
@@ -14,11 +13,8 @@ export const securityProfileField = z.union([z.literal(0), z.literal(1), z.liter
 
 export const chargerSecurityBody = z.strictObject({ securityProfile: securityProfileField.nullable() });
 
-/**
- * OCPP 1.6 security whitepaper: the AuthorizationKey is 16 to 20 bytes (32 to 40 hex digits) and
- * the Basic password is those bytes; printable ASCII makes characters and bytes one count.
- */
-const PASSWORD_BYTES = { min: 16, max: 20 };
+/** The Basic password is the AuthorizationKey's bytes; printable ASCII makes characters and bytes one count. */
+const PASSWORD_BYTES = PASSWORD_LENGTH;
 
 export const chargerPasswordBody = z.strictObject({
   password: z
@@ -29,8 +25,6 @@ export const chargerPasswordBody = z.strictObject({
     .optional(),
 });
 
-/** The longest password allowed: 15 random bytes are 20 base64url characters (120 bits). */
-const generatePassword = (): string => randomBytes((PASSWORD_BYTES.max * 3) / 4).toString('base64url');
 
 export function chargerSecurityRoutes(deps: ApiDeps): Router {
   const router = Router();
