@@ -28,7 +28,7 @@ async function stopInOrder(gateway: Gateway, timeoutMs: number): Promise<void> {
   gateway.ocpp.tls?.server.close();
   const chargers = gateway.ocpp.registry.all();
   gateway.log.info({ chargers: chargers.length }, 'closing charger connections');
-  // ocpp-rpc waits for the calls each charger has in progress, then for its close frame. One
+  // A close waits for the calls each charger has in progress, then for its close frame. One
   // that never answers must not eat the time the deliveries need: gateway.close() forces it.
   const budget = new AbortController();
   await Promise.race([

@@ -1,6 +1,7 @@
-import { createRequire } from 'node:module';
 import { toOcpp16ErrorCode } from './errors.js';
 import type { Registry } from './registry.js';
+import { CallTimeoutError, isRpcError } from './rpc/errors.js';
+import { schemaValidator } from './rpc/validators.js';
 
 /** Actions a site owner may send to a charger through the API. */
 export const REMOTE_COMMANDS = [
@@ -34,17 +35,12 @@ export interface Commands {
   send(chargerId: string, action: RemoteCommand, params: Record<string, unknown>, timeoutMs?: number): Promise<unknown>;
 }
 
-interface SchemaValidator {
-  subprotocol: string;
-  validate(schemaId: string, params: unknown): void;
-}
-const validators: SchemaValidator[] = createRequire(import.meta.url)('ocpp-rpc/lib/standard-validators');
-const ocpp16 = validators.find((v) => v.subprotocol === 'ocpp1.6') as SchemaValidator;
+const ocpp16 = schemaValidator('ocpp1.6');
 
 /** Checks a request against the OCPP 1.6 JSON schema before it is sent; errors name the field. */
 export function validateCommand(action: RemoteCommand, params: unknown): void {
   try {
-    ocpp16.validate(`urn:${action}.req`, params);
+    ocpp16.request(action, params);
   } catch (err: any) {
     const errors = ((err?.details?.errors ?? []) as any[]).map((e) => ({
       field: [e.instancePath?.replace(/^\//, '').replace(/\//g, '.'), e.params?.missingProperty ?? e.params?.additionalProperty]
@@ -72,13 +68,11 @@ export function createCommands(registry: Registry, defaultTimeoutMs: number): Co
 }
 
 function toCommandError(err: any, action: string): CommandError {
-  // ocpp-rpc's TimeoutError does not set `name`, and it is not a named ESM export: match the class name.
-  if (err?.constructor?.name === 'TimeoutError') return new CommandError('COMMAND_TIMEOUT', `The charger did not answer ${action} in time`);
-  if (err?.rpcErrorCode) {
+  if (err instanceof CallTimeoutError) return new CommandError('COMMAND_TIMEOUT', `The charger did not answer ${action} in time`);
+  if (isRpcError(err)) {
     return new CommandError('CHARGER_CALL_ERROR', `The charger answered ${action} with an error`, {
       errorCode: toOcpp16ErrorCode(err.rpcErrorCode),
-      // `message` holds the charger's errorDescription; `rpcErrorMessage` is the class's generic text.
-      errorDescription: err.message || err.rpcErrorMessage,
+      errorDescription: err.message,
     });
   }
   return new CommandError('COMMAND_FAILED', `${action} could not be delivered: ${err?.message ?? String(err)}`);

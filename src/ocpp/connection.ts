@@ -1,50 +1,38 @@
-import type { IHandlersOption } from 'ocpp-rpc';
-import type { ChargerContext, OcppDeps } from './context.js';
-import { handlers } from './handlers/index.js';
+import type { ChargerConnection, ChargerContext, OcppDeps } from './context.js';
 import { ocppError } from './errors.js';
-import { patchClient } from './rpcPatches.js';
+import { protocols } from './protocols.js';
 import type { Registry } from './registry.js';
-import type { ChargerClient } from './rpc.js';
+import type { RefusalKind } from './rpc/inbound.js';
+import { isRpcError } from './rpc/errors.js';
 import { pushOfflineConfig } from './offlineConfig.js';
 import { envelope } from '../notifications/record.js';
 import type { OcppMetrics } from './metrics.js';
 
 /** last_seen is written at most this often per charger from ordinary traffic. */
 const TOUCH_EVERY_MS = 60_000;
-const OCPP16 = 'ocpp1.6';
-const REFUSALS = {
+const REFUSALS: Record<RefusalKind, string> = {
   oversized: 'oversized frame refused',
   rate_limited: 'message over the rate limit refused',
   rate_abuse: 'message rate far over the limit; connection closed',
   duplicate: 'CALL repeated with the same message id; answered once',
-} as const;
+};
 
-function isRpcError(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && 'rpcErrorCode' in err;
-}
-
-/** Wires one accepted connection: frame guard, handler table, registry, online state. */
-export function attachConnection(deps: OcppDeps, registry: Registry, client: ChargerClient, metrics: OcppMetrics): void {
-  const { chargerId, installationId } = client.session as { chargerId: string; installationId: string };
+/** Wires one accepted connection: its version's handler table, registry, online state. */
+export function attachConnection(deps: OcppDeps, registry: Registry, client: ChargerConnection, metrics: OcppMetrics): void {
+  const { chargerId, installationId } = client.session;
   const log = deps.log.child({ chargerId });
   const ctx: ChargerContext = { chargerId, installationId, log };
-
-  if (client.protocol !== OCPP16) {
-    // OCPP-J 3.1.2: no agreed subprotocol, so the handshake completes and the socket closes at once.
-    log.warn({ offered: [...(client.handshake as any).protocols] }, 'charger offered no ocpp1.6 subprotocol; closing');
-    void client.close({ code: 1002, reason: 'ocpp1.6 subprotocol required' });
-    return;
-  }
+  const { handlers } = protocols[client.protocol];
 
   // Set below: the write that marks the charger online and records charger.connected.
   let online: Promise<unknown> | undefined;
-  const run = async (action: string, params: unknown) => {
+  const run = async (action: string, params: unknown, signal: AbortSignal) => {
     const counts = metrics.action(action)!;
     try {
       // On PostgreSQL a pool runs writes side by side: without this wait a StatusNotification
       // sent right after the handshake could be recorded before charger.connected.
       if (online) await online;
-      const result = await handlers[action](deps, ctx, params);
+      const result = await handlers[action](deps, ctx, params, signal);
       counts.ok.n++;
       return result;
     } catch (err) {
@@ -58,14 +46,8 @@ export function attachConnection(deps: OcppDeps, registry: Registry, client: Cha
       throw ocppError('InternalError', 'Internal error; retry later');
     }
   };
-  patchClient(client, {
-    maxFrameBytes: deps.config.maxFrameBytes,
-    rate: { perSecond: deps.config.maxMessagesPerSecond, burst: deps.config.messageBurst },
-    onRefused: (kind, detail) => log.warn({ kind, ...detail }, REFUSALS[kind]),
-    answer: { has: (action) => Object.hasOwn(handlers, action), run },
-  });
-  // What the fast path leaves to ocpp-rpc (a CALL failing its schema, say) still finds its handler.
-  for (const action of Object.keys(handlers)) client.handle(action, ({ params }: IHandlersOption) => run(action, params));
+  client.serve({ has: (action) => Object.hasOwn(handlers, action), run });
+  client.on('refused', (kind: RefusalKind, detail: Record<string, unknown>) => log.warn({ kind, ...detail }, REFUSALS[kind]));
 
   let lastTouch = Date.now();
   client.on('message', () => {
@@ -130,7 +112,7 @@ export function attachConnection(deps: OcppDeps, registry: Registry, client: Cha
 }
 
 /** The installation's offlineAllow, pushed on every boot: a charger may have been reset to factory values. */
-async function applyOfflineSetting(deps: OcppDeps, ctx: ChargerContext, client: ChargerClient): Promise<void> {
+async function applyOfflineSetting(deps: OcppDeps, ctx: ChargerContext, client: ChargerConnection): Promise<void> {
   try {
     const settings = await deps.settings.get(ctx.installationId);
     if (!settings) return;

@@ -6,6 +6,7 @@ import type { SettingsSource } from '../authorization/settings.js';
 import type { OutboxWorker } from '../outbox/worker.js';
 import type { Recorder } from '../notifications/record.js';
 import type { Registry } from './registry.js';
+import type { OcppConnection } from './rpc/connection.js';
 
 /** What every OCPP handler needs; built once per gateway. */
 export interface OcppDeps {
@@ -32,7 +33,16 @@ export interface ChargerContext {
   log: Logger;
 }
 
-export type Handler<P = any, R = any> = (deps: OcppDeps, ctx: ChargerContext, params: P) => Promise<R>;
+/** Who a connection belongs to, fixed at its handshake. */
+export interface ChargerSession {
+  chargerId: string;
+  installationId: string;
+}
+
+export type ChargerConnection = OcppConnection<ChargerSession>;
+
+/** `signal` aborts when the charger's connection ends; a handler may ignore it. */
+export type Handler<P = any, R = any> = (deps: OcppDeps, ctx: ChargerContext, params: P, signal?: AbortSignal) => Promise<R>;
 
 /** Charger timestamps arrive in any RFC 3339 form; stored ones are canonical so they compare as strings. */
 export function canonicalTime(value: string | undefined, fallback = new Date()): string {

@@ -1,4 +1,4 @@
-import { createRPCError } from 'ocpp-rpc';
+import { RpcError } from './rpc/errors.js';
 
 /**
  * OCPP-J 1.6 (4.2.3, table 7) error codes, spelled as that spec spells them: the errata
@@ -20,8 +20,8 @@ export const OCPP16_ERROR_CODES = [
 export type Ocpp16ErrorCode = (typeof OCPP16_ERROR_CODES)[number];
 
 /**
- * ocpp-rpc answers some frames with OCPP 2.0.1 codes or a corrected spelling that a 1.6
- * charger does not know; this table maps them to the 1.6 list.
+ * The 1.6 CALLERROR table: the transport and the schema validator name some failures with
+ * OCPP-J 2.0.1 codes or a corrected spelling that a 1.6 charger does not know.
  */
 const TO_OCPP16: Record<string, Ocpp16ErrorCode> = {
   RpcFrameworkError: 'FormationViolation',
@@ -38,5 +38,5 @@ export function toOcpp16ErrorCode(code: string): Ocpp16ErrorCode {
 
 /** An error a handler throws to answer with a CALLERROR of that code. */
 export function ocppError(code: Ocpp16ErrorCode, message: string, details: Record<string, unknown> = {}): Error {
-  return createRPCError(code, message, details) as unknown as Error;
+  return new RpcError(code, message, details);
 }

@@ -1,6 +1,6 @@
 import type { Logger } from '../log.js';
 import type { ChargerStore } from '../store/chargers.js';
-import type { ChargerClient } from './rpc.js';
+import type { ChargerConnection } from './context.js';
 
 /** The OCPP 1.6 keys that make a charger allow cards while it has no connection. */
 const KEYS = ['LocalAuthorizeOffline', 'AllowOfflineTxForUnknownId'] as const;
@@ -14,7 +14,7 @@ export interface OfflineConfigResult {
 
 /** Pushes the installation's offlineAllow to one charger and records what it answered. */
 export async function pushOfflineConfig(
-  client: ChargerClient,
+  client: ChargerConnection,
   chargerId: string,
   offlineAllow: boolean,
   /** `log` is the charger's own logger: it carries the charger id. */

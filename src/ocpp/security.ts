@@ -4,7 +4,7 @@ import { verifyPassword } from './chargerPassword.js';
 
 export interface ConnectionFacts {
   chargerId: string;
-  /** From `Authorization: Basic` when its username equals the charger id (ocpp-rpc checks that). */
+  /** From `Authorization: Basic` when its username equals the charger id (src/ocpp/rpc/handshake.ts checks that). */
   password: Buffer | undefined;
   socket: Socket;
 }

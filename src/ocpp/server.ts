@@ -1,18 +1,16 @@
 import { createServer, type Server } from 'node:http';
 import type { Registry as MetricsRegistry } from 'prom-client';
 import type { Socket } from 'node:net';
-import { RPCServer } from 'ocpp-rpc';
-import type { OcppDeps } from './context.js';
+import type { ChargerSession, OcppDeps } from './context.js';
 import { chargerResolver } from './handshake.js';
 import { attachConnection } from './connection.js';
 import type { Registry } from './registry.js';
-import type { ChargerClient } from './rpc.js';
 import { pushOfflineConfig } from './offlineConfig.js';
 import { createTlsServer } from './tls.js';
 import { createOcppMetrics } from './metrics.js';
-import { handlers } from './handlers/index.js';
+import { allActions, protocols } from './protocols.js';
 import { guardUpgrade } from './upgrade.js';
-
+import { createRpcServer, type Admission, type UpgradeFacts } from './rpc/server.js';
 export interface OcppServer {
   httpServer: Server;
   /** CALLs received from chargers so far (how busy the charger path is). */
@@ -30,38 +28,7 @@ const HARD_LIMIT_FACTOR = 4;
 
 export function createOcppServer(deps: OcppDeps, opts: { metrics: MetricsRegistry }): OcppServer {
   const { registry } = deps;
-  const metrics = createOcppMetrics(opts.metrics, { actions: Object.keys(handlers), connected: () => registry.size });
-  const rpc = new RPCServer({
-    protocols: ['ocpp1.6'],
-    strictMode: true,
-    pingIntervalMs: deps.config.pingIntervalSec * 1000,
-    callTimeoutMs: deps.config.commandTimeoutMs,
-    wssOptions: { maxPayload: deps.config.maxFrameBytes * HARD_LIMIT_FACTOR },
-  });
-
-  const resolveCharger = chargerResolver(deps);
-  rpc.auth(async (accept, reject, handshake) => {
-    try {
-      const result = await withDeadline(
-        resolveCharger({
-          endpoint: handshake.endpoint,
-          chargerId: handshake.identity,
-          password: handshake.password,
-          remoteAddress: handshake.remoteAddress,
-          socket: handshake.request.socket,
-        }),
-        deps.config.handshakeTimeoutMs,
-      );
-      if (!result.ok) {
-        deps.log.warn({ chargerId: handshake.identity, endpoint: handshake.endpoint, status: result.status }, 'handshake refused');
-        return reject(result.status, result.message);
-      }
-      accept({ chargerId: result.chargerId, installationId: result.installationId });
-    } catch (err) {
-      deps.log.error({ err, chargerId: handshake.identity }, 'handshake failed');
-      reject(503, 'Service unavailable');
-    }
-  });
+  const metrics = createOcppMetrics(opts.metrics, { actions: allActions, connected: () => registry.size });
   // Every socket must become a charger connection within the handshake deadline (slowloris, stalled TLS).
   const deadlines = new WeakMap<Socket, NodeJS.Timeout>();
   const armDeadline = (socket: Socket) => {
@@ -70,11 +37,22 @@ export function createOcppServer(deps: OcppDeps, opts: { metrics: MetricsRegistr
     deadlines.set(socket, timer);
     socket.once('close', () => clearTimeout(timer));
   };
-  rpc.on('client', (client: ChargerClient) => {
-    clearTimeout(deadlines.get((client.handshake as unknown as { request: { socket: Socket } }).request.socket));
-    attachConnection(deps, registry, client, metrics);
+  const rpc = createRpcServer<ChargerSession>({
+    protocols,
+    admit: admission(deps),
+    limits: {
+      maxFrameBytes: deps.config.maxFrameBytes,
+      rate: { perSecond: deps.config.maxMessagesPerSecond, burst: deps.config.messageBurst },
+      callTimeoutMs: deps.config.commandTimeoutMs,
+    },
+    maxPayload: deps.config.maxFrameBytes * HARD_LIMIT_FACTOR,
+    pingIntervalMs: deps.config.pingIntervalSec * 1000,
+    upgraded: (socket) => clearTimeout(deadlines.get(socket)),
+    connected: (connection) => attachConnection(deps, registry, connection, metrics),
+    noProtocol: ({ chargerId, offered }) =>
+      // OCPP-J 3.1.2: no agreed subprotocol, so the handshake completes and the socket closes at once.
+      deps.log.warn({ chargerId, offered }, `charger offered no subprotocol of ours (${Object.keys(protocols).join(', ')}); closing`),
   });
-  rpc.on('error', (err: Error) => deps.log.error({ err }, 'OCPP server error'));
 
   const httpServer = createServer((_req, res) => {
     res.writeHead(426, { 'content-type': 'text/plain', upgrade: 'websocket' });
@@ -109,13 +87,31 @@ export function createOcppServer(deps: OcppDeps, opts: { metrics: MetricsRegistr
     },
     async close() {
       // 1001 "going away": chargers reconnect, to this node after a restart or to another one.
-      await rpc.close({ code: 1001, reason: 'Server shutting down', force: true });
+      await rpc.close({ code: 1001, reason: 'Server shutting down' });
       await new Promise<void>((resolve) => httpServer.close(() => resolve()));
       if (tls) await new Promise<void>((resolve) => tls.server.close(() => resolve()));
       // Each closed charger's own offline write (with its event) first; the release takes what is left.
       await registry.closesSettled();
       await deps.store.chargers.releaseNode(deps.config.nodeId);
     },
+  };
+}
+
+/** Who the charger is, by the resolver in handshake.ts, within the handshake deadline. */
+function admission(deps: OcppDeps): (facts: UpgradeFacts) => Promise<Admission<ChargerSession>> {
+  const resolveCharger = chargerResolver(deps);
+  return async (facts) => {
+    try {
+      const result = await withDeadline(resolveCharger(facts), deps.config.handshakeTimeoutMs);
+      if (!result.ok) {
+        deps.log.warn({ chargerId: facts.chargerId, endpoint: facts.endpoint, status: result.status }, 'handshake refused');
+        return result;
+      }
+      return { ok: true, session: { chargerId: result.chargerId, installationId: result.installationId } };
+    } catch (err) {
+      deps.log.error({ err, chargerId: facts.chargerId }, 'handshake failed');
+      return { ok: false, status: 503, message: 'Service unavailable' };
+    }
   };
 }
 

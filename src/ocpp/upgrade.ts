@@ -2,8 +2,11 @@ import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Logger } from '../log.js';
 import { chargerIdProblem } from '../chargerId.js';
+import { refuseUpgrade } from './rpc/handshake.js';
 
 export type UpgradeHandler = (request: IncomingMessage, socket: Socket, head: Buffer) => unknown;
+/** Upgrades a request for a charger path already decoded and checked. */
+export type ChargerUpgrade = (request: IncomingMessage, socket: Socket, head: Buffer, path: { endpoint: string; chargerId: string }) => unknown;
 
 export type ChargerPath = { ok: true; endpoint: string; chargerId: string } | { ok: false; status: 400 | 404; reason: string };
 
@@ -14,7 +17,6 @@ export const OCPP_ENDPOINT = '/ocpp';
 export function chargerPath(url: string | undefined): ChargerPath {
   let pathname: string;
   try {
-    // As the WebSocket library reads it, so both see the same id.
     pathname = new URL(`http://localhost${url ?? '/'}`).pathname;
   } catch {
     return { ok: false, status: 400, reason: 'Request target is not a valid URL' };
@@ -32,27 +34,15 @@ export function chargerPath(url: string | undefined): ChargerPath {
   return problem ? { ok: false, status: 400, reason: `Charger id ${problem}` } : { ok: true, endpoint, chargerId };
 }
 
-const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 404: 'Not Found', 500: 'Internal Server Error' };
-
-/** Answers an upgrade with a plain HTTP status and closes the socket. */
-export function refuseUpgrade(socket: Socket, status: number, reason: string): void {
-  if (!socket.writable) return void socket.destroy();
-  const body = `${reason}\n`;
-  socket.end(
-    `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Error'}\r\nConnection: close\r\nContent-Type: text/plain\r\n` +
-      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
-  );
-}
-
 /** A peer that resets mid-handshake must not become an unhandled 'error' event. */
 const ignoreSocketError = () => undefined;
 
 /**
- * The gate before the WebSocket library: a path that is not /ocpp/{valid id} gets its status here,
- * and whatever the library throws or rejects with is logged and answered with 500, never left to
+ * The gate before the handshake: a path that is not /ocpp/{valid id} gets its status here, and
+ * whatever the handshake throws or rejects with is logged and answered with 500, never left to
  * crash the process.
  */
-export function guardUpgrade(handle: UpgradeHandler, log: Logger): UpgradeHandler {
+export function guardUpgrade(handle: ChargerUpgrade, log: Logger): UpgradeHandler {
   return (request, socket, head) => {
     socket.on('error', ignoreSocketError);
     const path = chargerPath(request.url);
@@ -65,7 +55,7 @@ export function guardUpgrade(handle: UpgradeHandler, log: Logger): UpgradeHandle
       refuseUpgrade(socket, 500, 'Internal error');
     };
     try {
-      Promise.resolve(handle(request, socket, head)).catch(failed);
+      Promise.resolve(handle(request, socket, head, path)).catch(failed);
     } catch (err) {
       failed(err);
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createAnsweredCalls, createIdRing } from '../../src/ocpp/answeredCalls.js';
+import { createAnsweredCalls, createIdRing } from '../../src/ocpp/rpc/answeredCalls.js';
 
 describe('answered message ids (fingerprint ring)', () => {
   it('remembers the last `size` ids and forgets older ones', () => {

@@ -1,6 +1,6 @@
-// The gateway's own CALLs to a charger (src/ocpp/leanCalls.ts replaces ocpp-rpc's per-call
-// machinery): one outstanding at a time as OCPP-J requires, a disconnect ends a pending call at
-// once, and an answer that comes after the timeout is dropped without harm.
+// The gateway's own CALLs to a charger (src/ocpp/rpc/outbound.ts): one outstanding at a time as
+// OCPP-J requires, a disconnect ends a pending call at once, and an answer that comes after the
+// timeout is dropped without harm.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApi, type TestApi } from '../api/gateway.js';

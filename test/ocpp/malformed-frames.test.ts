@@ -5,7 +5,7 @@ import { OCPP16_ERROR_CODES } from '../../src/ocpp/errors.js';
 
 /**
  * Each malformed frame gets the CALLERROR that OCPP-J 1.6 names (spelled as 1.6 spells it) and
- * the connection lives on. These also guard src/ocpp/rpcPatches.ts against library changes.
+ * the connection lives on (src/ocpp/rpc/inbound.ts).
  */
 describe('malformed frames', () => {
   let t: TestGateway;

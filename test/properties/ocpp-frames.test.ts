@@ -4,11 +4,11 @@ import fc from 'fast-check';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import type { SimCharger } from '../../simulators/charger/charger.js';
 import { OCPP16_ERROR_CODES } from '../../src/ocpp/errors.js';
-import { ANSWERED_IDS_KEPT } from '../../src/ocpp/rpcPatches.js';
+import { ANSWERED_IDS_KEPT } from '../../src/ocpp/rpc/answeredCalls.js';
 import { callFrame, hugeString, junk, KNOWN_TAGS, messageId } from './ocpp-arbitraries.js';
 
 const MAX_FRAME_BYTES = 8192;
-/** ocpp-rpc closes the socket (1009) above this; below it the gateway answers a CALLERROR (src/ocpp/server.ts). */
+/** The WebSocket layer closes the socket (1009) above this; below it the gateway answers a CALLERROR (src/ocpp/server.ts). */
 const HARD_LIMIT_BYTES = MAX_FRAME_BYTES * 4;
 const CHARGER = 'FUZZ-1';
 /**
@@ -18,7 +18,7 @@ const CHARGER = 'FUZZ-1';
 const SEED = process.env.FC_SEED ? Number(process.env.FC_SEED) : process.env.CI ? 20261123 : undefined;
 const RUN_LIMITS = { interruptAfterTimeLimit: 12_000, ...(SEED !== undefined && { seed: SEED }) };
 const CODES = new Set<string>(OCPP16_ERROR_CODES);
-/** How src/ocpp/rpcPatches.ts finds the message id of a frame it refuses unparsed (UTF-8, JSON escapes decoded). */
+/** How src/ocpp/rpc/frames.ts finds the message id of a frame it refuses unparsed (UTF-8, JSON escapes decoded). */
 const GUARD_CALL_ID = /^\s*\[\s*2\s*,\s*"((?:[^"\\]|\\.){0,200})"/;
 
 /** An oversized frame is answered from its first 512 bytes: an id the guard can read there comes back as sent. */

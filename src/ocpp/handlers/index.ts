@@ -10,7 +10,7 @@ import { startTransaction } from './startTransaction.js';
 import { statusNotification } from './statusNotification.js';
 import { stopTransaction } from './stopTransaction.js';
 
-/** Every action a 1.6 charger may send us; anything else is answered NotImplemented by ocpp-rpc. */
+/** Every action a 1.6 charger may send us; anything else is answered NotImplemented (src/ocpp/rpc/inbound.ts). */
 export const handlers: Record<string, Handler> = {
   Authorize: authorize,
   BootNotification: bootNotification,

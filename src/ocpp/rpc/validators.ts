@@ -1,0 +1,42 @@
+import { createRequire } from 'node:module';
+import { createValidator } from 'ocpp-rpc';
+
+/** The official OCA JSON schemas of each version, as ocpp-rpc ships them (data only). */
+const SCHEMA_FILES = {
+  'ocpp1.6': 'ocpp-rpc/lib/schemas/ocpp1_6.json',
+  'ocpp2.0.1': 'ocpp-rpc/lib/schemas/ocpp2_0_1.json',
+  'ocpp2.1': 'ocpp-rpc/lib/schemas/ocpp2_1.json',
+} as const;
+
+export type Subprotocol = keyof typeof SCHEMA_FILES;
+
+/** Checks one version's messages; a failure throws an error carrying its OCPP-J code, message and details. */
+export interface SchemaValidator {
+  request(method: string, params: unknown): void;
+  response(method: string, result: unknown): void;
+}
+
+const load = createRequire(import.meta.url);
+const compiled = new Map<Subprotocol, SchemaValidator>();
+
+/** One validator per version, built on first use and shared by every connection and command of it. */
+export function schemaValidator(subprotocol: Subprotocol): SchemaValidator {
+  let found = compiled.get(subprotocol);
+  if (!found) compiled.set(subprotocol, (found = build(subprotocol)));
+  return found;
+}
+
+function build(subprotocol: Subprotocol): SchemaValidator {
+  const validator = createValidator(subprotocol, load(SCHEMA_FILES[subprotocol]));
+  // Schema ids made once per action, not per message (only actions we handle or send get here).
+  const ids = new Map<string, { req: string; conf: string }>();
+  const idsOf = (method: string) => {
+    let found = ids.get(method);
+    if (!found) ids.set(method, (found = { req: `urn:${method}.req`, conf: `urn:${method}.conf` }));
+    return found;
+  };
+  return {
+    request: (method, params) => void validator.validate(idsOf(method).req, params),
+    response: (method, result) => void validator.validate(idsOf(method).conf, result),
+  };
+}
