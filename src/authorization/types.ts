@@ -12,6 +12,12 @@ export interface AuthorizationRequest {
   chargerId: string;
   idTag: string;
   trigger: 'Authorize' | 'StartTransaction';
+  /** OCPP 2.0.1 IdTokenEnumType (ISO14443, eMAID, Central, …); absent for 1.6, whose idTag has none. */
+  idTokenType?: string;
+  /** The charger's OCPP version ('1.6', '2.0.1', '2.1'), passed to the provider. */
+  ocppVersion?: string;
+  /** OCPP 2.0.1 EVSE id, where the charger named one. */
+  evseId?: number;
   connectorId?: number;
   transactionId?: number;
   meterStart?: number;

@@ -1,4 +1,4 @@
-import type { ChargerConnection, ChargerContext, OcppDeps } from './context.js';
+import { versionOf, type ChargerConnection, type ChargerContext, type OcppDeps } from './context.js';
 import { ocppError } from './errors.js';
 import { protocols } from './protocols.js';
 import type { Registry } from './registry.js';
@@ -21,7 +21,7 @@ const REFUSALS: Record<RefusalKind, string> = {
 export function attachConnection(deps: OcppDeps, registry: Registry, client: ChargerConnection, metrics: OcppMetrics): void {
   const { chargerId, installationId } = client.session;
   const log = deps.log.child({ chargerId });
-  const ctx: ChargerContext = { chargerId, installationId, log };
+  const ctx: ChargerContext = { chargerId, installationId, ocppVersion: versionOf(client.protocol), log };
   const { handlers } = protocols[client.protocol];
 
   // Set below: the write that marks the charger online and records charger.connected.

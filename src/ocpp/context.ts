@@ -30,8 +30,15 @@ export interface OcppDeps {
 export interface ChargerContext {
   chargerId: string;
   installationId: string;
+  /** The version this connection negotiated. */
+  ocppVersion: OcppVersion;
   log: Logger;
 }
+
+/** The OCPP versions the gateway speaks, as stored and shown (the subprotocol without its "ocpp" prefix). */
+export type OcppVersion = '1.6' | '2.0.1' | '2.1';
+
+export const versionOf = (subprotocol: string): OcppVersion => subprotocol.replace(/^ocpp/, '') as OcppVersion;
 
 /** Who a connection belongs to, fixed at its handshake. */
 export interface ChargerSession {

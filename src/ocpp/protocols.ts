@@ -1,6 +1,6 @@
 import type { Handler } from './context.js';
 import { toOcpp16ErrorCode } from './errors.js';
-import { handlers as v16 } from './handlers/index.js';
+import { handlers as v16 } from './v16/index.js';
 import type { ProtocolSpec } from './rpc/connection.js';
 import { schemaValidator } from './rpc/validators.js';
 
