@@ -124,7 +124,7 @@ describe('subprotocols at the gateway', () => {
     expect(response.statusCode).toBe(101);
     expect(response.headers['sec-websocket-protocol']).toBeUndefined();
     await closed;
-    expect(t.logs.some((l) => l.chargerId === 'SUB-1' && /no subprotocol of ours/.test(l.msg))).toBe(true);
+    await expect.poll(() => t.logs.some((l) => l.chargerId === 'SUB-1' && /no subprotocol of ours/.test(l.msg))).toBe(true);
     expect(t.gw.ocpp.registry.get('SUB-1')).toBeUndefined();
   });
 });
