@@ -1,201 +1,58 @@
-// One simulated OCPP 1.6J charge point on a bare `ws` socket. Deliberately not
-// ocpp-rpc: a fleet holds tens of thousands of these in one process, and tests
-// need to put malformed frames on the wire. Per charger there is one socket, a
-// few small maps and no timers except those of calls in flight.
+// One simulated charge point, speaking OCPP 1.6J, 2.0.1 or 2.1 (the subprotocol it
+// offers) over its ChargerConnection: the messages of each version, whole sessions, the
+// default answers to remote commands and, in 2.0.1, transactions, a device model and
+// late events. A 2.0.1 station models one connector per EVSE.
 
-import { EventEmitter } from 'node:events';
-import WebSocket from 'ws';
-import { CallError, encodeCall, isCall, isCallError, isCallResult, parseFrame } from './frames.js';
-import { FrameWaiters } from './frame-waiters.js';
 import * as msg from './messages.js';
-import { replyToCall, type RemoteCommandHandler } from './remote-commands.js';
+import { ChargerConnection } from './connection.js';
+import { defaultRemoteCommands, type RemoteCommandHandler } from './remote-commands.js';
 import { runSession, type SessionOptions, type SessionResult } from './session.js';
-import type { Stats } from './stats.js';
+import { DeviceModel } from './v201/device-model.js';
+import * as msg201 from './v201/messages.js';
+import { v201RemoteCommands } from './v201/remote-commands.js';
+import { runTransactionSession } from './v201/session.js';
+import { Transaction } from './v201/transaction.js';
 
 export { CallError } from './frames.js';
+export { ConnectError, type ReceivedCall, type SimChargerOptions } from './connection.js';
 
-export interface SimChargerOptions {
-  /** Base URL of the central system, e.g. ws://127.0.0.1:9000/ocpp; the charger id is appended. */
-  url: string;
-  id: string;
-  connectors?: number;
-  protocol?: string;
-  /** Source address of the socket, to spread a large fleet over 127.0.0.x (ephemeral ports are per address). */
-  localAddress?: string;
-  callTimeoutMs?: number;
-  headers?: Record<string, string>;
-  /** For wss: the CA to trust, and a client certificate and key (security profile 3). */
-  tls?: { ca?: string | Buffer; cert?: string | Buffer; key?: string | Buffer };
-  stats?: Stats;
-}
+/** Authorize's answer as received, plus its status: from idTagInfo (1.6) or idTokenInfo (2.0.1, 2.1). */
+export type AuthorizeAnswer = msg.AuthorizeConf & Partial<msg201.AuthorizeResponse> & { status: string };
 
-/** Error from connect(): `statusCode` when the server answered the upgrade with plain HTTP, `code` for socket errors. */
-export class ConnectError extends Error {
-  statusCode?: number;
-  code?: string;
-}
-
-export interface ReceivedCall {
-  action: string;
-  payload: any;
-}
-
-interface PendingCall {
-  action: string;
-  startedNs: bigint;
-  timer: NodeJS.Timeout;
-  resolve: (payload: any) => void;
-  reject: (err: Error) => void;
-}
-
-export class SimCharger extends EventEmitter {
-  readonly id: string;
-  readonly connectors: number;
+export class SimCharger extends ChargerConnection {
+  /** 1.6 configuration keys, read by GetConfiguration and written by ChangeConfiguration. */
   readonly configuration = new Map<string, string>();
-  readonly receivedCalls: ReceivedCall[] = [];
   /** Energy register in Wh, advanced by runSession; monotonic like a real meter. */
   meterWh = 0;
-
-  private readonly url: string;
-  private readonly protocol: string;
-  private readonly localAddress?: string;
-  private readonly headers?: Record<string, string>;
-  private readonly tls?: SimChargerOptions['tls'];
-  private readonly callTimeoutMs: number;
-  private readonly stats?: Stats;
-  private ws: WebSocket | null = null;
-  private seq = 0;
-  private readonly pending = new Map<string, PendingCall>();
-  // Created on first use: most chargers of a fleet never get either.
-  private handlers: Map<string, RemoteCommandHandler> | null = null;
-  private waiters: FrameWaiters | null = null;
-
-  constructor(opts: SimChargerOptions) {
-    super();
-    this.id = opts.id;
-    this.connectors = opts.connectors ?? 1;
-    this.url = `${opts.url.replace(/\/+$/, '')}/${encodeURIComponent(opts.id)}`;
-    this.protocol = opts.protocol ?? 'ocpp1.6';
-    this.localAddress = opts.localAddress;
-    this.headers = opts.headers;
-    this.tls = opts.tls;
-    this.callTimeoutMs = opts.callTimeoutMs ?? 30_000;
-    this.stats = opts.stats;
-  }
-
-  get isOpen(): boolean {
-    return this.ws?.readyState === WebSocket.OPEN;
-  }
-
-  connect(): Promise<void> {
-    if (this.ws) return Promise.reject(new Error(`${this.id}: already connected`));
-    return new Promise((resolve, reject) => {
-      const ws = new WebSocket(this.url, this.protocol, {
-        localAddress: this.localAddress,
-        headers: this.headers,
-        ...this.tls,
-        perMessageDeflate: false, // a zlib context per socket would dominate a fleet's memory; OCPP frames are small
-        handshakeTimeout: this.callTimeoutMs,
-      });
-      this.ws = ws;
-      let opened = false;
-      let failed = false;
-      const fail = (err: ConnectError) => {
-        if (opened || failed) return;
-        failed = true;
-        if (this.ws === ws) this.ws = null; // so a retry may connect() at once
-        this.stats?.recordConnectionError(err.statusCode ? `HTTP ${err.statusCode}` : (err.code ?? 'ERROR'));
-        reject(err);
-      };
-      ws.on('unexpected-response', (_req, res) => {
-        const err = new ConnectError(`${this.id}: handshake refused with HTTP ${res.statusCode}`);
-        err.statusCode = res.statusCode;
-        fail(err);
-        res.resume();
-        ws.terminate();
-      });
-      ws.on('error', (err: NodeJS.ErrnoException) => {
-        const wrapped = new ConnectError(`${this.id}: ${err.message}`, { cause: err });
-        wrapped.code = err.code;
-        fail(wrapped);
-      });
-      ws.once('open', () => {
-        opened = true;
-        this.stats?.recordConnected();
-        resolve();
-      });
-      ws.on('message', (data, isBinary) => this.onMessage(isBinary ? '' : data.toString()));
-      ws.once('close', (code, reason) => this.onClose(ws, opened, code, reason.toString()));
-    });
-  }
-
-  /** Sends a CALL; resolves with the CALLRESULT payload, rejects with CallError on CALLERROR, or on timeout/close. */
-  call<T = any>(action: string, payload: object): Promise<T> {
-    const ws = this.ws;
-    if (!ws || ws.readyState !== WebSocket.OPEN) return Promise.reject(new Error(`${this.id}: not connected`));
-    const id = String(++this.seq);
-    return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.pending.delete(id);
-        this.stats?.recordTimeout(action);
-        reject(new Error(`${this.id}: ${action} got no reply within ${this.callTimeoutMs} ms`));
-      }, this.callTimeoutMs);
-      this.pending.set(id, { action, startedNs: process.hrtime.bigint(), timer, resolve, reject });
-      this.stats?.recordSent(action);
-      ws.send(encodeCall(id, action, payload));
-    });
-  }
-
-  /** Puts text on the wire as is, for tests of malformed frames. */
-  sendRaw(text: string): void {
-    if (!this.ws || this.ws.readyState !== WebSocket.OPEN) throw new Error(`${this.id}: not connected`);
-    this.ws.send(text);
-  }
-
-  /**
-   * Resolves with the next inbound frame the predicate accepts. The predicate sees
-   * the parsed array, or the raw text when the frame is not a JSON array; a
-   * matching raw text resolves as `[text]`.
-   */
-  waitForFrame(predicate: (frame: unknown[] | string) => boolean, timeoutMs = 5_000): Promise<unknown[]> {
-    return (this.waiters ??= new FrameWaiters()).wait(predicate, timeoutMs, this.id);
-  }
-
-  /** Overrides the answer to one server-initiated action; throw a CallError to answer with a CALLERROR. */
-  onCall(action: string, handler: (payload: any) => object | Promise<object>): this {
-    (this.handlers ??= new Map()).set(action, handler);
-    return this;
-  }
-
-  close(code = 1000): Promise<void> {
-    const ws = this.ws;
-    if (!ws || ws.readyState === WebSocket.CLOSED) return Promise.resolve();
-    return new Promise((resolve) => {
-      // A server that never answers the close frame must not hold the caller for ws's 30 s default.
-      const force = setTimeout(() => ws.terminate(), 2_000);
-      ws.once('close', () => {
-        clearTimeout(force);
-        resolve();
-      });
-      if (ws.readyState === WebSocket.CONNECTING) ws.terminate();
-      else ws.close(code);
-    });
-  }
+  // 2.0.1 state, created on first use: most chargers of a fleet never need it.
+  private model: DeviceModel | null = null;
+  private open: Map<string, Transaction> | null = null;
+  /** TransactionEvents not yet delivered, in the order they happened; only around an outage. */
+  private queued: msg201.TransactionEventRequest[] | null = null;
+  private isOffline = false;
 
   boot(extra?: object): Promise<msg.BootNotificationConf> {
-    return this.call('BootNotification', msg.bootNotification(this.id, extra));
+    const payload = this.isV16 ? msg.bootNotification(this.id, extra) : msg201.bootNotification(this.id, extra);
+    return this.call('BootNotification', payload);
   }
 
   heartbeat(): Promise<msg.HeartbeatConf> {
     return this.call('Heartbeat', {});
   }
 
+  /**
+   * 1.6: the connector's status and error code. 2.0.1/2.1: `connectorId` is the EVSE
+   * (its connector 1), `status` a ConnectorStatusEnumType, and there is no error code.
+   */
   status(connectorId: number, status: string, errorCode = 'NoError'): Promise<object> {
-    return this.call('StatusNotification', msg.statusNotification(connectorId, status, errorCode));
+    const payload = this.isV16 ? msg.statusNotification(connectorId, status, errorCode) : msg201.statusNotification(connectorId, 1, status);
+    return this.call('StatusNotification', payload);
   }
 
-  authorize(idTag: string): Promise<msg.AuthorizeConf> {
-    return this.call('Authorize', { idTag });
+  /** `type` is the 2.0.1 idToken type; 1.6 has none. */
+  authorize(idTag: string, type = 'ISO14443'): Promise<AuthorizeAnswer> {
+    if (this.isV16) return this.call('Authorize', { idTag }).then((conf) => withStatus(conf, conf?.idTagInfo));
+    return this.call('Authorize', { idToken: { idToken: idTag, type } }).then((reply) => withStatus(reply, reply?.idTokenInfo));
   }
 
   startTransaction(input: msg.StartTransactionInput): Promise<msg.StartTransactionConf> {
@@ -210,55 +67,81 @@ export class SimCharger extends EventEmitter {
     return this.call('StopTransaction', msg.stopTransaction(input));
   }
 
+  /** A whole session in this charger's version: StartTransaction and friends, or TransactionEvents. */
   runSession(opts: SessionOptions): Promise<SessionResult> {
-    return runSession(this, opts);
+    return this.isV16 ? runSession(this, opts) : runTransactionSession(this, opts);
   }
 
-  private onMessage(text: string): void {
-    const frame = parseFrame(text);
-    this.waiters?.offer(frame ?? text);
-    if (frame && isCallResult(frame)) return this.settle(frame[1], frame[2], null);
-    if (frame && isCallError(frame)) return this.settle(frame[1], null, new CallError(frame[2], String(frame[3] ?? ''), frame[4]));
-    if (frame && isCall(frame)) return void this.answer(frame[1], frame[2], frame[3]);
-    // Shapes we do not understand are surfaced as an event, not answered: tests
-    // decide whether the central system sending them is a failure.
-    this.emit('badFrame', text);
+  // --- 2.0.1 and 2.1 ---
+
+  /** The station's device model, read by GetVariables and GetBaseReport, written by SetVariables. */
+  get deviceModel(): DeviceModel {
+    return (this.model ??= new DeviceModel({ ...msg201.stationIdentity(this.id), evses: this.connectors }));
   }
 
-  private settle(id: string, payload: unknown, error: CallError | null): void {
-    const call = this.pending.get(id);
-    if (!call) return; // late reply after a timeout, or an id we never sent
-    this.pending.delete(id);
-    clearTimeout(call.timer);
-    const latencyMs = Number(process.hrtime.bigint() - call.startedNs) / 1e6;
-    if (error) {
-      this.stats?.recordCallError(call.action, error.code, latencyMs);
-      call.reject(error);
-    } else {
-      this.stats?.recordReply(call.action, msg.statusOf(payload), latencyMs);
-      call.resolve(payload);
+  /** Transactions started and not yet ended, by transactionId. */
+  get transactions(): Map<string, Transaction> {
+    return (this.open ??= new Map());
+  }
+
+  /** A new transaction on an EVSE (connector 1), its seqNo at 0; send its events with transactionEvent. */
+  openTransaction(evseId = 1, remoteStartId?: number): Transaction {
+    const tx = new Transaction({ id: evseId, connectorId: 1 }, remoteStartId);
+    this.transactions.set(tx.transactionId, tx);
+    return tx;
+  }
+
+  get offline(): boolean {
+    return this.isOffline;
+  }
+
+  /**
+   * Sends one TransactionEvent. While offline, or while an outage's queue is still being
+   * delivered, the event is queued instead (marked `offline: true` if it happened offline)
+   * and the promise resolves with undefined.
+   */
+  transactionEvent(event: msg201.TransactionEventRequest): Promise<msg201.TransactionEventResponse | undefined> {
+    if (this.isV16) return Promise.reject(new Error(`${this.id}: TransactionEvent is not OCPP 1.6`));
+    if (!this.isOffline && !this.queued) return this.call('TransactionEvent', event);
+    (this.queued ??= []).push(this.isOffline ? { ...event, offline: true } : event);
+    return Promise.resolve(undefined);
+  }
+
+  /** Loses the connection: the socket closes, and TransactionEvents are queued until goOnline(). */
+  goOffline(): Promise<void> {
+    this.isOffline = true;
+    return this.close();
+  }
+
+  /**
+   * Reconnects (without a new BootNotification, as after a network outage) and delivers
+   * the queued TransactionEvents one at a time in the order they happened; resolves with
+   * their answers. An event whose delivery fails stays at the head of the queue.
+   */
+  async goOnline(): Promise<msg201.TransactionEventResponse[]> {
+    this.isOffline = false;
+    if (!this.isOpen) await this.connect();
+    const answers: msg201.TransactionEventResponse[] = [];
+    while (this.queued) {
+      answers.push(await this.call('TransactionEvent', this.queued[0]));
+      this.queued.shift();
+      if (this.queued.length === 0) this.queued = null;
     }
+    return answers;
   }
 
-  private async answer(id: string, action: string, payload: any): Promise<void> {
-    this.receivedCalls.push({ action, payload });
-    this.emit('call', { action, payload });
-    const reply = await replyToCall(id, action, payload, this, this.handlers?.get(action));
-    if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(reply);
+  private get isV16(): boolean {
+    return this.ocppVersion === '1.6';
   }
 
-  private onClose(ws: WebSocket, opened: boolean, code: number, reason: string): void {
-    if (this.ws === ws) this.ws = null;
-    const err = new Error(`${this.id}: connection closed (${code}${reason ? ` ${reason}` : ''})`);
-    for (const call of this.pending.values()) {
-      clearTimeout(call.timer);
-      call.reject(err);
-    }
-    this.pending.clear();
-    this.waiters?.rejectAll(err);
-    if (opened) {
-      this.stats?.recordClosed();
-      this.emit('close', code, reason);
-    }
+  protected defaultCommand(action: string): RemoteCommandHandler<this> | undefined {
+    return (this.isV16 ? defaultRemoteCommands : v201RemoteCommands).get(action);
   }
+}
+
+// Adds the status to the freshly parsed answer in place: the bench calls this flat out.
+function withStatus(reply: any, info: { status?: unknown } | undefined): AuthorizeAnswer {
+  const answer = reply && typeof reply === 'object' ? reply : {};
+  answer.status = typeof info?.status === 'string' ? info.status : 'missing';
+  return answer;
 }

@@ -2,6 +2,7 @@
 
 import { runFleet, type Fleet } from './fleet.js';
 import { Stats } from './stats.js';
+import { isOcppVersion, parseVersionMix, type VersionShare } from './versions.js';
 import { cli, parseFlags } from '../cli-args.js';
 
 const USAGE = `Usage: npm run sim -- [options]
@@ -9,7 +10,10 @@ const USAGE = `Usage: npm run sim -- [options]
   --url <ws-url>          central system base URL (default ws://127.0.0.1:9000/ocpp)
   --count <n>             number of chargers (default 1)
   --id-prefix <text>      charger ids are <prefix><n>, n from 1 (default SIM-)
-  --id-tag <tag>          idTag presented in sessions (required with --sessions)
+  --id-tag <tag>          idTag presented in sessions (required with --sessions); the idToken in 2.0.1
+  --ocpp <version>        OCPP version every charger speaks: 1.6, 2.0.1 or 2.1 (default 1.6)
+  --ocpp-mix <shares>     a mixed fleet, e.g. 1.6:50,2.0.1:50 (percent, adding up to 100);
+                          consecutive ids share a version, in the order given
   --sessions <n>          charging sessions per charger (default 0)
   --rate <n>              new connections per second (default 500)
   --meter-interval <ms>   time between MeterValues in a session (default 1000)
@@ -27,6 +31,8 @@ const OPTIONS = {
   count: { type: 'string', default: '1' },
   'id-prefix': { type: 'string', default: 'SIM-' },
   'id-tag': { type: 'string' },
+  ocpp: { type: 'string' },
+  'ocpp-mix': { type: 'string' },
   sessions: { type: 'string', default: '0' },
   rate: { type: 'string', default: '500' },
   'meter-interval': { type: 'string', default: '1000' },
@@ -44,6 +50,8 @@ async function main(): Promise<void> {
   const sessions = args.integer('sessions', values.sessions, 0);
   if (sessions > 0 && !values['id-tag']) args.fail('--id-tag is required when --sessions > 0');
 
+  const versions = versionShares(values.ocpp, values['ocpp-mix']);
+
   const stats = new Stats();
   const fleet = await runFleet({
     url: values.url,
@@ -56,6 +64,7 @@ async function main(): Promise<void> {
     meterSamples: args.integer('meter-samples', values['meter-samples'], 0),
     localAddresses: values['local-address']?.split(',').map((a) => a.trim()).filter(Boolean),
     heartbeat: values.heartbeat,
+    versions,
     stats,
   });
   report(fleet);
@@ -75,11 +84,28 @@ async function main(): Promise<void> {
   });
 }
 
+function versionShares(ocpp: string | undefined, mix: string | undefined): VersionShare[] {
+  if (ocpp !== undefined && mix !== undefined) args.fail('--ocpp and --ocpp-mix exclude each other');
+  if (mix !== undefined) {
+    try {
+      return parseVersionMix(mix);
+    } catch (err) {
+      return args.fail(`--ocpp-mix: ${(err as Error).message}`);
+    }
+  }
+  const version = ocpp ?? '1.6';
+  if (!isOcppVersion(version)) return args.fail(`--ocpp must be 1.6, 2.0.1 or 2.1, got "${version}"`);
+  return [{ version, percent: 100 }];
+}
+
 function report(fleet: Fleet): void {
-  const open = fleet.chargers.filter((c) => c.isOpen).length;
+  const open = fleet.chargers.filter((c) => c.isOpen);
+  const byVersion = new Map<string, number>();
+  for (const c of open) byVersion.set(c.ocppVersion, (byVersion.get(c.ocppVersion) ?? 0) + 1);
   process.stdout.write(
-    `\n[${new Date().toISOString()}] ${open} open, ${fleet.failed} failed, ` +
+    `\n[${new Date().toISOString()}] ${open.length} open, ${fleet.failed} failed, ` +
       `${fleet.sessionErrors} session errors, connect+boot ${(fleet.connectMs / 1000).toFixed(1)} s\n` +
+      `open by OCPP version: ${[...byVersion].map(([v, n]) => `${v}=${n}`).join(' ') || '-'}\n` +
       `${fleet.stats.format()}\n`,
   );
 }

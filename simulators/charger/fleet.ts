@@ -6,6 +6,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SimCharger } from './charger.js';
 import { Stats } from './stats.js';
+import { SUBPROTOCOLS, versionForIndex, type VersionShare } from './versions.js';
 
 export interface FleetOptions {
   url: string;
@@ -16,8 +17,10 @@ export interface FleetOptions {
   /** Required when sessions > 0. */
   idTag?: string;
   sessions?: number;
-  /** Connectors per charger, each announced Available after boot (sessions use connector 1). */
+  /** Connectors (1.6) or EVSEs (2.0.1) per charger, each announced Available after boot (sessions use the first). */
   connectors?: number;
+  /** The OCPP versions the fleet speaks, as shares in percent, in consecutive blocks of ids (default all 1.6). */
+  versions?: VersionShare[];
   /** New connections per second. */
   connectRate?: number;
   /** Upper bound on handshakes + boots in flight, so a slow server sees back-pressure rather than a flood. */
@@ -64,6 +67,7 @@ export async function runFleet(opts: FleetOptions): Promise<Fleet> {
   const maxConnecting = opts.maxConnecting ?? 1_000;
   const stats = opts.stats ?? new Stats();
   const addresses = opts.localAddresses ?? defaultLocalAddresses(count);
+  const versions = opts.versions ?? [{ version: '1.6', percent: 100 }];
   if (sessions > 0 && !opts.idTag) throw new Error('runFleet: idTag is required when sessions > 0');
 
   const slots: (SimCharger | undefined)[] = new Array(count);
@@ -84,7 +88,8 @@ export async function runFleet(opts: FleetOptions): Promise<Fleet> {
       const conf = await charger.boot();
       if (conf.status !== 'Accepted') return false;
       heartbeatInterval ||= conf.interval;
-      for (let connectorId = 0; connectorId <= charger.connectors; connectorId++) {
+      // 1.6 announces connector 0 (the charge point itself) too; 2.0.1 statuses are per EVSE connector.
+      for (let connectorId = charger.ocppVersion === '1.6' ? 0 : 1; connectorId <= charger.connectors; connectorId++) {
         await charger.status(connectorId, 'Available');
       }
       return true;
@@ -122,6 +127,7 @@ export async function runFleet(opts: FleetOptions): Promise<Fleet> {
         url,
         id: `${idPrefix}${firstIndex + index}`,
         connectors: opts.connectors,
+        protocol: SUBPROTOCOLS[versionForIndex(versions, index, count)],
         localAddress: addresses?.[index % addresses.length],
         callTimeoutMs: opts.callTimeoutMs,
         stats,

@@ -106,13 +106,15 @@ export function stopTransaction(input: StopTransactionInput): object {
 /**
  * The status a conf reports, for counting replies: `status` (BootNotification,
  * most remote commands), `idTagInfo.status` (Authorize, Start/StopTransaction),
- * or `OK` for confs without one (Heartbeat, StatusNotification, MeterValues).
+ * `idTokenInfo.status` (2.0.1 Authorize, TransactionEvent), or `OK` for confs
+ * without one (Heartbeat, StatusNotification, MeterValues).
  */
 export function statusOf(conf: unknown): string {
   if (conf && typeof conf === 'object') {
-    const c = conf as { status?: unknown; idTagInfo?: { status?: unknown } };
+    const c = conf as { status?: unknown; idTagInfo?: { status?: unknown }; idTokenInfo?: { status?: unknown } };
     if (typeof c.status === 'string') return c.status;
     if (typeof c.idTagInfo?.status === 'string') return c.idTagInfo.status;
+    if (typeof c.idTokenInfo?.status === 'string') return c.idTokenInfo.status;
   }
   return 'OK';
 }

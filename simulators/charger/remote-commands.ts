@@ -1,6 +1,7 @@
 // What the simulated charger answers when the central system calls it. One
-// function per action, looked up in a table; tests override single entries with
-// SimCharger.onCall. Anything absent here is answered with NotImplemented.
+// function per action, looked up in a table per version (this one is 1.6; 2.0.1's is
+// v201/remote-commands.ts); tests override single entries with SimCharger.onCall.
+// Anything absent is answered with NotImplemented.
 
 import { CallError, encodeError, encodeResult } from './frames.js';
 
@@ -9,20 +10,38 @@ export interface ConfigurableCharger {
   readonly configuration: Map<string, string>;
 }
 
-export type RemoteCommandHandler = (payload: any, charger: ConfigurableCharger) => object | Promise<object>;
+/** Work a command starts once its answer is on the wire (a remote start's TransactionEvent, a report). */
+export type FollowUp = () => unknown;
+
+/** Answers one server CALL; `after` schedules what the charger does once the answer is sent. */
+export type RemoteCommandHandler<C = ConfigurableCharger> = (
+  payload: any,
+  charger: C,
+  after: (task: FollowUp) => void,
+) => object | Promise<object>;
+
+export interface Reply {
+  frame: string;
+  followUps: FollowUp[];
+}
 
 const accepted = () => ({ status: 'Accepted' });
 
-export const defaultRemoteCommands: ReadonlyMap<string, RemoteCommandHandler> = new Map<string, RemoteCommandHandler>([
-  ['RemoteStartTransaction', accepted],
-  ['RemoteStopTransaction', accepted],
+/** Commands every version answers alike: their answer is just a status. */
+export const statusOnlyCommands: readonly [string, RemoteCommandHandler<any>][] = [
   ['Reset', accepted],
   ['UnlockConnector', () => ({ status: 'Unlocked' })],
   ['ChangeAvailability', accepted],
+  ['ClearCache', accepted],
+];
+
+export const defaultRemoteCommands: ReadonlyMap<string, RemoteCommandHandler> = new Map<string, RemoteCommandHandler>([
+  ...statusOnlyCommands,
+  ['RemoteStartTransaction', accepted],
+  ['RemoteStopTransaction', accepted],
   ['ChangeConfiguration', changeConfiguration],
   ['GetConfiguration', getConfiguration],
   ['TriggerMessage', accepted],
-  ['ClearCache', accepted],
 ]);
 
 function changeConfiguration(payload: { key?: unknown; value?: unknown }, charger: ConfigurableCharger): object {
@@ -44,23 +63,25 @@ function getConfiguration(payload: { key?: unknown }, charger: ConfigurableCharg
 }
 
 /**
- * The frame answering a server CALL: the override if any, else the default,
- * else NotImplemented. A handler throwing a CallError answers with that error;
- * anything else it throws is a simulator bug and answers InternalError.
+ * The frame answering a server CALL with `handler` (the override or the version's
+ * default), or NotImplemented without one, plus the follow-ups it scheduled. A handler
+ * throwing a CallError answers with that error; anything else it throws is a simulator
+ * bug and answers InternalError. Follow-ups of a failed handler are dropped.
  */
-export async function replyToCall(
+export async function replyToCall<C>(
   id: string,
   action: string,
   payload: unknown,
-  charger: ConfigurableCharger,
-  override?: RemoteCommandHandler,
-): Promise<string> {
-  const handler = override ?? defaultRemoteCommands.get(action);
-  if (!handler) return encodeError(id, 'NotImplemented', `${action} is not implemented by the simulator`);
+  charger: C,
+  handler: RemoteCommandHandler<C> | undefined,
+): Promise<Reply> {
+  if (!handler) return { frame: encodeError(id, 'NotImplemented', `${action} is not implemented by the simulator`), followUps: [] };
+  const followUps: FollowUp[] = [];
   try {
-    return encodeResult(id, await handler(payload, charger));
+    const result = await handler(payload, charger, (task) => followUps.push(task));
+    return { frame: encodeResult(id, result), followUps };
   } catch (err) {
-    if (err instanceof CallError) return encodeError(id, err.code, err.description, err.details);
-    return encodeError(id, 'InternalError', err instanceof Error ? err.message : String(err));
+    if (err instanceof CallError) return { frame: encodeError(id, err.code, err.description, err.details), followUps: [] };
+    return { frame: encodeError(id, 'InternalError', err instanceof Error ? err.message : String(err)), followUps: [] };
   }
 }

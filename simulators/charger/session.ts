@@ -5,17 +5,26 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { SimCharger } from './charger.js';
 
 export interface SessionOptions {
+  /** The connector (1.6), or the EVSE (2.0.1 and 2.1, one connector each). */
   connectorId?: number;
+  /** The id tag (1.6), or the idToken's idToken (2.0.1 and 2.1). */
   idTag: string;
+  /** 2.0.1 and 2.1: the idToken's type (default ISO14443). */
+  idTokenType?: string;
   meterIntervalMs?: number;
   meterSamples?: number;
   whPerSample?: number;
 }
 
 export interface SessionResult {
-  /** Undefined when Authorize was not Accepted and no transaction was started. */
-  transactionId?: number;
+  /**
+   * Undefined when Authorize was not Accepted and no transaction was started; the central
+   * system's number in 1.6, the station's own UUID in 2.0.1 and 2.1.
+   */
+  transactionId?: number | string;
+  /** 'offline' when a 2.0.1 station authorized locally while offline. */
   authorizeStatus: string;
+  /** Undefined (with stopStatus) when the 2.0.1 events were queued offline. */
   startStatus?: string;
   stopStatus?: string;
 }

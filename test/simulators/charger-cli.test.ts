@@ -1,10 +1,12 @@
 // The charger simulator's command line (npm run sim) against the real gateway: it runs its
-// sessions, exits 0 and prints a summary; the gateway stored what it acknowledged.
+// sessions, exits 0 and prints a summary; the gateway stored what it acknowledged. Its OCPP
+// version flags run against a tiny in-test central system that checks every frame's schema.
 
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { startTinyCsms, type TinyCsms } from './tiny-csms.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -73,5 +75,42 @@ describe('charger simulator CLI', { timeout: 60_000 }, () => {
     const run = await runSim(['--url', t.ocppUrl, '--sessions', '1']);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('--id-tag is required when --sessions > 0');
+  });
+});
+
+describe('charger simulator CLI: OCPP versions', { timeout: 60_000 }, () => {
+  let csms: TinyCsms;
+  beforeAll(async () => {
+    csms = await startTinyCsms();
+  });
+  afterAll(() => csms?.close());
+
+  it('splits a fleet between versions with --ocpp-mix, each charger running its session in its version', async () => {
+    const args = ['--url', csms.url, '--count', '4', '--id-prefix', 'MIXCLI-', '--sessions', '1', '--id-tag', 'GOOD', '--meter-interval', '1'];
+    const run = await runSim([...args, '--ocpp-mix', '1.6:50,2.0.1:50']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain('4 open, 0 failed, 0 session errors');
+    expect(run.stdout).toContain('open by OCPP version: 1.6=2 2.0.1=2');
+    expect([1, 2, 3, 4].map((n) => csms.stations.get(`MIXCLI-${n}`)?.subprotocol)).toEqual(['ocpp1.6', 'ocpp1.6', 'ocpp2.0.1', 'ocpp2.0.1']);
+    expect(counts(run.stdout, 'replies')).toMatchObject({ 'StopTransaction:Accepted': 2, 'TransactionEvent:Accepted': 4, 'Authorize:Accepted': 4 });
+    expect(csms.violations).toEqual([]);
+  });
+
+  it('speaks one version with --ocpp', async () => {
+    const run = await runSim(['--url', csms.url, '--count', '1', '--id-prefix', 'V21CLI-', '--ocpp', '2.1']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain('open by OCPP version: 2.1=1');
+    expect(csms.stations.get('V21CLI-1')?.subprotocol).toBe('ocpp2.1');
+    expect(csms.violations).toEqual([]);
+  });
+
+  it.each([
+    [['--ocpp', '2.0'], '--ocpp must be 1.6, 2.0.1 or 2.1, got "2.0"'],
+    [['--ocpp-mix', '1.6:60,2.0.1:60'], '--ocpp-mix: percentages add up to 120, not 100'],
+    [['--ocpp', '1.6', '--ocpp-mix', '1.6:100'], '--ocpp and --ocpp-mix exclude each other'],
+  ])('exits 2 and names the flag for %j', async (flags, message) => {
+    const run = await runSim(['--url', csms.url, ...flags]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(message);
   });
 });
