@@ -1,23 +1,24 @@
 // `npm run bench`: authorize against the floor server and the gateway, each in
-// its own child process, then a side-by-side table; http-clients and webhook run
-// their own processes and tables. All end up in bench/results/latest.json.
+// its own child process, then a side-by-side table; the other scenarios
+// (bench/scenarios/<name>/) run their own processes and tables. All end up in
+// bench/results/latest.json.
 
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
-import { startStallTrace } from './stall-trace.js';
-import { BENCH_ADMIN_TOKEN, setUpGateway } from './gateway-setup.js';
-import { formatTable, type Outcome } from './report.js';
-import { runAuthorizeScenario, type Target } from './scenarios/authorize.js';
-import { formatHttpClients, runHttpClientsScenario } from './scenarios/http-clients.js';
-import { runNotificationsScenario } from './scenarios/notifications.js';
-import { runWebhookScenario } from './scenarios/webhook.js';
-import { formatClusterHold, runClusterHoldScenario } from './scenarios/cluster-hold.js';
-import { formatCluster, runClusterScenario } from './scenarios/cluster.js';
-import { formatNotifications } from './notifications-report.js';
-import { formatWebhook } from './webhook-report.js';
-import { startServerProcess, type ServerProcess } from './server-process.js';
-import { BENCH_DIR } from './paths.js';
+import { startStallTrace } from './tools/stall-trace.js';
+import { BENCH_ADMIN_TOKEN, setUpGateway } from './lib/gateway-setup.js';
+import { formatTable, type Outcome } from './scenarios/authorize/report.js';
+import { runAuthorizeScenario, type Target } from './scenarios/authorize/scenario.js';
+import { formatHttpClients, runHttpClientsScenario } from './scenarios/http-clients/scenario.js';
+import { runNotificationsScenario } from './scenarios/notifications/scenario.js';
+import { runWebhookScenario } from './scenarios/webhook/scenario.js';
+import { formatClusterHold, runClusterHoldScenario } from './scenarios/cluster/hold.js';
+import { formatCluster, runClusterScenario } from './scenarios/cluster/scenario.js';
+import { formatNotifications } from './scenarios/notifications/report.js';
+import { formatWebhook } from './scenarios/webhook/report.js';
+import { startServerProcess, type ServerProcess } from './lib/server-process.js';
+import { BENCH_DIR } from './lib/paths.js';
 
 const USAGE = `Usage: npm run bench -- [--scenario <name|all>] [--chargers N] [--servers floor,gateway] [--rounds N] [--quick]
 

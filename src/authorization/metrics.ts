@@ -24,9 +24,9 @@ export function reasonLabel(reason: string): string {
 type Tally = { n: number };
 
 /**
- * Decisions run at up to ~20,000/s, and prom-client's inc() builds and checks a label hash on
- * every call. So they are tallied in nested maps keyed by the label values (no allocation once
- * a combination has been seen) and copied into the counter when it is scraped.
+ * Decisions run at the charger path's full rate, and prom-client's inc() builds and checks a label
+ * hash on every call. So they are tallied in nested maps keyed by the label values (no allocation
+ * once a combination has been seen) and copied into the counter when it is scraped.
  */
 export function createAuthorizationMetrics(registry: Registry): AuthorizationMetrics {
   const tallies = new Map<string, Map<string, Map<string, Tally>>>();
@@ -44,7 +44,7 @@ export function createAuthorizationMetrics(registry: Registry): AuthorizationMet
       }
     },
   });
-  // Observed once per outbound call only (cache hits and an open breaker make none), next to the call's own ~100 µs.
+  // Observed once per outbound call only (cache hits and an open breaker make none), small beside the call's own cost.
   const latency = new Histogram({
     name: 'gateway_provider_request_duration_seconds',
     help: 'Session-start calls to providers, token fetch included, until the answer is classified',

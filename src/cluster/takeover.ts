@@ -66,8 +66,8 @@ export function createTakeover(d: TakeoverDeps) {
     /**
      * After this node was swept as dead while alive: take back, with connected events, the
      * chargers whose sockets it still holds, and close the ones another node holds meanwhile.
-     * In batches per installation: one transaction per charger took a node holding ~16,000 of
-     * them minutes, during which it could be swept again (docs/benchmarks.md, 50,000 chargers).
+     * In batches per installation: one transaction per charger took a node holding thousands of
+     * them minutes, during which it could be swept again (docs/bench-log/2026-11.md, "50,000 chargers").
      */
     async reclaim(): Promise<void> {
       for (const [installationId, ids] of byInstallation(d.registry)) {

@@ -55,8 +55,9 @@ const GATHER_MS = 10;
 
 /**
  * Writes made within GATHER_MS of each other, across subscriptions, applied as one batch: a
- * transaction (and, on SQLite, a message to the main thread) per flush of each of 100 busy
- * subscriptions cost the thread a tenth of its CPU. Each writer is answered when its batch is.
+ * transaction (and, on SQLite, a message to the main thread) per flush of each busy
+ * subscription cost the thread much of its CPU (docs/bench-log/2026-11.md). Each writer is
+ * answered when its batch is.
  */
 export function gatherBookkeeping(apply: (list: Bookkeeping[]) => Promise<void>): Bookkeeper {
   type Waiting = { b: Bookkeeping; resolve: () => void; reject: (err: unknown) => void };

@@ -2,7 +2,7 @@
  * How fast queued deliveries may start, steered by the charger path's event-loop delay (the
  * main thread measures it and sends it here every LAG_WINDOW_MS). The delivery thread already
  * runs at idle priority, yet with a backlog it keeps both cores busy, and the charger path's
- * Authorize p99 at 2,000/s tripled (docs/benchmarks.md, "Event notifications"). So: while
+ * Authorize tail grew (docs/bench-log/2026-11.md, "Event notifications"). So: while
  * chargers call fast and the loop is late, halve the rate (not below MIN_PER_SEC); otherwise
  * raise it by a step, and once it no longer binds let deliveries go unpaced (AIMD, as TCP does).
  *
@@ -16,8 +16,7 @@ export const LAG_WINDOW_MS = 250;
 export const LAG_HIGH_MS = 2;
 /**
  * Paced only while chargers call at least this fast. With fewer, a late loop delays few
- * replies: pacing then only slowed a backlog's drain (1,015/s against 1,736/s unpaced, with no
- * charger traffic at all, when the main thread still wrote the attempt log).
+ * replies: pacing then only slowed a backlog's drain (docs/bench-log/2026-11.md).
  */
 export const BUSY_CALLS_PER_SEC = 1000;
 /** Never paced below this: a busy charger path still sees its events delivered. */

@@ -6,8 +6,8 @@ import type { AddressPolicy } from './ssrf.js';
 
 /**
  * The one client for every outbound call (session webhooks, token service, later notifications).
- * undici's request() was the fastest client measured (docs/benchmarks.md); the agent caps
- * sockets per origin so an overloaded provider cannot make us open sockets without bound.
+ * undici's request() was the fastest client measured (docs/benchmarks.md, http-clients); the agent
+ * caps sockets per origin so an overloaded provider cannot make us open sockets without bound.
  * Redirects are never followed: undici's request() does not follow them without an interceptor.
  */
 export type HttpErrorCode = 'timeout' | 'connect_error' | 'response_too_large' | 'network_error' | 'blocked_target';
@@ -115,9 +115,9 @@ export function createHttpClient(opts: { maxSocketsPerOrigin: number; maxRespons
 
 /**
  * A call's deadline as undici's `signal`, which takes an EventEmitter as well as an AbortSignal.
- * Not AbortSignal.timeout(): its timer outlives the call, and on the webhook path thousands of
- * spent timers a second each built a DOMException (~2 % of the CPU). Not an AbortController
- * either: creating its EventTarget signal was another ~1 %, against a plain emitter's nothing.
+ * Not AbortSignal.timeout(): its timer outlives the call and builds a DOMException when it fires,
+ * thousands a second on the webhook path. Not an AbortController either: its EventTarget signal
+ * costs what a plain emitter does not (docs/bench-log/2026-11.md, "Webhook Authorize").
  */
 class Deadline extends EventEmitter {
   aborted = false;

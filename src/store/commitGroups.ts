@@ -8,9 +8,9 @@ import type { Db } from './db.js';
  *
  * SQLite has one connection, so transactions already ran one at a time (Kysely holds a mutex);
  * what this saves is a COMMIT per transaction, which writes every page the transaction touched
- * to the log again. With subscribers, every StatusNotification commits its status and its event:
- * a third of the main thread's busy time at 1,000 statuses/s was SQLite, most of it COMMITs
- * (docs/benchmarks.md). Statuses that arrive together touch the same few pages.
+ * to the log again. With subscribers, every StatusNotification commits its status and its event,
+ * and COMMITs were most of the main thread's SQLite time (docs/bench-log/2026-11.md, "Event
+ * notifications"). Statuses that arrive together touch the same few pages.
  *
  * Each caller still gets its own outcome: a failing one rolls back to its savepoint and gets its
  * error; the others commit. If the COMMIT itself fails, every caller of the group gets that error

@@ -9,12 +9,12 @@ const slotName = (p: unknown) => (typeof p === 'string' && p.startsWith('\u0000'
 
 /**
  * A hot query built and compiled once, run with new values each time. Building and compiling
- * through Kysely was ~12 % of the gateway's CPU per Authorize, and half of a status write's
- * time; the SQL is the same text every time. Defined once at module level, it is compiled once
- * per dialect and shared by every store built on it, a transaction's included (modules are built
- * anew per transaction). The SQL depends on the dialect alone, which the executor's adapter
- * class names. Values given at each run fill the builder's slots by name; the builder's other
- * values stay as compiled.
+ * through Kysely was a large share of an Authorize's and a status write's cost
+ * (docs/bench-log/2026-11.md); the SQL is the same text every time. Defined once at module level,
+ * it is compiled once per dialect and shared by every store built on it, a transaction's included
+ * (modules are built anew per transaction). The SQL depends on the dialect alone, which the
+ * executor's adapter class names. Values given at each run fill the builder's slots by name; the
+ * builder's other values stay as compiled.
  */
 export function compiledOnce<Row>(build: Build<Row>) {
   const byDialect = new Map<unknown, { query: CompiledQuery<Row>; slots: (string | undefined)[] }>();

@@ -39,7 +39,7 @@ export function failureStore(db: Db, dialect: Dialect, table: FailureTableName) 
         dialect === 'postgres'
           ? await inTransaction(db, async (trx) => {
               // Visible to every node at commit all the same; a crash of the database may forget the
-              // last few attempts, and no caller waits for the WAL flush (~3 ms a handshake, measured).
+              // last few attempts, and no handshake waits for the WAL flush.
               await sql`set local synchronous_commit = off`.execute(trx);
               for (const key of limits.map((l) => l.key).sort()) await sql`select pg_advisory_xact_lock(${RESERVE_LOCK_CLASS}, hashtext(${key}))`.execute(trx);
               return insertIfUnder(trx, limits, at, since);

@@ -44,8 +44,8 @@ type Modules = { [K in keyof typeof factories]: ReturnType<(typeof factories)[K]
 
 /**
  * Each module is built on first use, then kept on the store. A transaction touches two or three
- * of them; building all eighteen for every transaction was ~4 % of the charger path's CPU under
- * event load.
+ * of them; building them all for every transaction showed in the charger path's CPU profile
+ * under event load (docs/bench-log/2026-11.md).
  */
 const lazyModules: object = Object.create(null);
 for (const key of Object.keys(factories) as (keyof Modules)[]) {

@@ -98,9 +98,9 @@ function openBetterSqlite(path: string): SqliteDatabase {
 }
 
 /**
- * Kysely's SQLite driver prepares every query anew; preparing was ~8 % of the gateway's CPU
- * under Authorize load. The same SQL text reuses its statement (safe: the dialect runs one
- * query at a time on its single connection). Bounded, since ad-hoc queries vary.
+ * Kysely's SQLite driver prepares every query anew, which showed in the gateway's CPU profile under
+ * Authorize load (docs/bench-log/2026-11.md). The same SQL text reuses its statement (safe: the
+ * dialect runs one query at a time on its single connection). Bounded, since ad-hoc queries vary.
  */
 function withStatementCache(db: SqliteDatabase, max = 500): SqliteDatabase {
   const statements = new Map<string, SqliteStatement>();

@@ -214,8 +214,8 @@ export function subscriptionStore(db: Db, box: SecretBox) {
 
     /**
      * Moves cursors forward only (a late writer never moves one back), many in one statement per
-     * chunk: the delivery bookkeeping moves up to one per subscription every flush (~5,000 a second
-     * with 100 busy subscriptions), and an UPDATE each cost the charger path's thread ~5x the CPU.
+     * chunk: the delivery bookkeeping moves up to one per subscription every flush, and an UPDATE
+     * each cost the charger path's thread several times the CPU (docs/bench-log/2026-11.md).
      * Chunks of power-of-two sizes keep the SQL texts few (see insertChunks).
      */
     async advanceAll(cursors: { subscriptionId: string; seq: number }[]): Promise<void> {

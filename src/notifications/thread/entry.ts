@@ -1,7 +1,7 @@
 // The delivery thread: notification workers with a store connection, an HTTP client and Kafka
 // producers of their own, at a lower CPU priority. Delivering thousands of events a second
 // then costs the charger path on the main thread neither event-loop time nor a shared
-// database connection (docs/benchmarks.md, "Event notifications").
+// database connection (docs/bench-log/2026-11.md, "Event notifications").
 
 import { execFile } from 'node:child_process';
 import { readlinkSync } from 'node:fs';
@@ -84,8 +84,8 @@ async function open() {
 /**
  * Nice +10 first (on Linux the nice value belongs to the thread, and pid 0 names the calling
  * one), then SCHED_IDLE where `chrt` can set it. Nice alone still let this thread finish its
- * slice before a woken charger-path thread ran: with 100 subscriptions at 1,000 deliveries/s
- * the charger path's Authorize p99 doubled (docs/benchmarks.md). A SCHED_IDLE thread gives
+ * slice before a woken charger-path thread ran, and busy subscriptions lengthened the charger
+ * path's Authorize tail (docs/bench-log/2026-11.md). A SCHED_IDLE thread gives
  * way at once to any other, and runs on what they leave.
  */
 function lowerPriority(): void {

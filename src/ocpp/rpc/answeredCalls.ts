@@ -3,9 +3,8 @@
  * reply) is answered once and never processed twice.
  *
  * Fixed arrays rather than a Map and a Set: these are written on every call of every charger,
- * and a Map that is set and deleted in turn reallocates its table every few calls. The tables
- * hang off long-lived (old) connection state, so each new one survived a scavenge: sampled at
- * 5,000 Authorize/s they were a tenth of what outlived the young generation (docs/benchmarks.md).
+ * and a Map set and deleted in turn keeps reallocating its table, garbage hung off long-lived
+ * connection state that made GC pauses under Authorize load (docs/bench-log/2026-11.md).
  */
 
 /** Calls a charger may have waiting at once; more would be a misbehaving peer, not a charger. */
@@ -13,10 +12,10 @@ const IN_FLIGHT_KEPT = 64;
 /** Replies kept whole for a CALL the charger sends again (after a lost reply): the last few suffice. */
 const ANSWERED_KEPT = 8;
 /**
- * Older answered ids are remembered only as a fingerprint (8 bytes each, 1 KiB per connection).
+ * Older answered ids are remembered only as a fingerprint, 8 bytes each.
  * A charger sends its next CALL only once the last is answered or timed out (OCPP-J 1.6 §4.1.1),
- * so a repeat comes within a few calls; 128 calls are minutes to hours of a charger's traffic.
- * 1,024 cost 8 KiB a connection, a third of the per-connection budget.
+ * so a repeat comes within a few calls; 128 calls are minutes to hours of a charger's traffic,
+ * and more would weigh on the memory of every held connection.
  */
 export const ANSWERED_IDS_KEPT = 128;
 

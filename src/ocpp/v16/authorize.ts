@@ -4,7 +4,7 @@ import { decided } from '../events.js';
 import type { Decision } from '../../authorization/types.js';
 
 /**
- * Authorize is the hot path (~20,000/s): a line per call at info would cost as much CPU as the
+ * Authorize is the hot path: a line per call at info would cost as much CPU as the
  * decision. Repeat acceptances (native id tags, the recent-decision cache) go to debug; refusals,
  * provider answers and offline decisions are what an operator looks for, at info.
  */

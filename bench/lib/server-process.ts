@@ -35,7 +35,7 @@ const READY_TIMEOUT_MS = 60_000;
 const REPLY_TIMEOUT_MS = 10_000;
 const OUTPUT_LINES = 40;
 
-/** `env` goes to the child on top of this process's environment. */
+/** `entry`: a child entry in bench/lib/ (floor-child.ts, gateway-child.ts…); `env` goes to the child on top of this process's environment. */
 export function startServerProcess(name: string, entry: string, env?: Record<string, string>): Promise<ServerProcess> {
   // The same V8 flags as `npm start` and the Docker image, for the floor and the gateway alike.
   const { child, output, lines } = forkChild(new URL(entry, import.meta.url), ['--expose-gc', ...SERVER_NODE_FLAGS, ...extraFlags()], OUTPUT_LINES, env);

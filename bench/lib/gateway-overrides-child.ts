@@ -1,4 +1,4 @@
-// Child process entry for the gateway in the webhook scenario. Unlike
+// Child process entry for the gateway in the webhook and notifications scenarios. Unlike
 // gateway-child.ts it starts isolated (no config file, no environment) and takes
 // config overrides from the parent, e.g. `decisionCacheTtlSec: 0`, through
 // BENCH_GATEWAY_OVERRIDES (JSON), since server-process.ts forks without arguments.
@@ -7,11 +7,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startGateway } from '../src/app.js';
-import type { ConfigOverrides } from '../src/config.js';
+import { startGateway } from '../../src/app.js';
+import type { ConfigOverrides } from '../../src/config.js';
 import { serveAsChild } from './child.js';
 import { BENCH_ADMIN_TOKEN } from './gateway-setup.js';
-import { GATEWAY_OVERRIDES_ENV } from './webhook-setup.js';
+import { GATEWAY_OVERRIDES_ENV } from './gateway-process.js';
 
 // Only as a forked bench child: without an IPC channel there is nobody to report to.
 if (process.send) {

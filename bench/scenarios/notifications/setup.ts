@@ -1,38 +1,20 @@
-// Puts a gateway in place for the notifications scenario, through the REST API
-// as a site owner would: a gateway child (optionally under --cpu-prof), one
-// native installation with an accepted idTag and its chargers, and subscriptions
-// to connector.status_changed posting to the receiver child.
+// Puts the notifications scenario's data into its gateway, through the REST API as a site
+// owner would: one native installation with an accepted idTag and its chargers, and
+// subscriptions to connector.status_changed posting to the receiver child.
 
-import type { ConfigOverrides } from '../src/config.js';
-import { envelope } from '../src/notifications/record.js';
-import { createLogger } from '../src/log.js';
-import { openStore } from '../src/store/db.js';
-import { eventStore } from '../src/store/events.js';
-import { BENCH_ADMIN_TOKEN } from './gateway-setup.js';
+import { envelope } from '../../../src/notifications/record.js';
+import { createLogger } from '../../../src/log.js';
+import { openStore } from '../../../src/store/db.js';
+import { eventStore } from '../../../src/store/events.js';
+import { BENCH_ADMIN_TOKEN } from '../../lib/gateway-setup.js';
 import { RECEIVER_SECRET } from './receiver-process.js';
-import { SERVER_NODE_FLAGS, type ServerProcess } from './server-process.js';
-import { apiClient, startWebhookGateway, type Api } from './webhook-setup.js';
+import type { ServerProcess } from '../../lib/server-process.js';
+import { apiClient, type Api } from '../../lib/gateway-process.js';
 
 const CONCURRENCY = 32;
 /** Events per transaction when writing a backlog: few enough to hold SQLite's write lock only briefly. */
 const BACKLOG_BATCH = 2_000;
 const TIMEOUT_MS = 15_000;
-
-/**
- * A gateway child with `overrides`; with `cpuProfileDir`, Node's own --cpu-prof writes the
- * child's profile there when it exits. --cpu-prof is refused in NODE_OPTIONS, so it goes
- * into the fork's flags for this one call: startServerProcess forks before its first await
- * (webhook-setup.ts relies on the same for the overrides' environment variable).
- */
-export function startNotificationsGateway(overrides: ConfigOverrides, cpuProfileDir?: string): Promise<ServerProcess> {
-  const extra = cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : [];
-  SERVER_NODE_FLAGS.push(...extra);
-  try {
-    return startWebhookGateway(overrides);
-  } finally {
-    SERVER_NODE_FLAGS.splice(SERVER_NODE_FLAGS.length - extra.length, extra.length);
-  }
-}
 
 /** Creates a native installation, `idTag` as Accepted, and chargers `${idPrefix}1…${chargers}`; returns the installation id. */
 export async function createNativeInstallation(api: Api, setup: { chargers: number; idPrefix: string; idTag: string }): Promise<string> {

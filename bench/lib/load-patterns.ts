@@ -4,7 +4,7 @@
 // generator down (coordinated omission).
 
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Histogram, type HistogramSummary } from '../simulators/charger/stats.js';
+import { Histogram, type HistogramSummary } from '../../simulators/charger/stats.js';
 import { noiseMeter, type Noise } from './machine-noise.js';
 
 /** Fires request number i (callers map i to a charger); resolves with the reply's status. */

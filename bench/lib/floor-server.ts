@@ -3,7 +3,7 @@
 // figures are read against this, so whatever cost shows above it is ours.
 
 import { WebSocketServer, type WebSocket } from 'ws';
-import { CALL, encodeError, encodeResult, parseFrame } from '../simulators/charger/frames.js';
+import { CALL, encodeError, encodeResult, parseFrame } from '../../simulators/charger/frames.js';
 
 export interface FloorServer {
   port: number;

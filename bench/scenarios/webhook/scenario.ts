@@ -8,18 +8,18 @@
 
 import { cpus } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ConfigOverrides } from '../../src/config.js';
-import type { SimCharger } from '../../simulators/charger/charger.js';
-import { runFleet } from '../../simulators/charger/fleet.js';
-import { statusOf } from '../../simulators/charger/messages.js';
-import { closedLoop, openLoop, type Fire, type LoadResult } from '../load-patterns.js';
-import { runLoadTask } from '../load-process.js';
-import { cpuMeter } from '../proc-cpu.js';
-import type { ProviderInfo } from '../provider-fixture.js';
-import { startServerProcess, type ServerProcess } from '../server-process.js';
-import { startNotificationsGateway } from '../notifications-setup.js';
-import { apiClient, createWebhookInstallation } from '../webhook-setup.js';
-import { judge, markQueueing, TARGETS, type BreakerPart, type GatewayPart, type PairedRound, type Phase, type WebhookResult } from '../webhook-report.js';
+import type { ConfigOverrides } from '../../../src/config.js';
+import type { SimCharger } from '../../../simulators/charger/charger.js';
+import { runFleet } from '../../../simulators/charger/fleet.js';
+import { statusOf } from '../../../simulators/charger/messages.js';
+import { closedLoop, openLoop, type Fire, type LoadResult } from '../../lib/load-patterns.js';
+import { runLoadTask } from '../../lib/load-process.js';
+import { cpuMeter } from '../../lib/proc-cpu.js';
+import type { ProviderInfo } from '../../lib/provider-fixture.js';
+import { startServerProcess, type ServerProcess } from '../../lib/server-process.js';
+import { apiClient, startGatewayProcess } from '../../lib/gateway-process.js';
+import { createWebhookInstallation } from './setup.js';
+import { judge, markQueueing, TARGETS, type BreakerPart, type GatewayPart, type PairedRound, type Phase, type WebhookResult } from './report.js';
 
 export interface WebhookOptions {
   chargers: number;
@@ -104,7 +104,7 @@ interface Connected {
 async function onGateway<T>(setup: OnGateway, use: (g: Connected) => Promise<T>): Promise<T> {
   const log = (line: string) => setup.log(`webhook, gateway ${setup.name}: ${line}`);
   // BENCH_PROFILE_DIR=dir writes each gateway child's CPU profile there (node --cpu-prof).
-  const gateway = await startNotificationsGateway(setup.overrides, process.env.BENCH_PROFILE_DIR);
+  const gateway = await startGatewayProcess(setup.overrides, process.env.BENCH_PROFILE_DIR);
   try {
     log(`creating the webhook installation and ${setup.chargers} chargers through the REST API`);
     const api = apiClient(gateway.info.httpPort!);

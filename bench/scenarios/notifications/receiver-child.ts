@@ -2,9 +2,9 @@
 // receiver-process.ts). It keeps counts and a latency histogram, not the
 // deliveries themselves, and answers the parent's questions over IPC.
 
-import { Histogram } from '../simulators/charger/stats.js';
-import { startReceiver } from '../simulators/receiver/index.js';
-import type { ReceivedDelivery } from '../simulators/receiver/index.js';
+import { Histogram } from '../../../simulators/charger/stats.js';
+import { startReceiver } from '../../../simulators/receiver/index.js';
+import type { ReceivedDelivery } from '../../../simulators/receiver/index.js';
 import { RECEIVER_SECRET, type FromReceiver, type ReceiverCounts, type ToReceiver } from './receiver-process.js';
 
 // The simulator keeps every delivery for tests to inspect; at bench rates that is

@@ -30,8 +30,8 @@ export interface StartedServer {
   errors?(): Record<string, number>;
 }
 
-import { startStallTrace } from './stall-trace.js';
-import { startAllocProfile } from './alloc-profile.js';
+import { startStallTrace } from '../tools/stall-trace.js';
+import { startAllocProfile } from '../tools/alloc-profile.js';
 
 const STOP_TIMEOUT_MS = 10_000;
 

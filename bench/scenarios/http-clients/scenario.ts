@@ -5,11 +5,11 @@
 // child's own, so a provider near 100 % caps requests/s but not that figure.
 
 import { cpus } from 'node:os';
-import { runLoadTask, type ClientRun } from '../load-process.js';
-import type { ClientName } from '../outbound-clients.js';
-import { sessionStartBody, type ProviderInfo } from '../provider-fixture.js';
-import { startServerProcess } from '../server-process.js';
-import { formatTable, show } from '../table.js';
+import { runLoadTask, type ClientRun } from '../../lib/load-process.js';
+import type { ClientName } from '../../lib/outbound-clients.js';
+import { sessionStartBody, type ProviderInfo } from '../../lib/provider-fixture.js';
+import { startServerProcess } from '../../lib/server-process.js';
+import { formatTable, show } from '../../lib/table.js';
 
 export interface HttpClientsOptions {
   quick: boolean;

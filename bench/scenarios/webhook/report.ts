@@ -1,9 +1,9 @@
 // The webhook scenario's result shapes, how a phase is judged, and the tables
 // and target lines printed at the end of a run.
 
-import type { LoadResult } from './load-patterns.js';
-import { formatTable, median, show } from './table.js';
-import { disturbed, DISTURBED_STEAL_PCT } from './machine-noise.js';
+import type { LoadResult } from '../../lib/load-patterns.js';
+import { formatTable, median, show } from '../../lib/table.js';
+import { disturbed, DISTURBED_STEAL_PCT } from '../../lib/machine-noise.js';
 
 export interface Phase extends LoadResult {
   /** Target of an open-loop phase; unset for the closed loop (saturation). */

@@ -4,10 +4,10 @@
 
 import { setPriority } from 'node:os';
 import { execFile } from 'node:child_process';
-import { forkChild } from './fork-child.js';
+import { forkChild } from '../../lib/fork-child.js';
 import type { ChildProcess } from 'node:child_process';
-import type { HistogramSummary } from '../simulators/charger/stats.js';
-import { SERVER_NODE_FLAGS } from './server-process.js';
+import type { HistogramSummary } from '../../../simulators/charger/stats.js';
+import { SERVER_NODE_FLAGS } from '../../lib/server-process.js';
 
 /** Every bench subscription signs with this; the receiver verifies with it. */
 export const RECEIVER_SECRET = 'bench-receiver-secret-0123456789';

@@ -1,7 +1,7 @@
 // Child process entry for the provider simulator, so the CPU it spends answering
 // is not charged to the load generator or the gateway. It allows every idTag.
 
-import { startProvider } from '../simulators/provider/index.js';
+import { startProvider } from '../../simulators/provider/index.js';
 import { serveAsChild } from './child.js';
 import { PROVIDER_PASSWORD, PROVIDER_USER, type ProviderInfo } from './provider-fixture.js';
 

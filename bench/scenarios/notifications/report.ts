@@ -1,11 +1,11 @@
 // The notifications scenario's result shapes, how its targets are judged, and
 // the table printed at the end of a run.
 
-import type { HistogramSummary } from '../simulators/charger/stats.js';
-import type { ProfileSummary } from './cpu-profile.js';
-import type { LoadResult } from './load-patterns.js';
-import { formatTable, show } from './table.js';
-import { disturbed, DISTURBED_STEAL_PCT } from './machine-noise.js';
+import type { HistogramSummary } from '../../../simulators/charger/stats.js';
+import type { ProfileSummary } from '../../tools/cpu-profile.js';
+import type { LoadResult } from '../../lib/load-patterns.js';
+import { formatTable, show } from '../../lib/table.js';
+import { disturbed, DISTURBED_STEAL_PCT } from '../../lib/machine-noise.js';
 
 /** StatusNotification at a fixed rate with `subscriptions` all wanting every event. */
 export interface DeliveryPhase {

@@ -1,7 +1,7 @@
-// The parent side of the cluster-hold client processes (cluster-fleet-child.ts): fork one per
+// The parent side of the cluster-hold client processes (fleet-child.ts): fork one per
 // share of the fleet, each from its own loopback source address, and collect what they hold.
 
-import { forkChild } from './fork-child.js';
+import { forkChild } from '../../lib/fork-child.js';
 
 export interface FleetPart {
   /** Every node's OCPP URL; the share is split evenly over them. */
@@ -36,7 +36,7 @@ export interface FleetProcess {
 const CLOSE_TIMEOUT_MS = 60_000;
 
 export function startFleetProcess(part: FleetPart, timeoutMs: number): FleetProcess {
-  const { child, output } = forkChild(new URL('./cluster-fleet-child.ts', import.meta.url), [], 20);
+  const { child, output } = forkChild(new URL('./fleet-child.ts', import.meta.url), [], 20);
   const reply = (type: FleetFromChild['type'], ms: number) =>
     new Promise<FleetFromChild>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`fleet child ${part.localAddress}: no ${type} in ${ms} ms${output()}`)), ms);

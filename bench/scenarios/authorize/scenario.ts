@@ -3,23 +3,18 @@
 // Run once per server; run.ts puts the results side by side.
 
 import { setTimeout as sleep } from 'node:timers/promises';
-import { runFleet } from '../../simulators/charger/fleet.js';
-import { statusOf } from '../../simulators/charger/messages.js';
-import { Stats } from '../../simulators/charger/stats.js';
-import { closedLoop, openLoop, type Fire, type LoadResult } from '../load-patterns.js';
-import { rssReader, type ServerProcess } from '../server-process.js';
+import { runFleet } from '../../../simulators/charger/fleet.js';
+import { statusOf } from '../../../simulators/charger/messages.js';
+import { Stats } from '../../../simulators/charger/stats.js';
+import { closedLoop, openLoop, type Fire, type LoadResult } from '../../lib/load-patterns.js';
+import { rssReader, type ServerProcess } from '../../lib/server-process.js';
+import type { ScenarioOptions } from '../../lib/scenario.js';
 
 export interface Target {
   server: ServerProcess;
   url: string;
   idPrefix: string;
   idTag: string;
-}
-
-export interface ScenarioOptions {
-  chargers: number;
-  quick: boolean;
-  log: (line: string) => void;
 }
 
 export interface ConnectResult {

@@ -1,10 +1,10 @@
 // Turns the authorize scenario's results into the side-by-side table printed at
 // the end of a run, and the fixed-rate rounds into a table of their own.
 
-import { FIXED_RATES, type AuthorizeResult, type Outcome } from './scenarios/authorize.js';
-import type { LoadResult } from './load-patterns.js';
-import { disturbed, DISTURBED_STEAL_PCT } from './machine-noise.js';
-import { formatTable as grid, median, show } from './table.js';
+import { FIXED_RATES, type AuthorizeResult, type Outcome } from './scenario.js';
+import type { LoadResult } from '../../lib/load-patterns.js';
+import { disturbed, DISTURBED_STEAL_PCT } from '../../lib/machine-noise.js';
+import { formatTable as grid, median, show } from '../../lib/table.js';
 
 export type { Outcome };
 

@@ -4,15 +4,15 @@
 // liveness check).
 
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ConfigOverrides } from '../src/config.js';
-import type { SimCharger } from '../simulators/charger/charger.js';
-import { runFleet } from '../simulators/charger/fleet.js';
-import { statusOf } from '../simulators/charger/messages.js';
-import { openLoop, type Fire } from './load-patterns.js';
-import { adminApi, createNativeInstallation, createStatusSubscriptions, startNotificationsGateway } from './notifications-setup.js';
+import type { ConfigOverrides } from '../../../src/config.js';
+import type { SimCharger } from '../../../simulators/charger/charger.js';
+import { runFleet } from '../../../simulators/charger/fleet.js';
+import { statusOf } from '../../../simulators/charger/messages.js';
+import { openLoop, type Fire } from '../../lib/load-patterns.js';
+import { adminApi, createNativeInstallation, createStatusSubscriptions } from './setup.js';
 import type { ReceiverProcess } from './receiver-process.js';
-import type { ServerProcess } from './server-process.js';
-import type { Api } from './webhook-setup.js';
+import type { ServerProcess } from '../../lib/server-process.js';
+import { startGatewayProcess, type Api } from '../../lib/gateway-process.js';
 import { waitUntil } from './delivery-watch.js';
 
 export const ID_TAG = 'NOTIFYTAG';
@@ -53,7 +53,7 @@ export interface Live {
 /** A gateway child with the installation and its chargers connected, for the length of `use`. */
 export async function onGateway<T>(setup: GatewaySetup, use: (g: Live) => Promise<T>): Promise<T> {
   const log = (line: string) => setup.log(`notifications, ${setup.name}: ${line}`);
-  const gateway = await startNotificationsGateway(setup.overrides ?? {}, setup.cpuProfileDir);
+  const gateway = await startGatewayProcess(setup.overrides ?? {}, setup.cpuProfileDir);
   try {
     log(`creating the installation and ${setup.chargers} chargers through the REST API`);
     const api = adminApi(gateway);

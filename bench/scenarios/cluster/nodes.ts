@@ -1,11 +1,11 @@
-// Gateway nodes for the cluster benches: each its own process (bench/gateway-child.ts) on one
+// Gateway nodes for the cluster benches: each its own process (bench/lib/gateway-child.ts) on one
 // fresh PostgreSQL database, with the same SECRET_KEY and a NODE_ID of its own, as docs/deployment.md
 // tells an operator to run them.
 
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { freshDatabase, openTestStore, type TestDatabase } from '../test/helpers/databases.js';
-import { startServerProcess, type ServerProcess } from './server-process.js';
+import { freshDatabase, openTestStore, type TestDatabase } from '../../../test/helpers/databases.js';
+import { startServerProcess, type ServerProcess } from '../../lib/server-process.js';
 
 export interface ClusterNodes {
   database: TestDatabase;

@@ -2,9 +2,9 @@
 // URL, connected, booted and held until the parent says close. A process may open 20,000 files
 // here, so 50,000 chargers need several of these.
 
-import { runFleet, type Fleet } from '../simulators/charger/fleet.js';
-import { Stats } from '../simulators/charger/stats.js';
-import type { FleetPart, FleetFromChild, FleetToChild } from './cluster-fleet.js';
+import { runFleet, type Fleet } from '../../../simulators/charger/fleet.js';
+import { Stats } from '../../../simulators/charger/stats.js';
+import type { FleetPart, FleetFromChild, FleetToChild } from './fleet.js';
 
 const send = (m: FleetFromChild) => process.send?.(m);
 const PROGRESS_MS = 30_000;

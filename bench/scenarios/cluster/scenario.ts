@@ -3,16 +3,16 @@
 // Authorize is fired across all of them. On two cores the point is that throughput does not
 // fall and nothing breaks as nodes are added, not that it scales.
 
-import { runFleet, type Fleet } from '../../simulators/charger/fleet.js';
-import { statusOf } from '../../simulators/charger/messages.js';
-import { Stats } from '../../simulators/charger/stats.js';
-import { closedLoop, openLoop, type Fire, type LoadResult } from '../load-patterns.js';
-import { BENCH_ADMIN_TOKEN, setUpGateway } from '../gateway-setup.js';
-import { startClusterNodes } from '../cluster-nodes.js';
-import { formatTable, show } from '../table.js';
-import type { ScenarioOptions } from './authorize.js';
-import type { ServerProcess } from '../server-process.js';
-import type { SimCharger } from '../../simulators/charger/charger.js';
+import { runFleet, type Fleet } from '../../../simulators/charger/fleet.js';
+import { statusOf } from '../../../simulators/charger/messages.js';
+import { Stats } from '../../../simulators/charger/stats.js';
+import { closedLoop, openLoop, type Fire, type LoadResult } from '../../lib/load-patterns.js';
+import { BENCH_ADMIN_TOKEN, setUpGateway } from '../../lib/gateway-setup.js';
+import { startClusterNodes } from './nodes.js';
+import { formatTable, show } from '../../lib/table.js';
+import type { ScenarioOptions } from '../../lib/scenario.js';
+import type { ServerProcess } from '../../lib/server-process.js';
+import type { SimCharger } from '../../../simulators/charger/charger.js';
 
 export interface ClusterRun {
   nodes: number;

@@ -4,10 +4,10 @@
 const compiled = import.meta.url.includes('/dist/bench/');
 
 /** The project's bench/ folder: results are written there either way. */
-export const BENCH_DIR = new URL(compiled ? '../../bench/' : './', import.meta.url);
+export const BENCH_DIR = new URL(compiled ? '../../../bench/' : '../', import.meta.url);
 
 /** The project root, for shortening paths in profiles. */
-export const PROJECT_DIR = new URL(compiled ? '../../' : '../', import.meta.url);
+export const PROJECT_DIR = new URL(compiled ? '../../../' : '../../', import.meta.url);
 
 /** A child entry named by its .ts source, as the running bench can start it. */
 export function childEntry(entry: URL): { url: URL; loader: boolean } {

@@ -7,11 +7,11 @@
 // synchronous_commit off (this measures memory, not durability).
 
 import { setTimeout as sleep } from 'node:timers/promises';
-import { onlineByNode, seedChargers, startClusterNodes } from '../cluster-nodes.js';
-import { startFleetProcess, type FleetProcess, type Held } from '../cluster-fleet.js';
-import { formatTable, show } from '../table.js';
-import type { ScenarioOptions } from './authorize.js';
-import type { MemoryReading } from '../child.js';
+import { onlineByNode, seedChargers, startClusterNodes } from './nodes.js';
+import { startFleetProcess, type FleetProcess, type Held } from './fleet.js';
+import { formatTable, show } from '../../lib/table.js';
+import type { ScenarioOptions } from '../../lib/scenario.js';
+import type { MemoryReading } from '../../lib/child.js';
 
 export interface NodeHold {
   node: string;

@@ -11,12 +11,12 @@ import { copyFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { SimCharger } from '../../simulators/charger/charger.js';
-import { statusOf } from '../../simulators/charger/messages.js';
-import { monotonicUs, summariseProfile } from '../cpu-profile.js';
-import { sampler, steadyState, waitUntil } from '../delivery-watch.js';
-import { openLoop, type Fire } from '../load-patterns.js';
-import { answering, checkAlive, DRAIN_MS, ID_TAG, onGateway, statusFire, subscribe, WARMUP, type GatewaySetup, type Live } from '../notifications-gateway.js';
+import type { SimCharger } from '../../../simulators/charger/charger.js';
+import { statusOf } from '../../../simulators/charger/messages.js';
+import { monotonicUs, summariseProfile } from '../../tools/cpu-profile.js';
+import { sampler, steadyState, waitUntil } from './delivery-watch.js';
+import { openLoop, type Fire } from '../../lib/load-patterns.js';
+import { answering, checkAlive, DRAIN_MS, ID_TAG, onGateway, statusFire, subscribe, WARMUP, type GatewaySetup, type Live } from './gateway.js';
 import {
   authorizeUnchanged,
   backlogGrows,
@@ -26,13 +26,13 @@ import {
   type DeliveryPhase,
   type DrainPart,
   type NotificationsResult,
-} from '../notifications-report.js';
-import { getJson, writeBacklog } from '../notifications-setup.js';
-import { median } from '../table.js';
-import { disturbed } from '../machine-noise.js';
-import { cpuMeter } from '../proc-cpu.js';
-import { startReceiverProcess } from '../receiver-process.js';
-import { BENCH_DIR } from '../paths.js';
+} from './report.js';
+import { getJson, writeBacklog } from './setup.js';
+import { median } from '../../lib/table.js';
+import { disturbed } from '../../lib/machine-noise.js';
+import { cpuMeter } from '../../lib/proc-cpu.js';
+import { startReceiverProcess } from './receiver-process.js';
+import { BENCH_DIR } from '../../lib/paths.js';
 
 export interface NotificationsOptions {
   chargers: number;

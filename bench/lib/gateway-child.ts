@@ -26,7 +26,7 @@ type StartGateway = (overrides?: {
 }) => Promise<Gateway>;
 
 // A variable specifier keeps tsc from resolving the module at compile time.
-const APP_MODULE = '../src/app.js';
+const APP_MODULE = '../../src/app.js';
 
 async function loadStartGateway(): Promise<StartGateway> {
   let app: { startGateway?: unknown };

@@ -4,7 +4,7 @@
 // name the window in which its load ran.
 
 import { readFileSync } from 'node:fs';
-import { PROJECT_DIR } from './paths.js';
+import { PROJECT_DIR } from '../lib/paths.js';
 
 interface ProfileNode {
   id: number;

@@ -1,0 +1,7 @@
+// What run.ts gives every scenario.
+
+export interface ScenarioOptions {
+  chargers: number;
+  quick: boolean;
+  log: (line: string) => void;
+}
