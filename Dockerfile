@@ -24,5 +24,5 @@ VOLUME ["/data"]
 EXPOSE 9000 8080
 HEALTHCHECK --interval=15s --timeout=3s --start-period=10s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.HTTP_PORT||8080)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-# --max-semi-space-size: fewer young-generation GCs under frame load (docs/benchmarks.md).
+# --max-semi-space-size: fewer young-generation GCs under frame load (docs/bench-log/2026-11.md).
 CMD ["node", "--max-semi-space-size=32", "dist/src/main.js"]
