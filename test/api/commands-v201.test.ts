@@ -108,6 +108,25 @@ describe('remote commands to OCPP 2.0.1 and 2.1 chargers', () => {
     expect(timeout.body.error).toBe('COMMAND_TIMEOUT');
   });
 
+  it("sets a 2.0.1 charger's Basic-auth password with SetVariables BasicAuthPassword (A01), keeping the old one when refused", async () => {
+    const password = 'New-Pa55word-2018';
+    let status = 'Rejected';
+    v201.onCall('SetVariables', ({ setVariableData: [{ component, variable }] }) => ({ setVariableResult: [{ attributeStatus: status, component, variable }] }));
+    const refused = await t.api('POST', '/api/chargers/CP-201/password', { password });
+    expect(refused.status).toBe(502);
+    expect(refused.body).toMatchObject({ error: 'CHARGER_CALL_ERROR', details: { status: 'Rejected' } });
+    expect((await t.api('GET', '/api/chargers/CP-201')).body.passwordSetAt).toBeNull();
+
+    status = 'Accepted';
+    const set = await t.api('POST', '/api/chargers/CP-201/password', { password });
+    expect(set.status).toBe(201);
+    expect(v201.receivedCalls.at(-1)).toEqual({
+      action: 'SetVariables',
+      payload: { setVariableData: [{ attributeValue: password, component: { name: 'SecurityCtrlr' }, variable: { name: 'BasicAuthPassword' } }] },
+    });
+    expect((await t.api('GET', '/api/chargers/CP-201')).body.passwordSetAt).not.toBeNull();
+  });
+
   it('checks a command to a disconnected charger against the version it last spoke', async () => {
     const gone = t.charger('CP-201-GONE', { protocol: 'ocpp2.0.1' });
     await gone.connect();
