@@ -27,6 +27,7 @@ export const API_ERRORS = {
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Send application/json' },
   SECRET_REQUIRED: { status: 400, message: 'Changing where a stored secret is sent needs the secret again in the same request' },
   COMMAND_INVALID: { status: 400, message: 'The command does not match the OCPP schema' },
+  COMMAND_NOT_SUPPORTED: { status: 400, message: "The charger's OCPP version has no such command" },
   CHARGER_OFFLINE: { status: 409, message: 'The charger is not connected' },
   CHARGER_CALL_ERROR: { status: 502, message: 'The charger answered with an error' },
   COMMAND_FAILED: { status: 502, message: 'The command could not be delivered' },

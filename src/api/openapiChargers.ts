@@ -65,6 +65,7 @@ export const chargerSchemas = {
     online: { type: 'boolean', description: 'True while the charger holds a WebSocket to this gateway (any node of it)' },
     nodeId: orNull({ ...str, description: 'The gateway node holding its WebSocket; null when offline' }),
     lastSeen: orNull(time),
+    ocppVersion: orNull({ type: 'string', enum: ['1.6', '2.0.1', '2.1'], description: "The OCPP version of the charger's current or last connection; null before its first" }),
     boot: obj({
       vendor: orNull(str), model: orNull(str), serialNumber: orNull(str), firmwareVersion: orNull(str), bootedAt: orNull(time),
       details: orNull({ type: 'object', description: 'The other BootNotification.req fields' }),

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { CommandError, validateCommand, type CommandErrorCode, type Commands, type RemoteCommand } from '../ocpp/commands.js';
+import { CommandError, type CommandErrorCode, type Commands, type RemoteCommand } from '../ocpp/commands.js';
 import type { Registry } from '../ocpp/registry.js';
 import type { Store } from '../store/index.js';
 import type { Logger } from '../log.js';
@@ -80,8 +80,8 @@ export function createRouting(d: RoutingDeps) {
   }
 
   const commands: Commands = {
+    // The body is checked against the charger's version by the node running it on the socket (local.send).
     async send(chargerId, action, params, timeoutMs = d.defaultTimeoutMs) {
-      validateCommand(action, params);
       if (d.registry.get(chargerId)) return d.local.send(chargerId, action, params, timeoutMs);
       return viaHolder(chargerId, action, params, timeoutMs);
     },

@@ -1,10 +1,11 @@
-import { toOcpp16ErrorCode } from './errors.js';
+import { versionOf, type OcppVersion } from './context.js';
+import { protocols } from './protocols.js';
 import type { Registry } from './registry.js';
 import { CallTimeoutError, isRpcError } from './rpc/errors.js';
 import { schemaValidator } from './rpc/validators.js';
 
-/** Actions a site owner may send to a charger through the API. */
-export const REMOTE_COMMANDS = [
+/** What a site owner may send to a 1.6 charger through the API. */
+const OCPP16_COMMANDS = [
   'RemoteStartTransaction',
   'RemoteStopTransaction',
   'Reset',
@@ -16,9 +17,35 @@ export const REMOTE_COMMANDS = [
   'ClearCache',
 ] as const;
 
-export type RemoteCommand = (typeof REMOTE_COMMANDS)[number];
+/** What a site owner may send to a 2.0.1 or 2.1 charger (the same actions; each version's schema). */
+const OCPP201_COMMANDS = [
+  'RequestStartTransaction',
+  'RequestStopTransaction',
+  'Reset',
+  'UnlockConnector',
+  'ChangeAvailability',
+  'GetVariables',
+  'SetVariables',
+  'TriggerMessage',
+  'ClearCache',
+  'GetBaseReport',
+] as const;
 
-export type CommandErrorCode = 'CHARGER_OFFLINE' | 'COMMAND_INVALID' | 'COMMAND_TIMEOUT' | 'CHARGER_CALL_ERROR' | 'COMMAND_FAILED';
+export type RemoteCommand = (typeof OCPP16_COMMANDS)[number] | (typeof OCPP201_COMMANDS)[number];
+
+/** The remote commands of each OCPP version; a body is checked against that version's schema. */
+export const COMMANDS_BY_VERSION: Readonly<Record<OcppVersion, readonly RemoteCommand[]>> = {
+  '1.6': OCPP16_COMMANDS,
+  '2.0.1': OCPP201_COMMANDS,
+  '2.1': OCPP201_COMMANDS,
+};
+
+/** Every action some version allows: anything else is not a command at all. */
+export const REMOTE_COMMANDS: readonly RemoteCommand[] = [...new Set(Object.values(COMMANDS_BY_VERSION).flat())];
+
+export const isRemoteCommand = (action: string): action is RemoteCommand => (REMOTE_COMMANDS as readonly string[]).includes(action);
+
+export type CommandErrorCode = 'CHARGER_OFFLINE' | 'COMMAND_INVALID' | 'COMMAND_NOT_SUPPORTED' | 'COMMAND_TIMEOUT' | 'CHARGER_CALL_ERROR' | 'COMMAND_FAILED';
 
 /** Errors as data: the API maps each code to an HTTP status. */
 export class CommandError extends Error {
@@ -35,20 +62,30 @@ export interface Commands {
   send(chargerId: string, action: RemoteCommand, params: Record<string, unknown>, timeoutMs?: number): Promise<unknown>;
 }
 
-const ocpp16 = schemaValidator('ocpp1.6');
-
-/** Checks a request against the OCPP 1.6 JSON schema before it is sent; errors name the field. */
-export function validateCommand(action: RemoteCommand, params: unknown): void {
+/**
+ * Checks a request against the charger's version before it is sent: an action of another version
+ * is COMMAND_NOT_SUPPORTED; a body that breaks the version's JSON schema is COMMAND_INVALID, naming the field.
+ */
+export function validateCommand(version: OcppVersion, action: RemoteCommand, params: unknown): void {
+  const supported = COMMANDS_BY_VERSION[version];
+  if (!supported.includes(action)) {
+    throw new CommandError('COMMAND_NOT_SUPPORTED', `OCPP ${version} has no ${action}; supported: ${supported.join(', ')}`, {
+      ocppVersion: version,
+      supported,
+    });
+  }
   try {
-    ocpp16.request(action, params);
+    schemaValidator(`ocpp${version}`).request(action, params);
   } catch (err: any) {
-    const errors = ((err?.details?.errors ?? []) as any[]).map((e) => ({
+    // Only a schema violation carries `errors`; anything else (a schema missing) is ours, not the body's.
+    if (!Array.isArray(err?.details?.errors)) throw err;
+    const errors = (err.details.errors as any[]).map((e) => ({
       field: [e.instancePath?.replace(/^\//, '').replace(/\//g, '.'), e.params?.missingProperty ?? e.params?.additionalProperty]
         .filter(Boolean)
         .join('.') || '(body)',
       message: e.message,
     }));
-    throw new CommandError('COMMAND_INVALID', `Invalid ${action} request: ${err?.message ?? 'schema violation'}`, { errors });
+    throw new CommandError('COMMAND_INVALID', `Invalid OCPP ${version} ${action} request: ${err.message}`, { errors });
   }
 }
 
@@ -56,22 +93,24 @@ export function createCommands(registry: Registry, defaultTimeoutMs: number): Co
   return {
     async send(chargerId, action, params, timeoutMs = defaultTimeoutMs) {
       const client = registry.get(chargerId);
-      validateCommand(action, params);
       if (!client) throw new CommandError('CHARGER_OFFLINE', `Charger ${chargerId} is not connected`);
+      // Against the version this very connection negotiated, wherever the request came from.
+      validateCommand(versionOf(client.protocol), action, params);
       try {
         return await client.call(action, params, { callTimeoutMs: timeoutMs });
       } catch (err: any) {
-        throw toCommandError(err, action);
+        throw toCommandError(err, action, protocols[client.protocol].errors);
       }
     },
   };
 }
 
-function toCommandError(err: any, action: string): CommandError {
+/** `errors` is the charger's version's CALLERROR table: a 2.0.1 code keeps its 2.0.1 spelling. */
+function toCommandError(err: any, action: string, errors: (code: string) => string): CommandError {
   if (err instanceof CallTimeoutError) return new CommandError('COMMAND_TIMEOUT', `The charger did not answer ${action} in time`);
   if (isRpcError(err)) {
     return new CommandError('CHARGER_CALL_ERROR', `The charger answered ${action} with an error`, {
-      errorCode: toOcpp16ErrorCode(err.rpcErrorCode),
+      errorCode: errors(err.rpcErrorCode),
       errorDescription: err.message,
     });
   }

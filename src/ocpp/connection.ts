@@ -82,7 +82,7 @@ export function attachConnection(deps: OcppDeps, registry: Registry, client: Cha
   const { nodeId } = deps.config;
   const since = registry.connectedAt(chargerId) ?? Date.now();
   online = deps.events
-    .withEvents(deps.store, ['charger.connected'], installationId, (tx) => tx.chargers.setOnline(chargerId, nodeId, new Date().toISOString()), () => [
+    .withEvents(deps.store, ['charger.connected'], installationId, (tx) => tx.chargers.setOnline(chargerId, nodeId, new Date().toISOString(), ctx.ocppVersion), () => [
       envelope('charger.connected', installationId, chargerId, { nodeId }),
     ])
     // After the commit, so the old node's close finds the new holder and leaves the charger online.

@@ -19,6 +19,8 @@ export interface Charger {
   /** The gateway node holding the charger's connection (several nodes on one PostgreSQL). */
   nodeId: string | null;
   lastSeen: string | null;
+  /** The OCPP version ('1.6', '2.0.1', '2.1') of the current or last connection; null before the first. */
+  ocppVersion: string | null;
   boot: {
     vendor: string | null;
     model: string | null;
@@ -53,6 +55,7 @@ function toCharger(row: ChargerTable): Charger {
     online: row.online === 1,
     nodeId: row.node_id,
     lastSeen: row.last_seen,
+    ocppVersion: row.ocpp_version,
     boot: {
       vendor: row.vendor,
       model: row.model,
@@ -91,7 +94,9 @@ function toConnector(row: ConnectorTable): Connector {
 const Q = {
   get: compiledOnce((d) => d.selectFrom('chargers').selectAll().where('id', '=', slot('id'))),
   holder: compiledOnce((d) => d.selectFrom('chargers').select('node_id').where('id', '=', slot('id'))),
-  online: compiledOnce((d) => d.updateTable('chargers').set({ online: 1, node_id: slot('nodeId'), last_seen: slot('at') }).where('id', '=', slot('id'))),
+  online: compiledOnce((d) =>
+    d.updateTable('chargers').set({ online: 1, node_id: slot('nodeId'), last_seen: slot('at'), ocpp_version: slot('ocppVersion') }).where('id', '=', slot('id')),
+  ),
   boot: compiledOnce((d) =>
     d
       .updateTable('chargers')
@@ -176,6 +181,7 @@ export function chargerStore(db: Db) {
         online: 0,
         node_id: null,
         last_seen: null,
+        ocpp_version: null,
         created_at: new Date().toISOString(),
       };
       const res = await db.insertInto('chargers').values(row).onConflict((oc) => oc.column('id').doNothing()).executeTakeFirst();
@@ -207,10 +213,10 @@ export function chargerStore(db: Db) {
       await Q.boot(db, { id, vendor, model, serialNumber, firmwareVersion, details: JSON.stringify(boot.details), at });
     },
 
-    /** Makes `nodeId` the holder; returns the node that held the charger before (null: none). */
-    async setOnline(id: string, nodeId: string, at: string): Promise<string | null> {
+    /** Makes `nodeId` the holder, with the version it negotiated; returns the node that held the charger before (null: none). */
+    async setOnline(id: string, nodeId: string, at: string, ocppVersion: string): Promise<string | null> {
       const [previous] = (await Q.holder(db, { id })).rows;
-      await Q.online(db, { id, nodeId, at });
+      await Q.online(db, { id, nodeId, at, ocppVersion });
       return previous?.node_id ?? null;
     },
 

@@ -372,6 +372,12 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('charger_auth_failures_key').on('charger_auth_failures').columns(['key', 'at']).execute();
       },
     },
+    '0009_charger_ocpp_version': {
+      async up(db: Kysely<any>) {
+        // The version the charger's current or last connection negotiated: commands are checked against it on any node.
+        await db.schema.alterTable('chargers').addColumn('ocpp_version', 'text').execute();
+      },
+    },
   };
 }
 

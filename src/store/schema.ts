@@ -44,6 +44,8 @@ export interface ChargerTable {
   online: number;
   node_id: string | null;
   last_seen: string | null;
+  /** '1.6', '2.0.1' or '2.1': what the current or last connection negotiated; null before the first. */
+  ocpp_version: string | null;
   created_at: string;
 }
 

@@ -42,7 +42,7 @@ describe('portal in a real browser', { timeout: 40_000 }, () => {
     // adminEmail/adminPassword: the first user, created at first start (users branch; ignored before).
     t = await startTestGateway('sqlite', { adminEmail: ADMIN.email, adminPassword: ADMIN.password, outboxPollMs: 50 } as StartOptions);
     base = `http://127.0.0.1:${t.gw.httpPort}`;
-    siteA = await t.installation(['PORTAL-1']);
+    siteA = await t.installation(['PORTAL-1', 'PORTAL-201']);
     siteB = await t.installation(['OTHER-1']);
     await t.api('PATCH', `/api/installations/${siteA}`, { name: 'Depot A' });
     await t.api('PATCH', `/api/installations/${siteB}`, { name: 'Depot B' });
@@ -158,6 +158,31 @@ describe('portal in a real browser', { timeout: 40_000 }, () => {
     await card.getByText('Commands').click();
     await card.getByRole('button', { name: 'Unlock' }).click();
     await card.getByText('UnlockConnector: Unlocked').waitFor(WAIT);
+  });
+
+  it("sends a 2.0.1 charger the commands of its version, with that version's forms", async () => {
+    const v201 = t.charger('PORTAL-201', { protocol: 'ocpp2.0.1', callTimeoutMs: CHARGER_CALL_MS });
+    v201.onCall('RequestStartTransaction', () => ({ status: 'Accepted' }));
+    v201.onCall('GetVariables', ({ getVariableData: [{ component, variable }] }) => ({
+      getVariableResult: [{ attributeStatus: 'Accepted', attributeValue: '300', component, variable }],
+    }));
+    await v201.connect();
+    const card = page.getByTestId('charger-PORTAL-201');
+    await expect.poll(() => card.getAttribute('data-online'), WAIT).toBe('true');
+    await expect.poll(() => card.getByTestId('ocpp-version').textContent(), WAIT).toBe('OCPP 2.0.1');
+
+    await card.getByText('Commands').click();
+    await card.getByLabel('Id tag (for start)').fill('TOKEN-201');
+    await card.getByLabel('Id token type').selectOption('ISO14443');
+    await card.getByRole('button', { name: 'Start' }).click();
+    await card.getByText('RequestStartTransaction: Accepted').waitFor(WAIT);
+    expect(v201.receivedCalls.at(-1)).toMatchObject({
+      action: 'RequestStartTransaction',
+      payload: { idToken: { idToken: 'TOKEN-201', type: 'ISO14443' }, evseId: 1 },
+    });
+    await card.getByRole('button', { name: 'Get variable' }).click();
+    await card.getByText('GetVariables: Accepted 300').waitFor(WAIT);
+    await screenshot(page, '05-chargers-ocpp201-commands');
   });
 
   it('runs a session and finds it in Sessions with its energy', async () => {

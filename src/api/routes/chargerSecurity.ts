@@ -6,6 +6,8 @@ import { parseBody } from '../validate.js';
 import { chargerView, requireCharger } from './lookups.js';
 import { generatePassword, hashPassword, PASSWORD_LENGTH } from '../../ocpp/chargerPassword.js';
 import { withAudit } from '../audit.js';
+import { versionOf, type OcppVersion } from '../../ocpp/context.js';
+import type { RemoteCommand } from '../../ocpp/commands.js';
 
 export const securityProfileField = z.union([z.literal(0), z.literal(1), z.literal(2), z.literal(3)], {
   error: 'must be 0 (none), 1 (Basic), 2 (TLS + Basic) or 3 (mutual TLS)',
@@ -43,23 +45,21 @@ export function chargerSecurityRoutes(deps: ApiDeps): Router {
   });
 
   /**
-   * Sets or rotates the Basic-auth password. A connected charger is told first
-   * (ChangeConfiguration AuthorizationKey, hex-encoded as the whitepaper says); only when it
-   * accepts is the new one stored, so it is never locked out. The password is returned once.
+   * Sets or rotates the Basic-auth password. A connected charger is told first, in its version's
+   * message; only when it accepts is the new one stored, so it is never locked out. The password is returned once.
    */
   router.post('/chargers/:id/password', async (req, res) => {
     const charger = await requireCharger(deps, req, req.params.id);
     const { password = generatePassword() } = parseBody(chargerPasswordBody, req.body);
-    if (deps.registry.get(charger.id)) {
-      const conf = (await deps.commands
-        .send(charger.id, 'ChangeConfiguration', { key: 'AuthorizationKey', value: Buffer.from(password).toString('hex') })
-        .catch((err) => {
-          throw new ApiError(err.code ?? 'COMMAND_FAILED', err.message, err.details);
-        })) as { status: string };
-      if (conf.status !== 'Accepted' && conf.status !== 'RebootRequired') {
-        throw new ApiError('CHARGER_CALL_ERROR', `The charger answered ${conf.status} to the new AuthorizationKey; the old password stays`, {
-          status: conf.status,
-        });
+    const client = deps.registry.get(charger.id);
+    if (client) {
+      const change = passwordChange(versionOf(client.protocol), password);
+      const conf = (await deps.commands.send(charger.id, change.action, change.params).catch((err) => {
+        throw new ApiError(err.code ?? 'COMMAND_FAILED', err.message, err.details);
+      })) as Record<string, any>;
+      const status = change.status(conf);
+      if (status !== 'Accepted' && status !== 'RebootRequired') {
+        throw new ApiError('CHARGER_CALL_ERROR', `The charger answered ${status} to the new password; the old password stays`, { status });
       }
     }
     const hash = await hashPassword(password);
@@ -70,4 +70,20 @@ export function chargerSecurityRoutes(deps: ApiDeps): Router {
   });
 
   return router;
+}
+
+/**
+ * How each version sets a charger's Basic-auth password: 1.6 ChangeConfiguration AuthorizationKey,
+ * hex-encoded as the security whitepaper says; 2.0.1 and 2.1 SetVariables SecurityCtrlr.BasicAuthPassword (A01.FR.02).
+ */
+function passwordChange(version: OcppVersion, password: string): { action: RemoteCommand; params: Record<string, unknown>; status: (conf: Record<string, any>) => string } {
+  if (version === '1.6') {
+    return { action: 'ChangeConfiguration', params: { key: 'AuthorizationKey', value: Buffer.from(password).toString('hex') }, status: (conf) => conf.status };
+  }
+  const target = { component: { name: 'SecurityCtrlr' }, variable: { name: 'BasicAuthPassword' } };
+  return {
+    action: 'SetVariables',
+    params: { setVariableData: [{ attributeValue: password, ...target }] },
+    status: (conf) => conf.setVariableResult?.[0]?.attributeStatus,
+  };
 }

@@ -1,10 +1,9 @@
 import { Router } from 'express';
 import type { ApiDeps } from '../app.js';
 import { ApiError, type FieldError } from '../errors.js';
-import { CommandError, REMOTE_COMMANDS, type RemoteCommand } from '../../ocpp/commands.js';
+import { COMMANDS_BY_VERSION, CommandError, isRemoteCommand, REMOTE_COMMANDS, validateCommand } from '../../ocpp/commands.js';
+import { versionOf, type OcppVersion } from '../../ocpp/context.js';
 import { requireCharger } from './lookups.js';
-
-const isRemoteCommand = (action: string): action is RemoteCommand => (REMOTE_COMMANDS as readonly string[]).includes(action);
 
 /**
  * CommandError codes are API error codes too, so the status comes from the one table.
@@ -19,16 +18,23 @@ export function toApiError(err: unknown): unknown {
 export function commandRoutes(deps: ApiDeps): Router {
   const router = Router();
 
-  // The body is the OCPP request payload itself, checked against the OCPP 1.6 schema before it is sent.
+  // The body is the OCPP request payload itself, checked against the schema of the charger's version
+  // here (the node holding the charger checks it again against its live connection).
   router.post('/chargers/:id/commands/:action', async (req, res) => {
     const { action } = req.params;
     if (!isRemoteCommand(action)) {
       throw new ApiError('NOT_FOUND', `Unknown command ${action}; supported: ${REMOTE_COMMANDS.join(', ')}`, {
         supported: REMOTE_COMMANDS,
+        byVersion: COMMANDS_BY_VERSION,
       });
     }
     const charger = await requireCharger(deps, req, req.params.id);
+    // This node's live connection, else the version the charger's current or last connection stored.
+    const client = deps.registry.get(charger.id);
+    const version = client ? versionOf(client.protocol) : (charger.ocppVersion as OcppVersion | null);
     try {
+      // A charger never connected has no version yet: it is offline, which send() answers.
+      if (version) validateCommand(version, action, req.body ?? {});
       const result = await deps.commands.send(charger.id, action, req.body ?? {});
       res.json({ action, result });
     } catch (err) {

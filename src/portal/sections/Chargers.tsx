@@ -42,6 +42,7 @@ function ChargerCard({ charger, onChanged }: { charger: ChargerDetail; onChanged
       <header>
         <strong>{charger.id}</strong>{' '}
         <span class={`badge ${charger.online ? 'ok' : 'bad'}`} data-testid="online">{charger.online ? 'online' : 'offline'}</span>
+        {charger.ocppVersion && <span class="badge" data-testid="ocpp-version">OCPP {charger.ocppVersion}</span>}
       </header>
       <p>
         Last seen <When at={charger.lastSeen} />
