@@ -9,7 +9,7 @@ import { listTransactionsQuery } from './routes/transactions.js';
 export const transactionPaths = {
   '/api/transactions': {
     get: {
-      tags: ['transactions'], summary: 'List transactions, newest first',
+      tags: ['transactions'], summary: 'List transactions of every OCPP version, newest first',
       parameters: queryParams(listTransactionsQuery),
       responses: {
         '200': ok('A page of transactions', {
@@ -32,7 +32,8 @@ export const transactionPaths = {
 
 export const transactionSchemas = {
   Transaction: obj({
-    id: int, chargerId: str, installationId: str, connectorId: int, idTag: str,
+    id: int, chargerId: str, installationId: str, connectorId: int,
+    idTag: { ...str, description: 'Empty for a 2.0.1 transaction the charger started before any id token (authorization.status Pending)' },
     meterStart: { type: 'integer', description: 'Wh' }, startTime: time, startReceivedAt: time, reservationId: orNull(int),
     authorization: obj({ status: str, source: str, reason: orNull(str) }),
     active: { type: 'boolean' }, late: { type: 'boolean', description: 'Reported long after it started (e.g. buffered while offline)' },
@@ -40,10 +41,16 @@ export const transactionSchemas = {
     energyWh: orNull(int), meterAnomaly: { type: 'boolean', description: 'meterStop was below meterStart' },
     providerSessionId: orNull({ ...str, description: "The provider's sessionId from session start (webhook mode)" }),
     authorizedOffline: { type: 'boolean', description: 'Accepted by the offline policy because the provider was unreachable' },
+    ocppVersion: { type: 'string', enum: ['1.6', '2.0.1', '2.1'], description: 'The version the charger spoke when it started the transaction' },
+    chargerTransactionId: { ...str, description: "What the charger calls it: a 2.0.1 charger's own transactionId; for 1.6, id as text (the id the charger was given)" },
+    evseId: orNull({ ...int, description: '2.0.1: the EVSE, also given as connectorId (an EVSE runs one transaction, as a 1.6 connector does)' }),
+    evseConnectorId: orNull({ ...int, description: '2.0.1: the connector of the EVSE, when the charger named it' }),
+    idTokenType: orNull({ ...str, description: '2.0.1 IdTokenEnumType of idTag (ISO14443, eMAID, …)' }),
+    lastSeqNo: orNull({ ...int, description: "2.0.1: the highest seqNo of the charger's TransactionEvents applied" }),
   }),
   MeterValue: obj({
     id: int, connectorId: int, timestamp: time, sampledValue: { type: 'array', items: { type: 'object' } },
-    source: { type: 'string', enum: ['MeterValues', 'StopTransaction'] },
+    source: { type: 'string', enum: ['MeterValues', 'StopTransaction', 'TransactionEvent'] },
   }),
   TransactionDetail: {
     allOf: [

@@ -7,11 +7,17 @@ export type AuthorizationStatus = 'Accepted' | 'Blocked' | 'Expired' | 'Invalid'
 /** Which part of the gateway decided; stored with the transaction ("how it was authorized"). */
 export type DecisionSource = 'default' | 'native' | 'webhook' | 'cache' | 'offline';
 
+/** What asked: a 1.6 Authorize or StartTransaction, or a 2.0.1 TransactionEvent that brought an id token to a transaction. */
+export type AuthorizationTrigger = 'Authorize' | 'StartTransaction' | 'TransactionEvent';
+
+/** The triggers that start a charging session for the tag (the ConcurrentTx guard and the provider's session id apply). */
+export const startsSession = (trigger: AuthorizationTrigger): boolean => trigger !== 'Authorize';
+
 export interface AuthorizationRequest {
   installationId: string;
   chargerId: string;
   idTag: string;
-  trigger: 'Authorize' | 'StartTransaction';
+  trigger: AuthorizationTrigger;
   /** OCPP 2.0.1 IdTokenEnumType (ISO14443, eMAID, Central, …); absent for 1.6, whose idTag has none. */
   idTokenType?: string;
   /** The charger's OCPP version ('1.6', '2.0.1', '2.1'), passed to the provider. */

@@ -6,6 +6,12 @@ import { z } from 'zod';
  * Bump an event's version when its data changes incompatibly.
  */
 const time = z.iso.datetime({ offset: true });
+/** Which transaction, as the gateway (transactionId) and as the charger (a 2.0.1 charger's own id; a 1.6 charger's is ours) call it. */
+const transactionIds = {
+  transactionId: z.number().int(),
+  ocppVersion: z.string(),
+  chargerTransactionId: z.string(),
+};
 const authorization = z.object({ status: z.string(), source: z.string(), reason: z.string().nullable() });
 
 export const CATALOGUE = {
@@ -38,9 +44,9 @@ export const CATALOGUE = {
   },
   'authorization.decided': {
     version: 1,
-    description: 'The gateway decided whether an id tag may charge (Authorize or StartTransaction).',
+    description: 'The gateway decided whether an id tag may charge (Authorize, StartTransaction, or an id token in a 2.0.1 TransactionEvent).',
     data: z.object({
-      trigger: z.enum(['Authorize', 'StartTransaction']),
+      trigger: z.enum(['Authorize', 'StartTransaction', 'TransactionEvent']),
       idTag: z.string(),
       connectorId: z.number().int().nullable(),
       status: z.string(),
@@ -50,9 +56,10 @@ export const CATALOGUE = {
   },
   'session.started': {
     version: 1,
-    description: 'A transaction was stored from StartTransaction (also when the tag was refused: see authorization.status).',
+    description:
+      'A transaction was stored from StartTransaction or the first TransactionEvent of a 2.0.1 transaction (also when the tag was refused: see authorization.status; a 2.0.1 transaction started before any id token has idTag "" and status Pending).',
     data: z.object({
-      transactionId: z.number().int(),
+      ...transactionIds,
       connectorId: z.number().int(),
       idTag: z.string(),
       meterStart: z.number().int(),
@@ -64,7 +71,7 @@ export const CATALOGUE = {
   },
   'session.meter_values': {
     version: 1,
-    description: 'MeterValues from a charger, attached to its transaction when it has one.',
+    description: "MeterValues (or a 2.0.1 TransactionEvent's meter values) from a charger, attached to its transaction when it has one.",
     data: z.object({
       transactionId: z.number().int().nullable(),
       connectorId: z.number().int(),
@@ -73,9 +80,9 @@ export const CATALOGUE = {
   },
   'session.stopped': {
     version: 1,
-    description: 'StopTransaction closed a transaction.',
+    description: 'StopTransaction, or a 2.0.1 TransactionEvent Ended, closed a transaction.',
     data: z.object({
-      transactionId: z.number().int(),
+      ...transactionIds,
       connectorId: z.number().int(),
       idTag: z.string(),
       stopIdTag: z.string().nullable(),

@@ -9,7 +9,7 @@ export const EXAMPLES: { [T in EventType]: z.infer<(typeof CATALOGUE)[T]['data']
   'connector.status_changed': { connectorId: 1, status: 'Charging', errorCode: 'NoError', info: null, vendorErrorCode: null, timestamp: '2026-11-23T10:15:00.000Z' },
   'authorization.decided': { trigger: 'StartTransaction', idTag: '04A1B2C3D4E5F6', connectorId: 1, status: 'Accepted', source: 'webhook', reason: 'provider_allowed' },
   'session.started': {
-    transactionId: 4711, connectorId: 1, idTag: '04A1B2C3D4E5F6', meterStart: 120500, startTime: '2026-11-23T10:15:02.000Z',
+    transactionId: 4711, ocppVersion: '2.0.1', chargerTransactionId: 'f3b1c7e0-2d4a-4c1e-9a57-0c1d2e3f4a5b', connectorId: 1, idTag: '04A1B2C3D4E5F6', meterStart: 120500, startTime: '2026-11-23T10:15:02.000Z',
     authorization: { status: 'Accepted', source: 'webhook', reason: 'provider_allowed' }, late: false, providerSessionId: 'ps-981',
   },
   'session.meter_values': {
@@ -17,7 +17,7 @@ export const EXAMPLES: { [T in EventType]: z.infer<(typeof CATALOGUE)[T]['data']
     meterValue: [{ timestamp: '2026-11-23T10:30:00.000Z', sampledValue: [{ value: '125800', measurand: 'Energy.Active.Import.Register', unit: 'Wh' }] }],
   },
   'session.stopped': {
-    transactionId: 4711, connectorId: 1, idTag: '04A1B2C3D4E5F6', stopIdTag: '04A1B2C3D4E5F6', meterStart: 120500, meterStop: 142900,
+    transactionId: 4711, ocppVersion: '2.0.1', chargerTransactionId: 'f3b1c7e0-2d4a-4c1e-9a57-0c1d2e3f4a5b', connectorId: 1, idTag: '04A1B2C3D4E5F6', stopIdTag: '04A1B2C3D4E5F6', meterStart: 120500, meterStop: 142900,
     energyWh: 22400, startTime: '2026-11-23T10:15:02.000Z', stopTime: '2026-11-23T12:01:44.000Z', reason: 'EVDisconnected',
     authorizedOffline: false, meterAnomaly: false, providerSessionId: 'ps-981',
   },

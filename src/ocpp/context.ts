@@ -51,6 +51,12 @@ export type ChargerConnection = OcppConnection<ChargerSession>;
 /** `signal` aborts when the charger's connection ends; a handler may ignore it. */
 export type Handler<P = any, R = any> = (deps: OcppDeps, ctx: ChargerContext, params: P, signal?: AbortSignal) => Promise<R>;
 
+/** A start stamped this long before it reached us happened while the charger was offline. */
+const LATE_AFTER_MS = 60_000;
+
+/** Whether a start (canonical time) was reported late: the provider is told, and no cached decision answers it. */
+export const reportedLate = (startTime: string): boolean => Date.now() - Date.parse(startTime) > LATE_AFTER_MS;
+
 /** Charger timestamps arrive in any RFC 3339 form; stored ones are canonical so they compare as strings. */
 export function canonicalTime(value: string | undefined, fallback = new Date()): string {
   if (value === undefined) return fallback.toISOString();

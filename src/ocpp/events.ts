@@ -1,10 +1,10 @@
-import type { Decision } from '../authorization/types.js';
+import type { AuthorizationTrigger, Decision } from '../authorization/types.js';
 import type { Transaction } from '../store/transactions.js';
 import { envelope } from '../notifications/record.js';
 import type { ChargerContext } from './context.js';
 
 /** The events OCPP handlers publish, built from the domain objects they already have. */
-export function decided(ctx: ChargerContext, trigger: 'Authorize' | 'StartTransaction', idTag: string, connectorId: number | null, d: Decision) {
+export function decided(ctx: ChargerContext, trigger: AuthorizationTrigger, idTag: string, connectorId: number | null, d: Decision) {
   return envelope('authorization.decided', ctx.installationId, ctx.chargerId, {
     trigger,
     idTag,
@@ -18,6 +18,8 @@ export function decided(ctx: ChargerContext, trigger: 'Authorize' | 'StartTransa
 export function sessionStarted(ctx: ChargerContext, tx: Transaction) {
   return envelope('session.started', ctx.installationId, ctx.chargerId, {
     transactionId: tx.id,
+    ocppVersion: tx.ocppVersion,
+    chargerTransactionId: tx.chargerTransactionId,
     connectorId: tx.connectorId,
     idTag: tx.idTag,
     meterStart: tx.meterStart,
@@ -31,6 +33,8 @@ export function sessionStarted(ctx: ChargerContext, tx: Transaction) {
 export function sessionStopped(ctx: ChargerContext, tx: Transaction) {
   return envelope('session.stopped', ctx.installationId, ctx.chargerId, {
     transactionId: tx.id,
+    ocppVersion: tx.ocppVersion,
+    chargerTransactionId: tx.chargerTransactionId,
     connectorId: tx.connectorId,
     idTag: tx.idTag,
     stopIdTag: tx.stop?.idTag ?? null,

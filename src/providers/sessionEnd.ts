@@ -19,6 +19,8 @@ export function sessionEndPayload(tx: Transaction) {
     chargerId: tx.chargerId,
     connectorId: tx.connectorId,
     transactionId: tx.id,
+    ocppVersion: tx.ocppVersion,
+    chargerTransactionId: tx.chargerTransactionId,
     sessionId: tx.providerSessionId,
     idTag: tx.idTag,
     stopIdTag: tx.stop?.idTag ?? null,

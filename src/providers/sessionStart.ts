@@ -7,7 +7,7 @@ import { postWebhook, type WebhookDeps } from './webhookCall.js';
 
 /** docs/webhooks.md documents this body (version 1) with its JSON Schema. */
 export interface SessionStartRequest {
-  trigger: 'Authorize' | 'StartTransaction';
+  trigger: 'Authorize' | 'StartTransaction' | 'TransactionEvent';
   installationId: string;
   chargerId: string;
   connectorId?: number;

@@ -4,6 +4,7 @@ import { chargerStore } from './chargers.js';
 import { idTagStore } from './idTags.js';
 import { transactionStore } from './transactions.js';
 import { meterValueStore } from './meterValues.js';
+import { transactionEventStore } from './transactionEvents.js';
 import { anomalyStore } from './anomalies.js';
 import { apiTokenStore } from './apiTokens.js';
 import { outboxStore } from './outbox.js';
@@ -25,6 +26,7 @@ const factories = {
   idTags: (db: Db) => idTagStore(db),
   transactions: (db: Db) => transactionStore(db),
   meterValues: (db: Db) => meterValueStore(db),
+  transactionEvents: (db: Db) => transactionEventStore(db),
   anomalies: (db: Db) => anomalyStore(db),
   apiTokens: (db: Db) => apiTokenStore(db),
   outbox: (db: Db, dialect: Dialect) => outboxStore(db, dialect),

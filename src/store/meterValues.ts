@@ -5,6 +5,9 @@ export interface MeterValueInput {
   sampledValue: unknown[];
 }
 
+/** The message that carried the values. */
+export type MeterValueSource = 'MeterValues' | 'StopTransaction' | 'TransactionEvent';
+
 export interface StoredMeterValue {
   id: number;
   connectorId: number;
@@ -20,7 +23,7 @@ export function meterValueStore(db: Db) {
       connectorId: number,
       transactionId: number | null,
       values: MeterValueInput[],
-      source: 'MeterValues' | 'StopTransaction',
+      source: MeterValueSource,
     ): Promise<void> {
       if (values.length === 0) return;
       await db

@@ -378,6 +378,31 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.alterTable('chargers').addColumn('ocpp_version', 'text').execute();
       },
     },
+    '0010_transaction_events': {
+      async up(db: Kysely<any>) {
+        // OCPP 2.0.1 transactions beside 1.6 ones: the charger names them with a string of its own.
+        const columns: [string, 'text' | 'integer' | 'bigint'][] = [
+          ['charger_tx_id', 'text'],
+          ['last_seq_no', 'bigint'],
+          ['evse_id', 'integer'],
+          ['evse_connector_id', 'integer'],
+          ['id_token_type', 'text'],
+          ['meter_last_wh', 'bigint'],
+        ];
+        await db.schema.alterTable('transactions').addColumn('ocpp_version', 'text', (c) => c.notNull().defaultTo('1.6')).execute();
+        for (const [name, type] of columns) await db.schema.alterTable('transactions').addColumn(name, type).execute();
+        // Null for 1.6 rows (their id is ours), so only 2.0.1 ids are unique per charger.
+        await db.schema.createIndex('transactions_charger_tx').on('transactions').columns(['charger_id', 'charger_tx_id']).unique().execute();
+        // One row per TransactionEvent applied: a re-sent seqNo conflicts here and has no second effect.
+        await db.schema
+          .createTable('transaction_events')
+          .addColumn('transaction_id', 'integer', (c) => c.notNull())
+          .addColumn('seq_no', 'bigint', (c) => c.notNull())
+          .addColumn('answer', 'text')
+          .addPrimaryKeyConstraint('transaction_events_pk', ['transaction_id', 'seq_no'])
+          .execute();
+      },
+    },
   };
 }
 

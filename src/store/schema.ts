@@ -97,6 +97,23 @@ export interface TransactionTable {
   provider_session_id: string | null;
   auth_expiry_date: string | null;
   auth_parent_id_tag: string | null;
+  /** '1.6', '2.0.1' or '2.1'. */
+  ocpp_version: Generated<string>;
+  /** The 2.0.1 charger's own transactionId; null for 1.6, whose charger uses our id. */
+  charger_tx_id: string | null;
+  last_seq_no: number | null;
+  evse_id: number | null;
+  evse_connector_id: number | null;
+  id_token_type: string | null;
+  /** The last Energy.Active.Import.Register reading a 2.0.1 event carried (Wh). */
+  meter_last_wh: number | null;
+}
+
+export interface TransactionEventTable {
+  transaction_id: number;
+  seq_no: number;
+  /** The TransactionEventResponse sent, when it was not `{}`. */
+  answer: string | null;
 }
 
 export interface MeterValueTable {
@@ -319,6 +336,7 @@ export interface Database {
   id_tags: IdTagTable;
   transactions: TransactionTable;
   meter_values: MeterValueTable;
+  transaction_events: TransactionEventTable;
   ocpp_anomalies: OcppAnomalyTable;
   api_tokens: ApiTokenTable;
   outbox: OutboxTable;

@@ -1,7 +1,7 @@
 import type { Selectable } from 'kysely';
 import { inTransaction, type Db } from './db.js';
 import type { TransactionTable } from './schema.js';
-import { meterValueStore, type MeterValueInput } from './meterValues.js';
+import { meterValueStore, type MeterValueInput, type MeterValueSource } from './meterValues.js';
 
 export interface Transaction {
   id: number;
@@ -23,6 +23,16 @@ export interface Transaction {
   providerSessionId: string | null;
   /** Accepted by the offline policy because the provider could not be reached. */
   authorizedOffline: boolean;
+  ocppVersion: string;
+  /** What the charger calls it: a 2.0.1 charger's own transactionId, or our id (as text) that a 1.6 charger was given. */
+  chargerTransactionId: string;
+  /** 2.0.1: the EVSE (also in connectorId: it runs one transaction, as a 1.6 connector does) and its connector. */
+  evseId: number | null;
+  evseConnectorId: number | null;
+  /** 2.0.1 IdTokenEnumType of idTag; null for 1.6. */
+  idTokenType: string | null;
+  /** 2.0.1: the highest seqNo of the charger's events applied. */
+  lastSeqNo: number | null;
 }
 
 export interface StartInput {
@@ -67,7 +77,7 @@ export type StopOutcome =
   | { kind: 'already_stopped'; transaction: Transaction }
   | { kind: 'unknown' };
 
-type Row = Selectable<TransactionTable>;
+export type Row = Selectable<TransactionTable>;
 
 export function toTransaction(row: Row): Transaction {
   return {
@@ -98,10 +108,16 @@ export function toTransaction(row: Row): Transaction {
     providerSessionId: row.provider_session_id,
     // Only an acceptance by the offline policy; its refusals are decided offline too, but authorize nothing.
     authorizedOffline: row.auth_source === 'offline' && row.auth_status === 'Accepted',
+    ocppVersion: row.ocpp_version,
+    chargerTransactionId: row.charger_tx_id ?? String(row.id),
+    evseId: row.evse_id,
+    evseConnectorId: row.evse_connector_id,
+    idTokenType: row.id_token_type,
+    lastSeqNo: row.last_seq_no,
   };
 }
 
-function toStoredStart(row: Row): StoredStart {
+export function toStoredStart(row: Row): StoredStart {
   const answer = { status: row.auth_status, expiryDate: row.auth_expiry_date ?? undefined, parentIdTag: row.auth_parent_id_tag ?? undefined };
   return { transaction: toTransaction(row), answer };
 }
@@ -116,6 +132,43 @@ function byStartIdentity(db: Db, s: Pick<StartInput, 'chargerId' | 'connectorId'
     .where('id_tag', '=', s.idTag)
     .where('start_time', '=', s.startTime)
     .where('meter_start', '=', s.meterStart);
+}
+
+/**
+ * Closes an open row in the caller's database transaction: meter stop, energy, the stop's meter
+ * values and whatever `onStopped` writes (the session-end outbox row), or none of them.
+ */
+export async function closeRow(
+  trx: Db,
+  row: Row,
+  s: Omit<StopInput, 'transactionId'>,
+  source: MeterValueSource,
+  onStopped?: (trx: Db, tx: Transaction) => Promise<void>,
+): Promise<{ kind: 'stopped' | 'already_stopped'; transaction: Transaction }> {
+  const anomaly = s.meterStop < row.meter_start;
+  const res = await trx
+    .updateTable('transactions')
+    .set({
+      active: 0,
+      meter_stop: s.meterStop,
+      stop_time: s.stopTime,
+      stop_received_at: new Date().toISOString(),
+      stop_reason: s.reason,
+      stop_id_tag: s.stopIdTag,
+      energy_wh: anomaly ? null : s.meterStop - row.meter_start,
+      meter_anomaly: anomaly ? 1 : 0,
+    })
+    .where('id', '=', row.id)
+    .where('stop_received_at', 'is', null)
+    .executeTakeFirst();
+  const stored = await trx.selectFrom('transactions').selectAll().where('id', '=', row.id).executeTakeFirstOrThrow();
+  const kind = Number(res.numUpdatedRows) === 1 ? 'stopped' : 'already_stopped';
+  const transaction = toTransaction(stored);
+  if (kind === 'stopped') {
+    await meterValueStore(trx).add(s.chargerId, row.connector_id, row.id, s.transactionData ?? [], source);
+    if (onStopped) await onStopped(trx, transaction);
+  }
+  return { kind, transaction } as const;
 }
 
 export function transactionStore(db: Db) {
@@ -200,30 +253,7 @@ export function transactionStore(db: Db) {
           const same = row.meter_stop === s.meterStop && row.stop_time === s.stopTime;
           return { kind: same ? 'duplicate' : 'already_stopped', transaction: toTransaction(row) } as const;
         }
-        const anomaly = s.meterStop < row.meter_start;
-        const res = await trx
-          .updateTable('transactions')
-          .set({
-            active: 0,
-            meter_stop: s.meterStop,
-            stop_time: s.stopTime,
-            stop_received_at: new Date().toISOString(),
-            stop_reason: s.reason,
-            stop_id_tag: s.stopIdTag,
-            energy_wh: anomaly ? null : s.meterStop - row.meter_start,
-            meter_anomaly: anomaly ? 1 : 0,
-          })
-          .where('id', '=', row.id)
-          .where('stop_received_at', 'is', null)
-          .executeTakeFirst();
-        const stored = await trx.selectFrom('transactions').selectAll().where('id', '=', row.id).executeTakeFirstOrThrow();
-        const kind = Number(res.numUpdatedRows) === 1 ? 'stopped' : 'already_stopped';
-        const transaction = toTransaction(stored);
-        if (kind === 'stopped') {
-          await meterValueStore(trx).add(s.chargerId, row.connector_id, row.id, s.transactionData ?? [], 'StopTransaction');
-          if (onStopped) await onStopped(trx, transaction);
-        }
-        return { kind, transaction } as const;
+        return closeRow(trx, row, s, 'StopTransaction', onStopped);
       });
     },
 

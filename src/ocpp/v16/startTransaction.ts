@@ -1,11 +1,8 @@
-import { canonicalTime, type Handler } from '../context.js';
+import { canonicalTime, reportedLate, type Handler } from '../context.js';
 import { toIdTagInfo } from '../idTagInfo.js';
 import { idTagKey } from '../../store/idTags.js';
 import { decided, sessionStarted } from '../events.js';
 import type { Decision } from '../../authorization/types.js';
-
-/** A start stamped this long before it reached us happened while the charger was offline. */
-const LATE_AFTER_MS = 60_000;
 
 /**
  * Always answers with a transactionId and idTagInfo, also when the tag is refused (the row is
@@ -26,7 +23,7 @@ export const startTransaction: Handler = async (deps, ctx, params) => {
     ctx.log.info({ transactionId: transaction.id }, 'StartTransaction re-sent; answering with the stored transaction');
     return { transactionId: transaction.id, idTagInfo: toIdTagInfo({ ...answer, status: answer.status as Decision['status'] }) };
   }
-  const late = Date.now() - Date.parse(identity.startTime) > LATE_AFTER_MS;
+  const late = reportedLate(identity.startTime);
   const decision = await deps.authorize({
     installationId: ctx.installationId,
     chargerId: ctx.chargerId,

@@ -1,8 +1,7 @@
 import { canonicalTime, type ChargerContext, type Handler, type OcppDeps } from '../context.js';
 import { toIdTagInfo } from '../idTagInfo.js';
-import type { StopOutcome, Transaction } from '../../store/transactions.js';
-import type { Db } from '../../store/db.js';
-import { sessionEndItem } from '../../providers/sessionEnd.js';
+import type { StopOutcome } from '../../store/transactions.js';
+import { sessionEndWriter } from '../sessionEndRow.js';
 import { sessionStopped } from '../events.js';
 
 /**
@@ -10,10 +9,7 @@ import { sessionStopped } from '../events.js';
  * answer re-sends forever. What did not fit is recorded as an anomaly, never closed twice.
  */
 export const stopTransaction: Handler = async (deps, ctx, params) => {
-  const settings = await deps.settings.get(ctx.installationId);
-  // The session-end call is written with the stop, in one database transaction: never one without the other.
-  const notifyProvider = settings?.mode === 'webhook' && settings.sessionEndUrl;
-  const onStopped = notifyProvider ? (trx: Db, tx: Transaction) => deps.store.outbox.enqueue(trx, sessionEndItem(tx)) : undefined;
+  const onStopped = await sessionEndWriter(deps, ctx.installationId);
   const stop = {
     chargerId: ctx.chargerId,
     transactionId: params.transactionId,
