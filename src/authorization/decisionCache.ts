@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import type { Decision } from './types.js';
+import type { AuthorizationRequest, Decision } from './types.js';
 
 interface Entry {
   decision: Decision;
@@ -10,7 +10,7 @@ interface Entry {
 
 export interface DecisionCache {
   /** A decision young enough to answer without asking the provider. */
-  fresh(installationId: string, idTag: string, trigger: 'Authorize' | 'StartTransaction'): Decision | undefined;
+  fresh(installationId: string, idTag: string, trigger: AuthorizationRequest['trigger']): Decision | undefined;
   /** An acceptance still honoured while the provider cannot be reached. */
   acceptedWhileUnreachable(installationId: string, idTag: string): Decision | undefined;
   remember(installationId: string, idTag: string, decision: Decision): void;
@@ -35,7 +35,7 @@ export function createDecisionCache(opts: { size: number; ttlSec: number; staleS
       if (!entry || entry.freshUntil <= now()) return undefined;
       const { sessionId, ...rest } = entry.decision;
       // A second transaction must not reuse the provider session of the first: ask again.
-      if (trigger === 'StartTransaction' && sessionId) {
+      if (trigger !== 'Authorize' && sessionId) {
         if (entry.sessionIdUsed) return undefined;
         entry.sessionIdUsed = true;
         return { ...rest, sessionId, source: 'cache', reason: 'cached_decision' };

@@ -52,6 +52,9 @@ export function providerAuthorizer(deps: ProviderAuthorizerDeps): Authorizer {
       ...(req.connectorId !== undefined && { connectorId: req.connectorId }),
       ...(req.transactionId !== undefined && { transactionId: req.transactionId }),
       ...(req.meterStart !== undefined && { meterStart: req.meterStart }),
+      ...(req.idTokenType !== undefined && { idTokenType: req.idTokenType }),
+      ...(req.ocppVersion !== undefined && { ocppVersion: req.ocppVersion }),
+      ...(req.evseId !== undefined && { evseId: req.evseId }),
     });
     deps.metrics.providerCall(outcome.kind, (performance.now() - started) / 1000);
     if (outcome.kind === 'unreachable') {

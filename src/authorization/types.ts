@@ -11,7 +11,8 @@ export interface AuthorizationRequest {
   installationId: string;
   chargerId: string;
   idTag: string;
-  trigger: 'Authorize' | 'StartTransaction';
+  /** What the charger sent: 1.6 Authorize or StartTransaction, 2.0.1 Authorize or TransactionEvent. */
+  trigger: 'Authorize' | 'StartTransaction' | 'TransactionEvent';
   /** OCPP 2.0.1 IdTokenEnumType (ISO14443, eMAID, Central, …); absent for 1.6, whose idTag has none. */
   idTokenType?: string;
   /** The charger's OCPP version ('1.6', '2.0.1', '2.1'), passed to the provider. */

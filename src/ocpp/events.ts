@@ -1,10 +1,18 @@
-import type { Decision } from '../authorization/types.js';
+import type { AuthorizationRequest, Decision } from '../authorization/types.js';
 import type { Transaction } from '../store/transactions.js';
 import { envelope } from '../notifications/record.js';
 import type { ChargerContext } from './context.js';
 
 /** The events OCPP handlers publish, built from the domain objects they already have. */
-export function decided(ctx: ChargerContext, trigger: 'Authorize' | 'StartTransaction', idTag: string, connectorId: number | null, d: Decision) {
+export function decided(
+  ctx: ChargerContext,
+  trigger: AuthorizationRequest['trigger'],
+  idTag: string,
+  connectorId: number | null,
+  d: Decision,
+  /** What a 2.0.1 charger tells beyond a 1.6 idTag. */
+  token: { idTokenType?: string; evseId?: number } = {},
+) {
   return envelope('authorization.decided', ctx.installationId, ctx.chargerId, {
     trigger,
     idTag,
@@ -12,6 +20,8 @@ export function decided(ctx: ChargerContext, trigger: 'Authorize' | 'StartTransa
     status: d.status,
     source: d.source,
     reason: d.reason,
+    ocppVersion: ctx.ocppVersion,
+    ...token,
   });
 }
 

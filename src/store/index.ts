@@ -5,6 +5,7 @@ import { idTagStore } from './idTags.js';
 import { transactionStore } from './transactions.js';
 import { meterValueStore } from './meterValues.js';
 import { anomalyStore } from './anomalies.js';
+import { securityEventStore } from './securityEvents.js';
 import { apiTokenStore } from './apiTokens.js';
 import { outboxStore } from './outbox.js';
 import { eventStore } from './events.js';
@@ -26,6 +27,7 @@ const factories = {
   transactions: (db: Db) => transactionStore(db),
   meterValues: (db: Db) => meterValueStore(db),
   anomalies: (db: Db) => anomalyStore(db),
+  securityEvents: (db: Db) => securityEventStore(db),
   apiTokens: (db: Db) => apiTokenStore(db),
   outbox: (db: Db, dialect: Dialect) => outboxStore(db, dialect),
   events: (db: Db, dialect: Dialect) => eventStore(db, dialect),
