@@ -17,6 +17,14 @@ export interface DecisionCache {
   forgetInstallation(installationId: string): void;
 }
 
+/**
+ * The cache key of a token: a provider's decision about a 2.0.1 token holds for that token type
+ * only (a DirectPayment card and an RFID card may carry the same digits); 1.6 id tags have none.
+ */
+export function cachedToken(req: Pick<AuthorizationRequest, 'idTag' | 'idTokenType'>): string {
+  return req.idTokenType === undefined ? req.idTag : `${req.idTag}\u0000${req.idTokenType}`;
+}
+
 export function createDecisionCache(opts: { size: number; ttlSec: number; staleSec: number; now?: () => number }): DecisionCache {
   const now = opts.now ?? Date.now;
   const lru = new LRUCache<string, Entry>({
