@@ -47,7 +47,7 @@ describe.each(['sqlite', 'postgres'] as const)('every event type, fired by real 
     // The first deliveries wait for the delivery thread to start (seconds on a loaded machine).
     await expect.poll(() => types(r).filter((x) => x === 'charger.disconnected').length, { timeout: 15_000 }).toBe(2);
     await t.api('PATCH', `/api/installations/${id}`, { name: 'Events renamed' });
-    await r.waitFor(14, 10_000);
+    await r.waitFor(17, 10_000);
     expect((await t.api('POST', `/api/subscriptions/${sub.id}/test`)).body.ok).toBe(true);
 
     const expected = [
@@ -59,7 +59,7 @@ describe.each(['sqlite', 'postgres'] as const)('every event type, fired by real 
     await r.waitFor(expected.length, 10_000);
     // connected is written when the socket opens, concurrently with the boot: compare as a set where order is not defined.
     const got = types(r);
-    expect(got.filter((x) => x !== 'charger.connected')).toEqual(expected.filter((x) => x !== 'charger.connected'));
+    expect(got.filter((x) => x !== 'charger.connected'), got.join(' ')).toEqual(expected.filter((x) => x !== 'charger.connected'));
     expect(new Set(got)).toEqual(new Set(EVENT_TYPES));
 
     for (const d of r.deliveries) {
