@@ -32,6 +32,13 @@ export const chargerPaths = {
       responses: { '200': ok('The charger', ref('ChargerDetail')), '404': failure('NOT_FOUND'), ...common },
     },
   },
+  '/api/chargers/{id}/security-events': {
+    parameters: [chargerId],
+    get: {
+      tags: ['chargers'], summary: "The charger's security events (OCPP 2.0.1 SecurityEventNotification), newest first, at most 500",
+      responses: { '200': ok('Security events', list('SecurityEvent')), '404': failure('NOT_FOUND'), ...common },
+    },
+  },
 };
 
 export const chargerSecurityPaths = {
@@ -74,11 +81,19 @@ export const chargerSchemas = {
     passwordSetAt: orNull({ ...time, description: 'When the Basic-auth password was last set; the password is never returned' }),
     offlineConfig: orNull({
       type: 'object',
-      description: 'What the charger answered when the installation\'s offlineAllow was pushed (ChangeConfiguration LocalAuthorizeOffline, AllowOfflineTxForUnknownId)',
+      description: 'What the charger answered when the installation\'s offlineAllow was pushed (1.6: ChangeConfiguration LocalAuthorizeOffline, AllowOfflineTxForUnknownId; 2.0.1: SetVariables AuthCtrlr.LocalAuthorizeOffline, AuthCtrlr.OfflineTxForUnknownIdEnabled, AuthCacheCtrlr.Enabled)',
       properties: { offlineAllow: { type: 'boolean' }, applied: { type: 'boolean' }, results: { type: 'object' }, at: time },
     }),
     firmwareStatus: orNull(obj({ status: str, at: time })),
-    diagnosticsStatus: orNull(obj({ status: str, at: time })),
+    diagnosticsStatus: orNull({ ...obj({ status: str, at: time }), description: 'DiagnosticsStatusNotification (1.6) or LogStatusNotification (2.0.1)' }),
+    deviceModel: orNull({
+      ...obj({
+        vendor: orNull(str), model: orNull(str), serialNumber: orNull(str), firmwareVersion: orNull(str),
+        evses: { type: 'array', items: obj({ id: int, connectors: { type: 'array', items: obj({ id: int, type: orNull({ ...str, description: 'ConnectorType, when reported' }) }) } }) },
+        requestId: int, generatedAt: time,
+      }),
+      description: 'What an OCPP 2.0.1 charger reported of itself in NotifyReport (merged over reports); null until it sent one',
+    }),
     createdAt: time,
   }),
   ChargerDetail: {
@@ -88,9 +103,14 @@ export const chargerSchemas = {
     ],
   },
   Connector: obj({
-    connectorId: { type: 'integer', description: '0 is the charger itself' },
+    evseId: orNull({ type: 'integer', description: 'The OCPP 2.0.1 EVSE the connector belongs to; null for a 1.6 connector' }),
+    connectorId: { type: 'integer', description: '1.6: 0 is the charger itself; 2.0.1: numbered within its EVSE' },
     status: str, errorCode: str, info: orNull(str), vendorErrorCode: orNull(str),
     statusAt: orNull({ ...time, description: "The charger's timestamp" }), updatedAt: time,
+  }),
+  SecurityEvent: obj({
+    id: int, type: { ...str, description: 'OCPP 2.0.1 security event type, e.g. FirmwareUpdated, InvalidCsmsCertificate' },
+    timestamp: { ...time, description: "The charger's timestamp" }, techInfo: orNull(str), receivedAt: time,
   }),
   Anomaly: obj({
     id: int,

@@ -136,6 +136,8 @@ export const installationSchemas = {
 export const idTagSchemas = {
   IdTag: obj({
     idTag: str, status: { type: 'string', enum: ['Accepted', 'Blocked', 'Expired'] },
-    expiryDate: orNull(time), parentIdTag: orNull(str), createdAt: time, updatedAt: time,
+    expiryDate: orNull(time), parentIdTag: orNull(str),
+    type: orNull({ ...str, description: 'The OCPP id-token type the tag is limited to (a 2.0.1 token of another type does not match; 1.6 id tags match any); null: any' }),
+    createdAt: time, updatedAt: time,
   }),
 };

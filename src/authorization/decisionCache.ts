@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import { startsSession, type AuthorizationTrigger, type Decision } from './types.js';
+import { startsSession, type AuthorizationRequest, type AuthorizationTrigger, type Decision } from './types.js';
 
 interface Entry {
   decision: Decision;
@@ -15,6 +15,14 @@ export interface DecisionCache {
   acceptedWhileUnreachable(installationId: string, idTag: string): Decision | undefined;
   remember(installationId: string, idTag: string, decision: Decision): void;
   forgetInstallation(installationId: string): void;
+}
+
+/**
+ * The cache key of a token: a provider's decision about a 2.0.1 token holds for that token type
+ * only (a DirectPayment card and an RFID card may carry the same digits); 1.6 id tags have none.
+ */
+export function cachedToken(req: Pick<AuthorizationRequest, 'idTag' | 'idTokenType'>): string {
+  return req.idTokenType === undefined ? req.idTag : `${req.idTag}\u0000${req.idTokenType}`;
 }
 
 export function createDecisionCache(opts: { size: number; ttlSec: number; staleSec: number; now?: () => number }): DecisionCache {

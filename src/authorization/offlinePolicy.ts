@@ -1,4 +1,4 @@
-import type { DecisionCache } from './decisionCache.js';
+import { cachedToken, type DecisionCache } from './decisionCache.js';
 import type { SettingsSource } from './settings.js';
 import type { Authorizer } from './types.js';
 
@@ -10,7 +10,7 @@ import type { Authorizer } from './types.js';
 export function offlinePolicy(deps: { settings: SettingsSource; cache: DecisionCache }): Authorizer {
   return async (req, current) => {
     if (!current.providerUnreachable) return undefined;
-    const remembered = deps.cache.acceptedWhileUnreachable(req.installationId, req.idTag);
+    const remembered = deps.cache.acceptedWhileUnreachable(req.installationId, cachedToken(req));
     if (remembered) return remembered;
     const settings = await deps.settings.get(req.installationId);
     if (settings?.offlineAllow) return { status: 'Accepted', source: 'offline', reason: `offline_allowed:${current.reason}`, final: true };

@@ -2,7 +2,7 @@ import type { Logger } from '../log.js';
 import type { ProviderSettings } from '../store/installations.js';
 import type { SessionStartRequest, StartOutcome } from '../providers/sessionStart.js';
 import type { Breaker } from './breaker.js';
-import type { DecisionCache } from './decisionCache.js';
+import { cachedToken, type DecisionCache } from './decisionCache.js';
 import type { AuthorizationMetrics } from './metrics.js';
 import { usesProvider, type SettingsSource } from './settings.js';
 import type { AuthorizationRequest, Authorizer, Decision } from './types.js';
@@ -52,6 +52,9 @@ export function providerAuthorizer(deps: ProviderAuthorizerDeps): Authorizer {
       ...(req.connectorId !== undefined && { connectorId: req.connectorId }),
       ...(req.transactionId !== undefined && { transactionId: req.transactionId }),
       ...(req.meterStart !== undefined && { meterStart: req.meterStart }),
+      ...(req.idTokenType !== undefined && { idTokenType: req.idTokenType }),
+      ...(req.ocppVersion !== undefined && { ocppVersion: req.ocppVersion }),
+      ...(req.evseId !== undefined && { evseId: req.evseId }),
     });
     deps.metrics.providerCall(outcome.kind, (performance.now() - started) / 1000);
     if (outcome.kind === 'unreachable') {
@@ -61,7 +64,7 @@ export function providerAuthorizer(deps: ProviderAuthorizerDeps): Authorizer {
       deps.breaker.success(settings.installationId);
     }
     const decision = toDecision(outcome);
-    if (decision.final) deps.cache.remember(req.installationId, req.idTag, decision);
+    if (decision.final) deps.cache.remember(req.installationId, cachedToken(req), decision);
     return decision;
   }
 
@@ -69,9 +72,9 @@ export function providerAuthorizer(deps: ProviderAuthorizerDeps): Authorizer {
     const settings = await deps.settings.get(req.installationId);
     if (!usesProvider(settings)) return undefined;
     // A late start reports a session that already ran offline: the provider must hear of it.
-    const cached = req.late ? undefined : deps.cache.fresh(req.installationId, req.idTag, req.trigger);
+    const cached = req.late ? undefined : deps.cache.fresh(req.installationId, cachedToken(req), req.trigger);
     if (cached) return cached;
-    const key = `${req.installationId}\u0000${req.idTag.toUpperCase()}\u0000${req.trigger}\u0000${req.chargerId}\u0000${req.connectorId ?? ''}`;
+    const key = `${req.installationId}\u0000${cachedToken(req).toUpperCase()}\u0000${req.trigger}\u0000${req.chargerId}\u0000${req.connectorId ?? ''}`;
     let pending = inflight.get(key);
     if (!pending) {
       pending = ask(settings, req).finally(() => inflight.delete(key));

@@ -13,12 +13,16 @@ const transactionIds = {
   chargerTransactionId: z.string(),
 };
 const authorization = z.object({ status: z.string(), source: z.string(), reason: z.string().nullable() });
+/** The charger's OCPP version; the data's shape is the same for every version. */
+const ocppVersion = z.enum(['1.6', '2.0.1', '2.1']).optional().describe("The charger's OCPP version (absent on events written before 2.0.1 support)");
+/** OCPP 2.0.1 numbers connectors within an EVSE; 1.6 has no EVSEs. */
+const evseId = z.number().int().optional().describe('OCPP 2.0.1 EVSE id; absent for 1.6 chargers');
 
 export const CATALOGUE = {
   'charger.booted': {
     version: 1,
     description: 'A charger sent BootNotification and was accepted.',
-    data: z.object({ vendor: z.string(), model: z.string(), serialNumber: z.string().nullable(), firmwareVersion: z.string().nullable() }),
+    data: z.object({ vendor: z.string(), model: z.string(), serialNumber: z.string().nullable(), firmwareVersion: z.string().nullable(), ocppVersion }),
   },
   'charger.connected': {
     version: 1,
@@ -32,26 +36,31 @@ export const CATALOGUE = {
   },
   'connector.status_changed': {
     version: 1,
-    description: 'StatusNotification: connector 0 is the charger itself.',
+    description: 'StatusNotification: connector 0 is the charger itself (1.6); a 2.0.1 connector is numbered within its EVSE (evseId), and its errorCode is NoError (2.0.1 reports faults with NotifyEvent).',
     data: z.object({
+      evseId,
       connectorId: z.number().int(),
       status: z.string(),
       errorCode: z.string(),
       info: z.string().nullable(),
       vendorErrorCode: z.string().nullable(),
       timestamp: time,
+      ocppVersion,
     }),
   },
   'authorization.decided': {
     version: 1,
-    description: 'The gateway decided whether an id tag may charge (Authorize, StartTransaction, or an id token in a 2.0.1 TransactionEvent).',
+    description: 'The gateway decided whether an id tag may charge (Authorize, StartTransaction, or an id token in a 2.0.1 TransactionEvent). For 2.0.1, idTag is idToken.idToken.',
     data: z.object({
       trigger: z.enum(['Authorize', 'StartTransaction', 'TransactionEvent']),
       idTag: z.string(),
+      idTokenType: z.string().optional().describe('OCPP 2.0.1 idToken.type; absent for 1.6'),
+      evseId,
       connectorId: z.number().int().nullable(),
       status: z.string(),
       source: z.enum(['default', 'native', 'webhook', 'cache', 'offline']),
       reason: z.string(),
+      ocppVersion,
     }),
   },
   'session.started': {
@@ -71,11 +80,13 @@ export const CATALOGUE = {
   },
   'session.meter_values': {
     version: 1,
-    description: "MeterValues (or a 2.0.1 TransactionEvent's meter values) from a charger, attached to its transaction when it has one.",
+    description: "MeterValues (or a 2.0.1 TransactionEvent's meter values) from a charger, attached to its transaction when it has one. From a 2.0.1 charger, connectorId is its evseId (2.0.1 meters an EVSE).",
     data: z.object({
       transactionId: z.number().int().nullable(),
+      evseId,
       connectorId: z.number().int(),
       meterValue: z.array(z.object({ timestamp: time, sampledValue: z.array(z.record(z.string(), z.unknown())) })),
+      ocppVersion,
     }),
   },
   'session.stopped': {
@@ -100,12 +111,17 @@ export const CATALOGUE = {
   'charger.firmware_status': {
     version: 1,
     description: 'FirmwareStatusNotification.',
-    data: z.object({ status: z.string() }),
+    data: z.object({ status: z.string(), requestId: z.number().int().optional().describe('OCPP 2.0.1: the UpdateFirmware request it reports on'), ocppVersion }),
   },
   'charger.diagnostics_status': {
     version: 1,
-    description: 'DiagnosticsStatusNotification.',
-    data: z.object({ status: z.string() }),
+    description: 'DiagnosticsStatusNotification (1.6) or LogStatusNotification (2.0.1).',
+    data: z.object({ status: z.string(), requestId: z.number().int().optional().describe('OCPP 2.0.1: the GetLog request it reports on'), ocppVersion }),
+  },
+  'charger.security_event': {
+    version: 1,
+    description: 'SecurityEventNotification (OCPP 2.0.1): a security-related event at the charger, also listed at GET /api/chargers/{id}/security-events.',
+    data: z.object({ type: z.string(), timestamp: time, techInfo: z.string().nullable(), ocppVersion }),
   },
   'installation.changed': {
     version: 1,
@@ -126,6 +142,7 @@ export const CATALOGUE = {
       status: z.string().nullable(),
       expiryDate: time.nullable(),
       parentIdTag: z.string().nullable(),
+      type: z.string().nullable().optional().describe('The id-token type the tag is limited to; null: any'),
     }),
   },
   'subscription.test': {

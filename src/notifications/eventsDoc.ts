@@ -7,7 +7,7 @@ export const EXAMPLES: { [T in EventType]: z.infer<(typeof CATALOGUE)[T]['data']
   'charger.connected': { nodeId: 'gw-1' },
   'charger.disconnected': { nodeId: 'gw-1', code: 1006, reason: '' },
   'connector.status_changed': { connectorId: 1, status: 'Charging', errorCode: 'NoError', info: null, vendorErrorCode: null, timestamp: '2026-11-23T10:15:00.000Z' },
-  'authorization.decided': { trigger: 'StartTransaction', idTag: '04A1B2C3D4E5F6', connectorId: 1, status: 'Accepted', source: 'webhook', reason: 'provider_allowed' },
+  'authorization.decided': { trigger: 'StartTransaction', idTag: '04A1B2C3D4E5F6', connectorId: 1, status: 'Accepted', source: 'webhook', reason: 'provider_allowed', ocppVersion: '1.6' },
   'session.started': {
     transactionId: 4711, ocppVersion: '2.0.1', chargerTransactionId: 'f3b1c7e0-2d4a-4c1e-9a57-0c1d2e3f4a5b', connectorId: 1, idTag: '04A1B2C3D4E5F6', meterStart: 120500, startTime: '2026-11-23T10:15:02.000Z',
     authorization: { status: 'Accepted', source: 'webhook', reason: 'provider_allowed' }, late: false, providerSessionId: 'ps-981',
@@ -23,6 +23,7 @@ export const EXAMPLES: { [T in EventType]: z.infer<(typeof CATALOGUE)[T]['data']
   },
   'charger.firmware_status': { status: 'Installed' },
   'charger.diagnostics_status': { status: 'Uploaded' },
+  'charger.security_event': { type: 'FirmwareUpdated', timestamp: '2026-11-23T10:15:00.000Z', techInfo: null, ocppVersion: '2.0.1' },
   'installation.changed': { change: 'updated', name: 'Depot North', authMode: 'webhook', offlineAllow: true },
   'id_tag.changed': { change: 'created', idTag: '04A1B2C3D4E5F6', status: 'Accepted', expiryDate: null, parentIdTag: 'FLEET-7' },
   'subscription.test': { subscriptionId: '6f1c…', message: 'Test event from the gateway' },

@@ -63,3 +63,8 @@ export function canonicalTime(value: string | undefined, fallback = new Date()):
   const ms = Date.parse(value);
   return Number.isNaN(ms) ? fallback.toISOString() : new Date(ms).toISOString();
 }
+
+/** A charger's meter values with canonical timestamps, the sampled values as sent. */
+export function canonicalMeterValues(meterValue: { timestamp: string; sampledValue: unknown[] }[]) {
+  return meterValue.map((v) => ({ timestamp: canonicalTime(v.timestamp), sampledValue: v.sampledValue }));
+}

@@ -36,7 +36,36 @@ export function toOcpp16ErrorCode(code: string): Ocpp16ErrorCode {
   return TO_OCPP16[code] ?? 'GenericError';
 }
 
-/** An error a handler throws to answer with a CALLERROR of that code. */
-export function ocppError(code: Ocpp16ErrorCode, message: string, details: Record<string, unknown> = {}): Error {
+/** OCPP-J 2.0.1 (4.3, table 5) error codes: the spelling of 2.0.1 and 2.1 connections. */
+export const OCPP201_ERROR_CODES = [
+  'FormatViolation',
+  'GenericError',
+  'InternalError',
+  'MessageTypeNotSupported',
+  'NotImplemented',
+  'NotSupported',
+  'OccurrenceConstraintViolation',
+  'PropertyConstraintViolation',
+  'ProtocolError',
+  'RpcFrameworkError',
+  'SecurityError',
+  'TypeConstraintViolation',
+] as const;
+
+export type Ocpp201ErrorCode = (typeof OCPP201_ERROR_CODES)[number];
+
+/** The 2.0.1 CALLERROR table: the schema validator (ocpp-rpc) and 1.6 callers use 1.6 spellings. */
+const TO_OCPP201: Record<string, Ocpp201ErrorCode> = {
+  FormationViolation: 'FormatViolation',
+  OccurenceConstraintViolation: 'OccurrenceConstraintViolation',
+};
+
+export function toOcpp201ErrorCode(code: string): Ocpp201ErrorCode {
+  if ((OCPP201_ERROR_CODES as readonly string[]).includes(code)) return code as Ocpp201ErrorCode;
+  return TO_OCPP201[code] ?? 'GenericError';
+}
+
+/** An error a handler throws to answer with a CALLERROR of that code; each version's table spells it for its chargers. */
+export function ocppError(code: Ocpp16ErrorCode | Ocpp201ErrorCode, message: string, details: Record<string, unknown> = {}): Error {
   return new RpcError(code, message, details);
 }

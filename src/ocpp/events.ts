@@ -4,7 +4,15 @@ import { envelope } from '../notifications/record.js';
 import type { ChargerContext } from './context.js';
 
 /** The events OCPP handlers publish, built from the domain objects they already have. */
-export function decided(ctx: ChargerContext, trigger: AuthorizationTrigger, idTag: string, connectorId: number | null, d: Decision) {
+export function decided(
+  ctx: ChargerContext,
+  trigger: AuthorizationTrigger,
+  idTag: string,
+  connectorId: number | null,
+  d: Decision,
+  /** What a 2.0.1 charger tells beyond a 1.6 idTag. */
+  token: { idTokenType?: string; evseId?: number } = {},
+) {
   return envelope('authorization.decided', ctx.installationId, ctx.chargerId, {
     trigger,
     idTag,
@@ -12,6 +20,8 @@ export function decided(ctx: ChargerContext, trigger: AuthorizationTrigger, idTa
     status: d.status,
     source: d.source,
     reason: d.reason,
+    ocppVersion: ctx.ocppVersion,
+    ...token,
   });
 }
 

@@ -1,5 +1,5 @@
 import type { Handler } from './context.js';
-import { toOcpp16ErrorCode } from './errors.js';
+import { toOcpp16ErrorCode, toOcpp201ErrorCode } from './errors.js';
 import { handlers as v16 } from './v16/index.js';
 import { handlers as v201 } from './v201/index.js';
 import type { ProtocolSpec } from './rpc/connection.js';
@@ -10,12 +10,14 @@ export interface ProtocolTable extends ProtocolSpec {
   handlers: Readonly<Record<string, Handler>>;
 }
 
-/** The versions the gateway speaks: adding one (ocpp2.0.1, ocpp2.1) is an entry here, and only these are negotiated. */
+/**
+ * The versions the gateway speaks, and only these are negotiated (src/ocpp/rpc/server.ts prefers
+ * ocpp2.1, then ocpp2.0.1, then ocpp1.6). A 2.1 charger uses the 2.0.1 handlers with the 2.1 schemas.
+ */
 export const protocols: Readonly<Record<string, ProtocolTable>> = {
   'ocpp1.6': { handlers: v16, errors: toOcpp16ErrorCode, validator: schemaValidator('ocpp1.6') },
-  // TEMPORARY until v201-core lands: its entries and error table replace these.
-  'ocpp2.0.1': { handlers: v201, errors: (code: string) => code, validator: schemaValidator('ocpp2.0.1') },
-  'ocpp2.1': { handlers: v201, errors: (code: string) => code, validator: schemaValidator('ocpp2.1') },
+  'ocpp2.0.1': { handlers: v201, errors: toOcpp201ErrorCode, validator: schemaValidator('ocpp2.0.1') },
+  'ocpp2.1': { handlers: v201, errors: toOcpp201ErrorCode, validator: schemaValidator('ocpp2.1') },
 };
 
 /** Every action name of every version, for the per-action metrics. */

@@ -5,11 +5,17 @@ import { HttpError } from './httpClient.js';
 import { TokenError } from './tokenService.js';
 import { postWebhook, type WebhookDeps } from './webhookCall.js';
 
-/** docs/webhooks.md documents this body (version 1) with its JSON Schema. */
+/** docs/webhooks.md documents this body (version 1) with its JSON Schema; the 2.0.1 fields are optional additions. */
 export interface SessionStartRequest {
   trigger: 'Authorize' | 'StartTransaction' | 'TransactionEvent';
   installationId: string;
   chargerId: string;
+  /** The charger's OCPP version ('1.6', '2.0.1', '2.1'). */
+  ocppVersion?: string;
+  /** OCPP 2.0.1 IdTokenEnumType (or a 2.1 type such as DirectPayment); 1.6 id tags have none. */
+  idTokenType?: string;
+  /** OCPP 2.0.1 EVSE, where the charger named one. */
+  evseId?: number;
   connectorId?: number;
   idTag: string;
   transactionId?: number;

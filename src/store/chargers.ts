@@ -3,6 +3,8 @@ import type { ChargerTable, ConnectorTable } from './schema.js';
 import { compiledOnce, slot } from './compiled.js';
 
 export interface Connector {
+  /** The OCPP 2.0.1 EVSE the connector belongs to; null for a 1.6 connector (1.6 has no EVSEs). */
+  evseId: number | null;
   connectorId: number;
   status: string;
   errorCode: string;
@@ -37,7 +39,21 @@ export interface Charger {
   offlineConfig: Record<string, unknown> | null;
   firmwareStatus: { status: string; at: string } | null;
   diagnosticsStatus: { status: string; at: string } | null;
+  /** What a 2.0.1 charger reported of itself in NotifyReport; null until it sent one. */
+  deviceModel: DeviceModel | null;
   createdAt: string;
+}
+
+/** The basics of an OCPP 2.0.1 device model, as the charger reported them (NotifyReport). */
+export interface DeviceModel {
+  vendor: string | null;
+  model: string | null;
+  serialNumber: string | null;
+  firmwareVersion: string | null;
+  evses: { id: number; connectors: { id: number; type: string | null }[] }[];
+  /** The report these came from (its requestId and generatedAt). */
+  requestId: number;
+  generatedAt: string;
 }
 
 export interface BootInfo {
@@ -71,12 +87,14 @@ function toCharger(row: ChargerTable): Charger {
     diagnosticsStatus: row.diagnostics_status
       ? { status: row.diagnostics_status, at: row.diagnostics_status_at as string }
       : null,
+    deviceModel: row.device_model ? JSON.parse(row.device_model) : null,
     createdAt: row.created_at,
   };
 }
 
 function toConnector(row: ConnectorTable): Connector {
   return {
+    evseId: row.evse_id === 0 ? null : row.evse_id,
     connectorId: row.connector_id,
     status: row.status,
     errorCode: row.error_code,
@@ -130,6 +148,7 @@ const Q = {
       .insertInto('connectors')
       .values({
         charger_id: slot('chargerId'),
+        evse_id: slot('evseId') as unknown as number,
         connector_id: slot('connectorId') as unknown as number,
         status: slot('status'),
         error_code: slot('errorCode'),
@@ -140,7 +159,7 @@ const Q = {
       })
       .onConflict((oc) =>
         oc
-          .columns(['charger_id', 'connector_id'])
+          .columns(['charger_id', 'evse_id', 'connector_id'])
           .doUpdateSet((eb) => ({
             status: eb.ref('excluded.status'),
             error_code: eb.ref('excluded.error_code'),
@@ -174,6 +193,7 @@ export function chargerStore(db: Db) {
         firmware_status_at: null,
         diagnostics_status: null,
         diagnostics_status_at: null,
+        device_model: null,
         offline_config: null,
         security_profile: null,
         password_hash: null,
@@ -204,7 +224,7 @@ export function chargerStore(db: Db) {
     },
 
     async connectors(chargerId: string): Promise<Connector[]> {
-      const rows = await db.selectFrom('connectors').selectAll().where('charger_id', '=', chargerId).orderBy('connector_id').execute();
+      const rows = await db.selectFrom('connectors').selectAll().where('charger_id', '=', chargerId).orderBy('evse_id').orderBy('connector_id').execute();
       return rows.map(toConnector);
     },
 
@@ -310,6 +330,10 @@ export function chargerStore(db: Db) {
       await db.updateTable('chargers').set({ firmware_status: status, firmware_status_at: at }).where('id', '=', id).execute();
     },
 
+    async setDeviceModel(id: string, model: DeviceModel): Promise<void> {
+      await db.updateTable('chargers').set({ device_model: JSON.stringify(model) }).where('id', '=', id).execute();
+    },
+
     async setDiagnosticsStatus(id: string, status: string, at: string): Promise<void> {
       await db.updateTable('chargers').set({ diagnostics_status: status, diagnostics_status_at: at }).where('id', '=', id).execute();
     },
@@ -338,10 +362,11 @@ export function chargerStore(db: Db) {
 
     async setConnectorStatus(
       chargerId: string,
-      s: { connectorId: number; status: string; errorCode: string; info?: string; vendorErrorCode?: string; timestamp?: string },
+      s: { evseId?: number; connectorId: number; status: string; errorCode: string; info?: string; vendorErrorCode?: string; timestamp?: string },
     ): Promise<void> {
       await Q.connectorStatus(db, {
         chargerId,
+        evseId: s.evseId ?? 0,
         connectorId: s.connectorId,
         status: s.status,
         errorCode: s.errorCode,

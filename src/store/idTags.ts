@@ -9,6 +9,8 @@ export interface IdTag {
   status: IdTagStatus;
   expiryDate: string | null;
   parentIdTag: string | null;
+  /** The id-token type (OCPP 2.0.1 IdTokenEnumType, or a 2.1 type) the tag is limited to; null: any. */
+  type: string | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -24,6 +26,7 @@ function toIdTag(row: IdTagTable): IdTag {
     status: row.status as IdTagStatus,
     expiryDate: row.expiry_date,
     parentIdTag: row.parent_id_tag,
+    type: row.type,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -39,7 +42,7 @@ export function idTagStore(db: Db) {
     /** Creates or replaces; `created` tells which. */
     async upsert(
       installationId: string,
-      input: { idTag: string; status: IdTagStatus; expiryDate?: string | null; parentIdTag?: string | null },
+      input: { idTag: string; status: IdTagStatus; expiryDate?: string | null; parentIdTag?: string | null; type?: string | null },
     ): Promise<{ tag: IdTag; created: boolean }> {
       const now = new Date().toISOString();
       const key = idTagKey(input.idTag);
@@ -57,6 +60,7 @@ export function idTagStore(db: Db) {
           status: input.status,
           expiry_date: input.expiryDate ?? null,
           parent_id_tag: input.parentIdTag ?? null,
+          type: input.type ?? null,
           created_at: existing?.created_at ?? now,
           updated_at: now,
         };
@@ -69,6 +73,7 @@ export function idTagStore(db: Db) {
               status: row.status,
               expiry_date: row.expiry_date,
               parent_id_tag: row.parent_id_tag,
+              type: row.type,
               updated_at: row.updated_at,
             }),
           )

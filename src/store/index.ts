@@ -6,6 +6,7 @@ import { transactionStore } from './transactions.js';
 import { meterValueStore } from './meterValues.js';
 import { transactionEventStore } from './transactionEvents.js';
 import { anomalyStore } from './anomalies.js';
+import { securityEventStore } from './securityEvents.js';
 import { apiTokenStore } from './apiTokens.js';
 import { outboxStore } from './outbox.js';
 import { eventStore } from './events.js';
@@ -28,6 +29,7 @@ const factories = {
   meterValues: (db: Db) => meterValueStore(db),
   transactionEvents: (db: Db) => transactionEventStore(db),
   anomalies: (db: Db) => anomalyStore(db),
+  securityEvents: (db: Db) => securityEventStore(db),
   apiTokens: (db: Db) => apiTokenStore(db),
   outbox: (db: Db, dialect: Dialect) => outboxStore(db, dialect),
   events: (db: Db, dialect: Dialect) => eventStore(db, dialect),

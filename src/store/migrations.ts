@@ -1,4 +1,4 @@
-import { type ColumnDefinitionBuilder, type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
+import { type ColumnDefinitionBuilder, type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
 import type { Dialect } from './db.js';
 
 /**
@@ -401,6 +401,51 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .addColumn('answer', 'text')
           .addPrimaryKeyConstraint('transaction_events_pk', ['transaction_id', 'seq_no'])
           .execute();
+      },
+    },
+    '0011_evse_device_model': {
+      async up(db: Kysely<any>) {
+        // OCPP 2.0.1 numbers connectors within an EVSE: the key gains evse_id (0 for 1.6 connectors,
+        // which have no EVSE). Neither engine changes a primary key in place the same way: rebuilt.
+        await db.schema
+          .createTable('connectors_by_evse')
+          .addColumn('charger_id', 'text', (c) => c.notNull().references('chargers.id').onDelete('cascade'))
+          .addColumn('evse_id', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('connector_id', 'integer', (c) => c.notNull())
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('error_code', 'text', (c) => c.notNull())
+          .addColumn('info', 'text')
+          .addColumn('vendor_error_code', 'text')
+          .addColumn('status_at', 'text')
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('connectors_by_evse_pk', ['charger_id', 'evse_id', 'connector_id'])
+          .execute();
+        await sql`INSERT INTO connectors_by_evse (charger_id, evse_id, connector_id, status, error_code, info, vendor_error_code, status_at, updated_at)
+          SELECT charger_id, 0, connector_id, status, error_code, info, vendor_error_code, status_at, updated_at FROM connectors`.execute(db);
+        await db.schema.dropTable('connectors').execute();
+        await db.schema.alterTable('connectors_by_evse').renameTo('connectors').execute();
+        // The device model basics a 2.0.1 charger reports (NotifyReport), as JSON.
+        await db.schema.alterTable('chargers').addColumn('device_model', 'text').execute();
+      },
+    },
+    '0012_security_events': {
+      async up(db: Kysely<any>) {
+        await db.schema
+          .createTable('security_events')
+          .addColumn('id', serialType, serialKey)
+          .addColumn('charger_id', 'text', (c) => c.notNull().references('chargers.id').onDelete('cascade'))
+          .addColumn('type', 'text', (c) => c.notNull())
+          .addColumn('timestamp', 'text', (c) => c.notNull())
+          .addColumn('tech_info', 'text')
+          .addColumn('received_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('security_events_charger').on('security_events').columns(['charger_id', 'id']).execute();
+      },
+    },
+    '0013_id_tag_type': {
+      async up(db: Kysely<any>) {
+        // An OCPP 2.0.1 IdTokenEnumType (or a 2.1 type) the tag is limited to; null: any type.
+        await db.schema.alterTable('id_tags').addColumn('type', 'text').execute();
       },
     },
   };

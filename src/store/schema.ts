@@ -36,6 +36,8 @@ export interface ChargerTable {
   firmware_status_at: string | null;
   diagnostics_status: string | null;
   diagnostics_status_at: string | null;
+  /** JSON: the device model basics a 2.0.1 charger reported (DeviceModel in chargers.ts). */
+  device_model: string | null;
   offline_config: string | null;
   security_profile: number | null;
   /** scrypt; the password itself is never stored. */
@@ -51,6 +53,8 @@ export interface ChargerTable {
 
 export interface ConnectorTable {
   charger_id: string;
+  /** OCPP 2.0.1 EVSE id; 0 for a 1.6 connector (1.6 has no EVSEs). */
+  evse_id: number;
   connector_id: number;
   status: string;
   error_code: string;
@@ -67,8 +71,20 @@ export interface IdTagTable {
   status: string;
   expiry_date: string | null;
   parent_id_tag: string | null;
+  /** The id-token type the tag is limited to; null: any. */
+  type: string | null;
   created_at: string;
   updated_at: string;
+}
+
+export interface SecurityEventTable {
+  id: Generated<number>;
+  charger_id: string;
+  type: string;
+  /** The charger's timestamp. */
+  timestamp: string;
+  tech_info: string | null;
+  received_at: string;
 }
 
 export interface TransactionTable {
@@ -333,6 +349,7 @@ export interface Database {
   installations: InstallationTable;
   chargers: ChargerTable;
   connectors: ConnectorTable;
+  security_events: SecurityEventTable;
   id_tags: IdTagTable;
   transactions: TransactionTable;
   meter_values: MeterValueTable;

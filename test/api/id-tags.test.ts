@@ -42,7 +42,8 @@ describe.each(engines)('id tags (%s)', (engine) => {
     const cases: [unknown, string][] = [
       [{}, 'idTag'],
       [{ idTag: '' }, 'idTag'],
-      [{ idTag: 'x'.repeat(21) }, 'idTag'],
+      [{ idTag: 'x'.repeat(37) }, 'idTag'],
+      [{ idTag: 'OK', type: 'DirectPayment' }, 'type'],
       [{ idTag: 'OK', status: 'Invalid' }, 'status'],
       [{ idTag: 'OK', status: 'accepted' }, 'status'],
       [{ idTag: 'OK', expiryDate: 'tomorrow' }, 'expiryDate'],
@@ -57,7 +58,8 @@ describe.each(engines)('id tags (%s)', (engine) => {
       expect(res.body.error).toBe('VALIDATION_FAILED');
       expect(res.body.details.map((d: any) => d.field), JSON.stringify(body)).toContain(field);
     }
-    expect((await api.request('POST', tags, { idTag: 'x'.repeat(20) })).status).toBe(201);
+    // OCPP 2.0.1 idToken is 36 characters; a parent tag is also a 1.6 parentIdTag (20).
+    expect((await api.request('POST', tags, { idTag: 'x'.repeat(36) })).status).toBe(201);
   });
 
   it('answers 404 for the tags of an unknown installation', async () => {

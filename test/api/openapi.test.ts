@@ -79,7 +79,8 @@ describe('OpenAPI document', () => {
     expect(create).toMatchObject({ type: 'object', required: ['name'], additionalProperties: false });
     expect(create.properties.name).toMatchObject({ minLength: 1, maxLength: 200 });
     const idTag = doc.paths['/api/installations/{id}/id-tags'].post.requestBody.content['application/json'].schema;
-    expect(idTag.properties.idTag).toMatchObject({ maxLength: 20 });
+    expect(idTag.properties.idTag).toMatchObject({ maxLength: 36 });
+    expect(idTag.properties.parentIdTag).toMatchObject({ anyOf: expect.arrayContaining([expect.objectContaining({ maxLength: 20 })]) });
     expect(idTag.properties.status.enum).toEqual(['Accepted', 'Blocked', 'Expired']);
     const query = doc.paths['/api/transactions'].get.parameters.map((p: any) => p.name);
     expect(query.sort()).toEqual(['active', 'chargerId', 'installationId', 'limit', 'offset']);

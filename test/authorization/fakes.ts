@@ -59,7 +59,7 @@ export function settingsOf(settings: ProviderSettings | undefined) {
 }
 
 export function idTag(status: IdTag['status'], over: Partial<IdTag> = {}): IdTag {
-  return { idTag: 'CARD', status, expiryDate: null, parentIdTag: null, createdAt: at(-HOUR), updatedAt: at(-HOUR), ...over };
+  return { idTag: 'CARD', status, expiryDate: null, parentIdTag: null, type: null, createdAt: at(-HOUR), updatedAt: at(-HOUR), ...over };
 }
 
 export function deferred<T>() {

@@ -23,6 +23,7 @@ describe.each(['sqlite', 'postgres'] as const)('every event type, fired by real 
     const inst = await t.api('POST', '/api/installations', { name: 'Events' });
     const id = inst.body.id;
     await t.api('POST', `/api/installations/${id}/chargers`, { id: 'EV-1' });
+    await t.api('POST', `/api/installations/${id}/chargers`, { id: 'EV-2' });
     await t.api('POST', `/api/installations/${id}/id-tags`, { idTag: 'EVCARD' });
     const c = t.charger('EV-1');
     await c.connect();
@@ -34,24 +35,31 @@ describe.each(['sqlite', 'postgres'] as const)('every event type, fired by real 
     await c.stopTransaction({ transactionId, meterStop: 300, idTag: 'EVCARD' });
     await c.call('FirmwareStatusNotification', { status: 'Installed' });
     await c.call('DiagnosticsStatusNotification', { status: 'Idle' });
+    // An OCPP 2.0.1 charger for what only 2.0.1 sends.
+    const c2 = t.charger('EV-2', { protocol: 'ocpp2.0.1' });
+    await c2.connect();
+    await c2.call('SecurityEventNotification', { type: 'FirmwareUpdated', timestamp: new Date().toISOString() });
+    await c2.close();
+    await expect.poll(() => types(r).filter((x) => x === 'charger.disconnected').length, { timeout: 15_000 }).toBe(1);
     await c.close();
     // The disconnect is seen by the server after the socket closes; the test event is sent out
     // of band (not through the queue), so each waits for what came before it.
     // The first deliveries wait for the delivery thread to start (seconds on a loaded machine).
-    await expect.poll(() => types(r).includes('charger.disconnected'), { timeout: 15_000 }).toBe(true);
+    await expect.poll(() => types(r).filter((x) => x === 'charger.disconnected').length, { timeout: 15_000 }).toBe(2);
     await t.api('PATCH', `/api/installations/${id}`, { name: 'Events renamed' });
-    await r.waitFor(14, 10_000);
+    await r.waitFor(17, 10_000);
     expect((await t.api('POST', `/api/subscriptions/${sub.id}/test`)).body.ok).toBe(true);
 
     const expected = [
       'installation.changed', 'id_tag.changed', 'charger.connected', 'charger.booted', 'connector.status_changed',
       'authorization.decided', 'authorization.decided', 'session.started', 'session.meter_values', 'session.stopped',
-      'charger.firmware_status', 'charger.diagnostics_status', 'charger.disconnected', 'installation.changed', 'subscription.test',
+      'charger.firmware_status', 'charger.diagnostics_status', 'charger.connected', 'charger.security_event', 'charger.disconnected',
+      'charger.disconnected', 'installation.changed', 'subscription.test',
     ];
     await r.waitFor(expected.length, 10_000);
     // connected is written when the socket opens, concurrently with the boot: compare as a set where order is not defined.
     const got = types(r);
-    expect(got.filter((x) => x !== 'charger.connected')).toEqual(expected.filter((x) => x !== 'charger.connected'));
+    expect(got.filter((x) => x !== 'charger.connected'), got.join(' ')).toEqual(expected.filter((x) => x !== 'charger.connected'));
     expect(new Set(got)).toEqual(new Set(EVENT_TYPES));
 
     for (const d of r.deliveries) {

@@ -101,22 +101,34 @@ describe('subprotocols at the gateway', () => {
   let t: TestGateway;
   beforeAll(async () => {
     t = await startTestGateway('sqlite');
-    await t.installation(['SUB-1']);
+    await t.installation(['SUB-1', 'SUB-2']);
   });
   afterAll(() => t?.stop());
 
-  it('picks ocpp1.6 from a list that also offers versions without handlers', async () => {
-    const ws = new WebSocket(`${t.ocppUrl}/SUB-1`, ['ocpp2.1', 'ocpp2.0.1', 'ocpp1.6']);
+  /** Connects SUB-2 offering these, and answers which version the gateway chose (it must then serve it). */
+  async function negotiated(offered: string[]): Promise<string> {
+    const ws = new WebSocket(`${t.ocppUrl}/SUB-2`, offered);
     await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
-    expect(ws.protocol).toBe('ocpp1.6');
     const reply = new Promise<unknown[]>((resolve) => ws.once('message', (d) => resolve(JSON.parse(String(d)))));
     ws.send(JSON.stringify([2, 'h-1', 'Heartbeat', {}]));
     expect((await reply)[0]).toBe(3);
     ws.close();
+    return ws.protocol;
+  }
+
+  it('picks ocpp1.6 from a list that also offers versions it does not speak', async () => {
+    expect(await negotiated(['ocpp2.0', 'ocpp1.6', 'ocpp1.5'])).toBe('ocpp1.6');
   });
 
-  it('answers a charger offering only ocpp2.0.1 without a subprotocol, and does not take it online', async () => {
-    const ws = new WebSocket(`${t.ocppUrl}/SUB-1`, 'ocpp2.0.1');
+  it('prefers ocpp2.1, then ocpp2.0.1, then ocpp1.6, whatever the order offered', async () => {
+    expect(await negotiated(['ocpp1.6', 'ocpp2.0.1'])).toBe('ocpp2.0.1');
+    expect(await negotiated(['ocpp1.6', 'ocpp2.0.1', 'ocpp2.1'])).toBe('ocpp2.1');
+    expect(await negotiated(['ocpp2.0.1'])).toBe('ocpp2.0.1');
+    expect(await negotiated(['ocpp2.1'])).toBe('ocpp2.1');
+  });
+
+  it('answers a charger offering only a version it does not speak without a subprotocol, and does not take it online', async () => {
+    const ws = new WebSocket(`${t.ocppUrl}/SUB-1`, 'ocpp2.0');
     ws.on('error', () => undefined);
     const upgraded = new Promise<{ statusCode?: number; headers: Record<string, unknown> }>((resolve) => ws.once('upgrade', resolve));
     const closed = new Promise((resolve) => ws.once('close', resolve));

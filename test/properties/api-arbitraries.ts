@@ -76,7 +76,7 @@ export const installationBody = (t: ApiTargets) =>
   });
 
 export const idTagBody = optionalRecord({
-  idTag: almost(fc.oneof(fc.string({ minLength: 1, maxLength: 20 }), unicodeString(25), fc.constantFrom('CARD-1', 'card-1', 'x'.repeat(21), 'a\nb'))),
+  idTag: almost(fc.oneof(fc.string({ minLength: 1, maxLength: 36 }), unicodeString(40), fc.constantFrom('CARD-1', 'card-1', 'x'.repeat(36), 'x'.repeat(37), 'a\nb'))),
   status: enumOf('Accepted', 'Blocked', 'Expired', 'Invalid'),
   expiryDate: almost(
     fc.oneof(
@@ -85,6 +85,7 @@ export const idTagBody = optionalRecord({
     ),
   ),
   parentIdTag: almost(fc.oneof(fc.constant(null), fc.string({ minLength: 1, maxLength: 22 }))),
+  type: almost(fc.oneof(fc.constant(null), fc.constantFrom('ISO14443', 'Central', 'DirectPayment', 'iso14443', ''), fc.string({ maxLength: 22 }))),
 });
 
 export const subscriptionBody = (t: ApiTargets) =>
@@ -142,8 +143,9 @@ export const validInstallationBody = (t: ApiTargets) =>
 
 export const validIdTagBody = fc.record(
   {
-    idTag: text(1, 20).filter((v) => v.length <= 20),
+    idTag: text(1, 36).filter((v) => v.length <= 36),
     status: fc.constantFrom('Accepted', 'Blocked', 'Expired'),
+    type: fc.constantFrom(null, 'ISO14443', 'eMAID', 'Central'),
     expiryDate: fc.oneof(fc.constant(null), fc.date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2100-01-01T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString())),
     parentIdTag: fc.oneof(fc.constant(null), text(1, 20).filter((v) => v.length <= 20)),
   },

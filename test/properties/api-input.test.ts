@@ -133,14 +133,15 @@ describe('any API request body', () => {
     expect(i.authentication.mode ?? i.authMode).toBe(i.authMode);
   });
 
-  it('POST /api/installations/:id/id-tags: 2xx or 4xx, and every stored tag is a CiString20', async () => {
+  it('POST /api/installations/:id/id-tags: 2xx or 4xx, and every stored tag is a CiString36 (OCPP 2.0.1 idToken) with a known type or none', async () => {
     const body = mix(validIdTagBody, idTagBody);
     await fc.assert(property('POST', () => `/api/installations/${targets.installationId}/id-tags`, body), { numRuns: 250, ...RUN_LIMITS });
     await checkStillHealthy();
     const { body: list } = await send('GET', `/api/installations/${targets.installationId}/id-tags`, undefined);
     const keys = new Set<string>();
     for (const tag of list.items) {
-      expect(typeof tag.idTag === 'string' && tag.idTag.length >= 1 && tag.idTag.length <= 20, JSON.stringify(tag)).toBe(true);
+      expect(typeof tag.idTag === 'string' && tag.idTag.length >= 1 && tag.idTag.length <= 36, JSON.stringify(tag)).toBe(true);
+      expect(tag.type === null || ['Central', 'eMAID', 'EVCCID', 'ISO14443', 'ISO15693', 'KeyCode', 'Local', 'MacAddress', 'NoAuthorization', 'VIN'].includes(tag.type), JSON.stringify(tag)).toBe(true);
       expect(['Accepted', 'Blocked', 'Expired']).toContain(tag.status);
       if (tag.expiryDate !== null) expect(Number.isNaN(Date.parse(tag.expiryDate))).toBe(false);
       // IdToken is case-insensitive: one row per spelling.

@@ -50,5 +50,10 @@ export function chargerRoutes(deps: ApiDeps): Router {
     res.json({ ...chargerView(deps, charger), connectors, anomalies: anomalyList });
   });
 
+  router.get('/chargers/:id/security-events', async (req, res) => {
+    const charger = await requireCharger(deps, req, req.params.id);
+    res.json({ items: await deps.store.securityEvents.list(charger.id) });
+  });
+
   return router;
 }

@@ -9,12 +9,30 @@ const NO_CONTROL_CHARS = /^[^\p{Cc}]*$/u;
 
 export { chargerIdField } from '../../chargerId.js';
 
-/** OCPP 1.6 IdToken is CiString20Type: at most 20 characters, printable ASCII only. */
-export const idTagField = z
-  .string()
-  .min(1, 'must not be empty')
-  .max(20, 'must be at most 20 characters (OCPP 1.6 CiString20)')
-  .regex(/^[\x20-\x7E]*$/, 'must be printable ASCII (OCPP 1.6 CiString)');
+/** Longest id token a charger can send: OCPP 2.0.1 IdTokenType.idToken (1.6 idTags stop at 20, their schema refuses more). */
+export const ID_TAG_MAX = 36;
+
+/** An OCPP CiString: printable ASCII, 1 to `max` characters; `which` names the spec's rule in the error. */
+const ciString = (max: number, which: string) =>
+  z
+    .string()
+    .min(1, 'must not be empty')
+    .max(max, `must be at most ${max} characters (${which})`)
+    .regex(/^[\x20-\x7E]*$/, 'must be printable ASCII (OCPP CiString)');
+
+/** OCPP 2.0.1 IdTokenType.idToken is identifierString[36]; a 1.6 charger's schema stops its idTag at 20. */
+export const idTagField = ciString(ID_TAG_MAX, 'OCPP 2.0.1 idToken');
+
+/** Sent to 1.6 chargers as parentIdTag (CiString20) and to 2.0.1 chargers as groupIdToken: the shorter rule holds. */
+export const parentIdTagField = ciString(20, 'OCPP 1.6 parentIdTag, CiString20');
+
+/**
+ * The id-token types a native tag may be limited to: OCPP 2.0.1 IdTokenEnumType and 2.1's
+ * additions, except DirectPayment, which only the provider decides.
+ */
+export const idTokenTypeField = z.enum(['Central', 'eMAID', 'EVCCID', 'ISO14443', 'ISO15693', 'KeyCode', 'Local', 'MacAddress', 'NoAuthorization', 'VIN'], {
+  error: 'must be an OCPP id-token type: Central, eMAID, EVCCID, ISO14443, ISO15693, KeyCode, Local, MacAddress, NoAuthorization or VIN',
+});
 
 /** Trimmed, so " Depot " and "Depot" are one name. */
 export const installationNameField = z

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { ApiDeps } from '../app.js';
 import { notFound } from '../errors.js';
 import { parseBody } from '../validate.js';
-import { idTagField, isPlausiblePathId } from './fields.js';
+import { ID_TAG_MAX, idTagField, idTokenTypeField, isPlausiblePathId, parentIdTagField } from './fields.js';
 import { requireInstallation } from './lookups.js';
 import { envelope } from '../../notifications/record.js';
 import type { IdTag } from '../../store/idTags.js';
@@ -18,7 +18,9 @@ export const putIdTagBody = z.strictObject({
     .transform((v) => new Date(v).toISOString())
     .nullable()
     .optional(),
-  parentIdTag: idTagField.nullable().optional(),
+  parentIdTag: parentIdTagField.nullable().optional(),
+  // A 2.0.1 token of another type does not match; 1.6 id tags carry no type and match any.
+  type: idTokenTypeField.nullable().optional(),
 });
 
 const tagPath = (installationId: string, idTag: string) =>
@@ -31,6 +33,7 @@ function idTagChanged(installationId: string, change: 'created' | 'updated' | 'd
     status: change === 'deleted' ? null : tag.status,
     expiryDate: tag.expiryDate,
     parentIdTag: tag.parentIdTag,
+    type: tag.type,
   });
 }
 
@@ -61,7 +64,7 @@ export function idTagRoutes(deps: ApiDeps): Router {
   router.get('/installations/:id/id-tags/:idTag', async (req, res) => {
     const installation = await requireInstallation(deps, req, req.params.id);
     const { idTag } = req.params;
-    const tag = isPlausiblePathId(idTag, 20) ? await idTags.find(installation.id, idTag) : undefined;
+    const tag = isPlausiblePathId(idTag, ID_TAG_MAX) ? await idTags.find(installation.id, idTag) : undefined;
     if (!tag) throw notFound('Id tag');
     res.json(tag);
   });
@@ -69,7 +72,7 @@ export function idTagRoutes(deps: ApiDeps): Router {
   router.delete('/installations/:id/id-tags/:idTag', async (req, res) => {
     const installation = await requireInstallation(deps, req, req.params.id);
     const { idTag } = req.params;
-    const existing = isPlausiblePathId(idTag, 20) ? await idTags.find(installation.id, idTag) : undefined;
+    const existing = isPlausiblePathId(idTag, ID_TAG_MAX) ? await idTags.find(installation.id, idTag) : undefined;
     if (!existing) throw notFound('Id tag');
     const removed = await deps.events.withEvents(deps.store, ['id_tag.changed'], installation.id, (tx) =>
       withAudit(tx, req, (t) => t.idTags.remove(installation.id, idTag), (ok) => ok && { installationId: installation.id, action: 'id_tag.deleted', target: existing.idTag }), (ok) =>

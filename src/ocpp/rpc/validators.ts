@@ -10,6 +10,13 @@ const SCHEMA_FILES = {
 
 export type Subprotocol = keyof typeof SCHEMA_FILES;
 
+/** How each version's schema file names an action's request and response (2.1 renamed `.req`/`.conf`). */
+const SCHEMA_IDS: Record<Subprotocol, (method: string) => { req: string; conf: string }> = {
+  'ocpp1.6': (method) => ({ req: `urn:${method}.req`, conf: `urn:${method}.conf` }),
+  'ocpp2.0.1': (method) => ({ req: `urn:${method}.req`, conf: `urn:${method}.conf` }),
+  'ocpp2.1': (method) => ({ req: `urn:${method}Request`, conf: `urn:${method}Response` }),
+};
+
 /** Checks one version's messages; a failure throws an error carrying its OCPP-J code, message and details. */
 export interface SchemaValidator {
   request(method: string, params: unknown): void;
@@ -32,7 +39,7 @@ function build(subprotocol: Subprotocol): SchemaValidator {
   const ids = new Map<string, { req: string; conf: string }>();
   const idsOf = (method: string) => {
     let found = ids.get(method);
-    if (!found) ids.set(method, (found = { req: `urn:${method}.req`, conf: `urn:${method}.conf` }));
+    if (!found) ids.set(method, (found = SCHEMA_IDS[subprotocol](method)));
     return found;
   };
   return {

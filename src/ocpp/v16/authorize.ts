@@ -1,18 +1,6 @@
 import type { Handler } from '../context.js';
 import { toIdTagInfo } from '../idTagInfo.js';
-import { decided } from '../events.js';
-import type { Decision } from '../../authorization/types.js';
-
-/**
- * Authorize is the hot path: a line per call at info would cost as much CPU as the
- * decision. Repeat acceptances (native id tags, the recent-decision cache) go to debug; refusals,
- * provider answers and offline decisions are what an operator looks for, at info.
- */
-function routine(d: Decision): boolean {
-  return d.status === 'Accepted' && (d.source === 'native' || d.reason === 'cached_decision');
-}
-
-const DECIDED = ['authorization.decided'] as const;
+import { announceAuthorize } from '../authorizeOutcome.js';
 
 export const authorize: Handler = async (deps, ctx, params) => {
   const decision = await deps.authorize({
@@ -21,14 +9,6 @@ export const authorize: Handler = async (deps, ctx, params) => {
     idTag: params.idTag,
     trigger: 'Authorize',
   });
-  const fields = { status: decision.status, source: decision.source, reason: decision.reason };
-  if (routine(decision)) ctx.log.debug(fields, 'authorize');
-  else ctx.log.info(fields, 'authorize');
-  // Most calls have nobody to tell: then not even the callbacks below are built.
-  if (!deps.events.quiet(ctx.installationId, DECIDED)) {
-    await deps.events.withEvents(deps.store, DECIDED, ctx.installationId, async () => undefined, () => [
-      decided(ctx, 'Authorize', params.idTag, null, decision),
-    ]);
-  }
+  await announceAuthorize(deps, ctx, params.idTag, decision);
   return { idTagInfo: toIdTagInfo(decision) };
 };

@@ -1,4 +1,4 @@
-import { canonicalTime, type Handler } from '../context.js';
+import { canonicalMeterValues, type Handler } from '../context.js';
 import { envelope } from '../../notifications/record.js';
 
 export const meterValues: Handler = async (deps, ctx, params) => {
@@ -9,10 +9,7 @@ export const meterValues: Handler = async (deps, ctx, params) => {
     ctx.log.warn({ transactionId }, 'MeterValues for a transaction this charger does not own');
     transactionId = null;
   }
-  const values = (params.meterValue as { timestamp: string; sampledValue: unknown[] }[]).map((v) => ({
-    timestamp: canonicalTime(v.timestamp),
-    sampledValue: v.sampledValue,
-  }));
+  const values = canonicalMeterValues(params.meterValue);
   await deps.events.withEvents(
     deps.store,
     ['session.meter_values'],

@@ -1,4 +1,4 @@
-import { canonicalTime, type ChargerContext, type Handler, type OcppDeps } from '../context.js';
+import { canonicalMeterValues, canonicalTime, type ChargerContext, type Handler, type OcppDeps } from '../context.js';
 import { toIdTagInfo } from '../idTagInfo.js';
 import type { StopOutcome } from '../../store/transactions.js';
 import { sessionEndWriter } from '../sessionEndRow.js';
@@ -17,10 +17,7 @@ export const stopTransaction: Handler = async (deps, ctx, params) => {
     stopTime: canonicalTime(params.timestamp),
     reason: params.reason ?? null,
     stopIdTag: params.idTag ?? null,
-    transactionData: ((params.transactionData ?? []) as { timestamp: string; sampledValue: unknown[] }[]).map((v) => ({
-      timestamp: canonicalTime(v.timestamp),
-      sampledValue: v.sampledValue,
-    })),
+    transactionData: canonicalMeterValues(params.transactionData ?? []),
   };
   const outcome = await deps.events.withEvents(
     deps.store,

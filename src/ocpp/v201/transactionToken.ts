@@ -25,11 +25,15 @@ type Event = Omit<TransactionEventInput, 'token' | 'answer'>;
  * any other becomes the transaction's authorization (its start: ConcurrentTx and the provider's
  * session apply), also on an Updated after a Started without one.
  */
+const cacheTtl = (deps: OcppDeps) => ({ cacheTtlSec: deps.config.decisionCacheTtlSec });
+
 export async function authorizeToken(deps: OcppDeps, ctx: ChargerContext, e: Event, idToken: IdToken | undefined, known: StoredStart | undefined) {
   if (!idToken) return undefined;
   const tx = known?.transaction;
   if (known && tx?.idTag && tx.idTag.toUpperCase() === idToken.idToken.toUpperCase()) {
-    return { idTokenInfo: toIdTokenInfo({ ...known.answer, status: known.answer.status as Decision['status'] }) } satisfies TokenOutcome;
+    // The stored decision answers again, with the cache lifetime it had.
+    const stored = { ...known.answer, status: known.answer.status, source: tx.authorization.source, reason: tx.authorization.reason ?? '', final: true } as Decision;
+    return { idTokenInfo: toIdTokenInfo(stored, cacheTtl(deps)) } satisfies TokenOutcome;
   }
   const stopping = e.eventType === 'Ended' || e.triggerReason === 'StopAuthorized';
   const connectorId = tx?.connectorId ?? e.evseId ?? 0;
@@ -58,5 +62,5 @@ export async function authorizeToken(deps: OcppDeps, ctx: ChargerContext, e: Eve
     late: e.late,
   };
   const token = stopping ? ({ role: 'stop', idTag: idToken.idToken } as const) : ({ role: 'start', authorization } as const);
-  return { idTokenInfo: toIdTokenInfo(decision), token, decision: { idTag: idToken.idToken, decision } } satisfies TokenOutcome;
+  return { idTokenInfo: toIdTokenInfo(decision, cacheTtl(deps)), token, decision: { idTag: idToken.idToken, decision } } satisfies TokenOutcome;
 }

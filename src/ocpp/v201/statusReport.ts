@@ -1,0 +1,20 @@
+import type { ChargerContext, OcppDeps } from '../context.js';
+import { envelope } from '../../notifications/record.js';
+
+/** A firmware or log-upload status: stored on the charger and published, with the request it reports on. */
+export async function recordStatusReport(
+  deps: OcppDeps,
+  ctx: ChargerContext,
+  kind: 'charger.firmware_status' | 'charger.diagnostics_status',
+  params: { status: string; requestId?: number },
+): Promise<void> {
+  const data = { status: params.status, ...(params.requestId !== undefined && { requestId: params.requestId }), ocppVersion: ctx.ocppVersion };
+  const at = new Date().toISOString();
+  await deps.events.withEvents(
+    deps.store,
+    [kind],
+    ctx.installationId,
+    (tx) => (kind === 'charger.firmware_status' ? tx.chargers.setFirmwareStatus(ctx.chargerId, data.status, at) : tx.chargers.setDiagnosticsStatus(ctx.chargerId, data.status, at)),
+    () => [envelope(kind, ctx.installationId, ctx.chargerId, data)],
+  );
+}
