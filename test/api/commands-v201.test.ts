@@ -141,8 +141,7 @@ describe('remote commands to OCPP 2.0.1 and 2.1 chargers', () => {
     expect(offline.body.error).toBe('CHARGER_OFFLINE');
   });
 
-  // Skipped until the 2.1 schema ids in src/ocpp/rpc/validators.ts (urn:<Action>Request, v201-core) land.
-  it.skip('sends the same commands to a 2.1 charger, checked against the 2.1 schema', async () => {
+  it('sends the same commands to a 2.1 charger, checked against the 2.1 schema', async () => {
     const v21 = t.charger('CP-21', { protocol: 'ocpp2.1' });
     await v21.connect();
     const [action, body, answer] = everyCommand.find(([a]) => a === 'GetVariables')!;

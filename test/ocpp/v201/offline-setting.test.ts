@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { basicPayload, startWebhookSetup, type WebhookSetup } from '../../helpers/webhooks.js';
-import type { SimCharger } from '../../../simulators/charger/charger.js';
+import { CallError, type SimCharger } from '../../../simulators/charger/charger.js';
 
 const BOOT = { reason: 'PowerUp', chargingStation: { vendorName: 'V', model: 'M' } };
 const VARIABLES = ['AuthCtrlr.LocalAuthorizeOffline', 'AuthCtrlr.OfflineTxForUnknownIdEnabled', 'AuthCacheCtrlr.Enabled'];
@@ -61,6 +61,9 @@ describe('the offline setting on 2.0.1 chargers', () => {
   it('is shown as not applied when the charger answers SetVariables with a CALLERROR', async () => {
     await w.installation(['OFF2-ERR'], { mode: 'native' });
     const c = w.t.charger('OFF2-ERR', { protocol: 'ocpp2.0.1' });
+    c.onCall('SetVariables', () => {
+      throw new CallError('NotImplemented', 'SetVariables is not implemented here');
+    });
     await c.connect();
     await c.call('BootNotification', BOOT);
     await expect.poll(async () => (await offlineConfig('OFF2-ERR'))?.applied).toBe(false);
