@@ -47,6 +47,7 @@ const TABLE: Record<string, Entry> = {
   'get /api/installations/{id}/chargers': { expect: 'notFound', call: (ids) => ({ path: `/api/installations/${ids.b}/chargers` }) },
   'delete /api/installations/{id}/chargers/{chargerId}': { expect: 'notFound', call: (ids) => ({ path: `/api/installations/${ids.b}/chargers/${ids.charger}` }) },
   'get /api/chargers/{id}': { expect: 'notFound', call: (ids) => ({ path: `/api/chargers/${ids.charger}` }) },
+  'get /api/chargers/{id}/security-events': { expect: 'notFound', call: (ids) => ({ path: `/api/chargers/${ids.charger}/security-events` }) },
   'post /api/installations/{id}/id-tags': { expect: 'notFound', call: (ids) => ({ path: `/api/installations/${ids.b}/id-tags`, body: { idTag: 'SNEAKY' } }) },
   'get /api/installations/{id}/id-tags': { expect: 'notFound', call: (ids) => ({ path: `/api/installations/${ids.b}/id-tags` }) },
   'get /api/installations/{id}/id-tags/{idTag}': { expect: 'notFound', call: (ids) => ({ path: `/api/installations/${ids.b}/id-tags/${ids.idTag}` }) },

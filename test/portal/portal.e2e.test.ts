@@ -206,10 +206,10 @@ describe('portal in a real browser', { timeout: 40_000 }, () => {
   it('imports id tags from CSV, naming the line it refused, and blocks one', async () => {
     await page.getByRole('link', { name: 'ID tags' }).click();
     await page.getByText('Import from CSV').click();
-    await page.locator('textarea[name="csv"]').fill('idTag,status\nCARD-1,Accepted\nCARD-2,Blocked\nTHIS-TAG-IS-FAR-TOO-LONG,Accepted\n');
+    await page.locator('textarea[name="csv"]').fill('idTag,status\nCARD-1,Accepted\nCARD-2,Blocked\nTHIS-TAG-IS-FAR-TOO-LONG-FOR-ANY-OCPP-VERSION,Accepted\n');
     await page.getByRole('button', { name: 'Import' }).click();
     await page.getByText('2 imported, 1 refused').waitFor(WAIT);
-    expect(await page.getByText('line 4: idTag').textContent()).toContain('at most 20');
+    expect(await page.getByText('line 4: idTag').textContent()).toContain('at most 36');
     const row = page.getByTestId('id-tags').getByRole('row', { name: /CARD-1/ });
     await row.getByRole('button', { name: 'Block' }).click();
     await expect.poll(() => row.textContent(), WAIT).toContain('Blocked');
