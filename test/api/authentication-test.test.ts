@@ -87,7 +87,7 @@ describe.each(['sqlite', 'postgres'] as const)('authentication test (%s)', (engi
 
   it('names a missing or bad idTag, and answers 404 for an unknown installation', async () => {
     expect((await test(oauth, {})).body.details).toEqual([{ field: 'idTag', message: 'is required' }]);
-    expect((await test(oauth, { idTag: 'X'.repeat(21) })).body.details[0].field).toBe('idTag');
+    expect((await test(oauth, { idTag: 'X'.repeat(37) })).body.details[0].field).toBe('idTag');
     expect((await test('00000000-0000-4000-8000-000000000000', { idTag: 'GOOD-1' })).status).toBe(404);
   });
 });
