@@ -2,35 +2,24 @@
 // enough to answer a charger, records every frame, and checks every CALL the charger sends
 // and every answer it gives against the official OCA schema of the negotiated version.
 
-import { createRequire } from 'node:module';
 import { createValidator } from 'ocpp-rpc';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { encodeCall, encodeResult, parseFrame } from '../../simulators/charger/frames.js';
+import { schemasOf } from '../../src/ocpp/rpc/validators.js';
 
-const load = createRequire(import.meta.url);
 const SCHEMAS = {
-  'ocpp1.6': { file: 'ocpp-rpc/lib/schemas/ocpp1_6.json', req: (a: string) => `urn:${a}.req`, conf: (a: string) => `urn:${a}.conf` },
-  'ocpp2.0.1': { file: 'ocpp-rpc/lib/schemas/ocpp2_0_1.json', req: (a: string) => `urn:${a}.req`, conf: (a: string) => `urn:${a}.conf` },
+  'ocpp1.6': { req: (a: string) => `urn:${a}.req`, conf: (a: string) => `urn:${a}.conf` },
+  'ocpp2.0.1': { req: (a: string) => `urn:${a}.req`, conf: (a: string) => `urn:${a}.conf` },
   // The 2.1 schema file names its schemas urn:<Action>Request / urn:<Action>Response.
-  'ocpp2.1': { file: 'ocpp-rpc/lib/schemas/ocpp2_1.json', req: (a: string) => `urn:${a}Request`, conf: (a: string) => `urn:${a}Response` },
+  'ocpp2.1': { req: (a: string) => `urn:${a}Request`, conf: (a: string) => `urn:${a}Response` },
 } as const;
 type Subprotocol = keyof typeof SCHEMAS;
 
 const validators = new Map<Subprotocol, ReturnType<typeof createValidator>>();
 function validator(subprotocol: Subprotocol) {
   let found = validators.get(subprotocol);
-  if (!found) validators.set(subprotocol, (found = createValidator(subprotocol, withoutStringAdditionalProperties(load(SCHEMAS[subprotocol].file)))));
+  if (!found) validators.set(subprotocol, (found = createValidator(subprotocol, schemasOf(subprotocol))));
   return found;
-}
-
-// 2.1's enum definitions put `additionalProperties` on strings, where it means nothing; Ajv's
-// strictTypes warns about each one on every compile, which would bury the test output.
-function withoutStringAdditionalProperties(schemas: object[]): object[] {
-  return JSON.parse(JSON.stringify(schemas), (_key, value) => {
-    if (value?.type !== 'string' || !('additionalProperties' in value)) return value;
-    const { additionalProperties: _ignored, ...rest } = value;
-    return rest;
-  });
 }
 
 /** Throws with the schema's complaint when `payload` is not a valid request (or answer) of `action`. */

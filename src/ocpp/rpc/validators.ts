@@ -33,8 +33,20 @@ export function schemaValidator(subprotocol: Subprotocol): SchemaValidator {
   return found;
 }
 
+/**
+ * The schema files as data, without what means nothing: 2.1's enum definitions put
+ * `additionalProperties` on strings, and Ajv's strict types warn on stderr about each one.
+ */
+export function schemasOf(subprotocol: Subprotocol): object[] {
+  return JSON.parse(JSON.stringify(load(SCHEMA_FILES[subprotocol])), (_key, value) => {
+    if (value?.type !== 'string' || !('additionalProperties' in value)) return value;
+    const { additionalProperties: _ignored, ...rest } = value;
+    return rest;
+  });
+}
+
 function build(subprotocol: Subprotocol): SchemaValidator {
-  const validator = createValidator(subprotocol, load(SCHEMA_FILES[subprotocol]));
+  const validator = createValidator(subprotocol, schemasOf(subprotocol));
   // Schema ids made once per action, not per message (only actions we handle or send get here).
   const ids = new Map<string, { req: string; conf: string }>();
   const idsOf = (method: string) => {
