@@ -19,8 +19,9 @@ import { formatNotifications } from './scenarios/notifications/report.js';
 import { formatWebhook } from './scenarios/webhook/report.js';
 import { startServerProcess, type ServerProcess } from './lib/server-process.js';
 import { BENCH_DIR } from './lib/paths.js';
+import { isOcppVersion, type OcppVersion } from '../simulators/charger/versions.js';
 
-const USAGE = `Usage: npm run bench -- [--scenario <name|all>] [--chargers N] [--servers floor,gateway] [--rounds N] [--quick]
+const USAGE = `Usage: npm run bench -- [--scenario <name|all>] [--chargers N] [--servers floor,gateway] [--rounds N] [--ocpp V] [--quick]
 
   --scenario   one of: ${['authorize', 'http-clients', 'webhook', 'notifications', 'cluster', 'cluster-hold'].join(', ')},
                or all (default; all but cluster-hold, which holds 50,000 chargers for minutes)
@@ -31,6 +32,7 @@ const USAGE = `Usage: npm run bench -- [--scenario <name|all>] [--chargers N] [-
   --servers    which servers authorize measures (default floor,gateway)
   --rounds     authorize's fixed-rate phases per server, alternating between the servers
                (default 5, 1 with --quick); the table gives the median round and each round
+  --ocpp       the OCPP version of authorize's fleet: 1.6 (default), 2.0.1 or 2.1
   --quick      200 chargers and 2 s phases, for a smoke run
 `;
 
@@ -75,6 +77,7 @@ function parseOptions() {
         servers: { type: 'string', default: 'floor,gateway' },
         quick: { type: 'boolean', default: false },
         rounds: { type: 'string' },
+        ocpp: { type: 'string', default: '1.6' },
         help: { type: 'boolean', default: false },
       },
       strict: true,
@@ -100,7 +103,8 @@ function parseOptions() {
   };
   const rounds = values.rounds === undefined ? (values.quick ? DEFAULT_ROUNDS.quick : DEFAULT_ROUNDS.full) : Number(values.rounds);
   if (!Number.isInteger(rounds) || rounds < 1) usageError(`--rounds must be a positive integer`);
-  return { scenarios, servers, chargers, standaloneChargers, quick: values.quick, rounds };
+  if (!isOcppVersion(values.ocpp)) usageError(`--ocpp takes 1.6, 2.0.1 or 2.1`);
+  return { scenarios, servers, chargers, standaloneChargers, quick: values.quick, rounds, ocpp: values.ocpp };
 }
 
 interface StandaloneOptions {
@@ -122,7 +126,8 @@ function standalone<R>(key: string, run: (opts: StandaloneOptions) => Promise<R>
 const log = (line: string) => process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 
 /** Starts each server (the gateway with its chargers registered), then runs authorize on all at once. */
-async function runAuthorize(names: ServerName[], chargers: number, quick: boolean, rounds: number): Promise<Partial<Record<ServerName, Outcome>>> {
+async function runAuthorize(names: ServerName[], opts: { chargers: number; quick: boolean; rounds: number; ocpp: OcppVersion }): Promise<Partial<Record<ServerName, Outcome>>> {
+  const { chargers } = opts;
   const outcomes: Partial<Record<ServerName, Outcome>> = {};
   const servers: ServerProcess[] = [];
   const targets: Target[] = [];
@@ -134,7 +139,7 @@ async function runAuthorize(names: ServerName[], chargers: number, quick: boolea
         const { ocppPort, httpPort } = server.info;
         if (name === 'gateway') {
           log(`gateway: creating ${chargers} chargers through the REST API`);
-          await setUpGateway({ httpPort: httpPort!, adminToken: BENCH_ADMIN_TOKEN, chargers, idPrefix: ID_PREFIX, idTag: ID_TAG });
+          await setUpGateway({ httpPort: httpPort!, adminToken: BENCH_ADMIN_TOKEN, chargers, idPrefix: ID_PREFIX, idTag: ID_TAG, perChargerTags: true });
         }
         targets.push({ server, url: `ws://127.0.0.1:${ocppPort}/ocpp`, idPrefix: ID_PREFIX, idTag: ID_TAG });
       } catch (err) {
@@ -143,7 +148,7 @@ async function runAuthorize(names: ServerName[], chargers: number, quick: boolea
         outcomes[name] = { error: message };
       }
     }
-    return { ...outcomes, ...(await runAuthorizeScenario(targets, { chargers, quick, rounds, log })) };
+    return { ...outcomes, ...(await runAuthorizeScenario(targets, { ...opts, log })) };
   } finally {
     await Promise.all(servers.map((s) => s.stop()));
   }
@@ -151,7 +156,7 @@ async function runAuthorize(names: ServerName[], chargers: number, quick: boolea
 
 async function main(): Promise<void> {
   startStallTrace();
-  const { scenarios, servers, chargers, standaloneChargers, quick, rounds } = parseOptions();
+  const { scenarios, servers, chargers, standaloneChargers, quick, rounds, ocpp } = parseOptions();
   const results: Record<string, Partial<Record<ServerName, Outcome>>> = {};
   const standalones: Record<string, unknown> = {};
   for (const scenario of scenarios) {
@@ -169,14 +174,18 @@ async function main(): Promise<void> {
       }
       continue;
     }
-    results[scenario] = await runAuthorize(servers, chargers, quick, rounds);
-    process.stdout.write(`\nscenario ${scenario}, ${chargers} chargers${quick ? ' (quick)' : ''}\n`);
+    results[scenario] = await runAuthorize(servers, { chargers, quick, rounds, ocpp });
+    process.stdout.write(`\nscenario ${scenario}, ${chargers} OCPP ${ocpp} chargers${quick ? ' (quick)' : ''}\n`);
     process.stdout.write(`${formatTable(results[scenario].floor, results[scenario].gateway)}\n`);
   }
   mkdirSync(new URL('.', RESULTS), { recursive: true });
   // A run of some scenarios keeps the others' last figures; each part carries its own date.
   const previous = existsSync(RESULTS) ? (JSON.parse(readFileSync(RESULTS, 'utf8')) as Record<string, unknown>) : {};
-  const authorize = scenarios.includes('authorize') ? { date: new Date().toISOString(), node: process.version, cpus: cpus().length, chargers, quick, results } : {};
+  // Each version's authorize figures are kept apart: `authorize` is 1.6, `authorize-2.0.1` the others.
+  const authorizeKey = ocpp === '1.6' ? 'authorize' : `authorize-${ocpp}`;
+  const authorize = scenarios.includes('authorize')
+    ? { [authorizeKey]: { date: new Date().toISOString(), node: process.version, cpus: cpus().length, chargers, quick, ocpp, results } }
+    : {};
   const report = { ...previous, ...authorize, ...standalones };
   writeFileSync(RESULTS, `${JSON.stringify(report, null, 2)}\n`);
   process.stdout.write(`\nwritten to bench/results/latest.json\n`);

@@ -15,8 +15,10 @@ export interface FloorServer {
 const HEARTBEAT_INTERVAL_SEC = 300;
 const now = () => new Date().toISOString();
 
+type Answers = Record<string, () => object>;
+
 // Confs are built per call only where the spec wants the current time.
-const answers: Record<string, () => object> = {
+const answers16: Answers = {
   BootNotification: () => ({ status: 'Accepted', currentTime: now(), interval: HEARTBEAT_INTERVAL_SEC }),
   Authorize: () => ({ idTagInfo: { status: 'Accepted' } }),
   Heartbeat: () => ({ currentTime: now() }),
@@ -28,18 +30,36 @@ const answers: Record<string, () => object> = {
 };
 let lastTransactionId = 0;
 
+// 2.0.1 and 2.1 answer the same actions with the same bodies.
+const answers201: Answers = {
+  BootNotification: () => ({ status: 'Accepted', currentTime: now(), interval: HEARTBEAT_INTERVAL_SEC }),
+  Authorize: () => ({ idTokenInfo: { status: 'Accepted' } }),
+  Heartbeat: () => ({ currentTime: now() }),
+  StatusNotification: () => ({}),
+  TransactionEvent: () => ({ idTokenInfo: { status: 'Accepted' } }),
+  MeterValues: () => ({}),
+};
+
+/** The floor speaks what the gateway speaks, in the gateway's order of preference. */
+const ANSWERS_BY_PROTOCOL: [string, Answers][] = [
+  ['ocpp2.1', answers201],
+  ['ocpp2.0.1', answers201],
+  ['ocpp1.6', answers16],
+];
+
 export function startFloorServer(opts: { host?: string; port?: number } = {}): Promise<FloorServer> {
   const errors = new Map<string, number>();
   const count = (err: NodeJS.ErrnoException) => errors.set(err.code ?? 'ERROR', (errors.get(err.code ?? 'ERROR') ?? 0) + 1);
   const wss = new WebSocketServer({
     host: opts.host ?? '127.0.0.1',
     port: opts.port ?? 0,
-    handleProtocols: (protocols) => (protocols.has('ocpp1.6') ? 'ocpp1.6' : false),
+    handleProtocols: (offered) => ANSWERS_BY_PROTOCOL.find(([p]) => offered.has(p))?.[0] ?? false,
   });
   wss.on('error', count); // EMFILE on accept arrives here; the floor must keep serving the sockets it has
   wss.on('connection', (ws) => {
+    const answers = ANSWERS_BY_PROTOCOL.find(([p]) => p === ws.protocol)![1];
     ws.on('error', count);
-    ws.on('message', (data) => answer(ws, data.toString()));
+    ws.on('message', (data) => answer(ws, answers, data.toString()));
   });
   return new Promise((resolve, reject) => {
     wss.once('listening', () => {
@@ -51,7 +71,7 @@ export function startFloorServer(opts: { host?: string; port?: number } = {}): P
   });
 }
 
-function answer(ws: WebSocket, text: string): void {
+function answer(ws: WebSocket, answers: Answers, text: string): void {
   const frame = parseFrame(text);
   if (!frame || frame[0] !== CALL || typeof frame[1] !== 'string' || typeof frame[2] !== 'string') {
     ws.send(encodeError(typeof frame?.[1] === 'string' ? frame[1] : '-1', 'FormationViolation', 'not an OCPP-J CALL'));

@@ -4,6 +4,9 @@
 
 export const BENCH_ADMIN_TOKEN = 'bench-admin-token';
 
+/** Charger n's own id tag (n from 1, as charger ids), beside the tag the whole fleet shares. */
+export const chargerTagOf = (idTag: string, n: number): string => `${idTag}-${n}`;
+
 const CONCURRENCY = 32;
 const TIMEOUT_MS = 15_000;
 
@@ -13,6 +16,8 @@ export interface GatewaySetup {
   chargers: number;
   idPrefix: string;
   idTag: string;
+  /** Also one tag per charger (`<idTag>-<n>`), for the session phase: one card, one transaction. */
+  perChargerTags?: boolean;
 }
 
 export async function setUpGateway(setup: GatewaySetup): Promise<void> {
@@ -24,7 +29,11 @@ export async function setUpGateway(setup: GatewaySetup): Promise<void> {
 
   let next = 0;
   const worker = async () => {
-    while (next < setup.chargers) await api(`${base}/chargers`, { id: `${setup.idPrefix}${++next}` });
+    while (next < setup.chargers) {
+      const n = ++next;
+      await api(`${base}/chargers`, { id: `${setup.idPrefix}${n}` });
+      if (setup.perChargerTags) await api(`${base}/id-tags`, { idTag: chargerTagOf(setup.idTag, n), status: 'Accepted' });
+    }
   };
   await Promise.all(Array.from({ length: Math.min(CONCURRENCY, setup.chargers) }, worker));
 }

@@ -28,6 +28,8 @@ const ROWS: Row[] = [
   { label: '  load generator CPU %', value: (r) => r.saturation.generatorCpuPct },
   { label: '  p50 ms', value: (r) => r.saturation.latencyMs.p50 },
   { label: '  p99 ms', value: (r) => r.saturation.latencyMs.p99 },
+  { label: 'sessions/s flat out (Authorize + start/stop)', value: (r) => r.sessions.perSec },
+  { label: '  p99 ms', value: (r) => r.sessions.latencyMs.p99 },
   ...FIXED_RATES.flatMap((rate): Row[] => [
     { label: `Authorize @${rate}/s p50 ms (median of rounds)`, value: medianOf(rate, (l) => l.latencyMs.p50) },
     { label: `Authorize @${rate}/s p99 ms (median of rounds)`, value: medianOf(rate, (l) => l.latencyMs.p99) },
@@ -84,11 +86,11 @@ export function ok(outcome: Outcome | undefined): outcome is AuthorizeResult {
 }
 
 function failedCalls(r: AuthorizeResult): number {
-  return r.saturation.errors + r.fixedRate.reduce((sum, f) => sum + f.rounds.reduce((s, l) => s + l.errors, 0), 0);
+  return r.saturation.errors + r.sessions.errors + r.fixedRate.reduce((sum, f) => sum + f.rounds.reduce((s, l) => s + l.errors, 0), 0);
 }
 
 function notAccepted(r: AuthorizeResult): number {
   const others = (statuses: Record<string, number>) =>
     Object.entries(statuses).reduce((sum, [status, n]) => sum + (status === 'Accepted' ? 0 : n), 0);
-  return others(r.saturation.statuses) + r.fixedRate.reduce((sum, f) => sum + f.rounds.reduce((s, l) => s + others(l.statuses), 0), 0);
+  return others(r.saturation.statuses) + others(r.sessions.statuses) + r.fixedRate.reduce((sum, f) => sum + f.rounds.reduce((s, l) => s + others(l.statuses), 0), 0);
 }

@@ -6,9 +6,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { runFleet } from '../../../simulators/charger/fleet.js';
 import { statusOf } from '../../../simulators/charger/messages.js';
 import { Stats } from '../../../simulators/charger/stats.js';
+import type { OcppVersion } from '../../../simulators/charger/versions.js';
 import { closedLoop, openLoop, type Fire, type LoadResult } from '../../lib/load-patterns.js';
 import { rssReader, type ServerProcess } from '../../lib/server-process.js';
 import type { ScenarioOptions } from '../../lib/scenario.js';
+import { sessionFire } from './session.js';
 
 export interface Target {
   server: ServerProcess;
@@ -36,11 +38,15 @@ export interface ConnectResult {
 export interface AuthorizeOptions extends ScenarioOptions {
   /** Fixed-rate rounds per server, alternating between servers. */
   rounds: number;
+  /** The version every charger of the fleet speaks. */
+  ocpp: OcppVersion;
 }
 
 export interface AuthorizeResult {
   connect: ConnectResult;
   saturation: LoadResult & { window: number };
+  /** Flat out, whole short sessions: Authorize and the version's start/stop pair. */
+  sessions: LoadResult & { window: number };
   /** Per rate, every round in the order run. */
   fixedRate: { rate: number; rounds: LoadResult[] }[];
 }
@@ -58,6 +64,7 @@ interface Connected {
   target: Target;
   connect: ConnectResult;
   fire: Fire;
+  session: Fire;
   window: number;
   close(): Promise<void>;
 }
@@ -98,7 +105,9 @@ export async function runAuthorizeScenario(targets: Target[], opts: AuthorizeOpt
       await guard(c, async () => {
         opts.log(`${c.target.server.name}: Authorize flat out for ${phaseMs} ms, window ${c.window}`);
         const saturation = { window: c.window, ...(await closedLoop(c.fire, c.window, phaseMs)) };
-        results.set(c, { connect: c.connect, saturation, fixedRate: FIXED_RATES.map((rate) => ({ rate, rounds: [] })) });
+        opts.log(`${c.target.server.name}: sessions (Authorize + start/stop) flat out for ${phaseMs} ms`);
+        const sessions = { window: c.window, ...(await closedLoop(c.session, c.window, phaseMs)) };
+        results.set(c, { connect: c.connect, saturation, sessions, fixedRate: FIXED_RATES.map((rate) => ({ rate, rounds: [] })) });
       });
     }
     for (let round = 0; round < opts.rounds; round++) {
@@ -121,7 +130,7 @@ export async function runAuthorizeScenario(targets: Target[], opts: AuthorizeOpt
   }
 }
 
-async function connectFleet(target: Target, opts: ScenarioOptions): Promise<Connected> {
+async function connectFleet(target: Target, opts: AuthorizeOptions): Promise<Connected> {
   const { server, url, idPrefix, idTag } = target;
   const log = (line: string) => opts.log(`${server.name}: ${line}`);
   await server.gc();
@@ -138,6 +147,7 @@ async function connectFleet(target: Target, opts: ScenarioOptions): Promise<Conn
     maxConnecting: MAX_CONNECTING,
     callTimeoutMs: 15_000,
     stats,
+    versions: [{ version: opts.ocpp, percent: 100 }],
     // Held chargers heartbeat at the interval BootNotification gave them, as real ones do.
     heartbeat: true,
   });
@@ -155,7 +165,8 @@ async function connectFleet(target: Target, opts: ScenarioOptions): Promise<Conn
     if (chargers.length === 0) throw new Error(`no charger connected to ${server.name}:\n${stats.format()}`);
     checkAlive(server);
     const fire: Fire = (i) => chargers[i % chargers.length].authorize(idTag).then(statusOf);
-    return { target, connect, fire, window: Math.min(chargers.length, SATURATION_WINDOW), close: () => fleet.close() };
+    const session = sessionFire(chargers, idTag);
+    return { target, connect, fire, session, window: Math.min(chargers.length, SATURATION_WINDOW), close: () => fleet.close() };
   } catch (err) {
     await fleet.close();
     throw err;
