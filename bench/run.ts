@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { startStallTrace } from './tools/stall-trace.js';
+import { cpuProfileFlags, formatProfile, savedProfile } from './tools/cpu-profile.js';
 import { BENCH_ADMIN_TOKEN, setUpGateway } from './lib/gateway-setup.js';
 import { formatTable, type Outcome } from './scenarios/authorize/report.js';
 import { runAuthorizeScenario, type Target } from './scenarios/authorize/scenario.js';
@@ -134,7 +135,8 @@ async function runAuthorize(names: ServerName[], opts: { chargers: number; quick
   try {
     for (const name of names) {
       try {
-        const server = await startServerProcess(name, name === 'floor' ? './floor-child.ts' : './gateway-child.ts');
+        const flags = name === 'gateway' ? cpuProfileFlags(process.env.BENCH_PROFILE_DIR) : [];
+        const server = await startServerProcess(name, name === 'floor' ? './floor-child.ts' : './gateway-child.ts', undefined, flags);
         servers.push(server);
         const { ocppPort, httpPort } = server.info;
         if (name === 'gateway') {
@@ -152,6 +154,15 @@ async function runAuthorize(names: ServerName[], opts: { chargers: number; quick
   } finally {
     await Promise.all(servers.map((s) => s.stop()));
   }
+}
+
+/** With BENCH_PROFILE_DIR, the gateway's CPU profile over its flat-out Authorize phase. */
+function authorizeProfile(gateway: Outcome | undefined, ocpp: OcppVersion): string {
+  const dir = process.env.BENCH_PROFILE_DIR;
+  if (!dir || !gateway || 'error' in gateway) return '';
+  const saveAs = new URL(`./results/authorize-${ocpp}-gateway.cpuprofile`, BENCH_DIR);
+  const summary = savedProfile(dir, saveAs, gateway.saturationWindow);
+  return `\n${formatProfile({ ...summary, file: `bench/results/authorize-${ocpp}-gateway.cpuprofile` }, `Authorize flat out (OCPP ${ocpp})`).join('\n')}\n`;
 }
 
 async function main(): Promise<void> {
@@ -177,6 +188,7 @@ async function main(): Promise<void> {
     results[scenario] = await runAuthorize(servers, { chargers, quick, rounds, ocpp });
     process.stdout.write(`\nscenario ${scenario}, ${chargers} OCPP ${ocpp} chargers${quick ? ' (quick)' : ''}\n`);
     process.stdout.write(`${formatTable(results[scenario].floor, results[scenario].gateway)}\n`);
+    process.stdout.write(authorizeProfile(results[scenario].gateway, ocpp));
   }
   mkdirSync(new URL('.', RESULTS), { recursive: true });
   // A run of some scenarios keeps the others' last figures; each part carries its own date.

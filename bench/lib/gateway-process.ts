@@ -4,31 +4,18 @@
 
 import type { ConfigOverrides } from '../../src/config.js';
 import { BENCH_ADMIN_TOKEN } from './gateway-setup.js';
-import { SERVER_NODE_FLAGS, startServerProcess, type ServerProcess } from './server-process.js';
+import { startServerProcess, type ServerProcess } from './server-process.js';
+import { cpuProfileFlags } from '../tools/cpu-profile.js';
 
 /** How gateway-overrides-child.ts receives its overrides. */
 export const GATEWAY_OVERRIDES_ENV = 'BENCH_GATEWAY_OVERRIDES';
 
 const TIMEOUT_MS = 15_000;
 
-/**
- * A gateway child with `overrides`; with `cpuProfileDir`, Node's own --cpu-prof writes the
- * child's profile there when it exits. --cpu-prof is refused in NODE_OPTIONS, so it goes
- * into the fork's flags for this one call, as the overrides go into its environment:
- * startServerProcess forks before its first await.
- */
+/** A gateway child with `overrides`; with `cpuProfileDir`, Node's own --cpu-prof writes the child's profile there when it exits. */
 export function startGatewayProcess(overrides: ConfigOverrides, cpuProfileDir?: string): Promise<ServerProcess> {
-  const extra = cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : [];
-  const before = process.env[GATEWAY_OVERRIDES_ENV];
-  SERVER_NODE_FLAGS.push(...extra);
-  process.env[GATEWAY_OVERRIDES_ENV] = JSON.stringify(overrides);
-  try {
-    return startServerProcess('gateway', './gateway-overrides-child.ts');
-  } finally {
-    SERVER_NODE_FLAGS.splice(SERVER_NODE_FLAGS.length - extra.length, extra.length);
-    if (before === undefined) delete process.env[GATEWAY_OVERRIDES_ENV];
-    else process.env[GATEWAY_OVERRIDES_ENV] = before;
-  }
+  const env = { [GATEWAY_OVERRIDES_ENV]: JSON.stringify(overrides) };
+  return startServerProcess('gateway', './gateway-overrides-child.ts', env, cpuProfileFlags(cpuProfileDir));
 }
 
 export type Api = (method: 'POST' | 'PATCH', path: string, body: object) => Promise<unknown>;

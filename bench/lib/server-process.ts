@@ -35,10 +35,14 @@ const READY_TIMEOUT_MS = 60_000;
 const REPLY_TIMEOUT_MS = 10_000;
 const OUTPUT_LINES = 40;
 
-/** `entry`: a child entry in bench/lib/ (floor-child.ts, gateway-child.ts…); `env` goes to the child on top of this process's environment. */
-export function startServerProcess(name: string, entry: string, env?: Record<string, string>): Promise<ServerProcess> {
+/**
+ * `entry`: a child entry in bench/lib/ (floor-child.ts, gateway-child.ts…); `env` goes to the child on top of this
+ * process's environment, `flags` after the usual V8 flags (--cpu-prof is refused in NODE_OPTIONS, so it comes here).
+ */
+export function startServerProcess(name: string, entry: string, env?: Record<string, string>, flags: string[] = []): Promise<ServerProcess> {
   // The same V8 flags as `npm start` and the Docker image, for the floor and the gateway alike.
-  const { child, output, lines } = forkChild(new URL(entry, import.meta.url), ['--expose-gc', ...SERVER_NODE_FLAGS, ...extraFlags()], OUTPUT_LINES, env);
+  const execArgv = ['--expose-gc', ...SERVER_NODE_FLAGS, ...extraFlags(), ...flags];
+  const { child, output, lines } = forkChild(new URL(entry, import.meta.url), execArgv, OUTPUT_LINES, env);
   let exited: string | undefined;
   let stopping = false;
   child.once('exit', (code, signal) => {

@@ -3,8 +3,10 @@
 // the clock of process.hrtime in any process on the machine, so the parent can
 // name the window in which its load ran.
 
-import { readFileSync } from 'node:fs';
+import { copyFileSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { PROJECT_DIR } from '../lib/paths.js';
+import { formatTable, show } from '../lib/table.js';
 
 interface ProfileNode {
   id: number;
@@ -35,6 +37,31 @@ export interface ProfileSummary {
   top: SelfTime[];
   /** Self time summed per package, per src/ folder, node internals, GC. */
   byArea: { area: string; selfMs: number; pct: number }[];
+}
+
+/** The flags that make a child write its CPU profile into `dir` when it exits (none without a dir). */
+export function cpuProfileFlags(dir: string | undefined): string[] {
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
+}
+
+/** The one profile a child wrote into `dir`, copied to `saveAs` and summarised over `window`. */
+export function savedProfile(dir: string, saveAs: URL, window: { fromUs: number; toUs: number }): ProfileSummary {
+  const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
+  if (!file) throw new Error(`the child wrote no .cpuprofile into ${dir}`);
+  copyFileSync(join(dir, file), saveAs);
+  return summariseProfile(saveAs.pathname, window);
+}
+
+/** The summary as lines: a heading naming what ran, the top functions by self time, the areas. */
+export function formatProfile(p: ProfileSummary, load: string): string[] {
+  return [
+    `gateway CPU profile (--cpu-prof) during ${load}: ${p.busyMs} ms busy of ${p.windowMs} ms; top self time (saved to ${p.file})`,
+    formatTable(
+      ['function', 'where', 'self ms', '% busy'],
+      p.top.map((e) => [e.fn, e.where, String(e.selfMs), show(e.pct)]),
+    ),
+    `  self time by area: ${p.byArea.map((a) => `${a.area} ${show(a.pct)} %`).join(', ')}`,
+  ];
 }
 
 /** Now on the profile's clock, for naming a window. */
@@ -93,5 +120,6 @@ function shorten(url: string): string {
   const nm = path.lastIndexOf('/node_modules/');
   if (nm >= 0) return path.slice(nm + '/node_modules/'.length);
   const project = PROJECT_DIR.pathname;
-  return path.startsWith(project) ? path.slice(project.length) : path;
+  // The bench runs compiled code: dist/src/ocpp/… is src/ocpp/… for the reader.
+  return path.startsWith(project) ? path.slice(project.length).replace(/^dist\//, '') : path;
 }

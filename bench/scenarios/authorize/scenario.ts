@@ -11,6 +11,7 @@ import { closedLoop, openLoop, type Fire, type LoadResult } from '../../lib/load
 import { rssReader, type ServerProcess } from '../../lib/server-process.js';
 import type { ScenarioOptions } from '../../lib/scenario.js';
 import { sessionFire } from './session.js';
+import { monotonicUs } from '../../tools/cpu-profile.js';
 
 export interface Target {
   server: ServerProcess;
@@ -49,6 +50,8 @@ export interface AuthorizeResult {
   sessions: LoadResult & { window: number };
   /** Per rate, every round in the order run. */
   fixedRate: { rate: number; rounds: LoadResult[] }[];
+  /** When the flat-out Authorize phase ran, on the CPU profile's clock. */
+  saturationWindow: { fromUs: number; toUs: number };
 }
 
 export type Outcome = AuthorizeResult | { error: string };
@@ -104,10 +107,12 @@ export async function runAuthorizeScenario(targets: Target[], opts: AuthorizeOpt
     for (const c of [...live]) {
       await guard(c, async () => {
         opts.log(`${c.target.server.name}: Authorize flat out for ${phaseMs} ms, window ${c.window}`);
+        const fromUs = monotonicUs();
         const saturation = { window: c.window, ...(await closedLoop(c.fire, c.window, phaseMs)) };
+        const saturationWindow = { fromUs, toUs: monotonicUs() };
         opts.log(`${c.target.server.name}: sessions (Authorize + start/stop) flat out for ${phaseMs} ms`);
         const sessions = { window: c.window, ...(await closedLoop(c.session, c.window, phaseMs)) };
-        results.set(c, { connect: c.connect, saturation, sessions, fixedRate: FIXED_RATES.map((rate) => ({ rate, rounds: [] })) });
+        results.set(c, { connect: c.connect, saturation, saturationWindow, sessions, fixedRate: FIXED_RATES.map((rate) => ({ rate, rounds: [] })) });
       });
     }
     for (let round = 0; round < opts.rounds; round++) {

@@ -2,7 +2,7 @@
 // the table printed at the end of a run.
 
 import type { HistogramSummary } from '../../../simulators/charger/stats.js';
-import type { ProfileSummary } from '../../tools/cpu-profile.js';
+import { formatProfile, type ProfileSummary } from '../../tools/cpu-profile.js';
 import type { LoadResult } from '../../lib/load-patterns.js';
 import { formatTable, show } from '../../lib/table.js';
 import { disturbed, DISTURBED_STEAL_PCT } from '../../lib/machine-noise.js';
@@ -170,7 +170,7 @@ export function formatNotifications(r: NotificationsResult): string {
     `    at ${a.moderate.statusRate} events/s (${a.moderate.run.deliveredPerSec} deliveries/s), against the last round without: ${show(a.moderate.run.latencyMs.p99)} ms -> ${a.moderate.unchanged ? 'met' : 'NOT met'}`,
     `  outbox never the bottleneck for the OCPP path: ${ocppVerdict(r)}`,
   ];
-  if (r.profile) out.push('', ...formatProfile(r.profile));
+  if (r.profile) out.push('', ...formatProfile(r.profile, r.profile.load));
   return out.join('\n');
 }
 
@@ -233,13 +233,3 @@ function ocppVerdict(r: NotificationsResult): string {
   return `${kept}; at ${base.statusRate}/s ${latency(base)} with no subscription, ${latency(one)} with 1`;
 }
 
-function formatProfile(p: NonNullable<NotificationsResult['profile']>): string[] {
-  return [
-    `gateway CPU profile (--cpu-prof) during ${p.load}: ${p.busyMs} ms busy of ${p.windowMs} ms; top self time (saved to ${p.saved})`,
-    formatTable(
-      ['function', 'where', 'self ms', '% busy'],
-      p.top.map((e) => [e.fn, e.where, String(e.selfMs), show(e.pct)]),
-    ),
-    `  self time by area: ${p.byArea.map((a) => `${a.area} ${show(a.pct)} %`).join(', ')}`,
-  ];
-}

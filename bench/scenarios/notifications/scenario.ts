@@ -7,13 +7,13 @@
 // 503, then drained; and Authorize latency without and with 100 subscriptions. When the
 // ceiling misses the target, a last run profiles the gateway at 100 subscriptions.
 
-import { copyFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { SimCharger } from '../../../simulators/charger/charger.js';
 import { statusOf } from '../../../simulators/charger/messages.js';
-import { monotonicUs, summariseProfile } from '../../tools/cpu-profile.js';
+import { monotonicUs, savedProfile } from '../../tools/cpu-profile.js';
 import { sampler, steadyState, waitUntil } from './delivery-watch.js';
 import { openLoop, type Fire } from '../../lib/load-patterns.js';
 import { answering, checkAlive, DRAIN_MS, ID_TAG, onGateway, statusFire, subscribe, WARMUP, type GatewaySetup, type Live } from './gateway.js';
@@ -311,11 +311,8 @@ async function profileGateway(setup: Omit<GatewaySetup, 'name'>, phaseMs: number
       await openLoop(statusFire(g.chargers, () => {}), rate, phaseMs);
       window = { fromUs, toUs: monotonicUs() };
     });
-    const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
-    if (!file) throw new Error(`the gateway child wrote no .cpuprofile into ${dir}`);
-    copyFileSync(join(dir, file), PROFILE_SAVED);
     const saved = 'bench/results/notifications-gateway.cpuprofile';
-    return { ...summariseProfile(PROFILE_SAVED.pathname, window), file: saved, load, saved };
+    return { ...savedProfile(dir, PROFILE_SAVED, window), file: saved, load, saved };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
