@@ -183,6 +183,25 @@ describe('portal in a real browser', { timeout: 40_000 }, () => {
     await card.getByRole('button', { name: 'Get variable' }).click();
     await card.getByText('GetVariables: Accepted 300').waitFor(WAIT);
     await screenshot(page, '05-chargers-ocpp201-commands');
+
+    const attr = (value: string) => [{ type: 'Actual', value }];
+    const at = new Date().toISOString();
+    await v201.call('NotifyReport', {
+      requestId: 1, generatedAt: at, seqNo: 0, reportData: [
+        { component: { name: 'ChargingStation' }, variable: { name: 'VendorName' }, variableAttribute: attr('Alfen') },
+        { component: { name: 'ChargingStation' }, variable: { name: 'Model' }, variableAttribute: attr('Eve Double') },
+        { component: { name: 'Connector', evse: { id: 1, connectorId: 1 } }, variable: { name: 'ConnectorType' }, variableAttribute: attr('cType2') },
+      ],
+    });
+    await v201.call('SecurityEventNotification', { type: 'TamperDetectionActivated', timestamp: at, techInfo: 'lid opened' });
+    await page.reload();
+    await card.getByText('Device model').click();
+    await expect.poll(() => card.getByTestId('device-model').textContent(), WAIT).toContain('Alfen Eve Double');
+    expect(await card.getByTestId('evse-1').textContent()).toBe('EVSE 1: connector 1 (cType2)');
+    await card.getByText('Security events').click();
+    await expect.poll(() => card.getByTestId('security-event').first().textContent(), WAIT).toContain('TamperDetectionActivated');
+    expect(await card.getByTestId('security-event').first().textContent()).toContain('lid opened');
+    await screenshot(page, '05-chargers-ocpp201-device');
   });
 
   it('runs a session and finds it in Sessions with its energy', async () => {

@@ -8,6 +8,7 @@ import { useLoad } from '../ui/useLoad.js';
 import { useLive, type LiveState } from '../ui/useLive.js';
 import { useSubmit } from '../ui/useSubmit.js';
 import { ChargerCommands } from './ChargerCommands.js';
+import { ChargerDevice } from './ChargerDevice.js';
 
 type ChargerDetail = Charger & { connectors: Connector[] };
 
@@ -66,6 +67,7 @@ function ChargerCard({ charger, onChanged }: { charger: ChargerDetail; onChanged
           </table>
         </div>
       )}
+      <ChargerDevice charger={charger} />
       <ChargerCommands charger={charger} onDone={onChanged} />
     </article>
   );
