@@ -50,8 +50,9 @@ export interface AuthorizeResult {
   sessions: LoadResult & { window: number };
   /** Per rate, every round in the order run. */
   fixedRate: { rate: number; rounds: LoadResult[] }[];
-  /** When the flat-out Authorize phase ran, on the CPU profile's clock. */
+  /** When the flat-out Authorize and sessions phases ran, on the CPU profile's clock. */
   saturationWindow: { fromUs: number; toUs: number };
+  sessionsWindow: { fromUs: number; toUs: number };
 }
 
 export type Outcome = AuthorizeResult | { error: string };
@@ -111,8 +112,10 @@ export async function runAuthorizeScenario(targets: Target[], opts: AuthorizeOpt
         const saturation = { window: c.window, ...(await closedLoop(c.fire, c.window, phaseMs)) };
         const saturationWindow = { fromUs, toUs: monotonicUs() };
         opts.log(`${c.target.server.name}: sessions (Authorize + start/stop) flat out for ${phaseMs} ms`);
+        const sessionsFromUs = monotonicUs();
         const sessions = { window: c.window, ...(await closedLoop(c.session, c.window, phaseMs)) };
-        results.set(c, { connect: c.connect, saturation, saturationWindow, sessions, fixedRate: FIXED_RATES.map((rate) => ({ rate, rounds: [] })) });
+        const sessionsWindow = { fromUs: sessionsFromUs, toUs: monotonicUs() };
+        results.set(c, { connect: c.connect, saturation, saturationWindow, sessions, sessionsWindow, fixedRate: FIXED_RATES.map((rate) => ({ rate, rounds: [] })) });
       });
     }
     for (let round = 0; round < opts.rounds; round++) {
