@@ -1,5 +1,5 @@
 import { common, failure, int, obj, ok, orNull, pathParam, queryParams, ref, str, time } from './openapiParts.js';
-import { listTransactionsQuery } from './routes/transactions.js';
+import { exportTransactionsQuery, listTransactionsQuery } from './routes/transactions.js';
 
 /**
  * Transactions and their meter values, in the OpenAPI document. Response shapes mirror the
@@ -16,6 +16,17 @@ export const transactionPaths = {
           type: 'object', required: ['items', 'limit', 'offset'],
           properties: { items: { type: 'array', items: ref('Transaction') }, limit: { type: 'integer' }, offset: { type: 'integer' } },
         }),
+        '400': failure('VALIDATION_FAILED'),
+        ...common,
+      },
+    },
+  },
+  '/api/transactions.csv': {
+    get: {
+      tags: ['transactions'], summary: 'The same list as CSV (RFC 4180, one header row), up to 10,000 sessions, for a spreadsheet',
+      parameters: queryParams(exportTransactionsQuery),
+      responses: {
+        '200': { description: 'sessions.csv', content: { 'text/csv': { schema: { type: 'string' } } } },
         '400': failure('VALIDATION_FAILED'),
         ...common,
       },
@@ -38,7 +49,9 @@ export const transactionSchemas = {
     authorization: obj({ status: str, source: str, reason: orNull(str) }),
     active: { type: 'boolean' }, late: { type: 'boolean', description: 'Reported long after it started (e.g. buffered while offline)' },
     stop: orNull(obj({ meterStop: int, time, receivedAt: time, reason: orNull(str), idTag: orNull(str) })),
-    energyWh: orNull(int), meterAnomaly: { type: 'boolean', description: 'meterStop was below meterStart' },
+    energyWh: orNull(int),
+    energyNowWh: orNull({ ...int, description: 'While charging: the latest energy register reading minus meterStart (Wh); null once stopped or before any reading' }),
+    meterAnomaly: { type: 'boolean', description: 'meterStop was below meterStart' },
     providerSessionId: orNull({ ...str, description: "The provider's sessionId from session start (webhook mode)" }),
     authorizedOffline: { type: 'boolean', description: 'Accepted by the offline policy because the provider was unreachable' },
     ocppVersion: { type: 'string', enum: ['1.6', '2.0.1', '2.1'], description: 'The version the charger spoke when it started the transaction' },

@@ -1,4 +1,6 @@
+import type { Selectable } from 'kysely';
 import type { Db } from './db.js';
+import type { MeterValueTable } from './schema.js';
 
 export interface MeterValueInput {
   timestamp: string;
@@ -41,6 +43,12 @@ export function meterValueStore(db: Db) {
         .execute();
     },
 
+    /** The newest few rows of a transaction, newest first: enough to find its latest register reading. */
+    async latestForTransaction(transactionId: number, rows = 10): Promise<StoredMeterValue[]> {
+      const found = await db.selectFrom('meter_values').selectAll().where('transaction_id', '=', transactionId).orderBy('id', 'desc').limit(rows).execute();
+      return found.map(toStored);
+    },
+
     async forTransaction(transactionId: number): Promise<StoredMeterValue[]> {
       const rows = await db
         .selectFrom('meter_values')
@@ -49,15 +57,13 @@ export function meterValueStore(db: Db) {
         .orderBy('timestamp')
         .orderBy('id')
         .execute();
-      return rows.map((r) => ({
-        id: r.id,
-        connectorId: r.connector_id,
-        timestamp: r.timestamp,
-        sampledValue: JSON.parse(r.sampled_value),
-        source: r.source,
-      }));
+      return rows.map(toStored);
     },
   };
+}
+
+function toStored(r: Selectable<MeterValueTable>): StoredMeterValue {
+  return { id: r.id, connectorId: r.connector_id, timestamp: r.timestamp, sampledValue: JSON.parse(r.sampled_value), source: r.source };
 }
 
 export type MeterValueStore = ReturnType<typeof meterValueStore>;

@@ -2,6 +2,17 @@ import type { Selectable } from 'kysely';
 import { inTransaction, type Db } from './db.js';
 import type { TransactionTable } from './schema.js';
 import { meterValueStore, type MeterValueInput, type MeterValueSource } from './meterValues.js';
+import { idTagKey } from './idTags.js';
+
+/** What the transaction list can be narrowed to; `from`/`to` bound the start time (canonical ISO, `to` excluded). */
+export interface TransactionFilter {
+  chargerId?: string;
+  installationId?: string;
+  active?: boolean;
+  idTag?: string;
+  from?: string;
+  to?: string;
+}
 
 export interface Transaction {
   id: number;
@@ -268,13 +279,17 @@ export function transactionStore(db: Db) {
     },
 
     /** `within`: only these installations (a caller's scope); empty matches nothing. */
-    async list(f: { chargerId?: string; installationId?: string; within?: string[]; active?: boolean; limit: number; offset: number }) {
+    async list(f: TransactionFilter & { within?: string[]; limit: number; offset: number }) {
       if (f.within?.length === 0) return [];
       let q = db.selectFrom('transactions').selectAll();
       if (f.within !== undefined) q = q.where('installation_id', 'in', f.within);
       if (f.chargerId !== undefined) q = q.where('charger_id', '=', f.chargerId);
       if (f.installationId !== undefined) q = q.where('installation_id', '=', f.installationId);
       if (f.active !== undefined) q = q.where('active', '=', f.active ? 1 : 0);
+      if (f.idTag !== undefined) q = q.where('id_tag_key', '=', idTagKey(f.idTag));
+      // Times are stored as canonical ISO text, so text order is time order.
+      if (f.from !== undefined) q = q.where('start_time', '>=', f.from);
+      if (f.to !== undefined) q = q.where('start_time', '<', f.to);
       const rows = await q.orderBy('id', 'desc').limit(f.limit).offset(f.offset).execute();
       return rows.map(toTransaction);
     },

@@ -83,7 +83,7 @@ describe('OpenAPI document', () => {
     expect(idTag.properties.parentIdTag).toMatchObject({ anyOf: expect.arrayContaining([expect.objectContaining({ maxLength: 20 })]) });
     expect(idTag.properties.status.enum).toEqual(['Accepted', 'Blocked', 'Expired']);
     const query = doc.paths['/api/transactions'].get.parameters.map((p: any) => p.name);
-    expect(query.sort()).toEqual(['active', 'chargerId', 'installationId', 'limit', 'offset']);
+    expect(query.sort()).toEqual(['active', 'chargerId', 'from', 'idTag', 'installationId', 'limit', 'offset', 'to']);
     expect(doc.components.schemas.Error.properties.error.enum).toContain('VALIDATION_FAILED');
     expect(doc.components.schemas.ResetRequest.properties.type.enum).toEqual(['Hard', 'Soft']);
   });

@@ -2,7 +2,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engines } from '../helpers/databases.js';
-import { startApi, type TestApi } from './gateway.js';
+import { ADMIN_TOKEN, startApi, type TestApi } from './gateway.js';
 
 describe.each(engines)('transactions (%s)', (engine) => {
   let api: TestApi;
@@ -80,6 +80,39 @@ describe.each(engines)('transactions (%s)', (engine) => {
     });
   });
 
+  it('filters by id tag (any case), start time and status, and shows the energy of a session still charging', async () => {
+    const ids = async (query: string) => (await api.request('GET', `/api/transactions?chargerId=CP-TX-1&${query}`)).body.items.map((t: any) => t.id);
+    expect(await ids('idTag=driver1')).toEqual([stoppedId]);
+    expect(await ids(`from=${encodeURIComponent(new Date(Date.now() - 5_000).toISOString())}`)).toEqual([activeId]);
+    expect(await ids(`to=${encodeURIComponent(new Date(Date.now() - 5_000).toISOString())}`)).toEqual([stoppedId]);
+    expect(await ids('from=2020-01-01T00:00:00%2B02:00&active=false&idTag=DRIVER1')).toEqual([stoppedId]);
+
+    const before = (await api.request('GET', `/api/transactions?active=true&chargerId=CP-TX-1`)).body.items[0];
+    expect(before).toMatchObject({ id: activeId, energyWh: null, energyNowWh: null });
+    const cp = await api.charger('CP-TX-1');
+    await cp.meterValues({ connectorId: 1, transactionId: activeId, valueWh: 2950 });
+    const charging = (await api.request('GET', `/api/transactions?active=true&chargerId=CP-TX-1`)).body.items[0];
+    expect(charging.energyNowWh).toBe(750);
+    expect((await api.request('GET', `/api/transactions/${activeId}`)).body.energyNowWh).toBe(750);
+    expect((await api.request('GET', `/api/transactions?active=false&chargerId=CP-TX-1`)).body.items[0]).toMatchObject({ energyWh: 1200, energyNowWh: null });
+    await cp.close();
+  });
+
+  it('exports the filtered list as CSV for a spreadsheet', async () => {
+    const res = await fetch(`${api.base}/api/transactions.csv?installationId=${installationId}&chargerId=CP-TX-1`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/csv/);
+    expect(res.headers.get('content-disposition')).toContain('sessions.csv');
+    const [header, ...rows] = (await res.text()).trimEnd().split('\r\n');
+    expect(header.split(',').slice(0, 3)).toEqual(['id', 'installation_id', 'charger_id']);
+    expect(rows).toHaveLength(2);
+    const stopped = Object.fromEntries(header.split(',').map((h, i) => [h, rows[1].split(',')[i]]));
+    expect(stopped).toMatchObject({ id: String(stoppedId), charger_id: 'CP-TX-1', id_tag: 'DRIVER1', status: 'stopped', energy_wh: '1200', stop_reason: 'Local' });
+    const bad = await api.request('GET', '/api/transactions.csv?limit=10001');
+    expect(bad.status).toBe(400);
+    expect(bad.body.details.map((d: any) => d.field)).toContain('limit');
+  });
+
   it('names the parameter for bad query values', async () => {
     const cases: [string, string][] = [
       ['active=yes', 'active'],
@@ -91,6 +124,9 @@ describe.each(engines)('transactions (%s)', (engine) => {
       ['chargerId=a%2Fb', 'chargerId'],
       ['limit=1&limit=2', 'limit'],
       ['chargerID=CP-TX-1', 'chargerID'],
+      ['from=yesterday', 'from'],
+      ['to=2026-12-01', 'to'],
+      ['idTag=' + 'x'.repeat(37), 'idTag'],
     ];
     for (const [query, field] of cases) {
       const res = await api.request('GET', `/api/transactions?${query}`);

@@ -222,6 +222,29 @@ describe('portal in a real browser', { timeout: 40_000 }, () => {
     await screenshot(page, '06-session-detail');
   });
 
+  it('filters sessions, shows the energy of one still charging, and links the same list as CSV', async () => {
+    const { transactionId } = await charger.startTransaction({ connectorId: 1, idTag: 'TAG-OK', meterStart: 10_000 });
+    await charger.meterValues({ connectorId: 1, transactionId, valueWh: 11_250 });
+    await page.getByRole('link', { name: '← Sessions' }).click();
+    const row = page.getByTestId(`session-${transactionId}`);
+    await expect.poll(() => row.getByTestId('session-energy').textContent(), WAIT).toBe('1.25 kWh so far');
+
+    await page.getByLabel('Id tag').fill('tag-ok');
+    await page.getByLabel('Status').selectOption('charging');
+    await page.getByRole('button', { name: 'Filter' }).click();
+    await expect.poll(() => page.getByTestId('sessions').locator('tbody tr').count(), WAIT).toBe(1);
+    const csv = await page.getByRole('button', { name: 'Export CSV' }).getAttribute('href');
+    expect(csv).toContain('/api/transactions.csv?');
+    expect(csv).toContain('idTag=tag-ok');
+    expect(csv).toContain('active=true');
+    await screenshot(page, '06-sessions-filtered');
+
+    await page.getByLabel('Id tag').fill('NOBODY');
+    await page.getByRole('button', { name: 'Filter' }).click();
+    await page.getByText('No session matches these filters.').waitFor(WAIT);
+    await charger.stopTransaction({ transactionId, meterStop: 11_500 });
+  });
+
   it('imports id tags from CSV, naming the line it refused, and blocks one', async () => {
     await page.getByRole('link', { name: 'ID tags' }).click();
     await page.getByText('Import from CSV').click();

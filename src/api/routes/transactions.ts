@@ -1,21 +1,35 @@
-import { Router } from 'express';
+import { Router, type Request } from 'express';
 import { z } from 'zod';
 import type { ApiDeps } from '../app.js';
 import { ApiError, notFound } from '../errors.js';
 import { parseQuery } from '../validate.js';
 import { providerReplySummary } from '../../authorization/summary.js';
-import type { StoredStart } from '../../store/transactions.js';
-import { chargerIdField, installationIdField, INT4_MAX, integerText } from './fields.js';
+import type { StoredStart, TransactionFilter } from '../../store/transactions.js';
+import { chargerIdField, idTagField, installationIdField, INT4_MAX, integerText } from './fields.js';
+import { energyNow } from '../transactionEnergy.js';
+import { toCsv, TRANSACTION_CSV_COLUMNS } from '../transactionCsv.js';
 import { checkInstallation, visibleInstallations } from '../scope.js';
 
-/** Strict, so a misspelt filter (chargerID=…) is a 400 rather than a silently unfiltered list. */
-export const listTransactionsQuery = z.strictObject({
+const time = z.iso
+  .datetime({ offset: true, error: 'must be an RFC 3339 date-time with a time zone, e.g. 2026-12-01T00:00:00Z' })
+  .transform((t) => new Date(t).toISOString());
+
+/** The filters of the list and of its CSV export. */
+const filters = {
   chargerId: chargerIdField.optional(),
   installationId: installationIdField.optional(),
   active: z.enum(['true', 'false'], { error: 'must be true or false' }).transform((v) => v === 'true').optional(),
-  limit: integerText(1, 500, 100),
-  offset: integerText(0, INT4_MAX, 0),
-});
+  idTag: idTagField.optional().meta({ description: 'Sessions of this id tag (case-insensitive)' }),
+  from: time.optional().meta({ description: 'Started at or after this time' }),
+  to: time.optional().meta({ description: 'Started before this time' }),
+};
+
+/** Strict, so a misspelt filter (chargerID=…) is a 400 rather than a silently unfiltered list. */
+export const listTransactionsQuery = z.strictObject({ ...filters, limit: integerText(1, 500, 100), offset: integerText(0, INT4_MAX, 0) });
+
+/** The CSV export: the same filters, newest first, up to EXPORT_MAX rows. */
+const EXPORT_MAX = 10_000;
+export const exportTransactionsQuery = z.strictObject({ ...filters, limit: integerText(1, EXPORT_MAX, EXPORT_MAX) });
 
 /** How the start was authorized: the decision, the idTagInfo the charger got, and the provider's answer when it decided. */
 function authorizationDetail({ transaction, answer }: StoredStart) {
@@ -39,12 +53,22 @@ export function transactionRoutes(deps: ApiDeps): Router {
   const router = Router();
   const { transactions, meterValues } = deps.store;
 
-  // Newest first.
-  router.get('/transactions', async (req, res) => {
-    const filter = parseQuery(listTransactionsQuery, req.query);
+  /** Newest first; a session still charging carries energyNowWh from its latest meter reading. */
+  async function page(req: Request, filter: TransactionFilter & { limit: number; offset: number }) {
     const visible = visibleInstallations(req);
     const items = await transactions.list({ ...filter, within: visible && [...visible] });
-    res.json({ items, limit: filter.limit, offset: filter.offset });
+    return energyNow(items, meterValues);
+  }
+
+  router.get('/transactions', async (req, res) => {
+    const filter = parseQuery(listTransactionsQuery, req.query);
+    res.json({ items: await page(req, filter), limit: filter.limit, offset: filter.offset });
+  });
+
+  router.get('/transactions.csv', async (req, res) => {
+    const filter = parseQuery(exportTransactionsQuery, req.query);
+    const items = await page(req, { ...filter, offset: 0 });
+    res.type('text/csv').attachment('sessions.csv').send(toCsv(TRANSACTION_CSV_COLUMNS, items));
   });
 
   router.get('/transactions/:id', async (req, res) => {
@@ -57,7 +81,8 @@ export function transactionRoutes(deps: ApiDeps): Router {
       deps.store.outbox.state(`session-end:${transaction.id}`),
     ]);
     // sessionEnd: the delivery of the provider's session-end call (null when none is due).
-    res.json({ ...transaction, authorization: authorizationDetail(stored), meterValues: values, sessionEnd: sessionEnd ?? null });
+    const [withEnergy] = await energyNow([transaction], meterValues);
+    res.json({ ...withEnergy, authorization: authorizationDetail(stored), meterValues: values, sessionEnd: sessionEnd ?? null });
   });
 
   return router;

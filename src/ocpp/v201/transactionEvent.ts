@@ -4,7 +4,7 @@ import { envelope } from '../../notifications/record.js';
 import type { Envelope } from '../../notifications/catalogue.js';
 import { decided, sessionStarted, sessionStopped } from '../events.js';
 import { sessionEndWriter } from '../sessionEndRow.js';
-import { registerReadings, type MeterValue } from './energy.js';
+import { registerReadings, type MeterValue } from '../energy.js';
 import { authorizeToken, type TokenOutcome } from './transactionToken.js';
 
 const EVENT_TYPES = ['authorization.decided', 'session.started', 'session.meter_values', 'session.stopped'] as const;

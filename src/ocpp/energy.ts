@@ -1,8 +1,12 @@
-/** OCPP 2.0.1 SampledValueType, as far as reading the energy register needs it. */
+/**
+ * A sampled value as far as reading the energy register needs it, in either version: 1.6 sends
+ * the value as text with `unit`, 2.0.1 as a number with `unitOfMeasure`.
+ */
 interface SampledValue {
-  value: number;
+  value: number | string;
   measurand?: string;
   phase?: string;
+  unit?: string;
   unitOfMeasure?: { unit?: string; multiplier?: number };
 }
 
@@ -17,12 +21,13 @@ const TO_WH: Record<string, number> = { Wh: 1, kWh: 1000 };
 /** The energy register (Wh) of one sampled value, when that is what it is: a measurand left out means the register. */
 function registerWh(v: SampledValue): number | undefined {
   if ((v.measurand ?? 'Energy.Active.Import.Register') !== 'Energy.Active.Import.Register' || v.phase !== undefined) return undefined;
-  const factor = TO_WH[v.unitOfMeasure?.unit ?? 'Wh'];
-  if (factor === undefined) return undefined;
-  return Math.round(v.value * factor * 10 ** (v.unitOfMeasure?.multiplier ?? 0));
+  const factor = TO_WH[v.unitOfMeasure?.unit ?? v.unit ?? 'Wh'];
+  const value = Number(v.value);
+  if (factor === undefined || !Number.isFinite(value)) return undefined;
+  return Math.round(value * factor * 10 ** (v.unitOfMeasure?.multiplier ?? 0));
 }
 
-/** The register readings of an event's meter values, in order. */
+/** The register readings of a message's meter values, in order. */
 export function registerReadings(values: MeterValue[] | undefined): number[] {
   const readings: number[] = [];
   for (const mv of values ?? []) {
