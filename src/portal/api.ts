@@ -68,6 +68,9 @@ export async function api<T = any>(method: string, path: string, body?: unknown)
     headers,
     credentials: 'same-origin',
     body: body === undefined ? undefined : JSON.stringify(body),
+  }).catch(() => {
+    // fetch rejects only when no answer came at all (network down, gateway stopped).
+    throw new ApiFailure(0, 'UNREACHABLE', 'The gateway cannot be reached. Check the connection and try again.');
   });
   const text = await res.text();
   let parsed: any;

@@ -52,13 +52,23 @@ function App() {
   );
 }
 
-/** The page for a path; any other path (and /users for a non-admin) is the installations list. */
+/** The page for a path; a path the portal does not have says so, with the way back. */
 function Page({ me, path, onMe }: { me: Me; path: string; onMe: (me: Me) => void }) {
-  const installation = /^\/installations\/([^/]+)(?:\/([a-z-]+))?/.exec(path);
+  const installation = /^\/installations\/([^/]+)(?:\/([a-z-]+))?\/?$/.exec(path);
   if (installation) return <InstallationPage me={me} id={decodeURIComponent(installation[1])} tab={installation[2] ?? 'chargers'} onMe={onMe} />;
   if (path === '/account') return <Account me={me} onMe={onMe} />;
   if (path === '/users' && me.user.admin) return <Users me={me} onMe={onMe} />;
-  return <Installations me={me} />;
+  if (path === '/' || path === '/installations') return <Installations me={me} />;
+  return <NotFound />;
+}
+
+function NotFound() {
+  return (
+    <section data-testid="not-found">
+      <h1>Page not found</h1>
+      <p>There is no such page in the portal. <a {...linkTo('/')}>Go to the installations</a>.</p>
+    </section>
+  );
 }
 
 render(<App />, document.getElementById('app')!);

@@ -2,7 +2,7 @@ import type { UserStore, User } from '../store/users.js';
 import { normaliseEmail } from '../store/users.js';
 import { hashSecret, verifySecret, type ScryptCost } from '../passwords.js';
 import type { FailureLimiter, Reservation } from './rateLimit.js';
-import type { SecondFactorService } from './secondFactor.js';
+import type { CodeCheck, SecondFactorService } from './secondFactor.js';
 import type { SecondFactorStore } from '../store/secondFactor.js';
 
 /**
@@ -17,7 +17,7 @@ export type LoginResult =
   | { ok: true; user: User; secondFactorProven: boolean; enrolled: boolean }
   | { ok: false; reason: 'rate_limited'; retryAfterSec: number }
   | { ok: false; reason: 'invalid_credentials' }
-  | { ok: false; reason: 'second_factor_required'; codeSent: boolean };
+  | { ok: false; reason: 'second_factor_required'; codeSent: boolean; codeUsed: boolean };
 
 export interface LoginDeps {
   users: UserStore;
@@ -47,21 +47,20 @@ export async function login(deps: LoginDeps, input: { email: string; password: s
   }
   const { passwordHash: _hash, ...user } = found;
   const enrolled = await deps.secondFactorStore.enrolled(user.id);
-  if (enrolled && !(await secondFactorPassed(deps, attempt, user.id, input.code))) {
-    return { ok: false, reason: 'second_factor_required', codeSent: !!input.code };
-  }
+  const code = enrolled ? await secondFactorPassed(deps, attempt, user.id, input.code) : 'accepted';
+  if (code !== 'accepted') return { ok: false, reason: 'second_factor_required', codeSent: !!input.code, codeUsed: code === 'used' };
   // The email's earlier failures go with it: the person behind it has proven who they are.
   await deps.limiter.release(attempt, keys[0]);
   return { ok: true, user, secondFactorProven: enrolled, enrolled };
 }
 
 /** After the right password: no code gives the attempt back (nothing was guessed), a wrong one keeps it as a failure. */
-async function secondFactorPassed(deps: LoginDeps, attempt: Reservation, userId: string, code: string | undefined): Promise<boolean> {
+async function secondFactorPassed(deps: LoginDeps, attempt: Reservation, userId: string, code: string | undefined): Promise<CodeCheck> {
   if (!code) {
     await deps.limiter.release(attempt);
-    return false;
+    return 'invalid';
   }
-  if (await deps.secondFactor.verify(userId, code)) return true;
-  await deps.limiter.failed(attempt);
-  return false;
+  const checked = await deps.secondFactor.check(userId, code);
+  if (checked !== 'accepted') await deps.limiter.failed(attempt);
+  return checked;
 }

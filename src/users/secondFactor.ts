@@ -24,6 +24,8 @@ export interface Enrolment {
   qrSvg: string;
 }
 
+export type CodeCheck = 'accepted' | 'invalid' | 'used';
+
 /** TOTP enrolment and code checks for one user, over the store. */
 export function secondFactorService(store: SecondFactorStore, issuer: string) {
   return {
@@ -47,18 +49,24 @@ export function secondFactorService(store: SecondFactorStore, issuer: string) {
     },
 
     /**
-     * True for a current TOTP code not used before, or an unused recovery code (then spent).
-     * A TOTP code's step is claimed in the store, so it works once even across nodes.
+     * A current TOTP code not used before, or an unused recovery code (then spent), is accepted;
+     * a TOTP code of a step already claimed is `used` (said as such: the person has the right
+     * code, just too late). A TOTP code's step is claimed in the store, so it works once even across nodes.
      */
-    async verify(userId: string, code: string): Promise<boolean> {
+    async check(userId: string, code: string): Promise<CodeCheck> {
       const state = await store.get(userId);
-      if (!state?.confirmed) return false;
+      if (!state?.confirmed) return 'invalid';
       const trimmed = code.trim();
       if (/^\d{6}$/.test(trimmed)) {
         const step = matchTotp(state.secret, trimmed, Date.now());
-        return step !== undefined && (await store.claimStep(userId, step));
+        if (step === undefined) return 'invalid';
+        return (await store.claimStep(userId, step)) ? 'accepted' : 'used';
       }
-      return store.useRecoveryCode(userId, trimmed);
+      return (await store.useRecoveryCode(userId, trimmed)) ? 'accepted' : 'invalid';
+    },
+
+    async verify(userId: string, code: string): Promise<boolean> {
+      return (await this.check(userId, code)) === 'accepted';
     },
   };
 }

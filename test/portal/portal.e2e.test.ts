@@ -347,10 +347,40 @@ describe('portal in a real browser', { timeout: 40_000 }, () => {
 
       await p.goto(`${base}/installations/${siteB}/chargers`);
       await p.getByRole('alert').waitFor(WAIT);
-      expect(await p.getByRole('alert').textContent()).toContain('NOT_FOUND');
+      expect(await p.getByRole('alert').textContent()).toMatch(/not found/i);
       expect(await p.content()).not.toContain('Depot B');
     } finally {
       await phone.close();
+    }
+  });
+
+  it('fits a phone screen on every tab, says "not found" for unknown pages and "cannot be reached" when the gateway is gone', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    for (const tab of ['chargers', 'authentication', 'id-tags', 'sessions', 'notifications', 'members', 'api-tokens', 'audit']) {
+      await page.goto(`${base}/installations/${siteA}/${tab}`);
+      await page.locator('nav.tabs').waitFor(WAIT);
+      await expect.poll(() => page.locator('[aria-busy="true"]').count(), WAIT).toBe(0);
+      expect(await overflow(), tab).toBeLessThanOrEqual(0);
+    }
+    await screenshot(page, '12-phone-audit-log');
+
+    await page.goto(`${base}/no/such/page`);
+    await page.getByTestId('not-found').getByText('Page not found').waitFor(WAIT);
+    await page.goto(`${base}/installations/${siteA}/no-such-tab`);
+    await page.getByTestId('not-found').waitFor(WAIT);
+
+    await page.goto(`${base}/installations/${siteA}/sessions`);
+    await page.getByTestId('sessions').waitFor(WAIT);
+    await page.route('**/api/**', (route) => route.abort('connectionrefused'));
+    try {
+      await page.getByLabel('Id tag').fill('ANYONE');
+      await page.getByRole('button', { name: 'Filter' }).click();
+      await expect.poll(() => page.getByRole('alert').textContent(), WAIT).toContain('The gateway cannot be reached');
+      expect(await page.getByRole('alert').textContent()).not.toContain('Failed to fetch');
+    } finally {
+      await page.unroute('**/api/**');
+      await page.setViewportSize({ width: 1100, height: 900 });
     }
   });
 });

@@ -27,6 +27,8 @@ export const passwordBody = z.strictObject({
 
 export const codeBody = z.strictObject({ code: z.string().min(1, 'must not be empty').max(64, 'must be at most 64 characters') });
 
+const codeUsed = () =>
+  new ApiError('VALIDATION_FAILED', 'The code has already been used', [{ field: 'code', message: 'has already been used: wait for the next code in your authenticator app' }]);
 const codeRefused = () => new ApiError('VALIDATION_FAILED', 'The code is not valid', [{ field: 'code', message: 'is not a valid code' }]);
 
 const userView = (u: User) => ({ id: u.id, email: u.email, name: u.name, admin: u.admin });
@@ -76,7 +78,11 @@ export function authRoutes(deps: ApiDeps): Router {
     if (!result.ok) {
       if (result.reason === 'rate_limited') refuseRateLimited(res, result.retryAfterSec);
       if (result.reason === 'invalid_credentials') throw new ApiError('INVALID_CREDENTIALS');
-      const message = result.codeSent ? 'is not a valid code' : 'is required: this account has a second factor';
+      const message = result.codeUsed
+        ? 'has already been used: wait for the next code in your authenticator app'
+        : result.codeSent
+          ? 'is not a valid code'
+          : 'is required: this account has a second factor';
       throw new ApiError('SECOND_FACTOR_REQUIRED', `The code ${message}`, [{ field: 'code', message }], 401);
     }
     const session = await startSession(deps, req, res, result.user, result.secondFactorProven);
@@ -121,9 +127,10 @@ export function authRoutes(deps: ApiDeps): Router {
     if (!session.enrolled) throw new ApiError('SECOND_FACTOR_ENROLMENT_REQUIRED');
     const { limiter, secondFactor } = get();
     const attempt = await reserveGuess(res, `totp:${session.user.id}`);
-    if (!(await secondFactor.verify(session.user.id, code))) {
+    const checked = await secondFactor.check(session.user.id, code);
+    if (checked !== 'accepted') {
       await limiter.failed(attempt);
-      throw codeRefused();
+      throw checked === 'used' ? codeUsed() : codeRefused();
     }
     await limiter.release(attempt);
     const freshUntil = await markFresh(deps, session);

@@ -40,7 +40,7 @@ export function InstallationPage({ me, id, tab, onMe }: { me: Me; id: string; ta
   const inst = useLoad(() => api<InstallationView>('GET', `/api/installations/${encodeURIComponent(id)}`), [id]);
   const role = roleIn(me, id);
   const tabs = TABS.filter((t) => !t.owners || role === 'owner' || role === 'admin');
-  const current = tabs.find((t) => t.key === tab) ?? tabs[0];
+  const current = tabs.find((t) => t.key === tab);
   const base = `/installations/${encodeURIComponent(id)}`;
 
   const gate = secondFactorCode(inst.error);
@@ -57,6 +57,14 @@ export function InstallationPage({ me, id, tab, onMe }: { me: Me; id: string; ta
     );
   }
   if (!inst.data) return <Loading />;
+  if (!current) {
+    return (
+      <section data-testid="not-found">
+        <p><a {...linkTo(base)}>← {inst.data.name}</a></p>
+        <p>This installation has no page "{tab}".</p>
+      </section>
+    );
+  }
   const View = current.view;
   return (
     <section>

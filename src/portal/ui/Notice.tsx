@@ -1,10 +1,10 @@
 import type { ComponentChildren } from 'preact';
-import { ApiFailure } from '../api.js';
 
 /** An error the form could not pin on a field (or any failure of a load). */
 export function ErrorNotice({ error }: { error: unknown }) {
   if (!error) return null;
-  const text = error instanceof ApiFailure ? `${error.message} (${error.code})` : error instanceof Error ? error.message : String(error);
+  // The API's message is written for people; its code is for programs and stays out of sight.
+  const text = error instanceof Error ? error.message : String(error);
   return (
     <p role="alert" class="notice error">
       {text}

@@ -16,8 +16,10 @@ export function useSubmit() {
     try {
       return await action();
     } catch (err) {
-      if (err instanceof ApiFailure) setFields(err.fields);
-      setError(err);
+      // One message per problem: a failure the API pinned on fields is shown under them, not again above.
+      const onFields = err instanceof ApiFailure && Object.keys(err.fields).length > 0;
+      if (onFields) setFields(err.fields);
+      else setError(err);
       return undefined;
     } finally {
       setBusy(false);
