@@ -21,7 +21,7 @@ import { createOcppServer, type OcppServer } from './ocpp/server.js';
 import { createCommands } from './ocpp/commands.js';
 import { createRegistry } from './ocpp/registry.js';
 import { createCluster, type Cluster } from './cluster/index.js';
-import { createApiApp, type ApiHooks } from './api/app.js';
+import { createApiApp, type ApiHooks, type OcppListening } from './api/app.js';
 import { prepareAdminToken } from './api/adminToken.js';
 import { createSecretBox, loadSecretKey } from './secrets.js';
 import { resealSecrets } from './store/reseal.js';
@@ -177,7 +177,9 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
     },
   };
   const testAuthentication = createAuthenticationTest({ http, cache: auth.cache, findIdTag: auth.idTags.find });
+  const ocppListening: OcppListening = {};
   const api = createApiApp({
+    ocppListening,
     config,
     store,
     log,
@@ -202,6 +204,7 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
     const adminUser = await adminUserCreated;
     const ocppPort = await listen(ocpp.httpServer, config.ocppPort, config.host, log);
     const ocppTlsPort = ocpp.tls ? await listen(ocpp.tls.server, config.ocppTlsPort as number, config.host, log) : undefined;
+    Object.assign(ocppListening, { ws: ocppPort, wss: ocppTlsPort });
     const httpPort = await listen(httpServer, config.httpPort, config.host, log);
     log.info({ ocppPort, ocppTlsPort, httpPort, database: store.dialect }, 'gateway started');
     return {

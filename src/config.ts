@@ -60,6 +60,16 @@ export const configSchema = z.object({
   maxMessagesPerSecond: z.number().int().min(1).max(10_000).default(50),
   /** Messages one connection may send at once (a charger flushing its offline queue). */
   messageBurst: z.number().int().min(1).max(100_000).default(200),
+  /**
+   * The OCPP URL chargers reach the gateway at, when it is not this host's own (a proxy or load
+   * balancer in front), e.g. wss://ocpp.example.com/ocpp: the portal shows it (with /{chargerId}).
+   * Unset: ws://<the portal's host>:ocppPort/ocpp (and wss with ocppTlsPort).
+   */
+  ocppPublicUrl: z
+    .string()
+    .regex(/^wss?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/, 'must be a ws:// or wss:// URL without query, e.g. wss://ocpp.example.com/ocpp')
+    .transform((u) => u.replace(/\/+$/, ''))
+    .optional(),
   /** Port of the TLS (wss) OCPP server for security profiles 2 and 3; unset: no TLS listener. */
   ocppTlsPort: z.number().int().min(0).max(65535).optional(),
   /** PEM certificate chain and key of the wss server (reloaded on SIGHUP). */
@@ -151,6 +161,7 @@ export type ConfigOverrides = Partial<Config>;
 /** Environment variable → config key, with how to parse the string. */
 const envKeys: Record<string, { key: keyof Config; parse: 'int' | 'bool' | 'string' | 'list' }> = {
   OCPP_PORT: { key: 'ocppPort', parse: 'int' },
+  OCPP_PUBLIC_URL: { key: 'ocppPublicUrl', parse: 'string' },
   HTTP_PORT: { key: 'httpPort', parse: 'int' },
   HOST: { key: 'host', parse: 'string' },
   DATABASE_URL: { key: 'databaseUrl', parse: 'string' },

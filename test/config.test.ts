@@ -30,6 +30,7 @@ describe('configuration', () => {
     [{ SECRET_KEY: 'bm90LTMyLWJ5dGVz' }, /secretKey.*32 bytes/],
     [{ OCPP_TLS_PORT: '9443' }, /tlsCertFile: required when ocppTlsPort is set/],
     [{ NODE_HEARTBEAT_MS: 'soon' }, /nodeHeartbeatMs \(env NODE_HEARTBEAT_MS\)/],
+    [{ OCPP_PUBLIC_URL: 'https://ocpp.example.com' }, /ocppPublicUrl \(env OCPP_PUBLIC_URL\).*ws:\/\/ or wss:\/\//],
     [{ NOTIFICATION_PRIORITY: 'realtime' }, /notificationPriority \(env NOTIFICATION_PRIORITY\).*"idle"\|"low"/],
     [{ NODE_HEARTBEAT_MS: '3000', NODE_TIMEOUT_MS: '4000' }, /nodeTimeoutMs \(env NODE_TIMEOUT_MS\): must be at least twice nodeHeartbeatMs/],
   ])('stops with a message naming the key for %o', (env, message) => {

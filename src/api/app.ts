@@ -41,6 +41,13 @@ export interface ApiDeps {
   testAuthentication: AuthenticationTest;
   /** The portal's build; by default the one next to the code (src/api/portal.ts). */
   portalDir?: string;
+  /** The OCPP ports once listening (0 in config means "any"), for the URLs the portal shows. */
+  ocppListening: OcppListening;
+}
+
+export interface OcppListening {
+  ws?: number;
+  wss?: number;
 }
 
 /** What the rest of the gateway must hear about changes made through the API. */

@@ -99,7 +99,14 @@ export const chargerSchemas = {
   ChargerDetail: {
     allOf: [
       ref('Charger'),
-      obj({ connectors: { type: 'array', items: ref('Connector') }, anomalies: { type: 'array', items: ref('Anomaly') } }),
+      obj({
+        connectors: { type: 'array', items: ref('Connector') },
+        anomalies: { type: 'array', items: ref('Anomaly') },
+        ocppUrls: obj(
+          { ws: orNull(str), wss: orNull(str) },
+          { description: 'The URL to configure in the charger: OCPP_PUBLIC_URL/{id} when set, else this host on the OCPP ports (wss only with OCPP_TLS_PORT)' },
+        ),
+      }),
     ],
   },
   Connector: obj({

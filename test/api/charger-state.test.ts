@@ -57,6 +57,13 @@ describe.each(engines)('charger state (%s)', (engine) => {
     expect((await api.request('GET', '/api/chargers/CP-STATE-2')).status).toBe(404);
   });
 
+  it('gives the URL to configure in the charger, on the port chargers reach', async () => {
+    await api.request('POST', `/api/installations/${installationId}/chargers`, { id: 'CP-URL-1' });
+    const res = await api.request('GET', '/api/chargers/CP-URL-1');
+    expect(res.body.ocppUrls).toEqual({ ws: `ws://127.0.0.1:${api.gateway.ocppPort}/ocpp/CP-URL-1`, wss: null });
+    expect(res.body).toMatchObject({ securityProfile: null, passwordSetAt: null });
+  });
+
   it('answers 404 for an unknown charger', async () => {
     const res = await api.request('GET', '/api/chargers/NOPE');
     expect(res.status).toBe(404);

@@ -201,6 +201,9 @@ describe('portal in a real browser', { timeout: 40_000 }, () => {
     await card.getByText('Security events').click();
     await expect.poll(() => card.getByTestId('security-event').first().textContent(), WAIT).toContain('TamperDetectionActivated');
     expect(await card.getByTestId('security-event').first().textContent()).toContain('lid opened');
+    await card.getByText('Connect this charger').click();
+    expect(await card.getByTestId('ocpp-url-ws').inputValue()).toBe(`ws://127.0.0.1:${t.gw.ocppPort}/ocpp/PORTAL-201`);
+    expect(await card.getByTestId('security-state').textContent()).toContain('no Basic-auth password set');
     await screenshot(page, '05-chargers-ocpp201-device');
   });
 

@@ -6,6 +6,7 @@ import { parseBody } from '../validate.js';
 import { chargerIdField } from './fields.js';
 import { chargerView, disconnect, requireCharger, requireInstallation } from './lookups.js';
 import { withAudit } from '../audit.js';
+import { ocppUrlsFor } from '../ocppUrls.js';
 
 export const registerChargerBody = z.strictObject({ id: chargerIdField });
 
@@ -47,7 +48,8 @@ export function chargerRoutes(deps: ApiDeps): Router {
   router.get('/chargers/:id', async (req, res) => {
     const charger = await requireCharger(deps, req, req.params.id);
     const [connectors, anomalyList] = await Promise.all([chargers.connectors(charger.id), anomalies.list(charger.id)]);
-    res.json({ ...chargerView(deps, charger), connectors, anomalies: anomalyList });
+    const ocppUrls = ocppUrlsFor(charger.id, req, deps.config, deps.ocppListening);
+    res.json({ ...chargerView(deps, charger), connectors, anomalies: anomalyList, ocppUrls });
   });
 
   router.get('/chargers/:id/security-events', async (req, res) => {

@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import type { Charger, Connector } from '../../store/chargers.js';
+import type { OcppUrls } from '../../api/ocppUrls.js';
 import { api, fieldError, itemsOf } from '../api.js';
 import type { SectionProps } from '../pages/Installation.js';
 import { Field } from '../ui/Field.js';
@@ -8,9 +9,10 @@ import { useLoad } from '../ui/useLoad.js';
 import { useLive, type LiveState } from '../ui/useLive.js';
 import { useSubmit } from '../ui/useSubmit.js';
 import { ChargerCommands } from './ChargerCommands.js';
+import { ChargerConnect } from './ChargerConnect.js';
 import { ChargerDevice } from './ChargerDevice.js';
 
-type ChargerDetail = Charger & { connectors: Connector[] };
+type ChargerDetail = Charger & { connectors: Connector[]; ocppUrls: OcppUrls };
 
 const LIVE_BADGE: Record<LiveState, string> = { connecting: 'warn', live: 'ok', reconnecting: 'warn', unavailable: 'bad' };
 
@@ -67,6 +69,7 @@ function ChargerCard({ charger, onChanged }: { charger: ChargerDetail; onChanged
           </table>
         </div>
       )}
+      <ChargerConnect charger={charger} />
       <ChargerDevice charger={charger} />
       <ChargerCommands charger={charger} onDone={onChanged} />
     </article>
