@@ -9,7 +9,7 @@ import type { Notifications } from '../notifications/service.js';
 import type { LiveFeed } from '../notifications/live.js';
 import type { AuthenticationTest } from '../authorization/trial.js';
 import type { Commands } from '../ocpp/commands.js';
-import type { AddressPolicy } from '../providers/ssrf.js';
+import type { AddressPolicy } from '../http/addressPolicy.js';
 import type { Registry } from '../ocpp/registry.js';
 import type { TokenCheck } from './adminToken.js';
 import { authenticate } from './auth.js';

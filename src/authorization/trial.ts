@@ -1,4 +1,4 @@
-import type { HttpClient } from '../providers/httpClient.js';
+import type { HttpClient } from '../http/client.js';
 import { tryProvider, type ProviderTrial } from '../providers/trial.js';
 import type { IdTag } from '../store/idTags.js';
 import type { ProviderSettings } from '../store/installations.js';

@@ -3,7 +3,7 @@ import type { Config } from '../config.js';
 import type { Store } from '../store/index.js';
 import type { Authorize } from '../authorization/chain.js';
 import type { SettingsSource } from '../authorization/settings.js';
-import type { OutboxWorker } from '../outbox/worker.js';
+import type { OutboxWorker } from '../providers/sessionEndWorker.js';
 import type { Recorder } from '../notifications/record.js';
 import type { Registry } from './registry.js';
 import type { OcppConnection } from './rpc/connection.js';

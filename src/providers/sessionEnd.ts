@@ -1,10 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { Transaction } from '../store/transactions.js';
 import type { ProviderSettings } from '../store/installations.js';
-import { HttpError } from './httpClient.js';
+import { HttpError } from '../http/client.js';
 import { TokenError } from './tokenService.js';
 import { postWebhook, type WebhookDeps } from './webhookCall.js';
-import type { DeliveryResult } from '../outbox/worker.js';
+
+/** What one session-end call came to: the outbox worker marks the row by it. */
+export type DeliveryResult =
+  | { outcome: 'delivered'; status: number }
+  | { outcome: 'retry'; status: number | null; error: string }
+  | { outcome: 'cancel'; error: string };
 
 export const SESSION_END_TOPIC = 'session_end';
 

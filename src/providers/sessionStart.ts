@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { ProviderSettings } from '../store/installations.js';
-import { HttpError } from './httpClient.js';
+import { HttpError } from '../http/client.js';
 import { TokenError } from './tokenService.js';
 import { postWebhook, type WebhookDeps } from './webhookCall.js';
 

@@ -1,6 +1,6 @@
 import type { ProviderSettings } from '../store/installations.js';
 import { utf8Prefix } from '../store/deliveries.js';
-import type { HttpClient } from './httpClient.js';
+import type { HttpClient } from '../http/client.js';
 import { secretValues } from './payload.js';
 import { classifyStartReply, sessionStartBody, unreachableOutcome, type SessionStartRequest, type StartOutcome } from './sessionStart.js';
 import { createTokenService } from './tokenService.js';

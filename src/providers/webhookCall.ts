@@ -1,6 +1,6 @@
 import type { ProviderSettings } from '../store/installations.js';
 import { authorizationHeader } from './credentials.js';
-import type { HttpClient, HttpResponse } from './httpClient.js';
+import type { HttpClient, HttpResponse } from '../http/client.js';
 import type { TokenService } from './tokenService.js';
 
 export interface WebhookDeps {

@@ -2,7 +2,7 @@ import { sql, type SelectQueryBuilder } from 'kysely';
 import type { Database } from './schema.js';
 import { inTransaction, insertChunks, type Db, type Dialect } from './db.js';
 import { compiledOnce, slot } from './compiled.js';
-import type { Envelope } from '../notifications/catalogue.js';
+import type { Envelope } from './envelope.js';
 
 export interface StoredEvent {
   seq: number;

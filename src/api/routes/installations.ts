@@ -5,6 +5,7 @@ import { ApiError, notFound } from '../errors.js';
 import { envelope } from '../../notifications/record.js';
 import { securityProfileField } from './chargerSecurity.js';
 import type { Installation } from '../../store/installations.js';
+import { maskPayload } from '../maskPayload.js';
 import { parseBody } from '../validate.js';
 import { requireOutboundUrls } from '../outboundUrls.js';
 import { installationNameField } from './fields.js';
@@ -95,10 +96,12 @@ function installationChanged(change: 'created' | 'updated' | 'deleted', i: Insta
 
 /**
  * A portal session sees an installation's authentication only with a fresh second factor;
- * otherwise it is withheld and flagged, so the portal knows to ask for a code.
+ * otherwise it is withheld and flagged, so the portal knows to ask for a code. The payload is always masked.
  */
 export function installationView(req: Request, i: Installation): Installation | (Omit<Installation, 'authentication'> & { authentication: null; authenticationLocked: true }) {
-  return secretsUnlocked(req) ? i : { ...i, authentication: null, authenticationLocked: true };
+  if (!secretsUnlocked(req)) return { ...i, authentication: null, authenticationLocked: true };
+  const { authPayload } = i.authentication;
+  return { ...i, authentication: { ...i.authentication, authPayload: authPayload === null ? null : maskPayload(authPayload) } };
 }
 
 /** Renaming, requiring a second factor and deleting are the owner's; the rest is service work. */

@@ -1,7 +1,7 @@
 import { canonicalTime, reportedLate, type ChargerContext, type Handler, type OcppDeps } from '../context.js';
 import type { EventOutcome, TransactionEventInput } from '../../store/transactionEvents.js';
 import { envelope } from '../../notifications/record.js';
-import type { Envelope } from '../../notifications/catalogue.js';
+import type { Envelope } from '../../store/envelope.js';
 import { decided, sessionStarted, sessionStopped } from '../events.js';
 import { sessionEndWriter } from '../sessionEndRow.js';
 import { registerReadings, type MeterValue } from '../energy.js';

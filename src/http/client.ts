@@ -2,7 +2,7 @@ import { lookup as dnsLookup } from 'node:dns';
 import { EventEmitter } from 'node:events';
 import { isIP, type LookupFunction } from 'node:net';
 import { Agent, buildConnector, request } from 'undici';
-import type { AddressPolicy } from './ssrf.js';
+import type { AddressPolicy } from './addressPolicy.js';
 
 /**
  * The one client for every outbound call (session webhooks, token service, later notifications).
