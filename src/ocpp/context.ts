@@ -6,7 +6,6 @@ import type { SettingsSource } from '../authorization/settings.js';
 import type { OutboxWorker } from '../providers/sessionEndWorker.js';
 import type { Recorder } from '../notifications/record.js';
 import type { Registry } from './registry.js';
-import type { OcppConnection } from './rpc/connection.js';
 
 /** What every OCPP handler needs; built once per gateway. */
 export interface OcppDeps {
@@ -40,13 +39,7 @@ export type OcppVersion = '1.6' | '2.0.1' | '2.1';
 
 export const versionOf = (subprotocol: string): OcppVersion => subprotocol.replace(/^ocpp/, '') as OcppVersion;
 
-/** Who a connection belongs to, fixed at its handshake. */
-export interface ChargerSession {
-  chargerId: string;
-  installationId: string;
-}
-
-export type ChargerConnection = OcppConnection<ChargerSession>;
+export type { ChargerConnection, ChargerSession } from './registry.js';
 
 /** `signal` aborts when the charger's connection ends; a handler may ignore it. */
 export type Handler<P = any, R = any> = (deps: OcppDeps, ctx: ChargerContext, params: P, signal?: AbortSignal) => Promise<R>;

@@ -1,4 +1,12 @@
-import type { ChargerConnection } from './context.js';
+import type { OcppConnection } from './rpc/connection.js';
+
+/** Who a connection belongs to, fixed at its handshake. */
+export interface ChargerSession {
+  chargerId: string;
+  installationId: string;
+}
+
+export type ChargerConnection = OcppConnection<ChargerSession>;
 
 /**
  * The live connections of this process, one per charger id. Everything else about a charger

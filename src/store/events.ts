@@ -1,6 +1,7 @@
 import { sql, type SelectQueryBuilder } from 'kysely';
 import type { Database } from './schema.js';
-import { inTransaction, insertChunks, type Db, type Dialect } from './db.js';
+import { inTransaction, insertChunks, type Db } from './db.js';
+import type { Dialect } from './dialect.js';
 import { compiledOnce, slot } from './compiled.js';
 import type { Envelope } from './envelope.js';
 

@@ -1,4 +1,5 @@
-import { openStore, type Db, type Dialect, type OpenStoreOptions, type StoreHandle } from './db.js';
+import { openStore, type Db, type OpenStoreOptions, type StoreHandle } from './db.js';
+import type { Dialect } from './dialect.js';
 import { installationStore } from './installations.js';
 import { chargerStore } from './chargers.js';
 import { idTagStore } from './idTags.js';

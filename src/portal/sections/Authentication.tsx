@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { AuthenticationSettings } from '../../store/installations.js';
 import { api, fieldError, secondFactorCode, type SecondFactorCode } from '../api.js';
-import type { SectionProps } from '../pages/Installation.js';
+import type { SectionProps } from '../views.js';
 import { Checkbox, Field, Select } from '../ui/Field.js';
 import { ErrorNotice, Loading, Notice } from '../ui/Notice.js';
 import { useSubmit } from '../ui/useSubmit.js';
