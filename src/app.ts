@@ -19,7 +19,7 @@ import { createWatchSignal } from './notifications/liveWatch.js';
 import { createAuthenticationTest } from './authorization/trial.js';
 import { createOcppServer, type OcppServer } from './ocpp/server.js';
 import { createCommands } from './ocpp/commands.js';
-import { createRegistry } from './ocpp/registry.js';
+import { createConnectionRegistry } from './ocpp/connectionRegistry.js';
 import { createCluster, type Cluster } from './cluster/index.js';
 import { createApiApp } from './api/app.js';
 import type { ApiHooks } from './api/deps.js';
@@ -161,7 +161,7 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
     },
   });
   const events = notifications.recorder;
-  const registry = createRegistry();
+  const registry = createConnectionRegistry();
   const cluster = createCluster({ config, store, registry, events, log, local: createCommands(registry, config.commandTimeoutMs), watch: watchSignal });
   const { commands } = cluster;
   const ocpp = createOcppServer({ config, store, authorize: auth.authorize, settings: auth.settings, outbox, events, log, registry, cluster }, { metrics });

@@ -9,7 +9,7 @@ import type { LiveFeed } from '../notifications/live.js';
 import type { AuthenticationTest } from '../authorization/trial.js';
 import type { Commands } from '../ocpp/commands.js';
 import type { AddressPolicy } from '../http/addressPolicy.js';
-import type { Registry } from '../ocpp/registry.js';
+import type { ConnectionRegistry } from '../ocpp/connectionRegistry.js';
 import type { TokenCheck } from './adminToken.js';
 
 export interface ApiDeps {
@@ -18,7 +18,7 @@ export interface ApiDeps {
   log: Logger;
   commands: Commands;
   tokens: TokenCheck;
-  registry: Registry;
+  registry: ConnectionRegistry;
   hooks: ApiHooks;
   events: Recorder;
   notifications: Notifications;

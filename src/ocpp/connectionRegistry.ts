@@ -12,7 +12,7 @@ export type ChargerConnection = OcppConnection<ChargerSession>;
  * The live connections of this process, one per charger id. Everything else about a charger
  * lives in the store; this map only says which socket to write to.
  */
-export function createRegistry() {
+export function createConnectionRegistry() {
   const clients = new Map<string, ChargerConnection>();
   // When each current connection was made (epoch ms): a takeover elsewhere closes only older ones.
   const since = new Map<string, number>();
@@ -70,4 +70,4 @@ export function createRegistry() {
   };
 }
 
-export type Registry = ReturnType<typeof createRegistry>;
+export type ConnectionRegistry = ReturnType<typeof createConnectionRegistry>;
