@@ -16,7 +16,7 @@ import { createOutboxWorker } from './providers/sessionEndWorker.js';
 import { createNotifications, type Notifications } from './notifications/service.js';
 import { createLiveFeed } from './notifications/live.js';
 import { createWatchSignal } from './notifications/liveWatch.js';
-import { createAuthenticationTest } from './authorization/trial.js';
+import { createAuthenticationTest } from './authorization/authenticationTest.js';
 import { createOcppServer, type OcppServer } from './ocpp/server.js';
 import { createCommands } from './ocpp/commands.js';
 import { createConnectionRegistry } from './ocpp/connectionRegistry.js';
@@ -177,7 +177,7 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
       }
     },
   };
-  const testAuthentication = createAuthenticationTest({ http, cache: auth.cache, findIdTag: auth.idTags.find });
+  const authenticationTest = createAuthenticationTest({ http, cache: auth.cache, findIdTag: auth.idTags.find });
   const api = createApiApp({
     config,
     store,
@@ -191,7 +191,7 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
     outbound,
     metrics,
     live,
-    testAuthentication,
+    authenticationTest,
     portalDir,
   });
   const httpServer = createServer(api);

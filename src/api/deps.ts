@@ -6,7 +6,7 @@ import type { Installation } from '../store/installations.js';
 import type { Recorder } from '../notifications/record.js';
 import type { Notifications } from '../notifications/service.js';
 import type { LiveFeed } from '../notifications/live.js';
-import type { AuthenticationTest } from '../authorization/trial.js';
+import type { AuthenticationTest } from '../authorization/authenticationTest.js';
 import type { Commands } from '../ocpp/commands.js';
 import type { AddressPolicy } from '../http/addressPolicy.js';
 import type { ConnectionRegistry } from '../ocpp/connectionRegistry.js';
@@ -29,7 +29,7 @@ export interface ApiDeps {
   /** Installations' events for GET /api/installations/:id/live. */
   live: LiveFeed;
   /** POST /api/installations/:id/authentication/test. */
-  testAuthentication: AuthenticationTest;
+  authenticationTest: AuthenticationTest;
   /** The portal's build; by default the one next to the code (src/api/portal.ts). */
   portalDir?: string;
 }

@@ -87,16 +87,16 @@ export const statusPaths = {
 };
 
 /** A step of the authentication test: whether it worked and how long it took (ms). */
-const trialStep = (extra: Record<string, unknown> = {}) => ({
+const testStep = (extra: Record<string, unknown> = {}) => ({
   type: 'object', required: ['ok', 'ms'],
   properties: { ok: { type: 'boolean' }, ms: { type: 'integer', description: 'Milliseconds' }, error: { ...str, description: 'Why it failed (no secret)' }, ...extra },
 });
 
 export const statusSchemas = {
   AuthenticationTestReport: obj({
-    token: orNull({ ...trialStep(), description: 'null without an authUrl' }),
+    token: orNull({ ...testStep(), description: 'null without an authUrl' }),
     sessionStart: orNull({
-      ...trialStep({
+      ...testStep({
         status: { ...int, description: "The provider's HTTP status" },
         body: { description: "The provider's reply: its JSON, or the first 2 KB of its text; secrets sent to it are blanked" },
       }),

@@ -20,7 +20,7 @@ export function authenticationTestRoutes(deps: ApiDeps): Router {
     const { idTag } = parseBody(authenticationTestBody, req.body);
     const settings = await deps.store.installations.providerSettings(installation.id);
     if (!settings) throw notFound('Installation'); // deleted meanwhile
-    res.json(await deps.testAuthentication(settings, idTag));
+    res.json(await deps.authenticationTest(settings, idTag));
   });
 
   return router;
