@@ -1,5 +1,6 @@
 import type { Logger } from '../log.js';
 import type { ProviderSettings } from '../store/installations.js';
+import { idTagKey } from '../store/idTags.js';
 import type { SessionStartRequest, StartOutcome } from '../providers/sessionStart.js';
 import type { Breaker } from './breaker.js';
 import { cachedToken, type DecisionCache } from './decisionCache.js';
@@ -74,7 +75,7 @@ export function providerAuthorizer(deps: ProviderAuthorizerDeps): Authorizer {
     // A late start reports a session that already ran offline: the provider must hear of it.
     const cached = req.late ? undefined : deps.cache.fresh(req.installationId, cachedToken(req), req.trigger);
     if (cached) return cached;
-    const key = `${req.installationId}\u0000${cachedToken(req).toUpperCase()}\u0000${req.trigger}\u0000${req.chargerId}\u0000${req.connectorId ?? ''}`;
+    const key = `${req.installationId}\u0000${idTagKey(cachedToken(req))}\u0000${req.trigger}\u0000${req.chargerId}\u0000${req.connectorId ?? ''}`;
     let pending = inflight.get(key);
     if (!pending) {
       pending = ask(settings, req).finally(() => inflight.delete(key));
