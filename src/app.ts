@@ -11,7 +11,7 @@ import { createTokenService } from './providers/tokenService.js';
 import { createTokenFetchCounter } from './providers/metrics.js';
 import { callSessionStart } from './providers/sessionStart.js';
 import { deliverSessionEnd, SESSION_END_TOPIC } from './providers/sessionEnd.js';
-import type { WebhookDeps } from './providers/webhookCall.js';
+import type { ProviderCallDeps } from './providers/providerCall.js';
 import { createOutboxWorker } from './providers/sessionEndWorker.js';
 import { createNotifications, type Notifications } from './notifications/service.js';
 import { createLiveFeed } from './notifications/live.js';
@@ -43,7 +43,7 @@ export interface Gateway {
   store: Store;
   ocpp: OcppServer;
   log: Logger;
-  webhooks: WebhookDeps;
+  providerCalls: ProviderCallDeps;
   authorization: Authorization;
   notifications: Notifications;
   cluster: Cluster;
@@ -117,8 +117,8 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
   const http = createHttpClient({ maxSocketsPerOrigin: config.providerMaxSockets, maxResponseBytes: config.providerMaxResponseBytes, policy: outbound });
   // One registry per gateway (not prom-client's global one), so tests can run several in a process.
   const metrics = new Registry();
-  const webhooks = { http, tokens: createTokenService(http, { fetched: createTokenFetchCounter(metrics) }) };
-  const auth = buildAuthorization({ config, store, log, metrics, callSessionStart: (s, req) => callSessionStart(webhooks, s, req) });
+  const providerCalls = { http, tokens: createTokenService(http, { fetched: createTokenFetchCounter(metrics) }) };
+  const auth = buildAuthorization({ config, store, log, metrics, callSessionStart: (s, req) => callSessionStart(providerCalls, s, req) });
   const outbox = createOutboxWorker({
     outbox: store.outbox,
     log,
@@ -127,7 +127,7 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
     retryBaseMs: config.outboxRetryBaseMs,
     retryMaxMs: config.outboxRetryMaxMs,
     deliver: {
-      [SESSION_END_TOPIC]: async (item) => deliverSessionEnd(webhooks, await store.installations.providerSettings(item.target), item.payload),
+      [SESSION_END_TOPIC]: async (item) => deliverSessionEnd(providerCalls, await store.installations.providerSettings(item.target), item.payload),
     },
   });
   const watchSignal = createWatchSignal();
@@ -216,7 +216,7 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
       store,
       ocpp,
       log,
-      webhooks,
+      providerCalls,
       authorization: auth,
       notifications,
       cluster,

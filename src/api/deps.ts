@@ -22,7 +22,7 @@ export interface ApiDeps {
   hooks: ApiHooks;
   events: Recorder;
   notifications: Notifications;
-  /** Which hosts webhook and subscription URLs may point to. */
+  /** Which hosts provider and subscription URLs may point to. */
   outbound: AddressPolicy;
   /** Served at /metrics. */
   metrics: MetricsRegistry;

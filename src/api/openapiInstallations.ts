@@ -77,7 +77,7 @@ export const statusPaths = {
       tags: ['installations'],
       summary: "Test the installation's stored authentication settings with an id tag",
       description:
-        'Fetches a token (with an authUrl) and calls session start with trigger Authorize, `chargerId: "(test)"` and `test: true` (docs/webhooks.md), ' +
+        'Fetches a token (with an authUrl) and calls session start with trigger Authorize, `chargerId: "(test)"` and `test: true` (docs/provider.md), ' +
         'always (no cached decision, no circuit breaker), then reports the decision a charger would get: the provider\'s, the offline policy\'s when it was unreachable, ' +
         'or the native id tags\' without a session start URL. Nothing is started or remembered; no token or payload appears in the reply.',
       requestBody: body(fromZod(authenticationTestBody)),

@@ -1,7 +1,7 @@
 import type { HttpClient } from '../http/client.js';
 import { callProviderForTest, type ProviderTestSteps } from '../providers/authenticationTest.js';
 import type { IdTag } from '../store/idTags.js';
-import type { ProviderSettings } from '../store/installations.js';
+import { PROVIDER_MODE, type ProviderSettings } from '../store/installations.js';
 import { createAuthorizer } from './chain.js';
 import type { DecisionCache } from './decisionCache.js';
 import { nativeAuthorizer } from './native.js';
@@ -34,7 +34,7 @@ export function createAuthenticationTest(deps: AuthenticationTestDeps) {
     let steps: ProviderTestSteps = { token: null, sessionStart: null };
     const fixed: SettingsSource = { get: async () => settings, forget: () => undefined };
     const provider: Authorizer = async (req) => {
-      if (settings.mode !== 'webhook') return undefined;
+      if (settings.mode !== PROVIDER_MODE) return undefined;
       steps = await callProviderForTest(deps.http, settings, { trigger: 'Authorize', installationId: req.installationId, chargerId: req.chargerId, idTag: req.idTag, offline: false });
       return steps.outcome && toDecision(steps.outcome);
     };

@@ -6,7 +6,7 @@ import type { Breaker } from './breaker.js';
 import { cachedToken, type DecisionCache } from './decisionCache.js';
 import type { AuthorizationMetrics } from './metrics.js';
 import { usesProvider, type SettingsSource } from './settings.js';
-import type { AuthorizationRequest, Authorizer, Decision } from './types.js';
+import { PROVIDER_SOURCE, type AuthorizationRequest, type Authorizer, type Decision } from './types.js';
 
 export interface ProviderAuthorizerDeps {
   settings: SettingsSource;
@@ -22,17 +22,17 @@ export interface ProviderAuthorizerDeps {
 export function toDecision(outcome: StartOutcome): Decision {
   if (outcome.kind === 'allowed') {
     const { kind: _k, ...rest } = outcome;
-    return { status: 'Accepted', source: 'webhook', reason: 'provider_allowed', final: true, ...rest };
+    return { status: 'Accepted', source: PROVIDER_SOURCE, reason: 'provider_allowed', final: true, ...rest };
   }
   if (outcome.kind === 'refused') {
     const { kind: _k, status, reason, ...rest } = outcome;
-    return { status, source: 'webhook', reason, final: true, ...rest };
+    return { status, source: PROVIDER_SOURCE, reason, final: true, ...rest };
   }
-  return { status: 'Invalid', source: 'webhook', reason: outcome.reason, final: false, providerUnreachable: true };
+  return { status: 'Invalid', source: PROVIDER_SOURCE, reason: outcome.reason, final: false, providerUnreachable: true };
 }
 
 /**
- * Asks the installation's provider (webhook mode with a session start URL): a fresh cached
+ * Asks the installation's provider (provider mode with a session start URL): a fresh cached
  * decision first, then one shared call per tag in flight, behind the circuit breaker. An
  * unreachable provider leaves a non-final decision for the offline links that follow.
  */
@@ -41,7 +41,7 @@ export function providerAuthorizer(deps: ProviderAuthorizerDeps): Authorizer {
 
   async function ask(settings: ProviderSettings, req: AuthorizationRequest): Promise<Decision> {
     if (!deps.breaker.tryAcquire(settings.installationId)) {
-      return { status: 'Invalid', source: 'webhook', reason: 'breaker_open', final: false, providerUnreachable: true };
+      return { status: 'Invalid', source: PROVIDER_SOURCE, reason: 'breaker_open', final: false, providerUnreachable: true };
     }
     const started = performance.now();
     const outcome = await deps.callSessionStart(settings, {

@@ -4,7 +4,7 @@ import type { HttpClient } from '../http/client.js';
 import { secretValues } from './payload.js';
 import { classifyStartReply, sessionStartBody, unreachableOutcome, type SessionStartRequest, type StartOutcome } from './sessionStart.js';
 import { createTokenService } from './tokenService.js';
-import { postWebhook } from './webhookCall.js';
+import { postToProvider } from './providerCall.js';
 
 export interface TestStep {
   ok: boolean;
@@ -71,7 +71,7 @@ export async function callProviderForTest(http: HttpClient, settings: ProviderSe
   const rescrub = scrubber(secrets);
   const started = performance.now();
   try {
-    const res = await postWebhook({ http, tokens }, settings, settings.sessionStartUrl, sessionStartBody(req, { test: true }));
+    const res = await postToProvider({ http, tokens }, settings, settings.sessionStartUrl, sessionStartBody(req, { test: true }));
     const outcome = classifyStartReply(res.status, res.body);
     const failed = outcome.kind === 'unreachable' ? { error: rescrub(outcome.detail) } : {};
     return { token, sessionStart: { ok: outcome.kind !== 'unreachable', status: res.status, ms: since(started), body: shownBody(res.body, rescrub), ...failed }, outcome };

@@ -3,7 +3,9 @@ import type { Db } from './db.js';
 import type { InstallationTable } from './schema.js';
 import type { SecretBox } from '../secrets.js';
 
-export type AuthMode = 'native' | 'webhook';
+/** The installation's provider decides. The API and the database call this mode 'webhook' (kept for compatibility). */
+export const PROVIDER_MODE = 'webhook';
+export type AuthMode = 'native' | typeof PROVIDER_MODE;
 
 /** An installation's authentication as stored, the payload in clear: the API masks it (src/api/maskPayload.ts). */
 export interface AuthenticationSettings {
