@@ -1,7 +1,7 @@
 import type { Subscription } from '../store/subscriptions.js';
 import type { EventType } from './catalogue.js';
 import type { Envelope } from '../store/envelope.js';
-import type { EventScope } from '../store/events.js';
+import type { EventScope } from '../store/eventLog.js';
 
 /** True when `sub` wants this event: scope, event types and filter. */
 export function wants(sub: Subscription, e: Pick<Envelope, 'type' | 'installationId' | 'chargerId' | 'data'>): boolean {

@@ -3,7 +3,7 @@ import { toIdTagInfo } from '../idTagInfo.js';
 import type { StopOutcome } from '../../store/transactions.js';
 import { idTagKey } from '../../store/idTags.js';
 import { sessionEndWriter } from '../sessionEndRow.js';
-import { sessionStopped } from '../events.js';
+import { sessionStopped } from '../envelopes.js';
 
 /**
  * Always answered, also for an unknown or already stopped transaction: a charger that gets no

@@ -51,7 +51,7 @@ function afterQuery(installation: boolean, typeCount: number | '*') {
   return query;
 }
 
-export function eventStore(db: Db, dialect: Dialect) {
+export function eventLogStore(db: Db, dialect: Dialect) {
   const toStored = (r: { seq: number; envelope: string }): StoredEvent => ({ seq: r.seq, envelope: JSON.parse(r.envelope) });
   return {
     async insert(trx: Db, envelopes: Envelope[]): Promise<void> {
@@ -122,4 +122,4 @@ export function eventStore(db: Db, dialect: Dialect) {
   };
 }
 
-export type EventStore = ReturnType<typeof eventStore>;
+export type EventLog = ReturnType<typeof eventLogStore>;
