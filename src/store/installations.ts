@@ -125,17 +125,7 @@ export function installationStore(db: Db, box: SecretBox) {
 
     async providerSettings(id: string): Promise<ProviderSettings | undefined> {
       const row = await db.selectFrom('installations').selectAll().where('id', '=', id).executeTakeFirst();
-      if (!row) return undefined;
-      return {
-        installationId: row.id,
-        mode: row.auth_mode as AuthMode,
-        authUrl: row.auth_url,
-        authPayload: row.auth_payload === null ? null : box.open(row.auth_payload),
-        sessionStartUrl: row.session_start_url,
-        sessionEndUrl: row.session_end_url,
-        offlineAllow: row.offline_allow === 1,
-        timeoutMs: row.timeout_ms,
-      };
+      return row && { installationId: row.id, ...toInstallation(row, box).authentication };
     },
 
     async update(
