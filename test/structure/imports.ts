@@ -6,7 +6,11 @@ export function importGraph(root: string): Map<string, string[]> {
   const graph = new Map<string, string[]>();
   for (const file of sourceFiles(root)) {
     const text = readFileSync(file, 'utf8');
-    const targets = [...text.matchAll(/(?:^|\n)\s*(?:import|export)\b[^'"]*?from\s*['"](\.{1,2}\/[^'"]+)['"]/g)].map((m) =>
+    const specifiers = [
+      ...text.matchAll(/(?:^|\n)\s*(?:import|export)\b[^'"]*?from\s*['"](\.{1,2}\/[^'"]+)['"]/g),
+      ...text.matchAll(/\bimport\(\s*['"](\.{1,2}\/[^'"]+)['"]/g),
+    ];
+    const targets = specifiers.map((m) =>
       relative(process.cwd(), resolve(dirname(file), m[1]!)).replace(/\.js$/, '.ts'),
     );
     graph.set(relative(process.cwd(), file), targets);
