@@ -6,7 +6,7 @@ import { createHttpClient, HttpError } from '../../src/http/client.js';
 import { ConfigError, loadConfig, parseConfig } from '../../src/config.js';
 import { startProvider, type Provider } from '../../simulators/provider/index.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
-import { basicPayload } from '../helpers/webhooks.js';
+import { basicPayload } from '../helpers/provider.js';
 
 describe('the outbound address policy', () => {
   const policy = createAddressPolicy({ allow: [] });
