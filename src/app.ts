@@ -5,23 +5,24 @@ import { loadConfig, type Config, type ConfigOverrides } from './config.js';
 import { createLogger, type Logger } from './log.js';
 import { createStore, type Store } from './store/index.js';
 import { buildAuthorization, type Authorization } from './authorization/build.js';
-import { createHttpClient } from './providers/httpClient.js';
-import { createAddressPolicy } from './providers/ssrf.js';
+import { createHttpClient } from './http/client.js';
+import { createAddressPolicy } from './http/addressPolicy.js';
 import { createTokenService } from './providers/tokenService.js';
 import { createTokenFetchCounter } from './providers/metrics.js';
 import { callSessionStart } from './providers/sessionStart.js';
 import { deliverSessionEnd, SESSION_END_TOPIC } from './providers/sessionEnd.js';
-import type { WebhookDeps } from './providers/webhookCall.js';
-import { createOutboxWorker } from './outbox/worker.js';
+import type { ProviderCallDeps } from './providers/providerCall.js';
+import { createOutboxWorker } from './providers/sessionEndWorker.js';
 import { createNotifications, type Notifications } from './notifications/service.js';
 import { createLiveFeed } from './notifications/live.js';
 import { createWatchSignal } from './notifications/liveWatch.js';
-import { createAuthenticationTest } from './authorization/trial.js';
+import { createAuthenticationTest } from './authorization/authenticationTest.js';
 import { createOcppServer, type OcppServer } from './ocpp/server.js';
 import { createCommands } from './ocpp/commands.js';
-import { createRegistry } from './ocpp/registry.js';
+import { createConnectionRegistry } from './ocpp/connectionRegistry.js';
 import { createCluster, type Cluster } from './cluster/index.js';
-import { createApiApp, type ApiHooks, type OcppListening } from './api/app.js';
+import { createApiApp } from './api/app.js';
+import type { ApiHooks, OcppListening } from './api/deps.js';
 import { prepareAdminToken } from './api/adminToken.js';
 import { createSecretBox, loadSecretKey } from './secrets.js';
 import { resealSecrets } from './store/reseal.js';
@@ -42,7 +43,7 @@ export interface Gateway {
   store: Store;
   ocpp: OcppServer;
   log: Logger;
-  webhooks: WebhookDeps;
+  providerCalls: ProviderCallDeps;
   authorization: Authorization;
   notifications: Notifications;
   cluster: Cluster;
@@ -116,8 +117,8 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
   const http = createHttpClient({ maxSocketsPerOrigin: config.providerMaxSockets, maxResponseBytes: config.providerMaxResponseBytes, policy: outbound });
   // One registry per gateway (not prom-client's global one), so tests can run several in a process.
   const metrics = new Registry();
-  const webhooks = { http, tokens: createTokenService(http, { fetched: createTokenFetchCounter(metrics) }) };
-  const auth = buildAuthorization({ config, store, log, metrics, callSessionStart: (s, req) => callSessionStart(webhooks, s, req) });
+  const providerCalls = { http, tokens: createTokenService(http, { fetched: createTokenFetchCounter(metrics) }) };
+  const auth = buildAuthorization({ config, store, log, metrics, callSessionStart: (s, req) => callSessionStart(providerCalls, s, req) });
   const outbox = createOutboxWorker({
     outbox: store.outbox,
     log,
@@ -126,7 +127,7 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
     retryBaseMs: config.outboxRetryBaseMs,
     retryMaxMs: config.outboxRetryMaxMs,
     deliver: {
-      [SESSION_END_TOPIC]: async (item) => deliverSessionEnd(webhooks, await store.installations.providerSettings(item.target), item.payload),
+      [SESSION_END_TOPIC]: async (item) => deliverSessionEnd(providerCalls, await store.installations.providerSettings(item.target), item.payload),
     },
   });
   const watchSignal = createWatchSignal();
@@ -160,7 +161,7 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
     },
   });
   const events = notifications.recorder;
-  const registry = createRegistry();
+  const registry = createConnectionRegistry();
   const cluster = createCluster({ config, store, registry, events, log, local: createCommands(registry, config.commandTimeoutMs), watch: watchSignal });
   const { commands } = cluster;
   const ocpp = createOcppServer({ config, store, authorize: auth.authorize, settings: auth.settings, outbox, events, log, registry, cluster }, { metrics });
@@ -176,7 +177,7 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
       }
     },
   };
-  const testAuthentication = createAuthenticationTest({ http, cache: auth.cache, findIdTag: auth.idTags.find });
+  const authenticationTest = createAuthenticationTest({ http, cache: auth.cache, findIdTag: auth.idTags.find });
   const ocppListening: OcppListening = {};
   const api = createApiApp({
     ocppListening,
@@ -192,7 +193,7 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
     outbound,
     metrics,
     live,
-    testAuthentication,
+    authenticationTest,
     portalDir,
   });
   const httpServer = createServer(api);
@@ -218,7 +219,7 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
       store,
       ocpp,
       log,
-      webhooks,
+      providerCalls,
       authorization: auth,
       notifications,
       cluster,

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { isAllowEntry } from './providers/ssrf.js';
+import { isAllowEntry } from './http/addressPolicy.js';
 
 /**
  * The gateway's configuration: one schema, one comment per field. This module is the only

@@ -10,7 +10,7 @@ export const PROVIDER_PASSWORD = 'secret-pass';
 /** An installation's authentication payload for Basic auth (no authUrl), as a site owner sets it. */
 export const AUTH_PAYLOAD = `username=${PROVIDER_USER}&password=${PROVIDER_PASSWORD}`;
 
-/** The headers src/providers/webhookCall.ts sends with that payload. */
+/** The headers src/providers/providerCall.ts sends with that payload. */
 export const WEBHOOK_HEADERS: Record<string, string> = {
   'content-type': 'application/json',
   accept: 'application/json',

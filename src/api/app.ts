@@ -1,17 +1,5 @@
 import express, { type Express } from 'express';
-import type { Registry as MetricsRegistry } from 'prom-client';
-import type { Config } from '../config.js';
-import type { Logger } from '../log.js';
-import type { Store } from '../store/index.js';
-import type { Installation } from '../store/installations.js';
-import type { Recorder } from '../notifications/record.js';
-import type { Notifications } from '../notifications/service.js';
-import type { LiveFeed } from '../notifications/live.js';
-import type { AuthenticationTest } from '../authorization/trial.js';
-import type { Commands } from '../ocpp/commands.js';
-import type { AddressPolicy } from '../providers/ssrf.js';
-import type { Registry } from '../ocpp/registry.js';
-import type { TokenCheck } from './adminToken.js';
+import type { ApiDeps } from './deps.js';
 import { authenticate } from './auth.js';
 import { ApiError, errorHandler } from './errors.js';
 import { apiRoutes } from './routes/index.js';
@@ -20,42 +8,6 @@ import { metricsRoutes } from './metrics.js';
 import { portalRoutes } from './portal.js';
 import { httpMetrics } from './httpMetrics.js';
 import { requestIds } from './requestContext.js';
-
-export interface ApiDeps {
-  config: Config;
-  store: Store;
-  log: Logger;
-  commands: Commands;
-  tokens: TokenCheck;
-  registry: Registry;
-  hooks: ApiHooks;
-  events: Recorder;
-  notifications: Notifications;
-  /** Which hosts webhook and subscription URLs may point to. */
-  outbound: AddressPolicy;
-  /** Served at /metrics. */
-  metrics: MetricsRegistry;
-  /** Installations' events for GET /api/installations/:id/live. */
-  live: LiveFeed;
-  /** POST /api/installations/:id/authentication/test. */
-  testAuthentication: AuthenticationTest;
-  /** The portal's build; by default the one next to the code (src/api/portal.ts). */
-  portalDir?: string;
-  /** The OCPP ports once listening (0 in config means "any"), for the URLs the portal shows. */
-  ocppListening: OcppListening;
-}
-
-export interface OcppListening {
-  ws?: number;
-  wss?: number;
-}
-
-/** What the rest of the gateway must hear about changes made through the API. */
-export interface ApiHooks {
-  authenticationChanged(before: Installation, after: Installation): void;
-  /** An installation's id tags were added, changed or removed (or the installation itself). */
-  idTagsChanged(installationId: string): void;
-}
 
 /** Built without listening, so tests and main decide where it runs. */
 export function createApiApp(deps: ApiDeps): Express {

@@ -1,6 +1,6 @@
 import type { Request } from 'express';
 import type { Config } from '../config.js';
-import type { OcppListening } from './app.js';
+import type { OcppListening } from './deps.js';
 
 export interface OcppUrls {
   ws: string | null;

@@ -77,7 +77,7 @@ export const statusPaths = {
       tags: ['installations'],
       summary: "Test the installation's stored authentication settings with an id tag",
       description:
-        'Fetches a token (with an authUrl) and calls session start with trigger Authorize, `chargerId: "(test)"` and `test: true` (docs/webhooks.md), ' +
+        'Fetches a token (with an authUrl) and calls session start with trigger Authorize, `chargerId: "(test)"` and `test: true` (docs/provider.md), ' +
         'always (no cached decision, no circuit breaker), then reports the decision a charger would get: the provider\'s, the offline policy\'s when it was unreachable, ' +
         'or the native id tags\' without a session start URL. Nothing is started or remembered; no token or payload appears in the reply.',
       requestBody: body(fromZod(authenticationTestBody)),
@@ -87,16 +87,16 @@ export const statusPaths = {
 };
 
 /** A step of the authentication test: whether it worked and how long it took (ms). */
-const trialStep = (extra: Record<string, unknown> = {}) => ({
+const testStep = (extra: Record<string, unknown> = {}) => ({
   type: 'object', required: ['ok', 'ms'],
   properties: { ok: { type: 'boolean' }, ms: { type: 'integer', description: 'Milliseconds' }, error: { ...str, description: 'Why it failed (no secret)' }, ...extra },
 });
 
 export const statusSchemas = {
   AuthenticationTestReport: obj({
-    token: orNull({ ...trialStep(), description: 'null without an authUrl' }),
+    token: orNull({ ...testStep(), description: 'null without an authUrl' }),
     sessionStart: orNull({
-      ...trialStep({
+      ...testStep({
         status: { ...int, description: "The provider's HTTP status" },
         body: { description: "The provider's reply: its JSON, or the first 2 KB of its text; secrets sent to it are blanked" },
       }),

@@ -1,4 +1,4 @@
-import type { AddressPolicy } from '../providers/ssrf.js';
+import type { AddressPolicy } from '../http/addressPolicy.js';
 import { ApiError, type FieldError } from './errors.js';
 
 /**

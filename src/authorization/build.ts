@@ -26,7 +26,7 @@ export interface AuthorizationDeps {
 }
 
 /**
- * The chain, in order: the provider (webhook mode with a start URL, cache first), the offline
+ * The chain, in order: the provider (provider mode with a start URL, cache first), the offline
  * policy (only when the provider could not be reached), the native id tags (everything else).
  * ConcurrentTx is checked on any acceptance.
  */

@@ -1,4 +1,5 @@
 import { LRUCache } from 'lru-cache';
+import { idTagKey } from '../store/idTags.js';
 import { startsSession, type AuthorizationRequest, type AuthorizationTrigger, type Decision } from './types.js';
 
 interface Entry {
@@ -35,7 +36,7 @@ export function createDecisionCache(opts: { size: number; ttlSec: number; staleS
     // freshness), read on every check instead of once per millisecond of real time.
     ...(opts.now && { perf: { now: opts.now }, ttlResolution: 0 }),
   });
-  const key = (installationId: string, idTag: string) => `${installationId}\u0000${idTag.toUpperCase()}`;
+  const key = (installationId: string, idTag: string) => `${installationId}\u0000${idTagKey(idTag)}`;
 
   return {
     fresh(installationId, idTag, trigger) {

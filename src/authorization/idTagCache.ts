@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import type { IdTag } from '../store/idTags.js';
+import { idTagKey, type IdTag } from '../store/idTags.js';
 
 type Find = (installationId: string, idTag: string) => Promise<IdTag | undefined>;
 
@@ -11,7 +11,7 @@ type Find = (installationId: string, idTag: string) => Promise<IdTag | undefined
 export function cachedIdTags(find: Find, opts: { ttlMs: number; max?: number }) {
   if (opts.ttlMs <= 0) return { find, forgetInstallation: (_: string) => undefined };
   const cache = new LRUCache<string, { tag: IdTag | undefined }>({ max: opts.max ?? 100_000, ttl: opts.ttlMs });
-  const key = (installationId: string, idTag: string) => `${installationId}\u0000${idTag.toUpperCase()}`;
+  const key = (installationId: string, idTag: string) => `${installationId}\u0000${idTagKey(idTag)}`;
   return {
     async find(installationId: string, idTag: string) {
       const k = key(installationId, idTag);

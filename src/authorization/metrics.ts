@@ -75,7 +75,7 @@ const BREAKER_VALUES: Record<BreakerState, number> = { closed: 0, half_open: 1, 
 
 /**
  * Each provider's circuit (keyed by installation), read when scraped: one series per
- * installation that has called its provider since start, so bounded by the webhook sites.
+ * installation that has called its provider since start, so bounded by the installations in provider mode.
  */
 export function registerBreakerState(registry: Registry, breaker: Pick<Breaker, 'states'>): void {
   new Gauge({

@@ -1,11 +1,12 @@
 import type { Logger } from '../log.js';
 import type { ProviderSettings } from '../store/installations.js';
+import { idTagKey } from '../store/idTags.js';
 import type { SessionStartRequest, StartOutcome } from '../providers/sessionStart.js';
 import type { Breaker } from './breaker.js';
 import { cachedToken, type DecisionCache } from './decisionCache.js';
 import type { AuthorizationMetrics } from './metrics.js';
 import { usesProvider, type SettingsSource } from './settings.js';
-import type { AuthorizationRequest, Authorizer, Decision } from './types.js';
+import { PROVIDER_SOURCE, type AuthorizationRequest, type Authorizer, type Decision } from './types.js';
 
 export interface ProviderAuthorizerDeps {
   settings: SettingsSource;
@@ -21,17 +22,17 @@ export interface ProviderAuthorizerDeps {
 export function toDecision(outcome: StartOutcome): Decision {
   if (outcome.kind === 'allowed') {
     const { kind: _k, ...rest } = outcome;
-    return { status: 'Accepted', source: 'webhook', reason: 'provider_allowed', final: true, ...rest };
+    return { status: 'Accepted', source: PROVIDER_SOURCE, reason: 'provider_allowed', final: true, ...rest };
   }
   if (outcome.kind === 'refused') {
     const { kind: _k, status, reason, ...rest } = outcome;
-    return { status, source: 'webhook', reason, final: true, ...rest };
+    return { status, source: PROVIDER_SOURCE, reason, final: true, ...rest };
   }
-  return { status: 'Invalid', source: 'webhook', reason: outcome.reason, final: false, providerUnreachable: true };
+  return { status: 'Invalid', source: PROVIDER_SOURCE, reason: outcome.reason, final: false, providerUnreachable: true };
 }
 
 /**
- * Asks the installation's provider (webhook mode with a session start URL): a fresh cached
+ * Asks the installation's provider (provider mode with a session start URL): a fresh cached
  * decision first, then one shared call per tag in flight, behind the circuit breaker. An
  * unreachable provider leaves a non-final decision for the offline links that follow.
  */
@@ -40,7 +41,7 @@ export function providerAuthorizer(deps: ProviderAuthorizerDeps): Authorizer {
 
   async function ask(settings: ProviderSettings, req: AuthorizationRequest): Promise<Decision> {
     if (!deps.breaker.tryAcquire(settings.installationId)) {
-      return { status: 'Invalid', source: 'webhook', reason: 'breaker_open', final: false, providerUnreachable: true };
+      return { status: 'Invalid', source: PROVIDER_SOURCE, reason: 'breaker_open', final: false, providerUnreachable: true };
     }
     const started = performance.now();
     const outcome = await deps.callSessionStart(settings, {
@@ -74,7 +75,7 @@ export function providerAuthorizer(deps: ProviderAuthorizerDeps): Authorizer {
     // A late start reports a session that already ran offline: the provider must hear of it.
     const cached = req.late ? undefined : deps.cache.fresh(req.installationId, cachedToken(req), req.trigger);
     if (cached) return cached;
-    const key = `${req.installationId}\u0000${cachedToken(req).toUpperCase()}\u0000${req.trigger}\u0000${req.chargerId}\u0000${req.connectorId ?? ''}`;
+    const key = `${req.installationId}\u0000${idTagKey(cachedToken(req))}\u0000${req.trigger}\u0000${req.chargerId}\u0000${req.connectorId ?? ''}`;
     let pending = inflight.get(key);
     if (!pending) {
       pending = ask(settings, req).finally(() => inflight.delete(key));

@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import type { ProviderSettings } from '../store/installations.js';
+import { PROVIDER_MODE, type ProviderSettings } from '../store/installations.js';
 
 /**
  * Installation settings read on every authorization, so they are kept a few seconds in memory.
@@ -26,5 +26,5 @@ export function createSettingsSource(load: (id: string) => Promise<ProviderSetti
 
 /** Webhook mode with a session start URL asks the provider; anything else is decided natively. */
 export function usesProvider(s: ProviderSettings | undefined): s is ProviderSettings & { sessionStartUrl: string } {
-  return s?.mode === 'webhook' && !!s.sessionStartUrl;
+  return s?.mode === PROVIDER_MODE && !!s.sessionStartUrl;
 }

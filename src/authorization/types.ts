@@ -5,7 +5,9 @@
 export type AuthorizationStatus = 'Accepted' | 'Blocked' | 'Expired' | 'Invalid' | 'ConcurrentTx';
 
 /** Which part of the gateway decided; stored with the transaction ("how it was authorized"). */
-export type DecisionSource = 'default' | 'native' | 'webhook' | 'cache' | 'offline';
+/** The provider decided. Events and the API call this source 'webhook' (kept for compatibility). */
+export const PROVIDER_SOURCE = 'webhook';
+export type DecisionSource = 'default' | 'native' | typeof PROVIDER_SOURCE | 'cache' | 'offline';
 
 /** What asked: a 1.6 Authorize or StartTransaction, or a 2.0.1 TransactionEvent that brought an id token to a transaction. */
 export type AuthorizationTrigger = 'Authorize' | 'StartTransaction' | 'TransactionEvent';

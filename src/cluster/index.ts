@@ -2,7 +2,7 @@ import type { Config } from '../config.js';
 import type { Store } from '../store/index.js';
 import type { Recorder } from '../notifications/record.js';
 import type { Logger } from '../log.js';
-import type { Registry } from '../ocpp/registry.js';
+import type { ConnectionRegistry } from '../ocpp/connectionRegistry.js';
 import type { Commands } from '../ocpp/commands.js';
 import type { WatchSignal } from '../notifications/liveWatch.js';
 import { createBus, type BusMessage } from './bus.js';
@@ -14,7 +14,7 @@ import { releaseChargersOf } from './release.js';
 export interface ClusterDeps {
   config: Config;
   store: Store;
-  registry: Registry;
+  registry: ConnectionRegistry;
   events: Recorder;
   log: Logger;
   /** Commands on this node's own sockets. */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { CommandError, type CommandErrorCode, type Commands, type RemoteCommand } from '../ocpp/commands.js';
-import type { Registry } from '../ocpp/registry.js';
+import type { ConnectionRegistry } from '../ocpp/connectionRegistry.js';
 import type { Store } from '../store/index.js';
 import type { Logger } from '../log.js';
 import type { Bus } from './bus.js';
@@ -14,7 +14,7 @@ type Reply = { ok: true; result: unknown } | { ok: false; code: CommandErrorCode
 export interface RoutingDeps {
   /** Runs a command on a socket of this node. */
   local: Commands;
-  registry: Registry;
+  registry: ConnectionRegistry;
   store: Store;
   bus: Bus;
   presence: Presence;

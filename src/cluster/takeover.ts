@@ -1,4 +1,4 @@
-import type { Registry } from '../ocpp/registry.js';
+import type { ConnectionRegistry } from '../ocpp/connectionRegistry.js';
 import type { Store } from '../store/index.js';
 import type { Recorder } from '../notifications/record.js';
 import { envelope } from '../notifications/record.js';
@@ -6,7 +6,7 @@ import type { Logger } from '../log.js';
 import type { Bus } from './bus.js';
 
 export interface TakeoverDeps {
-  registry: Registry;
+  registry: ConnectionRegistry;
   store: Store;
   events: Recorder;
   bus: Bus;
@@ -20,7 +20,7 @@ const HELD_ELSEWHERE = { code: 1000, reason: 'Held by another gateway node' };
 const RECLAIM_BATCH = 500;
 
 /** The chargers this node holds sockets for, by installation. */
-function byInstallation(registry: Registry): Map<string, string[]> {
+function byInstallation(registry: ConnectionRegistry): Map<string, string[]> {
   const groups = new Map<string, string[]>();
   for (const [chargerId, client] of registry.entries()) {
     const { installationId } = client.session as { installationId: string };

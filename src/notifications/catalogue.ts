@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Envelope } from '../store/envelope.js';
 
 /**
  * Every event the gateway publishes, with the schema of its `data`. docs/events.md is written
@@ -156,16 +157,8 @@ export type EventType = keyof typeof CATALOGUE;
 export const EVENT_TYPES = Object.keys(CATALOGUE) as EventType[];
 export type EventData<T extends EventType> = z.infer<(typeof CATALOGUE)[T]['data']>;
 
-/** The one envelope every event travels in; `id` stays the same across retries. */
-export interface Envelope<T extends EventType = EventType> {
-  id: string;
-  type: T;
-  occurredAt: string;
-  version: number;
-  installationId: string;
-  chargerId?: string;
-  data: EventData<T>;
-}
+/** An envelope whose data the catalogue defines for its type. */
+export type CatalogueEnvelope<T extends EventType = EventType> = Envelope<T, EventData<T>>;
 
 export const envelopeSchema = z.object({
   id: z.uuid(),

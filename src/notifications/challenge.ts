@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { HttpClient } from '../providers/httpClient.js';
+import type { HttpClient } from '../http/client.js';
 import type { Subscription } from '../store/subscriptions.js';
 import { sameText } from '../secrets.js';
 import { verifyToken } from './signing.js';

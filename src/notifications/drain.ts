@@ -2,7 +2,7 @@ import type { Logger } from '../log.js';
 import type { Store } from '../store/index.js';
 import type { Subscription, SubscriptionSecrets } from '../store/subscriptions.js';
 import type { DeliveryRecord } from '../store/deliveries.js';
-import type { Envelope } from './catalogue.js';
+import type { Envelope } from '../store/envelope.js';
 import { deliverOnce, type DeliverDeps } from './deliver.js';
 import { passesFilter, scopeOf, type Interest } from './interest.js';
 import type { AttemptResult } from './webhookSink.js';

@@ -1,6 +1,7 @@
 import type { Subscription } from '../store/subscriptions.js';
-import type { Envelope, EventType } from './catalogue.js';
-import type { EventScope } from '../store/events.js';
+import type { EventType } from './catalogue.js';
+import type { Envelope } from '../store/envelope.js';
+import type { EventScope } from '../store/eventLog.js';
 
 /** True when `sub` wants this event: scope, event types and filter. */
 export function wants(sub: Subscription, e: Pick<Envelope, 'type' | 'installationId' | 'chargerId' | 'data'>): boolean {
@@ -17,7 +18,7 @@ export function scopeOf(sub: Pick<Subscription, 'installationId' | 'events'>): E
 }
 
 /** Whether `sub` asked for events of this type to be sent before the charger gets its reply. */
-export function wantsBlocking(sub: Subscription, type: EventType): boolean {
+export function wantsBlocking(sub: Subscription, type: string): boolean {
   return sub.blocking.includes('*') || sub.blocking.includes(type);
 }
 

@@ -1,5 +1,5 @@
 import type { Logger } from '../log.js';
-import type { EventStore, StoredEvent } from '../store/events.js';
+import type { EventLog, StoredEvent } from '../store/eventLog.js';
 import { WATCH_RENEW_MS, type WatchSignal } from './liveWatch.js';
 
 /** One open stream: told each event of its installation in order, and when the feed ends. */
@@ -37,7 +37,7 @@ interface Feed {
  * node sees what chargers on any node did. One poller per installation, shared by all its
  * streams on this node, runs only while someone watches.
  */
-export function createLiveFeed(deps: { events: Pick<EventStore, 'after' | 'lastSeq'>; pollMs: number; log: Logger; signal: WatchSignal }): LiveFeed {
+export function createLiveFeed(deps: { events: Pick<EventLog, 'after' | 'lastSeq'>; pollMs: number; log: Logger; signal: WatchSignal }): LiveFeed {
   const feeds = new Map<string, Feed>();
   let closed = false;
   // Other nodes forget a watch that is not renewed.

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Store } from '../store/index.js';
-import type { Envelope, EventData, EventType } from './catalogue.js';
+import type { CatalogueEnvelope, EventData, EventType } from './catalogue.js';
+import type { Envelope } from '../store/envelope.js';
 import { CATALOGUE } from './catalogue.js';
 import type { Interest } from './interest.js';
 
-export function envelope<T extends EventType>(type: T, installationId: string, chargerId: string | undefined, data: EventData<T>): Envelope<T> {
+export function envelope<T extends EventType>(type: T, installationId: string, chargerId: string | undefined, data: EventData<T>): CatalogueEnvelope<T> {
   return {
     id: randomUUID(),
     type,

@@ -1,7 +1,7 @@
 import type { Subscription, SubscriptionSecrets } from '../store/subscriptions.js';
-import type { HttpClient } from '../providers/httpClient.js';
-import { HttpError } from '../providers/httpClient.js';
-import type { Envelope } from './catalogue.js';
+import type { HttpClient } from '../http/client.js';
+import { HttpError } from '../http/client.js';
+import type { Envelope } from '../store/envelope.js';
 import { signatureHeaders } from './signing.js';
 import { RESPONSE_MAX_BYTES, utf8Prefix } from '../store/deliveries.js';
 

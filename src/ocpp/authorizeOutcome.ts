@@ -1,5 +1,5 @@
 import type { ChargerContext, OcppDeps } from './context.js';
-import { decided } from './events.js';
+import { decided } from './envelopes.js';
 import type { Decision } from '../authorization/types.js';
 
 /**

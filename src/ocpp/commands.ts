@@ -1,6 +1,6 @@
 import { versionOf, type OcppVersion } from './context.js';
 import { protocols } from './protocols.js';
-import type { Registry } from './registry.js';
+import type { ConnectionRegistry } from './connectionRegistry.js';
 import { CallTimeoutError, isRpcError } from './rpc/errors.js';
 import { schemaValidator } from './rpc/validators.js';
 
@@ -89,7 +89,7 @@ export function validateCommand(version: OcppVersion, action: RemoteCommand, par
   }
 }
 
-export function createCommands(registry: Registry, defaultTimeoutMs: number): Commands {
+export function createCommands(registry: ConnectionRegistry, defaultTimeoutMs: number): Commands {
   return {
     async send(chargerId, action, params, timeoutMs = defaultTimeoutMs) {
       const client = registry.get(chargerId);

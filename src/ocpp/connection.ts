@@ -1,7 +1,7 @@
 import { versionOf, type ChargerConnection, type ChargerContext, type OcppDeps } from './context.js';
 import { ocppError } from './errors.js';
 import { protocols } from './protocols.js';
-import type { Registry } from './registry.js';
+import type { ConnectionRegistry } from './connectionRegistry.js';
 import type { RefusalKind } from './rpc/inbound.js';
 import { isRpcError } from './rpc/errors.js';
 import { pushOfflineConfig } from './offlineConfig.js';
@@ -18,7 +18,7 @@ const REFUSALS: Record<RefusalKind, string> = {
 };
 
 /** Wires one accepted connection: its version's handler table, registry, online state. */
-export function attachConnection(deps: OcppDeps, registry: Registry, client: ChargerConnection, metrics: OcppMetrics): void {
+export function attachConnection(deps: OcppDeps, registry: ConnectionRegistry, client: ChargerConnection, metrics: OcppMetrics): void {
   const { chargerId, installationId } = client.session;
   const log = deps.log.child({ chargerId });
   const ctx: ChargerContext = { chargerId, installationId, ocppVersion: versionOf(client.protocol), log };

@@ -3,10 +3,9 @@ import type { Config } from '../config.js';
 import type { Store } from '../store/index.js';
 import type { Authorize } from '../authorization/chain.js';
 import type { SettingsSource } from '../authorization/settings.js';
-import type { OutboxWorker } from '../outbox/worker.js';
+import type { OutboxWorker } from '../providers/sessionEndWorker.js';
 import type { Recorder } from '../notifications/record.js';
-import type { Registry } from './registry.js';
-import type { OcppConnection } from './rpc/connection.js';
+import type { ConnectionRegistry } from './connectionRegistry.js';
 
 /** What every OCPP handler needs; built once per gateway. */
 export interface OcppDeps {
@@ -21,7 +20,7 @@ export interface OcppDeps {
   events: Recorder;
   log: Logger;
   /** This node's live connections. */
-  registry: Registry;
+  registry: ConnectionRegistry;
   /** Other nodes sharing the database: told when this node takes a charger over from one. */
   cluster: { tookOver(chargerId: string, fromNode: string, since: number): void };
 }
@@ -40,13 +39,7 @@ export type OcppVersion = '1.6' | '2.0.1' | '2.1';
 
 export const versionOf = (subprotocol: string): OcppVersion => subprotocol.replace(/^ocpp/, '') as OcppVersion;
 
-/** Who a connection belongs to, fixed at its handshake. */
-export interface ChargerSession {
-  chargerId: string;
-  installationId: string;
-}
-
-export type ChargerConnection = OcppConnection<ChargerSession>;
+export type { ChargerConnection, ChargerSession } from './connectionRegistry.js';
 
 /** `signal` aborts when the charger's connection ends; a handler may ignore it. */
 export type Handler<P = any, R = any> = (deps: OcppDeps, ctx: ChargerContext, params: P, signal?: AbortSignal) => Promise<R>;

@@ -4,7 +4,7 @@ import type { Socket } from 'node:net';
 import type { ChargerSession, OcppDeps } from './context.js';
 import { chargerResolver } from './handshake.js';
 import { attachConnection } from './connection.js';
-import type { Registry } from './registry.js';
+import type { ConnectionRegistry } from './connectionRegistry.js';
 import { pushOfflineConfig } from './offlineConfig.js';
 import { createTlsServer } from './tls.js';
 import { createOcppMetrics } from './metrics.js';
@@ -17,7 +17,7 @@ export interface OcppServer {
   calls(): number;
   /** The wss listener, when ocppTlsPort is configured. */
   tls?: { server: Server; reload(): void };
-  registry: Registry;
+  registry: ConnectionRegistry;
   /** After the installation's offlineAllow changed: tell its connected chargers. */
   pushOfflineConfigToInstallation(installationId: string, offlineAllow: boolean): void;
   close(): Promise<void>;

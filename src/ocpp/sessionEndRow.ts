@@ -1,6 +1,7 @@
 import type { OcppDeps } from './context.js';
 import type { Db } from '../store/db.js';
 import type { Transaction } from '../store/transactions.js';
+import { PROVIDER_MODE } from '../store/installations.js';
 import { sessionEndItem } from '../providers/sessionEnd.js';
 
 /**
@@ -9,6 +10,6 @@ import { sessionEndItem } from '../providers/sessionEnd.js';
  */
 export async function sessionEndWriter(deps: OcppDeps, installationId: string) {
   const settings = await deps.settings.get(installationId);
-  const notifyProvider = settings?.mode === 'webhook' && settings.sessionEndUrl;
+  const notifyProvider = settings?.mode === PROVIDER_MODE && settings.sessionEndUrl;
   return notifyProvider ? (trx: Db, tx: Transaction) => deps.store.outbox.enqueue(trx, sessionEndItem(tx)) : undefined;
 }

@@ -3,7 +3,7 @@ import { parsePayload } from './payload.js';
 import type { TokenService } from './tokenService.js';
 
 /**
- * The Authorization header for a webhook call: a bearer token from the authentication URL, or
+ * The Authorization header for a provider call: a bearer token from the authentication URL, or
  * HTTP Basic from username/password in the payload when there is no authentication URL.
  */
 export async function authorizationHeader(settings: ProviderSettings, tokens: TokenService): Promise<string | undefined> {
@@ -14,7 +14,7 @@ export async function authorizationHeader(settings: ProviderSettings, tokens: To
 
 const basicHeaders = new Map<string, string | undefined>();
 
-/** Derived once per payload: every webhook call of the installation sends the same header. */
+/** Derived once per payload: every provider call of the installation sends the same header. */
 function basicHeader(payload: string): string | undefined {
   if (basicHeaders.has(payload)) return basicHeaders.get(payload);
   const form = parsePayload(payload);

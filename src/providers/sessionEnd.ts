@@ -1,14 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import type { Transaction } from '../store/transactions.js';
 import type { ProviderSettings } from '../store/installations.js';
-import { HttpError } from './httpClient.js';
+import { HttpError } from '../http/client.js';
 import { TokenError } from './tokenService.js';
-import { postWebhook, type WebhookDeps } from './webhookCall.js';
-import type { DeliveryResult } from '../outbox/worker.js';
+import { postToProvider, type ProviderCallDeps } from './providerCall.js';
+
+/** What one session-end call came to: the outbox worker marks the row by it. */
+export type DeliveryResult =
+  | { outcome: 'delivered'; status: number }
+  | { outcome: 'retry'; status: number | null; error: string }
+  | { outcome: 'cancel'; error: string };
 
 export const SESSION_END_TOPIC = 'session_end';
 
-/** docs/webhooks.md documents this body (version 1). `id` stays the same across retries. */
+/** docs/provider.md documents this body (version 1). `id` stays the same across retries. */
 export function sessionEndPayload(tx: Transaction) {
   return {
     type: 'session.end',
@@ -42,13 +47,13 @@ export function sessionEndItem(tx: Transaction) {
 
 /** Any 2xx is delivered; everything else is retried by the outbox. */
 export async function deliverSessionEnd(
-  deps: WebhookDeps,
+  deps: ProviderCallDeps,
   settings: ProviderSettings | undefined,
   payload: unknown,
 ): Promise<DeliveryResult> {
   if (!settings?.sessionEndUrl) return { outcome: 'cancel', error: 'installation has no session end URL any more' };
   try {
-    const res = await postWebhook(deps, settings, settings.sessionEndUrl, payload);
+    const res = await postToProvider(deps, settings, settings.sessionEndUrl, payload);
     if (res.status >= 200 && res.status <= 299) return { outcome: 'delivered', status: res.status };
     return { outcome: 'retry', status: res.status, error: `provider answered ${res.status}` };
   } catch (err) {

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { ProviderSettings } from '../store/installations.js';
-import { HttpError } from './httpClient.js';
+import { HttpError } from '../http/client.js';
 import { TokenError } from './tokenService.js';
-import { postWebhook, type WebhookDeps } from './webhookCall.js';
+import { postToProvider, type ProviderCallDeps } from './providerCall.js';
 
-/** docs/webhooks.md documents this body (version 1) with its JSON Schema; the 2.0.1 fields are optional additions. */
+/** docs/provider.md documents this body (version 1) with its JSON Schema; the 2.0.1 fields are optional additions. */
 export interface SessionStartRequest {
   trigger: 'Authorize' | 'StartTransaction' | 'TransactionEvent';
   installationId: string;
@@ -49,10 +49,10 @@ export function unreachableOutcome(err: unknown): StartOutcome & { kind: 'unreac
   throw err;
 }
 
-export async function callSessionStart(deps: WebhookDeps, settings: ProviderSettings, req: SessionStartRequest): Promise<StartOutcome> {
+export async function callSessionStart(deps: ProviderCallDeps, settings: ProviderSettings, req: SessionStartRequest): Promise<StartOutcome> {
   let res;
   try {
-    res = await postWebhook(deps, settings, settings.sessionStartUrl as string, sessionStartBody(req));
+    res = await postToProvider(deps, settings, settings.sessionStartUrl as string, sessionStartBody(req));
   } catch (err) {
     return unreachableOutcome(err);
   }

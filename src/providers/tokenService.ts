@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { HttpClient } from './httpClient.js';
-import { HttpError } from './httpClient.js';
+import type { HttpClient } from '../http/client.js';
+import { HttpError } from '../http/client.js';
 
 /**
  * OAuth tokens from an installation's authentication URL. The payload is posted exactly as

@@ -7,8 +7,8 @@ import type { Logger } from '../log.js';
 import { survivePoolConnectionLoss } from './connectionLoss.js';
 import { createDeliveryLogMigrator, createMigrator } from './migrations.js';
 import { openSqliteFile, type Checkpoints } from './sqliteFile.js';
+import type { Dialect } from './dialect.js';
 
-export type Dialect = 'sqlite' | 'postgres';
 export type Db = Kysely<Database>;
 
 export interface StoreHandle {

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
-import { inTransaction, type Db, type Dialect } from './db.js';
+import { inTransaction, type Db } from './db.js';
+import type { Dialect } from './dialect.js';
 
 /** A table of attempts at a guessed secret (schema.ts FailureTable). */
 export type FailureTableName = 'login_failures' | 'charger_auth_failures';

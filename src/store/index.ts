@@ -1,4 +1,5 @@
-import { openStore, type Db, type Dialect, type OpenStoreOptions, type StoreHandle } from './db.js';
+import { openStore, type Db, type OpenStoreOptions, type StoreHandle } from './db.js';
+import type { Dialect } from './dialect.js';
 import { installationStore } from './installations.js';
 import { chargerStore } from './chargers.js';
 import { idTagStore } from './idTags.js';
@@ -9,7 +10,7 @@ import { anomalyStore } from './anomalies.js';
 import { securityEventStore } from './securityEvents.js';
 import { apiTokenStore } from './apiTokens.js';
 import { outboxStore } from './outbox.js';
-import { eventStore } from './events.js';
+import { eventLogStore } from './eventLog.js';
 import { subscriptionStore } from './subscriptions.js';
 import { deliveryStore } from './deliveries.js';
 import { nodeCallStore, nodeStore } from './nodes.js';
@@ -32,7 +33,7 @@ const factories = {
   securityEvents: (db: Db) => securityEventStore(db),
   apiTokens: (db: Db) => apiTokenStore(db),
   outbox: (db: Db, dialect: Dialect) => outboxStore(db, dialect),
-  events: (db: Db, dialect: Dialect) => eventStore(db, dialect),
+  events: (db: Db, dialect: Dialect) => eventLogStore(db, dialect),
   subscriptions: (db: Db, _d: Dialect, box: SecretBox) => subscriptionStore(db, box),
   deliveries: (_db: Db, _d: Dialect, _b: SecretBox, logDb: Db) => deliveryStore(logDb),
   nodes: (db: Db) => nodeStore(db),

@@ -2,12 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type { Db } from './db.js';
 import type { InstallationTable } from './schema.js';
 import type { SecretBox } from '../secrets.js';
-import { maskPayload } from '../providers/payload.js';
 
-export type AuthMode = 'native' | 'webhook';
+/** The installation's provider decides. The API and the database call this mode 'webhook' (kept for compatibility). */
+export const PROVIDER_MODE = 'webhook';
+export type AuthMode = 'native' | typeof PROVIDER_MODE;
 
-/** What site owners see: the payload only masked, never in clear. */
-export interface AuthenticationView {
+/** An installation's authentication as stored, the payload in clear: the API masks it (src/api/maskPayload.ts). */
+export interface AuthenticationSettings {
   mode: AuthMode;
   authUrl: string | null;
   authPayload: string | null;
@@ -17,10 +18,9 @@ export interface AuthenticationView {
   timeoutMs: number;
 }
 
-/** What the provider call path needs: the payload in clear. Never serialised to a client. */
-export interface ProviderSettings extends Omit<AuthenticationView, 'authPayload'> {
+/** What the provider call path needs: one installation's settings, read alone. */
+export interface ProviderSettings extends AuthenticationSettings {
   installationId: string;
-  authPayload: string | null;
 }
 
 export type SecurityProfile = 0 | 1 | 2 | 3;
@@ -33,7 +33,7 @@ export interface Installation {
   securityProfile: SecurityProfile;
   /** Members without a second factor are refused everything of it until they enrol. */
   requireSecondFactor: boolean;
-  authentication: AuthenticationView;
+  authentication: AuthenticationSettings;
   createdAt: string;
   updatedAt: string;
 }
@@ -46,13 +46,13 @@ export interface InstallationInput {
   authentication?: AuthenticationInput;
 }
 
-export type AuthenticationInput = Partial<Omit<AuthenticationView, 'mode'>> & { mode?: AuthMode };
+export type AuthenticationInput = Partial<Omit<AuthenticationSettings, 'mode'>> & { mode?: AuthMode };
 
 function toInstallation(row: InstallationTable, box: SecretBox): Installation {
-  const authentication: AuthenticationView = {
+  const authentication: AuthenticationSettings = {
     mode: row.auth_mode as AuthMode,
     authUrl: row.auth_url,
-    authPayload: row.auth_payload === null ? null : maskPayload(box.open(row.auth_payload)),
+    authPayload: row.auth_payload === null ? null : box.open(row.auth_payload),
     sessionStartUrl: row.session_start_url,
     sessionEndUrl: row.session_end_url,
     offlineAllow: row.offline_allow === 1,
@@ -125,17 +125,7 @@ export function installationStore(db: Db, box: SecretBox) {
 
     async providerSettings(id: string): Promise<ProviderSettings | undefined> {
       const row = await db.selectFrom('installations').selectAll().where('id', '=', id).executeTakeFirst();
-      if (!row) return undefined;
-      return {
-        installationId: row.id,
-        mode: row.auth_mode as AuthMode,
-        authUrl: row.auth_url,
-        authPayload: row.auth_payload === null ? null : box.open(row.auth_payload),
-        sessionStartUrl: row.session_start_url,
-        sessionEndUrl: row.session_end_url,
-        offlineAllow: row.offline_allow === 1,
-        timeoutMs: row.timeout_ms,
-      };
+      return row && { installationId: row.id, ...toInstallation(row, box).authentication };
     },
 
     async update(

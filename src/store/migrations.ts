@@ -1,5 +1,5 @@
 import { type ColumnDefinitionBuilder, type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
-import type { Dialect } from './db.js';
+import type { Dialect } from './dialect.js';
 
 /**
  * Migrations are code, the same list for both engines; the only engine difference is how an

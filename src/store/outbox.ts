@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
-import type { Db, Dialect } from './db.js';
+import type { Db } from './db.js';
+import type { Dialect } from './dialect.js';
 
 export interface OutboxItem {
   id: number;

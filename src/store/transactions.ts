@@ -30,7 +30,7 @@ export interface Transaction {
   stop: { meterStop: number; time: string; receivedAt: string; reason: string | null; idTag: string | null } | null;
   energyWh: number | null;
   meterAnomaly: boolean;
-  /** The provider's session id (webhook mode), sent back at session end. */
+  /** The provider's session id (provider mode), sent back at session end. */
   providerSessionId: string | null;
   /** Accepted by the offline policy because the provider could not be reached. */
   authorizedOffline: boolean;

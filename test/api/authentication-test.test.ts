@@ -3,15 +3,15 @@
 // decision a charger's Authorize would get, without a secret in the reply or anything started.
 
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { PROVIDER_PASSWORD, basicPayload, oauthPayload, startWebhookSetup, type WebhookSetup } from '../helpers/webhooks.js';
+import { PROVIDER_PASSWORD, basicPayload, oauthPayload, startProviderSetup, type ProviderSetup } from '../helpers/provider.js';
 
 describe.each(['sqlite', 'postgres'] as const)('authentication test (%s)', (engine) => {
-  let w: WebhookSetup;
+  let w: ProviderSetup;
   let oauth: string;
   const test = (installationId: string, body: unknown) => w.t.api('POST', `/api/installations/${installationId}/authentication/test`, body);
 
   beforeAll(async () => {
-    w = await startWebhookSetup(engine, {}, {
+    w = await startProviderSetup(engine, {}, {
       rules: { allow: ['GOOD-1'], deny: [{ idTag: 'STOLEN-1', status: 'Blocked', reason: 'reported stolen' }] },
     });
     const p = w.provider;

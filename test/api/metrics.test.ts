@@ -3,7 +3,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_TOKEN } from '../helpers/gateway.js';
-import { basicPayload, oauthPayload, startWebhookSetup, type WebhookSetup } from '../helpers/webhooks.js';
+import { basicPayload, oauthPayload, startProviderSetup, type ProviderSetup } from '../helpers/provider.js';
 import { receiverPool, subscribe } from '../helpers/notifications.js';
 
 interface Sample {
@@ -24,7 +24,7 @@ function parseSamples(text: string): Sample[] {
     });
 }
 
-async function scrape(w: WebhookSetup): Promise<Sample[]> {
+async function scrape(w: ProviderSetup): Promise<Sample[]> {
   const res = await fetch(`http://127.0.0.1:${w.t.gw.httpPort}/metrics`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
   return parseSamples(await res.text());
 }
@@ -35,12 +35,12 @@ function value(samples: Sample[], name: string, labels: Record<string, string> =
 }
 
 describe('metrics', () => {
-  let w: WebhookSetup;
+  let w: ProviderSetup;
   let text: string;
   const metricsUrl = () => `http://127.0.0.1:${w.t.gw.httpPort}/metrics`;
 
   beforeAll(async () => {
-    w = await startWebhookSetup('sqlite', { decisionCacheTtlSec: 0 }, {
+    w = await startProviderSetup('sqlite', { decisionCacheTtlSec: 0 }, {
       rules: { allow: ['GOOD-1'], deny: [{ idTag: 'STOLEN-1', status: 'Blocked', reason: 'reported stolen on 3 May' }] },
     });
     await w.installation(['MET-1'], { mode: 'webhook', authPayload: basicPayload, sessionStartUrl: w.provider.startUrl, offlineAllow: true });
@@ -114,7 +114,7 @@ describe('metrics', () => {
 });
 
 describe.each(['sqlite', 'postgres'] as const)('metrics after a scripted session (%s)', (engine) => {
-  let w: WebhookSetup;
+  let w: ProviderSetup;
   const receivers = receiverPool();
   let site: string;
   let flaky: string;
@@ -123,7 +123,7 @@ describe.each(['sqlite', 'postgres'] as const)('metrics after a scripted session
 
   beforeAll(async () => {
     const quickNotifications = { notificationRetryDelaysMs: [20, 20, 20], notificationProbeMaxMs: 200 };
-    w = await startWebhookSetup(engine, { breakerFailures: 1, breakerCooldownMs: 600_000, ...quickNotifications }, { rules: { allow: ['GOOD-1'] } });
+    w = await startProviderSetup(engine, { breakerFailures: 1, breakerCooldownMs: 600_000, ...quickNotifications }, { rules: { allow: ['GOOD-1'] } });
     const p = w.provider;
     site = await w.installation(['SES-1'], { mode: 'webhook', authUrl: p.tokenUrl, authPayload: oauthPayload, sessionStartUrl: p.startUrl, sessionEndUrl: p.endUrl });
     flaky = await w.installation(['FLK-1'], { mode: 'webhook', authUrl: p.tokenUrl, authPayload: oauthPayload, sessionStartUrl: p.startUrl, offlineAllow: false });

@@ -1,7 +1,7 @@
 // The served OpenAPI document describes exactly the routes the routers register.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ApiDeps } from '../../src/api/app.js';
+import type { ApiDeps } from '../../src/api/deps.js';
 import { registeredRoutes } from '../../src/api/routes/index.js';
 import { startApi, type TestApi } from './gateway.js';
 

@@ -5,7 +5,7 @@
 
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ApiDeps } from '../../src/api/app.js';
+import type { ApiDeps } from '../../src/api/deps.js';
 import { registeredRoutes } from '../../src/api/routes/index.js';
 import { engines } from '../helpers/databases.js';
 import { startApi, type TestApi } from './gateway.js';

@@ -5,7 +5,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engines } from '../helpers/databases.js';
-import { PROVIDER_PASSWORD, basicPayload, oauthPayload, startWebhookSetup, type WebhookSetup } from '../helpers/webhooks.js';
+import { PROVIDER_PASSWORD, basicPayload, oauthPayload, startProviderSetup, type ProviderSetup } from '../helpers/provider.js';
 import { receiverPool, subscribe } from '../helpers/notifications.js';
 import { startMiniKafka, type MiniKafka } from '../helpers/miniKafka/index.js';
 import { enrolTotp, signIn, type PortalSession } from '../helpers/portal.js';
@@ -19,7 +19,7 @@ const seenBy = (r: Receiver) => JSON.stringify([r.requests, r.deliveries, r.reje
 const credentialed = (r: Receiver) => r.requests.filter((q) => q.headers.authorization !== undefined);
 
 describe.each(engines)('where stored secrets may go (%s)', (engine) => {
-  let w: WebhookSetup;
+  let w: ProviderSetup;
   let service: PortalSession;
   let evil: Receiver;
   let billing: Receiver;
@@ -31,7 +31,7 @@ describe.each(engines)('where stored secrets may go (%s)', (engine) => {
   let bare: string;
 
   beforeAll(async () => {
-    w = await startWebhookSetup(engine, { adminEmail: 'root@example.com', adminPassword: 'root-password-123' });
+    w = await startProviderSetup(engine, { adminEmail: 'root@example.com', adminPassword: 'root-password-123' });
     evil = await receivers.start({ scheme: 'none' });
     billing = await receivers.start({ basicAuth: { username: 'billing', password: SUB_PASSWORD } });
     broker = await startMiniKafka({ sasl: { username: 'gw', password: KAFKA_PASSWORD } });

@@ -2,18 +2,18 @@
 // charger got, and the provider's answer when the provider decided.
 
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { basicPayload, startWebhookSetup, type WebhookSetup } from '../helpers/webhooks.js';
+import { basicPayload, startProviderSetup, type ProviderSetup } from '../helpers/provider.js';
 import type { SimCharger } from '../../simulators/charger/charger.js';
 
 const EXPIRY = '2031-01-01T00:00:00.000Z';
 
 describe.each(['sqlite', 'postgres'] as const)('transaction authorization (%s)', (engine) => {
-  let w: WebhookSetup;
+  let w: ProviderSetup;
   let c: SimCharger;
   let connector = 0;
 
   beforeAll(async () => {
-    w = await startWebhookSetup(engine, { decisionCacheTtlSec: 0 }, {
+    w = await startProviderSetup(engine, { decisionCacheTtlSec: 0 }, {
       rules: { allow: ['GOOD-1', 'GOOD-2'], deny: [{ idTag: 'STOLEN-1', status: 'Blocked', reason: 'reported stolen' }], expiryDate: EXPIRY },
     });
     await w.installation(['AUTH-1'], { mode: 'webhook', authPayload: basicPayload, sessionStartUrl: w.provider.startUrl, offlineAllow: true });

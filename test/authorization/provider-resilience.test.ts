@@ -3,7 +3,7 @@
 
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AuthorizationRequest, Decision } from '../../src/authorization/types.js';
-import type { HttpResponse } from '../../src/providers/httpClient.js';
+import type { HttpResponse } from '../../src/http/client.js';
 import type { TokenService } from '../../src/providers/tokenService.js';
 import { decision, deferred, providerSettings, unreachable } from './fakes.js';
 import { fail, providerHarness, reply, silent, type Answer } from './providerHarness.js';

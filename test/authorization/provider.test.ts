@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from 'vitest';
 import type { AuthorizationRequest, Decision } from '../../src/authorization/types.js';
-import type { HttpErrorCode } from '../../src/providers/httpClient.js';
+import type { HttpErrorCode } from '../../src/http/client.js';
 import { TokenError } from '../../src/providers/tokenService.js';
 import { at, decision, HOUR, providerSettings, SITE, T0, unreachable } from './fakes.js';
 import { fail, providerHarness, reply, type Answer } from './providerHarness.js';

@@ -8,7 +8,7 @@ import { createDecisionCache } from '../../src/authorization/decisionCache.js';
 import { providerAuthorizer } from '../../src/authorization/provider.js';
 import type { AuthorizationRequest } from '../../src/authorization/types.js';
 import type { Logger } from '../../src/log.js';
-import { HttpError, type HttpClient, type HttpErrorCode, type HttpRequest, type HttpResponse } from '../../src/providers/httpClient.js';
+import { HttpError, type HttpClient, type HttpErrorCode, type HttpRequest, type HttpResponse } from '../../src/http/client.js';
 import { callSessionStart } from '../../src/providers/sessionStart.js';
 import type { TokenService } from '../../src/providers/tokenService.js';
 import type { ProviderSettings } from '../../src/store/installations.js';

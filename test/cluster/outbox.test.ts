@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startProvider, type Provider } from '../../simulators/provider/index.js';
 import { startTestCluster, type TestCluster } from '../helpers/cluster.js';
-import { basicPayload, PROVIDER_PASSWORD, PROVIDER_USER } from '../helpers/webhooks.js';
+import { basicPayload, PROVIDER_PASSWORD, PROVIDER_USER } from '../helpers/provider.js';
 
 describe('session-end outbox on two nodes', () => {
   let cluster: TestCluster;

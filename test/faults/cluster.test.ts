@@ -5,7 +5,7 @@ import { startCluster, inBatches, type Cluster, type ClusterNode } from '../help
 import { startRoundRobin, type RoundRobin } from '../helpers/roundRobin.js';
 import { newLedger, roam, type Roaming } from '../helpers/roamingCharger.js';
 import { receiver, RECEIVER_SECRET } from '../helpers/notifications.js';
-import { basicPayload, PROVIDER_PASSWORD, PROVIDER_USER } from '../helpers/webhooks.js';
+import { basicPayload, PROVIDER_PASSWORD, PROVIDER_USER } from '../helpers/provider.js';
 import { startProvider, type Provider } from '../../simulators/provider/index.js';
 import type { Receiver } from '../../simulators/receiver/index.js';
 import { Stats } from '../../simulators/charger/stats.js';

@@ -6,7 +6,7 @@ import { receiver, RECEIVER_SECRET } from '../helpers/notifications.js';
 import type { Receiver } from '../../simulators/receiver/index.js';
 import { ConnectError, SimCharger } from '../../simulators/charger/charger.js';
 import { startProvider, type Provider } from '../../simulators/provider/index.js';
-import { basicPayload, PROVIDER_PASSWORD, PROVIDER_USER } from '../helpers/webhooks.js';
+import { basicPayload, PROVIDER_PASSWORD, PROVIDER_USER } from '../helpers/provider.js';
 
 const TOKEN = 'shutdown-test-admin-token';
 const CHARGERS = ['SHUT-1', 'SHUT-2', 'SHUT-3'];

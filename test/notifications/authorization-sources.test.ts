@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { basicPayload, startWebhookSetup, type WebhookSetup } from '../helpers/webhooks.js';
+import { basicPayload, startProviderSetup, type ProviderSetup } from '../helpers/provider.js';
 import { receiver, subscribe } from '../helpers/notifications.js';
 import type { Receiver } from '../../simulators/receiver/index.js';
 
 describe('authorization.decided names the source that decided', () => {
-  let w: WebhookSetup;
+  let w: ProviderSetup;
   let r: Receiver;
   beforeAll(async () => {
-    w = await startWebhookSetup('sqlite', {}, { rules: { allow: ['KNOWN'] } });
+    w = await startProviderSetup('sqlite', {}, { rules: { allow: ['KNOWN'] } });
     r = await receiver();
   });
   afterAll(async () => {

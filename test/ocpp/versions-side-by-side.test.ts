@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engines } from '../helpers/databases.js';
-import { basicPayload, startWebhookSetup, type WebhookSetup } from '../helpers/webhooks.js';
+import { basicPayload, startProviderSetup, type ProviderSetup } from '../helpers/provider.js';
 import type { SimCharger } from '../../simulators/charger/charger.js';
 import type { OcppVersion } from '../../simulators/charger/versions.js';
 
@@ -15,12 +15,12 @@ const WH_PER_SAMPLE = 250;
 const chargerOf = (prefix: string, v: OcppVersion) => `${prefix}-${v.replaceAll('.', '')}`;
 
 describe.each(engines)('chargers of every version side by side on %s', (engine) => {
-  let w: WebhookSetup;
+  let w: ProviderSetup;
   const native = new Map<OcppVersion, SimCharger>();
   const webhook = new Map<OcppVersion, SimCharger>();
 
   beforeAll(async () => {
-    w = await startWebhookSetup(engine, {}, {
+    w = await startProviderSetup(engine, {}, {
       rules: { allow: ['WH-CARD-16', 'WH-CARD-201', 'WH-CARD-21'], deny: [{ idTag: 'WH-BLOCKED', status: 'Blocked' }] },
     });
     const nativeId = await w.installation(VERSIONS.map((v) => chargerOf('SBS-N', v)), { mode: 'native' });

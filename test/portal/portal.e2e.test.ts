@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
-import { oauthPayload, PROVIDER_PASSWORD, PROVIDER_USER } from '../helpers/webhooks.js';
+import { oauthPayload, PROVIDER_PASSWORD, PROVIDER_USER } from '../helpers/provider.js';
 import { startProvider, type Provider } from '../../simulators/provider/index.js';
 import { startReceiver, type Receiver } from '../../simulators/receiver/index.js';
 import type { StartOptions } from '../../src/app.js';

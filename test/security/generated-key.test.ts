@@ -1,14 +1,14 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { basicPayload, PROVIDER_PASSWORD, startWebhookSetup, type WebhookSetup } from '../helpers/webhooks.js';
+import { basicPayload, PROVIDER_PASSWORD, startProviderSetup, type ProviderSetup } from '../helpers/provider.js';
 
 const WARNING = 'no secretKey configured: generated one; keep it with the database, credentials cannot be read without it';
 
 describe('start-up without a secret key', () => {
-  let w: WebhookSetup;
+  let w: ProviderSetup;
   beforeAll(async () => {
-    w = await startWebhookSetup('sqlite', { secretKey: undefined }, { rules: { defaultAllowed: true } });
+    w = await startProviderSetup('sqlite', { secretKey: undefined }, { rules: { defaultAllowed: true } });
   });
   afterAll(() => w?.stop());
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAddressPolicy } from '../../src/providers/ssrf.js';
+import { createAddressPolicy } from '../../src/http/addressPolicy.js';
 import { createKafkaSink, type KafkaSettings, type KafkaSink } from '../../src/notifications/kafka/sink.js';
 import { startMiniKafka, type MiniKafka } from '../helpers/miniKafka/index.js';
 

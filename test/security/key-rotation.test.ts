@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { basicPayload, PROVIDER_PASSWORD, startWebhookSetup, type WebhookSetup } from '../helpers/webhooks.js';
+import { basicPayload, PROVIDER_PASSWORD, startProviderSetup, type ProviderSetup } from '../helpers/provider.js';
 import { receiver, subscribe } from '../helpers/notifications.js';
 import type { Receiver } from '../../simulators/receiver/index.js';
 import { enrolTotp, signIn, totpCode } from '../helpers/portal.js';
@@ -12,7 +12,7 @@ const HOOK_PASSWORD = 'Rotation-Hook-Password-02';
 const KAFKA_PASSWORD = 'Rotation-Kafka-Password-3';
 
 describe.each(['sqlite', 'postgres'] as const)('rotating the secret key on %s', (engine) => {
-  let w: WebhookSetup;
+  let w: ProviderSetup;
   let r: Receiver;
   let installationId: string;
   let hookId: string;
@@ -20,7 +20,7 @@ describe.each(['sqlite', 'postgres'] as const)('rotating the secret key on %s', 
   let totpSecret: string;
   const base = () => `http://127.0.0.1:${w.t.gw.httpPort}`;
   beforeAll(async () => {
-    w = await startWebhookSetup(engine, { secretKey: keyA }, { rules: { defaultAllowed: true } });
+    w = await startProviderSetup(engine, { secretKey: keyA }, { rules: { defaultAllowed: true } });
     installationId = await w.installation(['ROT-1'], { mode: 'webhook', authPayload: basicPayload, sessionStartUrl: w.provider.startUrl });
     r = await receiver({ secret: HOOK_SECRET, basicAuth: { username: 'hook', password: HOOK_PASSWORD } });
     hookId = (await subscribe(w.t, { url: r.url, events: ['*'], secret: HOOK_SECRET, authentication: { kind: 'basic', username: 'hook', password: HOOK_PASSWORD } })).id;

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeCertificates } from '../helpers/certs.js';
-import { oauthPayload, PROVIDER_PASSWORD, startWebhookSetup, type WebhookSetup } from '../helpers/webhooks.js';
+import { oauthPayload, PROVIDER_PASSWORD, startProviderSetup, type ProviderSetup } from '../helpers/provider.js';
 import { ADMIN_TOKEN } from '../helpers/gateway.js';
 import { receiver } from '../helpers/notifications.js';
 import type { Receiver } from '../../simulators/receiver/index.js';
@@ -26,7 +26,7 @@ const ADMIN_PASSWORD = 'Portal-Admin-Password-7788';
  * secret, a new charger password) may contain one, each only its own.
  */
 describe('secrets never reach logs or API replies', () => {
-  let w: WebhookSetup;
+  let w: ProviderSetup;
   let r: Receiver;
   const replies: { path: string; body: string }[] = [];
   const secrets: string[] = [ADMIN_TOKEN, PROVIDER_PASSWORD, SECRET_KEY];
@@ -36,7 +36,7 @@ describe('secrets never reach logs or API replies', () => {
     // Each line of the PEM body is key material on its own.
     const keyLines = readFileSync(certs.file('server.key'), 'utf8').split('\n').filter((l) => l.length >= 40 && !l.startsWith('-----'));
     secrets.push(...keyLines);
-    w = await startWebhookSetup(
+    w = await startProviderSetup(
       'sqlite',
       { secretKey: SECRET_KEY, adminPassword: ADMIN_PASSWORD, ocppTlsPort: 0, tlsCertFile: certs.file('server.pem'), tlsKeyFile: certs.file('server.key') },
       { rules: { defaultAllowed: true } },

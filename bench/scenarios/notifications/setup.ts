@@ -5,7 +5,7 @@
 import { envelope } from '../../../src/notifications/record.js';
 import { createLogger } from '../../../src/log.js';
 import { openStore } from '../../../src/store/db.js';
-import { eventStore } from '../../../src/store/events.js';
+import { eventLogStore } from '../../../src/store/eventLog.js';
 import { BENCH_ADMIN_TOKEN } from '../../lib/gateway-setup.js';
 import { RECEIVER_SECRET } from './receiver-process.js';
 import type { ServerProcess } from '../../lib/server-process.js';
@@ -80,7 +80,7 @@ async function inParallel(count: number, job: (k: number) => Promise<unknown>): 
 export async function writeBacklog(dataDir: string, setup: { installationId: string; chargerIds: string[]; events: number }): Promise<{ writtenInMs: number; perSec: number }> {
   const handle = await openStore({ dataDir, log: createLogger('warn') });
   try {
-    const events = eventStore(handle.db, handle.dialect);
+    const events = eventLogStore(handle.db, handle.dialect);
     const started = performance.now();
     for (let from = 0; from < setup.events; from += BACKLOG_BATCH) {
       const batch = Array.from({ length: Math.min(BACKLOG_BATCH, setup.events - from) }, (_, k) => {

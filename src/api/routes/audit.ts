@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import type { ApiDeps } from '../app.js';
+import type { ApiDeps } from '../deps.js';
 import { parseQuery } from '../validate.js';
 import { INT4_MAX, integerText } from './fields.js';
 import { requireInstallation } from './lookups.js';

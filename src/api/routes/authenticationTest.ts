@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import type { ApiDeps } from '../app.js';
+import type { ApiDeps } from '../deps.js';
 import { notFound } from '../errors.js';
 import { parseBody } from '../validate.js';
 import { idTagField } from './fields.js';
@@ -20,7 +20,7 @@ export function authenticationTestRoutes(deps: ApiDeps): Router {
     const { idTag } = parseBody(authenticationTestBody, req.body);
     const settings = await deps.store.installations.providerSettings(installation.id);
     if (!settings) throw notFound('Installation'); // deleted meanwhile
-    res.json(await deps.testAuthentication(settings, idTag));
+    res.json(await deps.authenticationTest(settings, idTag));
   });
 
   return router;

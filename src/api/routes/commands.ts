@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import type { ApiDeps } from '../app.js';
+import type { ApiDeps } from '../deps.js';
 import { ApiError, type FieldError } from '../errors.js';
 import { COMMANDS_BY_VERSION, CommandError, isRemoteCommand, REMOTE_COMMANDS, validateCommand } from '../../ocpp/commands.js';
 import { versionOf, type OcppVersion } from '../../ocpp/context.js';

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import type { ApiDeps } from '../app.js';
+import type { ApiDeps } from '../deps.js';
 import { notFound } from '../errors.js';
 import { parseBody } from '../validate.js';
 import { ID_TAG_MAX, idTagField, idTokenTypeField, isPlausiblePathId, parentIdTagField } from './fields.js';

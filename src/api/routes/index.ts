@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import type { ApiDeps } from '../app.js';
+import type { ApiDeps } from '../deps.js';
 import { installationRoutes } from './installations.js';
 import { chargerRoutes } from './chargers.js';
 import { idTagRoutes } from './idTags.js';

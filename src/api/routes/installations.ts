@@ -1,10 +1,11 @@
 import { Router, type Request } from 'express';
 import { z } from 'zod';
-import type { ApiDeps } from '../app.js';
+import type { ApiDeps } from '../deps.js';
 import { ApiError, notFound } from '../errors.js';
 import { envelope } from '../../notifications/record.js';
 import { securityProfileField } from './chargerSecurity.js';
-import type { Installation } from '../../store/installations.js';
+import { PROVIDER_MODE, type AuthMode, type Installation } from '../../store/installations.js';
+import { maskPayload } from '../maskPayload.js';
 import { parseBody } from '../validate.js';
 import { requireOutboundUrls } from '../outboundUrls.js';
 import { installationNameField } from './fields.js';
@@ -13,21 +14,21 @@ import { requireAdmin, requireFreshSecondFactor, secretsUnlocked, visibleInstall
 import { changesBetween, secretFieldsIn, withAudit } from '../audit.js';
 import { requireSecretsForNewDestinations, type SecretDestinations } from '../secretDestinations.js';
 
-const authModeField = z.enum(['native', 'webhook']);
+const authModeField = z.enum(['native', PROVIDER_MODE]);
 
 /** Absolute http(s) only: the gateway posts to it and follows no redirect. */
-const webhookUrl = z
+const providerUrl = z
   .string()
   .max(2048, 'must be at most 2048 characters')
   .refine((v) => URL.canParse(v) && /^https?:$/.test(new URL(v).protocol), 'must be an absolute http or https URL');
 
-/** The five settings of webhook authentication, plus the mode and the call deadline. */
+/** The five settings of provider authentication, plus the mode and the call deadline. */
 export const authenticationBody = z.strictObject({
   mode: authModeField.optional(),
-  authUrl: webhookUrl.nullable().optional(),
+  authUrl: providerUrl.nullable().optional(),
   authPayload: z.string().max(4096, 'must be at most 4096 characters').nullable().optional(),
-  sessionStartUrl: webhookUrl.nullable().optional(),
-  sessionEndUrl: webhookUrl.nullable().optional(),
+  sessionStartUrl: providerUrl.nullable().optional(),
+  sessionEndUrl: providerUrl.nullable().optional(),
   offlineAllow: z.boolean().optional(),
   timeoutMs: z.number().int('must be a whole number').min(100, 'must be at least 100').max(10_000, 'must be at most 10000 (a charger is waiting)').optional(),
 });
@@ -52,7 +53,7 @@ export const updateInstallationBody = z
   .meta({ minProperties: 1 }); // the refine, as the OpenAPI document can say it
 
 /** `authMode` at the top is a short form of `authentication.mode`; both must agree when both are given. */
-function withMode<T extends { authMode?: 'native' | 'webhook'; authentication?: z.infer<typeof authenticationBody> }>(input: T): T {
+function withMode<T extends { authMode?: AuthMode; authentication?: z.infer<typeof authenticationBody> }>(input: T): T {
   const inner = input.authentication?.mode;
   if (input.authMode && inner && input.authMode !== inner) {
     throw new ApiError('VALIDATION_FAILED', 'authMode and authentication.mode disagree', [
@@ -95,10 +96,12 @@ function installationChanged(change: 'created' | 'updated' | 'deleted', i: Insta
 
 /**
  * A portal session sees an installation's authentication only with a fresh second factor;
- * otherwise it is withheld and flagged, so the portal knows to ask for a code.
+ * otherwise it is withheld and flagged, so the portal knows to ask for a code. The payload is always masked.
  */
 export function installationView(req: Request, i: Installation): Installation | (Omit<Installation, 'authentication'> & { authentication: null; authenticationLocked: true }) {
-  return secretsUnlocked(req) ? i : { ...i, authentication: null, authenticationLocked: true };
+  if (!secretsUnlocked(req)) return { ...i, authentication: null, authenticationLocked: true };
+  const { authPayload } = i.authentication;
+  return { ...i, authentication: { ...i.authentication, authPayload: authPayload === null ? null : maskPayload(authPayload) } };
 }
 
 /** Renaming, requiring a second factor and deleting are the owner's; the rest is service work. */

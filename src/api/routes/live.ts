@@ -1,7 +1,7 @@
 import { Router, type Response } from 'express';
-import type { ApiDeps } from '../app.js';
+import type { ApiDeps } from '../deps.js';
 import { ApiError } from '../errors.js';
-import type { StoredEvent } from '../../store/events.js';
+import type { StoredEvent } from '../../store/eventLog.js';
 import { requireInstallation } from './lookups.js';
 
 /**

@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import type { ApiDeps } from '../app.js';
+import type { ApiDeps } from '../deps.js';
 import { notFound } from '../errors.js';
 import type { Installation } from '../../store/installations.js';
 import type { Charger } from '../../store/chargers.js';

@@ -1,6 +1,6 @@
 import { Router, type Request } from 'express';
 import { z } from 'zod';
-import type { ApiDeps } from '../app.js';
+import type { ApiDeps } from '../deps.js';
 import { ApiError, notFound } from '../errors.js';
 import { parseBody } from '../validate.js';
 import { audit } from '../audit.js';

@@ -1,6 +1,6 @@
 import { Router, type Request } from 'express';
 import { z } from 'zod';
-import type { ApiDeps } from '../app.js';
+import type { ApiDeps } from '../deps.js';
 import { ApiError, notFound } from '../errors.js';
 import { parseQuery } from '../validate.js';
 import { providerReplySummary } from '../../authorization/summary.js';

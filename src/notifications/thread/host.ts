@@ -2,7 +2,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { LAG_WINDOW_MS } from '../pace.js';
 import type { Logger } from '../../log.js';
-import type { Envelope } from '../catalogue.js';
+import type { Envelope } from '../../store/envelope.js';
 import type { FromThread, ThreadInit, ToThread } from './protocol.js';
 import type { AttemptCounts } from '../attempts.js';
 import type { Cursor } from '../bookkeeping.js';

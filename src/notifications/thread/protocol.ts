@@ -1,4 +1,4 @@
-import type { Envelope } from '../catalogue.js';
+import type { Envelope } from '../../store/envelope.js';
 import type { AttemptCounts } from '../attempts.js';
 import type { Cursor } from '../bookkeeping.js';
 import type { DeliveryRecord } from '../../store/deliveries.js';

@@ -1,7 +1,7 @@
 import { canonicalTime, reportedLate, type Handler } from '../context.js';
 import { toIdTagInfo } from '../idTagInfo.js';
 import { idTagKey } from '../../store/idTags.js';
-import { decided, sessionStarted } from '../events.js';
+import { decided, sessionStarted } from '../envelopes.js';
 import type { Decision } from '../../authorization/types.js';
 
 /**

@@ -1,8 +1,9 @@
 import { canonicalMeterValues, canonicalTime, type ChargerContext, type Handler, type OcppDeps } from '../context.js';
 import { toIdTagInfo } from '../idTagInfo.js';
 import type { StopOutcome } from '../../store/transactions.js';
+import { idTagKey } from '../../store/idTags.js';
 import { sessionEndWriter } from '../sessionEndRow.js';
-import { sessionStopped } from '../events.js';
+import { sessionStopped } from '../envelopes.js';
 
 /**
  * Always answered, also for an unknown or already stopped transaction: a charger that gets no
@@ -54,7 +55,7 @@ async function recordOutcome(deps: OcppDeps, ctx: ChargerContext, outcome: StopO
 
 /** The card that started the session may stop it; another card is authorized like any other. */
 async function stopIdTagInfo(deps: OcppDeps, ctx: ChargerContext, outcome: StopOutcome, idTag: string) {
-  if (outcome.kind !== 'unknown' && outcome.transaction.idTag.toUpperCase() === idTag.toUpperCase()) {
+  if (outcome.kind !== 'unknown' && idTagKey(outcome.transaction.idTag) === idTagKey(idTag)) {
     return { status: 'Accepted' as const };
   }
   const decision = await deps.authorize({ installationId: ctx.installationId, chargerId: ctx.chargerId, idTag, trigger: 'Authorize' });

@@ -1,8 +1,8 @@
 import { canonicalTime, reportedLate, type ChargerContext, type Handler, type OcppDeps } from '../context.js';
 import type { EventOutcome, TransactionEventInput } from '../../store/transactionEvents.js';
 import { envelope } from '../../notifications/record.js';
-import type { Envelope } from '../../notifications/catalogue.js';
-import { decided, sessionStarted, sessionStopped } from '../events.js';
+import type { Envelope } from '../../store/envelope.js';
+import { decided, sessionStarted, sessionStopped } from '../envelopes.js';
 import { sessionEndWriter } from '../sessionEndRow.js';
 import { registerReadings, type MeterValue } from '../energy.js';
 import { authorizeToken, type TokenOutcome } from './transactionToken.js';

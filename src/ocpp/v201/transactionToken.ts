@@ -30,7 +30,7 @@ const cacheTtl = (deps: OcppDeps) => ({ cacheTtlSec: deps.config.decisionCacheTt
 export async function authorizeToken(deps: OcppDeps, ctx: ChargerContext, e: Event, idToken: IdToken | undefined, known: StoredStart | undefined) {
   if (!idToken) return undefined;
   const tx = known?.transaction;
-  if (known && tx?.idTag && tx.idTag.toUpperCase() === idToken.idToken.toUpperCase()) {
+  if (known && tx?.idTag && idTagKey(tx.idTag) === idTagKey(idToken.idToken)) {
     // The stored decision answers again, with the cache lifetime it had.
     const stored = { ...known.answer, status: known.answer.status, source: tx.authorization.source, reason: tx.authorization.reason ?? '', final: true } as Decision;
     return { idTokenInfo: toIdTokenInfo(stored, cacheTtl(deps)) } satisfies TokenOutcome;

@@ -1,4 +1,4 @@
-import type { Installation } from '../../store/installations.js';
+import type { InstallationView } from '../views.js';
 import { api, secondFactorCode } from '../api.js';
 import { SecondFactorGate } from '../sections/SecondFactor.js';
 import { linkTo } from '../router.js';
@@ -13,17 +13,6 @@ import { Notifications } from '../sections/Notifications.js';
 import { Members } from '../sections/Members.js';
 import { AuditLog } from '../sections/AuditLog.js';
 import { ApiTokensTab } from '../sections/ApiTokens.js';
-
-/** What GET /api/installations/:id adds for a session without a fresh second factor. */
-export type InstallationView = Installation & { authenticationLocked?: boolean };
-
-export interface SectionProps {
-  me: Me;
-  installation: InstallationView;
-  reload: () => Promise<void>;
-  /** After a step-up or an enrolment, so the header and other sections see the fresh factor. */
-  onMe: (me: Me) => void;
-}
 
 const TABS = [
   { key: 'chargers', label: 'Chargers', owners: false, view: Chargers },

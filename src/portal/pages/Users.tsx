@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import type { User } from '../../store/users.js';
+import type { UserItem } from '../views.js';
 import { api, itemsOf } from '../api.js';
 import type { Me } from '../session.js';
 import { ErrorNotice, Loading } from '../ui/Notice.js';
@@ -8,9 +8,6 @@ import { ApiTokens } from '../sections/ApiTokens.js';
 import { CreateUser } from '../sections/CreateUser.js';
 import { UserActions } from '../sections/UserActions.js';
 import { NeedsFreshSecondFactor } from '../sections/SecondFactor.js';
-
-/** GET /api/users also says whether each person has an authenticator set up. */
-export type UserItem = User & { secondFactor?: boolean };
 
 /** The operator's accounts: who may sign in, who is an admin, and the admin API tokens. */
 export function Users({ me, onMe }: { me: Me; onMe: (me: Me) => void }) {

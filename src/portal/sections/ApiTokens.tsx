@@ -1,6 +1,6 @@
 import type { ApiToken } from '../../store/apiTokens.js';
 import { api, itemsOf } from '../api.js';
-import type { SectionProps } from '../pages/Installation.js';
+import type { SectionProps } from '../views.js';
 import { Confirm } from '../ui/Confirm.js';
 import { ErrorNotice, Loading, When } from '../ui/Notice.js';
 import { useLoad } from '../ui/useLoad.js';

@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import type { AuditEntry } from '../../store/audit.js';
 import { api } from '../api.js';
-import type { SectionProps } from '../pages/Installation.js';
+import type { SectionProps } from '../views.js';
 import { ErrorNotice, Loading, When } from '../ui/Notice.js';
 import { useLoad } from '../ui/useLoad.js';
 

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { AuthenticationView } from '../../store/installations.js';
+import type { AuthenticationSettings } from '../../store/installations.js';
 import { api, fieldError, secondFactorCode, type SecondFactorCode } from '../api.js';
-import type { SectionProps } from '../pages/Installation.js';
+import type { SectionProps } from '../views.js';
 import { Checkbox, Field, Select } from '../ui/Field.js';
 import { ErrorNotice, Loading, Notice } from '../ui/Notice.js';
 import { useSubmit } from '../ui/useSubmit.js';
@@ -39,7 +39,7 @@ export function Authentication({ me, installation, reload, onMe }: SectionProps)
 
 interface FormProps {
   installationId: string;
-  current: AuthenticationView;
+  current: AuthenticationSettings;
   onSaved: () => Promise<void>;
   onGate: (code: SecondFactorCode) => void;
 }

@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import type { Charger, Connector } from '../../store/chargers.js';
 import type { OcppUrls } from '../../api/ocppUrls.js';
 import { api, fieldError, itemsOf } from '../api.js';
-import type { SectionProps } from '../pages/Installation.js';
+import type { SectionProps } from '../views.js';
 import { Field } from '../ui/Field.js';
 import { ErrorNotice, Loading, When } from '../ui/Notice.js';
 import { useLoad } from '../ui/useLoad.js';

@@ -1,18 +1,13 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Subscription } from '../../store/subscriptions.js';
 import { api, itemsOf, secondFactorCode, type SecondFactorCode } from '../api.js';
-import type { SectionProps } from '../pages/Installation.js';
+import type { SectionProps } from '../views.js';
 import { ErrorNotice, Loading } from '../ui/Notice.js';
 import { useLoad } from '../ui/useLoad.js';
 import { SecondFactorGate } from './SecondFactor.js';
 import { NewSubscription } from './NewSubscription.js';
 import { SubscriptionDetail } from './SubscriptionDetail.js';
-
-const STATE_BADGE: Record<string, string> = { active: 'ok', queued: 'warn', unverified: 'warn', disabled: 'bad' };
-
-export function StateBadge({ s }: { s: Subscription }) {
-  return <span class={`badge ${STATE_BADGE[s.state] ?? ''}`} title={s.stateReason ?? undefined} data-testid="subscription-state">{s.enabled ? s.state : 'off'}</span>;
-}
+import { StateBadge } from './StateBadge.js';
 
 /** Subscriptions to this installation's events; they hold signing keys, so a fresh second factor first. */
 export function Notifications({ installation, onMe }: SectionProps) {

@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import type { WithEnergyNow } from '../../api/transactionEnergy.js';
 import { api, itemsOf } from '../api.js';
-import type { SectionProps } from '../pages/Installation.js';
+import type { SectionProps } from '../views.js';
 import { Field, Select } from '../ui/Field.js';
 import { ErrorNotice, Loading, When } from '../ui/Notice.js';
 import { useLoad } from '../ui/useLoad.js';

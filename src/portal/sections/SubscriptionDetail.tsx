@@ -5,7 +5,7 @@ import { api, itemsOf, secondFactorCode, type SecondFactorCode } from '../api.js
 import { ErrorNotice, Loading, Notice, When } from '../ui/Notice.js';
 import { useLoad } from '../ui/useLoad.js';
 import { useSubmit } from '../ui/useSubmit.js';
-import { StateBadge } from './Notifications.js';
+import { StateBadge } from './StateBadge.js';
 
 interface Props {
   id: string;

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, fieldError } from '../api.js';
-import type { UserItem } from '../pages/Users.js';
+import type { UserItem } from '../views.js';
 import { linkTo } from '../router.js';
 import { loadMe, type Me } from '../session.js';
 import { Field } from '../ui/Field.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { basicPayload, startWebhookSetup, type WebhookSetup } from '../../helpers/webhooks.js';
+import { basicPayload, startProviderSetup, type ProviderSetup } from '../../helpers/provider.js';
 import { receiver, subscribe } from '../../helpers/notifications.js';
 import type { Receiver } from '../../../simulators/receiver/index.js';
 import type { SimCharger } from '../../../simulators/charger/charger.js';
@@ -8,12 +8,12 @@ const TTL_SEC = 120;
 
 /** 2.0.1 Authorize through the provider's session.start webhook (provider simulator), beside a 1.6 charger. */
 describe('2.0.1 Authorize in webhook mode', () => {
-  let w: WebhookSetup;
+  let w: ProviderSetup;
   let r: Receiver;
   let c: SimCharger;
   let old: SimCharger;
   beforeAll(async () => {
-    w = await startWebhookSetup('sqlite', { decisionCacheTtlSec: TTL_SEC }, {
+    w = await startProviderSetup('sqlite', { decisionCacheTtlSec: TTL_SEC }, {
       rules: { allow: ['PROV-OK', 'PROV-GROUP'], deny: [{ idTag: 'PROV-BLOCKED', status: 'Blocked' }] },
     });
     r = await receiver();

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { basicPayload, startWebhookSetup, type WebhookSetup } from '../../helpers/webhooks.js';
+import { basicPayload, startProviderSetup, type ProviderSetup } from '../../helpers/provider.js';
 import { CallError, type SimCharger } from '../../../simulators/charger/charger.js';
 
 const BOOT = { reason: 'PowerUp', chargingStation: { vendorName: 'V', model: 'M' } };
@@ -18,9 +18,9 @@ function answerSetVariables(c: SimCharger, statusOf: (name: string) => string) {
 
 /** "Allow charging when offline" reaches 2.0.1 chargers as SetVariables, on boot and on change. */
 describe('the offline setting on 2.0.1 chargers', () => {
-  let w: WebhookSetup;
+  let w: ProviderSetup;
   beforeAll(async () => {
-    w = await startWebhookSetup();
+    w = await startProviderSetup();
   });
   afterAll(() => w?.stop());
 

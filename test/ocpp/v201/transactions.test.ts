@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { engines } from '../../helpers/databases.js';
 import { startTestGateway, type TestGateway } from '../../helpers/gateway.js';
-import { basicPayload, startWebhookSetup, type WebhookSetup } from '../../helpers/webhooks.js';
+import { basicPayload, startProviderSetup, type ProviderSetup } from '../../helpers/provider.js';
 import type { SimCharger } from '../../../simulators/charger/charger.js';
 
 /** A register reading as a 2.0.1 charger sends it (kWh where asked, to check the unit is read). */
@@ -176,9 +176,9 @@ describe.each(engines)('2.0.1 transactions on %s', (engine) => {
 });
 
 describe.each(engines)('2.0.1 transactions in webhook mode on %s', (engine) => {
-  let w: WebhookSetup;
+  let w: ProviderSetup;
   beforeAll(async () => {
-    w = await startWebhookSetup(engine, {}, { rules: { defaultAllowed: true } });
+    w = await startProviderSetup(engine, {}, { rules: { defaultAllowed: true } });
   });
   afterAll(() => w?.stop());
 

@@ -3,7 +3,7 @@ import type { Transaction } from '../store/transactions.js';
 import { envelope } from '../notifications/record.js';
 import type { ChargerContext } from './context.js';
 
-/** The events OCPP handlers publish, built from the domain objects they already have. */
+/** The envelopes of the events OCPP handlers publish, built from the domain objects they already have. */
 export function decided(
   ctx: ChargerContext,
   trigger: AuthorizationTrigger,

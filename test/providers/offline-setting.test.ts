@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { basicPayload, startWebhookSetup, type WebhookSetup } from '../helpers/webhooks.js';
+import { basicPayload, startProviderSetup, type ProviderSetup } from '../helpers/provider.js';
 import { rawLine } from '../helpers/gateway.js';
 import type { SimCharger } from '../../simulators/charger/charger.js';
 
 /** "Allow charging when offline" reaches the chargers as ChangeConfiguration, on boot and on change. */
 describe('the offline setting on chargers', () => {
-  let w: WebhookSetup;
+  let w: ProviderSetup;
   beforeAll(async () => {
-    w = await startWebhookSetup();
+    w = await startProviderSetup();
   });
   afterAll(() => w?.stop());
 

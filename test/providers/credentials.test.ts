@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { basicPayload, oauthPayload, PROVIDER_PASSWORD, startWebhookSetup, type WebhookSetup } from '../helpers/webhooks.js';
+import { basicPayload, oauthPayload, PROVIDER_PASSWORD, startProviderSetup, type ProviderSetup } from '../helpers/provider.js';
 import { closedPort } from '../helpers/ports.js';
 
 describe('credentials on webhook calls', () => {
-  let w: WebhookSetup;
+  let w: ProviderSetup;
   beforeAll(async () => {
-    w = await startWebhookSetup('sqlite', { decisionCacheTtlSec: 0 }, { tokenTtlSec: 2, rules: { defaultAllowed: true } });
+    w = await startProviderSetup('sqlite', { decisionCacheTtlSec: 0 }, { tokenTtlSec: 2, rules: { defaultAllowed: true } });
   });
   afterAll(() => w?.stop());
 

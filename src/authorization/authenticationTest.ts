@@ -1,7 +1,7 @@
-import type { HttpClient } from '../providers/httpClient.js';
-import { tryProvider, type ProviderTrial } from '../providers/trial.js';
+import type { HttpClient } from '../http/client.js';
+import { callProviderForTest, type ProviderTestSteps } from '../providers/authenticationTest.js';
 import type { IdTag } from '../store/idTags.js';
-import type { ProviderSettings } from '../store/installations.js';
+import { PROVIDER_MODE, type ProviderSettings } from '../store/installations.js';
 import { createAuthorizer } from './chain.js';
 import type { DecisionCache } from './decisionCache.js';
 import { nativeAuthorizer } from './native.js';
@@ -10,7 +10,7 @@ import { toDecision } from './provider.js';
 import type { SettingsSource } from './settings.js';
 import type { Authorizer, Decision } from './types.js';
 
-export interface AuthenticationTestReport extends Omit<ProviderTrial, 'outcome'> {
+export interface AuthenticationTestReport extends Omit<ProviderTestSteps, 'outcome'> {
   decision: Pick<Decision, 'status' | 'source' | 'reason'>;
 }
 
@@ -31,19 +31,19 @@ export interface AuthenticationTestDeps {
  */
 export function createAuthenticationTest(deps: AuthenticationTestDeps) {
   return async (settings: ProviderSettings, idTag: string): Promise<AuthenticationTestReport> => {
-    let trial: ProviderTrial = { token: null, sessionStart: null };
+    let steps: ProviderTestSteps = { token: null, sessionStart: null };
     const fixed: SettingsSource = { get: async () => settings, forget: () => undefined };
     const provider: Authorizer = async (req) => {
-      if (settings.mode !== 'webhook') return undefined;
-      trial = await tryProvider(deps.http, settings, { trigger: 'Authorize', installationId: req.installationId, chargerId: req.chargerId, idTag: req.idTag, offline: false });
-      return trial.outcome && toDecision(trial.outcome);
+      if (settings.mode !== PROVIDER_MODE) return undefined;
+      steps = await callProviderForTest(deps.http, settings, { trigger: 'Authorize', installationId: req.installationId, chargerId: req.chargerId, idTag: req.idTag, offline: false });
+      return steps.outcome && toDecision(steps.outcome);
     };
     const cache = { ...deps.cache, fresh: () => undefined, remember: () => undefined, forgetInstallation: () => undefined };
     const authorize = createAuthorizer({
       authorizers: [provider, offlinePolicy({ settings: fixed, cache }), nativeAuthorizer({ findIdTag: deps.findIdTag })],
     });
     const d = await authorize({ installationId: settings.installationId, chargerId: TEST_CHARGER_ID, idTag, trigger: 'Authorize' });
-    return { token: trial.token, sessionStart: trial.sessionStart, decision: { status: d.status, source: d.source, reason: d.reason } };
+    return { token: steps.token, sessionStart: steps.sessionStart, decision: { status: d.status, source: d.source, reason: d.reason } };
   };
 }
 

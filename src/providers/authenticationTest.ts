@@ -1,26 +1,26 @@
 import type { ProviderSettings } from '../store/installations.js';
 import { utf8Prefix } from '../store/deliveries.js';
-import type { HttpClient } from './httpClient.js';
+import type { HttpClient } from '../http/client.js';
 import { secretValues } from './payload.js';
 import { classifyStartReply, sessionStartBody, unreachableOutcome, type SessionStartRequest, type StartOutcome } from './sessionStart.js';
 import { createTokenService } from './tokenService.js';
-import { postWebhook } from './webhookCall.js';
+import { postToProvider } from './providerCall.js';
 
-export interface TrialStep {
+export interface TestStep {
   ok: boolean;
   ms: number;
   error?: string;
 }
 
-export interface SessionStartTrial extends TrialStep {
+export interface SessionStartTestStep extends TestStep {
   status?: number;
   /** The provider's reply: its JSON, or the start of its text; secrets blanked. */
   body?: unknown;
 }
 
-export interface ProviderTrial {
-  token: TrialStep | null;
-  sessionStart: SessionStartTrial | null;
+export interface ProviderTestSteps {
+  token: TestStep | null;
+  sessionStart: SessionStartTestStep | null;
   /** undefined when no session start URL was called. */
   outcome?: StartOutcome;
 }
@@ -51,11 +51,11 @@ function shownBody(text: string, scrub: (text: string) => string): unknown {
  * token (never the one chargers' calls share, and never replacing it), then session start with
  * `test: true` in the body. Times each step; keeps the token and payload out of what it reports.
  */
-export async function tryProvider(http: HttpClient, settings: ProviderSettings, req: SessionStartRequest): Promise<ProviderTrial> {
+export async function callProviderForTest(http: HttpClient, settings: ProviderSettings, req: SessionStartRequest): Promise<ProviderTestSteps> {
   const tokens = createTokenService(http);
   const secrets = [...secretValues(settings.authPayload), ...(settings.authPayload ? [settings.authPayload] : [])];
   const scrub = scrubber(secrets);
-  let token: TrialStep | null = null;
+  let token: TestStep | null = null;
   if (settings.authUrl) {
     const started = performance.now();
     try {
@@ -71,7 +71,7 @@ export async function tryProvider(http: HttpClient, settings: ProviderSettings, 
   const rescrub = scrubber(secrets);
   const started = performance.now();
   try {
-    const res = await postWebhook({ http, tokens }, settings, settings.sessionStartUrl, sessionStartBody(req, { test: true }));
+    const res = await postToProvider({ http, tokens }, settings, settings.sessionStartUrl, sessionStartBody(req, { test: true }));
     const outcome = classifyStartReply(res.status, res.body);
     const failed = outcome.kind === 'unreachable' ? { error: rescrub(outcome.detail) } : {};
     return { token, sessionStart: { ok: outcome.kind !== 'unreachable', status: res.status, ms: since(started), body: shownBody(res.body, rescrub), ...failed }, outcome };

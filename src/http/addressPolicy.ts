@@ -3,7 +3,7 @@ import { BlockList, isIP, isIPv6 } from 'node:net';
 
 /**
  * Which addresses the gateway may call. Site owners choose the URLs we post to, so without this
- * a webhook could reach the gateway's own host, its private network or a cloud metadata
+ * a provider or subscription URL could reach the gateway's own host, its private network or a cloud metadata
  * service. The check runs at save time (checkUrl) and again on the address actually connected
  * to (httpClient's connector), since a name can resolve differently by then.
  */
@@ -20,7 +20,7 @@ export interface AddressPolicy {
   checkUrl(url: string): Promise<Verdict>;
 }
 
-/** Ranges no webhook should reach, by the name a reason uses. Order matters where they overlap. */
+/** Ranges no outbound call should reach, by the name a reason uses. Order matters where they overlap. */
 const REFUSED_RANGES: ReadonlyArray<readonly [name: string, cidrs: readonly string[]]> = [
   ['loopback', ['127.0.0.0/8', '::1/128']],
   ['unspecified', ['0.0.0.0/8', '::/128']],

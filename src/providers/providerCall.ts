@@ -1,9 +1,9 @@
 import type { ProviderSettings } from '../store/installations.js';
 import { authorizationHeader } from './credentials.js';
-import type { HttpClient, HttpResponse } from './httpClient.js';
+import type { HttpClient, HttpResponse } from '../http/client.js';
 import type { TokenService } from './tokenService.js';
 
-export interface WebhookDeps {
+export interface ProviderCallDeps {
   http: HttpClient;
   tokens: TokenService;
 }
@@ -12,7 +12,7 @@ export interface WebhookDeps {
  * POSTs JSON with the installation's credentials, all within one deadline (token fetch
  * included). A 401 with OAuth fetches a new token once and retries once.
  */
-export async function postWebhook(deps: WebhookDeps, settings: ProviderSettings, url: string, body: unknown): Promise<HttpResponse> {
+export async function postToProvider(deps: ProviderCallDeps, settings: ProviderSettings, url: string, body: unknown): Promise<HttpResponse> {
   const deadline = Date.now() + settings.timeoutMs;
   const remaining = () => Math.max(1, deadline - Date.now());
   const json = JSON.stringify(body);

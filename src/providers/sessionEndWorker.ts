@@ -1,10 +1,6 @@
 import type { Logger } from '../log.js';
 import type { OutboxItem, OutboxStore } from '../store/outbox.js';
-
-export type DeliveryResult =
-  | { outcome: 'delivered'; status: number }
-  | { outcome: 'retry'; status: number | null; error: string }
-  | { outcome: 'cancel'; error: string };
+import type { DeliveryResult } from './sessionEnd.js';
 
 export type Deliver = (item: OutboxItem) => Promise<DeliveryResult>;
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestDatabase } from '../helpers/databases.js';
 import { freshDatabaseForSuite } from '../helpers/suiteDatabase.js';
 import { spawnGateway, type GatewayProcess } from '../helpers/process.js';
-import { basicPayload, PROVIDER_PASSWORD, PROVIDER_USER } from '../helpers/webhooks.js';
+import { basicPayload, PROVIDER_PASSWORD, PROVIDER_USER } from '../helpers/provider.js';
 import { startProvider, type Provider } from '../../simulators/provider/index.js';
 import { SimCharger } from '../../simulators/charger/charger.js';
 

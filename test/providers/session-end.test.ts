@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { basicPayload, startWebhookSetup, type WebhookSetup } from '../helpers/webhooks.js';
+import { basicPayload, startProviderSetup, type ProviderSetup } from '../helpers/provider.js';
 
 describe.each(['sqlite', 'postgres'] as const)('session end on %s', (engine) => {
-  let w: WebhookSetup;
+  let w: ProviderSetup;
   beforeAll(async () => {
-    w = await startWebhookSetup(engine, {}, { rules: { defaultAllowed: true } });
+    w = await startProviderSetup(engine, {}, { rules: { defaultAllowed: true } });
   });
   afterAll(() => w?.stop());
 

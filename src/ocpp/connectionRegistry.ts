@@ -1,10 +1,18 @@
-import type { ChargerConnection } from './context.js';
+import type { OcppConnection } from './rpc/connection.js';
+
+/** Who a connection belongs to, fixed at its handshake. */
+export interface ChargerSession {
+  chargerId: string;
+  installationId: string;
+}
+
+export type ChargerConnection = OcppConnection<ChargerSession>;
 
 /**
  * The live connections of this process, one per charger id. Everything else about a charger
  * lives in the store; this map only says which socket to write to.
  */
-export function createRegistry() {
+export function createConnectionRegistry() {
   const clients = new Map<string, ChargerConnection>();
   // When each current connection was made (epoch ms): a takeover elsewhere closes only older ones.
   const since = new Map<string, number>();
@@ -62,4 +70,4 @@ export function createRegistry() {
   };
 }
 
-export type Registry = ReturnType<typeof createRegistry>;
+export type ConnectionRegistry = ReturnType<typeof createConnectionRegistry>;

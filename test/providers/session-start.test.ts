@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { basicPayload, startWebhookSetup, type WebhookSetup } from '../helpers/webhooks.js';
+import { basicPayload, startProviderSetup, type ProviderSetup } from '../helpers/provider.js';
 import type { SimCharger } from '../../simulators/charger/charger.js';
 
 describe.each(['sqlite', 'postgres'] as const)('session start decisions on %s', (engine) => {
-  let w: WebhookSetup;
+  let w: ProviderSetup;
   let c: SimCharger;
   beforeAll(async () => {
-    w = await startWebhookSetup(engine, {}, {
+    w = await startProviderSetup(engine, {}, {
       rules: {
         allow: ['GOOD-1', 'GOOD-2', 'GOOD-3'],
         deny: [

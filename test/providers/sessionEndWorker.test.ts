@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import pino from 'pino';
 import type { Store } from '../../src/store/index.js';
 import type { OutboxItem } from '../../src/store/outbox.js';
-import { createOutboxWorker } from '../../src/outbox/worker.js';
+import { createOutboxWorker } from '../../src/providers/sessionEndWorker.js';
 import { engines } from '../helpers/databases.js';
 import { freshDatabaseForSuite } from '../helpers/suiteDatabase.js';
 

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { basicPayload, startWebhookSetup, type WebhookSetup } from '../helpers/webhooks.js';
+import { basicPayload, startProviderSetup, type ProviderSetup } from '../helpers/provider.js';
 import { startProvider, type Fault } from '../../simulators/provider/index.js';
 
 describe('when the provider cannot be reached', () => {
-  let w: WebhookSetup;
+  let w: ProviderSetup;
   beforeAll(async () => {
-    w = await startWebhookSetup('sqlite', { decisionCacheTtlSec: 0, breakerFailures: 3, breakerCooldownMs: 400 }, { rules: { allow: ['KNOWN'] } });
+    w = await startProviderSetup('sqlite', { decisionCacheTtlSec: 0, breakerFailures: 3, breakerCooldownMs: 400 }, { rules: { allow: ['KNOWN'] } });
   });
   afterAll(() => w?.stop());
 

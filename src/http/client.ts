@@ -2,10 +2,10 @@ import { lookup as dnsLookup } from 'node:dns';
 import { EventEmitter } from 'node:events';
 import { isIP, type LookupFunction } from 'node:net';
 import { Agent, buildConnector, request } from 'undici';
-import type { AddressPolicy } from './ssrf.js';
+import type { AddressPolicy } from './addressPolicy.js';
 
 /**
- * The one client for every outbound call (session webhooks, token service, later notifications).
+ * The one client for every outbound call (provider calls, token service, notifications).
  * undici's request() was the fastest client measured (docs/benchmarks.md, http-clients); the agent
  * caps sockets per origin so an overloaded provider cannot make us open sockets without bound.
  * Redirects are never followed: undici's request() does not follow them without an interceptor.
@@ -116,7 +116,7 @@ export function createHttpClient(opts: { maxSocketsPerOrigin: number; maxRespons
 /**
  * A call's deadline as undici's `signal`, which takes an EventEmitter as well as an AbortSignal.
  * Not AbortSignal.timeout(): its timer outlives the call and builds a DOMException when it fires,
- * thousands a second on the webhook path. Not an AbortController either: its EventTarget signal
+ * thousands a second on the provider path. Not an AbortController either: its EventTarget signal
  * costs what a plain emitter does not (docs/bench-log/2026-11.md, "Webhook Authorize").
  */
 class Deadline extends EventEmitter {

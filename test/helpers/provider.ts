@@ -5,7 +5,7 @@ import type { StartOptions } from '../../src/app.js';
 export const PROVIDER_USER = 'gateway';
 export const PROVIDER_PASSWORD = 'Pr0vider-Secret-Pa55';
 
-export interface WebhookSetup {
+export interface ProviderSetup {
   t: TestGateway;
   provider: Provider;
   /** Creates an installation through the API with these chargers and authentication settings. */
@@ -13,18 +13,18 @@ export interface WebhookSetup {
   stop(): Promise<void>;
 }
 
-export async function startWebhookSetup(
+export async function startProviderSetup(
   engine: 'sqlite' | 'postgres' = 'sqlite',
   gatewayOptions: StartOptions = {},
   providerOptions: ProviderOptions = {},
-): Promise<WebhookSetup> {
+): Promise<ProviderSetup> {
   const provider = await startProvider({ users: { [PROVIDER_USER]: PROVIDER_PASSWORD }, ...providerOptions });
   const t = await startTestGateway(engine, { outboxRetryBaseMs: 50, outboxRetryMaxMs: 200, outboxPollMs: 50, ...gatewayOptions });
   return {
     t,
     provider,
     async installation(chargers, authentication) {
-      const inst = await t.api('POST', '/api/installations', { name: `webhook-${Math.random().toString(36).slice(2, 8)}`, authentication });
+      const inst = await t.api('POST', '/api/installations', { name: `provider-${Math.random().toString(36).slice(2, 8)}`, authentication });
       if (inst.status !== 201) throw new Error(`installation: ${inst.status} ${JSON.stringify(inst.body)}`);
       for (const id of chargers) {
         const r = await t.api('POST', `/api/installations/${inst.body.id}/chargers`, { id });

@@ -1,8 +1,9 @@
 import { sql, type SelectQueryBuilder } from 'kysely';
 import type { Database } from './schema.js';
-import { inTransaction, insertChunks, type Db, type Dialect } from './db.js';
+import { inTransaction, insertChunks, type Db } from './db.js';
+import type { Dialect } from './dialect.js';
 import { compiledOnce, slot } from './compiled.js';
-import type { Envelope } from '../notifications/catalogue.js';
+import type { Envelope } from './envelope.js';
 
 export interface StoredEvent {
   seq: number;
@@ -50,7 +51,7 @@ function afterQuery(installation: boolean, typeCount: number | '*') {
   return query;
 }
 
-export function eventStore(db: Db, dialect: Dialect) {
+export function eventLogStore(db: Db, dialect: Dialect) {
   const toStored = (r: { seq: number; envelope: string }): StoredEvent => ({ seq: r.seq, envelope: JSON.parse(r.envelope) });
   return {
     async insert(trx: Db, envelopes: Envelope[]): Promise<void> {
@@ -121,4 +122,4 @@ export function eventStore(db: Db, dialect: Dialect) {
   };
 }
 
-export type EventStore = ReturnType<typeof eventStore>;
+export type EventLog = ReturnType<typeof eventLogStore>;

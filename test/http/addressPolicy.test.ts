@@ -1,12 +1,12 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAddressPolicy, isAllowEntry } from '../../src/providers/ssrf.js';
-import { createHttpClient, HttpError } from '../../src/providers/httpClient.js';
+import { createAddressPolicy, isAllowEntry } from '../../src/http/addressPolicy.js';
+import { createHttpClient, HttpError } from '../../src/http/client.js';
 import { ConfigError, loadConfig, parseConfig } from '../../src/config.js';
 import { startProvider, type Provider } from '../../simulators/provider/index.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
-import { basicPayload } from '../helpers/webhooks.js';
+import { basicPayload } from '../helpers/provider.js';
 
 describe('the outbound address policy', () => {
   const policy = createAddressPolicy({ allow: [] });

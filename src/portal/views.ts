@@ -1,0 +1,20 @@
+import type { Installation } from '../store/installations.js';
+import type { User } from '../store/users.js';
+import type { Me } from './session.js';
+
+// The API's answers as the portal reads them, and what a page hands its sections: here so no section imports its page.
+
+/** What GET /api/installations/:id adds for a session without a fresh second factor. */
+export type InstallationView = Installation & { authenticationLocked?: boolean };
+
+/** What the installation page hands each of its sections. */
+export interface SectionProps {
+  me: Me;
+  installation: InstallationView;
+  reload: () => Promise<void>;
+  /** After a step-up or an enrolment, so the header and other sections see the fresh factor. */
+  onMe: (me: Me) => void;
+}
+
+/** GET /api/users also says whether each person has an authenticator set up. */
+export type UserItem = User & { secondFactor?: boolean };

@@ -1,0 +1,2 @@
+/** The two engines the one query layer runs on. */
+export type Dialect = 'sqlite' | 'postgres';

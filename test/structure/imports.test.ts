@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { cycles, importGraph } from './imports.js';
+
+// The tree is the architecture's map: these keep it true as the code grows.
+describe('the import graph of src/', () => {
+  const graph = importGraph('src');
+
+  it('has no import from src/store/ up into a feature folder', () => {
+    const upward = [...graph].flatMap(([file, targets]) =>
+      file.startsWith('src/store/') ? targets.filter((t) => /^src\/[^/]+\//.test(t) && !t.startsWith('src/store/')).map((t) => `${file} -> ${t}`) : [],
+    );
+    expect(upward).toEqual([]);
+  });
+
+  it('has no import cycle, type-only imports included', () => {
+    expect(cycles(graph).map((c) => c.join(' -> '))).toEqual([]);
+  });
+
+  it('sees the imports it checks (a store file reading another store file), and finds a cycle where there is one', () => {
+    expect(graph.get('src/store/index.ts')).toContain('src/store/db.ts');
+    const looped = new Map([['a.ts', ['b.ts']], ['b.ts', ['c.ts']], ['c.ts', ['a.ts']], ['d.ts', ['a.ts']]]);
+    expect(cycles(looped)).toEqual([['a.ts', 'b.ts', 'c.ts']]);
+  });
+});
