@@ -3,6 +3,7 @@
 import { startGateway, type Gateway, type StartOptions } from '../../src/app.js';
 import { freshDatabase, type TestDatabase } from '../helpers/databases.js';
 import { SimCharger } from '../../simulators/charger/charger.js';
+import { parsedBody } from '../helpers/portal.js';
 
 export const ADMIN_TOKEN = 'test-admin-token-123456';
 
@@ -52,7 +53,7 @@ export async function startApi(engine: 'sqlite' | 'postgres' = 'sqlite', options
         body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
       });
       const text = await res.text();
-      return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined };
+      return { status: res.status, headers: res.headers, body: parsedBody(res, text) };
     },
     async charger(id) {
       const charger = new SimCharger({ url: `ws://127.0.0.1:${gateway.ocppPort}/ocpp`, id, callTimeoutMs: 5_000 });

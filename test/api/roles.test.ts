@@ -57,6 +57,11 @@ const TABLE: Record<string, Entry> = {
     call: () => ({ path: '/api/transactions' }),
     leaks: (b, ids) => itemsOf(b).some((t) => t.installationId === ids.b),
   },
+  'get /api/transactions.csv': {
+    expect: 'list',
+    call: () => ({ path: '/api/transactions.csv' }),
+    leaks: (csv: string, ids) => csv.includes(ids.b) || csv.includes(ids.charger),
+  },
   'get /api/transactions/{id}': { expect: 'notFound', call: (ids) => ({ path: `/api/transactions/${ids.transaction}` }) },
   'post /api/chargers/{id}/commands/{action}': { expect: 'notFound', call: (ids) => ({ path: `/api/chargers/${ids.charger}/commands/Reset`, body: { type: 'Soft' } }) },
   'post /api/subscriptions': {
@@ -220,6 +225,7 @@ describe.each(engines)('installation scope (%s)', (engine) => {
     }
     // While the admin token sees B's transaction, so the filter has something to hide.
     expect((await api.request('GET', `/api/transactions?installationId=${ids.b}`)).body.items.map((t: any) => t.id)).toEqual([ids.transaction]);
+    expect((await api.request('GET', '/api/transactions.csv')).body).toContain(ids.charger);
   });
 
   it("refuses a service member A's owner-only routes as if they did not exist", async () => {

@@ -17,6 +17,12 @@ export interface PortalSession {
   request(method: string, path: string, body?: unknown, opts?: { csrf?: boolean | string }): Promise<PortalResponse>;
 }
 
+/** JSON bodies parsed; text ones (a CSV export, metrics) as they came. */
+export function parsedBody(res: Response, text: string): any {
+  if (!text) return undefined;
+  return /^text\//.test(res.headers.get('content-type') ?? '') ? text : JSON.parse(text);
+}
+
 export async function call(base: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<PortalResponse> {
   const res = await fetch(`${base}${path}`, {
     method,
@@ -24,7 +30,7 @@ export async function call(base: string, method: string, path: string, body?: un
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
-  return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined };
+  return { status: res.status, headers: res.headers, body: parsedBody(res, text) };
 }
 
 export function sessionCookie(res: PortalResponse): string | undefined {
