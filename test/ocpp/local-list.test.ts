@@ -123,10 +123,23 @@ describe.each(engines)('Local Authorization List on %s', (engine) => {
       expect((await charger.authorize('CARD-A')).status).toBe('Accepted');
       expect((await charger.authorize('CARD-LOST')).status).toBe('Blocked');
       expect((await charger.authorize('NOBODY')).status).toBe('Invalid');
+      // The charger let a card charge on its own (one card per version: ConcurrentTx would refuse a second session); the start reaches the gateway once it is back.
+      const card = tag === '16' ? 'CARD-A' : 'CARD-D';
+      const startedAt = new Date(Date.now() - 5 * 60_000).toISOString();
+      if (protocol !== 'ocpp1.6') {
+        const tx = charger.openTransaction(1);
+        await charger.transactionEvent(tx.event('Started', 'Authorized', { idToken: { idToken: card, type: 'ISO14443' }, meterWh: 0, timestamp: startedAt }));
+      }
       await putTag(`WHILE-AWAY-${tag}`);
       await charger.goOnline();
+      if (protocol === 'ocpp1.6') await charger.startTransaction({ connectorId: 1, idTag: card, meterStart: 0, timestamp: startedAt });
       await eventually(() => charger.localList.decide(`WHILE-AWAY-${tag}`) === 'Accepted');
       expect((await charger.authorize(`WHILE-AWAY-${tag}`)).status).toBe('Accepted');
+
+      // Checked again by the gateway, and stored with how: from the charger's list, and the gateway's own decision.
+      const stored = (await api.request('GET', `/api/transactions?chargerId=${charger.id}`)).body.items;
+      expect(stored).toHaveLength(1);
+      expect(stored[0]).toMatchObject({ idTag: card, late: true, localList: true, authorization: { status: 'Accepted', source: 'native' } });
     });
   });
 });
