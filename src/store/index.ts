@@ -19,6 +19,7 @@ import { userSessionStore } from './userSessions.js';
 import { secondFactorStore } from './secondFactor.js';
 import { failureStore } from './failures.js';
 import { auditStore } from './audit.js';
+import { localListStore } from './localLists.js';
 import type { SecretBox } from '../secrets.js';
 import { createCommitGroups } from './commitGroups.js';
 
@@ -44,6 +45,7 @@ const factories = {
   loginFailures: (db: Db, dialect: Dialect) => failureStore(db, dialect, 'login_failures'),
   chargerAuthFailures: (db: Db, dialect: Dialect) => failureStore(db, dialect, 'charger_auth_failures'),
   audit: (db: Db) => auditStore(db),
+  localLists: (db: Db) => localListStore(db),
 };
 type Modules = { [K in keyof typeof factories]: ReturnType<(typeof factories)[K]> };
 

@@ -32,6 +32,7 @@ function build(world: World) {
     // Small caches: the defaults preallocate 100,000 slots each, which is most of a build's cost.
     config: parseConfig({ rejectConcurrentTx: world.rejectConcurrentTx ?? true, decisionCacheSize: 100, idTagCacheTtlMs: 0 }),
     store,
+    recentTagAdded: () => undefined,
     log: createLogger('silent'),
     metrics: new Registry(),
     callSessionStart: async () => (calls.provider++, world.provider ?? { kind: 'unreachable', reason: 'timeout', detail: 'not scripted' }),
