@@ -13,6 +13,7 @@ import { callSessionStart } from './providers/sessionStart.js';
 import { deliverSessionEnd, SESSION_END_TOPIC } from './providers/sessionEnd.js';
 import type { ProviderCallDeps } from './providers/providerCall.js';
 import { createOutboxWorker } from './providers/sessionEndWorker.js';
+import { createReservationExpiry } from './ocpp/reservationExpiry.js';
 import { createNotifications, type Notifications } from './notifications/service.js';
 import { createLiveFeed } from './notifications/live.js';
 import { createWatchSignal } from './notifications/liveWatch.js';
@@ -197,7 +198,9 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
     portalDir,
   });
   const httpServer = createServer(api);
+  const reservationExpiry = createReservationExpiry({ store, events, log, intervalMs: config.reservationSweepMs });
   outbox.start();
+  reservationExpiry.start();
   await notifications.start();
 
   try {
@@ -230,6 +233,7 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
         await closeServer(httpServer);
         await ocpp.close();
         await cluster.stop();
+        await reservationExpiry.stop();
         await outbox.stop();
         await notifications.stop();
         await http.close();
@@ -238,6 +242,7 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
     };
   } catch (err) {
     await cluster.stop().catch(() => undefined);
+    await reservationExpiry.stop();
     await outbox.stop();
     await notifications.stop();
     await http.close();

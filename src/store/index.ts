@@ -19,6 +19,8 @@ import { userSessionStore } from './userSessions.js';
 import { secondFactorStore } from './secondFactor.js';
 import { failureStore } from './failures.js';
 import { auditStore } from './audit.js';
+import { reservationStore } from './reservations.js';
+import { chargingProfileStore } from './chargingProfiles.js';
 import type { SecretBox } from '../secrets.js';
 import { createCommitGroups } from './commitGroups.js';
 
@@ -44,6 +46,8 @@ const factories = {
   loginFailures: (db: Db, dialect: Dialect) => failureStore(db, dialect, 'login_failures'),
   chargerAuthFailures: (db: Db, dialect: Dialect) => failureStore(db, dialect, 'charger_auth_failures'),
   audit: (db: Db) => auditStore(db),
+  reservations: (db: Db) => reservationStore(db),
+  chargingProfiles: (db: Db) => chargingProfileStore(db),
 };
 type Modules = { [K in keyof typeof factories]: ReturnType<(typeof factories)[K]> };
 
