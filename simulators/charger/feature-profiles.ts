@@ -112,14 +112,14 @@ const clearChargingProfile: Handler = (p, c) => {
   return { status: cleared > 0 ? 'Accepted' : 'Unknown' };
 };
 
-/** The periods of the highest-stacked profile on the connector (or the station), else the station's 32 A. */
+/** A flat composite: the lowest first-period limit of the profiles on the connector and the station, else the station's 32 A. */
 function scheduleFor(c: SimCharger, connectorId: number, unit: string) {
-  const applicable = [...c.features.chargingProfiles.values()]
+  const firstPeriods = [...c.features.chargingProfiles.values()]
     .filter((s) => s.connectorId === connectorId || s.connectorId === 0)
-    .sort((a, b) => b.profile.stackLevel - a.profile.stackLevel)[0];
-  const schedule = applicable?.profile.chargingSchedule;
-  const first = Array.isArray(schedule) ? schedule[0] : schedule;
-  return { chargingRateUnit: first?.chargingRateUnit ?? unit, chargingSchedulePeriod: first?.chargingSchedulePeriod ?? [{ startPeriod: 0, limit: 32 }] };
+    .map((s) => [s.profile.chargingSchedule].flat()[0])
+    .filter(Boolean);
+  const limit = Math.min(32, ...firstPeriods.map((s) => s.chargingSchedulePeriod[0].limit));
+  return { chargingRateUnit: firstPeriods[0]?.chargingRateUnit ?? unit, chargingSchedulePeriod: [{ startPeriod: 0, limit }] };
 }
 
 const getCompositeSchedule: Handler = (p, c) => {
