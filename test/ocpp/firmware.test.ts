@@ -66,7 +66,4 @@ describe.each(engines.flatMap((engine) => (['ocpp1.6', 'ocpp2.0.1'] as const).ma
     expect(res.status).toBe(400);
     expect(res.body.error).toBe('COMMAND_NOT_SUPPORTED');
   });
-    expect(res.status).toBe(400);
-    expect(res.body.error).toBe('COMMAND_NOT_SUPPORTED');
-  });
 });
