@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engines } from '../helpers/databases.js';
 import { eventually, startApi, type TestApi } from '../api/gateway.js';
-import { SimCharger } from '../../simulators/charger/charger.js';
+import { CallError, SimCharger } from '../../simulators/charger/charger.js';
 import { defaultRemoteCommands } from '../../simulators/charger/remote-commands.js';
 import { v201RemoteCommands } from '../../simulators/charger/v201/remote-commands.js';
 
@@ -53,6 +53,23 @@ describe.each(engines)('Local Authorization List on %s', (engine) => {
     await charger.boot();
     await eventually(async () => (await listOf(charger.id)).state === 'not_supported');
     expect((await listOf(charger.id)).answer).toBe('LocalAuthListEnabled: unknown key');
+  });
+
+  it("records a refused list as failed with the charger's answer, and a charger without the message as not supported", async () => {
+    const refusing = (await newCharger(`LL-REFUSE-${engine}`, 'ocpp1.6')).enableLocalList();
+    refusing.onCall('SendLocalList', () => ({ status: 'Failed' }));
+    const lacking = (await newCharger(`LL-LACK-${engine}`, 'ocpp1.6')).enableLocalList();
+    lacking.onCall('GetLocalListVersion', () => {
+      throw new CallError('NotImplemented', 'no local list here');
+    });
+    for (const c of [refusing, lacking]) {
+      await c.connect();
+      await c.boot();
+    }
+    await eventually(async () => (await listOf(refusing.id)).state === 'failed');
+    expect((await listOf(refusing.id)).answer).toBe('Failed');
+    await eventually(async () => (await listOf(lacking.id)).state === 'not_supported');
+    expect((await listOf(lacking.id)).answer).toBe('NotImplemented: no local list here');
   });
 
   describe.each(VERSIONS)('OCPP $version', ({ protocol, tag }) => {

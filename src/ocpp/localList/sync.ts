@@ -4,9 +4,10 @@ import type { Recorder } from '../../notifications/record.js';
 import { envelope } from '../../notifications/record.js';
 import type { ChargerLocalList, LocalListEntry, LocalListPatch } from '../../store/localLists.js';
 import type { LocalListSetting } from '../../store/installations.js';
-import { chunk, contentHash, deriveLocalList, diffLists } from '../../authorization/localList.js';
+import { chunk, contentHash, DAY_MS, deriveLocalList, diffLists } from '../../authorization/localList.js';
 import { versionOf, type ChargerConnection, type OcppVersion } from '../context.js';
 import type { Capabilities, ListProtocol } from './protocol.js';
+import { isRpcError } from '../rpc/errors.js';
 import { v16 } from './v16.js';
 import { v201 } from './v201.js';
 
@@ -24,7 +25,8 @@ export interface SyncTarget {
   client: ChargerConnection;
 }
 
-const DAY_MS = 86_400_000;
+/** CALLERRORs that say the charger has no such message: it keeps no list. */
+const NO_SUCH_MESSAGE = new Set(['NotImplemented', 'NotSupported']);
 /** Statuses after which only a Full list can bring the charger back in line. */
 const NEEDS_FULL = new Set(['VersionMismatch', 'Failed']);
 
@@ -64,7 +66,8 @@ export async function syncCharger(deps: SyncDeps, target: SyncTarget): Promise<v
     const entries = await desiredList(store, target.installationId, settings.localList, caps.maxLength);
     await run.send(caps, entries);
   } catch (err) {
-    await run.failed(errorAnswer(err));
+    if (isRpcError(err) && NO_SUCH_MESSAGE.has(err.rpcErrorCode)) await run.unsupported(`${err.rpcErrorCode}: ${err.message}`);
+    else await run.failed(errorAnswer(err));
   }
 }
 

@@ -1,6 +1,7 @@
 import type { ListUpdate } from '../../authorization/localList.js';
 import type { ListProtocol } from './protocol.js';
 import { count } from './protocol.js';
+import { groupIdToken } from '../v201/idTokenInfo.js';
 
 /** OCPP 2.0.1 Part 2: the LocalAuthListCtrlr component's variables. */
 const COMPONENT = { name: 'LocalAuthListCtrlr' };
@@ -22,8 +23,7 @@ function authorizationData(u: ListUpdate) {
   const idToken = { idToken: u.idTag, type: u.type ?? DEFAULT_TYPE };
   if (!u.info) return { idToken };
   const { status, expiryDate, parentIdTag } = u.info;
-  // The parent tag is a group the site owner names; 2.0.1 calls a token of ours Central.
-  const idTokenInfo = { status, ...(expiryDate && { cacheExpiryDateTime: expiryDate }), ...(parentIdTag && { groupIdToken: { idToken: parentIdTag, type: 'Central' } }) };
+  const idTokenInfo = { status, ...(expiryDate && { cacheExpiryDateTime: expiryDate }), ...(parentIdTag && { groupIdToken: groupIdToken(parentIdTag) }) };
   return { idToken, idTokenInfo };
 }
 
