@@ -33,13 +33,20 @@ describe.each(engines)('a native+recent list on %s', (engine) => {
     expect(charger.localList.decide('MINE-1')).toBe('Accepted');
   });
 
-  it('never lists an acceptance that expired already (the provider said it may not be kept)', async () => {
+  it('never lists an acceptance the provider said may not be kept (cache: false) or that expired already', async () => {
     w.provider.setRules({ allow: ['PROV-2'], expiryDate: '2020-01-01T00:00:00.000Z' });
     expect((await charger.authorize('PROV-2')).status).toBe('Accepted');
+    w.provider.setRules({ allow: ['PROV-3'], noCache: ['PROV-3'] });
+    expect((await charger.authorize('PROV-3')).status).toBe('Accepted');
+    // Not reused by the gateway either: the second Authorize asks the provider again.
+    const asked = w.provider.received.starts.length;
+    expect((await charger.authorize('PROV-3')).status).toBe('Accepted');
+    expect(w.provider.received.starts.length).toBe(asked + 1);
     // A later change syncs the list: PROV-2 is not in it.
     await w.t.api('POST', `/api/installations/${installationId}/id-tags`, { idTag: 'MINE-2' });
     await expect.poll(() => charger.localList.decide('MINE-2'), { timeout: 5_000 }).toBe('Accepted');
     expect(charger.localList.decide('PROV-2')).toBeUndefined();
+    expect(charger.localList.decide('PROV-3')).toBeUndefined();
     expect((await listOf()).entries.map((e: { idTag: string }) => e.idTag).sort()).toEqual(['MINE-1', 'MINE-2', 'PROV-1']);
   });
 
