@@ -3,8 +3,8 @@ import type { Store } from '../../store/index.js';
 import type { Recorder } from '../../notifications/record.js';
 import { envelope } from '../../notifications/record.js';
 import type { ChargerLocalList, LocalListEntry, LocalListPatch } from '../../store/localLists.js';
-import type { LocalListSetting } from '../../store/installations.js';
-import { chunk, contentHash, DAY_MS, deriveLocalList, diffLists } from '../../authorization/localList.js';
+import { chunk, contentHash, diffLists } from '../../authorization/localList.js';
+import type { ListSource } from './lists.js';
 import { versionOf, type ChargerConnection, type OcppVersion } from '../context.js';
 import type { Capabilities, ListProtocol } from './protocol.js';
 import { isRpcError } from '../rpc/errors.js';
@@ -13,6 +13,8 @@ import { v201 } from './v201.js';
 
 export interface SyncDeps {
   store: Store;
+  /** The installation's list, shared by its chargers. */
+  lists: ListSource;
   events: Recorder;
   log: Logger;
   timeoutMs: number;
@@ -35,18 +37,6 @@ const protocolOf = (client: ChargerConnection): ListProtocol => (client.protocol
 /** A charger's answer or our failure to get one, as the site owner reads it. */
 const errorAnswer = (err: unknown) => `Error: ${(err as Error)?.message ?? String(err)}`;
 
-/** The list the installation's policy gives this charger now. */
-async function desiredList(store: Store, installationId: string, setting: LocalListSetting, maxLength: number | null): Promise<LocalListEntry[]> {
-  const now = new Date();
-  const since = new Date(now.getTime() - setting.recentDays * DAY_MS).toISOString();
-  const [natives, recent, lastStarts] = await Promise.all([
-    store.idTags.list(installationId),
-    setting.mode === 'native+recent' ? store.localLists.recent(installationId, since) : Promise.resolve([]),
-    store.localLists.lastStarts(installationId),
-  ]);
-  return deriveLocalList({ natives, recent, lastStarts, recentDays: setting.recentDays, now }, maxLength);
-}
-
 /**
  * Brings one connected charger's Local Authorization List in line with its installation's setting:
  * reads what the charger can hold and which version it has, then sends a Full list (first time,
@@ -63,8 +53,8 @@ export async function syncCharger(deps: SyncDeps, target: SyncTarget): Promise<v
     if (settings.localList.mode === 'off') return await run.clear();
     const caps = await protocolOf(target.client).capabilities(target.client, deps.timeoutMs);
     if (!caps.supported) return await run.unsupported(caps.answer);
-    const entries = await desiredList(store, target.installationId, settings.localList, caps.maxLength);
-    await run.send(caps, entries);
+    const list = await deps.lists.get(target.installationId, settings.localList);
+    await run.send(caps, caps.maxLength === null ? list : list.slice(0, caps.maxLength));
   } catch (err) {
     if (isRpcError(err) && NO_SUCH_MESSAGE.has(err.rpcErrorCode)) await run.unsupported(`${err.rpcErrorCode}: ${err.message}`);
     else await run.failed(errorAnswer(err));
