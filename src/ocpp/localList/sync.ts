@@ -89,11 +89,11 @@ class SyncRun {
 
   async unsupported(answer: string): Promise<void> {
     if (this.stored?.state === 'not_supported' && this.stored.answer === answer) return;
-    await this.recordFailure('not_supported', answer, {});
+    await this.recordFailure('not_supported', answer);
   }
 
   async failed(answer: string): Promise<void> {
-    await this.recordFailure('failed', answer, {});
+    await this.recordFailure('failed', answer);
   }
 
   async send(caps: Capabilities & { supported: true }, entries: LocalListEntry[]): Promise<void> {
@@ -104,7 +104,11 @@ class SyncRun {
     const charger = await this.protocol.version(client, timeoutMs);
     const { stored } = this;
     const inLine = stored !== undefined && stored.version > 0 && stored.version === charger;
-    if (inLine && stored.state === 'in_sync' && stored.contentHash === hash) return;
+    if (inLine && stored.contentHash === hash && (stored.state === 'in_sync' || stored.state === 'syncing')) {
+      // A run cut short before it sent anything: the charger holds what we last confirmed.
+      if (stored.state === 'syncing') await this.save({ state: 'in_sync' });
+      return;
+    }
     await this.save({ state: 'syncing', ...capabilities });
     const full = !inLine || stored.state === 'failed' || stored.state === 'not_supported' || stored.state === 'off';
     let outcome = await this.sendAll(full ? 'Full' : 'Differential', Math.max(stored?.version ?? 0, charger), full ? entries : diffLists(stored.entries, entries), this.protocol.perMessage(caps));
@@ -114,7 +118,8 @@ class SyncRun {
     }
     if (outcome.status !== 'Accepted') {
       const state = outcome.status === 'NotSupported' ? 'not_supported' : 'failed';
-      return this.recordFailure(state, outcome.status, { version: outcome.version });
+      // The version stays our last whole list: a charger that took part of this one is out of step and gets a Full next time.
+      return this.recordFailure(state, outcome.status);
     }
     const data = { version: outcome.version, updateType: outcome.updateType, entries: entries.length, sent: outcome.sent, messages: outcome.messages, ocppVersion: this.ocppVersion };
     await this.deps.events.withEvents(
@@ -139,13 +144,13 @@ class SyncRun {
     return { status: 'Accepted', version, updateType, sent: updates.length, messages: messages.length };
   }
 
-  private async recordFailure(state: 'failed' | 'not_supported', answer: string, patch: LocalListPatch): Promise<void> {
-    const version = patch.version ?? this.stored?.version ?? 0;
+  private async recordFailure(state: 'failed' | 'not_supported', answer: string): Promise<void> {
+    const version = this.stored?.version ?? 0;
     await this.deps.events.withEvents(
       this.deps.store,
       ['localList.failed'],
       this.target.installationId,
-      (tx) => tx.localLists.save(this.target.chargerId, { ...patch, state, answer }),
+      (tx) => tx.localLists.save(this.target.chargerId, { state, answer }),
       () => [envelope('localList.failed', this.target.installationId, this.target.chargerId, { state, answer, version, ocppVersion: this.ocppVersion })],
     );
     this.deps.log.warn({ state, answer, version }, 'local authorization list not in sync');
