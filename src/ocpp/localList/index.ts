@@ -41,7 +41,7 @@ export function createLocalListSync(deps: LocalListSyncDeps): LocalListSync {
     const client = deps.registry.get(chargerId);
     if (!client) return;
     const log = deps.log.child({ chargerId });
-    const target = { chargerId, installationId: client.session.installationId, client };
+    const target = { chargerId, installationId: client.session.installationId, client, connected: () => deps.registry.isCurrent(chargerId, client) };
     const run = syncCharger({ ...deps, lists, log }, target)
       .catch((err) => log.error({ err }, 'local list sync failed'))
       .finally(() => {

@@ -25,6 +25,8 @@ export interface SyncTarget {
   chargerId: string;
   installationId: string;
   client: ChargerConnection;
+  /** False once this connection is gone (closed, or replaced by a newer one). */
+  connected(): boolean;
 }
 
 /** CALLERRORs that say the charger has no such message: it keeps no list. */
@@ -56,6 +58,8 @@ export async function syncCharger(deps: SyncDeps, target: SyncTarget): Promise<v
     const list = await deps.lists.get(target.installationId, settings.localList);
     await run.send(caps, caps.maxLength === null ? list : list.slice(0, caps.maxLength));
   } catch (err) {
+    // Gone mid-way: the list stays `syncing` and is sent when the charger returns.
+    if (!target.connected()) return;
     if (isRpcError(err) && NO_SUCH_MESSAGE.has(err.rpcErrorCode)) await run.unsupported(`${err.rpcErrorCode}: ${err.message}`);
     else await run.failed(errorAnswer(err));
   }
