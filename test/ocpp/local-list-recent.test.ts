@@ -50,8 +50,12 @@ describe.each(engines)('a native+recent list on %s', (engine) => {
     expect((await listOf()).entries.map((e: { idTag: string }) => e.idTag).sort()).toEqual(['MINE-1', 'MINE-2', 'PROV-1']);
   });
 
-  it('clears the charger list when the site owner turns lists off', async () => {
+  it('clears the charger list when the site owner turns lists off, and stops it deciding alone (offlineAllow is off)', async () => {
+    // While lists are kept the charger decides from its list when cut off, though unknown cards may not charge.
+    expect(charger.configuration.get('LocalAuthorizeOffline')).toBe('true');
+    expect(charger.configuration.get('AllowOfflineTxForUnknownId')).toBe('false');
     expect((await w.t.api('PATCH', `/api/installations/${installationId}`, { localList: { mode: 'off' } })).status).toBe(200);
+    await expect.poll(() => charger.configuration.get('LocalAuthorizeOffline'), { timeout: 5_000 }).toBe('false');
     await expect.poll(() => charger.localList.entries.size, { timeout: 5_000 }).toBe(0);
     await expect.poll(async () => (await listOf()).state, { timeout: 5_000 }).toBe('off');
   });

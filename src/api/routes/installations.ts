@@ -166,7 +166,7 @@ export function installationRoutes(deps: ApiDeps): Router {
     );
     if (!updated) throw notFound('Installation'); // deleted between the two calls
     if (patch.authentication) deps.hooks.authenticationChanged(before, updated);
-    if (patch.localList) deps.hooks.localListChanged(updated.id);
+    if (patch.localList) deps.hooks.localListChanged(before, updated);
     res.json(installationView(req, updated));
   });
 
