@@ -13,6 +13,7 @@ import { callSessionStart } from './providers/sessionStart.js';
 import { deliverSessionEnd, SESSION_END_TOPIC } from './providers/sessionEnd.js';
 import type { ProviderCallDeps } from './providers/providerCall.js';
 import { createOutboxWorker } from './providers/sessionEndWorker.js';
+import { createReservationExpiry } from './ocpp/reservationExpiry.js';
 import { createNotifications, type Notifications } from './notifications/service.js';
 import { createLiveFeed } from './notifications/live.js';
 import { createWatchSignal } from './notifications/liveWatch.js';
@@ -237,7 +238,9 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
     portalDir,
   });
   const httpServer = createServer(api);
+  const reservationExpiry = createReservationExpiry({ store, events, log, intervalMs: config.reservationSweepMs });
   outbox.start();
+  reservationExpiry.start();
   await notifications.start();
 
   try {
@@ -271,6 +274,7 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
         await closeServer(httpServer);
         await ocpp.close();
         await cluster.stop();
+        await reservationExpiry.stop();
         await outbox.stop();
         await notifications.stop();
         await http.close();
@@ -279,6 +283,7 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
     };
   } catch (err) {
     await cluster.stop().catch(() => undefined);
+    await reservationExpiry.stop();
     await outbox.stop();
     await notifications.stop();
     await http.close();

@@ -6,6 +6,7 @@
 import * as msg from './messages.js';
 import { ChargerConnection } from './connection.js';
 import { defaultRemoteCommands, type RemoteCommandHandler } from './remote-commands.js';
+import { FeatureState, featureProfileCommands } from './feature-profiles.js';
 import { runSession, type SessionOptions, type SessionResult } from './session.js';
 import { DeviceModel } from './v201/device-model.js';
 import * as msg201 from './v201/messages.js';
@@ -32,6 +33,12 @@ export class SimCharger extends ChargerConnection {
   private queued: msg201.TransactionEventRequest[] | null = null;
   private isOffline = false;
   private list: LocalList | null = null;
+  private featureState: FeatureState | null = null;
+
+  /** Reservations and charging profiles this charger holds (Reservation and Smart Charging). */
+  get features(): FeatureState {
+    return (this.featureState ??= new FeatureState());
+  }
 
   boot(extra?: object): Promise<msg.BootNotificationConf> {
     const payload = this.isV16 ? msg.bootNotification(this.id, extra) : msg201.bootNotification(this.id, extra);
@@ -61,8 +68,15 @@ export class SimCharger extends ChargerConnection {
     return this.call('Authorize', { idToken: { idToken: idTag, type } }).then((reply) => withStatus(reply, reply?.idTokenInfo));
   }
 
+  /** The id of the reservation a start for this tag on this connector (2.0.1: EVSE) ends, if any; fleets hold none. */
+  useReservation(connectorId: number, idTag: string): number | undefined {
+    return this.featureState?.useReservation(connectorId, idTag);
+  }
+
+  /** A start on a connector reserved for this tag carries the reservation's id and ends it (1.6 §5.13). */
   startTransaction(input: msg.StartTransactionInput): Promise<msg.StartTransactionConf> {
-    return this.call('StartTransaction', msg.startTransaction(input));
+    const reservationId = input.reservationId ?? this.useReservation(input.connectorId, input.idTag);
+    return this.call('StartTransaction', msg.startTransaction({ ...input, reservationId }));
   }
 
   meterValues(input: msg.MeterValuesInput): Promise<object> {
@@ -180,7 +194,7 @@ export class SimCharger extends ChargerConnection {
   }
 
   protected defaultCommand(action: string): RemoteCommandHandler<this> | undefined {
-    return (this.isV16 ? defaultRemoteCommands : v201RemoteCommands).get(action);
+    return (this.isV16 ? defaultRemoteCommands : v201RemoteCommands).get(action) ?? featureProfileCommands.get(action);
   }
 }
 

@@ -8,6 +8,7 @@ import type { SessionStartRequest, StartOutcome } from '../providers/sessionStar
 import { createBreaker } from './breaker.js';
 import { createAuthorizer } from './chain.js';
 import { concurrentTxGuard } from './concurrentTx.js';
+import { reservationGuard } from './reservation.js';
 import { createDecisionCache } from './decisionCache.js';
 import { createAuthorizationMetrics, registerBreakerState } from './metrics.js';
 import { nativeAuthorizer } from './native.js';
@@ -32,7 +33,7 @@ export interface AuthorizationDeps {
 /**
  * The chain, in order: the provider (provider mode with a start URL, cache first), the offline
  * policy (only when the provider could not be reached), the native id tags (everything else).
- * ConcurrentTx is checked on any acceptance.
+ * A start on a connector reserved for another tag, and ConcurrentTx, are checked on any acceptance.
  */
 export function buildAuthorization({ config, store, log, metrics: registry, callSessionStart, recentTagAdded }: AuthorizationDeps) {
   const settings = createSettingsSource((id) => store.installations.providerSettings(id));
@@ -47,9 +48,12 @@ export function buildAuthorization({ config, store, log, metrics: registry, call
       offlinePolicy({ settings, cache }),
       nativeAuthorizer({ findIdTag: idTags.find }),
     ],
-    guards: config.rejectConcurrentTx
-      ? [concurrentTxGuard({ hasActiveElsewhere: (i, tag, c, n) => store.transactions.hasActiveElsewhere(i, idTagKey(tag), c, n) })]
-      : [],
+    guards: [
+      reservationGuard({ heldFor: (chargerId, connectorId) => store.reservations.holding(chargerId, connectorId) }),
+      ...(config.rejectConcurrentTx
+        ? [concurrentTxGuard({ hasActiveElsewhere: (i, tag, c, n) => store.transactions.hasActiveElsewhere(i, idTagKey(tag), c, n) })]
+        : []),
+    ],
     decided: metrics.decided,
   });
   const keepRecent = recentTagRecorder({

@@ -20,6 +20,8 @@ import { secondFactorStore } from './secondFactor.js';
 import { failureStore } from './failures.js';
 import { auditStore } from './audit.js';
 import { localListStore } from './localLists.js';
+import { reservationStore } from './reservations.js';
+import { chargingProfileStore } from './chargingProfiles.js';
 import type { SecretBox } from '../secrets.js';
 import { createCommitGroups } from './commitGroups.js';
 
@@ -46,6 +48,8 @@ const factories = {
   chargerAuthFailures: (db: Db, dialect: Dialect) => failureStore(db, dialect, 'charger_auth_failures'),
   audit: (db: Db) => auditStore(db),
   localLists: (db: Db) => localListStore(db),
+  reservations: (db: Db) => reservationStore(db),
+  chargingProfiles: (db: Db) => chargingProfileStore(db),
 };
 type Modules = { [K in keyof typeof factories]: ReturnType<(typeof factories)[K]> };
 

@@ -485,6 +485,46 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.alterTable('transactions').addColumn('auth_local_list', 'integer', (c) => c.notNull().defaultTo(0)).execute();
       },
     },
+    '0015_reservations': {
+      async up(db: Kysely<any>) {
+        // ReserveNow the charger accepted; one row per charger and reservation id (a re-used id replaces it, as the charger does).
+        await db.schema
+          .createTable('reservations')
+          .addColumn('charger_id', 'text', (c) => c.notNull().references('chargers.id').onDelete('cascade'))
+          .addColumn('reservation_id', 'integer', (c) => c.notNull())
+          .addColumn('installation_id', 'text', (c) => c.notNull())
+          .addColumn('connector_id', 'integer', (c) => c.notNull())
+          .addColumn('id_tag', 'text', (c) => c.notNull())
+          .addColumn('id_tag_key', 'text', (c) => c.notNull())
+          .addColumn('parent_id_tag', 'text')
+          .addColumn('id_token_type', 'text')
+          .addColumn('ocpp_version', 'text', (c) => c.notNull())
+          .addColumn('expiry_date', 'text', (c) => c.notNull())
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('transaction_id', 'integer')
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('ended_at', 'text')
+          .addPrimaryKeyConstraint('reservations_pk', ['charger_id', 'reservation_id'])
+          .execute();
+        await db.schema.createIndex('reservations_due').on('reservations').columns(['status', 'expiry_date']).execute();
+      },
+    },
+    '0016_charging_profiles': {
+      async up(db: Kysely<any>) {
+        // Profiles the gateway set on a charger (SetChargingProfile answered Accepted), as sent.
+        await db.schema
+          .createTable('charging_profiles')
+          .addColumn('charger_id', 'text', (c) => c.notNull().references('chargers.id').onDelete('cascade'))
+          .addColumn('profile_id', 'integer', (c) => c.notNull())
+          .addColumn('connector_id', 'integer', (c) => c.notNull())
+          .addColumn('stack_level', 'integer', (c) => c.notNull())
+          .addColumn('purpose', 'text', (c) => c.notNull())
+          .addColumn('profile', 'text', (c) => c.notNull())
+          .addColumn('set_at', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('charging_profiles_pk', ['charger_id', 'profile_id'])
+          .execute();
+      },
+    },
   };
 }
 

@@ -407,4 +407,43 @@ export interface Database {
   audit_log: AuditLogTable;
   local_lists: LocalListTable;
   recent_id_tags: RecentIdTagTable;
+  reservations: ReservationTable;
+  charging_profiles: ChargingProfileTable;
+}
+
+export interface ReservationTable {
+  charger_id: string;
+  /** The charger's reservation id (1.6 reservationId, 2.0.1 id), chosen by whoever sent ReserveNow. */
+  reservation_id: number;
+  installation_id: string;
+  /** 1.6 connector or 2.0.1 EVSE; 0: any (the charger keeps one free). */
+  connector_id: number;
+  id_tag: string;
+  id_tag_key: string;
+  /** 1.6 parentIdTag, 2.0.1 groupIdToken.idToken: a tag of this group may use the reservation too. */
+  parent_id_tag: string | null;
+  /** 2.0.1 idToken.type; null for 1.6. */
+  id_token_type: string | null;
+  /** The charger's version when it accepted the reservation. */
+  ocpp_version: string;
+  expiry_date: string;
+  /** active, used, cancelled or expired. */
+  status: string;
+  /** The transaction that used it. */
+  transaction_id: number | null;
+  created_at: string;
+  ended_at: string | null;
+}
+
+export interface ChargingProfileTable {
+  charger_id: string;
+  /** 1.6 chargingProfileId, 2.0.1 id. */
+  profile_id: number;
+  /** 1.6 connectorId, 2.0.1 evseId; 0: the whole charger. */
+  connector_id: number;
+  stack_level: number;
+  purpose: string;
+  /** JSON: the profile as sent (1.6 csChargingProfiles, 2.0.1 chargingProfile). */
+  profile: string;
+  set_at: string;
 }

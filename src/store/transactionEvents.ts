@@ -36,6 +36,8 @@ export interface TransactionEventInput {
   registerFirst?: number;
   registerLast?: number;
   stoppedReason: string | null;
+  /** The reservation this transaction uses, when the event says so. */
+  reservationId: number | null;
   /** An id token that becomes the transaction's own (its start), or one presented to stop it. */
   token?: { role: 'start'; authorization: TokenAuthorization } | { role: 'stop'; idTag: string };
   /** The response sent, kept so that a repeat of this seqNo gets it again; null for `{}`. */
@@ -83,7 +85,7 @@ async function create(trx: Db, e: TransactionEventInput): Promise<Row> {
       meter_last_wh: e.registerLast ?? null,
       start_time: e.timestamp,
       started_received_at: new Date().toISOString(),
-      reservation_id: null,
+      reservation_id: e.reservationId,
       // A refused card does not make the session count as the card's (ConcurrentTx), as in 1.6.
       active: !start || start.authStatus === 'Accepted' ? 1 : 0,
       late: e.late || start?.late ? 1 : 0,

@@ -1,6 +1,6 @@
 import type { ListProtocol } from './protocol.js';
 import { count, isTrue } from './protocol.js';
-import type { ChargerConnection } from '../context.js';
+import type { ChargerConnection } from '../connectionRegistry.js';
 
 /** OCPP 1.6 Local Auth List Management profile: GetConfiguration keys, GetLocalListVersion, SendLocalList. */
 const KEYS = ['LocalAuthListEnabled', 'LocalAuthListMaxLength', 'SendLocalListMaxLength', 'LocalAuthorizeOffline'] as const;

@@ -1,7 +1,7 @@
 import type { ListUpdate } from '../../authorization/localList.js';
 import type { ListProtocol } from './protocol.js';
 import { count, isTrue } from './protocol.js';
-import type { ChargerConnection } from '../context.js';
+import type { ChargerConnection } from '../connectionRegistry.js';
 import { groupIdToken } from '../v201/idTokenInfo.js';
 
 /** OCPP 2.0.1 Part 2: the LocalAuthListCtrlr component's variables. */

@@ -1,7 +1,7 @@
 import { canonicalTime, reportedLate, type Handler } from '../context.js';
 import { toIdTagInfo } from '../idTagInfo.js';
 import { idTagKey } from '../../store/idTags.js';
-import { decided, sessionStarted } from '../envelopes.js';
+import { decided, reservationEvent, sessionStarted } from '../envelopes.js';
 import type { Decision } from '../../authorization/types.js';
 import { heldInLocalList } from '../localList/held.js';
 
@@ -50,12 +50,21 @@ export const startTransaction: Handler = async (deps, ctx, params) => {
     authParentIdTag: decision.parentIdTag ?? null,
     localList,
   };
-  const tx = await deps.events.withEvents(
+  const { tx } = await deps.events.withEvents(
     deps.store,
-    ['authorization.decided', 'session.started'],
+    ['authorization.decided', 'session.started', 'reservation.used'],
     ctx.installationId,
-    (store) => store.transactions.start(start),
-    (stored) => [decided(ctx, 'StartTransaction', identity.idTag, identity.connectorId, decision), sessionStarted(ctx, stored)],
+    async (store) => {
+      const tx = await store.transactions.start(start);
+      // The charger ended the reservation by starting on it (§5.13), whatever the tag's status.
+      const used = start.reservationId === null ? undefined : await store.reservations.end(ctx.chargerId, start.reservationId, 'used', tx.id);
+      return { tx, used };
+    },
+    ({ tx, used }) => [
+      decided(ctx, 'StartTransaction', identity.idTag, identity.connectorId, decision),
+      sessionStarted(ctx, tx),
+      ...(used ? [reservationEvent('reservation.used', used)] : []),
+    ],
   );
   ctx.log.info(
     { transactionId: tx.id, connectorId: identity.connectorId, status: tx.authorization.status, source: decision.source, reason: tx.authorization.reason, late, localList },
