@@ -29,6 +29,7 @@ import { prepareAdminToken } from './api/adminToken.js';
 import { createSecretBox, loadSecretKey } from './secrets.js';
 import { resealSecrets } from './store/reseal.js';
 import { bootstrapAdminUser } from './users/bootstrap.js';
+import type { Installation } from './store/installations.js';
 
 export interface Gateway {
   config: Config;
@@ -83,6 +84,9 @@ function listen(server: Server, port: number, host: string, log: Logger): Promis
     });
   });
 }
+
+/** What an installation lets its chargers do while cut off. */
+const offlineSetting = (i: Installation) => ({ offlineAllow: i.authentication.offlineAllow, localList: i.localList.mode !== 'off' });
 
 function closeServer(server: Server): Promise<void> {
   return new Promise((resolve) => {
@@ -202,16 +206,16 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
       auth.idTags.forgetInstallation(installationId);
       localLists.installation(installationId);
     },
-    localListChanged(installationId) {
-      auth.settings.forget(installationId);
-      localLists.installation(installationId);
+    localListChanged(before, after) {
+      auth.settings.forget(after.id);
+      localLists.installation(after.id);
+      // A list is of use only if the chargers decide from it offline.
+      if ((before.localList.mode === 'off') !== (after.localList.mode === 'off')) ocpp.pushOfflineConfigToInstallation(after.id, offlineSetting(after));
     },
     authenticationChanged(before, after) {
       auth.settings.forget(after.id);
       auth.cache.forgetInstallation(after.id);
-      if (before.authentication.offlineAllow !== after.authentication.offlineAllow) {
-        ocpp.pushOfflineConfigToInstallation(after.id, after.authentication.offlineAllow);
-      }
+      if (before.authentication.offlineAllow !== after.authentication.offlineAllow) ocpp.pushOfflineConfigToInstallation(after.id, offlineSetting(after));
     },
   };
   const authenticationTest = createAuthenticationTest({ http, cache: auth.cache, findIdTag: auth.idTags.find });

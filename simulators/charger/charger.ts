@@ -123,7 +123,11 @@ export class SimCharger extends ChargerConnection {
     const unknownAllowed = this.isV16
       ? this.configuration.get('AllowOfflineTxForUnknownId') === 'true'
       : this.deviceModel.value({ name: 'AuthCtrlr' }, 'OfflineTxForUnknownIdEnabled') === 'true';
-    const status = this.localList.decide(idTag) ?? (unknownAllowed ? 'Accepted' : 'Invalid');
+    // LocalAuthorizeOffline off: the charger does not decide from its list (or cache) while cut off.
+    const local = this.isV16
+      ? this.configuration.get('LocalAuthorizeOffline') !== 'false'
+      : this.deviceModel.value({ name: 'AuthCtrlr' }, 'LocalAuthorizeOffline') !== 'false';
+    const status = (local ? this.localList.decide(idTag) : undefined) ?? (unknownAllowed ? 'Accepted' : 'Invalid');
     return this.isV16 ? { idTagInfo: { status }, status } as AuthorizeAnswer : ({ idTokenInfo: { status }, status } as unknown as AuthorizeAnswer);
   }
 

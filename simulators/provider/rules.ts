@@ -5,7 +5,7 @@
 import type { Rules } from './types.js';
 
 export type Decision =
-  | { allowed: true; expiryDate?: string }
+  | { allowed: true; expiryDate?: string; cache?: false }
   | { allowed: false; status: string; reason?: string };
 
 type Matcher = (idTag: string) => Decision | undefined;
@@ -33,12 +33,17 @@ export function compileRules(rules: Rules): Decide {
     (tag) => patterns.find((p) => p.regex.test(tag))?.decision,
   ];
 
-  return (idTag) => {
-    const tag = idTag.toLowerCase();
+  const noCache = new Set((rules.noCache ?? []).map((t) => t.toLowerCase()));
+  const decide = (tag: string): Decision => {
     for (const match of chain) {
       const decision = match(tag);
       if (decision) return decision;
     }
     return fallback;
+  };
+  return (idTag) => {
+    const tag = idTag.toLowerCase();
+    const decision = decide(tag);
+    return decision.allowed && noCache.has(tag) ? { ...decision, cache: false } : decision;
   };
 }

@@ -19,6 +19,8 @@ export interface Rules {
   defaultAllowed?: boolean;
   /** Added to every allowed reply when set. */
   expiryDate?: string;
+  /** Id tags whose acceptance carries `cache: false`: the gateway and chargers must not keep it. */
+  noCache?: string[];
 }
 
 export interface ProviderOptions {

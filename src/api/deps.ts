@@ -47,5 +47,5 @@ export interface ApiHooks {
   /** An installation's id tags were added, changed or removed (or the installation itself). */
   idTagsChanged(installationId: string): void;
   /** The installation's localList setting changed: its chargers' lists are brought in line. */
-  localListChanged(installationId: string): void;
+  localListChanged(before: Installation, after: Installation): void;
 }

@@ -25,7 +25,7 @@ export interface ListUpdate {
   info?: LocalListEntry['info'];
 }
 
-const DAY_MS = 86_400_000;
+export const DAY_MS = 86_400_000;
 const entryKey = (e: { idTag: string; type?: string }) => `${idTagKey(e.idTag)}\u0000${e.type ?? ''}`;
 
 function nativeEntry(tag: IdTag, now: Date): LocalListEntry {

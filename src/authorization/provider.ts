@@ -65,7 +65,7 @@ export function providerAuthorizer(deps: ProviderAuthorizerDeps): Authorizer {
       deps.breaker.success(settings.installationId);
     }
     const decision = toDecision(outcome);
-    if (decision.final) deps.cache.remember(req.installationId, cachedToken(req), decision);
+    if (decision.final && !decision.noCache) deps.cache.remember(req.installationId, cachedToken(req), decision);
     return decision;
   }
 

@@ -16,7 +16,7 @@ export interface RecentTagDeps {
 
 /** Only a fresh provider acceptance that may be kept: never one made offline, from the cache, or already expired. */
 function keepable(d: Decision, now: Date, cacheTtlSec: number): boolean {
-  if (d.source !== PROVIDER_SOURCE || d.status !== 'Accepted' || !d.final || cacheTtlSec === 0) return false;
+  if (d.source !== PROVIDER_SOURCE || d.status !== 'Accepted' || !d.final || d.noCache || cacheTtlSec === 0) return false;
   return !d.expiryDate || Date.parse(d.expiryDate) > now.getTime();
 }
 

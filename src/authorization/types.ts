@@ -44,6 +44,8 @@ export interface Decision {
   final: boolean;
   /** The provider's own id for this session, kept with the transaction and sent back at its end. */
   sessionId?: string;
+  /** The provider said the acceptance must not be kept (`cache: false`): not reused, not cached by chargers, never in a local list. */
+  noCache?: boolean;
   /** The provider could not be asked (or gave no usable answer): the offline rules apply. */
   providerUnreachable?: boolean;
 }

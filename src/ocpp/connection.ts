@@ -121,7 +121,7 @@ async function applyOfflineSetting(deps: OcppDeps, ctx: ChargerContext, client: 
   try {
     const settings = await deps.settings.get(ctx.installationId);
     if (!settings) return;
-    await pushOfflineConfig(client, ctx.chargerId, settings.offlineAllow, {
+    await pushOfflineConfig(client, ctx.chargerId, { offlineAllow: settings.offlineAllow, localList: settings.localList.mode !== 'off' }, {
       store: deps.store,
       log: ctx.log,
       timeoutMs: deps.config.commandTimeoutMs,

@@ -2,17 +2,30 @@ import type { Logger } from '../log.js';
 import type { Store } from '../store/index.js';
 import type { ChargerConnection } from './context.js';
 
+/** What the charger may do while it has no connection: decide from its list (or cache), and let unknown cards charge. */
+export interface OfflineSetting {
+  offlineAllow: boolean;
+  /** The installation keeps a Local Authorization List on its chargers: they decide from it offline. */
+  localList: boolean;
+}
+
+/** Each key's value: deciding locally offline is on whenever cards may charge offline or a list is kept. */
+const localAuthorizeOffline = (s: OfflineSetting) => s.offlineAllow || s.localList;
+
 /** The OCPP 1.6 keys that make a charger allow cards while it has no connection. */
-const KEYS_16 = ['LocalAuthorizeOffline', 'AllowOfflineTxForUnknownId'] as const;
+const KEYS_16 = [
+  { key: 'LocalAuthorizeOffline', value: localAuthorizeOffline },
+  { key: 'AllowOfflineTxForUnknownId', value: (s: OfflineSetting) => s.offlineAllow },
+] as const;
 
 /**
  * Their OCPP 2.0.1 variables (Part 2, standardized components), and the authorization cache:
  * without the offline allowance a cached acceptance must not let a card charge either.
  */
 const VARIABLES_201 = [
-  { component: 'AuthCtrlr', variable: 'LocalAuthorizeOffline' },
-  { component: 'AuthCtrlr', variable: 'OfflineTxForUnknownIdEnabled' },
-  { component: 'AuthCacheCtrlr', variable: 'Enabled' },
+  { component: 'AuthCtrlr', variable: 'LocalAuthorizeOffline', value: localAuthorizeOffline },
+  { component: 'AuthCtrlr', variable: 'OfflineTxForUnknownIdEnabled', value: (s: OfflineSetting) => s.offlineAllow },
+  { component: 'AuthCacheCtrlr', variable: 'Enabled', value: (s: OfflineSetting) => s.offlineAllow },
 ] as const;
 
 /** Both versions' word for "set": ConfigurationStatus and SetVariableStatusEnumType. */
@@ -26,20 +39,20 @@ export interface OfflineConfigResult {
   at: string;
 }
 
-type Push = (client: ChargerConnection, value: string, timeoutMs: number) => Promise<Record<string, string>>;
+type Push = (client: ChargerConnection, setting: OfflineSetting, timeoutMs: number) => Promise<Record<string, string>>;
 
-/** Pushes the installation's offlineAllow to one charger, in its version's terms, and records what it answered. */
+/** Pushes the installation's offlineAllow (and whether it keeps local lists) to one charger, in its version's terms, and records what it answered. */
 export async function pushOfflineConfig(
   client: ChargerConnection,
   chargerId: string,
-  offlineAllow: boolean,
+  setting: OfflineSetting,
   /** `log` is the charger's own logger: it carries the charger id. */
   deps: { store: Store; log: Logger; timeoutMs: number },
 ): Promise<OfflineConfigResult> {
   const push: Push = client.protocol === 'ocpp1.6' ? changeConfiguration : setVariables;
-  const results = await push(client, String(offlineAllow), deps.timeoutMs);
+  const results = await push(client, setting, deps.timeoutMs);
   const applied = Object.values(results).every((status) => APPLIED.has(status));
-  const result = { offlineAllow, results, applied, at: new Date().toISOString() };
+  const result = { offlineAllow: setting.offlineAllow, results, applied, at: new Date().toISOString() };
   // Boots come in bursts (a restart reconnects every charger): their writes share commits.
   await deps.store.batched((tx) => tx.chargers.setOfflineConfig(chargerId, result));
   if (!applied) deps.log.warn({ results }, 'charger did not apply the offline setting');
@@ -47,11 +60,11 @@ export async function pushOfflineConfig(
 }
 
 /** OCPP 1.6: one ChangeConfiguration per key. */
-const changeConfiguration: Push = async (client, value, timeoutMs) => {
+const changeConfiguration: Push = async (client, setting, timeoutMs) => {
   const results: Record<string, string> = {};
-  for (const key of KEYS_16) {
+  for (const { key, value } of KEYS_16) {
     try {
-      const conf = (await client.call('ChangeConfiguration', { key, value }, { callTimeoutMs: timeoutMs })) as { status: string };
+      const conf = (await client.call('ChangeConfiguration', { key, value: String(value(setting)) }, { callTimeoutMs: timeoutMs })) as { status: string };
       results[key] = conf.status;
     } catch (err) {
       results[key] = `Error: ${(err as Error).message}`;
@@ -67,9 +80,9 @@ interface SetVariableResult {
 }
 
 /** OCPP 2.0.1 and 2.1: one SetVariables with every variable; each gets its own status. */
-const setVariables: Push = async (client, value, timeoutMs) => {
+const setVariables: Push = async (client, setting, timeoutMs) => {
   const names = VARIABLES_201.map((v) => `${v.component}.${v.variable}`);
-  const setVariableData = VARIABLES_201.map((v) => ({ attributeValue: value, component: { name: v.component }, variable: { name: v.variable } }));
+  const setVariableData = VARIABLES_201.map((v) => ({ attributeValue: String(v.value(setting)), component: { name: v.component }, variable: { name: v.variable } }));
   let answer: SetVariableResult[];
   try {
     answer = ((await client.call('SetVariables', { setVariableData }, { callTimeoutMs: timeoutMs })) as { setVariableResult: SetVariableResult[] }).setVariableResult;

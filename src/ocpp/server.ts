@@ -5,7 +5,7 @@ import type { ChargerSession, OcppDeps } from './context.js';
 import { chargerResolver } from './handshake.js';
 import { attachConnection } from './connection.js';
 import type { ConnectionRegistry } from './connectionRegistry.js';
-import { pushOfflineConfig } from './offlineConfig.js';
+import { pushOfflineConfig, type OfflineSetting } from './offlineConfig.js';
 import { createTlsServer } from './tls.js';
 import { createOcppMetrics } from './metrics.js';
 import { allActions, protocols } from './protocols.js';
@@ -18,8 +18,8 @@ export interface OcppServer {
   /** The wss listener, when ocppTlsPort is configured. */
   tls?: { server: Server; reload(): void };
   registry: ConnectionRegistry;
-  /** After the installation's offlineAllow changed: tell its connected chargers. */
-  pushOfflineConfigToInstallation(installationId: string, offlineAllow: boolean): void;
+  /** After the installation's offlineAllow or local list choice changed: tell its connected chargers. */
+  pushOfflineConfigToInstallation(installationId: string, setting: OfflineSetting): void;
   close(): Promise<void>;
 }
 
@@ -77,10 +77,10 @@ export function createOcppServer(deps: OcppDeps, opts: { metrics: MetricsRegistr
     tls,
     registry,
     calls: metrics.calls,
-    pushOfflineConfigToInstallation(installationId, offlineAllow) {
+    pushOfflineConfigToInstallation(installationId, setting) {
       for (const [chargerId, client] of registry.ofInstallation(installationId)) {
         const log = deps.log.child({ chargerId });
-        pushOfflineConfig(client, chargerId, offlineAllow, { store: deps.store, log, timeoutMs: deps.config.commandTimeoutMs }).catch((err) =>
+        pushOfflineConfig(client, chargerId, setting, { store: deps.store, log, timeoutMs: deps.config.commandTimeoutMs }).catch((err) =>
           log.error({ err }, 'offline setting push failed'),
         );
       }

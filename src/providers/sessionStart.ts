@@ -24,7 +24,7 @@ export interface SessionStartRequest {
 }
 
 export type StartOutcome =
-  | { kind: 'allowed'; expiryDate?: string; parentIdTag?: string; sessionId?: string }
+  | { kind: 'allowed'; expiryDate?: string; parentIdTag?: string; sessionId?: string; noCache?: true }
   | { kind: 'refused'; status: 'Blocked' | 'Expired' | 'Invalid' | 'ConcurrentTx'; reason: string; expiryDate?: string; parentIdTag?: string }
   | { kind: 'unreachable'; reason: string; detail: string };
 
@@ -35,6 +35,7 @@ const replySchema = z.object({
   parentIdTag: z.string().min(1).max(20).optional(),
   sessionId: z.string().min(1).max(255).optional(),
   reason: z.string().max(255).optional(),
+  cache: z.boolean().optional(),
 });
 
 /** The session.start body; `test: true` marks a call made from the portal's Test button (no charger is waiting). */
@@ -72,7 +73,7 @@ export function classifyStartReply(status: number, text: string): StartOutcome {
     if (!parsed.success) return { kind: 'unreachable', reason: 'malformed_reply', detail: parsed.error.issues[0]?.message ?? 'invalid' };
     const r = parsed.data;
     const extra = { ...(r.expiryDate && { expiryDate: r.expiryDate }), ...(r.parentIdTag && { parentIdTag: r.parentIdTag }) };
-    if (r.allowed) return { kind: 'allowed', ...extra, ...(r.sessionId && { sessionId: r.sessionId }) };
+    if (r.allowed) return { kind: 'allowed', ...extra, ...(r.sessionId && { sessionId: r.sessionId }), ...(r.cache === false && { noCache: true as const }) };
     const refusal = r.status && r.status !== 'Accepted' ? r.status : 'Invalid';
     return { kind: 'refused', status: refusal, reason: r.reason ? `provider_refused:${r.reason}` : 'provider_refused', ...extra };
   }

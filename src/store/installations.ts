@@ -29,6 +29,8 @@ export interface LocalListSetting {
 }
 
 export const DEFAULT_LOCAL_LIST: LocalListSetting = { mode: 'off', recentDays: 30 };
+/** The longest window a site owner may choose; acceptances older than it serve no list. */
+export const MAX_RECENT_DAYS = 365;
 
 /** What the provider call path needs: one installation's settings, read alone. */
 export interface ProviderSettings extends AuthenticationSettings {

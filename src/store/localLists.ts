@@ -141,6 +141,11 @@ export function localListStore(db: Db) {
       return rows.map((r) => ({ idTag: r.id_tag, idTokenType: r.id_token_type, expiryDate: r.expiry_date, parentIdTag: r.parent_id_tag, lastUsedAt: r.last_used_at }));
     },
 
+    /** Drops the acceptances last used before `before`: out of every list's window. */
+    async forgetRecentBefore(installationId: string, before: string): Promise<void> {
+      await db.deleteFrom('recent_id_tags').where('installation_id', '=', installationId).where('last_used_at', '<', before).execute();
+    },
+
     /** When each id tag last started a transaction of the installation, by id-tag key. */
     async lastStarts(installationId: string): Promise<Map<string, string>> {
       const rows = await db

@@ -41,6 +41,7 @@ describe('recentTagRecorder', () => {
       decision('Blocked', 'webhook', 'provider_refused'),
       decision('Accepted', 'webhook', 'provider_allowed', { expiryDate: '2026-05-01T00:00:00.000Z' }),
       decision('Accepted', 'native', 'accepted'),
+      decision('Accepted', 'webhook', 'provider_allowed', { noCache: true }),
     ];
     const h = harness('native+recent');
     for (const d of refusals) h.record(req, d);

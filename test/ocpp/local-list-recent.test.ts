@@ -33,18 +33,29 @@ describe.each(engines)('a native+recent list on %s', (engine) => {
     expect(charger.localList.decide('MINE-1')).toBe('Accepted');
   });
 
-  it('never lists an acceptance that expired already (the provider said it may not be kept)', async () => {
+  it('never lists an acceptance the provider said may not be kept (cache: false) or that expired already', async () => {
     w.provider.setRules({ allow: ['PROV-2'], expiryDate: '2020-01-01T00:00:00.000Z' });
     expect((await charger.authorize('PROV-2')).status).toBe('Accepted');
+    w.provider.setRules({ allow: ['PROV-3'], noCache: ['PROV-3'] });
+    expect((await charger.authorize('PROV-3')).status).toBe('Accepted');
+    // Not reused by the gateway either: the second Authorize asks the provider again.
+    const asked = w.provider.received.starts.length;
+    expect((await charger.authorize('PROV-3')).status).toBe('Accepted');
+    expect(w.provider.received.starts.length).toBe(asked + 1);
     // A later change syncs the list: PROV-2 is not in it.
     await w.t.api('POST', `/api/installations/${installationId}/id-tags`, { idTag: 'MINE-2' });
     await expect.poll(() => charger.localList.decide('MINE-2'), { timeout: 5_000 }).toBe('Accepted');
     expect(charger.localList.decide('PROV-2')).toBeUndefined();
+    expect(charger.localList.decide('PROV-3')).toBeUndefined();
     expect((await listOf()).entries.map((e: { idTag: string }) => e.idTag).sort()).toEqual(['MINE-1', 'MINE-2', 'PROV-1']);
   });
 
-  it('clears the charger list when the site owner turns lists off', async () => {
+  it('clears the charger list when the site owner turns lists off, and stops it deciding alone (offlineAllow is off)', async () => {
+    // While lists are kept the charger decides from its list when cut off, though unknown cards may not charge.
+    expect(charger.configuration.get('LocalAuthorizeOffline')).toBe('true');
+    expect(charger.configuration.get('AllowOfflineTxForUnknownId')).toBe('false');
     expect((await w.t.api('PATCH', `/api/installations/${installationId}`, { localList: { mode: 'off' } })).status).toBe(200);
+    await expect.poll(() => charger.configuration.get('LocalAuthorizeOffline'), { timeout: 5_000 }).toBe('false');
     await expect.poll(() => charger.localList.entries.size, { timeout: 5_000 }).toBe(0);
     await expect.poll(async () => (await listOf()).state, { timeout: 5_000 }).toBe('off');
   });

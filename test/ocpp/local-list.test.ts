@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engines } from '../helpers/databases.js';
 import { eventually, startApi, type TestApi } from '../api/gateway.js';
-import { SimCharger } from '../../simulators/charger/charger.js';
+import { CallError, SimCharger } from '../../simulators/charger/charger.js';
 import { defaultRemoteCommands } from '../../simulators/charger/remote-commands.js';
 import { v201RemoteCommands } from '../../simulators/charger/v201/remote-commands.js';
 
@@ -53,6 +53,23 @@ describe.each(engines)('Local Authorization List on %s', (engine) => {
     await charger.boot();
     await eventually(async () => (await listOf(charger.id)).state === 'not_supported');
     expect((await listOf(charger.id)).answer).toBe('LocalAuthListEnabled: unknown key');
+  });
+
+  it("records a refused list as failed with the charger's answer, and a charger without the message as not supported", async () => {
+    const refusing = (await newCharger(`LL-REFUSE-${engine}`, 'ocpp1.6')).enableLocalList();
+    refusing.onCall('SendLocalList', () => ({ status: 'Failed' }));
+    const lacking = (await newCharger(`LL-LACK-${engine}`, 'ocpp1.6')).enableLocalList();
+    lacking.onCall('GetLocalListVersion', () => {
+      throw new CallError('NotImplemented', 'no local list here');
+    });
+    for (const c of [refusing, lacking]) {
+      await c.connect();
+      await c.boot();
+    }
+    await eventually(async () => (await listOf(refusing.id)).state === 'failed');
+    expect((await listOf(refusing.id)).answer).toBe('Failed');
+    await eventually(async () => (await listOf(lacking.id)).state === 'not_supported');
+    expect((await listOf(lacking.id)).answer).toBe('NotImplemented: no local list here');
   });
 
   describe.each(VERSIONS)('OCPP $version', ({ protocol, tag }) => {
@@ -116,6 +133,22 @@ describe.each(engines)('Local Authorization List on %s', (engine) => {
       await charger.boot();
       await eventually(() => charger.localList.decide(`MORE-${tag}`) === 'Accepted');
       expect(received()[0]).toMatch(/^Full:/);
+    });
+
+    it('keeps a list cut off mid-way as being sent, and sends the changes when the charger returns', async () => {
+      const defaults = protocol === 'ocpp1.6' ? defaultRemoteCommands : v201RemoteCommands;
+      let hang = true;
+      charger.onCall('SendLocalList', (payload, c, after) => (hang ? new Promise<object>(() => {}) : defaults.get('SendLocalList')!(payload, c, after)));
+      await putTag(`CUT-${tag}`);
+      await eventually(() => charger.receivedCalls.some((c) => c.action === 'SendLocalList' && JSON.stringify(c.payload).includes(`CUT-${tag}`)));
+      await charger.goOffline();
+      hang = false;
+      charger.localList.received.length = 0;
+      await charger.goOnline();
+      await eventually(() => charger.localList.decide(`CUT-${tag}`) === 'Accepted');
+      // Not marked failed by the lost connection: the charger still held our last list, so the changes suffice.
+      expect(received()[0]).toMatch(/^Differential:/);
+      await eventually(async () => (await listOf(charger.id)).state === 'in_sync');
     });
 
     it('decides from its list while cut off: a native tag is accepted, a blocked one refused; back online it gets what changed meanwhile', async () => {

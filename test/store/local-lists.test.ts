@@ -41,6 +41,8 @@ describe.each(engines)('local lists on %s', (engine) => {
     const recent = await store.localLists.recent(inst.id, '2026-01-02T00:00:00.000Z');
     expect(recent.map((r) => [r.idTag, r.expiryDate])).toEqual([['R1', '2027-01-01T00:00:00.000Z'], ['R2', null]]);
     expect(await store.localLists.recent(inst.id, '2026-01-04T00:00:00.000Z')).toHaveLength(1);
+    await store.localLists.forgetRecentBefore(inst.id, '2026-01-04T00:00:00.000Z');
+    expect((await store.localLists.recent(inst.id, '2000-01-01T00:00:00.000Z')).map((r) => r.idTag)).toEqual(['R1']);
 
     await store.chargers.create(inst.id, 'LL-3');
     const start = { chargerId: 'LL-3', installationId: inst.id, connectorId: 1, idTag: 'n1', idTagKey: 'N1', meterStart: 0, reservationId: null, authStatus: 'Accepted', authSource: 'native', authReason: null, late: false };

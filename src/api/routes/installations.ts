@@ -4,7 +4,7 @@ import type { ApiDeps } from '../deps.js';
 import { ApiError, notFound } from '../errors.js';
 import { envelope } from '../../notifications/record.js';
 import { securityProfileField } from './chargerSecurity.js';
-import { LOCAL_LIST_MODES, PROVIDER_MODE, type AuthMode, type Installation } from '../../store/installations.js';
+import { LOCAL_LIST_MODES, MAX_RECENT_DAYS, PROVIDER_MODE, type AuthMode, type Installation } from '../../store/installations.js';
 import { maskPayload } from '../maskPayload.js';
 import { parseBody } from '../validate.js';
 import { requireOutboundUrls } from '../outboundUrls.js';
@@ -36,7 +36,7 @@ export const authenticationBody = z.strictObject({
 /** What the chargers' Local Authorization Lists hold; recentDays counts for native+recent. */
 export const localListBody = z.strictObject({
   mode: z.enum(LOCAL_LIST_MODES).optional(),
-  recentDays: z.number().int('must be a whole number').min(1, 'must be at least 1').max(365, 'must be at most 365').optional(),
+  recentDays: z.number().int('must be a whole number').min(1, 'must be at least 1').max(MAX_RECENT_DAYS, `must be at most ${MAX_RECENT_DAYS}`).optional(),
 });
 
 export const createInstallationBody = z.strictObject({
@@ -166,7 +166,7 @@ export function installationRoutes(deps: ApiDeps): Router {
     );
     if (!updated) throw notFound('Installation'); // deleted between the two calls
     if (patch.authentication) deps.hooks.authenticationChanged(before, updated);
-    if (patch.localList) deps.hooks.localListChanged(updated.id);
+    if (patch.localList) deps.hooks.localListChanged(before, updated);
     res.json(installationView(req, updated));
   });
 

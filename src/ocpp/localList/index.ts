@@ -1,7 +1,11 @@
 import type { ConnectionRegistry } from '../connectionRegistry.js';
 import { syncCharger, type SyncDeps } from './sync.js';
+import { createListSource } from './lists.js';
 
-export interface LocalListSyncDeps extends SyncDeps {
+/** How long an installation's derived list serves its chargers' syncs when nothing changed. */
+const LIST_KEPT_MS = 5_000;
+
+export interface LocalListSyncDeps extends Omit<SyncDeps, 'lists'> {
   registry: ConnectionRegistry;
   /** Changes arriving together (an import of many tags) make one sync. */
   debounceMs: number;
@@ -27,6 +31,7 @@ export function createLocalListSync(deps: LocalListSyncDeps): LocalListSync {
   const running = new Map<string, Promise<void>>();
   const again = new Set<string>();
   const timers = new Map<string, NodeJS.Timeout>();
+  const lists = createListSource(deps.store, LIST_KEPT_MS);
 
   function charger(chargerId: string): void {
     if (running.has(chargerId)) {
@@ -36,8 +41,8 @@ export function createLocalListSync(deps: LocalListSyncDeps): LocalListSync {
     const client = deps.registry.get(chargerId);
     if (!client) return;
     const log = deps.log.child({ chargerId });
-    const target = { chargerId, installationId: client.session.installationId, client };
-    const run = syncCharger({ ...deps, log }, target)
+    const target = { chargerId, installationId: client.session.installationId, client, connected: () => deps.registry.isCurrent(chargerId, client) };
+    const run = syncCharger({ ...deps, lists, log }, target)
       .catch((err) => log.error({ err }, 'local list sync failed'))
       .finally(() => {
         running.delete(chargerId);
@@ -50,6 +55,7 @@ export function createLocalListSync(deps: LocalListSyncDeps): LocalListSync {
     charger,
     installation(installationId, { announce = true } = {}) {
       if (announce) deps.announce?.(installationId);
+      lists.forget(installationId);
       clearTimeout(timers.get(installationId));
       const timer = setTimeout(() => {
         timers.delete(installationId);

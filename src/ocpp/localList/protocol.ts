@@ -24,6 +24,9 @@ export interface ListProtocol {
   perMessage(caps: Capabilities & { supported: true }): number | null;
 }
 
+/** A boolean configuration value as chargers spell it. */
+export const isTrue = (value: string | undefined) => value?.trim().toLowerCase() === 'true';
+
 /** A whole number the charger reported, or null when it said nothing usable. */
 export function count(value: string | undefined): number | null {
   if (value === undefined || !/^\d+$/.test(value.trim())) return null;

@@ -3,16 +3,19 @@ import type { Store } from '../../store/index.js';
 import type { Recorder } from '../../notifications/record.js';
 import { envelope } from '../../notifications/record.js';
 import type { ChargerLocalList, LocalListEntry, LocalListPatch } from '../../store/localLists.js';
-import type { LocalListSetting } from '../../store/installations.js';
-import { chunk, contentHash, deriveLocalList, diffLists } from '../../authorization/localList.js';
+import { chunk, contentHash, diffLists } from '../../authorization/localList.js';
+import type { ListSource } from './lists.js';
 import type { ChargerConnection } from '../connectionRegistry.js';
 import { versionOf, type OcppVersion } from '../versions.js';
 import type { Capabilities, ListProtocol } from './protocol.js';
+import { isRpcError } from '../rpc/errors.js';
 import { v16 } from './v16.js';
 import { v201 } from './v201.js';
 
 export interface SyncDeps {
   store: Store;
+  /** The installation's list, shared by its chargers. */
+  lists: ListSource;
   events: Recorder;
   log: Logger;
   timeoutMs: number;
@@ -23,9 +26,12 @@ export interface SyncTarget {
   chargerId: string;
   installationId: string;
   client: ChargerConnection;
+  /** False once this connection is gone (closed, or replaced by a newer one). */
+  connected(): boolean;
 }
 
-const DAY_MS = 86_400_000;
+/** CALLERRORs that say the charger has no such message: it keeps no list. */
+const NO_SUCH_MESSAGE = new Set(['NotImplemented', 'NotSupported']);
 /** Statuses after which only a Full list can bring the charger back in line. */
 const NEEDS_FULL = new Set(['VersionMismatch', 'Failed']);
 
@@ -33,18 +39,6 @@ const protocolOf = (client: ChargerConnection): ListProtocol => (client.protocol
 
 /** A charger's answer or our failure to get one, as the site owner reads it. */
 const errorAnswer = (err: unknown) => `Error: ${(err as Error)?.message ?? String(err)}`;
-
-/** The list the installation's policy gives this charger now. */
-async function desiredList(store: Store, installationId: string, setting: LocalListSetting, maxLength: number | null): Promise<LocalListEntry[]> {
-  const now = new Date();
-  const since = new Date(now.getTime() - setting.recentDays * DAY_MS).toISOString();
-  const [natives, recent, lastStarts] = await Promise.all([
-    store.idTags.list(installationId),
-    setting.mode === 'native+recent' ? store.localLists.recent(installationId, since) : Promise.resolve([]),
-    store.localLists.lastStarts(installationId),
-  ]);
-  return deriveLocalList({ natives, recent, lastStarts, recentDays: setting.recentDays, now }, maxLength);
-}
 
 /**
  * Brings one connected charger's Local Authorization List in line with its installation's setting:
@@ -62,10 +56,13 @@ export async function syncCharger(deps: SyncDeps, target: SyncTarget): Promise<v
     if (settings.localList.mode === 'off') return await run.clear();
     const caps = await protocolOf(target.client).capabilities(target.client, deps.timeoutMs);
     if (!caps.supported) return await run.unsupported(caps.answer);
-    const entries = await desiredList(store, target.installationId, settings.localList, caps.maxLength);
-    await run.send(caps, entries);
+    const list = await deps.lists.get(target.installationId, settings.localList);
+    await run.send(caps, caps.maxLength === null ? list : list.slice(0, caps.maxLength));
   } catch (err) {
-    await run.failed(errorAnswer(err));
+    // Gone mid-way: the list stays `syncing` and is sent when the charger returns.
+    if (!target.connected()) return;
+    if (isRpcError(err) && NO_SUCH_MESSAGE.has(err.rpcErrorCode)) await run.unsupported(`${err.rpcErrorCode}: ${err.message}`);
+    else await run.failed(errorAnswer(err));
   }
 }
 
@@ -97,11 +94,11 @@ class SyncRun {
 
   async unsupported(answer: string): Promise<void> {
     if (this.stored?.state === 'not_supported' && this.stored.answer === answer) return;
-    await this.recordFailure('not_supported', answer, {});
+    await this.recordFailure('not_supported', answer);
   }
 
   async failed(answer: string): Promise<void> {
-    await this.recordFailure('failed', answer, {});
+    await this.recordFailure('failed', answer);
   }
 
   async send(caps: Capabilities & { supported: true }, entries: LocalListEntry[]): Promise<void> {
@@ -112,7 +109,11 @@ class SyncRun {
     const charger = await this.protocol.version(client, timeoutMs);
     const { stored } = this;
     const inLine = stored !== undefined && stored.version > 0 && stored.version === charger;
-    if (inLine && stored.state === 'in_sync' && stored.contentHash === hash) return;
+    if (inLine && stored.contentHash === hash && (stored.state === 'in_sync' || stored.state === 'syncing')) {
+      // A run cut short before it sent anything: the charger holds what we last confirmed.
+      if (stored.state === 'syncing') await this.save({ state: 'in_sync' });
+      return;
+    }
     await this.save({ state: 'syncing', ...capabilities });
     const full = !inLine || stored.state === 'failed' || stored.state === 'not_supported' || stored.state === 'off';
     let outcome = await this.sendAll(full ? 'Full' : 'Differential', Math.max(stored?.version ?? 0, charger), full ? entries : diffLists(stored.entries, entries), this.protocol.perMessage(caps));
@@ -122,7 +123,8 @@ class SyncRun {
     }
     if (outcome.status !== 'Accepted') {
       const state = outcome.status === 'NotSupported' ? 'not_supported' : 'failed';
-      return this.recordFailure(state, outcome.status, { version: outcome.version });
+      // The version stays our last whole list: a charger that took part of this one is out of step and gets a Full next time.
+      return this.recordFailure(state, outcome.status);
     }
     const data = { version: outcome.version, updateType: outcome.updateType, entries: entries.length, sent: outcome.sent, messages: outcome.messages, ocppVersion: this.ocppVersion };
     await this.deps.events.withEvents(
@@ -147,13 +149,13 @@ class SyncRun {
     return { status: 'Accepted', version, updateType, sent: updates.length, messages: messages.length };
   }
 
-  private async recordFailure(state: 'failed' | 'not_supported', answer: string, patch: LocalListPatch): Promise<void> {
-    const version = patch.version ?? this.stored?.version ?? 0;
+  private async recordFailure(state: 'failed' | 'not_supported', answer: string): Promise<void> {
+    const version = this.stored?.version ?? 0;
     await this.deps.events.withEvents(
       this.deps.store,
       ['localList.failed'],
       this.target.installationId,
-      (tx) => tx.localLists.save(this.target.chargerId, { ...patch, state, answer }),
+      (tx) => tx.localLists.save(this.target.chargerId, { state, answer }),
       () => [envelope('localList.failed', this.target.installationId, this.target.chargerId, { state, answer, version, ocppVersion: this.ocppVersion })],
     );
     this.deps.log.warn({ state, answer, version }, 'local authorization list not in sync');

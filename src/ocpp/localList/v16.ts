@@ -1,12 +1,20 @@
 import type { ListProtocol } from './protocol.js';
-import { count } from './protocol.js';
+import { count, isTrue } from './protocol.js';
+import type { ChargerConnection } from '../connectionRegistry.js';
 
 /** OCPP 1.6 Local Auth List Management profile: GetConfiguration keys, GetLocalListVersion, SendLocalList. */
-const KEYS = ['LocalAuthListEnabled', 'LocalAuthListMaxLength', 'SendLocalListMaxLength'] as const;
+const KEYS = ['LocalAuthListEnabled', 'LocalAuthListMaxLength', 'SendLocalListMaxLength', 'LocalAuthorizeOffline'] as const;
 
 interface GetConfigurationConf {
   configurationKey?: { key: string; value?: string }[];
   unknownKey?: string[];
+}
+
+/** ChangeConfiguration to true, unless the charger reads true already; answers its status. */
+async function switchOn(client: ChargerConnection, key: string, value: string | undefined, timeoutMs: number): Promise<string> {
+  if (isTrue(value)) return 'Accepted';
+  const set = (await client.call('ChangeConfiguration', { key, value: 'true' }, { callTimeoutMs: timeoutMs })) as { status: string };
+  return set.status;
 }
 
 export const v16: ListProtocol = {
@@ -15,11 +23,12 @@ export const v16: ListProtocol = {
     const value = (key: string) => conf.configurationKey?.find((k) => k.key === key)?.value;
     const enabled = value('LocalAuthListEnabled');
     if (enabled === undefined) return { supported: false, answer: 'LocalAuthListEnabled: unknown key' };
-    if (enabled.trim().toLowerCase() !== 'true') {
-      // The site owner asked for a list: switch it on, as a site owner would at the charger.
-      const set = (await client.call('ChangeConfiguration', { key: 'LocalAuthListEnabled', value: 'true' }, { callTimeoutMs: timeoutMs })) as { status: string };
-      if (set.status !== 'Accepted') return { supported: false, answer: `LocalAuthListEnabled: ${set.status}` };
-    }
+    // The site owner asked for a list: switch it on, as a site owner would at the charger.
+    const status = await switchOn(client, 'LocalAuthListEnabled', enabled, timeoutMs);
+    if (status !== 'Accepted') return { supported: false, answer: `LocalAuthListEnabled: ${status}` };
+    // Of use only if the charger decides from it while cut off (a node that did not see the setting change pushed it off).
+    const offline = value('LocalAuthorizeOffline');
+    if (offline !== undefined) await switchOn(client, 'LocalAuthorizeOffline', offline, timeoutMs);
     return { supported: true, maxLength: count(value('LocalAuthListMaxLength')), sendMaxLength: count(value('SendLocalListMaxLength')), bytesPerMessage: null };
   },
 

@@ -7,6 +7,9 @@ export interface IdTokenInfo {
   groupIdToken?: { idToken: string; type: string };
 }
 
+/** The parent tag is a group the site owner names; 2.0.1 calls a token of ours Central. */
+export const groupIdToken = (parentIdTag: string) => ({ idToken: parentIdTag, type: 'Central' });
+
 /** "Do not cache" as a time: clearly past even on a charger whose clock is some hours behind. */
 const PAST_MS = 24 * 3600_000;
 
@@ -15,8 +18,7 @@ export function toIdTokenInfo(d: Decision, o: { cacheTtlSec: number; now?: numbe
   const info: IdTokenInfo = { status: d.status };
   const expiry = cacheExpiry(d, o.cacheTtlSec, o.now ?? Date.now());
   if (expiry) info.cacheExpiryDateTime = expiry;
-  // The parent tag is a group the site owner names; 2.0.1 calls a token of ours Central.
-  if (d.parentIdTag) info.groupIdToken = { idToken: d.parentIdTag, type: 'Central' };
+  if (d.parentIdTag) info.groupIdToken = groupIdToken(d.parentIdTag);
   return info;
 }
 
@@ -29,7 +31,7 @@ export function toIdTokenInfo(d: Decision, o: { cacheTtlSec: number; now?: numbe
  */
 function cacheExpiry(d: Decision, cacheTtlSec: number, now: number): string | undefined {
   const past = new Date(now - PAST_MS).toISOString();
-  if (d.source === 'offline' || d.reason === 'provider_unreachable_cached_acceptance') return past;
+  if (d.source === 'offline' || d.reason === 'provider_unreachable_cached_acceptance' || d.noCache) return past;
   if (d.source === 'native' || d.source === 'default') return d.expiryDate;
   if (cacheTtlSec === 0) return past;
   const ttlEnd = now + cacheTtlSec * 1000;

@@ -7,6 +7,7 @@ import { ErrorNotice, Loading, Notice } from '../ui/Notice.js';
 import { useSubmit } from '../ui/useSubmit.js';
 import { SecondFactorGate } from './SecondFactor.js';
 import { AuthenticationTest } from './AuthenticationTest.js';
+import { LocalListSetting } from './LocalListSetting.js';
 
 /** The API's field names for these settings are `authentication.<name>`; the form shows either form. */
 const err = (fields: Record<string, string>, name: string) => fieldError(fields, `authentication.${name}`, name);
@@ -14,25 +15,31 @@ const err = (fields: Record<string, string>, name: string) => fieldError(fields,
 export function Authentication({ me, installation, reload, onMe }: SectionProps) {
   const [gate, setGate] = useState<SecondFactorCode | undefined>(undefined);
   const locked = installation.authenticationLocked || !installation.authentication;
+  // Not a secret: the card list is set without a second factor.
+  const cardList = <LocalListSetting installationId={installation.id} current={installation.localList} onSaved={reload} />;
   // Locked although the factor is fresh: the installation is being read again after a step-up.
   if (!gate && locked && me.secondFactor.fresh) return <Loading />;
   const needed = gate ?? (locked ? (me.secondFactor.enrolled ? 'SECOND_FACTOR_REQUIRED' : 'SECOND_FACTOR_ENROLMENT_REQUIRED') : undefined);
   if (needed) {
     return (
-      <SecondFactorGate
-        code={needed}
-        onMe={onMe}
-        then={async () => {
-          setGate(undefined);
-          await reload();
-        }}
-      />
+      <>
+        <SecondFactorGate
+          code={needed}
+          onMe={onMe}
+          then={async () => {
+            setGate(undefined);
+            await reload();
+          }}
+        />
+        {cardList}
+      </>
     );
   }
   return (
     <>
       <AuthenticationForm installationId={installation.id} current={installation.authentication} onSaved={reload} onGate={setGate} />
       <AuthenticationTest installationId={installation.id} onGate={setGate} />
+      {cardList}
     </>
   );
 }

@@ -11,8 +11,10 @@ import { useSubmit } from '../ui/useSubmit.js';
 import { ChargerCommands } from './ChargerCommands.js';
 import { ChargerConnect } from './ChargerConnect.js';
 import { ChargerDevice } from './ChargerDevice.js';
+import { ChargerLocalList } from './ChargerLocalList.js';
+import type { LocalListView } from '../../api/routes/localLists.js';
 
-type ChargerDetail = Charger & { connectors: Connector[]; ocppUrls: OcppUrls };
+type ChargerDetail = Charger & { connectors: Connector[]; ocppUrls: OcppUrls; localList: LocalListView };
 
 const LIVE_BADGE: Record<LiveState, string> = { connecting: 'warn', live: 'ok', reconnecting: 'warn', unavailable: 'bad' };
 
@@ -20,7 +22,13 @@ export function Chargers({ installation }: SectionProps) {
   const base = `/api/installations/${encodeURIComponent(installation.id)}`;
   const list = useLoad(async () => {
     const chargers = itemsOf<Charger>(await api('GET', `${base}/chargers`));
-    return Promise.all(chargers.map((c) => api<ChargerDetail>('GET', `/api/chargers/${encodeURIComponent(c.id)}`)));
+    return Promise.all(
+      chargers.map(async (c) => {
+        const path = `/api/chargers/${encodeURIComponent(c.id)}`;
+        const [detail, localList] = await Promise.all([api<ChargerDetail>('GET', path), api<LocalListView>('GET', `${path}/local-list`)]);
+        return { ...detail, localList };
+      }),
+    );
   }, [base]);
   const live = useLive(installation.id, () => void list.reload());
 
@@ -52,6 +60,7 @@ function ChargerCard({ charger, onChanged }: { charger: ChargerDetail; onChanged
         {boot.vendor && <> · {boot.vendor} {boot.model} {boot.firmwareVersion ? `(firmware ${boot.firmwareVersion})` : ''} · booted <When at={boot.bootedAt} /></>}
       </p>
       {charger.offlineConfig && <p>Offline setting: <OfflineSetting config={charger.offlineConfig} /></p>}
+      <ChargerLocalList list={charger.localList} />
       {charger.connectors.length > 0 && (
         <div class="table-wrap">
           <table>

@@ -23,8 +23,9 @@ export function Field(props: InputProps & { label: string; error?: string; hint?
   );
 }
 
-export function Select(props: SelectHTMLAttributes<HTMLSelectElement> & { label: string; error?: string; options: readonly string[] }) {
-  const { label, error, options, ...select } = props;
+/** `labels` shows an option in words (the value stays what the API takes). */
+export function Select(props: SelectHTMLAttributes<HTMLSelectElement> & { label: string; error?: string; options: readonly string[]; labels?: Record<string, string> }) {
+  const { label, error, options, labels, ...select } = props;
   const id = `f-${String(select.name)}`;
   return (
     <label for={id}>
@@ -32,7 +33,7 @@ export function Select(props: SelectHTMLAttributes<HTMLSelectElement> & { label:
       <select id={id} {...select} aria-invalid={error ? 'true' : undefined}>
         {options.map((o) => (
           <option value={o} key={o}>
-            {o}
+            {labels?.[o] ?? o}
           </option>
         ))}
       </select>
