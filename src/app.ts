@@ -14,6 +14,7 @@ import { deliverSessionEnd, SESSION_END_TOPIC } from './providers/sessionEnd.js'
 import type { ProviderCallDeps } from './providers/providerCall.js';
 import { createOutboxWorker } from './providers/sessionEndWorker.js';
 import { createReservationExpiry } from './ocpp/reservationExpiry.js';
+import { loadCertificateAuthority } from './ocpp/certificates/ca.js';
 import { createNotifications, type Notifications } from './notifications/service.js';
 import { createLiveFeed } from './notifications/live.js';
 import { createWatchSignal } from './notifications/liveWatch.js';
@@ -95,6 +96,8 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
   const { logger, isolated, portalDir, ...overrides } = options;
   const config = loadConfig({ overrides, ...(isolated ? { env: {}, argv: [] } : {}) });
   const log = logger ?? createLogger(config.logLevel);
+  // Read before anything opens: a bad CA file stops start-up naming its key.
+  const certificateAuthority = loadCertificateAuthority(config);
   if (config.databaseUrl && !config.secretKey) {
     // Every node must read what another sealed: a key generated in one node's dataDir won't do.
     log.warn('DATABASE_URL without SECRET_KEY: set the same SECRET_KEY on every node sharing the database');
@@ -165,7 +168,7 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
   const registry = createConnectionRegistry();
   const cluster = createCluster({ config, store, registry, events, log, local: createCommands(registry, config.commandTimeoutMs), watch: watchSignal });
   const { commands } = cluster;
-  const ocpp = createOcppServer({ config, store, authorize: auth.authorize, settings: auth.settings, outbox, events, log, registry, cluster }, { metrics });
+  const ocpp = createOcppServer({ config, store, authorize: auth.authorize, settings: auth.settings, outbox, events, log, registry, cluster, certificateAuthority }, { metrics });
   chargerCalls = ocpp.calls;
   const admin = await prepareAdminToken(config.adminToken, store.apiTokens);
   const hooks: ApiHooks = {
