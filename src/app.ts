@@ -22,6 +22,7 @@ import { createAuthenticationTest } from './authorization/authenticationTest.js'
 import { createOcppServer, type OcppServer } from './ocpp/server.js';
 import { createCommands } from './ocpp/commands.js';
 import { createConnectionRegistry } from './ocpp/connectionRegistry.js';
+import { createLocalListSync, type LocalListSync } from './ocpp/localList/index.js';
 import { createCluster, type Cluster } from './cluster/index.js';
 import { createApiApp } from './api/app.js';
 import type { ApiHooks, OcppListening } from './api/deps.js';
@@ -122,7 +123,16 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
   // One registry per gateway (not prom-client's global one), so tests can run several in a process.
   const metrics = new Registry();
   const providerCalls = { http, tokens: createTokenService(http, { fetched: createTokenFetchCounter(metrics) }) };
-  const auth = buildAuthorization({ config, store, log, metrics, callSessionStart: (s, req) => callSessionStart(providerCalls, s, req) });
+  // Built below, once the connection registry exists; provider acceptances reach it from then on.
+  let localList: LocalListSync | undefined;
+  const auth = buildAuthorization({
+    config,
+    store,
+    log,
+    metrics,
+    callSessionStart: (s, req) => callSessionStart(providerCalls, s, req),
+    recentTagAdded: (installationId) => localList?.installation(installationId),
+  });
   const outbox = createOutboxWorker({
     outbox: store.outbox,
     log,
@@ -166,13 +176,39 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
   });
   const events = notifications.recorder;
   const registry = createConnectionRegistry();
-  const cluster = createCluster({ config, store, registry, events, log, local: createCommands(registry, config.commandTimeoutMs), watch: watchSignal });
+  const cluster = createCluster({
+    config,
+    store,
+    registry,
+    events,
+    log,
+    local: createCommands(registry, config.commandTimeoutMs),
+    watch: watchSignal,
+    localListChanged: (installationId) => localList?.installation(installationId, { announce: false }),
+  });
   const { commands } = cluster;
-  const ocpp = createOcppServer({ config, store, authorize: auth.authorize, settings: auth.settings, outbox, events, log, registry, cluster, certificateAuthority }, { metrics });
+  localList = createLocalListSync({
+    store,
+    events,
+    log,
+    registry,
+    timeoutMs: config.commandTimeoutMs,
+    debounceMs: config.localListDebounceMs,
+    announce: (installationId) => cluster.announceLocalList(installationId),
+  });
+  const localLists = localList;
+  const ocpp = createOcppServer({ config, store, authorize: auth.authorize, settings: auth.settings, outbox, events, log, registry, cluster, localList: localLists, certificateAuthority }, { metrics });
   chargerCalls = ocpp.calls;
   const admin = await prepareAdminToken(config.adminToken, store.apiTokens);
   const hooks: ApiHooks = {
-    idTagsChanged: (installationId) => auth.idTags.forgetInstallation(installationId),
+    idTagsChanged(installationId) {
+      auth.idTags.forgetInstallation(installationId);
+      localLists.installation(installationId);
+    },
+    localListChanged(installationId) {
+      auth.settings.forget(installationId);
+      localLists.installation(installationId);
+    },
     authenticationChanged(before, after) {
       auth.settings.forget(after.id);
       auth.cache.forgetInstallation(after.id);
@@ -233,6 +269,7 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
       async close() {
         // Live streams end first: an open response would otherwise hold the HTTP server's close.
         live.close();
+        localLists.close();
         await closeServer(httpServer);
         await ocpp.close();
         await cluster.stop();

@@ -129,6 +129,8 @@ export const configSchema = z.object({
   reservationSweepMs: z.number().int().min(10).max(600_000).default(5000),
   /** How often live streams (GET /api/installations/:id/live) read new events, one query per watched installation (ms). */
   livePollMs: z.number().int().min(50).max(10_000).default(300),
+  /** Id tag and setting changes within this long make one Local Authorization List sync per charger (ms). */
+  localListDebounceMs: z.number().int().min(0).max(60_000).default(500),
   /** How often an idle live stream sends a keepalive comment, so proxies keep it open (ms). */
   liveKeepaliveMs: z.number().int().min(100).max(300_000).default(15_000),
   /**
@@ -226,6 +228,7 @@ const envKeys: Record<string, { key: keyof Config; parse: 'int' | 'bool' | 'stri
   RESERVATION_SWEEP_MS: { key: 'reservationSweepMs', parse: 'int' },
   LIVE_POLL_MS: { key: 'livePollMs', parse: 'int' },
   LIVE_KEEPALIVE_MS: { key: 'liveKeepaliveMs', parse: 'int' },
+  LOCAL_LIST_DEBOUNCE_MS: { key: 'localListDebounceMs', parse: 'int' },
   SHUTDOWN_TIMEOUT_MS: { key: 'shutdownTimeoutMs', parse: 'int' },
 };
 

@@ -16,6 +16,8 @@ import { offlinePolicy } from './offlinePolicy.js';
 import { providerAuthorizer } from './provider.js';
 import { createSettingsSource } from './settings.js';
 import { cachedIdTags } from './idTagCache.js';
+import { recentTagRecorder } from './recentTags.js';
+import type { Authorize } from './chain.js';
 
 export interface AuthorizationDeps {
   config: Config;
@@ -24,6 +26,8 @@ export interface AuthorizationDeps {
   /** Where the decision counts and provider latencies are registered (served at /metrics). */
   metrics: Registry;
   callSessionStart(settings: ProviderSettings, req: SessionStartRequest): Promise<StartOutcome>;
+  /** A provider acceptance new to an installation's recent tags (native+recent local lists). */
+  recentTagAdded(installationId: string): void;
 }
 
 /**
@@ -31,14 +35,14 @@ export interface AuthorizationDeps {
  * policy (only when the provider could not be reached), the native id tags (everything else).
  * A start on a connector reserved for another tag, and ConcurrentTx, are checked on any acceptance.
  */
-export function buildAuthorization({ config, store, log, metrics: registry, callSessionStart }: AuthorizationDeps) {
+export function buildAuthorization({ config, store, log, metrics: registry, callSessionStart, recentTagAdded }: AuthorizationDeps) {
   const settings = createSettingsSource((id) => store.installations.providerSettings(id));
   const cache = createDecisionCache({ size: config.decisionCacheSize, ttlSec: config.decisionCacheTtlSec, staleSec: config.decisionCacheStaleSec });
   const breaker = createBreaker({ failures: config.breakerFailures, cooldownMs: config.breakerCooldownMs });
   const idTags = cachedIdTags((i, tag) => store.idTags.find(i, tag), { ttlMs: config.idTagCacheTtlMs });
   const metrics = createAuthorizationMetrics(registry);
   registerBreakerState(registry, breaker);
-  const authorize = createAuthorizer({
+  const chain = createAuthorizer({
     authorizers: [
       providerAuthorizer({ settings, cache, breaker, callSessionStart, log, metrics }),
       offlinePolicy({ settings, cache }),
@@ -52,6 +56,18 @@ export function buildAuthorization({ config, store, log, metrics: registry, call
     ],
     decided: metrics.decided,
   });
+  const keepRecent = recentTagRecorder({
+    settings,
+    remember: (i, tag) => store.localLists.rememberRecent(i, tag),
+    added: recentTagAdded,
+    cacheTtlSec: config.decisionCacheTtlSec,
+    log,
+  });
+  const authorize: Authorize = async (req) => {
+    const decision = await chain(req);
+    keepRecent(req, decision);
+    return decision;
+  };
   return { authorize, settings, cache, breaker, idTags };
 }
 

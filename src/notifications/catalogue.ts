@@ -135,6 +135,28 @@ export const CATALOGUE = {
     description: 'SecurityEventNotification (OCPP 2.0.1, and 1.6 with the security whitepaper): a security-related event at the charger, also listed at GET /api/chargers/{id}/security-events.',
     data: z.object({ type: z.string(), timestamp: time, techInfo: z.string().nullable(), ocppVersion }),
   },
+  'localList.synced': {
+    version: 1,
+    description: "A charger confirmed its Local Authorization List (SendLocalList Accepted for every message): the list it decides from while cut off.",
+    data: z.object({
+      version: z.number().int().describe('The list version the charger now holds'),
+      updateType: z.enum(['Full', 'Differential']),
+      entries: z.number().int().describe('Entries the charger holds'),
+      sent: z.number().int().describe('Entries sent (a Differential sends only changes; a removal is an entry without idTagInfo)'),
+      messages: z.number().int().describe('SendLocalList messages (chunks of the charger maximum per message)'),
+      ocppVersion,
+    }),
+  },
+  'localList.failed': {
+    version: 1,
+    description: 'A charger could not be given its Local Authorization List: it has none (not_supported) or refused or did not answer (failed).',
+    data: z.object({
+      state: z.enum(['not_supported', 'failed']),
+      answer: z.string().describe("The charger's answer: a status (Failed, VersionMismatch, NotSupported), an unknown configuration key or an error"),
+      version: z.number().int().describe('The list version the charger confirmed last (0: none)'),
+      ocppVersion,
+    }),
+  },
   'reservation.created': {
     version: 1,
     description: 'A charger accepted ReserveNow sent through the API (listed at GET /api/chargers/{id}/reservations). connectorId is a 2.0.1 EVSE id; 0: any connector.',

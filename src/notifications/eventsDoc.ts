@@ -24,6 +24,8 @@ export const EXAMPLES: { [T in EventType]: z.infer<(typeof CATALOGUE)[T]['data']
   'charger.firmware_status': { status: 'Installed' },
   'charger.diagnostics_status': { status: 'Uploaded' },
   'charger.security_event': { type: 'FirmwareUpdated', timestamp: '2026-11-23T10:15:00.000Z', techInfo: null, ocppVersion: '2.0.1' },
+  'localList.synced': { version: 12, updateType: 'Differential', entries: 240, sent: 2, messages: 1, ocppVersion: '1.6' },
+  'localList.failed': { state: 'failed', answer: 'VersionMismatch', version: 11, ocppVersion: '1.6' },
   'reservation.created': { reservationId: 17, connectorId: 1, idTag: '04A1B2C3D4E5F6', parentIdTag: 'FLEET-7', expiryDate: '2026-11-23T11:00:00.000Z', transactionId: null, ocppVersion: '1.6' },
   'reservation.used': { reservationId: 17, connectorId: 1, idTag: '04A1B2C3D4E5F6', parentIdTag: 'FLEET-7', expiryDate: '2026-11-23T11:00:00.000Z', transactionId: 4711, ocppVersion: '1.6' },
   'reservation.cancelled': { reservationId: 17, connectorId: 1, idTag: '04A1B2C3D4E5F6', parentIdTag: null, expiryDate: '2026-11-23T11:00:00.000Z', transactionId: null, ocppVersion: '2.0.1' },

@@ -7,6 +7,7 @@ import type { OutboxWorker } from '../providers/sessionEndWorker.js';
 import type { Recorder } from '../notifications/record.js';
 import type { ConnectionRegistry } from './connectionRegistry.js';
 import type { CertificateAuthority } from './certificates/issue.js';
+import type { LocalListSync } from './localList/index.js';
 
 /** What every OCPP handler needs; built once per gateway. */
 export interface OcppDeps {
@@ -26,6 +27,8 @@ export interface OcppDeps {
   cluster: { tookOver(chargerId: string, fromNode: string, since: number): void };
   /** Signs chargers' certificates (SignCertificate); absent when the operator configured no CA. */
   certificateAuthority?: CertificateAuthority;
+  /** Keeps chargers' Local Authorization Lists in line with their installation's setting. */
+  localList: Pick<LocalListSync, 'charger'>;
 }
 
 /** One charger's connection: who it is, where it belongs, its logger. */

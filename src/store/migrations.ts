@@ -448,6 +448,43 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.alterTable('id_tags').addColumn('type', 'text').execute();
       },
     },
+    '0014_local_lists': {
+      async up(db: Kysely<any>) {
+        // What an installation puts in its chargers' Local Authorization Lists: off, native, native+recent.
+        await db.schema.alterTable('installations').addColumn('local_list', 'text', (c) => c.notNull().defaultTo('off')).execute();
+        await db.schema.alterTable('installations').addColumn('local_list_recent_days', 'integer', (c) => c.notNull().defaultTo(30)).execute();
+        // Per charger: the list last sent, its version and hash, and what the charger said.
+        await db.schema
+          .createTable('local_lists')
+          .addColumn('charger_id', 'text', (c) => c.primaryKey().references('chargers.id').onDelete('cascade'))
+          .addColumn('state', 'text', (c) => c.notNull())
+          .addColumn('version', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('content_hash', 'text')
+          .addColumn('entries', 'text', (c) => c.notNull().defaultTo('[]'))
+          .addColumn('answer', 'text')
+          .addColumn('max_length', 'integer')
+          .addColumn('send_max_length', 'integer')
+          .addColumn('bytes_per_message', 'integer')
+          .addColumn('synced_at', 'text')
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .execute();
+        // Id tags the provider accepted, with its expiry, for native+recent lists.
+        await db.schema
+          .createTable('recent_id_tags')
+          .addColumn('installation_id', 'text', (c) => c.notNull().references('installations.id').onDelete('cascade'))
+          .addColumn('id_tag_key', 'text', (c) => c.notNull())
+          .addColumn('id_tag', 'text', (c) => c.notNull())
+          .addColumn('id_token_type', 'text')
+          .addColumn('expiry_date', 'text')
+          .addColumn('parent_id_tag', 'text')
+          .addColumn('last_used_at', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('recent_id_tags_pk', ['installation_id', 'id_tag_key'])
+          .execute();
+        await db.schema.createIndex('recent_id_tags_used').on('recent_id_tags').columns(['installation_id', 'last_used_at']).execute();
+        // 1: the charger held the tag as Accepted in the list we sent it when it started the transaction.
+        await db.schema.alterTable('transactions').addColumn('auth_local_list', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+      },
+    },
     '0015_reservations': {
       async up(db: Kysely<any>) {
         // ReserveNow the charger accepted; one row per charger and reservation id (a re-used id replaces it, as the charger does).

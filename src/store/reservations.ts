@@ -4,7 +4,7 @@ import type { ReservationTable } from './schema.js';
 
 export type ReservationStatus = 'active' | 'used' | 'cancelled' | 'expired';
 
-export interface Reservation {
+export interface NewReservation {
   chargerId: string;
   reservationId: number;
   installationId: string;
@@ -15,22 +15,13 @@ export interface Reservation {
   idTokenType: string | null;
   ocppVersion: string;
   expiryDate: string;
+}
+
+export interface Reservation extends NewReservation {
   status: ReservationStatus;
   transactionId: number | null;
   createdAt: string;
   endedAt: string | null;
-}
-
-export interface NewReservation {
-  chargerId: string;
-  reservationId: number;
-  installationId: string;
-  connectorId: number;
-  idTag: string;
-  parentIdTag: string | null;
-  idTokenType: string | null;
-  ocppVersion: string;
-  expiryDate: string;
 }
 
 /** How many of a charger's reservations the API lists, newest first. */

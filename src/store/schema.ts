@@ -19,6 +19,10 @@ export interface InstallationTable {
   security_profile: number;
   /** 1: members without TOTP are refused everything of this installation until they enrol. */
   require_second_factor: number;
+  /** 'off', 'native' or 'native+recent': what its chargers' Local Authorization Lists hold. */
+  local_list: string;
+  /** native+recent: provider acceptances of the last this many days. */
+  local_list_recent_days: number;
   created_at: string;
   updated_at: string;
 }
@@ -113,6 +117,8 @@ export interface TransactionTable {
   provider_session_id: string | null;
   auth_expiry_date: string | null;
   auth_parent_id_tag: string | null;
+  /** 1: the tag was Accepted in the Local Authorization List the charger held at the start. */
+  auth_local_list: Generated<number>;
   /** '1.6', '2.0.1' or '2.1'. */
   ocpp_version: Generated<string>;
   /** The 2.0.1 charger's own transactionId; null for 1.6, whose charger uses our id. */
@@ -345,6 +351,35 @@ export interface AuditLogTable {
   changes: string;
 }
 
+export interface LocalListTable {
+  charger_id: string;
+  /** in_sync, syncing, not_supported, failed, off. */
+  state: string;
+  /** The list version the charger confirmed last. */
+  version: number;
+  content_hash: string | null;
+  /** JSON: the entries the charger holds as we sent them (LocalListEntry[]). */
+  entries: string;
+  /** The charger's last answer (a status, or an error), for the site owner. */
+  answer: string | null;
+  max_length: number | null;
+  send_max_length: number | null;
+  bytes_per_message: number | null;
+  synced_at: string | null;
+  updated_at: string;
+}
+
+export interface RecentIdTagTable {
+  installation_id: string;
+  id_tag_key: string;
+  id_tag: string;
+  id_token_type: string | null;
+  /** The provider's expiry, when it gave one. */
+  expiry_date: string | null;
+  parent_id_tag: string | null;
+  last_used_at: string;
+}
+
 export interface Database {
   installations: InstallationTable;
   chargers: ChargerTable;
@@ -370,6 +405,8 @@ export interface Database {
   login_failures: FailureTable;
   charger_auth_failures: FailureTable;
   audit_log: AuditLogTable;
+  local_lists: LocalListTable;
+  recent_id_tags: RecentIdTagTable;
   reservations: ReservationTable;
   charging_profiles: ChargingProfileTable;
 }

@@ -14,6 +14,8 @@ export interface TokenAuthorization {
   authExpiryDate: string | null;
   authParentIdTag: string | null;
   late: boolean;
+  /** The token was Accepted in the charger's Local Authorization List. */
+  localList: boolean;
 }
 
 /** One TransactionEvent, read from the frame. */
@@ -61,6 +63,7 @@ function authorizationColumns(a: TokenAuthorization) {
     provider_session_id: a.providerSessionId,
     auth_expiry_date: a.authExpiryDate,
     auth_parent_id_tag: a.authParentIdTag,
+    auth_local_list: a.localList ? 1 : 0,
   };
 }
 

@@ -1,10 +1,9 @@
 // The chain as buildAuthorization assembles it, over a scripted store and provider: which source
-// decides for which installation, the ConcurrentTx guard on and off (rejectConcurrentTx), and reserved connectors.
+// decides for which installation, and the ConcurrentTx guard on and off (rejectConcurrentTx).
 
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { buildAuthorization } from '../../src/authorization/build.js';
-import type { HeldFor } from '../../src/authorization/reservation.js';
 import type { AuthorizationRequest, Decision } from '../../src/authorization/types.js';
 import { parseConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
@@ -20,8 +19,8 @@ interface World {
   stored?: IdTag;
   busyElsewhere?: boolean;
   rejectConcurrentTx?: boolean;
-  /** The reservation holding the connector asked about. */
-  reserved?: HeldFor;
+  /** The reservation holding the connector, if any. */
+  reservedFor?: { idTag: string; parentIdTag: string | null };
 }
 
 function build(world: World) {
@@ -30,12 +29,13 @@ function build(world: World) {
     installations: { providerSettings: async () => world.settings },
     idTags: { find: async () => (calls.idTags++, world.stored) },
     transactions: { hasActiveElsewhere: async (_i: string, key: string) => (calls.active.push(key), world.busyElsewhere ?? false) },
-    reservations: { holding: async () => world.reserved },
+    reservations: { holding: async () => world.reservedFor },
   } as unknown as Store;
   const { authorize } = buildAuthorization({
     // Small caches: the defaults preallocate 100,000 slots each, which is most of a build's cost.
     config: parseConfig({ rejectConcurrentTx: world.rejectConcurrentTx ?? true, decisionCacheSize: 100, idTagCacheTtlMs: 0 }),
     store,
+    recentTagAdded: () => undefined,
     log: createLogger('silent'),
     metrics: new Registry(),
     callSessionStart: async () => (calls.provider++, world.provider ?? { kind: 'unreachable', reason: 'timeout', detail: 'not scripted' }),
@@ -118,22 +118,18 @@ describe('the chain as built: rejectConcurrentTx', () => {
 
 describe('the chain as built: a reserved connector', () => {
   const start = { trigger: 'StartTransaction', connectorId: 1, idTag: 'card' } as const;
-  const forOther = { idTag: 'OTHER', parentIdTag: 'FLEET-9' };
-
-  it.each<{ name: string; world: World; status: Decision['status']; reason?: string }>([
-    { name: 'a native acceptance of another tag', world: { settings: NATIVE, stored: idTag('Accepted'), reserved: forOther }, status: 'Invalid', reason: 'reserved_for_another' },
-    { name: 'a provider acceptance of another tag', world: { settings: WEBHOOK, provider: allowed, reserved: forOther }, status: 'Invalid', reason: 'reserved_for_another' },
-    { name: 'the reserved tag, in any case', world: { settings: NATIVE, stored: idTag('Accepted'), reserved: { idTag: 'CARD', parentIdTag: null } }, status: 'Accepted' },
-    { name: 'a tag with the reservation parent', world: { settings: NATIVE, stored: idTag('Accepted', { parentIdTag: 'fleet-9' }), reserved: forOther }, status: 'Accepted' },
-    { name: 'a refusal stays as it was', world: { settings: NATIVE, stored: idTag('Blocked'), reserved: forOther }, status: 'Blocked', reason: 'blocked' },
-  ])('$name: $status', async ({ world, status, reason }) => {
-    const d = await build(world).authorize(start);
-    expect(d.status).toBe(status);
-    if (reason) expect(d.reason).toBe(reason);
+  it.each<{ name: string; reservedFor: World['reservedFor']; stored: IdTag; status: Decision['status'] }>([
+    { name: 'the reserved tag, any case', reservedFor: { idTag: 'CARD', parentIdTag: null }, stored: idTag('Accepted'), status: 'Accepted' },
+    { name: 'a tag of the reserved group', reservedFor: { idTag: 'other', parentIdTag: 'FLEET' }, stored: { ...idTag('Accepted'), parentIdTag: 'fleet' }, status: 'Accepted' },
+    { name: 'another tag', reservedFor: { idTag: 'other', parentIdTag: 'FLEET' }, stored: idTag('Accepted'), status: 'Invalid' },
+    { name: 'no reservation', reservedFor: undefined, stored: idTag('Accepted'), status: 'Accepted' },
+  ])('starts $name: $status', async ({ reservedFor, stored, status }) => {
+    const b = build({ settings: NATIVE, stored, reservedFor, rejectConcurrentTx: false });
+    expect((await b.authorize(start)).status).toBe(status);
   });
 
-  it('leaves an Authorize alone: it names no connector', async () => {
-    const b = build({ settings: NATIVE, stored: idTag('Accepted'), reserved: forOther });
-    expect((await b.authorize({ trigger: 'Authorize' })).status).toBe('Accepted');
+  it('leaves an Authorize alone: the reservation is checked when the session starts', async () => {
+    const b = build({ settings: NATIVE, stored: idTag('Accepted'), reservedFor: { idTag: 'other', parentIdTag: null }, rejectConcurrentTx: false });
+    expect((await b.authorize({ trigger: 'Authorize', connectorId: 1 })).status).toBe('Accepted');
   });
 });

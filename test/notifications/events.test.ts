@@ -56,8 +56,17 @@ describe.each(['sqlite', 'postgres'] as const)('every event type, fired by real 
     // of band (not through the queue), so each waits for what came before it.
     // The first deliveries wait for the delivery thread to start (seconds on a loaded machine).
     await expect.poll(() => types(r).filter((x) => x === 'charger.disconnected').length, { timeout: 15_000 }).toBe(2);
-    await t.api('PATCH', `/api/installations/${id}`, { name: 'Events renamed' });
+    // Local lists on: a charger that keeps one is synced at boot, one without is reported.
+    await t.api('PATCH', `/api/installations/${id}`, { name: 'Events renamed', localList: { mode: 'native' } });
     await r.waitFor(23, 10_000);
+    for (const [chargerId, withList, event] of [['EV-3', true, 'localList.synced'], ['EV-4', false, 'localList.failed']] as const) {
+      await t.api('POST', `/api/installations/${id}/chargers`, { id: chargerId });
+      const charger = t.charger(chargerId);
+      if (withList) charger.enableLocalList();
+      await charger.connect();
+      await charger.boot();
+      await expect.poll(() => types(r).includes(event), { timeout: 10_000 }).toBe(true);
+    }
     expect((await t.api('POST', `/api/subscriptions/${sub.id}/test`)).body.ok).toBe(true);
 
     const expected = [
@@ -65,7 +74,8 @@ describe.each(['sqlite', 'postgres'] as const)('every event type, fired by real 
       'authorization.decided', 'authorization.decided', 'session.started', 'reservation.used', 'session.meter_values', 'session.stopped',
       'reservation.created', 'reservation.cancelled', 'reservation.created', 'reservation.expired',
       'charger.firmware_status', 'charger.diagnostics_status', 'charger.connected', 'charger.security_event', 'charger.disconnected',
-      'charger.disconnected', 'installation.changed', 'subscription.test',
+      'charger.disconnected', 'installation.changed', 'charger.connected', 'charger.booted', 'localList.synced',
+      'charger.connected', 'charger.booted', 'localList.failed', 'subscription.test',
     ];
     await r.waitFor(expected.length, 10_000);
     // connected is written when the socket opens, concurrently with the boot: compare as a set where order is not defined.

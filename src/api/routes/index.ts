@@ -14,6 +14,7 @@ import { tokenRoutes } from './tokens.js';
 import { auditRoutes } from './audit.js';
 import { liveRoutes } from './live.js';
 import { authenticationTestRoutes } from './authenticationTest.js';
+import { localListRoutes } from './localLists.js';
 import { reservationRoutes } from './reservations.js';
 import { chargingProfileRoutes } from './chargingProfiles.js';
 
@@ -33,6 +34,7 @@ export const resourceRouters: ReadonlyArray<(deps: ApiDeps) => Router> = [
   auditRoutes,
   liveRoutes,
   authenticationTestRoutes,
+  localListRoutes,
   reservationRoutes,
   chargingProfileRoutes,
 ];

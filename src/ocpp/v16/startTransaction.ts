@@ -3,6 +3,7 @@ import { toIdTagInfo } from '../idTagInfo.js';
 import { idTagKey } from '../../store/idTags.js';
 import { decided, reservationEvent, sessionStarted } from '../envelopes.js';
 import type { Decision } from '../../authorization/types.js';
+import { heldInLocalList } from '../localList/held.js';
 
 /**
  * Always answers with a transactionId and idTagInfo, also when the tag is refused (the row is
@@ -24,6 +25,8 @@ export const startTransaction: Handler = async (deps, ctx, params) => {
     return { transactionId: transaction.id, idTagInfo: toIdTagInfo({ ...answer, status: answer.status as Decision['status'] }) };
   }
   const late = reportedLate(identity.startTime);
+  const localList = await heldInLocalList(deps, ctx, identity.idTag);
+  // Accepted from its list or not, the gateway decides again (the central system must verify it).
   const decision = await deps.authorize({
     installationId: ctx.installationId,
     chargerId: ctx.chargerId,
@@ -45,6 +48,7 @@ export const startTransaction: Handler = async (deps, ctx, params) => {
     providerSessionId: decision.sessionId ?? null,
     authExpiryDate: decision.expiryDate ?? null,
     authParentIdTag: decision.parentIdTag ?? null,
+    localList,
   };
   const { tx } = await deps.events.withEvents(
     deps.store,
@@ -63,7 +67,7 @@ export const startTransaction: Handler = async (deps, ctx, params) => {
     ],
   );
   ctx.log.info(
-    { transactionId: tx.id, connectorId: identity.connectorId, status: tx.authorization.status, source: decision.source, reason: tx.authorization.reason, late },
+    { transactionId: tx.id, connectorId: identity.connectorId, status: tx.authorization.status, source: decision.source, reason: tx.authorization.reason, late, localList },
     'transaction started',
   );
   return { transactionId: tx.id, idTagInfo: toIdTagInfo({ ...decision, status: tx.authorization.status as typeof decision.status }) };
