@@ -66,7 +66,7 @@ describe('charger operations page in a real browser', { timeout: 40_000 }, () =>
     // Exactly the fields of the 1.6 schema, required ones marked.
     await field('connectorId').waitFor(WAIT);
     const labels = await form().locator('label:has([name])').allTextContents();
-    expect(labels.map((l) => l.split('e.g.')[0].trim()).slice(1)).toEqual(['connectorId *', 'expiryDate *', 'idTag *', 'parentIdTag', 'reservationId *']);
+    expect(labels.map((l) => l.split('e.g.')[0].trim()).slice(1)).toEqual(['Connector id *', 'Expiry date *', 'Id tag *', 'Parent id tag', 'Reservation id *']);
     await field('connectorId').fill('1');
     await field('expiryDate').fill(new Date(Date.now() + 3_600_000).toISOString());
     await field('idTag').fill('DRIVER-1');
@@ -102,12 +102,21 @@ describe('charger operations page in a real browser', { timeout: 40_000 }, () =>
     await screenshot(page, 'ops-02-history');
   });
 
+  it('cancels a reservation from its row', async () => {
+    const row = page.getByTestId('reservation-7');
+    await row.getByRole('button', { name: 'Cancel' }).click();
+    await expect.poll(() => row.textContent(), WAIT).toContain('cancelled');
+    expect(c16.receivedCalls.at(-1)).toEqual({ action: 'CancelReservation', payload: { reservationId: 7 } });
+    expect(await row.getByRole('button', { name: 'Cancel' }).count()).toBe(0);
+  });
+
   it("sets a 2.0.1 charging profile from 2.0.1's nested form and shows it", async () => {
     await page.goto(`${base}/chargers/OPS-201`);
     await page.getByTestId('charger-operations').waitFor(WAIT);
     await choose('SetChargingProfile');
     await field('evseId').fill('0');
-    expect(await form().getByTestId('group-chargingProfile').locator('legend').textContent()).toBe('chargingProfile *');
+    expect(await form().getByTestId('group-chargingProfile').locator('legend').textContent()).toBe('Charging profile *');
+    expect(await form().locator('label:has([name="evseId"])').textContent()).toContain('EVSE id *');
     await field('chargingProfile.id').fill('5');
     await field('chargingProfile.stackLevel').fill('0');
     await field('chargingProfile.chargingProfilePurpose').selectOption('ChargingStationMaxProfile');

@@ -3,6 +3,7 @@ import type { Charger, Connector } from '../../store/chargers.js';
 import type { ChargingProfile } from '../../store/chargingProfiles.js';
 import type { Reservation } from '../../store/reservations.js';
 import { api, itemsOf } from '../api.js';
+import { useSubmit } from '../ui/useSubmit.js';
 import { linkTo } from '../router.js';
 import { ErrorNotice, Loading, When } from '../ui/Notice.js';
 import { useLoad } from '../ui/useLoad.js';
@@ -52,12 +53,13 @@ export function ChargerPage({ id }: { id: string }) {
       {reservations.length === 0 ? <p>No reservation.</p> : (
         <div class="table-wrap">
           <table data-testid="reservations">
-            <thead><tr><th>Id</th><th>Connector</th><th>For</th><th>Until</th><th>Status</th></tr></thead>
+            <thead><tr><th>Id</th><th>Connector</th><th>For</th><th>Until</th><th>Status</th><th></th></tr></thead>
             <tbody>
               {reservations.map((r) => (
-                <tr key={r.reservationId}>
+                <tr key={r.reservationId} data-testid={`reservation-${r.reservationId}`}>
                   <td>{r.reservationId}</td><td>{r.connectorId || 'any'}</td><td>{r.idTag}{r.parentIdTag && ` (group ${r.parentIdTag})`}</td>
                   <td><When at={r.expiryDate} /></td><td>{r.status}</td>
+                  <td>{r.status === 'active' && <CancelReservation chargerId={charger.id} reservationId={r.reservationId} online={charger.online} onDone={page.reload} />}</td>
                 </tr>
               ))}
             </tbody>
@@ -84,5 +86,22 @@ export function ChargerPage({ id }: { id: string }) {
         </>
       )}
     </section>
+  );
+}
+
+/** CancelReservation for one reservation; the charger's refusal is shown beside the button. */
+function CancelReservation({ chargerId, reservationId, online, onDone }: { chargerId: string; reservationId: number; online: boolean; onDone: () => Promise<void> }) {
+  const form = useSubmit();
+  async function cancel() {
+    const path = `/api/chargers/${encodeURIComponent(chargerId)}/commands/CancelReservation`;
+    const reply = await form.run(() => api<{ result: { status: string } }>('POST', path, { reservationId }));
+    if (reply?.result.status === 'Accepted') await onDone();
+    else if (reply) form.setError(new Error(`The charger answered ${reply.result.status}`));
+  }
+  return (
+    <>
+      <button class="secondary" disabled={!online || form.busy} aria-busy={form.busy} onClick={cancel}>Cancel</button>
+      <ErrorNotice error={form.error} />
+    </>
   );
 }

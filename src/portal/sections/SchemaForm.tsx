@@ -3,6 +3,16 @@ import type { Schema } from '../commandSchemas.js';
 /** A form's values, by dotted path; empty ones are left out of the payload. */
 export type Values = Record<string, string>;
 
+/** Abbreviations the spec writes in capitals. */
+const CAPITALS = new Set(['evse', 'csr', 'url', 'ocpp', 'dn']);
+
+/** A schema name in words a site owner reads: connectorId → "Connector id", evseId → "EVSE id". */
+export function wordsOf(name: string): string {
+  const words = name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase().split(' ');
+  const text = words.map((w) => (CAPITALS.has(w) ? w.toUpperCase() : w)).join(' ');
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
 const leaf = (s: Schema) => s.type !== 'object' || !s.properties;
 const isObjectList = (s: Schema) => s.type === 'array' && s.items?.type === 'object';
 
@@ -38,7 +48,7 @@ function valueOf(s: Schema, raw: string): unknown {
 }
 
 /**
- * One input per field of an OCPP request, from its JSON schema: a list for an enumeration, a number
+ * One input per field of an OCPP request, from its JSON schema (labelled in words, named by its path): a list for an enumeration, a number
  * for an integer, a yes/no for a boolean, comma-separated values for a simple list, JSON for a list
  * of objects; nested objects as their own group. Required fields are marked; the gateway's message
  * for a field shows under it.
@@ -50,7 +60,7 @@ export function SchemaForm({ schema, values, onChange, errors, prefix = '' }: { 
         .filter(([name]) => name !== 'customData')
         .map(([name, s]) => {
           const path = prefix ? `${prefix}.${name}` : name;
-          const label = `${name}${schema.required?.includes(name) ? ' *' : ''}`;
+          const label = `${wordsOf(name)}${schema.required?.includes(name) ? ' *' : ''}`;
           if (!leaf(s)) {
             return (
               <fieldset key={path} data-testid={`group-${path}`}>
