@@ -14,6 +14,7 @@ import { deliverSessionEnd, SESSION_END_TOPIC } from './providers/sessionEnd.js'
 import type { ProviderCallDeps } from './providers/providerCall.js';
 import { createOutboxWorker } from './providers/sessionEndWorker.js';
 import { createReservationExpiry } from './ocpp/reservationExpiry.js';
+import { loadCertificateAuthority } from './ocpp/certificates/ca.js';
 import { createNotifications, type Notifications } from './notifications/service.js';
 import { createLiveFeed } from './notifications/live.js';
 import { createWatchSignal } from './notifications/liveWatch.js';
@@ -100,6 +101,8 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
   const { logger, isolated, portalDir, ...overrides } = options;
   const config = loadConfig({ overrides, ...(isolated ? { env: {}, argv: [] } : {}) });
   const log = logger ?? createLogger(config.logLevel);
+  // Read before anything opens: a bad CA file stops start-up naming its key.
+  const certificateAuthority = loadCertificateAuthority(config);
   if (config.databaseUrl && !config.secretKey) {
     // Every node must read what another sealed: a key generated in one node's dataDir won't do.
     log.warn('DATABASE_URL without SECRET_KEY: set the same SECRET_KEY on every node sharing the database');
@@ -198,7 +201,7 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
     announce: (installationId) => cluster.announceLocalList(installationId),
   });
   const localLists = localList;
-  const ocpp = createOcppServer({ config, store, authorize: auth.authorize, settings: auth.settings, outbox, events, log, registry, cluster, localList: localLists }, { metrics });
+  const ocpp = createOcppServer({ config, store, authorize: auth.authorize, settings: auth.settings, outbox, events, log, registry, cluster, localList: localLists, certificateAuthority }, { metrics });
   chargerCalls = ocpp.calls;
   const admin = await prepareAdminToken(config.adminToken, store.apiTokens);
   const hooks: ApiHooks = {

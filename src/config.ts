@@ -77,6 +77,12 @@ export const configSchema = z.object({
   tlsKeyFile: z.string().min(1).optional(),
   /** PEM CA that signs charger client certificates (security profile 3). */
   tlsCaFile: z.string().min(1).optional(),
+  /** PEM certificate of the CA that signs charger certificates on SignCertificate (usually the one in tlsCaFile); unset: SignCertificate is Rejected. */
+  chargerCaCertFile: z.string().min(1).optional(),
+  /** PEM private key (RSA or EC, unencrypted) of that CA. */
+  chargerCaKeyFile: z.string().min(1).optional(),
+  /** How long a certificate issued to a charger is valid (days; never beyond the CA's own). */
+  chargerCertValidityDays: z.number().int().min(1).max(3650).default(365),
   /** A WebSocket handshake (TCP/TLS connect to upgrade) must finish within this time (ms). */
   handshakeTimeoutMs: z.number().int().min(100).max(120_000).default(10_000),
   /** How long a remote command waits for the charger's answer (ms). */
@@ -195,6 +201,9 @@ const envKeys: Record<string, { key: keyof Config; parse: 'int' | 'bool' | 'stri
   TLS_CERT_FILE: { key: 'tlsCertFile', parse: 'string' },
   TLS_KEY_FILE: { key: 'tlsKeyFile', parse: 'string' },
   TLS_CA_FILE: { key: 'tlsCaFile', parse: 'string' },
+  CHARGER_CA_CERT_FILE: { key: 'chargerCaCertFile', parse: 'string' },
+  CHARGER_CA_KEY_FILE: { key: 'chargerCaKeyFile', parse: 'string' },
+  CHARGER_CERT_VALIDITY_DAYS: { key: 'chargerCertValidityDays', parse: 'int' },
   COMMAND_TIMEOUT_MS: { key: 'commandTimeoutMs', parse: 'int' },
   NODE_ID: { key: 'nodeId', parse: 'string' },
   NODE_HEARTBEAT_MS: { key: 'nodeHeartbeatMs', parse: 'int' },
@@ -288,6 +297,10 @@ export function parseConfig(input: Record<string, unknown>, envNames = new Map<s
     if (c.ocppTlsPort !== undefined && (!c.tlsCertFile || !c.tlsKeyFile)) {
       const missing = !c.tlsCertFile ? 'tlsCertFile' : 'tlsKeyFile';
       throw new ConfigError(`Invalid configuration: ${missing}: required when ocppTlsPort is set`);
+    }
+    if (!c.chargerCaCertFile !== !c.chargerCaKeyFile) {
+      const missing = !c.chargerCaCertFile ? 'chargerCaCertFile' : 'chargerCaKeyFile';
+      throw new ConfigError(`Invalid configuration: ${missing}: required with ${missing === 'chargerCaCertFile' ? 'chargerCaKeyFile' : 'chargerCaCertFile'}`);
     }
     if (c.nodeTimeoutMs < 2 * c.nodeHeartbeatMs) {
       const where = envNames.has('nodeTimeoutMs') ? 'nodeTimeoutMs (env NODE_TIMEOUT_MS)' : 'nodeTimeoutMs';

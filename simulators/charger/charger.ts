@@ -7,6 +7,7 @@ import * as msg from './messages.js';
 import { ChargerConnection } from './connection.js';
 import { defaultRemoteCommands, type RemoteCommandHandler } from './remote-commands.js';
 import { FeatureState, featureProfileCommands } from './feature-profiles.js';
+import { SecurityState, securityCommands } from './security.js';
 import { runSession, type SessionOptions, type SessionResult } from './session.js';
 import { DeviceModel } from './v201/device-model.js';
 import * as msg201 from './v201/messages.js';
@@ -34,6 +35,12 @@ export class SimCharger extends ChargerConnection {
   private isOffline = false;
   private list: LocalList | null = null;
   private featureState: FeatureState | null = null;
+  private securityState: SecurityState | null = null;
+
+  /** Installed certificates, the CSR to send and the certificate the CSMS signed (security whitepaper, 2.0.1 A02/M). */
+  get security(): SecurityState {
+    return (this.securityState ??= new SecurityState());
+  }
 
   /** Reservations and charging profiles this charger holds (Reservation and Smart Charging). */
   get features(): FeatureState {
@@ -194,7 +201,7 @@ export class SimCharger extends ChargerConnection {
   }
 
   protected defaultCommand(action: string): RemoteCommandHandler<this> | undefined {
-    return (this.isV16 ? defaultRemoteCommands : v201RemoteCommands).get(action) ?? featureProfileCommands.get(action);
+    return (this.isV16 ? defaultRemoteCommands : v201RemoteCommands).get(action) ?? featureProfileCommands.get(action) ?? securityCommands.get(action);
   }
 }
 

@@ -35,7 +35,7 @@ export const chargerPaths = {
   '/api/chargers/{id}/security-events': {
     parameters: [chargerId],
     get: {
-      tags: ['chargers'], summary: "The charger's security events (OCPP 2.0.1 SecurityEventNotification), newest first, at most 500",
+      tags: ['chargers'], summary: "The charger's security events (SecurityEventNotification: 2.0.1, and 1.6 with the security whitepaper), newest first, at most 500",
       responses: { '200': ok('Security events', list('SecurityEvent')), '404': failure('NOT_FOUND'), ...common },
     },
   },

@@ -132,7 +132,7 @@ export const CATALOGUE = {
   },
   'charger.security_event': {
     version: 1,
-    description: 'SecurityEventNotification (OCPP 2.0.1): a security-related event at the charger, also listed at GET /api/chargers/{id}/security-events.',
+    description: 'SecurityEventNotification (OCPP 2.0.1, and 1.6 with the security whitepaper): a security-related event at the charger, also listed at GET /api/chargers/{id}/security-events.',
     data: z.object({ type: z.string(), timestamp: time, techInfo: z.string().nullable(), ocppVersion }),
   },
   'localList.synced': {

@@ -3,6 +3,7 @@ import { protocols } from './protocols.js';
 import type { ConnectionRegistry } from './connectionRegistry.js';
 import { CallTimeoutError, isRpcError } from './rpc/errors.js';
 import { schemaValidator } from './rpc/validators.js';
+import { PASSWORD_LENGTH } from './chargerPassword.js';
 
 /** What a site owner may send to a 1.6 charger through the API. */
 const OCPP16_COMMANDS = [
@@ -25,6 +26,14 @@ const OCPP16_COMMANDS = [
   // Firmware Management
   'UpdateFirmware',
   'GetDiagnostics',
+  // Security whitepaper edition 3
+  'ExtendedTriggerMessage',
+  'GetLog',
+  'SignedUpdateFirmware',
+  'InstallCertificate',
+  'GetInstalledCertificateIds',
+  'DeleteCertificate',
+  'CertificateSigned',
 ] as const;
 
 /** What a site owner may send to a 2.0.1 or 2.1 charger (the same actions; each version's schema). */
@@ -47,6 +56,10 @@ const OCPP201_COMMANDS = [
   'GetChargingProfiles',
   'UpdateFirmware',
   'GetLog',
+  'InstallCertificate',
+  'GetInstalledCertificateIds',
+  'DeleteCertificate',
+  'CertificateSigned',
 ] as const;
 
 export type RemoteCommand = (typeof OCPP16_COMMANDS)[number] | (typeof OCPP201_COMMANDS)[number];
@@ -92,6 +105,7 @@ export function validateCommand(version: OcppVersion, action: RemoteCommand, par
       supported,
     });
   }
+  checkAuthorizationKey(action, params);
   try {
     schemaValidator(`ocpp${version}`).request(action, params);
   } catch (err: any) {
@@ -105,6 +119,16 @@ export function validateCommand(version: OcppVersion, action: RemoteCommand, par
     }));
     throw new CommandError('COMMAND_INVALID', `Invalid OCPP ${version} ${action} request: ${err.message}`, { errors });
   }
+}
+
+/** 1.6 security whitepaper: an AuthorizationKey is 16 to 20 bytes, sent as 32 to 40 hex digits. */
+function checkAuthorizationKey(action: RemoteCommand, params: any): void {
+  if (action !== 'ChangeConfiguration' || params?.key !== 'AuthorizationKey') return;
+  const { min, max } = PASSWORD_LENGTH;
+  if (typeof params.value === 'string' && new RegExp(`^(?:[0-9a-fA-F]{2}){${min},${max}}$`).test(params.value)) return;
+  throw new CommandError('COMMAND_INVALID', `AuthorizationKey must be ${min} to ${max} bytes in hex`, {
+    errors: [{ field: 'value', message: `must be ${min * 2} to ${max * 2} hex digits (${min}–${max} bytes)` }],
+  });
 }
 
 export function createCommands(registry: ConnectionRegistry, defaultTimeoutMs: number): Commands {

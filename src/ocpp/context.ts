@@ -7,6 +7,7 @@ import type { OutboxWorker } from '../providers/sessionEndWorker.js';
 import type { Recorder } from '../notifications/record.js';
 import type { ConnectionRegistry } from './connectionRegistry.js';
 import type { OcppVersion } from './versions.js';
+import type { CertificateAuthority } from './certificates/issue.js';
 
 /** What every OCPP handler needs; built once per gateway. */
 export interface OcppDeps {
@@ -24,6 +25,8 @@ export interface OcppDeps {
   registry: ConnectionRegistry;
   /** Other nodes sharing the database: told when this node takes a charger over from one. */
   cluster: { tookOver(chargerId: string, fromNode: string, since: number): void };
+  /** Signs chargers' certificates (SignCertificate); absent when the operator configured no CA. */
+  certificateAuthority?: CertificateAuthority;
   /** Keeps chargers' Local Authorization Lists in line with their installation's setting (src/ocpp/localList). */
   localList: { charger(chargerId: string): void };
 }

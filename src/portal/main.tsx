@@ -10,6 +10,7 @@ import { Installations } from './pages/Installations.js';
 import { InstallationPage } from './pages/Installation.js';
 import { Account } from './pages/Account.js';
 import { Users } from './pages/Users.js';
+import { ChargerPage } from './pages/Charger.js';
 import { ErrorNotice, Loading } from './ui/Notice.js';
 
 function App() {
@@ -56,6 +57,8 @@ function App() {
 function Page({ me, path, onMe }: { me: Me; path: string; onMe: (me: Me) => void }) {
   const installation = /^\/installations\/([^/]+)(?:\/([a-z-]+))?\/?$/.exec(path);
   if (installation) return <InstallationPage me={me} id={decodeURIComponent(installation[1])} tab={installation[2] ?? 'chargers'} onMe={onMe} />;
+  const charger = /^\/chargers\/([^/]+)\/?$/.exec(path);
+  if (charger) return <ChargerPage id={decodeURIComponent(charger[1])} />;
   if (path === '/account') return <Account me={me} onMe={onMe} />;
   if (path === '/users' && me.user.admin) return <Users me={me} onMe={onMe} />;
   if (path === '/' || path === '/installations') return <Installations me={me} />;

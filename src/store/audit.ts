@@ -45,11 +45,11 @@ export function auditStore(db: Db) {
     },
 
     /** Newest first. */
-    async list(installationId: string, limit: number, offset: number): Promise<AuditEntry[]> {
-      const rows = await db
-        .selectFrom('audit_log')
-        .selectAll()
-        .where('installation_id', '=', installationId)
+    async list(installationId: string, limit: number, offset: number, only: { target?: string; action?: string } = {}): Promise<AuditEntry[]> {
+      let q = db.selectFrom('audit_log').selectAll().where('installation_id', '=', installationId);
+      if (only.target !== undefined) q = q.where('target', '=', only.target);
+      if (only.action !== undefined) q = q.where('action', '=', only.action);
+      const rows = await q
         .orderBy('id', 'desc')
         .limit(limit)
         .offset(offset)

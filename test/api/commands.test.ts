@@ -51,6 +51,13 @@ describe('remote commands', () => {
     ['GetCompositeSchedule', { connectorId: 1, duration: 3600, chargingRateUnit: 'A' }, { status: 'Rejected' }],
     ['UpdateFirmware', { location: 'https://firmware.example.com/v2.bin', retrieveDate: '2030-01-01T00:00:00Z' }, {}],
     ['GetDiagnostics', { location: 'ftp://logs.example.com/upload' }, {}],
+    ['ExtendedTriggerMessage', { requestedMessage: 'SignChargePointCertificate' }, { status: 'Rejected' }],
+    ['GetLog', { requestId: 1, logType: 'SecurityLog', log: { remoteLocation: 'https://logs.example.com/upload' } }, { status: 'Rejected' }],
+    ['SignedUpdateFirmware', { requestId: 2, firmware: { location: 'https://fw.example.com/a.bin', retrieveDateTime: '2030-01-01T00:00:00Z', signingCertificate: 'PEM', signature: 'c2ln' } }, { status: 'InvalidCertificate' }],
+    ['InstallCertificate', { certificateType: 'ManufacturerRootCertificate', certificate: 'PEM' }, { status: 'Failed' }],
+    ['GetInstalledCertificateIds', { certificateType: 'CentralSystemRootCertificate' }, { status: 'NotFound' }],
+    ['DeleteCertificate', { certificateHashData: { hashAlgorithm: 'SHA256', issuerNameHash: 'aa', issuerKeyHash: 'bb', serialNumber: '01' } }, { status: 'NotFound' }],
+    ['CertificateSigned', { certificateChain: 'PEM' }, { status: 'Rejected' }],
   ];
 
   it('has a case for every 1.6 remote command', () => {

@@ -101,6 +101,9 @@ describe.each(engines.flatMap((engine) => (['ocpp1.6', 'ocpp2.0.1'] as const).ma
     const sent = audit.filter((a) => a.action === 'charger.command' && a.target === id);
     expect(sent[0]).toMatchObject({ changes: { command: { to: 'ReserveNow' }, answer: { to: { status: 'Rejected' } } }, actor: { kind: 'admin-token' } });
     expect(sent.map((a) => a.changes.command.to)).toEqual(expect.arrayContaining(['ReserveNow', 'CancelReservation']));
+    // The same entries, asked for by charger and action.
+    const only = (await t.api('GET', `/api/installations/${installationId}/audit?action=charger.command&target=${id}`)).body.items as any[];
+    expect(only.map((a) => a.id)).toEqual(sent.map((a) => a.id));
   });
 
   it('ends a reservation at its expiry by itself', async () => {

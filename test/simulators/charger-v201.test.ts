@@ -255,12 +255,13 @@ describe('2.0.1 remote commands', () => {
     const c = await station('DEFAULTS-1');
     expect(await csms.call('DEFAULTS-1', 'UnlockConnector', { evseId: 1, connectorId: 1 })).toEqual({ status: 'Unlocked' });
     expect(await csms.call('DEFAULTS-1', 'TriggerMessage', { requestedMessage: 'TransactionEvent' })).toEqual({ status: 'Rejected' }); // no transaction
-    expect(await csms.call('DEFAULTS-1', 'TriggerMessage', { requestedMessage: 'SignChargingStationCertificate' })).toEqual({ status: 'NotImplemented' });
+    expect(await csms.call('DEFAULTS-1', 'TriggerMessage', { requestedMessage: 'SignV2GCertificate' })).toEqual({ status: 'NotImplemented' });
+    expect(await csms.call('DEFAULTS-1', 'TriggerMessage', { requestedMessage: 'SignChargingStationCertificate' })).toEqual({ status: 'Rejected' }); // no CSR
     expect(await csms.call('DEFAULTS-1', 'Reset', { type: 'Immediate' })).toEqual({ status: 'Accepted' });
     c.onCall('Reset', () => ({ status: 'Scheduled' }));
     expect(await csms.call('DEFAULTS-1', 'Reset', { type: 'Immediate' })).toEqual({ status: 'Scheduled' });
     expect((await csms.call('DEFAULTS-1', 'DataTransfer', { vendorId: 'x' })).slice(2, 3)).toEqual(['NotImplemented']);
-    expect(c.receivedCalls.map((r) => r.action)).toEqual(['UnlockConnector', 'TriggerMessage', 'TriggerMessage', 'Reset', 'Reset', 'DataTransfer']);
+    expect(c.receivedCalls.map((r) => r.action)).toEqual(['UnlockConnector', 'TriggerMessage', 'TriggerMessage', 'TriggerMessage', 'Reset', 'Reset', 'DataTransfer']);
     await c.close();
   });
 });

@@ -84,6 +84,7 @@ const TRIGGERS: Record<string, Trigger> = {
   },
   FirmwareStatusNotification: (c) => c.call('FirmwareStatusNotification', { status: 'Idle' }),
   LogStatusNotification: (c) => c.call('LogStatusNotification', { status: 'Idle' }),
+  SignChargingStationCertificate: (c) => c.call('SignCertificate', { csr: c.security.csr, certificateType: 'ChargingStationCertificate' }),
 };
 
 const triggerMessage: Handler = (p, charger, after) => {
@@ -92,6 +93,7 @@ const triggerMessage: Handler = (p, charger, after) => {
   const evseId: number | undefined = p.evse?.id;
   // Nothing to report without an ongoing transaction.
   if (p.requestedMessage === 'TransactionEvent' && openOn(charger, evseId).length === 0) return { status: 'Rejected' };
+  if (p.requestedMessage === 'SignChargingStationCertificate' && !charger.security.csr) return { status: 'Rejected' };
   after(() => trigger(charger, evseId));
   return { status: 'Accepted' };
 };

@@ -16,6 +16,17 @@ export function toApiError(err: unknown): unknown {
   return new ApiError(err.code, err.message, Object.keys(err.details).length ? err.details : undefined);
 }
 
+/** The Basic-auth password is set where its hash is kept too; sent here alone it would lock the charger out. */
+function refuseBasicPassword(action: string, params: Record<string, any>): void {
+  const field =
+    action === 'ChangeConfiguration' && params.key === 'AuthorizationKey'
+      ? 'key'
+      : action === 'SetVariables' && Array.isArray(params.setVariableData) && params.setVariableData.some((d: any) => d?.variable?.name === 'BasicAuthPassword')
+        ? 'setVariableData'
+        : undefined;
+  if (field) throw new ApiError('COMMAND_INVALID', 'Set the charger password with POST /api/chargers/{id}/password', [{ field, message: 'use POST /api/chargers/{id}/password' }]);
+}
+
 export function commandRoutes(deps: ApiDeps): Router {
   const router = Router();
 
@@ -34,6 +45,7 @@ export function commandRoutes(deps: ApiDeps): Router {
     const client = deps.registry.get(charger.id);
     const version = client ? versionOf(client.protocol) : (charger.ocppVersion as OcppVersion | null);
     const params = (req.body ?? {}) as Record<string, any>;
+    refuseBasicPassword(action, params);
     // A charger never connected has no version yet: it is offline, which send() answers.
     if (version) {
       try {

@@ -11,6 +11,7 @@ import { notifyReport } from './notifyReport.js';
 import { reportChargingProfiles } from './reportChargingProfiles.js';
 import { reservationStatusUpdate } from './reservationStatusUpdate.js';
 import { securityEventNotification } from './securityEventNotification.js';
+import { signCertificate } from './signCertificate.js';
 import { statusNotification } from './statusNotification.js';
 import { transactionEvent } from './transactionEvent.js';
 
@@ -31,6 +32,7 @@ export const handlers: Record<string, Handler> = {
   ReportChargingProfiles: reportChargingProfiles,
   ReservationStatusUpdate: reservationStatusUpdate,
   SecurityEventNotification: securityEventNotification,
+  SignCertificate: signCertificate,
   StatusNotification: statusNotification,
   TransactionEvent: transactionEvent,
 };

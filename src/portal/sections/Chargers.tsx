@@ -8,6 +8,7 @@ import { ErrorNotice, Loading, When } from '../ui/Notice.js';
 import { useLoad } from '../ui/useLoad.js';
 import { useLive, type LiveState } from '../ui/useLive.js';
 import { useSubmit } from '../ui/useSubmit.js';
+import { linkTo } from '../router.js';
 import { ChargerCommands } from './ChargerCommands.js';
 import { ChargerConnect } from './ChargerConnect.js';
 import { ChargerDevice } from './ChargerDevice.js';
@@ -53,7 +54,8 @@ function ChargerCard({ charger, onChanged }: { charger: ChargerDetail; onChanged
       <header>
         <strong>{charger.id}</strong>{' '}
         <span class={`badge ${charger.online ? 'ok' : 'bad'}`} data-testid="online">{charger.online ? 'online' : 'offline'}</span>
-        {charger.ocppVersion && <span class="badge" data-testid="ocpp-version">OCPP {charger.ocppVersion}</span>}
+        {charger.ocppVersion && <span class="badge" data-testid="ocpp-version">OCPP {charger.ocppVersion}</span>}{' '}
+        <a {...linkTo(`/chargers/${encodeURIComponent(charger.id)}`)} data-testid="operations-link">Operations</a>
       </header>
       <p>
         Last seen <When at={charger.lastSeen} />
