@@ -34,6 +34,12 @@ async function createDeliveriesTable(db: Kysely<any>, dialect: Dialect): Promise
   await db.schema.createIndex('deliveries_at').on('deliveries').column('at').execute();
 }
 
+/** Each attempt's request (headers without credentials, body) and the endpoint's answer headers. */
+async function addAttemptDetail(db: Kysely<any>): Promise<void> {
+  await db.schema.alterTable('deliveries').addColumn('request', 'text').execute();
+  await db.schema.alterTable('deliveries').addColumn('response_headers', 'text').execute();
+}
+
 function migrations(dialect: Dialect): Record<string, Migration> {
   const { serialType, serialKey } = serial(dialect);
   return {
@@ -448,6 +454,15 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.alterTable('id_tags').addColumn('type', 'text').execute();
       },
     },
+    '0021_secret_overlap': {
+      async up(db: Kysely<any>) {
+        // A rotated subscription secret keeps signing beside the new one until the overlap ends.
+        await db.schema.alterTable('subscriptions').addColumn('previous_secret', 'text').execute();
+        await db.schema.alterTable('subscriptions').addColumn('previous_secret_until', 'text').execute();
+      },
+    },
+    // On SQLite the attempt log lives in its own file (createDeliveryLogMigrator); the main file's table gains the columns too, so earlier rows still move over.
+    '0022_attempt_detail': { up: (db: Kysely<any>) => addAttemptDetail(db) },
   };
 }
 
@@ -458,6 +473,11 @@ export function createMigrator(db: Kysely<any>, dialect: Dialect): Migrator {
 
 /** The SQLite delivery log file's own migrations. */
 export function createDeliveryLogMigrator(db: Kysely<any>): Migrator {
-  const provider: MigrationProvider = { getMigrations: async () => ({ '0001_deliveries': { up: (db: Kysely<any>) => createDeliveriesTable(db, 'sqlite') } }) };
+  const provider: MigrationProvider = {
+    getMigrations: async () => ({
+      '0001_deliveries': { up: (db: Kysely<any>) => createDeliveriesTable(db, 'sqlite') },
+      '0002_attempt_detail': { up: addAttemptDetail },
+    }),
+  };
   return new Migrator({ db, provider });
 }

@@ -213,6 +213,9 @@ export interface SubscriptionTable {
   lease_until: string | null;
   created_at: string;
   updated_at: string;
+  /** Sealed: the secret before the last rotation, which still signs until previous_secret_until. */
+  previous_secret: string | null;
+  previous_secret_until: string | null;
 }
 
 export interface DeliveryTable {
@@ -228,6 +231,10 @@ export interface DeliveryTable {
   latency_ms: number;
   error: string | null;
   response: string | null;
+  /** JSON: what was sent (method, url, headers without credentials, body), bounded. */
+  request: string | null;
+  /** JSON: the endpoint's answer headers, bounded. */
+  response_headers: string | null;
 }
 
 export interface ApiTokenTable {
