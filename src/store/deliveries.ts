@@ -153,3 +153,5 @@ export function deliveryStore(db: Db) {
 }
 
 export type DeliveryStore = ReturnType<typeof deliveryStore>;
+/** One attempt as GET /api/subscriptions/:id/deliveries lists it. */
+export type DeliveryView = Awaited<ReturnType<DeliveryStore['list']>>[number];

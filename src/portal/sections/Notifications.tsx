@@ -6,7 +6,7 @@ import { ErrorNotice, Loading } from '../ui/Notice.js';
 import { useLoad } from '../ui/useLoad.js';
 import { SecondFactorGate } from './SecondFactor.js';
 import { NewSubscription } from './NewSubscription.js';
-import { SubscriptionDetail } from './SubscriptionDetail.js';
+import { SubscriptionDetail, targetOf } from './SubscriptionDetail.js';
 import { StateBadge } from './StateBadge.js';
 
 /** Subscriptions to this installation's events; they hold signing keys, so a fresh second factor first. */
@@ -48,7 +48,7 @@ export function Notifications({ installation, onMe }: SectionProps) {
               {list.data.map((s) => (
                 <tr key={s.id}>
                   <td><a href="#" onClick={(e) => { e.preventDefault(); setOpen(s.id); }}>{s.label}</a></td>
-                  <td>{s.kind === 'kafka' ? `kafka ${s.kafka?.topic}` : s.url}</td>
+                  <td>{targetOf(s)}</td>
                   <td>{s.events.join(', ')}</td>
                   <td><StateBadge s={s} /></td>
                 </tr>
