@@ -15,6 +15,10 @@ import { offlinePolicy } from './offlinePolicy.js';
 import { providerAuthorizer } from './provider.js';
 import { createSettingsSource } from './settings.js';
 import { cachedIdTags } from './idTagCache.js';
+import { createDecisionTally } from './decisionTally.js';
+
+/** How often the dashboard's decision counts are added to the store. */
+const DECISION_TALLY_MS = 2_000;
 
 export interface AuthorizationDeps {
   config: Config;
@@ -37,6 +41,7 @@ export function buildAuthorization({ config, store, log, metrics: registry, call
   const idTags = cachedIdTags((i, tag) => store.idTags.find(i, tag), { ttlMs: config.idTagCacheTtlMs });
   const metrics = createAuthorizationMetrics(registry);
   registerBreakerState(registry, breaker);
+  const tally = createDecisionTally(store.decisionCounts, log, DECISION_TALLY_MS);
   const authorize = createAuthorizer({
     authorizers: [
       providerAuthorizer({ settings, cache, breaker, callSessionStart, log, metrics }),
@@ -46,9 +51,12 @@ export function buildAuthorization({ config, store, log, metrics: registry, call
     guards: config.rejectConcurrentTx
       ? [concurrentTxGuard({ hasActiveElsewhere: (i, tag, c, n) => store.transactions.hasActiveElsewhere(i, idTagKey(tag), c, n) })]
       : [],
-    decided: metrics.decided,
+    decided(decision, req) {
+      metrics.decided(decision);
+      tally.add(req.installationId, decision.source);
+    },
   });
-  return { authorize, settings, cache, breaker, idTags };
+  return { authorize, settings, cache, breaker, idTags, tally };
 }
 
 export type Authorization = ReturnType<typeof buildAuthorization>;

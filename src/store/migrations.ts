@@ -454,15 +454,29 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.alterTable('id_tags').addColumn('type', 'text').execute();
       },
     },
-    '0021_secret_overlap': {
+    '0021_notification_detail': {
       async up(db: Kysely<any>) {
         // A rotated subscription secret keeps signing beside the new one until the overlap ends.
         await db.schema.alterTable('subscriptions').addColumn('previous_secret', 'text').execute();
         await db.schema.alterTable('subscriptions').addColumn('previous_secret_until', 'text').execute();
+        // On SQLite the attempt log lives in its own file (createDeliveryLogMigrator); this file's table gains the columns too, so earlier rows still move over.
+        await addAttemptDetail(db);
       },
     },
-    // On SQLite the attempt log lives in its own file (createDeliveryLogMigrator); the main file's table gains the columns too, so earlier rows still move over.
-    '0022_attempt_detail': { up: (db: Kysely<any>) => addAttemptDetail(db) },
+    '0022_decision_counts': {
+      async up(db: Kysely<any>) {
+        // Authorization decisions per installation, minute and source, for the dashboard's last hour; pruned after a day.
+        await db.schema
+          .createTable('decision_counts')
+          .addColumn('installation_id', 'text', (c) => c.notNull())
+          .addColumn('minute', 'text', (c) => c.notNull())
+          .addColumn('source', 'text', (c) => c.notNull())
+          .addColumn('count', 'integer', (c) => c.notNull())
+          .addPrimaryKeyConstraint('decision_counts_pk', ['installation_id', 'minute', 'source'])
+          .execute();
+        await db.schema.createIndex('decision_counts_minute').on('decision_counts').column('minute').execute();
+      },
+    },
   };
 }
 

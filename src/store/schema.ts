@@ -237,6 +237,14 @@ export interface DeliveryTable {
   response_headers: string | null;
 }
 
+export interface DecisionCountTable {
+  installation_id: string;
+  /** The minute, as ISO text cut after the minutes: 2026-12-07T14:05. */
+  minute: string;
+  source: string;
+  count: number;
+}
+
 export interface ApiTokenTable {
   id: string;
   token_hash: string;
@@ -367,6 +375,7 @@ export interface Database {
   events: EventTable;
   subscriptions: SubscriptionTable;
   deliveries: DeliveryTable;
+  decision_counts: DecisionCountTable;
   nodes: NodeTable;
   node_calls: NodeCallTable;
   users: UserTable;

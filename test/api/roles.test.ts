@@ -84,6 +84,7 @@ const TABLE: Record<string, Entry> = {
     expect: 'notFound',
     call: (ids) => ({ path: `/api/subscriptions/${ids.subscription}/redeliver`, body: { eventId: '00000000-0000-4000-8000-000000000000' } }),
   },
+  'get /api/dashboard': { expect: 'list', call: () => ({ path: '/api/dashboard' }), leaks: (b, ids) => itemsOf(b).some((i) => i.id === ids.b) },
   'post /api/subscriptions/{id}/secret': { expect: 'notFound', call: (ids) => ({ path: `/api/subscriptions/${ids.subscription}/secret`, body: { overlapHours: 1 } }) },
   'post /api/subscriptions/{id}/retry-failed': {
     expect: 'notFound',
