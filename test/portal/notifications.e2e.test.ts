@@ -14,10 +14,11 @@ const CHARGER_CALL_MS = 15_000;
 const UNKNOWN = `whsec_${Buffer.alloc(32, 1).toString('base64')}`;
 
 /**
- * Notifications as a site owner debugs them, in the built portal against the real gateway: the
- * receiver simulator checks signatures, a simulated charger makes real events. In order, on one page.
+ * The dashboard a site owner lands on, and notifications as they debug them, in the built portal
+ * against the real gateway: the receiver simulator checks signatures, a simulated charger makes
+ * real events. In order, on one page.
  */
-describe('notifications in a real browser', { timeout: 40_000 }, () => {
+describe('the dashboard and notifications in a real browser', { timeout: 40_000 }, () => {
   let t: TestGateway;
   let receiver: Receiver;
   let browser: Browser;
@@ -34,7 +35,7 @@ describe('notifications in a real browser', { timeout: 40_000 }, () => {
     receiver = await startReceiver({ secret: UNKNOWN, scheme: 'standard-webhooks' });
     t = await startTestGateway('sqlite', { adminEmail: ADMIN.email, adminPassword: ADMIN.password, notificationRetryDelaysMs: [50, 50, 50], notificationProbeMaxMs: 500 } as StartOptions);
     base = `http://127.0.0.1:${t.gw.httpPort}`;
-    site = await t.installation(['HOOK-1']);
+    site = await t.installation(['HOOK-1', 'HOOK-2'], [{ idTag: 'CARD' }]);
     await t.api('PATCH', `/api/installations/${site}`, { name: 'Depot N' });
     browser = await launchBrowser();
     context = await browser.newContext({ viewport: { width: 1100, height: 900 }, permissions: ['clipboard-read', 'clipboard-write'] });
@@ -91,6 +92,9 @@ describe('notifications in a real browser', { timeout: 40_000 }, () => {
     await page.getByLabel('Email').fill(ADMIN.email);
     await page.getByLabel('Password').fill(ADMIN.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
+    const card = page.getByTestId(`dashboard-${site}`);
+    await expect.poll(() => card.getByTestId('chargers-online').textContent(), WAIT).toBe('1 online');
+    expect(await card.textContent()).toContain('1 online, 1 offline');
     await page.getByRole('link', { name: 'Depot N' }).click();
     await page.getByRole('link', { name: 'Notifications' }).click();
     await passSecondFactor('notifications');
@@ -222,15 +226,44 @@ describe('notifications in a real browser', { timeout: 40_000 }, () => {
     await screenshot(page, 'notifications-04-kafka');
   });
 
-  it('fits a phone screen on the subscription page', async () => {
+  it("lands on a dashboard with the day's sessions and energy, the last hour's decisions and a failing subscription that links to its page", async () => {
+    receiver.injectFault({ fault: { mode: 'status', status: 503 } });
+    expect(await charger.runSession({ idTag: 'CARD', meterIntervalMs: 10, meterSamples: 2, whPerSample: 500 })).toMatchObject({ startStatus: 'Accepted' });
+    await expect.poll(async () => (await t.api('GET', `/api/subscriptions?installationId=${site}`)).body.items.find((x: any) => x.label === 'Billing').state, WAIT).toBe('queued');
+    await page.getByRole('link', { name: 'Charging portal' }).click();
+    const card = page.getByTestId(`dashboard-${site}`);
+    await expect.poll(() => card.getByTestId('sessions-count').textContent(), WAIT).toBe('0 charging now, 1 today');
+    expect(await card.getByTestId('energy-today').textContent()).toBe('1.0 kWh');
+    // Decisions are stored every few seconds: reload until they show.
+    await expect
+      .poll(async () => {
+        await page.reload();
+        return card.getByTestId('decisions').textContent();
+      }, { timeout: 15_000 })
+      .toBe('2 by your id tags');
+    const failing = card.getByTestId('failing-subscriptions');
+    expect(await failing.textContent()).toContain('queued');
+    await screenshot(page, 'dashboard-01-desktop');
+    await failing.getByRole('link', { name: 'Billing' }).click();
+    await passSecondFactor('subscription-detail');
+    await page.getByTestId('subscription-detail').getByRole('heading', { name: /Billing/ }).waitFor(WAIT);
+    expect(await page.getByTestId('subscription-state').textContent()).toBe('queued');
+    receiver.clearFaults();
+  });
+
+  it('fits a phone screen on the subscription page and the dashboard', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     try {
-      await page.getByTestId('subscriptions').getByRole('link', { name: 'Billing' }).click();
+      // Still on Billing's page, where the dashboard's link led.
       await log().getByRole('button', { name: 'Details' }).first().click();
       await log().getByTestId('attempt-detail').waitFor(WAIT);
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       expect(overflow).toBeLessThanOrEqual(0);
       await screenshot(page, 'notifications-05-phone');
+      await page.getByRole('link', { name: 'Charging portal' }).click();
+      await page.getByTestId(`dashboard-${site}`).waitFor(WAIT);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
+      await screenshot(page, 'dashboard-02-phone');
     } finally {
       await page.setViewportSize({ width: 1100, height: 900 });
     }

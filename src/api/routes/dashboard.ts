@@ -19,6 +19,18 @@ export const dashboardQuery = z.strictObject({
     .meta({ description: "Where \"today\" starts: the portal sends the owner's local midnight; default midnight UTC" }),
 });
 
+/** One installation on the dashboard, as GET /api/dashboard lists it. */
+export interface DashboardItem {
+  id: string;
+  name: string;
+  chargers: { online: number; offline: number };
+  sessions: { now: number; today: number };
+  energyTodayWh: number;
+  /** By decision source (native, webhook, cache, offline, default). */
+  decisionsLastHour: Record<string, number>;
+  failingSubscriptions: { id: string; label: string; state: string; reason: string | null; failures: number }[];
+}
+
 /** A subscription that is not delivering: queued behind a failing endpoint, unproven, or switched off by a 410. */
 const failing = (s: Subscription) => s.state !== 'active';
 
@@ -57,7 +69,7 @@ export function dashboardRoutes(deps: ApiDeps): Router {
     res.json({
       at: now.toISOString(),
       dayStart,
-      items: installations.map((i) => ({
+      items: installations.map((i): DashboardItem => ({
         id: i.id,
         name: i.name,
         chargers: { online: online.get(i.id) ?? 0, offline: offline.get(i.id) ?? 0 },

@@ -11,7 +11,13 @@ import { StateBadge } from './StateBadge.js';
 
 /** Subscriptions to this installation's events; they hold signing keys, so a fresh second factor first. */
 export function Notifications({ installation, onMe }: SectionProps) {
-  const [open, setOpen] = useState<string>();
+  // The dashboard links straight to a failing subscription (?subscription=id).
+  const [open, setOpen] = useState<string | undefined>(() => new URLSearchParams(location.search).get('subscription') ?? undefined);
+  const back = () => {
+    if (location.search) history.replaceState(null, '', location.pathname);
+    setOpen(undefined);
+    void list.reload();
+  };
   const [gate, setGate] = useState<SecondFactorCode>();
   const list = useLoad(
     () => api('GET', `/api/subscriptions?installationId=${encodeURIComponent(installation.id)}`).then((r) => itemsOf<Subscription>(r)),
@@ -34,7 +40,7 @@ export function Notifications({ installation, onMe }: SectionProps) {
       />
     );
   }
-  if (open) return <SubscriptionDetail id={open} onBack={() => { setOpen(undefined); void list.reload(); }} onGate={setGate} />;
+  if (open) return <SubscriptionDetail id={open} onBack={back} onGate={setGate} />;
   return (
     <section data-testid="notifications">
       {!listGate && <ErrorNotice error={list.error} />}
