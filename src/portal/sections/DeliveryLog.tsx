@@ -52,14 +52,14 @@ export function DeliveryLog({ path, types, onGate, version }: { path: string; ty
   return (
     <section data-testid="delivery-log">
       <h3>Deliveries</h3>
-      <div class="filters">
+      <div class="filters wide">
         <Select label="Result" name="status" value={status} options={RESULTS} onChange={(e) => setStatus(e.currentTarget.value)} />
         <Select label="Event type" name="eventType" value={eventType} options={[{ value: '', label: 'any event' }, ...types]} onChange={(e) => setEventType(e.currentTarget.value)} />
         <div class="actions">
           <button type="button" class="outline" onClick={() => log.reload()}>Refresh log</button>
         </div>
       </div>
-      <form class="filters" onSubmit={retryAll} data-testid="retry-failed">
+      <form class="filters wide" onSubmit={retryAll} data-testid="retry-failed">
         <Field label="Failed since" name="since" type="datetime-local" required value={since} error={action.fields.since} onInput={(e) => setSince(e.currentTarget.value)} />
         <div class="actions">
           <button type="submit" class="secondary" aria-busy={action.busy}>Retry all failed since then</button>
@@ -71,23 +71,23 @@ export function DeliveryLog({ path, types, onGate, version }: { path: string; ty
       {!!log.data?.length && (
         <div class="table-wrap">
           <table data-testid="deliveries">
-            <thead><tr><th>When</th><th>Event</th><th>Attempt</th><th>Result</th><th>Time</th><th></th></tr></thead>
+            <thead><tr><th>When</th><th>Event</th><th class="wide-only">Attempt</th><th>Result</th><th class="wide-only">Time</th><th></th></tr></thead>
             <tbody>
               {log.data.map((d) => (
                 <Fragment key={d.id}>
                   <tr>
                     <td><When at={d.at} /></td>
                     <td>{d.eventType} <small>({d.mode})</small></td>
-                    <td>{d.attempt}</td>
+                    <td class="wide-only">{d.attempt}</td>
                     <td><span class={`badge ${d.ok ? 'ok' : 'bad'}`}>{d.status ?? d.error ?? 'failed'}</span></td>
-                    <td>{d.latencyMs} ms</td>
+                    <td class="wide-only">{d.latencyMs} ms</td>
                     <td class="actions">
                       <button class="outline" aria-expanded={open === d.id} onClick={() => setOpen(open === d.id ? undefined : d.id)}>Details</button>
                       {d.mode !== 'test' && <button class="outline" onClick={() => act('Redeliver', '/redeliver', { eventId: d.eventId }, describeAttempt)}>Redeliver</button>}
                     </td>
                   </tr>
                   {open === d.id && (
-                    <tr><td colSpan={6}><AttemptDetail d={d} /></td></tr>
+                    <tr><td colSpan={6}><div class="in-row"><AttemptDetail d={d} /></div></td></tr>
                   )}
                 </Fragment>
               ))}

@@ -26,7 +26,7 @@ export function SendTest({ path, sub, types, onSent }: { path: string; sub: Subs
 
   return (
     <form onSubmit={submit} data-testid="send-test">
-      <div class="filters">
+      <div class="filters wide">
         <Select label="Event to send as a test" name="eventType" value={type} options={choices} onChange={(e) => setType(e.currentTarget.value)} />
         <div class="actions">
           <button type="submit" aria-busy={send.busy}>Send test</button>
