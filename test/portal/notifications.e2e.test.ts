@@ -1,11 +1,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
-import { totpCode } from '../helpers/portal.js';
 import { startReceiver, type Receiver } from '../../simulators/receiver/index.js';
 import type { StartOptions } from '../../src/app.js';
 import type { SimCharger } from '../../simulators/charger/charger.js';
-import { buildPortal, enrolInBrowser, launchBrowser, screenshot } from './browser.js';
+import { buildPortal, launchBrowser, passSecondFactor as passSecondFactorIn, screenshot } from './browser.js';
 
 const ADMIN = { email: 'admin@example.test', password: 'Admin-Pa55word-for-tests' };
 const WAIT = { timeout: 10_000 };
@@ -27,7 +26,6 @@ describe('the dashboard and notifications in a real browser', { timeout: 40_000 
   let base: string;
   let site: string;
   let charger: SimCharger;
-  let totpSecret = '';
   let firstSecret = '';
 
   beforeAll(async () => {
@@ -56,25 +54,8 @@ describe('the dashboard and notifications in a real browser', { timeout: 40_000 
     await receiver?.close();
   });
 
-  /** Enrol once, then a fresh code, until the section shows itself. */
-  async function passSecondFactor(section: string): Promise<void> {
-    const enrol = page.getByTestId('enrol');
-    const stepUp = page.getByTestId('step-up');
-    const content = page.getByTestId(section);
-    for (let round = 0; round < 3; round++) {
-      await enrol.or(stepUp).or(content).first().waitFor(WAIT);
-      // The section shows while it loads; its first answer may still ask for the factor.
-      await expect.poll(() => page.locator('[aria-busy="true"]').count(), WAIT).toBe(0);
-      if (await content.isVisible()) return;
-      if (await enrol.isVisible()) totpSecret = await enrolInBrowser(page);
-      else {
-        await stepUp.getByLabel('Code').fill(totpCode(totpSecret, 1));
-        await stepUp.getByRole('button', { name: 'Confirm' }).click();
-        await stepUp.waitFor({ state: 'detached', ...WAIT });
-      }
-    }
-    await content.waitFor(WAIT);
-  }
+  const totpSecrets = new Map<Page, string>();
+  const passSecondFactor = (section: string) => passSecondFactorIn(page, section, totpSecrets);
 
   const log = () => page.getByTestId('delivery-log');
   /** The attempt log is written in batches: refresh until `rows` rows show. */
