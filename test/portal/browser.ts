@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { totpCode } from '../helpers/portal.js';
 
@@ -127,4 +127,14 @@ export async function passSecondFactor(p: Page, section: string, secrets: Map<Pa
     }
   }
   await content.waitFor(wait);
+}
+
+/** Fills the Notifications tab's "New subscription" form for a web hook; `more` sets the rest, then it subscribes. */
+export async function subscribeInPortal(p: Page, label: string, url: string, more: (form: Locator) => Promise<void> = async () => undefined): Promise<void> {
+  await p.getByText('New subscription').click();
+  const form = p.getByTestId('subscription-form');
+  await form.getByLabel('Label').fill(label);
+  await form.getByLabel('URL').fill(url);
+  await more(form);
+  await form.getByRole('button', { name: 'Subscribe' }).click();
 }

@@ -4,7 +4,7 @@ import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { startReceiver, type Receiver } from '../../simulators/receiver/index.js';
 import type { StartOptions } from '../../src/app.js';
 import type { SimCharger } from '../../simulators/charger/charger.js';
-import { buildPortal, launchBrowser, passSecondFactor as passSecondFactorIn, screenshot } from './browser.js';
+import { buildPortal, launchBrowser, passSecondFactor as passSecondFactorIn, screenshot, subscribeInPortal } from './browser.js';
 
 const ADMIN = { email: 'admin@example.test', password: 'Admin-Pa55word-for-tests' };
 const WAIT = { timeout: 10_000 };
@@ -79,12 +79,7 @@ describe('the dashboard and notifications in a real browser', { timeout: 40_000 
     await page.getByRole('link', { name: 'Depot N' }).click();
     await page.getByRole('link', { name: 'Notifications' }).click();
     await passSecondFactor('notifications');
-    await page.getByText('New subscription').click();
-    const form = page.getByTestId('subscription-form');
-    await form.getByLabel('Label').fill('Billing');
-    await form.getByLabel('URL').fill(receiver.url);
-    await form.locator('select[name="signature"]').selectOption('standard-webhooks');
-    await form.getByRole('button', { name: 'Subscribe' }).click();
+    await subscribeInPortal(page, 'Billing', receiver.url, (form) => form.locator('select[name="signature"]').selectOption('standard-webhooks').then(() => undefined));
     const shown = page.getByTestId('subscription-secret');
     await shown.waitFor(WAIT);
     await page.getByRole('button', { name: 'Copy' }).click();
@@ -165,12 +160,7 @@ describe('the dashboard and notifications in a real browser', { timeout: 40_000 
     const owned = await startReceiver({ secret: 'not-yet-known-0123456789', scheme: 'hmac-sha256' });
     try {
       await page.getByText('← Subscriptions').click();
-      await page.getByText('New subscription').click();
-      const form = page.getByTestId('subscription-form');
-      await form.getByLabel('Label').fill('Proven');
-      await form.getByLabel('URL').fill(owned.url);
-      await form.getByLabel('Ask the endpoint to prove it is mine').check();
-      await form.getByRole('button', { name: 'Subscribe' }).click();
+      await subscribeInPortal(page, 'Proven', owned.url, (form) => form.getByLabel('Ask the endpoint to prove it is mine').check());
       await page.getByText('Ownership: not proven (x-verify-token does not match)').waitFor(WAIT);
       owned.setSecret(await page.getByTestId('subscription-secret').inputValue());
       await page.getByTestId('subscriptions').getByRole('link', { name: 'Proven' }).click();

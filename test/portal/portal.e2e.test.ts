@@ -6,7 +6,7 @@ import { startProvider, type Provider } from '../../simulators/provider/index.js
 import { startReceiver, type Receiver } from '../../simulators/receiver/index.js';
 import type { StartOptions } from '../../src/app.js';
 import type { SimCharger } from '../../simulators/charger/charger.js';
-import { buildPortal, launchBrowser, passSecondFactor as passSecondFactorIn, screenshot } from './browser.js';
+import { buildPortal, launchBrowser, passSecondFactor as passSecondFactorIn, screenshot, subscribeInPortal } from './browser.js';
 
 const ADMIN = { email: 'admin@example.test', password: 'Admin-Pa55word-for-tests' };
 const SERVICE = { email: 'service@example.test', password: 'Service-Pa55word-for-tests' };
@@ -246,11 +246,7 @@ describe('portal in a real browser', { timeout: 40_000 }, () => {
   it('adds a subscription and sees its deliveries', async () => {
     await page.getByRole('link', { name: 'Notifications' }).click();
     await passSecondFactor('notifications');
-    await page.getByText('New subscription').click();
-    const form = page.getByTestId('subscription-form');
-    await form.getByLabel('Label').fill('Billing');
-    await form.getByLabel('URL').fill(receiver.url);
-    await form.getByRole('button', { name: 'Subscribe' }).click();
+    await subscribeInPortal(page, 'Billing', receiver.url);
     await page.getByTestId('subscription-secret').waitFor(WAIT);
     await page.getByTestId('subscriptions').getByRole('link', { name: 'Billing' }).click();
     await page.getByRole('button', { name: 'Send test' }).click();
