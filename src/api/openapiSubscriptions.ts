@@ -65,6 +65,7 @@ export const subscriptionPaths = {
     parameters: [subscriptionId],
     post: {
       tags: ['subscriptions'], summary: 'Send again, in order and in the background, every event whose attempts since a time all failed',
+      description: 'Events still waiting in an enabled subscription\'s queue are left to it (it sends them anyway), so none is sent twice by this call. Test sends are not retried.',
       requestBody: body(fromZod(retryFailedBody)),
       responses: { '202': ok('Events queued to be sent again', { type: 'object', required: ['events'], properties: { events: int } }), '404': failure('NOT_FOUND'), ...withBody },
     },

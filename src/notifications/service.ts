@@ -157,12 +157,16 @@ export function createNotifications(n: NotificationsDeps) {
       return events.length;
     },
 
-    /** Sends again, in their order and in the background, the events whose attempts since `since` all failed. */
+    /**
+     * Sends again, in log order and in the background, the events whose attempts since `since` all
+     * failed. Those still ahead of an enabled subscription's cursor are left to its queue, which sends them anyway.
+     */
     async retryFailed(sub: Subscription, since: string): Promise<number> {
-      const ids = await n.store.deliveries.failedEventIds(sub.id, since, RETRY_FAILED_MAX);
-      const stored = await Promise.all(ids.map((id) => n.store.events.byId(id)));
+      const stored = await n.store.events.byIds(await n.store.deliveries.failedEventIds(sub.id, since, RETRY_FAILED_MAX));
+      const now = (await n.store.subscriptions.get(sub.id)) ?? sub;
+      const queued = (seq: number) => now.enabled && seq > now.cursor;
       // Pruned events are gone; another installation's never belonged here.
-      const envelopes = stored.flatMap((e) => (e && (!sub.installationId || e.envelope.installationId === sub.installationId) ? [e.envelope] : []));
+      const envelopes = stored.filter((e) => !queued(e.seq) && (!sub.installationId || e.envelope.installationId === sub.installationId)).map((e) => e.envelope);
       sendInBackground(sub, await secretsOf(sub), envelopes, 'redeliver');
       return envelopes.length;
     },

@@ -79,6 +79,8 @@ describe.each(engines)('the delivery log (%s)', (engine) => {
     r.injectFault({ fault: { mode: 'status', status: 500 }, times: 1 });
     await status();
     await r.waitFor(1);
+    // The worker logs its attempts in batches: both are in before the test's, so the order is known.
+    await expect.poll(async () => (await log(sub.id)).length).toBe(2);
     expect((await t.api('POST', `/api/subscriptions/${sub.id}/test`)).body).toMatchObject({ ok: true });
     await expect.poll(async () => (await log(sub.id)).length).toBe(3);
     const summary = (items: any[]) => items.map((d) => [d.eventType, d.ok]);
@@ -114,6 +116,20 @@ describe.each(engines)('the delivery log (%s)', (engine) => {
     const bad = await t.api('POST', `/api/subscriptions/${sub.id}/retry-failed`, { since: 'yesterday' });
     expect(bad.status).toBe(400);
     expect(bad.body.details[0].field).toBe('since');
+  });
+
+  it('leaves failed events still waiting in the queue to the queue, so none is sent twice', async () => {
+    const r = await rcv();
+    const sub = await subscribe(t, { installationId, url: r.url, events: ['connector.status_changed'] });
+    const since = new Date().toISOString();
+    r.injectFault({ fault: { mode: 'status', status: 503 } });
+    await status();
+    await expect.poll(async () => (await t.api('GET', `/api/subscriptions/${sub.id}`)).body.state).toBe('queued');
+    expect((await t.api('POST', `/api/subscriptions/${sub.id}/retry-failed`, { since })).body).toEqual({ events: 0 });
+    r.clearFaults();
+    await r.waitFor(1);
+    await expect.poll(async () => (await t.api('GET', `/api/subscriptions/${sub.id}`)).body.state).toBe('active');
+    expect(r.deliveries).toHaveLength(1);
   });
 
   it("sends the catalogue's example of a picked event type, signed, for this installation and one of its chargers", async () => {
