@@ -276,6 +276,8 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
         localLists.close();
         await closeServer(httpServer);
         await ocpp.close();
+        // The chargers are gone: what they were decided is counted for the dashboard before the store closes.
+        await auth.tally.flush();
         await cluster.stop();
         await reservationExpiry.stop();
         await outbox.stop();

@@ -13,8 +13,8 @@ export interface RouterDeps {
   scheme: SignatureScheme;
   basicAuth?: ReceiverOptions['basicAuth'];
   answerChallenge: boolean;
-  /** Read on every request, so setSecret takes effect for the next one. */
-  secret: () => string;
+  /** Read on every request, so setSecret takes effect for the next one; the first answers challenges. */
+  secrets: () => string[];
   faults: FaultTable;
   /** Cancellable by the server's close(), so no answer is scheduled onto a destroyed socket. */
   delay: (ms: number) => Promise<void>;
@@ -54,7 +54,7 @@ export function createRouter(deps: RouterDeps) {
     if (value === null) return { status: 400, body: { error: 'challenge_required' } };
     deps.onChallenge(value);
     // The body never echoes the challenge: only the header may prove ownership.
-    const headers = deps.answerChallenge ? { 'x-verify-token': verifyToken(deps.secret(), value) } : undefined;
+    const headers = deps.answerChallenge ? { 'x-verify-token': verifyToken(deps.secrets()[0], value) } : undefined;
     return { status: 200, body: { ok: true }, headers };
   }
 
@@ -68,10 +68,11 @@ export function createRouter(deps: RouterDeps) {
   function delivery(req: IncomingMessage, path: string, rawBody: string, at: number): Outcome {
     const parsed = parseJson(rawBody);
     const isObject = parsed.ok && typeof parsed.value === 'object' && parsed.value !== null;
-    const verified = deps.scheme !== 'none' && VERIFIERS[deps.scheme](deps.secret(), req.headers, rawBody);
+    const signedWith = deps.scheme === 'none' ? [] : deps.secrets().filter((secret) => VERIFIERS[deps.scheme as Exclude<SignatureScheme, 'none'>](secret, req.headers, rawBody));
+    const verified = signedWith.length > 0;
     const outcome = refusal(req.headers.authorization, verified, isObject) ?? ACCEPTED;
     const body = parsed.ok ? parsed.value : rawBody;
-    deps.onDelivery({ path, headers: req.headers, body, rawBody, verified, at }, outcome.status);
+    deps.onDelivery({ path, headers: req.headers, body, rawBody, verified, signedWith, at }, outcome.status);
     return outcome;
   }
 

@@ -20,7 +20,7 @@ export const SIGNATURE_SCHEMES: readonly SignatureScheme[] = ['none', 'hmac-sha2
 
 export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
   if (!SIGNATURE_SCHEMES.includes(opts.scheme)) throw new RangeError(`scheme must be one of ${SIGNATURE_SCHEMES.join(', ')}, got ${opts.scheme}`);
-  let secret = opts.secret;
+  let secrets = [opts.secret];
   let attempts = 0;
   const requests: ReceivedRequest[] = [];
   const deliveries: ReceivedDelivery[] = [];
@@ -36,7 +36,7 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
         scheme: opts.scheme,
         basicAuth: opts.basicAuth,
         answerChallenge: opts.answerChallenge ?? RECEIVER_DEFAULTS.answerChallenge,
-        secret: () => secret,
+        secrets: () => secrets,
         faults,
         delay,
         onAttempt: (request) => {
@@ -63,7 +63,11 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
     injectFault: (rule) => faults.add({ path: '*', ...rule }),
     clearFaults: () => faults.clear(),
     setSecret: (next) => {
-      secret = next;
+      secrets = [next];
+    },
+    acceptSecrets: (next) => {
+      if (next.length === 0) throw new RangeError('acceptSecrets needs at least one secret');
+      secrets = [...next];
     },
     waitFor: (count, timeoutMs = RECEIVER_DEFAULTS.waitForMs) => waiters.wait(count, timeoutMs),
     close: server.close,

@@ -43,6 +43,8 @@ export interface ReceivedDelivery {
   rawBody: string;
   /** The signature matched; always false under scheme 'none', where nothing is checked. */
   verified: boolean;
+  /** Which of the receiver's accepted secrets signed it, in the order they were given (a rotation's overlap signs with two). */
+  signedWith: string[];
   /** Arrival time, ms since the epoch. */
   at: number;
 }
@@ -76,6 +78,11 @@ export interface Receiver {
   clearFaults(): void;
   /** Takes effect for the next request, as a rotated subscription secret would. */
   setSecret(secret: string): void;
+  /**
+   * Accepts a signature by any of these (a receiver switching over during a rotation's overlap);
+   * the first also answers ownership challenges. Takes effect for the next request.
+   */
+  acceptSecrets(secrets: string[]): void;
   /** Resolves with `deliveries` once it holds `count`; rejects after `timeoutMs` (default 5000) or on close(). */
   waitFor(count: number, timeoutMs?: number): Promise<ReceivedDelivery[]>;
   /** Stops listening and destroys every socket, hanging requests included. */

@@ -18,6 +18,10 @@ import { createSettingsSource } from './settings.js';
 import { cachedIdTags } from './idTagCache.js';
 import { recentTagRecorder } from './recentTags.js';
 import type { Authorize } from './chain.js';
+import { createDecisionTally } from './decisionTally.js';
+
+/** How often the dashboard's decision counts are added to the store. */
+const DECISION_TALLY_MS = 2_000;
 
 export interface AuthorizationDeps {
   config: Config;
@@ -42,6 +46,7 @@ export function buildAuthorization({ config, store, log, metrics: registry, call
   const idTags = cachedIdTags((i, tag) => store.idTags.find(i, tag), { ttlMs: config.idTagCacheTtlMs });
   const metrics = createAuthorizationMetrics(registry);
   registerBreakerState(registry, breaker);
+  const tally = createDecisionTally(store.decisionCounts, log, DECISION_TALLY_MS);
   const chain = createAuthorizer({
     authorizers: [
       providerAuthorizer({ settings, cache, breaker, callSessionStart, log, metrics }),
@@ -54,7 +59,10 @@ export function buildAuthorization({ config, store, log, metrics: registry, call
         ? [concurrentTxGuard({ hasActiveElsewhere: (i, tag, c, n) => store.transactions.hasActiveElsewhere(i, idTagKey(tag), c, n) })]
         : []),
     ],
-    decided: metrics.decided,
+    decided(decision, req) {
+      metrics.decided(decision);
+      tally.add(req.installationId, decision.source);
+    },
   });
   const keepRecent = recentTagRecorder({
     settings,
@@ -68,7 +76,7 @@ export function buildAuthorization({ config, store, log, metrics: registry, call
     keepRecent(req, decision);
     return decision;
   };
-  return { authorize, settings, cache, breaker, idTags };
+  return { authorize, settings, cache, breaker, idTags, tally };
 }
 
 export type Authorization = ReturnType<typeof buildAuthorization>;

@@ -7,7 +7,7 @@ export interface AuthorizerDeps {
   authorizers: Authorizer[];
   guards?: Guard[];
   /** Told every decision handed back, in this one place, so counts cover every source. */
-  decided?(decision: Decision): void;
+  decided?(decision: Decision, req: AuthorizationRequest): void;
 }
 
 export type Authorize = (req: AuthorizationRequest) => Promise<Decision>;
@@ -31,7 +31,7 @@ export function createAuthorizer({ authorizers, guards = [], decided }: Authoriz
         if (decision.status !== 'Accepted') break;
       }
     }
-    decided?.(decision);
+    decided?.(decision, req);
     return decision;
   };
 }

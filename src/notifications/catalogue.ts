@@ -201,7 +201,7 @@ export const CATALOGUE = {
   },
   'subscription.test': {
     version: 1,
-    description: 'Sent by POST /api/subscriptions/:id/test.',
+    description: 'Sent by POST /api/subscriptions/:id/test when no eventType is picked; with one, the test sends that event\'s example below (a new id each time, this installation, logged as mode test).',
     data: z.object({ subscriptionId: z.string(), message: z.string() }),
   },
 } as const;

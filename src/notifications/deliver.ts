@@ -29,8 +29,8 @@ async function publishKafka(deps: DeliverDeps, sub: Subscription, secrets: Subsc
     // Keyed by charger: Kafka keeps order per key, so per charger.
     .send([{ key: envelope.chargerId ?? envelope.installationId, value: JSON.stringify(envelope), headers: { 'event-type': envelope.type, 'event-id': envelope.id } }]);
   const latencyMs = performance.now() - started;
-  if (result.ok) return { ok: true, status: null, gone: false, retryAfterMs: null, error: null, response: null, latencyMs };
-  return { ok: false, status: null, gone: false, retryAfterMs: null, error: result.error, response: null, latencyMs };
+  const none = { status: null, gone: false, retryAfterMs: null, response: null, request: null, responseHeaders: null, latencyMs };
+  return result.ok ? { ok: true, error: null, ...none } : { ok: false, error: result.error, ...none };
 }
 
 /** One attempt to one subscriber, recorded in the delivery log whatever happens. */
@@ -58,6 +58,8 @@ export async function deliverOnce(
     latencyMs: result.latencyMs,
     error: result.error,
     response: result.response,
+    request: result.request,
+    responseHeaders: result.responseHeaders,
     at,
   };
   if (meta.log) meta.log.push(row);

@@ -1,41 +1,6 @@
 import { z } from 'zod';
-import { CATALOGUE, EVENT_TYPES, type EventType } from './catalogue.js';
-
-/** Example data per event, shown in docs/events.md and checked against the schemas by a test. */
-export const EXAMPLES: { [T in EventType]: z.infer<(typeof CATALOGUE)[T]['data']> } = {
-  'charger.booted': { vendor: 'Alfen', model: 'Eve Single', serialNumber: 'ACE0012345', firmwareVersion: '5.8.1' },
-  'charger.connected': { nodeId: 'gw-1' },
-  'charger.disconnected': { nodeId: 'gw-1', code: 1006, reason: '' },
-  'connector.status_changed': { connectorId: 1, status: 'Charging', errorCode: 'NoError', info: null, vendorErrorCode: null, timestamp: '2026-11-23T10:15:00.000Z' },
-  'authorization.decided': { trigger: 'StartTransaction', idTag: '04A1B2C3D4E5F6', connectorId: 1, status: 'Accepted', source: 'webhook', reason: 'provider_allowed', ocppVersion: '1.6' },
-  'session.started': {
-    transactionId: 4711, ocppVersion: '2.0.1', chargerTransactionId: 'f3b1c7e0-2d4a-4c1e-9a57-0c1d2e3f4a5b', connectorId: 1, idTag: '04A1B2C3D4E5F6', meterStart: 120500, startTime: '2026-11-23T10:15:02.000Z',
-    authorization: { status: 'Accepted', source: 'webhook', reason: 'provider_allowed' }, late: false, providerSessionId: 'ps-981',
-  },
-  'session.meter_values': {
-    transactionId: 4711, connectorId: 1,
-    meterValue: [{ timestamp: '2026-11-23T10:30:00.000Z', sampledValue: [{ value: '125800', measurand: 'Energy.Active.Import.Register', unit: 'Wh' }] }],
-  },
-  'session.stopped': {
-    transactionId: 4711, ocppVersion: '2.0.1', chargerTransactionId: 'f3b1c7e0-2d4a-4c1e-9a57-0c1d2e3f4a5b', connectorId: 1, idTag: '04A1B2C3D4E5F6', stopIdTag: '04A1B2C3D4E5F6', meterStart: 120500, meterStop: 142900,
-    energyWh: 22400, startTime: '2026-11-23T10:15:02.000Z', stopTime: '2026-11-23T12:01:44.000Z', reason: 'EVDisconnected',
-    authorizedOffline: false, meterAnomaly: false, providerSessionId: 'ps-981',
-  },
-  'charger.firmware_status': { status: 'Installed' },
-  'charger.diagnostics_status': { status: 'Uploaded' },
-  'charger.security_event': { type: 'FirmwareUpdated', timestamp: '2026-11-23T10:15:00.000Z', techInfo: null, ocppVersion: '2.0.1' },
-  'localList.synced': { version: 12, updateType: 'Differential', entries: 240, sent: 2, messages: 1, ocppVersion: '1.6' },
-  'localList.failed': { state: 'failed', answer: 'VersionMismatch', version: 11, ocppVersion: '1.6' },
-  'reservation.created': { reservationId: 17, connectorId: 1, idTag: '04A1B2C3D4E5F6', parentIdTag: 'FLEET-7', expiryDate: '2026-11-23T11:00:00.000Z', transactionId: null, ocppVersion: '1.6' },
-  'reservation.used': { reservationId: 17, connectorId: 1, idTag: '04A1B2C3D4E5F6', parentIdTag: 'FLEET-7', expiryDate: '2026-11-23T11:00:00.000Z', transactionId: 4711, ocppVersion: '1.6' },
-  'reservation.cancelled': { reservationId: 17, connectorId: 1, idTag: '04A1B2C3D4E5F6', parentIdTag: null, expiryDate: '2026-11-23T11:00:00.000Z', transactionId: null, ocppVersion: '2.0.1' },
-  'reservation.expired': { reservationId: 17, connectorId: 0, idTag: '04A1B2C3D4E5F6', parentIdTag: null, expiryDate: '2026-11-23T11:00:00.000Z', transactionId: null, ocppVersion: '1.6' },
-  'installation.changed': { change: 'updated', name: 'Depot North', authMode: 'webhook', offlineAllow: true },
-  'id_tag.changed': { change: 'created', idTag: '04A1B2C3D4E5F6', status: 'Accepted', expiryDate: null, parentIdTag: 'FLEET-7' },
-  'subscription.test': { subscriptionId: '6f1c…', message: 'Test event from the gateway' },
-};
-
-const CHARGER_EVENTS = new Set<EventType>(EVENT_TYPES.filter((t) => !['installation.changed', 'id_tag.changed', 'subscription.test'].includes(t)));
+import { CATALOGUE, EVENT_TYPES } from './catalogue.js';
+import { exampleEnvelope } from './examples.js';
 
 export function renderEventsDoc(): string {
   const out: string[] = [
@@ -58,19 +23,27 @@ export function renderEventsDoc(): string {
     '|---|---|---|',
     ...EVENT_TYPES.map((t) => `| [\`${t}\`](#${t.replace(/[._]/g, '')}) | ${CATALOGUE[t].version} | ${CATALOGUE[t].description} |`),
     '',
+    '## Rotating a signing secret',
+    '',
+    '`POST /api/subscriptions/{id}/secret` (or Notifications → a subscription → Signing secret in the portal)',
+    'sets a new secret, given or generated, and shows it once. For the overlap you choose (24 hours unless',
+    'you say otherwise, at most 7 days) the old secret keeps signing beside the new one, so the receiver can',
+    'switch over without refusing a single event:',
+    '',
+    '- Standard Webhooks: `webhook-signature` carries one `v1,<base64>` entry per secret, separated by a',
+    '  space, the new secret\'s first. A receiver that accepts any matching entry (as the Standard Webhooks',
+    '  libraries do) keeps working with either secret.',
+    '- `X-Signature` holds one value: it is computed with the new secret from the rotation on. Give the',
+    '  receiver the new secret first (it may accept both during the overlap), then rotate.',
+    '',
+    'With an overlap of 0, or when a secret is set with `PATCH /api/subscriptions/{id}`, the old secret stops',
+    'signing at once.',
+    '',
   ];
   for (const type of EVENT_TYPES) {
     const def = CATALOGUE[type];
     const { $schema: _d, ...schema } = z.toJSONSchema(def.data) as Record<string, unknown>;
-    const example = {
-      id: '3f9a1c2e-8b7d-4e61-9a55-2c0d6f4b8e17',
-      type,
-      occurredAt: '2026-11-23T10:15:02.125Z',
-      version: def.version,
-      installationId: '5b0e9c1a-7d2f-4f3e-8a61-0c9e2d4b7a13',
-      ...(CHARGER_EVENTS.has(type) && { chargerId: 'CP-0042' }),
-      data: EXAMPLES[type],
-    };
+    const example = exampleEnvelope(type, { id: '3f9a1c2e-8b7d-4e61-9a55-2c0d6f4b8e17', occurredAt: '2026-11-23T10:15:02.125Z', installationId: '5b0e9c1a-7d2f-4f3e-8a61-0c9e2d4b7a13' });
     out.push(`## ${type}`, '', def.description, '', 'Schema of `data`:', '', '```json', JSON.stringify(schema, null, 2), '```', '', 'Example:', '', '```json', JSON.stringify(example, null, 2), '```', '');
   }
   return out.join('\n');

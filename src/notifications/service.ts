@@ -1,6 +1,7 @@
 import type { Logger } from '../log.js';
 import type { Store } from '../store/index.js';
-import type { Subscription } from '../store/subscriptions.js';
+import { randomUUID } from 'node:crypto';
+import type { Subscription, SubscriptionSecrets } from '../store/subscriptions.js';
 import type { HttpClient } from '../http/client.js';
 import { runChallenge, type ChallengeResult } from './challenge.js';
 import { deliverOnce, type DeliverDeps } from './deliver.js';
@@ -9,6 +10,8 @@ import { createDeliveryThread } from './thread/host.js';
 import type { ThreadInit } from './thread/protocol.js';
 import { createInterest, scopeOf, wants, wantsBlocking } from './interest.js';
 import { createRecorder, envelope } from './record.js';
+import { exampleEnvelope } from './examples.js';
+import type { EventType } from './catalogue.js';
 import { createLazyKafkaPool } from './kafka/lazy.js';
 import type { AddressPolicy } from '../http/addressPolicy.js';
 import type { AttemptResult } from './webhookSink.js';
@@ -38,6 +41,8 @@ export interface NotificationsDeps {
 
 const HOUR = 3600_000;
 const REPLAY_LOG_BATCH = 100;
+/** "Retry all failed" sends at most this many events per request; a longer outage is what replay is for. */
+const RETRY_FAILED_MAX = 10_000;
 
 /** Events out: what subscribers want, the workers that deliver it, and the operator's actions. */
 export function createNotifications(n: NotificationsDeps) {
@@ -69,6 +74,27 @@ export function createNotifications(n: NotificationsDeps) {
 
   async function secretsOf(sub: Subscription) {
     return (await n.store.subscriptions.secrets(sub.id))!;
+  }
+
+  /** A charger of the subscription's installation, so a test event names one the owner knows. */
+  async function aChargerOf(sub: Subscription): Promise<string | undefined> {
+    if (!sub.installationId) return undefined;
+    return sub.filter.chargers?.[0] ?? (await n.store.chargers.listByInstallation(sub.installationId))[0]?.id;
+  }
+
+  function sendInBackground(sub: Subscription, secrets: SubscriptionSecrets, envelopes: Envelope[], mode: string): void {
+    void (async () => {
+      // Logged in batches: the thread writes the log, a round trip each would pace the sending.
+      const log: DeliveryRecord[] = [];
+      try {
+        for (const e of envelopes) {
+          await deliverOnce(deliver, sub, secrets, e, { attempt: 1, mode, log });
+          if (log.length >= REPLAY_LOG_BATCH) await thread.record(log.splice(0));
+        }
+      } finally {
+        await thread.record(log);
+      }
+    })().catch((err) => n.log.warn({ err, subscriptionId: sub.id }, `${mode} stopped`));
   }
 
   return {
@@ -106,8 +132,13 @@ export function createNotifications(n: NotificationsDeps) {
       return result;
     },
 
-    async test(sub: Subscription): Promise<AttemptResult & { eventId: string }> {
-      const e = envelope('subscription.test', sub.installationId ?? '*', undefined, { subscriptionId: sub.id, message: 'Test event from the gateway' });
+    /** Sends `type`'s catalogue example (subscription.test when none is picked) now, logged as a test. */
+    async test(sub: Subscription, type?: EventType): Promise<AttemptResult & { eventId: string }> {
+      const installationId = sub.installationId ?? '*';
+      const e =
+        type && type !== 'subscription.test'
+          ? exampleEnvelope(type, { id: randomUUID(), occurredAt: new Date().toISOString(), installationId, chargerId: await aChargerOf(sub) })
+          : envelope('subscription.test', installationId, undefined, { subscriptionId: sub.id, message: 'Test event from the gateway' });
       const result = await deliverOnce(deliver, sub, await secretsOf(sub), e, { attempt: 1, mode: 'test' });
       return { ...result, eventId: e.id };
     },
@@ -122,20 +153,22 @@ export function createNotifications(n: NotificationsDeps) {
     /** Sends again, in order and in the background, every stored event of a time window the subscription wants. */
     async replay(sub: Subscription, from: string, to: string): Promise<number> {
       const events = (await n.store.events.window(from, to, scopeOf(sub), 10_000)).filter((e) => wants(sub, e.envelope));
-      const secrets = await secretsOf(sub);
-      void (async () => {
-        // Logged in batches: the thread writes the log, a round trip each would pace the replay.
-        const log: DeliveryRecord[] = [];
-        try {
-          for (const e of events) {
-            await deliverOnce(deliver, sub, secrets, e.envelope, { attempt: 1, mode: 'replay', log });
-            if (log.length >= REPLAY_LOG_BATCH) await thread.record(log.splice(0));
-          }
-        } finally {
-          await thread.record(log);
-        }
-      })().catch((err) => n.log.warn({ err, subscriptionId: sub.id }, 'replay stopped'));
+      sendInBackground(sub, await secretsOf(sub), events.map((e) => e.envelope), 'replay');
       return events.length;
+    },
+
+    /**
+     * Sends again, in log order and in the background, the events whose attempts since `since` all
+     * failed. Those still ahead of an enabled subscription's cursor are left to its queue, which sends them anyway.
+     */
+    async retryFailed(sub: Subscription, since: string): Promise<number> {
+      const stored = await n.store.events.byIds(await n.store.deliveries.failedEventIds(sub.id, since, RETRY_FAILED_MAX));
+      const now = (await n.store.subscriptions.get(sub.id)) ?? sub;
+      const queued = (seq: number) => now.enabled && seq > now.cursor;
+      // Pruned events are gone; another installation's never belonged here.
+      const envelopes = stored.filter((e) => !queued(e.seq) && (!sub.installationId || e.envelope.installationId === sub.installationId)).map((e) => e.envelope);
+      sendInBackground(sub, await secretsOf(sub), envelopes, 'redeliver');
+      return envelopes.length;
     },
     prune,
   };

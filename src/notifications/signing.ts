@@ -1,10 +1,12 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import type { SignatureScheme } from '../store/subscriptions.js';
+import type { SignatureScheme, SubscriptionSecrets } from '../store/subscriptions.js';
 
 /**
  * Signatures on notification webhooks. hmac-sha256: `X-Signature: hex(HMAC(secret, body))`.
  * standard-webhooks (standardwebhooks.com): HMAC over `${id}.${timestamp}.${body}` with the
  * base64 key after `whsec_`, sent as `webhook-signature: v1,<base64>`.
+ * During a rotation's overlap both secrets sign: standard-webhooks sends one `v1,` entry per
+ * secret, newest first; `X-Signature` holds one value, so it carries the new secret's alone.
  */
 const WHSEC = 'whsec_';
 
@@ -20,12 +22,18 @@ function standardKey(secret: string): Buffer {
   return Buffer.from(secret.startsWith(WHSEC) ? secret.slice(WHSEC.length) : secret, 'base64');
 }
 
-export function signatureHeaders(scheme: SignatureScheme, secret: string, eventId: string, body: string, now = Date.now()): Record<string, string> {
-  if (scheme === 'hmac-sha256') return { 'x-signature': hmacHex(secret, body) };
+/** The secrets that sign now: the current one, then the previous one while its overlap lasts. */
+export function signingSecrets(s: Pick<SubscriptionSecrets, 'secret' | 'previousSecret'>): string[] {
+  return s.previousSecret ? [s.secret, s.previousSecret] : [s.secret];
+}
+
+export function signatureHeaders(scheme: SignatureScheme, secrets: string[], eventId: string, body: string, now = Date.now()): Record<string, string> {
+  if (scheme === 'hmac-sha256') return { 'x-signature': hmacHex(secrets[0], body) };
   if (scheme === 'standard-webhooks') {
     const timestamp = Math.floor(now / 1000).toString();
-    const signature = createHmac('sha256', standardKey(secret)).update(`${eventId}.${timestamp}.${body}`).digest('base64');
-    return { 'webhook-id': eventId, 'webhook-timestamp': timestamp, 'webhook-signature': `v1,${signature}` };
+    const signed = `${eventId}.${timestamp}.${body}`;
+    const signatures = secrets.map((secret) => `v1,${createHmac('sha256', standardKey(secret)).update(signed).digest('base64')}`);
+    return { 'webhook-id': eventId, 'webhook-timestamp': timestamp, 'webhook-signature': signatures.join(' ') };
   }
   return {};
 }

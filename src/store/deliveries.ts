@@ -1,5 +1,13 @@
 import { inTransaction, insertChunks, type Db } from './db.js';
 
+/** What an attempt sent: credentials already replaced (webhookSink.ts), the body bounded here. */
+export interface AttemptRequest {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
 export interface DeliveryRecord {
   subscriptionId: string;
   eventId: string;
@@ -13,12 +21,36 @@ export interface DeliveryRecord {
   error: string | null;
   /** The first 1 KB of the reply. */
   response: string | null;
+  /** Null for Kafka (and for attempts logged before this was kept). */
+  request: AttemptRequest | null;
+  responseHeaders: Record<string, string> | null;
   /** When the attempt was made (rows are written in batches, later). */
   at: string;
 }
 
 /** How much of a subscriber's reply the log keeps, in UTF-8 bytes. */
 export const RESPONSE_MAX_BYTES = 1024;
+
+/** How much of a sent body the log keeps: events are far smaller; the bound keeps the log's size known. */
+export const REQUEST_BODY_MAX_BYTES = 16 * 1024;
+/** Header values past this are cut, and at most HEADERS_MAX of them kept: a reply's headers are the endpoint's choice. */
+const HEADER_VALUE_MAX_BYTES = 512;
+const HEADERS_MAX = 50;
+
+export interface DeliveryFilter {
+  /** true: delivered; false: failed. */
+  ok?: boolean;
+  eventType?: string;
+}
+
+function boundedHeaders(headers: Record<string, string>): string {
+  const kept = Object.entries(headers).slice(0, HEADERS_MAX).map(([k, v]) => [k, utf8Prefix(v, HEADER_VALUE_MAX_BYTES)]);
+  return JSON.stringify(Object.fromEntries(kept));
+}
+
+function boundedRequest(r: AttemptRequest): string {
+  return JSON.stringify({ method: r.method, url: r.url, headers: JSON.parse(boundedHeaders(r.headers)), body: utf8Prefix(r.body, REQUEST_BODY_MAX_BYTES) });
+}
 
 /** The longest start of `text` that fits in `maxBytes` of UTF-8, never ending inside a character. */
 export function utf8Prefix(text: string, maxBytes: number): string {
@@ -58,15 +90,19 @@ export function deliveryStore(db: Db) {
               latency_ms: Math.round(d.latencyMs),
               error: d.error?.slice(0, 1000) ?? null,
               response: d.response === null ? null : utf8Prefix(d.response, RESPONSE_MAX_BYTES),
+              request: d.request && boundedRequest(d.request),
+              response_headers: d.responseHeaders && boundedHeaders(d.responseHeaders),
             })))
             .execute();
         }
       });
     },
 
-    async list(subscriptionId: string, limit: number, before?: number) {
+    async list(subscriptionId: string, limit: number, before?: number, filter: DeliveryFilter = {}) {
       let q = db.selectFrom('deliveries').selectAll().where('subscription_id', '=', subscriptionId);
       if (before !== undefined) q = q.where('id', '<', before);
+      if (filter.ok !== undefined) q = q.where('ok', '=', filter.ok ? 1 : 0);
+      if (filter.eventType !== undefined) q = q.where('event_type', '=', filter.eventType);
       const rows = await q.orderBy('id', 'desc').limit(limit).execute();
       return rows.map((r) => ({
         id: r.id,
@@ -80,7 +116,28 @@ export function deliveryStore(db: Db) {
         latencyMs: r.latency_ms,
         error: r.error,
         response: r.response,
+        request: r.request === null ? null : (JSON.parse(r.request) as AttemptRequest),
+        responseHeaders: r.response_headers === null ? null : (JSON.parse(r.response_headers) as Record<string, string>),
       }));
+    },
+
+    /**
+     * Events whose attempts since `since` all failed, oldest first: what "retry all failed" sends
+     * again. Test sends are left out (their events are not in the event log).
+     */
+    async failedEventIds(subscriptionId: string, since: string, limit: number): Promise<string[]> {
+      const rows = await db
+        .selectFrom('deliveries')
+        .select((eb) => ['event_id', eb.fn.min('id').as('first')])
+        .where('subscription_id', '=', subscriptionId)
+        .where('at', '>=', since)
+        .where('mode', '!=', 'test')
+        .groupBy('event_id')
+        .having((eb) => eb.fn.max('ok'), '=', 0)
+        .orderBy('first')
+        .limit(limit)
+        .execute();
+      return rows.map((r) => r.event_id);
     },
 
     /** A deleted subscription's attempts. */
@@ -96,3 +153,5 @@ export function deliveryStore(db: Db) {
 }
 
 export type DeliveryStore = ReturnType<typeof deliveryStore>;
+/** One attempt as GET /api/subscriptions/:id/deliveries lists it. */
+export type DeliveryView = Awaited<ReturnType<DeliveryStore['list']>>[number];

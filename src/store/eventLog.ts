@@ -98,6 +98,16 @@ export function eventLogStore(db: Db, dialect: Dialect) {
       return r && toStored(r);
     },
 
+    /** Those of `ids` still in the log, in log order. */
+    async byIds(ids: string[]): Promise<StoredEvent[]> {
+      const found: StoredEvent[] = [];
+      for (const chunk of insertChunks(ids)) {
+        const rows = await db.selectFrom('events').select(['seq', 'envelope']).where('id', 'in', chunk).execute();
+        found.push(...rows.map(toStored));
+      }
+      return found.sort((a, b) => a.seq - b.seq);
+    },
+
     async window(from: string, to: string, scope: EventScope, limit: number) {
       const q = inScope(db.selectFrom('events').select(['seq', 'envelope']).where('occurred_at', '>=', from).where('occurred_at', '<=', to), scope);
       return (await q.orderBy('seq').limit(limit).execute()).map(toStored);

@@ -22,6 +22,8 @@ import { auditStore } from './audit.js';
 import { localListStore } from './localLists.js';
 import { reservationStore } from './reservations.js';
 import { chargingProfileStore } from './chargingProfiles.js';
+import { decisionCountStore } from './decisionCounts.js';
+import { dashboardStore } from './dashboard.js';
 import type { SecretBox } from '../secrets.js';
 import { createCommitGroups } from './commitGroups.js';
 
@@ -50,6 +52,8 @@ const factories = {
   localLists: (db: Db) => localListStore(db),
   reservations: (db: Db) => reservationStore(db),
   chargingProfiles: (db: Db) => chargingProfileStore(db),
+  decisionCounts: (db: Db) => decisionCountStore(db),
+  dashboard: (db: Db) => dashboardStore(db),
 };
 type Modules = { [K in keyof typeof factories]: ReturnType<(typeof factories)[K]> };
 

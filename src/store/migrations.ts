@@ -34,6 +34,12 @@ async function createDeliveriesTable(db: Kysely<any>, dialect: Dialect): Promise
   await db.schema.createIndex('deliveries_at').on('deliveries').column('at').execute();
 }
 
+/** Each attempt's request (headers without credentials, body) and the endpoint's answer headers. */
+async function addAttemptDetail(db: Kysely<any>): Promise<void> {
+  await db.schema.alterTable('deliveries').addColumn('request', 'text').execute();
+  await db.schema.alterTable('deliveries').addColumn('response_headers', 'text').execute();
+}
+
 function migrations(dialect: Dialect): Record<string, Migration> {
   const { serialType, serialKey } = serial(dialect);
   return {
@@ -525,6 +531,29 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    '0021_notification_detail': {
+      async up(db: Kysely<any>) {
+        // A rotated subscription secret keeps signing beside the new one until the overlap ends.
+        await db.schema.alterTable('subscriptions').addColumn('previous_secret', 'text').execute();
+        await db.schema.alterTable('subscriptions').addColumn('previous_secret_until', 'text').execute();
+        // On SQLite the attempt log lives in its own file (createDeliveryLogMigrator); this file's table gains the columns too, so earlier rows still move over.
+        await addAttemptDetail(db);
+      },
+    },
+    '0022_decision_counts': {
+      async up(db: Kysely<any>) {
+        // Authorization decisions per installation, minute and source, for the dashboard's last hour; pruned after a day.
+        await db.schema
+          .createTable('decision_counts')
+          .addColumn('installation_id', 'text', (c) => c.notNull())
+          .addColumn('minute', 'text', (c) => c.notNull())
+          .addColumn('source', 'text', (c) => c.notNull())
+          .addColumn('count', 'integer', (c) => c.notNull())
+          .addPrimaryKeyConstraint('decision_counts_pk', ['installation_id', 'minute', 'source'])
+          .execute();
+        await db.schema.createIndex('decision_counts_minute').on('decision_counts').column('minute').execute();
+      },
+    },
   };
 }
 
@@ -535,6 +564,11 @@ export function createMigrator(db: Kysely<any>, dialect: Dialect): Migrator {
 
 /** The SQLite delivery log file's own migrations. */
 export function createDeliveryLogMigrator(db: Kysely<any>): Migrator {
-  const provider: MigrationProvider = { getMigrations: async () => ({ '0001_deliveries': { up: (db: Kysely<any>) => createDeliveriesTable(db, 'sqlite') } }) };
+  const provider: MigrationProvider = {
+    getMigrations: async () => ({
+      '0001_deliveries': { up: (db: Kysely<any>) => createDeliveriesTable(db, 'sqlite') },
+      '0002_attempt_detail': { up: addAttemptDetail },
+    }),
+  };
   return new Migrator({ db, provider });
 }

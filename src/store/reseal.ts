@@ -4,7 +4,7 @@ import type { SecretBox } from '../secrets.js';
 /** Every sealed column, by table. */
 const SEALED = {
   installations: ['auth_payload'],
-  subscriptions: ['secret', 'auth_password', 'kafka_password'],
+  subscriptions: ['secret', 'previous_secret', 'auth_password', 'kafka_password'],
   totp: ['secret'],
 } as const;
 

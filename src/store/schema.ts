@@ -219,6 +219,9 @@ export interface SubscriptionTable {
   lease_until: string | null;
   created_at: string;
   updated_at: string;
+  /** Sealed: the secret before the last rotation, which still signs until previous_secret_until. */
+  previous_secret: string | null;
+  previous_secret_until: string | null;
 }
 
 export interface DeliveryTable {
@@ -234,6 +237,18 @@ export interface DeliveryTable {
   latency_ms: number;
   error: string | null;
   response: string | null;
+  /** JSON: what was sent (method, url, headers without credentials, body), bounded. */
+  request: string | null;
+  /** JSON: the endpoint's answer headers, bounded. */
+  response_headers: string | null;
+}
+
+export interface DecisionCountTable {
+  installation_id: string;
+  /** The minute, as ISO text cut after the minutes: 2026-12-07T14:05. */
+  minute: string;
+  source: string;
+  count: number;
 }
 
 export interface ApiTokenTable {
@@ -395,6 +410,7 @@ export interface Database {
   events: EventTable;
   subscriptions: SubscriptionTable;
   deliveries: DeliveryTable;
+  decision_counts: DecisionCountTable;
   nodes: NodeTable;
   node_calls: NodeCallTable;
   users: UserTable;

@@ -40,24 +40,32 @@ export interface Subscription {
   cursor: number;
   failures: number;
   nextAttemptAt: string | null;
+  /** While set, the secret before the last rotation still signs, until this time. */
+  previousSecretUntil: string | null;
   createdAt: string;
   updatedAt: string;
 }
 
 export interface SubscriptionSecrets {
   secret: string;
+  /** The secret before the last rotation, while its overlap lasts. */
+  previousSecret: string | null;
   authPassword: string | null;
   kafkaPassword: string | null;
 }
 
 export type SubscriptionInput = Omit<
   Subscription,
-  'id' | 'authentication' | 'kafka' | 'state' | 'stateReason' | 'cursor' | 'failures' | 'nextAttemptAt' | 'createdAt' | 'updatedAt'
+  'id' | 'authentication' | 'kafka' | 'state' | 'stateReason' | 'cursor' | 'failures' | 'nextAttemptAt' | 'previousSecretUntil' | 'createdAt' | 'updatedAt'
 > & {
   authentication: { kind: 'none' | 'basic'; username: string | null; password: string | null };
   kafka: (KafkaTarget & { password: string | null }) | null;
   secret: string;
 };
+
+/** The previous secret's end of overlap, while it is still ahead. */
+const overlapUntil = (r: SubscriptionTable, now = Date.now()): string | null =>
+  r.previous_secret !== null && r.previous_secret_until !== null && Date.parse(r.previous_secret_until) > now ? r.previous_secret_until : null;
 
 function toSubscription(r: SubscriptionTable): Subscription {
   const kafka = r.kafka ? (JSON.parse(r.kafka) as KafkaTarget) : null;
@@ -84,6 +92,7 @@ function toSubscription(r: SubscriptionTable): Subscription {
     cursor: Number(r.cursor),
     failures: r.failures,
     nextAttemptAt: r.next_attempt_at,
+    previousSecretUntil: overlapUntil(r),
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   };
@@ -105,7 +114,12 @@ function columns(input: Partial<SubscriptionInput>, box: SecretBox): Partial<Sub
     if (input.authentication.password !== undefined) c.auth_password = input.authentication.password === null ? null : box.seal(input.authentication.password);
   }
   if (input.signature !== undefined) c.signature = input.signature;
-  if (input.secret !== undefined) c.secret = box.seal(input.secret);
+  if (input.secret !== undefined) {
+    // Set outright: the old secret stops signing at once (a rotation with overlap is rotateSecret).
+    c.secret = box.seal(input.secret);
+    c.previous_secret = null;
+    c.previous_secret_until = null;
+  }
   if (input.filter !== undefined) c.filter = JSON.stringify(input.filter);
   if (input.blocking !== undefined) c.blocking = JSON.stringify(input.blocking);
   if (input.blockingTimeoutMs !== undefined) c.blocking_timeout_ms = input.blockingTimeoutMs;
@@ -145,6 +159,7 @@ export function subscriptionStore(db: Db, box: SecretBox) {
   };
   const secretsOf = (r: SubscriptionTable): SubscriptionSecrets => ({
     secret: open(r.secret),
+    previousSecret: overlapUntil(r) === null ? null : open(r.previous_secret!),
     authPassword: r.auth_password === null ? null : open(r.auth_password),
     kafkaPassword: r.kafka_password === null ? null : open(r.kafka_password),
   });
@@ -161,6 +176,8 @@ export function subscriptionStore(db: Db, box: SecretBox) {
         next_attempt_at: null,
         lease_owner: null,
         lease_until: null,
+        previous_secret: null,
+        previous_secret_until: null,
         created_at: now,
         updated_at: now,
       } as SubscriptionTable;
@@ -195,6 +212,21 @@ export function subscriptionStore(db: Db, box: SecretBox) {
       const res = await db.updateTable('subscriptions').set(values).where('id', '=', id).executeTakeFirst();
       if (Number(res.numUpdatedRows) === 0) return undefined;
       return this.get(id);
+    },
+
+    /** A new signing secret; the current one keeps signing beside it until `overlapUntil` (null: stops now). */
+    async rotateSecret(id: string, secret: string, overlapUntil: string | null): Promise<Subscription | undefined> {
+      const res = await db
+        .updateTable('subscriptions')
+        .set((eb) => ({
+          previous_secret: overlapUntil === null ? null : eb.ref('secret'),
+          previous_secret_until: overlapUntil,
+          secret: box.seal(secret),
+          updated_at: new Date().toISOString(),
+        }))
+        .where('id', '=', id)
+        .executeTakeFirst();
+      return Number(res.numUpdatedRows) === 0 ? undefined : this.get(id);
     },
 
     async setState(id: string, s: { state: SubscriptionState; reason?: string | null; failures?: number; nextAttemptAt?: string | null }) {

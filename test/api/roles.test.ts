@@ -87,6 +87,12 @@ const TABLE: Record<string, Entry> = {
     expect: 'notFound',
     call: (ids) => ({ path: `/api/subscriptions/${ids.subscription}/redeliver`, body: { eventId: '00000000-0000-4000-8000-000000000000' } }),
   },
+  'get /api/dashboard': { expect: 'list', call: () => ({ path: '/api/dashboard' }), leaks: (b, ids) => itemsOf(b).some((i) => i.id === ids.b) },
+  'post /api/subscriptions/{id}/secret': { expect: 'notFound', call: (ids) => ({ path: `/api/subscriptions/${ids.subscription}/secret`, body: { overlapHours: 1 } }) },
+  'post /api/subscriptions/{id}/retry-failed': {
+    expect: 'notFound',
+    call: (ids) => ({ path: `/api/subscriptions/${ids.subscription}/retry-failed`, body: { since: '2020-01-01T00:00:00Z' } }),
+  },
   'post /api/subscriptions/{id}/replay': {
     expect: 'notFound',
     call: (ids) => ({ path: `/api/subscriptions/${ids.subscription}/replay`, body: { from: '2020-01-01T00:00:00Z', to: '2030-01-01T00:00:00Z' } }),

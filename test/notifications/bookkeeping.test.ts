@@ -10,7 +10,7 @@ import { freshDatabaseForSuite } from '../helpers/suiteDatabase.js';
 
 const row = (subscriptionId: string, eventId: string): DeliveryRecord => ({
   subscriptionId, eventId, eventType: 'connector.status_changed', attempt: 1, mode: 'queue',
-  status: 200, ok: true, latencyMs: 1, error: null, response: '{"ok":true}', at: new Date().toISOString(),
+  status: 200, ok: true, latencyMs: 1, error: null, response: '{"ok":true}', request: null, responseHeaders: null, at: new Date().toISOString(),
 });
 const settle = () => new Promise((r) => setTimeout(r, 30));
 

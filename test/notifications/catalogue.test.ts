@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CATALOGUE, EVENT_TYPES } from '../../src/notifications/catalogue.js';
-import { EXAMPLES, renderEventsDoc } from '../../src/notifications/eventsDoc.js';
+import { renderEventsDoc } from '../../src/notifications/eventsDoc.js';
+import { EXAMPLES } from '../../src/notifications/examples.js';
 
 describe('the event catalogue', () => {
   it('is documented in docs/events.md as the code defines it (run npm run docs:events)', () => {

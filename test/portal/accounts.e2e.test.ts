@@ -3,7 +3,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { call, enrolTotp, signIn, totpCode } from '../helpers/portal.js';
 import type { StartOptions } from '../../src/app.js';
-import { buildPortal, enrolInBrowser, launchBrowser, screenshot } from './browser.js';
+import { buildPortal, launchBrowser, passSecondFactor as passSecondFactorIn, screenshot } from './browser.js';
 
 const ADMIN = { email: 'admin@example.test', password: 'Admin-Pa55word-for-tests' };
 /** Created in the portal; the admin sets `first`, the owner then chooses `second`. */
@@ -88,23 +88,8 @@ describe('accounts, users and API tokens in a real browser', { timeout: 40_000 }
   /** Each page's authenticator secret, once it set one up in the browser. */
   const secrets = new Map<Page, string>();
 
-  /**
-   * The Users page and the API tokens tab ask for a second factor proven lately: set one up in
-   * the browser (keeping its secret), or prove it with the next time step's code, until
-   * `content` shows.
-   */
-  async function passSecondFactor(p: Page, content: string): Promise<void> {
-    const enrol = p.getByTestId('enrol');
-    const stepUp = p.getByTestId('step-up');
-    const target = p.getByTestId(content);
-    await enrol.or(stepUp).or(target).first().waitFor(WAIT);
-    if (await enrol.isVisible()) secrets.set(p, await enrolInBrowser(p));
-    else if (await stepUp.isVisible()) {
-      await stepUp.getByLabel('Code').fill(totpCode(secrets.get(p)!, 1));
-      await stepUp.getByRole('button', { name: 'Confirm' }).click();
-    }
-    await target.waitFor(WAIT);
-  }
+  /** The Users page and the API tokens tab ask for a second factor proven lately. */
+  const passSecondFactor = (p: Page, content: string) => passSecondFactorIn(p, content, secrets);
 
   const bearer = (token: string, path: string) => fetch(`${base}${path}`, { headers: { authorization: `Bearer ${token}` } });
 

@@ -2,7 +2,8 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 import { totpCode } from '../helpers/portal.js';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -100,4 +101,40 @@ export async function enrolInBrowser(p: Page, saved: (codes: string[]) => Promis
   await p.getByRole('button', { name: 'I have saved them' }).click();
   await codes.waitFor({ state: 'detached', ...wait });
   return secret;
+}
+
+/**
+ * Whatever second-factor steps the page asks for before `section` shows: set up an authenticator
+ * (its secret kept in `secrets`; `enrolled` sees the recovery codes), or prove it with the next
+ * time step's code, until the section shows itself.
+ */
+export async function passSecondFactor(p: Page, section: string, secrets: Map<Page, string>, enrolled?: (codes: string[]) => Promise<void>): Promise<void> {
+  const wait = { timeout: 10_000 };
+  const enrol = p.getByTestId('enrol');
+  const stepUp = p.getByTestId('step-up');
+  const content = p.getByTestId(section);
+  for (let round = 0; round < 3; round++) {
+    await enrol.or(stepUp).or(content).first().waitFor(wait);
+    // A section shows while it loads; its first answer may still ask for the factor.
+    await expect.poll(() => p.locator('[aria-busy="true"]').count(), wait).toBe(0);
+    if (await content.isVisible()) return;
+    if (await enrol.isVisible()) secrets.set(p, await enrolInBrowser(p, enrolled));
+    else {
+      // The next time step's code: the one used at enrolment is not accepted twice.
+      await stepUp.getByLabel('Code').fill(totpCode(secrets.get(p)!, 1));
+      await stepUp.getByRole('button', { name: 'Confirm' }).click();
+      await stepUp.waitFor({ state: 'detached', ...wait });
+    }
+  }
+  await content.waitFor(wait);
+}
+
+/** Fills the Notifications tab's "New subscription" form for a web hook; `more` sets the rest, then it subscribes. */
+export async function subscribeInPortal(p: Page, label: string, url: string, more: (form: Locator) => Promise<void> = async () => undefined): Promise<void> {
+  await p.getByText('New subscription').click();
+  const form = p.getByTestId('subscription-form');
+  await form.getByLabel('Label').fill(label);
+  await form.getByLabel('URL').fill(url);
+  await more(form);
+  await form.getByRole('button', { name: 'Subscribe' }).click();
 }

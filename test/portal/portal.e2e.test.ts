@@ -6,8 +6,7 @@ import { startProvider, type Provider } from '../../simulators/provider/index.js
 import { startReceiver, type Receiver } from '../../simulators/receiver/index.js';
 import type { StartOptions } from '../../src/app.js';
 import type { SimCharger } from '../../simulators/charger/charger.js';
-import { buildPortal, enrolInBrowser, launchBrowser, screenshot } from './browser.js';
-import { totpCode } from '../helpers/portal.js';
+import { buildPortal, launchBrowser, passSecondFactor as passSecondFactorIn, screenshot, subscribeInPortal } from './browser.js';
 
 const ADMIN = { email: 'admin@example.test', password: 'Admin-Pa55word-for-tests' };
 const SERVICE = { email: 'service@example.test', password: 'Service-Pa55word-for-tests' };
@@ -64,29 +63,12 @@ describe('portal in a real browser', { timeout: 40_000 }, () => {
     await receiver?.close();
   });
 
-  /** Whatever second-factor steps the section asks for (enrol once, then a fresh code), until it shows itself. */
-  async function passSecondFactor(section: string, p: Page = page): Promise<void> {
-    const enrol = p.getByTestId('enrol');
-    const stepUp = p.getByTestId('step-up');
-    const content = p.getByTestId(section);
-    for (let round = 0; round < 3; round++) {
-      await enrol.or(stepUp).or(content).first().waitFor(WAIT);
-      if (await content.isVisible()) return;
-      if (await enrol.isVisible()) {
-        const secret = await enrolInBrowser(p, async (codes) => {
-          if (p === page) recoveryCodes = codes;
-          await screenshot(p, p === page ? '03-recovery-codes' : '12-service-user-recovery-codes');
-        });
-        totpSecrets.set(p, secret);
-      } else {
-        // The next time step's code: the one used at enrolment is not accepted twice.
-        await stepUp.getByLabel('Code').fill(totpCode(totpSecrets.get(p)!, 1));
-        await stepUp.getByRole('button', { name: 'Confirm' }).click();
-        await stepUp.waitFor({ state: 'detached', ...WAIT });
-      }
-    }
-    await content.waitFor(WAIT);
-  }
+  /** Enrol once (the recovery codes kept, and pictured), then a fresh code, until the section shows. */
+  const passSecondFactor = (section: string, p: Page = page) =>
+    passSecondFactorIn(p, section, totpSecrets, async (codes) => {
+      if (p === page) recoveryCodes = codes;
+      await screenshot(p, p === page ? '03-recovery-codes' : '12-service-user-recovery-codes');
+    });
 
   it('serves the app for page paths and keeps JSON answers for /api', async () => {
     const res = await fetch(`${base}/installations/x/chargers`, { headers: { accept: 'text/html' } });
@@ -269,11 +251,7 @@ describe('portal in a real browser', { timeout: 40_000 }, () => {
   it('adds a subscription and sees its deliveries', async () => {
     await page.getByRole('link', { name: 'Notifications' }).click();
     await passSecondFactor('notifications');
-    await page.getByText('New subscription').click();
-    const form = page.getByTestId('subscription-form');
-    await form.getByLabel('Label').fill('Billing');
-    await form.getByLabel('URL').fill(receiver.url);
-    await form.getByRole('button', { name: 'Subscribe' }).click();
+    await subscribeInPortal(page, 'Billing', receiver.url);
     await page.getByTestId('subscription-secret').waitFor(WAIT);
     await page.getByTestId('subscriptions').getByRole('link', { name: 'Billing' }).click();
     await page.getByRole('button', { name: 'Send test' }).click();

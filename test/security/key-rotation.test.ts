@@ -10,6 +10,8 @@ const keyB = randomBytes(32).toString('base64');
 const HOOK_SECRET = 'Rotation-Hook-Secret-0001';
 const HOOK_PASSWORD = 'Rotation-Hook-Password-02';
 const KAFKA_PASSWORD = 'Rotation-Kafka-Password-3';
+/** A signing secret rotated away, still signing during its overlap. */
+const PREVIOUS_SIGNING = 'Rotation-Previous-Signing-4';
 
 describe.each(['sqlite', 'postgres'] as const)('rotating the secret key on %s', (engine) => {
   let w: ProviderSetup;
@@ -17,6 +19,7 @@ describe.each(['sqlite', 'postgres'] as const)('rotating the secret key on %s', 
   let installationId: string;
   let hookId: string;
   let kafkaId: string;
+  let rotatedId: string;
   let totpSecret: string;
   const base = () => `http://127.0.0.1:${w.t.gw.httpPort}`;
   beforeAll(async () => {
@@ -30,6 +33,8 @@ describe.each(['sqlite', 'postgres'] as const)('rotating the secret key on %s', 
         kafka: { brokers: ['127.0.0.1:1'], topic: 't', securityProtocol: 'SASL_PLAINTEXT', saslMechanism: 'PLAIN', username: 'u', password: KAFKA_PASSWORD },
       })
     ).id;
+    rotatedId = (await subscribe(w.t, { url: 'http://127.0.0.1:9/hooks', events: ['*'], enabled: false, secret: PREVIOUS_SIGNING })).id;
+    expect((await w.t.api('POST', `/api/subscriptions/${rotatedId}/secret`, { overlapHours: 24 })).status).toBe(200);
     await w.t.api('POST', '/api/users', { email: 'rotate@example.com', password: 'rotation password' });
     totpSecret = (await enrolTotp(await signIn(base(), 'rotate@example.com', 'rotation password'))).secret;
   });
@@ -44,6 +49,7 @@ describe.each(['sqlite', 'postgres'] as const)('rotating the secret key on %s', 
     const inst = await db.selectFrom('installations').select('auth_payload').where('id', '=', installationId).executeTakeFirstOrThrow();
     const hook = await db.selectFrom('subscriptions').select(['secret', 'auth_password']).where('id', '=', hookId).executeTakeFirstOrThrow();
     const kafka = await db.selectFrom('subscriptions').select('kafka_password').where('id', '=', kafkaId).executeTakeFirstOrThrow();
+    const rotated = await db.selectFrom('subscriptions').select('previous_secret').where('id', '=', rotatedId).executeTakeFirstOrThrow();
     const totp = await db.selectFrom('totp').select('secret').executeTakeFirstOrThrow();
     return [
       { value: totp.secret, plain: totpSecret },
@@ -51,6 +57,7 @@ describe.each(['sqlite', 'postgres'] as const)('rotating the secret key on %s', 
       { value: hook.secret as string, plain: HOOK_SECRET },
       { value: hook.auth_password as string, plain: HOOK_PASSWORD },
       { value: kafka.kafka_password as string, plain: KAFKA_PASSWORD },
+      { value: rotated.previous_secret as string, plain: PREVIOUS_SIGNING },
     ];
   };
   const keyIds = async () => new Set((await sealedColumns()).map((c) => c.value.split(':')[1]));
@@ -87,7 +94,7 @@ describe.each(['sqlite', 'postgres'] as const)('rotating the secret key on %s', 
     expect(after.size).toBe(1);
     expect(after.has(before)).toBe(false);
     for (const { value, plain } of await sealedColumns()) expect(value).not.toContain(plain);
-    expect(w.t.logs.some((l) => l.msg === 'stored secrets sealed again with the current key' && l.resealed === 4)).toBe(true);
+    expect(w.t.logs.some((l) => l.msg === 'stored secrets sealed again with the current key' && l.resealed === 5)).toBe(true);
     expect(await authorizes('ROT-B')).toBe('Accepted');
 
     await w.t.restart({ secretKey: keyB, previousSecretKeys: [] });
@@ -96,9 +103,11 @@ describe.each(['sqlite', 'postgres'] as const)('rotating the secret key on %s', 
     await hookWorks();
     // The Kafka sink reads its password through the same store call; it opens with the new key alone.
     expect((await w.t.gw.store.subscriptions.secrets(kafkaId))?.kafkaPassword).toBe(KAFKA_PASSWORD);
+    // A rotated signing secret keeps signing through its overlap after the key rotation too.
+    expect((await w.t.gw.store.subscriptions.secrets(rotatedId))?.previousSecret).toBe(PREVIOUS_SIGNING);
     // A user's TOTP secret too: codes from their authenticator app still sign them in.
     expect((await signIn(base(), 'rotate@example.com', 'rotation password', totpCode(totpSecret, 1))).login.status).toBe(200);
     const logs = JSON.stringify(w.t.logs);
-    for (const secret of [PROVIDER_PASSWORD, HOOK_SECRET, HOOK_PASSWORD, KAFKA_PASSWORD, totpSecret]) expect(logs).not.toContain(secret);
+    for (const secret of [PROVIDER_PASSWORD, HOOK_SECRET, HOOK_PASSWORD, KAFKA_PASSWORD, PREVIOUS_SIGNING, totpSecret]) expect(logs).not.toContain(secret);
   });
 });

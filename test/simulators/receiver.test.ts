@@ -147,6 +147,25 @@ describe('standard-webhooks', () => {
     expect(res.status).toBe(200);
   });
 
+  it('tells which accepted secrets signed, while a rotation overlaps: both, one, or none', async () => {
+    const old = `whsec_${randomBytes(24).toString('base64')}`;
+    sw.acceptSecrets([WHSEC, old]);
+    try {
+      const both = envelope();
+      await postStandard(sw.url, both, (raw, ts) => `${signStandardWebhooks(WHSEC, both.id, ts, raw)} ${signStandardWebhooks(old, both.id, ts, raw)}`);
+      expect(sw.deliveries.at(-1)).toMatchObject({ body: both, verified: true, signedWith: [WHSEC, old] });
+      const oldOnly = envelope();
+      await postStandard(sw.url, oldOnly, (raw, ts) => signStandardWebhooks(old, oldOnly.id, ts, raw));
+      expect(sw.deliveries.at(-1)).toMatchObject({ body: oldOnly, verified: true, signedWith: [old] });
+      const neither = envelope();
+      const wrong = `whsec_${randomBytes(24).toString('base64')}`;
+      expect((await postStandard(sw.url, neither, (raw, ts) => signStandardWebhooks(wrong, neither.id, ts, raw))).status).toBe(401);
+      expect(sw.rejected.at(-1)).toMatchObject({ verified: false, signedWith: [] });
+    } finally {
+      sw.setSecret(WHSEC);
+    }
+  });
+
   it('refuses a signature made with the wrong key', async () => {
     const wrong = `whsec_${randomBytes(24).toString('base64')}`;
     const event = envelope();

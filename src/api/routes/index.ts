@@ -17,6 +17,7 @@ import { authenticationTestRoutes } from './authenticationTest.js';
 import { localListRoutes } from './localLists.js';
 import { reservationRoutes } from './reservations.js';
 import { chargingProfileRoutes } from './chargingProfiles.js';
+import { dashboardRoutes } from './dashboard.js';
 
 /** One router per resource; each declares its full paths under /api, so a grep finds a route. */
 export const resourceRouters: ReadonlyArray<(deps: ApiDeps) => Router> = [
@@ -37,6 +38,7 @@ export const resourceRouters: ReadonlyArray<(deps: ApiDeps) => Router> = [
   localListRoutes,
   reservationRoutes,
   chargingProfileRoutes,
+  dashboardRoutes,
 ];
 
 /** Mounts every resource router; each lives in its own file. */

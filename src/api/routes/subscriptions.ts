@@ -5,7 +5,7 @@ import { ApiError, notFound } from '../errors.js';
 import { parseBody, parseQuery } from '../validate.js';
 import { requireOutboundUrls } from '../outboundUrls.js';
 import { chargerIdField, installationIdField, integerText, isPlausiblePathId } from './fields.js';
-import { EVENT_TYPES } from '../../notifications/catalogue.js';
+import { EVENT_TYPES, type EventType } from '../../notifications/catalogue.js';
 import { generateSecret } from '../../notifications/signing.js';
 import type { Subscription, SubscriptionInput } from '../../store/subscriptions.js';
 import { checkInstallation, mayAct, requireFreshSecondFactor, visibleInstallations } from '../scope.js';
@@ -102,7 +102,21 @@ const time = z.iso.datetime({ offset: true, error: 'must be an RFC 3339 date-tim
 const replayBody = z
   .strictObject({ from: time, to: time })
   .refine((w) => Date.parse(w.from) <= Date.parse(w.to), { path: ['to'], message: 'must not be before from' });
-const deliveriesQuery = z.strictObject({ limit: integerText(1, 500, 100), before: integerText(1, 2_147_483_647, 2_147_483_647).optional() });
+const eventType = z.enum(EVENT_TYPES as [string, ...string[]], { error: `must be one of ${EVENT_TYPES.join(', ')}` });
+export const deliveriesQuery = z.strictObject({
+  limit: integerText(1, 500, 100),
+  before: integerText(1, 2_147_483_647, 2_147_483_647).optional(),
+  status: z.enum(['delivered', 'failed'], { error: 'must be delivered or failed' }).optional(),
+  eventType: eventType.optional(),
+});
+export const retryFailedBody = z.strictObject({ since: time });
+export const testBody = z.strictObject({ eventType: eventType.optional() });
+/** The old secret signs beside the new one for this long unless told otherwise (as Svix does). */
+const DEFAULT_OVERLAP_HOURS = 24;
+export const secretBody = z.strictObject({
+  secret: fields.secret.optional(),
+  overlapHours: z.number().int().min(0, 'must be at least 0').max(168, 'must be at most 168 (7 days)').default(DEFAULT_OVERLAP_HOURS),
+});
 
 type CreateBody = z.infer<typeof createSubscriptionBody>;
 
@@ -263,15 +277,38 @@ export function subscriptionRoutes(deps: ApiDeps): Router {
     res.json({ ...(await subscriptions.get(sub.id))!, verification });
   });
 
+  // A new signing secret, shown this once; the old one keeps signing for the overlap (docs/events.md).
+  router.post('/subscriptions/:id/secret', async (req, res) => {
+    const before = await requireSubscription(req, req.params.id);
+    const { secret: given, overlapHours } = parseBody(secretBody, req.body);
+    const secret = given ?? generateSecret(before.signature);
+    const until = overlapHours === 0 ? null : new Date(Date.now() + overlapHours * 3600_000).toISOString();
+    const after = (await subscriptions.rotateSecret(before.id, secret, until))!;
+    await deps.notifications.changed(after);
+    await auditSubscription(req, 'subscription.secret_rotated', before, after, ['secret']);
+    res.json({ ...after, secret });
+  });
+
   router.get('/subscriptions/:id/deliveries', async (req, res) => {
     const sub = await requireSubscription(req, req.params.id);
     const q = parseQuery(deliveriesQuery, req.query);
-    res.json({ items: await deps.store.deliveries.list(sub.id, q.limit, q.before) });
+    const filter = { ...(q.status && { ok: q.status === 'delivered' }), ...(q.eventType && { eventType: q.eventType }) };
+    res.json({ items: await deps.store.deliveries.list(sub.id, q.limit, q.before, filter) });
   });
 
   router.post('/subscriptions/:id/test', async (req, res) => {
     const sub = await requireSubscription(req, req.params.id);
-    res.json(await deps.notifications.test(sub));
+    const { eventType } = parseBody(testBody, req.body);
+    if (eventType && eventType !== 'subscription.test' && !sub.events.includes('*') && !sub.events.includes(eventType)) {
+      throw new ApiError('VALIDATION_FAILED', 'The subscription does not take this event', [{ field: 'eventType', message: `is not one of this subscription's events (${sub.events.join(', ')})` }]);
+    }
+    res.json(await deps.notifications.test(sub, eventType as EventType | undefined));
+  });
+
+  router.post('/subscriptions/:id/retry-failed', async (req, res) => {
+    const sub = await requireSubscription(req, req.params.id);
+    const { since } = parseBody(retryFailedBody, req.body);
+    res.status(202).json({ events: await deps.notifications.retryFailed(sub, new Date(since).toISOString()) });
   });
 
   router.post('/subscriptions/:id/redeliver', async (req, res) => {

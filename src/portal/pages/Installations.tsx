@@ -1,29 +1,19 @@
 import { useState } from 'preact/hooks';
 import type { Installation } from '../../store/installations.js';
-import { api, fieldError, itemsOf } from '../api.js';
-import { linkTo, navigate } from '../router.js';
+import { api, fieldError } from '../api.js';
+import { navigate } from '../router.js';
 import type { Me } from '../session.js';
 import { Field } from '../ui/Field.js';
-import { ErrorNotice, Loading } from '../ui/Notice.js';
-import { useLoad } from '../ui/useLoad.js';
+import { ErrorNotice } from '../ui/Notice.js';
+import { Dashboard } from './Dashboard.js';
 import { useSubmit } from '../ui/useSubmit.js';
 
-/** The installations this person may see (the API filters); admins may create one. */
+/** The landing page: the dashboard of the installations this person may see (the API filters); admins may create one. */
 export function Installations({ me }: { me: Me }) {
-  const list = useLoad(() => api('GET', '/api/installations').then((r) => itemsOf<Installation>(r)), []);
   return (
     <section>
       <h1>Installations</h1>
-      <ErrorNotice error={list.error} />
-      {list.loading && !list.data && <Loading />}
-      {list.data && list.data.length === 0 && <p>No installation yet.</p>}
-      <ul data-testid="installations">
-        {list.data?.map((i) => (
-          <li key={i.id}>
-            <a {...linkTo(`/installations/${encodeURIComponent(i.id)}`)}>{i.name}</a> <span class="badge">{i.authMode}</span>
-          </li>
-        ))}
-      </ul>
+      <Dashboard />
       {me.user.admin && <CreateInstallation />}
     </section>
   );

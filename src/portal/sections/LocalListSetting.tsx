@@ -12,7 +12,7 @@ const MODE_LABELS: Record<LocalListMode, string> = {
   'native+recent': 'This installation’s cards and the cards the provider accepted lately',
 };
 
-const MODES = Object.keys(MODE_LABELS) as LocalListMode[];
+const MODES = (Object.keys(MODE_LABELS) as LocalListMode[]).map((value) => ({ value, label: MODE_LABELS[value] }));
 
 const err = (fields: Record<string, string>, name: string) => fieldError(fields, `localList.${name}`, name);
 
@@ -37,7 +37,7 @@ export function LocalListSetting({ installationId, current, onSaved }: { install
     <form onSubmit={submit} data-testid="local-list-form">
       <h3>Cards kept on the chargers</h3>
       <p>A charger that loses its connection decides alone, from the list of cards the gateway keeps on it.</p>
-      <Select label="Card list" name="mode" options={MODES} labels={MODE_LABELS} value={mode} error={err(form.fields, 'mode')} onChange={(e) => setMode(e.currentTarget.value as LocalListMode)} />
+      <Select label="Card list" name="mode" options={MODES} value={mode} error={err(form.fields, 'mode')} onChange={(e) => setMode(e.currentTarget.value as LocalListMode)} />
       {mode === 'native+recent' && (
         <Field
           label="Provider cards used in the last (days)"

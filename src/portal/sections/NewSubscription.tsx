@@ -1,7 +1,10 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, fieldError, secondFactorCode, type SecondFactorCode } from '../api.js';
-import { Field, Select } from '../ui/Field.js';
+import { Checkbox, Field, Select } from '../ui/Field.js';
 import { ErrorNotice, Notice } from '../ui/Notice.js';
+import { CopyField } from '../ui/CopyField.js';
+import { KafkaFields, NO_KAFKA, kafkaBody } from './KafkaFields.js';
+import { verificationWords } from './words.js';
 import { useSubmit } from '../ui/useSubmit.js';
 import { eventTypes } from './eventTypes.js';
 
@@ -11,11 +14,15 @@ interface Props {
   onGate: (code: SecondFactorCode) => void;
 }
 
-/** A webhook subscription of this installation; the signing secret is shown once, after creation. */
+/** A webhook or Kafka subscription of this installation; the signing secret is shown once, after creation. */
 export function NewSubscription({ installationId, onCreated, onGate }: Props) {
   const [types, setTypes] = useState<string[]>([]);
   const [label, setLabel] = useState('');
+  const [kind, setKind] = useState('webhook');
   const [url, setUrl] = useState('');
+  const [kafka, setKafka] = useState(NO_KAFKA);
+  const [verify, setVerify] = useState(false);
+  const [verification, setVerification] = useState<string>();
   const [events, setEvents] = useState<string[]>(['*']);
   const [signature, setSignature] = useState('hmac-sha256');
   const [authKind, setAuthKind] = useState('none');
@@ -40,13 +47,19 @@ export function NewSubscription({ installationId, onCreated, onGate }: Props) {
       ...(chargers.trim() ? { chargers: chargers.split(',').map((c) => c.trim()).filter(Boolean) } : {}),
     };
     const authentication = authKind === 'basic' ? { kind: 'basic', username, password } : { kind: 'none' };
+    const target = kind === 'kafka' ? { kind, kafka: kafkaBody(kafka) } : { kind, url, signature, authentication, verify };
     const created = await form.run(() =>
-      api<{ secret: string }>('POST', '/api/subscriptions', { installationId, label, url, events: events.includes('*') ? ['*'] : events, signature, authentication, filter }),
+      api<{ kind: string; secret: string; verification?: { verified: boolean; reason?: string } }>('POST', '/api/subscriptions', {
+        installationId, label, events: events.includes('*') ? ['*'] : events, filter, ...target,
+      }),
     );
     if (created) {
-      setSecret(created.secret);
+      // A Kafka message is not signed: its secret would only confuse.
+      setSecret(created.kind === 'webhook' ? created.secret : undefined);
+      setVerification(created.verification && `Ownership: ${verificationWords(created.verification)}`);
       setLabel('');
       setUrl('');
+      setKafka(NO_KAFKA);
       await onCreated();
     }
   }
@@ -55,13 +68,23 @@ export function NewSubscription({ installationId, onCreated, onGate }: Props) {
     <details open={!!secret || undefined}>
       <summary>New subscription</summary>
       {secret && (
-        <Notice>
-          Signing secret (shown only now): <code data-testid="subscription-secret">{secret}</code>
-        </Notice>
+        <>
+          <p role="status" class="notice warn">Signing secret: copy it now, it is not shown again.</p>
+          <CopyField label="Signing secret" value={secret} testId="subscription-secret" />
+          {verification && <Notice>{verification}</Notice>}
+        </>
       )}
       <form onSubmit={submit} data-testid="subscription-form">
         <Field label="Label" name="label" required value={label} error={fieldError(form.fields, 'label')} onInput={(e) => setLabel(e.currentTarget.value)} />
-        <Field label="URL" name="url" type="url" required value={url} error={fieldError(form.fields, 'url')} onInput={(e) => setUrl(e.currentTarget.value)} />
+        <Select label="Send to" name="kind" value={kind} options={[{ value: 'webhook', label: 'a web hook (HTTP POST)' }, { value: 'kafka', label: 'a Kafka topic' }]}
+          onChange={(e) => setKind(e.currentTarget.value)} />
+        {kind === 'kafka' && <KafkaFields value={kafka} onChange={setKafka} errors={form.fields} />}
+        {kind === 'webhook' && (
+          <>
+            <Field label="URL" name="url" type="url" required value={url} error={fieldError(form.fields, 'url')} onInput={(e) => setUrl(e.currentTarget.value)} />
+            <Checkbox label="Ask the endpoint to prove it is mine before sending anything (ownership challenge)" name="verify" checked={verify} onChange={(e) => setVerify(e.currentTarget.checked)} />
+          </>
+        )}
         <fieldset>
           <legend>Events</legend>
           {['*', ...types].map((t) => (
@@ -72,13 +95,17 @@ export function NewSubscription({ installationId, onCreated, onGate }: Props) {
           ))}
           {fieldError(form.fields, 'events') && <small data-field-error="events">{fieldError(form.fields, 'events')}</small>}
         </fieldset>
-        <Select label="Signature" name="signature" options={['hmac-sha256', 'standard-webhooks', 'none']} value={signature} error={fieldError(form.fields, 'signature')} onChange={(e) => setSignature(e.currentTarget.value)} />
-        <Select label="Authentication at the receiver" name="authentication.kind" options={['none', 'basic']} value={authKind} error={fieldError(form.fields, 'authentication.kind')} onChange={(e) => setAuthKind(e.currentTarget.value)} />
-        {authKind === 'basic' && (
-          <div class="grid">
-            <Field label="Username" name="authentication.username" value={username} error={fieldError(form.fields, 'authentication.username')} onInput={(e) => setUsername(e.currentTarget.value)} />
-            <Field label="Password" name="authentication.password" type="password" autocomplete="off" value={password} error={fieldError(form.fields, 'authentication.password')} onInput={(e) => setPassword(e.currentTarget.value)} />
-          </div>
+        {kind === 'webhook' && (
+          <>
+            <Select label="Signature" name="signature" options={['hmac-sha256', 'standard-webhooks', 'none']} value={signature} error={fieldError(form.fields, 'signature')} onChange={(e) => setSignature(e.currentTarget.value)} />
+            <Select label="Authentication at the receiver" name="authentication.kind" options={['none', 'basic']} value={authKind} error={fieldError(form.fields, 'authentication.kind')} onChange={(e) => setAuthKind(e.currentTarget.value)} />
+            {authKind === 'basic' && (
+              <div class="grid">
+                <Field label="Username" name="authentication.username" value={username} error={fieldError(form.fields, 'authentication.username')} onInput={(e) => setUsername(e.currentTarget.value)} />
+                <Field label="Password" name="authentication.password" type="password" autocomplete="off" value={password} error={fieldError(form.fields, 'authentication.password')} onInput={(e) => setPassword(e.currentTarget.value)} />
+              </div>
+            )}
+          </>
         )}
         <div class="grid">
           <Field label="Only id tags matching (regular expression)" name="filter.idTagPattern" value={idTagPattern} error={fieldError(form.fields, 'filter.idTagPattern')} onInput={(e) => setIdTagPattern(e.currentTarget.value)} />

@@ -6,12 +6,18 @@ import { ErrorNotice, Loading } from '../ui/Notice.js';
 import { useLoad } from '../ui/useLoad.js';
 import { SecondFactorGate } from './SecondFactor.js';
 import { NewSubscription } from './NewSubscription.js';
-import { SubscriptionDetail } from './SubscriptionDetail.js';
+import { SubscriptionDetail, targetOf } from './SubscriptionDetail.js';
 import { StateBadge } from './StateBadge.js';
 
 /** Subscriptions to this installation's events; they hold signing keys, so a fresh second factor first. */
 export function Notifications({ installation, onMe }: SectionProps) {
-  const [open, setOpen] = useState<string>();
+  // The dashboard links straight to a failing subscription (?subscription=id).
+  const [open, setOpen] = useState<string | undefined>(() => new URLSearchParams(location.search).get('subscription') ?? undefined);
+  const back = () => {
+    if (location.search) history.replaceState(null, '', location.pathname);
+    setOpen(undefined);
+    void list.reload();
+  };
   const [gate, setGate] = useState<SecondFactorCode>();
   const list = useLoad(
     () => api('GET', `/api/subscriptions?installationId=${encodeURIComponent(installation.id)}`).then((r) => itemsOf<Subscription>(r)),
@@ -34,7 +40,7 @@ export function Notifications({ installation, onMe }: SectionProps) {
       />
     );
   }
-  if (open) return <SubscriptionDetail id={open} onBack={() => { setOpen(undefined); void list.reload(); }} onGate={setGate} />;
+  if (open) return <SubscriptionDetail id={open} onBack={back} onGate={setGate} />;
   return (
     <section data-testid="notifications">
       {!listGate && <ErrorNotice error={list.error} />}
@@ -48,7 +54,7 @@ export function Notifications({ installation, onMe }: SectionProps) {
               {list.data.map((s) => (
                 <tr key={s.id}>
                   <td><a href="#" onClick={(e) => { e.preventDefault(); setOpen(s.id); }}>{s.label}</a></td>
-                  <td>{s.kind === 'kafka' ? `kafka ${s.kafka?.topic}` : s.url}</td>
+                  <td>{targetOf(s)}</td>
                   <td>{s.events.join(', ')}</td>
                   <td><StateBadge s={s} /></td>
                 </tr>

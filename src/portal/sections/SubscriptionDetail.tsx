@@ -1,11 +1,15 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Subscription } from '../../store/subscriptions.js';
-import type { DeliveryRecord } from '../../store/deliveries.js';
-import { api, itemsOf, secondFactorCode, type SecondFactorCode } from '../api.js';
-import { ErrorNotice, Loading, Notice, When } from '../ui/Notice.js';
+import { api, secondFactorCode, type SecondFactorCode } from '../api.js';
+import { ErrorNotice, Loading, Notice } from '../ui/Notice.js';
 import { useLoad } from '../ui/useLoad.js';
 import { useSubmit } from '../ui/useSubmit.js';
 import { StateBadge } from './StateBadge.js';
+import { eventTypes } from './eventTypes.js';
+import { SendTest } from './SendTest.js';
+import { SigningSecret } from './SigningSecret.js';
+import { DeliveryLog } from './DeliveryLog.js';
+import { verificationWords } from './words.js';
 
 interface Props {
   id: string;
@@ -13,14 +17,21 @@ interface Props {
   onGate: (code: SecondFactorCode) => void;
 }
 
-/** One subscription: its settings, its delivery log, and the buttons that act on it. */
+/** Where a subscription sends, in a line. */
+export function targetOf(s: Subscription): string {
+  return s.kind === 'kafka' && s.kafka ? `Kafka topic ${s.kafka.topic} on ${s.kafka.brokers.join(', ')}` : (s.url ?? '');
+}
+
+/** One subscription: its settings, the buttons that act on it, its signing secret and its delivery log. */
 export function SubscriptionDetail({ id, onBack, onGate }: Props) {
   const path = `/api/subscriptions/${encodeURIComponent(id)}`;
   const sub = useLoad(() => api<Subscription>('GET', path), [path]);
-  const log = useLoad(() => api('GET', `${path}/deliveries?limit=50`).then((r) => itemsOf<DeliveryRecord>(r)), [path]);
+  const [types, setTypes] = useState<string[]>([]);
+  const [logVersion, setLogVersion] = useState(0);
   const action = useSubmit();
   const [said, setSaid] = useState<string>();
-  const gate = secondFactorCode(action.error ?? sub.error ?? log.error);
+  const gate = secondFactorCode(action.error ?? sub.error);
+  useEffect(() => void eventTypes().then(setTypes), []);
   useEffect(() => {
     if (gate) onGate(gate);
   }, [gate]);
@@ -28,8 +39,8 @@ export function SubscriptionDetail({ id, onBack, onGate }: Props) {
   async function act(what: string, method: string, suffix: string, body?: unknown) {
     setSaid(undefined);
     const reply = await action.run(() => api(method, `${path}${suffix}`, body));
-    if (reply !== undefined || method === 'DELETE') setSaid(`${what}: ${summarise(reply)}`);
-    await Promise.all([sub.reload(), log.reload()]);
+    if (reply !== undefined || method === 'DELETE') setSaid(`${what}: ${reply?.verification ? verificationWords(reply.verification) : (reply?.state ?? 'done')}`);
+    await sub.reload();
   }
   const s = sub.data;
   return (
@@ -40,47 +51,23 @@ export function SubscriptionDetail({ id, onBack, onGate }: Props) {
       {s && (
         <>
           <h2>{s.label} <StateBadge s={s} /></h2>
-          <p>{s.url} · events {s.events.join(', ')} · signature {s.signature} · authentication {s.authentication.kind}
+          <p>{targetOf(s)} · events {s.events.join(', ')}{s.kind === 'webhook' ? ` · signature ${s.signature} · authentication ${s.authentication.kind}` : ''}
             {s.filter.idTagPattern ? ` · id tags /${s.filter.idTagPattern}/` : ''}{s.filter.chargers?.length ? ` · chargers ${s.filter.chargers.join(', ')}` : ''}</p>
           {s.stateReason && <p>Why: {s.stateReason}</p>}
           <div class="actions">
-            <button onClick={() => act('Test', 'POST', '/test')}>Send test</button>
-            {s.state === 'unverified' && <button class="secondary" onClick={() => act('Verify', 'POST', '/verify')}>Verify ownership</button>}
+            {s.kind === 'webhook' && s.verify && s.state === 'unverified' && <button class="secondary" onClick={() => act('Ownership', 'POST', '/verify')}>Verify ownership</button>}
+            {/* The challenge runs at once; until it passes, nothing is sent. */}
+            {s.kind === 'webhook' && !s.verify && <button class="secondary" onClick={() => act('Ownership', 'PATCH', '', { verify: true })}>Require proof of ownership</button>}
             <button class="secondary" onClick={() => act(s.enabled ? 'Disabled' : 'Enabled', 'PATCH', '', { enabled: !s.enabled })}>{s.enabled ? 'Disable' : 'Enable'}</button>
             <button class="outline secondary" onClick={async () => { await act('Deleted', 'DELETE', ''); onBack(); }}>Delete</button>
-            <button class="outline" onClick={() => log.reload()}>Refresh log</button>
           </div>
           {said && <Notice>{said}</Notice>}
           {!gate && <ErrorNotice error={action.error} />}
+          <SendTest path={path} sub={s} types={types} onSent={() => setLogVersion((v) => v + 1)} />
+          {s.kind === 'webhook' && <SigningSecret path={path} sub={s} onChanged={sub.reload} />}
         </>
       )}
-      <h3>Deliveries</h3>
-      {log.data?.length === 0 && <p>Nothing delivered yet.</p>}
-      {!!log.data?.length && (
-        <div class="table-wrap">
-          <table data-testid="deliveries">
-            <thead><tr><th>When</th><th>Event</th><th>Attempt</th><th>Result</th><th>Time</th><th></th></tr></thead>
-            <tbody>
-              {log.data.map((d) => (
-                <tr key={`${d.eventId}-${d.attempt}-${d.at}`}>
-                  <td><When at={d.at} /></td>
-                  <td>{d.eventType} <small>({d.mode})</small></td>
-                  <td>{d.attempt}</td>
-                  <td><span class={`badge ${d.ok ? 'ok' : 'bad'}`}>{d.status ?? d.error ?? 'failed'}</span></td>
-                  <td>{d.latencyMs} ms</td>
-                  <td>{d.mode !== 'test' && <button class="outline" onClick={() => act('Redeliver', 'POST', '/redeliver', { eventId: d.eventId })}>Redeliver</button>}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <DeliveryLog path={path} types={types} onGate={onGate} version={logVersion} />
     </section>
   );
-}
-
-function summarise(reply: any): string {
-  if (!reply || typeof reply !== 'object') return 'done';
-  if ('ok' in reply) return reply.ok ? `delivered (${reply.status ?? 'ok'})` : `failed (${reply.status ?? reply.error ?? 'no reply'})`;
-  return reply.state ?? 'done';
 }

@@ -23,19 +23,24 @@ export function Field(props: InputProps & { label: string; error?: string; hint?
   );
 }
 
-/** `labels` shows an option in words (the value stays what the API takes). */
-export function Select(props: SelectHTMLAttributes<HTMLSelectElement> & { label: string; error?: string; options: readonly string[]; labels?: Record<string, string> }) {
-  const { label, error, options, labels, ...select } = props;
+/** A choice: a value shown as itself, or with a label in words. */
+export type Option = string | { value: string; label: string };
+
+export function Select(props: SelectHTMLAttributes<HTMLSelectElement> & { label: string; error?: string; options: readonly Option[] }) {
+  const { label, error, options, ...select } = props;
   const id = `f-${String(select.name)}`;
   return (
     <label for={id}>
       {label}
       <select id={id} {...select} aria-invalid={error ? 'true' : undefined}>
-        {options.map((o) => (
-          <option value={o} key={o}>
-            {labels?.[o] ?? o}
-          </option>
-        ))}
+        {options.map((o) => {
+          const { value, label: text } = typeof o === 'string' ? { value: o, label: o } : o;
+          return (
+            <option value={value} key={value}>
+              {text}
+            </option>
+          );
+        })}
       </select>
       {error && <small data-field-error={String(select.name)}>{error}</small>}
     </label>
