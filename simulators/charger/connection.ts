@@ -57,6 +57,12 @@ export abstract class ChargerConnection extends EventEmitter {
   readonly connectors: number;
   readonly receivedCalls: ReceivedCall[] = [];
 
+  /** The last CALL of `action` the server sent: what it sent after boot on its own (offline setting, lists) may come later. */
+  lastCall(action: string): ReceivedCall | undefined {
+    for (let i = this.receivedCalls.length - 1; i >= 0; i--) if (this.receivedCalls[i].action === action) return this.receivedCalls[i];
+    return undefined;
+  }
+
   private readonly url: string;
   private readonly protocol: string;
   private readonly localAddress?: string;

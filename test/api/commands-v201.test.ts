@@ -65,7 +65,7 @@ describe('remote commands to OCPP 2.0.1 and 2.1 chargers', () => {
     const res = await command('CP-201', action, body);
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect(res.body).toEqual({ action, result: answer });
-    expect(v201.receivedCalls.at(-1)).toEqual({ action, payload: body });
+    expect(v201.lastCall(action)).toEqual({ action, payload: body });
   });
 
   it('lists the commands of each version in the OpenAPI document, with their 2.0.1 schemas', async () => {
@@ -137,7 +137,7 @@ describe('remote commands to OCPP 2.0.1 and 2.1 chargers', () => {
     status = 'Accepted';
     const set = await t.api('POST', '/api/chargers/CP-201/password', { password });
     expect(set.status).toBe(201);
-    expect(v201.receivedCalls.at(-1)).toEqual({
+    expect(v201.lastCall('SetVariables')).toEqual({
       action: 'SetVariables',
       payload: { setVariableData: [{ attributeValue: password, component: { name: 'SecurityCtrlr' }, variable: { name: 'BasicAuthPassword' } }] },
     });
@@ -192,7 +192,7 @@ describe('remote commands to a 2.0.1 charger held by another node', () => {
     const res = await command(action, body);
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect(res.body).toEqual({ action, result: answer });
-    expect(cp.receivedCalls.at(-1)).toEqual({ action, payload: body });
+    expect(cp.lastCall(action)).toEqual({ action, payload: body });
 
     expect((await command('Reset', { type: 'Soft' })).body.error).toBe('COMMAND_INVALID');
     expect((await command('ChangeConfiguration', { key: 'HeartbeatInterval', value: '60' })).body.error).toBe('COMMAND_NOT_SUPPORTED');

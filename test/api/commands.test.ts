@@ -69,7 +69,7 @@ describe('remote commands', () => {
     const res = await command('CP-CMD-ALL', action, body);
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ action, result: answer });
-    expect(every.receivedCalls.at(-1)).toEqual({ action, payload: body });
+    expect(every.lastCall(action)).toEqual({ action, payload: body });
   });
 
   it("returns the charger's answer to Reset", async () => {
@@ -77,7 +77,7 @@ describe('remote commands', () => {
     const res = await command('CP-CMD-1', 'Reset', { type: 'Soft' });
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ action: 'Reset', result: { status: 'Rejected' } });
-    expect(cp.receivedCalls.at(-1)).toEqual({ action: 'Reset', payload: { type: 'Soft' } });
+    expect(cp.lastCall('Reset')).toEqual({ action: 'Reset', payload: { type: 'Soft' } });
   });
 
   it('sends commands without a body as {} and returns structured answers', async () => {

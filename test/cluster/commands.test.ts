@@ -33,7 +33,7 @@ describe('remote commands across nodes', () => {
     const res = await command(b, 'CL-CMD-1', 'Reset', { type: 'Soft' });
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ action: 'Reset', result: { status: 'Rejected' } });
-    expect(cp.receivedCalls.at(-1)).toEqual({ action: 'Reset', payload: { type: 'Soft' } });
+    expect(cp.lastCall('Reset')).toEqual({ action: 'Reset', payload: { type: 'Soft' } });
 
     // A large answer travels through the node_calls table, not the 8000-byte NOTIFY.
     const configurationKey = Array.from({ length: 200 }, (_, k) => ({ key: `Key${k}`, readonly: false, value: 'x'.repeat(100) }));

@@ -40,7 +40,7 @@ describe.each(engines.flatMap((engine) => (['ocpp1.6', 'ocpp2.0.1'] as const).ma
     const res = await command('UpdateFirmware', body);
     expect(res.status).toBe(200);
     expect(res.body.result).toEqual(v16 ? {} : { status: 'Accepted' });
-    expect(c.receivedCalls.at(-1)).toEqual({ action: 'UpdateFirmware', payload: body });
+    expect(c.lastCall('UpdateFirmware')).toEqual({ action: 'UpdateFirmware', payload: body });
     await expect.poll(() => statuses('charger.firmware_status'), { timeout: 15_000 }).toEqual(['Downloading', 'Downloaded', 'Installing', 'Installed']);
     expect((await charger()).firmwareStatus).toMatchObject({ status: 'Installed' });
     if (!v16) expect(r.deliveries.find((d) => d.body.type === 'charger.firmware_status')!.body.data.requestId).toBe(41);

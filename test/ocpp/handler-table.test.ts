@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import type { SimCharger } from '../../simulators/charger/charger.js';
@@ -35,16 +36,13 @@ describe('CALLs answered from the handler table', () => {
   });
 
   it('answers a handler that fails with InternalError, and serves the next call', async () => {
-    const chargers = t.gw.store.chargers as unknown as { recordBoot: unknown };
-    const recordBoot = chargers.recordBoot;
-    chargers.recordBoot = async () => {
-      throw new Error('disk on fire');
-    };
+    // A real failure of the database under the handler: this vendor's boot write is aborted.
+    await sql`create trigger boom before update on chargers when new.vendor = 'BOOM' begin select raise(abort, 'disk on fire'); end`.execute(t.gw.store.db);
     try {
-      const frame = await exchange('[2,"f-boom","BootNotification",{"chargePointVendor":"V","chargePointModel":"M"}]', 'f-boom');
+      const frame = await exchange('[2,"f-boom","BootNotification",{"chargePointVendor":"BOOM","chargePointModel":"M"}]', 'f-boom');
       expect(frame).toEqual([4, 'f-boom', 'InternalError', 'Internal error; retry later', {}]);
     } finally {
-      chargers.recordBoot = recordBoot;
+      await sql`drop trigger boom`.execute(t.gw.store.db);
     }
     expect((await exchange('[2,"f-boot","BootNotification",{"chargePointVendor":"V","chargePointModel":"M"}]', 'f-boot'))[2]).toMatchObject({ status: 'Accepted' });
     expect(t.logs.some((l) => l.msg === 'handler failed' && l.chargerId === 'FAST-1')).toBe(true);

@@ -72,7 +72,7 @@ describe('charger operations page in a real browser', { timeout: 40_000 }, () =>
     await field('idTag').fill('DRIVER-1');
     await field('reservationId').fill('7');
     expect(await sendAndRead('ReserveNow')).toBe('{"status":"Accepted"}');
-    expect(c16.receivedCalls.at(-1)).toMatchObject({ action: 'ReserveNow', payload: { connectorId: 1, idTag: 'DRIVER-1', reservationId: 7 } });
+    expect(c16.lastCall('ReserveNow')).toMatchObject({ action: 'ReserveNow', payload: { connectorId: 1, idTag: 'DRIVER-1', reservationId: 7 } });
     await expect.poll(() => page.getByTestId('reservations').textContent(), WAIT).toContain('DRIVER-1');
     expect(await page.getByTestId('reservations').textContent()).toContain('active');
     await screenshot(page, 'ops-01-reservation');
@@ -106,7 +106,7 @@ describe('charger operations page in a real browser', { timeout: 40_000 }, () =>
     const row = page.getByTestId('reservation-7');
     await row.getByRole('button', { name: 'Cancel' }).click();
     await expect.poll(() => row.textContent(), WAIT).toContain('cancelled');
-    expect(c16.receivedCalls.at(-1)).toEqual({ action: 'CancelReservation', payload: { reservationId: 7 } });
+    expect(c16.lastCall('CancelReservation')).toEqual({ action: 'CancelReservation', payload: { reservationId: 7 } });
     expect(await row.getByRole('button', { name: 'Cancel' }).count()).toBe(0);
   });
 

@@ -163,7 +163,7 @@ describe('portal in a real browser', { timeout: 40_000 }, () => {
     await card.getByLabel('Id token type').selectOption('ISO14443');
     await card.getByRole('button', { name: 'Start' }).click();
     await card.getByText('RequestStartTransaction: Accepted').waitFor(WAIT);
-    expect(v201.receivedCalls.at(-1)).toMatchObject({
+    expect(v201.lastCall('RequestStartTransaction')).toMatchObject({
       action: 'RequestStartTransaction',
       payload: { idToken: { idToken: 'TOKEN-201', type: 'ISO14443' }, evseId: 1 },
     });

@@ -181,7 +181,7 @@ describe('any API request body', () => {
         if (res.status === 502) expect(res.body.error).toBe('CHARGER_CALL_ERROR');
         else checkAnswer(res);
         if (res.status >= 400 && res.status < 500) expect(commanded.receivedCalls.length).toBe(calls);
-        if (res.status === 200) expect(commanded.receivedCalls.at(-1)!.action).toBe(action);
+        if (res.status === 200) expect(commanded.receivedCalls.slice(calls).map((c) => c.action)).toContain(action);
         expect(commanded.isOpen).toBe(true);
       }),
       { numRuns: 200, ...RUN_LIMITS },
