@@ -23,10 +23,10 @@ import { createConnectionRegistry } from './ocpp/connectionRegistry.js';
 import { createCluster, type Cluster } from './cluster/index.js';
 import { createApiApp } from './api/app.js';
 import type { ApiHooks, OcppListening } from './api/deps.js';
-import { prepareAdminToken } from './api/adminToken.js';
+import { createTokenCheck, generateFirstAdminToken, revokeGeneratedToken } from './api/adminToken.js';
 import { createSecretBox, loadSecretKey } from './secrets.js';
 import { resealSecrets } from './store/reseal.js';
-import { bootstrapAdminUser } from './users/bootstrap.js';
+import { createFirstAdmin, prepareFirstAdmin } from './users/bootstrap.js';
 
 export interface Gateway {
   config: Config;
@@ -107,8 +107,8 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
   // A fixed NODE_ID restarted: what its previous run held is not held any more.
   await store.chargers.releaseNode(config.nodeId);
   // Hashing the first admin's password takes a moment in the thread pool: it runs while the rest starts.
-  const adminUserCreated = bootstrapAdminUser(store.users, config.adminEmail, config.adminPassword);
-  adminUserCreated.catch(() => undefined); // awaited below; this only keeps an early start-up failure from leaving it unhandled
+  const firstAdmin = prepareFirstAdmin(store.users, config.adminEmail, config.adminPassword);
+  firstAdmin.catch(() => undefined); // awaited below; this only keeps an early start-up failure from leaving it unhandled
   const resealed = await resealSecrets(store.db, secretBox);
   if (resealed > 0) log.info({ resealed }, 'stored secrets sealed again with the current key');
 
@@ -166,7 +166,7 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
   const { commands } = cluster;
   const ocpp = createOcppServer({ config, store, authorize: auth.authorize, settings: auth.settings, outbox, events, log, registry, cluster }, { metrics });
   chargerCalls = ocpp.calls;
-  const admin = await prepareAdminToken(config.adminToken, store.apiTokens);
+  const tokenCheck = createTokenCheck(config.adminToken, store.apiTokens);
   const hooks: ApiHooks = {
     idTagsChanged: (installationId) => auth.idTags.forgetInstallation(installationId),
     authenticationChanged(before, after) {
@@ -185,7 +185,7 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
     store,
     log,
     commands,
-    tokens: admin.check,
+    tokens: tokenCheck,
     registry: ocpp.registry,
     hooks,
     events,
@@ -202,11 +202,17 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
 
   try {
     await cluster.start();
-    const adminUser = await adminUserCreated;
+    const prepared = await firstAdmin;
     const ocppPort = await listen(ocpp.httpServer, config.ocppPort, config.host, log);
     const ocppTlsPort = ocpp.tls ? await listen(ocpp.tls.server, config.ocppTlsPort as number, config.host, log) : undefined;
     Object.assign(ocppListening, { ws: ocppPort, wss: ocppTlsPort });
     const httpPort = await listen(httpServer, config.httpPort, config.host, log);
+    // Generated credentials are stored only now that the gateway is up, and main prints them at once.
+    const adminUser = await createFirstAdmin(store.users, prepared);
+    const generatedToken = await generateFirstAdminToken(config.adminToken, store.apiTokens);
+    if (await revokeGeneratedToken(config.adminToken, store.apiTokens)) {
+      log.warn('ADMIN_TOKEN is set: the admin token generated on the first start is revoked and no longer works');
+    }
     log.info({ ocppPort, ocppTlsPort, httpPort, database: store.dialect }, 'gateway started');
     return {
       config,
@@ -214,7 +220,7 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
       ocppTlsPort,
       httpPort,
       reloadTls: () => ocpp.tls?.reload(),
-      adminToken: config.adminToken ?? admin.generated,
+      adminToken: config.adminToken ?? generatedToken,
       adminUser,
       store,
       ocpp,

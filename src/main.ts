@@ -18,13 +18,14 @@ async function main(): Promise<void> {
     // Printed once, outside the log stream, so it never lands in log storage.
     process.stderr.write(
       `\nGenerated API admin token (shown once, stored hashed):\n  ${gateway.adminToken}\n` +
-        `Set ADMIN_TOKEN to choose your own.\n\n`,
+        `Set ADMIN_TOKEN to choose your own (this one is then revoked). Lost it? npm run admin -- mint-token\n\n`,
     );
   }
   if (gateway.adminUser?.generatedPassword) {
     process.stderr.write(
       `\nCreated the portal admin user ${gateway.adminUser.email}; generated password (shown once, stored hashed):\n` +
-        `  ${gateway.adminUser.generatedPassword}\nSet ADMIN_PASSWORD to choose your own on a first start.\n\n`,
+        `  ${gateway.adminUser.generatedPassword}\nSet ADMIN_PASSWORD to choose your own on a first start. ` +
+        `Lost it? npm run admin -- reset-password ${gateway.adminUser.email}\n\n`,
     );
   }
   let stopping = false;
