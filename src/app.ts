@@ -24,7 +24,7 @@ import { createCluster, type Cluster } from './cluster/index.js';
 import { createApiApp } from './api/app.js';
 import type { ApiHooks, OcppListening } from './api/deps.js';
 import { createTokenCheck, generateFirstAdminToken, revokeGeneratedToken } from './api/adminToken.js';
-import { createSecretBox, loadSecretKey } from './secrets.js';
+import { createSecretBox, loadSecretKeys } from './secrets.js';
 import { resealSecrets } from './store/reseal.js';
 import { createFirstAdmin, prepareFirstAdmin } from './users/bootstrap.js';
 
@@ -98,11 +98,11 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
     // Every node must read what another sealed: a key generated in one node's dataDir won't do.
     log.warn('DATABASE_URL without SECRET_KEY: set the same SECRET_KEY on every node sharing the database');
   }
-  const secretKey = loadSecretKey(config.secretKey, config.dataDir, log);
-  const secretBox = createSecretBox(
-    secretKey,
-    config.previousSecretKeys.map((k) => Buffer.from(k, 'base64')),
-  );
+  const keys = loadSecretKeys(config.secretKey, config.dataDir, log);
+  const secretKey = keys.current;
+  // A key file's later lines: a rotation stopped half-way; the reseal below finishes it.
+  const previousSecretKeys = [...config.previousSecretKeys, ...keys.previous.map((k) => k.toString('base64'))];
+  const secretBox = createSecretBox(secretKey, previousSecretKeys.map((k) => Buffer.from(k, 'base64')));
   const store = await createStore({ ...config, secretBox, log });
   // A fixed NODE_ID restarted: what its previous run held is not held any more.
   await store.chargers.releaseNode(config.nodeId);
@@ -151,7 +151,7 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
       dataDir: config.dataDir,
       sqliteSynchronous: config.sqliteSynchronous,
       secretKey: secretKey.toString('base64'),
-      previousSecretKeys: config.previousSecretKeys,
+      previousSecretKeys,
       outboundAllowList: config.outboundAllowList,
       providerMaxSockets: config.providerMaxSockets,
       providerMaxResponseBytes: config.providerMaxResponseBytes,
