@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { createServer, type Server } from 'node:http';
-import { Registry } from 'prom-client';
+import { collectDefaultMetrics, Registry } from 'prom-client';
 import { loadConfig, type Config, type ConfigOverrides } from './config.js';
 import { createLogger, type Logger } from './log.js';
 import { createStore, type Store } from './store/index.js';
@@ -117,6 +117,8 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
   const http = createHttpClient({ maxSocketsPerOrigin: config.providerMaxSockets, maxResponseBytes: config.providerMaxResponseBytes, policy: outbound });
   // One registry per gateway (not prom-client's global one), so tests can run several in a process.
   const metrics = new Registry();
+  // The standard process_* and nodejs_* series (CPU, memory, event loop lag, GC), as dashboards expect.
+  collectDefaultMetrics({ register: metrics });
   const providerCalls = { http, tokens: createTokenService(http, { fetched: createTokenFetchCounter(metrics) }) };
   const auth = buildAuthorization({ config, store, log, metrics, callSessionStart: (s, req) => callSessionStart(providerCalls, s, req) });
   const outbox = createOutboxWorker({

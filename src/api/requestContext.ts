@@ -5,6 +5,8 @@ declare module 'express-serve-static-core' {
   interface Request {
     /** Generated per request (never taken from the client), returned in x-request-id and in error bodies. */
     requestId?: string;
+    /** The route's name in logs and metrics, set where the path is a regular expression or a static folder. */
+    routeName?: string;
   }
 }
 
@@ -19,6 +21,15 @@ export function requestIds(): RequestHandler {
   };
 }
 
+/** A route whose path is a regular expression and that did not name itself. */
+export const UNNAMED_PATTERN = '(pattern)';
+
+/** Names the route for the request log and the metrics: where express has no readable path. */
+export const nameRoute = (name: string): RequestHandler => (req, _res, next) => {
+  req.routeName = name;
+  next();
+};
+
 /** Requests no route matched share one name, so a scan of random paths makes no new label. */
 export const UNMATCHED = '(unmatched)';
 
@@ -28,7 +39,10 @@ export const UNMATCHED = '(unmatched)';
  * the router, so the prefix is taken from the URL instead.
  */
 export function routeOf(req: Request): string {
+  if (req.routeName) return req.routeName;
   if (!req.route) return UNMATCHED;
-  const path: string = req.route.path;
+  const path: unknown = req.route.path;
+  // A pattern written as a regular expression would print as one (invalid escapes in a label).
+  if (typeof path !== 'string') return UNNAMED_PATTERN;
   return req.originalUrl.startsWith('/api/') && !path.startsWith('/api/') ? `/api${path}` : path;
 }
