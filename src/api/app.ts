@@ -1,5 +1,6 @@
 import express, { type Express } from 'express';
 import type { ApiDeps } from './deps.js';
+import { apiDocsRoutes } from './apiDocs.js';
 import { authenticate } from './auth.js';
 import { ApiError, errorHandler } from './errors.js';
 import { apiRoutes } from './routes/index.js';
@@ -28,6 +29,7 @@ export function createApiApp(deps: ApiDeps): Express {
     res.json(openApiDocument);
   });
 
+  app.use(apiDocsRoutes());
   app.use(metricsRoutes(deps));
 
   app.use('/api', authenticate(deps));

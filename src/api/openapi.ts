@@ -6,6 +6,8 @@ import { idTagPaths, idTagSchemas, installationPaths, installationSchemas, statu
 import { subscriptionPaths, subscriptionSchemas } from './openapiSubscriptions.js';
 import { transactionPaths, transactionSchemas } from './openapiTransactions.js';
 import { userPaths, userSchemas } from './openapiUsers.js';
+import { OPERATION_IDS } from './openapiOperations.js';
+import { withExamples } from './openapiExamples.js';
 
 /**
  * The OpenAPI 3.1 description of the REST API. Request bodies and query parameters are
@@ -29,13 +31,16 @@ const healthPaths = {
   },
 };
 
-export const openApiDocument = {
+const described = {
   openapi: '3.1.0',
   info: {
     title: 'OCPP authorization gateway',
     version: '0.1.0',
     description: 'REST API for site owners: installations, chargers, id tags, transactions, remote commands, subscriptions, users, members, API tokens and the audit log.',
+    license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
   },
+  // Relative: the document is served by the gateway it describes, at whatever address it is reached.
+  servers: [{ url: '/', description: 'This gateway' }],
   security: [{ bearerAuth: [] }, { cookieAuth: [] }],
   // Parts are spread in the order the document has always listed them, so it stays byte for byte the same.
   paths: {
@@ -86,3 +91,18 @@ export const openApiDocument = {
     },
   },
 };
+
+/** Every operation's operationId from the table; one missing fails at start-up, not in a client generator. */
+function withOperationIds<T extends { paths: Record<string, Record<string, unknown>> }>(doc: T): T {
+  for (const [path, item] of Object.entries(doc.paths)) {
+    for (const [method, op] of Object.entries(item)) {
+      if (method === 'parameters') continue;
+      const operationId = OPERATION_IDS[`${method.toUpperCase()} ${path}`];
+      if (!operationId) throw new Error(`OpenAPI: no operationId for ${method.toUpperCase()} ${path} in openapiOperations.ts`);
+      item[method] = { operationId, ...(op as object) };
+    }
+  }
+  return doc;
+}
+
+export const openApiDocument = withExamples(withOperationIds(described));

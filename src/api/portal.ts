@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import express, { Router, type Response } from 'express';
-import { nameRoute } from './requestContext.js';
+import express, { Router } from 'express';
+import { nameRoute, nameServed } from './requestContext.js';
 
 /**
  * Where `vite build` put the portal: dist/portal, seen from dist/src/api (npm start) or from
@@ -38,9 +38,6 @@ const PAGE_PATHS = /^\/(?!api(\/|$)).*/;
 /** The label of those paths in logs and metrics. */
 export const PORTAL_PAGE = '/{portal page}';
 
-/** A file the static handler serves is named in logs and metrics (a path it does not find stays unmatched). */
-const served = (res: Response, name: string) => void (res.req.routeName = name);
-
 /** `dir` null: no build (the placeholder page). */
 export function portalRoutes(dir: string | null = findPortalDir() ?? null): Router {
   const router = Router();
@@ -50,7 +47,7 @@ export function portalRoutes(dir: string | null = findPortalDir() ?? null): Rout
     });
     return router;
   }
-  router.use('/assets', express.static(`${dir}/assets`, { immutable: true, maxAge: '365d', index: false, setHeaders: (res) => served(res, '/assets/{file}') }));
+  router.use('/assets', express.static(`${dir}/assets`, { immutable: true, maxAge: '365d', index: false, setHeaders: (res) => nameServed(res, '/assets/{file}') }));
   // An old hash after a new build: a plain 404, not the app page in place of a script.
   router.use('/assets', (_req, res) => void res.status(404).end());
   router.use(
@@ -58,7 +55,7 @@ export function portalRoutes(dir: string | null = findPortalDir() ?? null): Rout
       index: false,
       setHeaders: (res) => {
         res.setHeader('cache-control', 'no-cache');
-        served(res, '/{file}');
+        nameServed(res, '/{file}');
       },
     }),
   );

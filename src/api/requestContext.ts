@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Request, RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -29,6 +29,9 @@ export const nameRoute = (name: string): RequestHandler => (req, _res, next) => 
   req.routeName = name;
   next();
 };
+
+/** A file a static handler serves is named from its setHeaders (a path it does not find stays unnamed). */
+export const nameServed = (res: Response, name: string): void => void (res.req.routeName = name);
 
 /** Requests no route matched share one name, so a scan of random paths makes no new label. */
 export const UNMATCHED = '(unmatched)';
