@@ -24,6 +24,11 @@ export const configSchema = z.object({
   sqliteSynchronous: z.enum(['NORMAL', 'FULL']).default('NORMAL'),
   /** pino level. */
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /**
+   * How id tags appear in Authorize and transaction log lines: `plain`, or `masked` (all but the
+   * last 3 characters as *) where they are treated as personal data.
+   */
+  logIdTags: z.enum(['plain', 'masked']).default('plain'),
   /** Bearer token for the REST API. Unset: one is generated on first start, stored hashed, printed once. */
   adminToken: z.string().min(16, 'at least 16 characters').optional(),
   /** Email of the admin user created on the first start with no users (portal sign-in). */
@@ -168,6 +173,7 @@ const envKeys: Record<string, { key: keyof Config; parse: 'int' | 'bool' | 'stri
   DATA_DIR: { key: 'dataDir', parse: 'string' },
   SQLITE_SYNCHRONOUS: { key: 'sqliteSynchronous', parse: 'string' },
   LOG_LEVEL: { key: 'logLevel', parse: 'string' },
+  LOG_ID_TAGS: { key: 'logIdTags', parse: 'string' },
   ADMIN_TOKEN: { key: 'adminToken', parse: 'string' },
   ADMIN_EMAIL: { key: 'adminEmail', parse: 'string' },
   ADMIN_PASSWORD: { key: 'adminPassword', parse: 'string' },

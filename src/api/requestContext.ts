@@ -49,3 +49,12 @@ export function routeOf(req: Request): string {
   if (typeof path !== 'string') return UNNAMED_PATTERN;
   return req.originalUrl.startsWith('/api/') && !path.startsWith('/api/') ? `/api${path}` : path;
 }
+
+/** Runs `fn` once the response has finished (or the client went away), with how long it took in seconds. */
+export function afterResponse(fn: (req: Request, res: Response, seconds: number) => void): RequestHandler {
+  return (req, res, next) => {
+    const started = performance.now();
+    res.once('close', () => fn(req, res, (performance.now() - started) / 1000));
+    next();
+  };
+}

@@ -134,7 +134,7 @@ export function createNotifications(n: NotificationsDeps) {
         } finally {
           await thread.record(log);
         }
-      })().catch((err) => n.log.warn({ err, subscriptionId: sub.id }, 'replay stopped'));
+      })().catch((err) => n.log.warn({ err, subscriptionId: sub.id, subscriptionLabel: sub.label }, 'replay stopped'));
       return events.length;
     },
     prune,

@@ -141,5 +141,12 @@ describe('a first start that fails', { timeout: 60_000 }, () => {
     expect(res.status).toBe(200);
     // The way back when it is lost anyway is named where it is printed.
     expect(gw.stderr.join('\n')).toContain('npm run admin -- reset-password admin@localhost');
+
+    // A stop ends the log with a line saying so.
+    const closed = new Promise((r) => gw.child.stdout!.once('close', r));
+    expect(await gw.kill('SIGTERM')).toBe(0);
+    await closed;
+    running = undefined;
+    expect(gw.lines.at(-1)).toMatchObject({ msg: 'stopped', signal: 'SIGTERM', exitCode: 0 });
   });
 });

@@ -3,6 +3,7 @@ import { toIdTagInfo } from '../idTagInfo.js';
 import { idTagKey } from '../../store/idTags.js';
 import { decided, sessionStarted } from '../envelopes.js';
 import type { Decision } from '../../authorization/types.js';
+import { loggedIdTag } from '../../log.js';
 
 /**
  * Always answers with a transactionId and idTagInfo, also when the tag is refused (the row is
@@ -54,7 +55,7 @@ export const startTransaction: Handler = async (deps, ctx, params) => {
     (stored) => [decided(ctx, 'StartTransaction', identity.idTag, identity.connectorId, decision), sessionStarted(ctx, stored)],
   );
   ctx.log.info(
-    { transactionId: tx.id, connectorId: identity.connectorId, status: tx.authorization.status, source: decision.source, reason: tx.authorization.reason, late },
+    { transactionId: tx.id, connectorId: identity.connectorId, idTag: loggedIdTag(deps.config.logIdTags, identity.idTag), status: tx.authorization.status, source: decision.source, reason: tx.authorization.reason, late },
     'transaction started',
   );
   return { transactionId: tx.id, idTagInfo: toIdTagInfo({ ...decision, status: tx.authorization.status as typeof decision.status }) };
