@@ -311,5 +311,8 @@ export function loadConfig(opts: { argv?: string[]; env?: NodeJS.ProcessEnv; ove
   return parseConfig({ ...readFile(path, required), ...fromEnv.values, ...(opts.overrides ?? {}) }, fromEnv.names);
 }
 
+/** Each environment variable with the config key it sets (.env.example is made from this: src/envExample.ts). */
+export const ENV_CONFIG_KEYS: Readonly<Record<string, keyof Config>> = Object.freeze(Object.fromEntries(Object.entries(envKeys).map(([name, { key }]) => [name, key])));
+
 /** The environment variables the loader reads, so a deployment's environment can be checked against them. */
 export const ENV_VARIABLES: readonly string[] = Object.freeze(Object.keys(envKeys));
