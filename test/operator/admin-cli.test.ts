@@ -1,15 +1,16 @@
 // The operator CLI (npm run admin) as a child process on the gateway's database, both engines:
 // what it changes is what the running gateway then does (sign-in, tokens, stored secrets).
 
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApi, type TestApi } from '../api/gateway.js';
+import { ADMIN_TOKEN, startApi, type TestApi } from '../api/gateway.js';
 import { engines, freshDatabase, openTestStore, type TestDatabase } from '../helpers/databases.js';
 import { call, enrolTotp, signIn } from '../helpers/portal.js';
 import { runAdmin } from './run.js';
-import { startGateway } from '../../src/app.js';
+import { startGateway, type Gateway } from '../../src/app.js';
 import { createSecretBox } from '../../src/secrets.js';
 
 const FIRST_PASSWORD = 'first-password-1234';
@@ -193,33 +194,81 @@ describe.each(engines)('moving installations: export from %s, import elsewhere',
   });
 });
 
-describe.each(engines)('rotate-secret-key on %s', { timeout: 120_000 }, (engine) => {
-  it('seals every stored secret with a new key the restarted gateway reads', async () => {
-    const api = await startApi(engine, { outboundAllowList: ['127.0.0.0/8'] });
-    const db = { dataDir: api.gateway.config.dataDir, databaseUrl: api.gateway.config.databaseUrl };
-    const inst = await api.request('POST', '/api/installations', { name: 'Keyed', authentication: { mode: 'webhook', authUrl: 'http://127.0.0.1:9/auth', authPayload: 'sealed-credential' } });
-    const keyFile = join(db.dataDir, 'secret.key');
-    const oldKey = readFileSync(keyFile, 'utf8');
-    const sealedBefore = (await api.gateway.store.db.selectFrom('installations').select('auth_payload').where('id', '=', inst.body.id).executeTakeFirstOrThrow()).auth_payload!;
-    // Stopped first: a running gateway holds the old key. The database stays for the restart.
-    await api.gateway.close();
+/** A gateway on `tdb` this file starts and stops itself (startApi's close would drop the database a restart needs). */
+function startOn(tdb: Pick<TestDatabase, 'dataDir' | 'databaseUrl'>, secretKey?: string) {
+  return startGateway({ isolated: true, host: '127.0.0.1', ocppPort: 0, httpPort: 0, logLevel: 'silent', adminToken: ADMIN_TOKEN, dataDir: tdb.dataDir, databaseUrl: tdb.databaseUrl, ...(secretKey && { secretKey }) });
+}
 
-    const rotated = await runAdmin(db, ['rotate-secret-key']);
+/** An installation in provider mode whose credential is sealed in the store. */
+async function sealedInstallation(gw: Gateway, authPayload: string): Promise<string> {
+  const inst = await gw.store.installations.create({ name: 'Keyed', authMode: 'webhook', authentication: { mode: 'webhook', authUrl: 'http://127.0.0.1:9/auth', authPayload } });
+  return inst.id;
+}
+
+const sealedPayload = async (gw: Gateway, id: string) =>
+  (await gw.store.db.selectFrom('installations').select('auth_payload').where('id', '=', id).executeTakeFirstOrThrow()).auth_payload!;
+
+describe.each(engines)('rotate-secret-key on %s', { timeout: 120_000 }, (engine) => {
+  let tdb: TestDatabase;
+  beforeAll(async () => {
+    tdb = await freshDatabase(engine);
+  });
+  afterAll(() => tdb?.drop());
+
+  it('seals every stored secret with a new key the restarted gateway reads', async () => {
+    const first = await startOn(tdb);
+    const id = await sealedInstallation(first, 'sealed-credential');
+    const sealedBefore = await sealedPayload(first, id);
+    // Stopped first: a running gateway holds the old key.
+    await first.close();
+    const keyFile = join(tdb.dataDir, 'secret.key');
+    const oldKey = readFileSync(keyFile, 'utf8');
+
+    const rotated = await runAdmin(tdb, ['rotate-secret-key']);
     expect(rotated.code).toBe(0);
     expect(rotated.stderr).toMatch(/New secret key written to .*secret\.key; 1 stored secrets sealed with it/);
     const newKey = readFileSync(keyFile, 'utf8');
     expect(newKey).not.toBe(oldKey);
     expect(newKey.trim().split('\n')).toHaveLength(1);
 
-    const restarted = await startGateway({ isolated: true, host: '127.0.0.1', ocppPort: 0, httpPort: 0, logLevel: 'silent', ...db });
+    const restarted = await startOn(tdb);
     try {
-      const row = await restarted.store.db.selectFrom('installations').select('auth_payload').where('id', '=', inst.body.id).executeTakeFirstOrThrow();
-      expect(row.auth_payload).not.toBe(sealedBefore);
-      expect(createSecretBox(Buffer.from(newKey.trim(), 'base64')).open(row.auth_payload!)).toBe('sealed-credential');
-      expect((await restarted.store.installations.get(inst.body.id))!.authentication.authPayload).toBe('sealed-credential');
+      const sealed = await sealedPayload(restarted, id);
+      expect(sealed).not.toBe(sealedBefore);
+      expect(createSecretBox(Buffer.from(newKey.trim(), 'base64')).open(sealed)).toBe('sealed-credential');
+      expect((await restarted.store.installations.get(id))!.authentication.authPayload).toBe('sealed-credential');
     } finally {
       await restarted.close();
-      await api.close().catch(() => undefined);
+    }
+  });
+});
+
+describe('rotate-secret-key with SECRET_KEY configured', { timeout: 120_000 }, () => {
+  let tdb: TestDatabase;
+  beforeAll(async () => {
+    tdb = await freshDatabase('sqlite');
+  });
+  afterAll(() => tdb?.drop());
+
+  it('prints the new key to set, writes no key file, and the gateway started with it reads every secret', async () => {
+    const oldKey = randomBytes(32).toString('base64');
+    const first = await startOn(tdb, oldKey);
+    const id = await sealedInstallation(first, 'env-sealed-credential');
+    await first.close();
+
+    const rotated = await runAdmin(tdb, ['rotate-secret-key'], { env: { SECRET_KEY: oldKey } });
+    expect(rotated.code).toBe(0);
+    expect(rotated.stderr).toContain('SECRET_KEY is configured, so set it to the key below');
+    const newKey = rotated.stdout.trim();
+    expect(Buffer.from(newKey, 'base64')).toHaveLength(32);
+    expect(newKey).not.toBe(oldKey);
+    expect(existsSync(join(tdb.dataDir, 'secret.key'))).toBe(false);
+
+    const restarted = await startOn(tdb, newKey);
+    try {
+      expect((await restarted.store.installations.get(id))!.authentication.authPayload).toBe('env-sealed-credential');
+    } finally {
+      await restarted.close();
     }
   });
 });
