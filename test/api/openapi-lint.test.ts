@@ -49,7 +49,7 @@ describe('the OpenAPI document for tools', () => {
     }
     expect(doc.servers).toEqual([{ url: '/', description: 'This gateway' }]);
     // Realistic, not placeholders: an installation reads like one.
-    expect(doc.paths['/api/installations'].post.responses['201'].content['application/json'].example).toMatchObject({ name: 'Depot North', authMode: 'native' });
+    expect(doc.paths['/api/installations'].post.responses['201'].content['application/json'].example).toMatchObject({ name: 'Depot North', authMode: 'webhook', authentication: { authPayload: '••••••••' } });
   });
 });
 
