@@ -3,12 +3,13 @@
 // (bench/scenarios/<name>/) run their own processes and tables. All end up in
 // bench/results/latest.json.
 
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startStallTrace } from './tools/stall-trace.js';
-import { cpuProfileFlags, formatProfile, savedProfile } from './tools/cpu-profile.js';
-import { BENCH_ADMIN_TOKEN, setUpGateway } from './lib/gateway-setup.js';
+import { cpuProfileFlags, formatProfile, savedProfile, summariseProfile } from './tools/cpu-profile.js';
+import { BENCH_ADMIN_TOKEN, GATEWAY_DATA_DIR_ENV, setUpGateway } from './lib/gateway-setup.js';
 import { formatTable, type Outcome } from './scenarios/authorize/report.js';
 import { runAuthorizeScenario, type Target } from './scenarios/authorize/scenario.js';
 import { formatHttpClients, runHttpClientsScenario } from './scenarios/http-clients/scenario.js';
@@ -131,18 +132,14 @@ async function runAuthorize(names: ServerName[], opts: { chargers: number; quick
   const { chargers } = opts;
   const outcomes: Partial<Record<ServerName, Outcome>> = {};
   const servers: ServerProcess[] = [];
+  const dataDirs: string[] = [];
   const targets: Target[] = [];
   try {
     for (const name of names) {
       try {
-        const flags = name === 'gateway' ? cpuProfileFlags(process.env.BENCH_PROFILE_DIR) : [];
-        const server = await startServerProcess(name, name === 'floor' ? './floor-child.ts' : './gateway-child.ts', undefined, flags);
+        const server = name === 'floor' ? await startServerProcess(name, './floor-child.ts') : await startSetUpGateway(chargers, dataDirs);
         servers.push(server);
-        const { ocppPort, httpPort } = server.info;
-        if (name === 'gateway') {
-          log(`gateway: creating ${chargers} chargers through the REST API`);
-          await setUpGateway({ httpPort: httpPort!, adminToken: BENCH_ADMIN_TOKEN, chargers, idPrefix: ID_PREFIX, idTag: ID_TAG, perChargerTags: true });
-        }
+        const { ocppPort } = server.info;
         targets.push({ server, url: `ws://127.0.0.1:${ocppPort}/ocpp`, idPrefix: ID_PREFIX, idTag: ID_TAG });
       } catch (err) {
         const message = err instanceof Error ? err.message : String(err);
@@ -153,16 +150,42 @@ async function runAuthorize(names: ServerName[], opts: { chargers: number; quick
     return { ...outcomes, ...(await runAuthorizeScenario(targets, { ...opts, log })) };
   } finally {
     await Promise.all(servers.map((s) => s.stop()));
+    for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true });
   }
 }
 
-/** With BENCH_PROFILE_DIR, the gateway's CPU profile over its flat-out Authorize phase. */
+/**
+ * The gateway with its chargers registered through the REST API, then restarted on the same data,
+ * so memory and the CPU profile measure chargers, not the setup's garbage.
+ */
+async function startSetUpGateway(chargers: number, dataDirs: string[]): Promise<ServerProcess> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'ocpp-bench-'));
+  dataDirs.push(dataDir);
+  const env = { [GATEWAY_DATA_DIR_ENV]: dataDir };
+  const setup = await startServerProcess('gateway', './gateway-child.ts', env);
+  try {
+    log(`gateway: creating ${chargers} chargers through the REST API`);
+    await setUpGateway({ httpPort: setup.info.httpPort!, adminToken: BENCH_ADMIN_TOKEN, chargers, idPrefix: ID_PREFIX, idTag: ID_TAG, perChargerTags: true });
+  } finally {
+    await setup.stop();
+  }
+  return startServerProcess('gateway', './gateway-child.ts', env, cpuProfileFlags(process.env.BENCH_PROFILE_DIR));
+}
+
+/** With BENCH_PROFILE_DIR, the gateway's CPU profile over each phase: connect + boot, Authorize and sessions flat out. */
 function authorizeProfile(gateway: Outcome | undefined, ocpp: OcppVersion): string {
   const dir = process.env.BENCH_PROFILE_DIR;
   if (!dir || !gateway || 'error' in gateway) return '';
+  const file = `bench/results/authorize-${ocpp}-gateway.cpuprofile`;
   const saveAs = new URL(`./results/authorize-${ocpp}-gateway.cpuprofile`, BENCH_DIR);
-  const summary = savedProfile(dir, saveAs, gateway.saturationWindow);
-  return `\n${formatProfile({ ...summary, file: `bench/results/authorize-${ocpp}-gateway.cpuprofile` }, `Authorize flat out (OCPP ${ocpp})`).join('\n')}\n`;
+  savedProfile(dir, saveAs, gateway.saturationWindow);
+  const phases: [string, { fromUs: number; toUs: number }][] = [
+    [`connect + boot (OCPP ${ocpp})`, gateway.connectWindow],
+    [`Authorize flat out (OCPP ${ocpp})`, gateway.saturationWindow],
+    [`sessions flat out (OCPP ${ocpp})`, gateway.sessionsWindow],
+  ];
+  const tables = phases.map(([load, window]) => formatProfile({ ...summariseProfile(saveAs.pathname, window), file }, load).join('\n'));
+  return `\n${tables.join('\n\n')}\n`;
 }
 
 async function main(): Promise<void> {

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serveAsChild } from './child.js';
-import { BENCH_ADMIN_TOKEN } from './gateway-setup.js';
+import { BENCH_ADMIN_TOKEN, GATEWAY_DATA_DIR_ENV } from './gateway-setup.js';
 
 interface Gateway {
   ocppPort: number;
@@ -43,7 +43,10 @@ async function loadStartGateway(): Promise<StartGateway> {
 if (process.send) {
   await serveAsChild(async () => {
     const startGateway = await loadStartGateway();
-    const dataDir = mkdtempSync(join(tmpdir(), 'ocpp-bench-'));
+    // A given data dir outlives this child (set up once, measured after a restart); our own does not.
+    const given = process.env[GATEWAY_DATA_DIR_ENV];
+    const dataDir = given || mkdtempSync(join(tmpdir(), 'ocpp-bench-'));
+    const removeOwn = () => given || rmSync(dataDir, { recursive: true, force: true });
     try {
       const gateway = await startGateway({
         ocppPort: 0,
@@ -59,11 +62,11 @@ if (process.send) {
         info: { ocppPort: gateway.ocppPort, httpPort: gateway.httpPort, adminToken: gateway.adminToken },
         close: async () => {
           await gateway.close();
-          rmSync(dataDir, { recursive: true, force: true });
+          removeOwn();
         },
       };
     } catch (err) {
-      rmSync(dataDir, { recursive: true, force: true });
+      removeOwn();
       throw err;
     }
   });

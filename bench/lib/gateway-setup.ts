@@ -3,6 +3,8 @@
 // they connect: the gateway refuses unknown chargers at the handshake.
 
 export const BENCH_ADMIN_TOKEN = 'bench-admin-token';
+/** A data dir for gateway-child.ts that it keeps on close, so a second child starts on what the first set up. */
+export const GATEWAY_DATA_DIR_ENV = 'BENCH_GATEWAY_DATA_DIR';
 
 /** Charger n's own id tag (n from 1, as charger ids), beside the tag the whole fleet shares. */
 export const chargerTagOf = (idTag: string, n: number): string => `${idTag}-${n}`;

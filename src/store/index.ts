@@ -19,6 +19,9 @@ import { userSessionStore } from './userSessions.js';
 import { secondFactorStore } from './secondFactor.js';
 import { failureStore } from './failures.js';
 import { auditStore } from './audit.js';
+import { localListStore } from './localLists.js';
+import { reservationStore } from './reservations.js';
+import { chargingProfileStore } from './chargingProfiles.js';
 import type { SecretBox } from '../secrets.js';
 import { createCommitGroups } from './commitGroups.js';
 
@@ -44,6 +47,9 @@ const factories = {
   loginFailures: (db: Db, dialect: Dialect) => failureStore(db, dialect, 'login_failures'),
   chargerAuthFailures: (db: Db, dialect: Dialect) => failureStore(db, dialect, 'charger_auth_failures'),
   audit: (db: Db) => auditStore(db),
+  localLists: (db: Db) => localListStore(db),
+  reservations: (db: Db) => reservationStore(db),
+  chargingProfiles: (db: Db) => chargingProfileStore(db),
 };
 type Modules = { [K in keyof typeof factories]: ReturnType<(typeof factories)[K]> };
 
@@ -70,6 +76,11 @@ export type Store = StoreHandle &
      * the events it causes commit together or not at all. Inside a transaction, runs in it.
      */
     transact<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
+    /**
+     * Runs `fn` where its writes cost least: on SQLite in the next commit group (a charger's writes
+     * then share one COMMIT with those of the same event-loop turn); elsewhere as it comes.
+     */
+    batched<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
   };
 
 export function storeModules(handle: StoreHandle, box: SecretBox): Store {
@@ -84,6 +95,9 @@ export function storeModules(handle: StoreHandle, box: SecretBox): Store {
       // The log joins the transaction where it shares the database (PostgreSQL).
       const bound = (trx: Db) => fn(storeModules({ ...handle, db: trx, logDb: handle.logDb === handle.db ? trx : handle.logDb }, box));
       return groups ? groups.join(bound) : handle.db.transaction().execute(bound);
+    },
+    batched<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
+      return groups ? store.transact(fn) : fn(store);
     },
   });
 }

@@ -35,7 +35,7 @@ describe('the OpenAPI document for tools', () => {
   it('gives every operation a unique operationId and a summary', () => {
     const ids = operations().map(({ name, op }) => {
       expect(op.summary, name).toEqual(expect.any(String));
-      expect(op.operationId, name).toMatch(/^[a-z][A-Za-z0-9]+$/);
+      expect(op.operationId, `${name}: add it to src/api/openapiOperations.ts`).toMatch(/^[a-z][A-Za-z0-9]+$/);
       return op.operationId;
     });
     expect(ids.length).toBeGreaterThanOrEqual(56);

@@ -112,11 +112,16 @@ describe('portal in a real browser', { timeout: 40_000 }, () => {
     await page.getByRole('link', { name: 'Authentication' }).click();
     await passSecondFactor('authentication-form');
     const form = page.getByTestId('authentication-form');
-    await form.locator('select[name="mode"]').selectOption('webhook');
+    expect(await form.getByTestId('who-decides').textContent()).toBe("The installation's own id tags decide.");
+    expect(await form.getByLabel('Session start URL').count()).toBe(0);
+    await form.getByLabel('Web hook authentication').check();
+    expect(await form.getByTestId('who-decides').textContent()).toContain("Session start URL empty: the installation's own id tags decide");
     await form.getByLabel('Authentication URL').fill(provider.tokenUrl);
     await form.getByLabel('Authentication payload').fill(oauthPayload);
     await form.getByLabel('Session start URL').fill(provider.startUrl);
     await form.getByLabel('Session end URL').fill(provider.endUrl);
+    expect(await form.getByTestId('who-decides').textContent()).toContain('The provider at the session start URL decides');
+    expect(await form.getByTestId('offline-meaning').textContent()).toContain('the gateway refuses when the provider cannot be reached');
     await form.getByRole('button', { name: 'Save' }).click();
     await page.getByText('Saved.').waitFor(WAIT);
     // Write-only: the payload is not shown back in clear.
@@ -364,7 +369,8 @@ describe('portal in a real browser', { timeout: 40_000 }, () => {
       await page.goto(`${base}/installations/${siteA}/${tab}`);
       await page.locator('nav.tabs').waitFor(WAIT);
       await expect.poll(() => page.locator('[aria-busy="true"]').count(), WAIT).toBe(0);
-      expect(await overflow(), tab).toBeLessThanOrEqual(0);
+      const wide = await page.evaluate(() => [...document.querySelectorAll('body *')].filter((e) => !e.closest('nav.tabs, .table-wrap') && e.getBoundingClientRect().right > document.documentElement.clientWidth + 1).map((e) => `${e.tagName}.${e.className}:${(e.textContent ?? '').slice(0, 30)}`).slice(0, 5));
+      expect(await overflow(), `${tab}: ${wide.join(' | ')}`).toBeLessThanOrEqual(0);
     }
     await screenshot(page, '12-phone-audit-log');
 

@@ -50,7 +50,8 @@ export interface AuthorizeResult {
   sessions: LoadResult & { window: number };
   /** Per rate, every round in the order run. */
   fixedRate: { rate: number; rounds: LoadResult[] }[];
-  /** When the flat-out Authorize and sessions phases ran, on the CPU profile's clock. */
+  /** When the connect, flat-out Authorize and sessions phases ran, on the CPU profile's clock. */
+  connectWindow: { fromUs: number; toUs: number };
   saturationWindow: { fromUs: number; toUs: number };
   sessionsWindow: { fromUs: number; toUs: number };
 }
@@ -67,6 +68,7 @@ const MAX_CONNECTING = 200;
 interface Connected {
   target: Target;
   connect: ConnectResult;
+  connectWindow: { fromUs: number; toUs: number };
   fire: Fire;
   session: Fire;
   window: number;
@@ -115,7 +117,7 @@ export async function runAuthorizeScenario(targets: Target[], opts: AuthorizeOpt
         const sessionsFromUs = monotonicUs();
         const sessions = { window: c.window, ...(await closedLoop(c.session, c.window, phaseMs)) };
         const sessionsWindow = { fromUs: sessionsFromUs, toUs: monotonicUs() };
-        results.set(c, { connect: c.connect, saturation, saturationWindow, sessions, sessionsWindow, fixedRate: FIXED_RATES.map((rate) => ({ rate, rounds: [] })) });
+        results.set(c, { connect: c.connect, connectWindow: c.connectWindow, saturation, saturationWindow, sessions, sessionsWindow, fixedRate: FIXED_RATES.map((rate) => ({ rate, rounds: [] })) });
       });
     }
     for (let round = 0; round < opts.rounds; round++) {
@@ -147,6 +149,7 @@ async function connectFleet(target: Target, opts: AuthorizeOptions): Promise<Con
   const clientBefore = clientRss.read();
   const stats = new Stats();
   log(`connecting ${opts.chargers} chargers`);
+  const connectFromUs = monotonicUs();
   const fleet = await runFleet({
     url,
     count: opts.chargers,
@@ -159,6 +162,7 @@ async function connectFleet(target: Target, opts: AuthorizeOptions): Promise<Con
     // Held chargers heartbeat at the interval BootNotification gave them, as real ones do.
     heartbeat: true,
   });
+  const connectWindow = { fromUs: connectFromUs, toUs: monotonicUs() };
   try {
     const chargers = fleet.chargers.filter((c) => c.isOpen);
     await server.gc();
@@ -174,7 +178,7 @@ async function connectFleet(target: Target, opts: AuthorizeOptions): Promise<Con
     checkAlive(server);
     const fire: Fire = (i) => chargers[i % chargers.length].authorize(idTag).then(statusOf);
     const session = sessionFire(chargers, idTag);
-    return { target, connect, fire, session, window: Math.min(chargers.length, SATURATION_WINDOW), close: () => fleet.close() };
+    return { target, connect, connectWindow, fire, session, window: Math.min(chargers.length, SATURATION_WINDOW), close: () => fleet.close() };
   } catch (err) {
     await fleet.close();
     throw err;

@@ -14,6 +14,9 @@ import { tokenRoutes } from './tokens.js';
 import { auditRoutes } from './audit.js';
 import { liveRoutes } from './live.js';
 import { authenticationTestRoutes } from './authenticationTest.js';
+import { localListRoutes } from './localLists.js';
+import { reservationRoutes } from './reservations.js';
+import { chargingProfileRoutes } from './chargingProfiles.js';
 
 /** One router per resource; each declares its full paths under /api, so a grep finds a route. */
 export const resourceRouters: ReadonlyArray<(deps: ApiDeps) => Router> = [
@@ -31,6 +34,9 @@ export const resourceRouters: ReadonlyArray<(deps: ApiDeps) => Router> = [
   auditRoutes,
   liveRoutes,
   authenticationTestRoutes,
+  localListRoutes,
+  reservationRoutes,
+  chargingProfileRoutes,
 ];
 
 /** Mounts every resource router; each lives in its own file. */

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { AuthenticationSettings } from '../../store/installations.js';
 import { api, fieldError, secondFactorCode, type SecondFactorCode } from '../api.js';
 import type { SectionProps } from '../views.js';
-import { Checkbox, Field, Select } from '../ui/Field.js';
+import { Checkbox, Field } from '../ui/Field.js';
 import { ErrorNotice, Loading, Notice } from '../ui/Notice.js';
 import { useSubmit } from '../ui/useSubmit.js';
 import { SecondFactorGate } from './SecondFactor.js';
@@ -80,28 +80,65 @@ function AuthenticationForm({ installationId, current, onSaved, onGate }: FormPr
     if (gate) onGate(gate);
   }, [gate]);
 
+  const webhook = mode === 'webhook';
   return (
     <form onSubmit={submit} data-testid="authentication-form">
-      <Select label="Mode" name="mode" options={['native', 'webhook']} value={mode} error={err(form.fields, 'mode')} onChange={(e) => setMode(e.currentTarget.value as typeof mode)} />
-      <Field label="Authentication URL (token endpoint)" name="authUrl" type="url" value={authUrl} error={err(form.fields, 'authUrl')} onInput={(e) => setAuthUrl(e.currentTarget.value)} />
-      <Field
-        label="Authentication payload"
-        name="authPayload"
-        type="password"
-        autocomplete="off"
-        placeholder={current.authPayload ?? 'not set'}
-        value={authPayload}
-        error={err(form.fields, 'authPayload')}
-        hint={current.authPayload ? `Stored: ${current.authPayload}. Leave empty to keep it.` : 'Form-encoded credentials, e.g. grant_type=password&username=…'}
-        onInput={(e) => setAuthPayload(e.currentTarget.value)}
-      />
-      <Field label="Session start URL" name="sessionStartUrl" type="url" value={sessionStartUrl} error={err(form.fields, 'sessionStartUrl')} onInput={(e) => setSessionStartUrl(e.currentTarget.value)} />
-      <Field label="Session end URL" name="sessionEndUrl" type="url" value={sessionEndUrl} error={err(form.fields, 'sessionEndUrl')} onInput={(e) => setSessionEndUrl(e.currentTarget.value)} />
-      <Checkbox label="Allow charging when the provider cannot be reached" name="offlineAllow" checked={offlineAllow} error={err(form.fields, 'offlineAllow')} onChange={(e) => setOfflineAllow(e.currentTarget.checked)} />
-      <Field label="Timeout (ms)" name="timeoutMs" type="number" min={100} max={10000} value={timeoutMs} error={err(form.fields, 'timeoutMs')} onInput={(e) => setTimeoutMs(e.currentTarget.value)} />
+      <fieldset>
+        <legend>Who decides whether a card may charge</legend>
+        <ModeChoice value="native" current={mode} onPick={setMode} label="Native authentication" hint="The installation's own id tags (the ID tags tab)." />
+        <ModeChoice value="webhook" current={mode} onPick={setMode} label="Web hook authentication" hint="Your provider's web service, called before each session." />
+        {err(form.fields, 'mode') && <small data-field-error="mode">{err(form.fields, 'mode')}</small>}
+      </fieldset>
+      <p class="notice" data-testid="who-decides">{whoDecides(mode, sessionStartUrl)}</p>
+      {webhook && (
+        <>
+          <Field label="Authentication URL (token endpoint)" name="authUrl" type="url" value={authUrl} error={err(form.fields, 'authUrl')} hint="Optional: an OAuth token service the payload is posted to. Empty: HTTP Basic from username and password in the payload." onInput={(e) => setAuthUrl(e.currentTarget.value)} />
+          <Field
+            label="Authentication payload"
+            name="authPayload"
+            type="password"
+            autocomplete="off"
+            placeholder={current.authPayload ?? 'not set'}
+            value={authPayload}
+            error={err(form.fields, 'authPayload')}
+            hint={current.authPayload ? `Stored: ${current.authPayload}. Leave empty to keep it.` : 'Form-encoded credentials, e.g. grant_type=password&username=…'}
+            onInput={(e) => setAuthPayload(e.currentTarget.value)}
+          />
+          <Field label="Session start URL" name="sessionStartUrl" type="url" value={sessionStartUrl} error={err(form.fields, 'sessionStartUrl')} hint="Asked before a session may start. Empty: the installation's own id tags decide." onInput={(e) => setSessionStartUrl(e.currentTarget.value)} />
+          <Field label="Session end URL" name="sessionEndUrl" type="url" value={sessionEndUrl} error={err(form.fields, 'sessionEndUrl')} hint="Told about each finished session (energy, times)." onInput={(e) => setSessionEndUrl(e.currentTarget.value)} />
+          <Field label="Timeout (ms)" name="timeoutMs" type="number" min={100} max={10000} value={timeoutMs} error={err(form.fields, 'timeoutMs')} onInput={(e) => setTimeoutMs(e.currentTarget.value)} />
+        </>
+      )}
+      <Checkbox label="Allow charging when offline" name="offlineAllow" checked={offlineAllow} error={err(form.fields, 'offlineAllow')} onChange={(e) => setOfflineAllow(e.currentTarget.checked)} />
+      <small data-testid="offline-meaning">{offlineMeaning(webhook, offlineAllow)}</small>
       {!gate && <ErrorNotice error={form.error} />}
       {saved && <Notice>Saved.</Notice>}
       <button type="submit" aria-busy={form.busy}>Save</button>
     </form>
   );
+}
+
+type Mode = AuthenticationSettings['mode'];
+
+function ModeChoice({ value, current, onPick, label, hint }: { value: Mode; current: Mode; onPick: (m: Mode) => void; label: string; hint: string }) {
+  return (
+    <label class="choice">
+      <input type="radio" name="mode" value={value} checked={current === value} onChange={() => onPick(value)} />
+      {label}
+      <small>{hint}</small>
+    </label>
+  );
+}
+
+/** The behaviour the settings give, in a line: what the spec asks for when the start URL is empty. */
+function whoDecides(mode: Mode, sessionStartUrl: string): string {
+  if (mode === 'native') return "The installation's own id tags decide.";
+  if (!sessionStartUrl.trim()) return "Session start URL empty: the installation's own id tags decide; the provider only hears of finished sessions.";
+  return 'The provider at the session start URL decides each session start (repeats within a short time are answered from the gateway\'s cache).';
+}
+
+function offlineMeaning(webhook: boolean, allow: boolean): string {
+  const chargers = allow ? 'Chargers accept any card while they have no connection to the gateway' : 'Chargers refuse unknown cards while they have no connection to the gateway';
+  if (!webhook) return `${chargers}.`;
+  return `${chargers}; ${allow ? 'and the gateway allows charging when the provider cannot be reached' : 'and the gateway refuses when the provider cannot be reached'}.`;
 }
