@@ -139,6 +139,7 @@ export const installationSchemas = {
       examples: [
         {
           id: '6f1c2a9e-4b7d-4e0a-9c51-2d8e7f3a1b04', name: 'Depot North', authMode: 'webhook', securityProfile: 1, requireSecondFactor: false,
+          localList: { mode: 'native+recent', recentDays: 30 },
           authentication: {
             mode: 'webhook', authUrl: 'https://provider.example.com/oauth/token', authPayload: '••••••••',
             sessionStartUrl: 'https://provider.example.com/sessions/start', sessionEndUrl: 'https://provider.example.com/sessions/end', offlineAllow: true, timeoutMs: 3000,
