@@ -21,23 +21,27 @@ async function stopAndDrain(gw: GatewayProcess): Promise<string> {
   return gw.stderr.join('\n');
 }
 
+/** A fresh SQLite data dir per describe, and the gateway process a test leaves running, stopped after it. */
+function sqliteFixture(): { tdb: TestDatabase; running?: GatewayProcess } {
+  const f = {} as { tdb: TestDatabase; running?: GatewayProcess };
+  beforeAll(async () => {
+    f.tdb = await freshDatabase('sqlite');
+  });
+  afterAll(async () => {
+    await f.running?.kill();
+    await f.tdb?.drop();
+  });
+  return f;
+}
+
 describe('generated admin token', { timeout: 60_000 }, () => {
-  let tdb: TestDatabase;
-  let running: GatewayProcess | undefined;
+  const f = sqliteFixture();
   const get = (gw: GatewayProcess, token: string) =>
     fetch(`http://127.0.0.1:${gw.httpPort}/api/installations`, { headers: { authorization: `Bearer ${token}` } });
 
-  beforeAll(async () => {
-    tdb = await freshDatabase('sqlite');
-  });
-  afterAll(async () => {
-    await running?.kill();
-    await tdb?.drop();
-  });
-
   it('is printed once on a fresh data dir, works as Bearer, and is stored only as a hash', async () => {
-    running = await spawnGateway({ DATA_DIR: tdb.dataDir, LOG_LEVEL: 'info' });
-    const first = running;
+    f.running = await spawnGateway({ DATA_DIR: f.tdb.dataDir, LOG_LEVEL: 'info' });
+    const first = f.running;
     await expect.poll(() => PRINTED.test(first.stderr.join('\n'))).toBe(true);
     const token = PRINTED.exec(first.stderr.join('\n'))![1];
 
@@ -60,9 +64,9 @@ describe('generated admin token', { timeout: 60_000 }, () => {
     expect((await signedIn.json()).user).toMatchObject({ email: 'admin@localhost', admin: true });
     expect(JSON.stringify(first.lines)).not.toContain(password);
     await stopAndDrain(first);
-    running = undefined;
+    f.running = undefined;
 
-    const store = await openTestStore(tdb);
+    const store = await openTestStore(f.tdb);
     try {
       const rows = await store.db.selectFrom('api_tokens').selectAll().execute();
       expect(rows).toHaveLength(1);
@@ -73,15 +77,15 @@ describe('generated admin token', { timeout: 60_000 }, () => {
     }
 
     // A second start on the same data generates and prints nothing; the first token still works.
-    running = await spawnGateway({ DATA_DIR: tdb.dataDir, LOG_LEVEL: 'info' });
-    const second = running;
+    f.running = await spawnGateway({ DATA_DIR: f.tdb.dataDir, LOG_LEVEL: 'info' });
+    const second = f.running;
     expect((await get(second, token)).status).toBe(200);
     expect((await login(second)).status).toBe(200);
     const printed = await stopAndDrain(second);
     expect(printed).not.toMatch(/Generated API admin token/);
     expect(printed).not.toMatch(/generated password/);
-    running = undefined;
-    const again = await openTestStore(tdb);
+    f.running = undefined;
+    const again = await openTestStore(f.tdb);
     try {
       expect(await again.apiTokens.count()).toBe(1);
     } finally {
@@ -90,13 +94,13 @@ describe('generated admin token', { timeout: 60_000 }, () => {
 
     // ADMIN_TOKEN chosen later: it works, the generated one stops working, and the start says so.
     const chosen = 'chosen-admin-token-0123456789';
-    running = await spawnGateway({ DATA_DIR: tdb.dataDir, LOG_LEVEL: 'info', ADMIN_TOKEN: chosen });
-    const third = running;
+    f.running = await spawnGateway({ DATA_DIR: f.tdb.dataDir, LOG_LEVEL: 'info', ADMIN_TOKEN: chosen });
+    const third = f.running;
     expect((await get(third, chosen)).status).toBe(200);
     expect((await get(third, token)).status).toBe(401);
     expect(third.lines.map((l) => l.msg)).toContain('ADMIN_TOKEN is set: the admin token generated on the first start is revoked and no longer works');
     await stopAndDrain(third);
-    running = undefined;
+    f.running = undefined;
   });
 });
 
@@ -108,24 +112,16 @@ async function occupyPort(): Promise<{ port: number; server: Server }> {
 }
 
 describe('a first start that fails', { timeout: 60_000 }, () => {
-  let tdb: TestDatabase;
-  let running: GatewayProcess | undefined;
-  beforeAll(async () => {
-    tdb = await freshDatabase('sqlite');
-  });
-  afterAll(async () => {
-    await running?.kill();
-    await tdb?.drop();
-  });
+  const f = sqliteFixture();
 
   it('stores no credentials, so the next good start generates and prints them', async () => {
     const busy = await occupyPort();
     try {
-      await expect(spawnGateway({ DATA_DIR: tdb.dataDir, LOG_LEVEL: 'info', HTTP_PORT: String(busy.port) })).rejects.toThrow(/EADDRINUSE/);
+      await expect(spawnGateway({ DATA_DIR: f.tdb.dataDir, LOG_LEVEL: 'info', HTTP_PORT: String(busy.port) })).rejects.toThrow(/EADDRINUSE/);
     } finally {
       busy.server.close();
     }
-    const store = await openTestStore(tdb);
+    const store = await openTestStore(f.tdb);
     try {
       expect(await store.apiTokens.count()).toBe(0);
       expect(await store.users.count()).toBe(0);
@@ -133,8 +129,8 @@ describe('a first start that fails', { timeout: 60_000 }, () => {
       await store.close();
     }
 
-    running = await spawnGateway({ DATA_DIR: tdb.dataDir, LOG_LEVEL: 'info' });
-    const gw = running;
+    f.running = await spawnGateway({ DATA_DIR: f.tdb.dataDir, LOG_LEVEL: 'info' });
+    const gw = f.running;
     await expect.poll(() => PRINTED.test(gw.stderr.join('\n')) && PRINTED_PASSWORD.test(gw.stderr.join('\n'))).toBe(true);
     const token = PRINTED.exec(gw.stderr.join('\n'))![1];
     const res = await fetch(`http://127.0.0.1:${gw.httpPort}/api/installations`, { headers: { authorization: `Bearer ${token}` } });
@@ -146,7 +142,7 @@ describe('a first start that fails', { timeout: 60_000 }, () => {
     const closed = new Promise((r) => gw.child.stdout!.once('close', r));
     expect(await gw.kill('SIGTERM')).toBe(0);
     await closed;
-    running = undefined;
+    f.running = undefined;
     expect(gw.lines.at(-1)).toMatchObject({ msg: 'stopped', signal: 'SIGTERM', exitCode: 0 });
   });
 });
