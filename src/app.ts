@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { createServer, type Server } from 'node:http';
-import { Registry } from 'prom-client';
+import { collectDefaultMetrics, Registry } from 'prom-client';
 import { loadConfig, type Config, type ConfigOverrides } from './config.js';
 import { createLogger, type Logger } from './log.js';
 import { createStore, type Store } from './store/index.js';
@@ -26,10 +26,10 @@ import { createLocalListSync, type LocalListSync } from './ocpp/localList/index.
 import { createCluster, type Cluster } from './cluster/index.js';
 import { createApiApp } from './api/app.js';
 import type { ApiHooks, OcppListening } from './api/deps.js';
-import { prepareAdminToken } from './api/adminToken.js';
-import { createSecretBox, loadSecretKey } from './secrets.js';
+import { createTokenCheck, generateFirstAdminToken, revokeGeneratedToken } from './api/adminToken.js';
+import { createSecretBox, loadSecretKeys } from './secrets.js';
 import { resealSecrets } from './store/reseal.js';
-import { bootstrapAdminUser } from './users/bootstrap.js';
+import { createFirstAdmin, prepareFirstAdmin } from './users/bootstrap.js';
 import type { Installation } from './store/installations.js';
 
 export interface Gateway {
@@ -107,17 +107,17 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
     // Every node must read what another sealed: a key generated in one node's dataDir won't do.
     log.warn('DATABASE_URL without SECRET_KEY: set the same SECRET_KEY on every node sharing the database');
   }
-  const secretKey = loadSecretKey(config.secretKey, config.dataDir, log);
-  const secretBox = createSecretBox(
-    secretKey,
-    config.previousSecretKeys.map((k) => Buffer.from(k, 'base64')),
-  );
+  const keys = loadSecretKeys(config.secretKey, config.dataDir, log);
+  const secretKey = keys.current;
+  // A key file's later lines: a rotation stopped half-way; the reseal below finishes it.
+  const previousSecretKeys = [...config.previousSecretKeys, ...keys.previous.map((k) => k.toString('base64'))];
+  const secretBox = createSecretBox(secretKey, previousSecretKeys.map((k) => Buffer.from(k, 'base64')));
   const store = await createStore({ ...config, secretBox, log });
   // A fixed NODE_ID restarted: what its previous run held is not held any more.
   await store.chargers.releaseNode(config.nodeId);
   // Hashing the first admin's password takes a moment in the thread pool: it runs while the rest starts.
-  const adminUserCreated = bootstrapAdminUser(store.users, config.adminEmail, config.adminPassword);
-  adminUserCreated.catch(() => undefined); // awaited below; this only keeps an early start-up failure from leaving it unhandled
+  const firstAdmin = prepareFirstAdmin(store.users, config.adminEmail, config.adminPassword);
+  firstAdmin.catch(() => undefined); // awaited below; this only keeps an early start-up failure from leaving it unhandled
   const resealed = await resealSecrets(store.db, secretBox);
   if (resealed > 0) log.info({ resealed }, 'stored secrets sealed again with the current key');
 
@@ -126,6 +126,8 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
   const http = createHttpClient({ maxSocketsPerOrigin: config.providerMaxSockets, maxResponseBytes: config.providerMaxResponseBytes, policy: outbound });
   // One registry per gateway (not prom-client's global one), so tests can run several in a process.
   const metrics = new Registry();
+  // The standard process_* and nodejs_* series (CPU, memory, event loop lag, GC), as dashboards expect.
+  collectDefaultMetrics({ register: metrics });
   const providerCalls = { http, tokens: createTokenService(http, { fetched: createTokenFetchCounter(metrics) }) };
   // Built below, once the connection registry exists; provider acceptances reach it from then on.
   let localList: LocalListSync | undefined;
@@ -169,7 +171,7 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
       dataDir: config.dataDir,
       sqliteSynchronous: config.sqliteSynchronous,
       secretKey: secretKey.toString('base64'),
-      previousSecretKeys: config.previousSecretKeys,
+      previousSecretKeys,
       outboundAllowList: config.outboundAllowList,
       providerMaxSockets: config.providerMaxSockets,
       providerMaxResponseBytes: config.providerMaxResponseBytes,
@@ -203,7 +205,7 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
   const localLists = localList;
   const ocpp = createOcppServer({ config, store, authorize: auth.authorize, settings: auth.settings, outbox, events, log, registry, cluster, localList: localLists, certificateAuthority }, { metrics });
   chargerCalls = ocpp.calls;
-  const admin = await prepareAdminToken(config.adminToken, store.apiTokens);
+  const tokenCheck = createTokenCheck(config.adminToken, store.apiTokens);
   const hooks: ApiHooks = {
     idTagsChanged(installationId) {
       auth.idTags.forgetInstallation(installationId);
@@ -229,7 +231,7 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
     store,
     log,
     commands,
-    tokens: admin.check,
+    tokens: tokenCheck,
     registry: ocpp.registry,
     hooks,
     events,
@@ -248,11 +250,17 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
 
   try {
     await cluster.start();
-    const adminUser = await adminUserCreated;
+    const prepared = await firstAdmin;
     const ocppPort = await listen(ocpp.httpServer, config.ocppPort, config.host, log);
     const ocppTlsPort = ocpp.tls ? await listen(ocpp.tls.server, config.ocppTlsPort as number, config.host, log) : undefined;
     Object.assign(ocppListening, { ws: ocppPort, wss: ocppTlsPort });
     const httpPort = await listen(httpServer, config.httpPort, config.host, log);
+    // Generated credentials are stored only now that the gateway is up, and main prints them at once.
+    const adminUser = await createFirstAdmin(store.users, prepared);
+    const generatedToken = await generateFirstAdminToken(config.adminToken, store.apiTokens);
+    if (await revokeGeneratedToken(config.adminToken, store.apiTokens)) {
+      log.warn('ADMIN_TOKEN is set: the admin token generated on the first start is revoked and no longer works');
+    }
     log.info({ ocppPort, ocppTlsPort, httpPort, database: store.dialect }, 'gateway started');
     return {
       config,
@@ -260,7 +268,7 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
       ocppTlsPort,
       httpPort,
       reloadTls: () => ocpp.tls?.reload(),
-      adminToken: config.adminToken ?? admin.generated,
+      adminToken: config.adminToken ?? generatedToken,
       adminUser,
       store,
       ocpp,

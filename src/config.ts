@@ -24,6 +24,11 @@ export const configSchema = z.object({
   sqliteSynchronous: z.enum(['NORMAL', 'FULL']).default('NORMAL'),
   /** pino level. */
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /**
+   * How id tags appear in Authorize and transaction log lines: `plain`, or `masked` (all but the
+   * last 3 characters as *) where they are treated as personal data.
+   */
+  logIdTags: z.enum(['plain', 'masked']).default('plain'),
   /** Bearer token for the REST API. Unset: one is generated on first start, stored hashed, printed once. */
   adminToken: z.string().min(16, 'at least 16 characters').optional(),
   /** Email of the admin user created on the first start with no users (portal sign-in). */
@@ -178,6 +183,7 @@ const envKeys: Record<string, { key: keyof Config; parse: 'int' | 'bool' | 'stri
   DATA_DIR: { key: 'dataDir', parse: 'string' },
   SQLITE_SYNCHRONOUS: { key: 'sqliteSynchronous', parse: 'string' },
   LOG_LEVEL: { key: 'logLevel', parse: 'string' },
+  LOG_ID_TAGS: { key: 'logIdTags', parse: 'string' },
   ADMIN_TOKEN: { key: 'adminToken', parse: 'string' },
   ADMIN_EMAIL: { key: 'adminEmail', parse: 'string' },
   ADMIN_PASSWORD: { key: 'adminPassword', parse: 'string' },
@@ -323,6 +329,9 @@ export function loadConfig(opts: { argv?: string[]; env?: NodeJS.ProcessEnv; ove
   const fromEnv = readEnv(env);
   return parseConfig({ ...readFile(path, required), ...fromEnv.values, ...(opts.overrides ?? {}) }, fromEnv.names);
 }
+
+/** Each environment variable with the config key it sets (.env.example is made from this: src/envExample.ts). */
+export const ENV_CONFIG_KEYS: Readonly<Record<string, keyof Config>> = Object.freeze(Object.fromEntries(Object.entries(envKeys).map(([name, { key }]) => [name, key])));
 
 /** The environment variables the loader reads, so a deployment's environment can be checked against them. */
 export const ENV_VARIABLES: readonly string[] = Object.freeze(Object.keys(envKeys));

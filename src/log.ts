@@ -22,3 +22,13 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
     destination,
   );
 }
+
+/** Characters of a masked id tag left readable: enough to tell tags apart in a support call. */
+const ID_TAG_VISIBLE = 3;
+
+/** An id tag as log lines show it (config logIdTags); never a secret, but personal data in some deployments. */
+export function loggedIdTag(mode: 'plain' | 'masked', idTag: string): string {
+  if (mode === 'plain') return idTag;
+  const visible = idTag.length > 2 * ID_TAG_VISIBLE ? ID_TAG_VISIBLE : 0;
+  return '*'.repeat(idTag.length - visible) + idTag.slice(idTag.length - visible);
+}

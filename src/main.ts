@@ -18,13 +18,14 @@ async function main(): Promise<void> {
     // Printed once, outside the log stream, so it never lands in log storage.
     process.stderr.write(
       `\nGenerated API admin token (shown once, stored hashed):\n  ${gateway.adminToken}\n` +
-        `Set ADMIN_TOKEN to choose your own.\n\n`,
+        `Set ADMIN_TOKEN to choose your own (this one is then revoked). Lost it? npm run admin -- mint-token\n\n`,
     );
   }
   if (gateway.adminUser?.generatedPassword) {
     process.stderr.write(
       `\nCreated the portal admin user ${gateway.adminUser.email}; generated password (shown once, stored hashed):\n` +
-        `  ${gateway.adminUser.generatedPassword}\nSet ADMIN_PASSWORD to choose your own on a first start.\n\n`,
+        `  ${gateway.adminUser.generatedPassword}\nSet ADMIN_PASSWORD to choose your own on a first start. ` +
+        `Lost it? npm run admin -- reset-password ${gateway.adminUser.email}\n\n`,
     );
   }
   let stopping = false;
@@ -33,15 +34,21 @@ async function main(): Promise<void> {
     stopping = true;
     const timeoutMs = gateway.config.shutdownTimeoutMs;
     gateway.log.info({ signal, timeoutMs }, 'shutting down');
+    const started = Date.now();
+    // The last line of every run, so a log shows a stop was a stop and not a crash.
+    const exit = (exitCode: number) => {
+      gateway.log.info({ signal, exitCode, ms: Date.now() - started }, 'stopped');
+      process.exit(exitCode);
+    };
     try {
-      if (await shutdown(gateway, timeoutMs)) return process.exit(0);
+      if (await shutdown(gateway, timeoutMs)) return exit(0);
       gateway.log.error({ timeoutMs }, 'shutdown did not finish in time; exiting with work undone');
       // Undone, not lost: the rows are stored; giving back their claims lets them go out at once.
       await Promise.race([gateway.abandonInFlight().catch(() => undefined), sleep(ABANDON_WAIT_MS)]);
     } catch (err) {
       gateway.log.error({ err }, 'shutdown failed');
     }
-    process.exit(1);
+    exit(1);
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));

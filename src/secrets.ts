@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from './log.js';
 
@@ -62,14 +62,37 @@ export function createSecretBox(current: Buffer, previous: Buffer[] = []): Secre
   };
 }
 
-/** The configured key, or one generated once in dataDir (with a warning: back it up with the database). */
-export function loadSecretKey(configured: string | undefined, dataDir: string, log: Logger): Buffer {
-  if (configured) return Buffer.from(configured, 'base64');
-  const file = join(dataDir, 'secret.key');
-  if (existsSync(file)) return Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
+/** The key file in dataDir used when no secretKey is configured. */
+export const secretKeyFile = (dataDir: string): string => join(dataDir, 'secret.key');
+
+export interface SecretKeys {
+  current: Buffer;
+  /** Keys that only open: the file's later lines, written while `npm run admin -- rotate-secret-key` runs. */
+  previous: Buffer[];
+  /** The file the keys came from; undefined when secretKey is configured. */
+  file?: string;
+}
+
+/** The configured key, or the one in dataDir's key file, generated there on first use (with a warning: back it up with the database). */
+export function loadSecretKeys(configured: string | undefined, dataDir: string, log: Logger): SecretKeys {
+  if (configured) return { current: Buffer.from(configured, 'base64'), previous: [] };
+  const file = secretKeyFile(dataDir);
+  if (existsSync(file)) {
+    const [current, ...previous] = readFileSync(file, 'utf8').split('\n').map((l) => l.trim()).filter(Boolean).map((l) => Buffer.from(l, 'base64'));
+    return { current, previous, file };
+  }
   mkdirSync(dataDir, { recursive: true });
   const key = randomBytes(32);
   writeFileSync(file, key.toString('base64') + '\n', { mode: 0o600, flag: 'wx' });
   log.warn({ file }, 'no secretKey configured: generated one; keep it with the database, credentials cannot be read without it');
-  return key;
+  return { current: key, previous: [], file };
+}
+
+export const loadSecretKey = (configured: string | undefined, dataDir: string, log: Logger): Buffer => loadSecretKeys(configured, dataDir, log).current;
+
+/** Replaces the key file in one rename, so a crash leaves the old file or the new one, never half of one. */
+export function writeSecretKeyFile(file: string, keys: Buffer[]): void {
+  const temporary = `${file}.${process.pid}.tmp`;
+  writeFileSync(temporary, keys.map((k) => k.toString('base64')).join('\n') + '\n', { mode: 0o600 });
+  renameSync(temporary, file);
 }

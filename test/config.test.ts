@@ -1,9 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../src/config.js';
+import { ConfigError, ENV_VARIABLES, loadConfig } from '../src/config.js';
+import { renderEnvExample } from '../src/envExample.js';
 
 const writeConfig = (file: object) => {
   const path = join(mkdtempSync(join(tmpdir(), 'gw-config-')), 'config.json');
@@ -69,5 +70,27 @@ describe('configuration', () => {
     });
     expect(res.status).toBe(1);
     expect(res.stderr).toMatch(/Invalid configuration: ocppPort \(env OCPP_PORT\)/);
+  });
+});
+
+describe('.env.example', () => {
+  const text = readFileSync(new URL('../.env.example', import.meta.url), 'utf8');
+  const listed = new Map([...text.matchAll(/^# ([A-Z0-9_]+)=(.*)$/gm)].map((m) => [m[1], m[2]]));
+
+  it('is what src/config.ts says (run npm run docs:env)', () => {
+    expect(text).toBe(renderEnvExample());
+  });
+
+  it('lists every environment variable the gateway reads, OCPP_PUBLIC_URL among them', () => {
+    expect([...listed.keys()].sort()).toEqual([...ENV_VARIABLES].sort());
+    expect(listed.has('OCPP_PUBLIC_URL')).toBe(true);
+  });
+
+  it('gives the defaults: set as written, they change nothing', () => {
+    const env = Object.fromEntries([...listed].filter(([, v]) => v !== ''));
+    const empty = writeConfig({});
+    const { nodeId: _a, ...asWritten } = loadConfig({ env, argv: ['--config', empty] });
+    const { nodeId: _b, ...defaults } = loadConfig({ env: {}, argv: ['--config', empty] });
+    expect(asWritten).toEqual(defaults);
   });
 });

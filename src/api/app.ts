@@ -1,5 +1,6 @@
 import express, { type Express } from 'express';
 import type { ApiDeps } from './deps.js';
+import { apiDocsRoutes } from './apiDocs.js';
 import { authenticate } from './auth.js';
 import { ApiError, errorHandler } from './errors.js';
 import { apiRoutes } from './routes/index.js';
@@ -7,6 +8,7 @@ import { openApiDocument } from './openapi.js';
 import { metricsRoutes } from './metrics.js';
 import { portalRoutes } from './portal.js';
 import { httpMetrics } from './httpMetrics.js';
+import { requestLog } from './requestLog.js';
 import { requestIds } from './requestContext.js';
 
 /** Built without listening, so tests and main decide where it runs. */
@@ -16,6 +18,7 @@ export function createApiApp(deps: ApiDeps): Express {
   app.set('query parser', 'simple');
   app.use(requestIds());
   app.use(httpMetrics(deps.metrics));
+  app.use(requestLog(deps.log));
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -28,6 +31,7 @@ export function createApiApp(deps: ApiDeps): Express {
     res.json(openApiDocument);
   });
 
+  app.use(apiDocsRoutes());
   app.use(metricsRoutes(deps));
 
   app.use('/api', authenticate(deps));

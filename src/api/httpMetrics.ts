@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import { Histogram, type Registry } from 'prom-client';
-import { routeOf } from './requestContext.js';
+import { afterResponse, routeOf } from './requestContext.js';
 
 /** API calls are database reads and writes; remote commands wait for a charger up to commandTimeoutMs. */
 const DURATION_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
@@ -18,11 +18,5 @@ export function httpMetrics(registry: Registry): RequestHandler {
     buckets: DURATION_BUCKETS,
     registers: [registry],
   });
-  return (req, res, next) => {
-    const started = performance.now();
-    res.once('close', () => {
-      duration.observe({ method: req.method, route: routeOf(req), status: String(res.statusCode) }, (performance.now() - started) / 1000);
-    });
-    next();
-  };
+  return afterResponse((req, res, seconds) => duration.observe({ method: req.method, route: routeOf(req), status: String(res.statusCode) }, seconds));
 }

@@ -72,7 +72,9 @@ function schemasOf(v: OcppVersion): Record<string, Json> {
 
 /** `#/definitions/X` inside a message → the component `<prefix>X`. */
 function relinked(schema: Json, prefix: string): Json {
-  return JSON.parse(JSON.stringify(schema).replace(/"#\/definitions\/(\w+)"/g, `"#/components/schemas/${prefix}$1"`));
+  // Draft-06 leftovers OpenAPI 3.1's dialect has not: javaType (a generator hint) and additionalItems (inert beside a single `items`).
+  const dropped = (key: string, value: unknown) => (key === 'javaType' || key === 'additionalItems' ? undefined : value);
+  return JSON.parse(JSON.stringify(schema).replace(/"#\/definitions\/(\w+)"/g, `"#/components/schemas/${prefix}$1"`), dropped);
 }
 
 export const ocppCommandSchemas = Object.assign({}, ...versions.map(schemasOf)) as Record<string, Json>;

@@ -135,7 +135,19 @@ export const installationSchemas = {
         description: 'null (with authenticationLocked) for a portal session without a fresh second factor',
       }),
     },
-    {},
+    {
+      examples: [
+        {
+          id: '6f1c2a9e-4b7d-4e0a-9c51-2d8e7f3a1b04', name: 'Depot North', authMode: 'webhook', securityProfile: 1, requireSecondFactor: false,
+          localList: { mode: 'native+recent', recentDays: 30 },
+          authentication: {
+            mode: 'webhook', authUrl: 'https://provider.example.com/oauth/token', authPayload: '••••••••',
+            sessionStartUrl: 'https://provider.example.com/sessions/start', sessionEndUrl: 'https://provider.example.com/sessions/end', offlineAllow: true, timeoutMs: 3000,
+          },
+          createdAt: '2026-05-04T09:30:00.000Z', updatedAt: '2026-05-04T09:30:00.000Z',
+        },
+      ],
+    },
     { authenticationLocked: { type: 'boolean', description: 'Present (true) when authentication is withheld: step up first' } },
   ),
 };

@@ -21,7 +21,7 @@ export const list = (item: string) => ({ type: 'object', required: ['items'], pr
 /** An error response naming the codes a client can get from this operation. */
 export const failure = (...codes: ApiErrorCode[]) => ({
   description: codes.map((c) => `\`${c}\`: ${API_ERRORS[c].message}`).join('; '),
-  ...json(ref('Error')),
+  content: { 'application/json': { schema: ref('Error'), example: { error: codes[0], message: API_ERRORS[codes[0]].message } } },
 });
 
 /** Errors every authenticated operation can return, keyed by status. */

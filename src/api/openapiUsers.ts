@@ -155,7 +155,7 @@ export const userSchemas = {
   AuditEntry: obj({
     id: { type: 'integer' },
     at: time,
-    actor: obj({ kind: { type: 'string', enum: ['user', 'token', 'admin-token'] }, label: str }, {}, { id: str }),
+    actor: obj({ kind: { type: 'string', enum: ['user', 'token', 'admin-token', 'operator'] }, label: str }, {}, { id: str }),
     action: str,
     target: str,
     changes: {

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import express, { Router } from 'express';
+import { nameRoute, nameServed } from './requestContext.js';
 
 /**
  * Where `vite build` put the portal: dist/portal, seen from dist/src/api (npm start) or from
@@ -31,20 +32,34 @@ const PLACEHOLDER = `<!doctype html><meta charset="utf-8"><title>Portal not buil
  * for a year; index.html is revalidated every time so a new build is picked up at once.
  * Only GET/HEAD outside /api reach the fallback: API clients keep their JSON 404s.
  */
+/** Every path outside /api: the app's own routes (/installations/…) answer with its page. */
+const PAGE_PATHS = /^\/(?!api(\/|$)).*/;
+
+/** The label of those paths in logs and metrics. */
+export const PORTAL_PAGE = '/{portal page}';
+
 /** `dir` null: no build (the placeholder page). */
 export function portalRoutes(dir: string | null = findPortalDir() ?? null): Router {
   const router = Router();
   if (!dir) {
-    router.get(/^\/(?!api(\/|$)).*/, (_req, res) => {
+    router.get(PAGE_PATHS, nameRoute(PORTAL_PAGE), (_req, res) => {
       res.status(503).type('html').set('cache-control', 'no-store').send(PLACEHOLDER);
     });
     return router;
   }
-  router.use('/assets', express.static(`${dir}/assets`, { immutable: true, maxAge: '365d', index: false }));
+  router.use('/assets', express.static(`${dir}/assets`, { immutable: true, maxAge: '365d', index: false, setHeaders: (res) => nameServed(res, '/assets/{file}') }));
   // An old hash after a new build: a plain 404, not the app page in place of a script.
   router.use('/assets', (_req, res) => void res.status(404).end());
-  router.use(express.static(dir, { index: false, setHeaders: (res) => res.setHeader('cache-control', 'no-cache') }));
-  router.get(/^\/(?!api(\/|$)).*/, (req, res, next) => {
+  router.use(
+    express.static(dir, {
+      index: false,
+      setHeaders: (res) => {
+        res.setHeader('cache-control', 'no-cache');
+        nameServed(res, '/{file}');
+      },
+    }),
+  );
+  router.get(PAGE_PATHS, nameRoute(PORTAL_PAGE), (req, res, next) => {
     if (!req.accepts('html')) return next();
     // With `root`, only the path below it is checked for dot-folders; the install path may have them (~/.local/…).
     res.set(PAGE_HEADERS).sendFile('index.html', { root: dir });

@@ -74,10 +74,10 @@ export function createDispatcher(d: DispatcherDeps) {
       const log: DeliveryRecord[] = [];
       const result = await deliverOnce(d.deliver, sub, secrets, e, { attempt: 1, mode: 'blocking', timeoutMs: sub.blockingTimeoutMs, log });
       const advance = result.ok ? { subscriptionId: sub.id, seq: head.seq } : undefined;
-      const saved = d.write({ rows: log, advance }).catch((err) => d.log.warn({ err, subscriptionId: sub.id }, 'could not record a blocking delivery'));
+      const saved = d.write({ rows: log, advance }).catch((err) => d.log.warn({ err, subscriptionId: sub.id, subscriptionLabel: sub.label }, 'could not record a blocking delivery'));
       return { saved };
     } catch (err) {
-      d.log.warn({ err, subscriptionId: cached.id }, 'blocking delivery failed; left to the queue');
+      d.log.warn({ err, subscriptionId: cached.id, subscriptionLabel: cached.label }, 'blocking delivery failed; left to the queue');
       return nothing;
     } finally {
       releaseWhenIdle(cached.id);

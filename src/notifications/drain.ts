@@ -124,7 +124,7 @@ export function createDrain(d: DrainDeps, workers: Workers) {
             state = 'active';
             failures = 0;
             await d.store.subscriptions.setState(sub.id, { state: 'active', failures: 0, nextAttemptAt: null });
-            d.log.info({ subscriptionId: sub.id }, 'subscription endpoint is back; draining its backlog');
+            d.log.info({ subscriptionId: sub.id, subscriptionLabel: sub.label }, 'subscription endpoint is back; draining its backlog');
           }
         }
         void flush();
@@ -142,14 +142,14 @@ export function createDrain(d: DrainDeps, workers: Workers) {
 
   async function onFailure(sub: Subscription, result: AttemptResult, failures: number): Promise<void> {
     if (result.gone) {
-      d.log.warn({ subscriptionId: sub.id }, 'subscriber answered 410 Gone; subscription disabled');
+      d.log.warn({ subscriptionId: sub.id, subscriptionLabel: sub.label }, 'subscriber answered 410 Gone; subscription disabled');
       await d.store.subscriptions.setState(sub.id, { state: 'disabled', reason: 'endpoint answered 410 Gone', failures });
       await d.interest.refresh();
       return;
     }
     const wait = Math.max(result.retryAfterMs ?? 0, probeBackoffMs(failures, d.probeMaxMs));
     const at = Date.now() + wait;
-    d.log.warn({ subscriptionId: sub.id, failures, error: result.error, retryAt: new Date(at) }, 'deliveries failing; subscription queued');
+    d.log.warn({ subscriptionId: sub.id, subscriptionLabel: sub.label, failures, error: result.error, retryAt: new Date(at) }, 'deliveries failing; subscription queued');
     await d.store.subscriptions.setState(sub.id, { state: 'queued', reason: result.error, failures, nextAttemptAt: new Date(at).toISOString() });
     scheduleAt(sub.id, at);
   }

@@ -94,7 +94,7 @@ export function createNotifications(n: NotificationsDeps) {
       } finally {
         await thread.record(log);
       }
-    })().catch((err) => n.log.warn({ err, subscriptionId: sub.id }, `${mode} stopped`));
+    })().catch((err) => n.log.warn({ err, subscriptionId: sub.id, subscriptionLabel: sub.label }, `${mode} stopped`));
   }
 
   return {

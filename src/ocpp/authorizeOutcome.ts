@@ -1,6 +1,7 @@
 import type { ChargerContext, OcppDeps } from './context.js';
 import { decided } from './envelopes.js';
 import type { Decision } from '../authorization/types.js';
+import { loggedIdTag } from '../log.js';
 
 /**
  * Authorize is the hot path (~20,000/s): a line per call at info would cost as much CPU as the
@@ -15,7 +16,7 @@ const DECIDED = ['authorization.decided'] as const;
 
 /** Logs an Authorize decision and publishes authorization.decided, for every version. */
 export async function announceAuthorize(deps: OcppDeps, ctx: ChargerContext, idTag: string, decision: Decision, token: { idTokenType?: string } = {}): Promise<void> {
-  const fields = { status: decision.status, source: decision.source, reason: decision.reason, ...token };
+  const fields = { idTag: loggedIdTag(deps.config.logIdTags, idTag), status: decision.status, source: decision.source, reason: decision.reason, ...token };
   if (routine(decision)) ctx.log.debug(fields, 'authorize');
   else ctx.log.info(fields, 'authorize');
   // Most calls have nobody to tell: then not even the callbacks below are built.

@@ -1,7 +1,8 @@
 import type { Db } from './db.js';
 
 export interface AuditActor {
-  kind: 'user' | 'token' | 'admin-token';
+  /** `operator`: the operator CLI (npm run admin), run on the gateway's host. */
+  kind: 'user' | 'token' | 'admin-token' | 'operator';
   id?: string;
   label: string;
 }

@@ -68,6 +68,11 @@ export function failureStore(db: Db, dialect: Dialect, table: FailureTableName) 
         .execute();
     },
 
+    /** Every attempt counted against `key`: a lock-out the operator lifts. */
+    async forget(key: string): Promise<void> {
+      await db.deleteFrom(table).where('key', '=', key).execute();
+    },
+
     async prune(before: Date): Promise<void> {
       await db.deleteFrom(table).where('at', '<=', before.toISOString()).execute();
     },

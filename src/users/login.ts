@@ -13,6 +13,9 @@ export const USER_PASSWORD_COST: ScryptCost = { N: 32768, r: 8, p: 1 };
 
 export const hashUserPassword = (password: string) => hashSecret(password, USER_PASSWORD_COST);
 
+/** The sign-in limiter's key for an email (the other key is the client address). */
+export const emailLimitKey = (email: string): string => `email:${normaliseEmail(email)}`;
+
 export type LoginResult =
   | { ok: true; user: User; secondFactorProven: boolean; enrolled: boolean }
   | { ok: false; reason: 'rate_limited'; retryAfterSec: number }
@@ -35,7 +38,7 @@ let dummyHash: Promise<string> | undefined;
  * cannot outrun the count; a wrong code counts too (it guards the code as much as the password).
  */
 export async function login(deps: LoginDeps, input: { email: string; password: string; code?: string; address: string }): Promise<LoginResult> {
-  const keys = [`email:${normaliseEmail(input.email)}`, `addr:${input.address}`];
+  const keys = [emailLimitKey(input.email), `addr:${input.address}`];
   const attempt = await deps.limiter.reserve(keys);
   if (!attempt) return { ok: false, reason: 'rate_limited', retryAfterSec: await deps.limiter.retryAfterSec(keys) };
   const found = await deps.users.findForLogin(input.email);

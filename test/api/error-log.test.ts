@@ -35,7 +35,9 @@ describe.each(engines)('unexpected API errors (%s)', (engine) => {
     expect(body).toMatchObject({ error: 'INTERNAL', requestId: expect.any(String) });
     expect(res.headers.get('x-request-id')).toBe(body.requestId);
 
-    const lines = t.logs.filter((l) => l.requestId === body.requestId);
+    // The request log's line, and one error line with the cause.
+    await expect.poll(() => t.logs.some((l) => l.requestId === body.requestId && l.msg === 'api request' && l.status === 500)).toBe(true);
+    const lines = t.logs.filter((l) => l.requestId === body.requestId && l.msg !== 'api request');
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatchObject({ level: 50, route: '/api/installations/:id/audit', method: 'GET', err: { message: expect.stringMatching(/audit_log/) } });
     expect(JSON.stringify(lines[0])).not.toContain(ADMIN_TOKEN);

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { newestChange } from '../../scripts/freshness.mjs';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { totpCode } from '../helpers/portal.js';
@@ -15,16 +15,7 @@ const BUILD_LOCK = 'dist/.portal-build.lock';
 /** A lock older than any build is left over from a killed run. */
 const STALE_LOCK_MS = 180_000;
 
-function newestChange(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestChange(path) : statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-const builtSinceLastChange = () => existsSync(PORTAL_BUILD) && statSync(PORTAL_BUILD).mtimeMs > newestChange(PORTAL_SOURCES);
+const builtSinceLastChange = () => existsSync(PORTAL_BUILD) && statSync(PORTAL_BUILD).mtimeMs > newestChange('.', [PORTAL_SOURCES]);
 
 /**
  * One build at a time across test files: vite empties dist/portal first, which would pull the

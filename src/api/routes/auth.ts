@@ -5,14 +5,15 @@ import { ApiError } from '../errors.js';
 import { parseBody } from '../validate.js';
 import { callerOf, type SessionInfo } from '../caller.js';
 import { clearSessionCookie, isFresh, markFresh, startSession } from '../session.js';
-import { hashUserPassword, login } from '../../users/login.js';
+import { hashUserPassword, login, type LoginResult } from '../../users/login.js';
 import { verifySecret } from '../../passwords.js';
 import { audit } from '../audit.js';
 import { requireFreshSecondFactor } from '../scope.js';
 import { userPasswordField } from './fields.js';
 import { createFailureLimiter, type Reservation } from '../../users/rateLimit.js';
 import { secondFactorService } from '../../users/secondFactor.js';
-import type { User } from '../../store/users.js';
+import { normaliseEmail, type User } from '../../store/users.js';
+import type { Logger } from '../../log.js';
 
 export const loginBody = z.strictObject({
   email: z.string().max(320, 'must be at most 320 characters'),
@@ -46,6 +47,14 @@ function sessionOf(req: Request): SessionInfo {
   return session;
 }
 
+/** Sign-ins in the log, for an operator watching for guessing: who, from where, and how it ended (never the password or code). */
+function logSignIn(log: Logger, result: LoginResult, who: { email: string; address: string; requestId?: string }): void {
+  if (result.ok) log.info({ ...who, userId: result.user.id, secondFactor: result.secondFactorProven }, 'signed in');
+  else if (result.reason === 'rate_limited') log.warn({ ...who, retryAfterSec: result.retryAfterSec }, 'sign-in locked out');
+  else if (result.reason === 'invalid_credentials') log.warn({ ...who, reason: 'wrong email or password' }, 'sign-in failed');
+  else if (result.codeSent) log.warn({ ...who, reason: result.codeUsed ? 'second factor code used before' : 'wrong second factor code' }, 'sign-in failed');
+}
+
 /** Portal sign-in: cookie sessions, TOTP enrolment and step-up. */
 export function authRoutes(deps: ApiDeps): Router {
   const router = Router();
@@ -74,7 +83,9 @@ export function authRoutes(deps: ApiDeps): Router {
   router.post('/auth/login', async (req, res) => {
     const body = parseBody(loginBody, req.body);
     const { limiter, secondFactor } = get();
-    const result = await login({ users: store.users, secondFactorStore: store.secondFactor, secondFactor, limiter }, { ...body, address: req.ip ?? 'unknown' });
+    const address = req.ip ?? 'unknown';
+    const result = await login({ users: store.users, secondFactorStore: store.secondFactor, secondFactor, limiter }, { ...body, address });
+    logSignIn(deps.log, result, { email: normaliseEmail(body.email), address, requestId: req.requestId });
     if (!result.ok) {
       if (result.reason === 'rate_limited') refuseRateLimited(res, result.retryAfterSec);
       if (result.reason === 'invalid_credentials') throw new ApiError('INVALID_CREDENTIALS');

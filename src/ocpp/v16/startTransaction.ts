@@ -3,6 +3,7 @@ import { toIdTagInfo } from '../idTagInfo.js';
 import { idTagKey } from '../../store/idTags.js';
 import { decided, reservationEvent, sessionStarted } from '../envelopes.js';
 import type { Decision } from '../../authorization/types.js';
+import { loggedIdTag } from '../../log.js';
 import { heldInLocalList } from '../localList/held.js';
 
 /**
@@ -67,7 +68,7 @@ export const startTransaction: Handler = async (deps, ctx, params) => {
     ],
   );
   ctx.log.info(
-    { transactionId: tx.id, connectorId: identity.connectorId, status: tx.authorization.status, source: decision.source, reason: tx.authorization.reason, late, localList },
+    { transactionId: tx.id, connectorId: identity.connectorId, idTag: loggedIdTag(deps.config.logIdTags, identity.idTag), status: tx.authorization.status, source: decision.source, reason: tx.authorization.reason, late, localList },
     'transaction started',
   );
   return { transactionId: tx.id, idTagInfo: toIdTagInfo({ ...decision, status: tx.authorization.status as typeof decision.status }) };

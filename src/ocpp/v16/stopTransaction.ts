@@ -4,6 +4,7 @@ import type { StopOutcome } from '../../store/transactions.js';
 import { idTagKey } from '../../store/idTags.js';
 import { sessionEndWriter } from '../sessionEndRow.js';
 import { sessionStopped } from '../envelopes.js';
+import { loggedIdTag } from '../../log.js';
 
 /**
  * Always answered, also for an unknown or already stopped transaction: a charger that gets no
@@ -49,7 +50,7 @@ async function recordOutcome(deps: OcppDeps, ctx: ChargerContext, outcome: StopO
       await deps.store.anomalies.record(ctx.chargerId, 'meter_stop_below_start', transactionId, params);
       ctx.log.warn({ transactionId, meterStart: t.meterStart, meterStop: t.stop?.meterStop }, 'meterStop below meterStart; flagged');
     }
-    ctx.log.info({ transactionId, energyWh: t.energyWh, reason: t.stop?.reason }, 'transaction stopped');
+    ctx.log.info({ transactionId, idTag: loggedIdTag(deps.config.logIdTags, t.stop?.idTag ?? t.idTag), energyWh: t.energyWh, reason: t.stop?.reason }, 'transaction stopped');
   }
 }
 

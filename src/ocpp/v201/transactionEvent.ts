@@ -7,6 +7,7 @@ import type { Store } from '../../store/index.js';
 import { sessionEndWriter } from '../sessionEndRow.js';
 import { registerReadings, type MeterValue } from '../energy.js';
 import { authorizeToken, type TokenOutcome } from './transactionToken.js';
+import { loggedIdTag } from '../../log.js';
 
 const EVENT_TYPES = ['authorization.decided', 'session.started', 'session.meter_values', 'session.stopped', 'reservation.used'] as const;
 
@@ -102,7 +103,7 @@ async function recordOutcome(deps: OcppDeps, ctx: ChargerContext, outcome: Event
   } else if (outcome.kind === 'created' || outcome.kind === 'stopped') {
     const t = outcome.transaction;
     if (t.meterAnomaly) await deps.store.anomalies.record(ctx.chargerId, 'meter_stop_below_start', t.id, params);
-    const facts = { ...where, transactionId: t.id, connectorId: t.connectorId, status: t.authorization.status, energyWh: t.energyWh, late: t.late };
+    const facts = { ...where, transactionId: t.id, connectorId: t.connectorId, idTag: loggedIdTag(deps.config.logIdTags, t.stop?.idTag ?? t.idTag), status: t.authorization.status, energyWh: t.energyWh, late: t.late };
     ctx.log.info(facts, outcome.kind === 'created' ? 'transaction started' : 'transaction stopped');
   }
 }
