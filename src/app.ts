@@ -27,6 +27,7 @@ import { prepareAdminToken } from './api/adminToken.js';
 import { createSecretBox, loadSecretKey } from './secrets.js';
 import { resealSecrets } from './store/reseal.js';
 import { bootstrapAdminUser } from './users/bootstrap.js';
+import { createOcpi } from './ocpi/service.js';
 
 export interface Gateway {
   config: Config;
@@ -178,6 +179,7 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
     },
   };
   const authenticationTest = createAuthenticationTest({ http, cache: auth.cache, findIdTag: auth.idTags.find });
+  const ocpi = createOcpi({ config, store, http, log });
   const ocppListening: OcppListening = {};
   const api = createApiApp({
     ocppListening,
@@ -195,6 +197,7 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
     live,
     authenticationTest,
     portalDir,
+    ocpi,
   });
   const httpServer = createServer(api);
   outbox.start();

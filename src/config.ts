@@ -153,7 +153,22 @@ export const configSchema = z.object({
    * chargers offline. At least twice nodeHeartbeatMs, so one late write is not a death.
    */
   nodeTimeoutMs: z.number().int().min(200).max(600_000).default(10_000),
+  /** OCPI: the gateway's own party as a CPO, ISO 3166 alpha-2 country code (e.g. NL). Unset: OCPI is off. */
+  ocpiCountryCode: z.string().regex(/^[A-Za-z]{2}$/, 'two letters (ISO 3166 alpha-2), e.g. NL').transform((v) => v.toUpperCase()).optional(),
+  /** OCPI: the gateway's party id (ISO 15118 operator id, three letters or digits, e.g. EXA). */
+  ocpiPartyId: z.string().regex(/^[A-Za-z0-9]{3}$/, 'three letters or digits, e.g. EXA').transform((v) => v.toUpperCase()).optional(),
+  /** OCPI: the operator's name eMSPs see in the credentials' business details. */
+  ocpiBusinessName: z.string().trim().min(1).max(100).optional(),
+  /** OCPI: the public base URL eMSPs reach this gateway's /ocpi at (e.g. https://gw.example.com); unset: the request's own host. */
+  ocpiPublicUrl: z
+    .string()
+    .regex(/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/, 'an http:// or https:// URL without query, e.g. https://gw.example.com')
+    .transform((u) => u.replace(/\/+$/, ''))
+    .optional(),
 });
+
+/** The OCPI party keys: all three or none. */
+const OCPI_PARTY_KEYS = ['ocpiCountryCode', 'ocpiPartyId', 'ocpiBusinessName'] as const;
 
 export type Config = z.infer<typeof configSchema>;
 export type ConfigOverrides = Partial<Config>;
@@ -215,6 +230,10 @@ const envKeys: Record<string, { key: keyof Config; parse: 'int' | 'bool' | 'stri
   LIVE_POLL_MS: { key: 'livePollMs', parse: 'int' },
   LIVE_KEEPALIVE_MS: { key: 'liveKeepaliveMs', parse: 'int' },
   SHUTDOWN_TIMEOUT_MS: { key: 'shutdownTimeoutMs', parse: 'int' },
+  OCPI_COUNTRY_CODE: { key: 'ocpiCountryCode', parse: 'string' },
+  OCPI_PARTY_ID: { key: 'ocpiPartyId', parse: 'string' },
+  OCPI_BUSINESS_NAME: { key: 'ocpiBusinessName', parse: 'string' },
+  OCPI_PUBLIC_URL: { key: 'ocpiPublicUrl', parse: 'string' },
 };
 
 export class ConfigError extends Error {
@@ -286,6 +305,10 @@ export function parseConfig(input: Record<string, unknown>, envNames = new Map<s
     if (c.nodeTimeoutMs < 2 * c.nodeHeartbeatMs) {
       const where = envNames.has('nodeTimeoutMs') ? 'nodeTimeoutMs (env NODE_TIMEOUT_MS)' : 'nodeTimeoutMs';
       throw new ConfigError(`Invalid configuration: ${where}: must be at least twice nodeHeartbeatMs (${c.nodeHeartbeatMs})`);
+    }
+    const missingParty = OCPI_PARTY_KEYS.find((k) => c[k] === undefined);
+    if (missingParty && OCPI_PARTY_KEYS.some((k) => c[k] !== undefined)) {
+      throw new ConfigError(`Invalid configuration: ${missingParty}: required when ${OCPI_PARTY_KEYS.filter((k) => c[k] !== undefined).join(' and ')} is set (the gateway's OCPI party)`);
     }
     return c;
   }

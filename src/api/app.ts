@@ -40,6 +40,8 @@ export function createApiApp(deps: ApiDeps): Express {
   app.use('/api', express.json({ limit: '1mb', strict: true }));
   app.use('/api', apiRoutes(deps));
   app.use('/api', (_req, _res, next) => next(new ApiError('NOT_FOUND', 'No such API route')));
+  // eMSPs authenticate with OCPI credentials tokens and read OCPI envelopes, errors included.
+  if (deps.ocpi) app.use('/ocpi', deps.ocpi.router);
   app.use(portalRoutes(deps.portalDir));
   app.use(errorHandler(deps.log));
   return app;

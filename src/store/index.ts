@@ -19,6 +19,8 @@ import { userSessionStore } from './userSessions.js';
 import { secondFactorStore } from './secondFactor.js';
 import { failureStore } from './failures.js';
 import { auditStore } from './audit.js';
+import { ocpiPartnerStore } from './ocpiPartners.js';
+import { ocpiTokenStore } from './ocpiTokens.js';
 import type { SecretBox } from '../secrets.js';
 import { createCommitGroups } from './commitGroups.js';
 
@@ -44,6 +46,8 @@ const factories = {
   loginFailures: (db: Db, dialect: Dialect) => failureStore(db, dialect, 'login_failures'),
   chargerAuthFailures: (db: Db, dialect: Dialect) => failureStore(db, dialect, 'charger_auth_failures'),
   audit: (db: Db) => auditStore(db),
+  ocpiPartners: (db: Db, _d: Dialect, box: SecretBox) => ocpiPartnerStore(db, box),
+  ocpiTokens: (db: Db) => ocpiTokenStore(db),
 };
 type Modules = { [K in keyof typeof factories]: ReturnType<(typeof factories)[K]> };
 

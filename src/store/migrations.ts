@@ -448,6 +448,54 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.alterTable('id_tags').addColumn('type', 'text').execute();
       },
     },
+    '0024_ocpi_partners_tokens': {
+      async up(db: Kysely<any>) {
+        await db.schema
+          .createTable('ocpi_partners')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('country_code', 'text', (c) => c.notNull())
+          .addColumn('party_id', 'text', (c) => c.notNull())
+          .addColumn('roles', 'text', (c) => c.notNull())
+          .addColumn('versions_url', 'text')
+          .addColumn('version', 'text')
+          .addColumn('endpoints', 'text', (c) => c.notNull())
+          .addColumn('outbound_token', 'text')
+          .addColumn('inbound_token', 'text')
+          .addColumn('inbound_token_hash', 'text')
+          .addColumn('state', 'text', (c) => c.notNull())
+          .addColumn('last_error', 'text')
+          .addColumn('last_error_at', 'text')
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('ocpi_partners_inbound').on('ocpi_partners').column('inbound_token_hash').unique().execute();
+        await db.schema
+          .createTable('ocpi_tokens')
+          .addColumn('partner_id', 'text', (c) => c.notNull().references('ocpi_partners.id').onDelete('cascade'))
+          .addColumn('country_code', 'text', (c) => c.notNull())
+          .addColumn('party_id', 'text', (c) => c.notNull())
+          .addColumn('uid', 'text', (c) => c.notNull())
+          .addColumn('uid_key', 'text', (c) => c.notNull())
+          .addColumn('type', 'text', (c) => c.notNull())
+          .addColumn('contract_id', 'text', (c) => c.notNull())
+          .addColumn('issuer', 'text', (c) => c.notNull())
+          .addColumn('group_id', 'text')
+          .addColumn('valid', 'integer', (c) => c.notNull())
+          .addColumn('whitelist', 'text', (c) => c.notNull())
+          .addColumn('last_updated', 'text', (c) => c.notNull())
+          .addColumn('token', 'text', (c) => c.notNull())
+          .addColumn('received_at', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('ocpi_tokens_pk', ['country_code', 'party_id', 'uid_key', 'type'])
+          .execute();
+        await db.schema.createIndex('ocpi_tokens_uid').on('ocpi_tokens').columns(['uid_key', 'type']).execute();
+      },
+    },
+    '0025_installation_auth_sources': {
+      async up(db: Kysely<any>) {
+        // The order in which an installation's authorization sources are asked (JSON array); null: webhook, then native.
+        await db.schema.alterTable('installations').addColumn('auth_sources', 'text').execute();
+      },
+    },
   };
 }
 

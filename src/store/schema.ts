@@ -19,6 +19,8 @@ export interface InstallationTable {
   security_profile: number;
   /** 1: members without TOTP are refused everything of this installation until they enrol. */
   require_second_factor: number;
+  /** The order the authorization sources are asked in, JSON (['native','webhook','ocpi']); null: webhook, then native. */
+  auth_sources?: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -345,6 +347,52 @@ export interface AuditLogTable {
   changes: string;
 }
 
+/** An OCPI partner (an eMSP): the credentials handshake's state and what each side sends the other. */
+export interface OcpiPartnerTable {
+  id: string;
+  /** Its first role's country code and party id, upper case (CiString). */
+  country_code: string;
+  party_id: string;
+  /** CredentialsRole[] as JSON. */
+  roles: string;
+  versions_url: string | null;
+  version: string | null;
+  /** Endpoint[] of its version details, as JSON. */
+  endpoints: string;
+  /** Sealed: the credentials token we send it. */
+  outbound_token: string | null;
+  /** Sealed: the credentials token it sends us (token A while pending). */
+  inbound_token: string | null;
+  /** SHA-256 of inbound_token, hex: how a request's header finds its partner. */
+  inbound_token_hash: string | null;
+  /** pending (token A issued), registered, unregistered, failed. */
+  state: string;
+  last_error: string | null;
+  last_error_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A Token an eMSP pushed (OCPI tokens module, receiver side). */
+export interface OcpiTokenTable {
+  partner_id: string;
+  country_code: string;
+  party_id: string;
+  uid: string;
+  /** uid upper case: what a charger's id tag is matched on. */
+  uid_key: string;
+  type: string;
+  contract_id: string;
+  issuer: string;
+  group_id: string | null;
+  valid: number;
+  whitelist: string;
+  last_updated: string;
+  /** The whole Token as last received, JSON. */
+  token: string;
+  received_at: string;
+}
+
 export interface Database {
   installations: InstallationTable;
   chargers: ChargerTable;
@@ -370,4 +418,6 @@ export interface Database {
   login_failures: FailureTable;
   charger_auth_failures: FailureTable;
   audit_log: AuditLogTable;
+  ocpi_partners: OcpiPartnerTable;
+  ocpi_tokens: OcpiTokenTable;
 }

@@ -14,6 +14,7 @@ import { tokenRoutes } from './tokens.js';
 import { auditRoutes } from './audit.js';
 import { liveRoutes } from './live.js';
 import { authenticationTestRoutes } from './authenticationTest.js';
+import { ocpiPartnerRoutes } from './ocpiPartners.js';
 
 /** One router per resource; each declares its full paths under /api, so a grep finds a route. */
 export const resourceRouters: ReadonlyArray<(deps: ApiDeps) => Router> = [
@@ -31,6 +32,7 @@ export const resourceRouters: ReadonlyArray<(deps: ApiDeps) => Router> = [
   auditRoutes,
   liveRoutes,
   authenticationTestRoutes,
+  ocpiPartnerRoutes,
 ];
 
 /** Mounts every resource router; each lives in its own file. */
