@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engines } from '../helpers/databases.js';
 import { startApi, type TestApi } from '../api/gateway.js';
 import { startEmsp, type MockEmsp } from '../../simulators/emsp/server.js';
+import { OCPI_CONFIG } from './helpers.js';
 
-export const OCPI_CONFIG = { ocpiCountryCode: 'DE', ocpiPartyId: 'GWY', ocpiBusinessName: 'Test Operator', outboundAllowList: ['127.0.0.0/8'] };
 
 const b64 = (t: string) => `Token ${Buffer.from(t).toString('base64')}`;
 
