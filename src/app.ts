@@ -13,6 +13,7 @@ import { callSessionStart } from './providers/sessionStart.js';
 import { deliverSessionEnd, SESSION_END_TOPIC } from './providers/sessionEnd.js';
 import type { ProviderCallDeps } from './providers/providerCall.js';
 import { createOutboxWorker } from './providers/sessionEndWorker.js';
+import { createReservationExpiry } from './ocpp/reservationExpiry.js';
 import { createNotifications, type Notifications } from './notifications/service.js';
 import { createLiveFeed } from './notifications/live.js';
 import { createWatchSignal } from './notifications/liveWatch.js';
@@ -20,6 +21,7 @@ import { createAuthenticationTest } from './authorization/authenticationTest.js'
 import { createOcppServer, type OcppServer } from './ocpp/server.js';
 import { createCommands } from './ocpp/commands.js';
 import { createConnectionRegistry } from './ocpp/connectionRegistry.js';
+import { createLocalListSync, type LocalListSync } from './ocpp/localList/index.js';
 import { createCluster, type Cluster } from './cluster/index.js';
 import { createApiApp } from './api/app.js';
 import type { ApiHooks, OcppListening } from './api/deps.js';
@@ -119,7 +121,16 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
   // One registry per gateway (not prom-client's global one), so tests can run several in a process.
   const metrics = new Registry();
   const providerCalls = { http, tokens: createTokenService(http, { fetched: createTokenFetchCounter(metrics) }) };
-  const auth = buildAuthorization({ config, store, log, metrics, callSessionStart: (s, req) => callSessionStart(providerCalls, s, req) });
+  // Built below, once the connection registry exists; provider acceptances reach it from then on.
+  let localList: LocalListSync | undefined;
+  const auth = buildAuthorization({
+    config,
+    store,
+    log,
+    metrics,
+    callSessionStart: (s, req) => callSessionStart(providerCalls, s, req),
+    recentTagAdded: (installationId) => localList?.installation(installationId),
+  });
   const outbox = createOutboxWorker({
     outbox: store.outbox,
     log,
@@ -163,13 +174,39 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
   });
   const events = notifications.recorder;
   const registry = createConnectionRegistry();
-  const cluster = createCluster({ config, store, registry, events, log, local: createCommands(registry, config.commandTimeoutMs), watch: watchSignal });
+  const cluster = createCluster({
+    config,
+    store,
+    registry,
+    events,
+    log,
+    local: createCommands(registry, config.commandTimeoutMs),
+    watch: watchSignal,
+    localListChanged: (installationId) => localList?.installation(installationId, { announce: false }),
+  });
   const { commands } = cluster;
-  const ocpp = createOcppServer({ config, store, authorize: auth.authorize, settings: auth.settings, outbox, events, log, registry, cluster }, { metrics });
+  localList = createLocalListSync({
+    store,
+    events,
+    log,
+    registry,
+    timeoutMs: config.commandTimeoutMs,
+    debounceMs: config.localListDebounceMs,
+    announce: (installationId) => cluster.announceLocalList(installationId),
+  });
+  const localLists = localList;
+  const ocpp = createOcppServer({ config, store, authorize: auth.authorize, settings: auth.settings, outbox, events, log, registry, cluster, localList: localLists }, { metrics });
   chargerCalls = ocpp.calls;
   const admin = await prepareAdminToken(config.adminToken, store.apiTokens);
   const hooks: ApiHooks = {
-    idTagsChanged: (installationId) => auth.idTags.forgetInstallation(installationId),
+    idTagsChanged(installationId) {
+      auth.idTags.forgetInstallation(installationId);
+      localLists.installation(installationId);
+    },
+    localListChanged(installationId) {
+      auth.settings.forget(installationId);
+      localLists.installation(installationId);
+    },
     authenticationChanged(before, after) {
       auth.settings.forget(after.id);
       auth.cache.forgetInstallation(after.id);
@@ -200,7 +237,9 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
     ocpi,
   });
   const httpServer = createServer(api);
+  const reservationExpiry = createReservationExpiry({ store, events, log, intervalMs: config.reservationSweepMs });
   outbox.start();
+  reservationExpiry.start();
   await notifications.start();
 
   try {
@@ -230,9 +269,11 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
       async close() {
         // Live streams end first: an open response would otherwise hold the HTTP server's close.
         live.close();
+        localLists.close();
         await closeServer(httpServer);
         await ocpp.close();
         await cluster.stop();
+        await reservationExpiry.stop();
         await outbox.stop();
         await notifications.stop();
         await http.close();
@@ -241,6 +282,7 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
     };
   } catch (err) {
     await cluster.stop().catch(() => undefined);
+    await reservationExpiry.stop();
     await outbox.stop();
     await notifications.stop();
     await http.close();

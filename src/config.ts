@@ -119,8 +119,12 @@ export const configSchema = z.object({
   outboxRetryMaxMs: z.number().int().min(100).max(86_400_000).default(300_000),
   /** How often the outbox looks for due deliveries when nothing woke it (ms). */
   outboxPollMs: z.number().int().min(10).max(60_000).default(1000),
+  /** How often reservations past their expiry are ended with reservation.expired (ms). */
+  reservationSweepMs: z.number().int().min(10).max(600_000).default(5000),
   /** How often live streams (GET /api/installations/:id/live) read new events, one query per watched installation (ms). */
   livePollMs: z.number().int().min(50).max(10_000).default(300),
+  /** Id tag and setting changes within this long make one Local Authorization List sync per charger (ms). */
+  localListDebounceMs: z.number().int().min(0).max(60_000).default(500),
   /** How often an idle live stream sends a keepalive comment, so proxies keep it open (ms). */
   liveKeepaliveMs: z.number().int().min(100).max(300_000).default(15_000),
   /**
@@ -227,8 +231,10 @@ const envKeys: Record<string, { key: keyof Config; parse: 'int' | 'bool' | 'stri
   OUTBOX_RETRY_BASE_MS: { key: 'outboxRetryBaseMs', parse: 'int' },
   OUTBOX_RETRY_MAX_MS: { key: 'outboxRetryMaxMs', parse: 'int' },
   OUTBOX_POLL_MS: { key: 'outboxPollMs', parse: 'int' },
+  RESERVATION_SWEEP_MS: { key: 'reservationSweepMs', parse: 'int' },
   LIVE_POLL_MS: { key: 'livePollMs', parse: 'int' },
   LIVE_KEEPALIVE_MS: { key: 'liveKeepaliveMs', parse: 'int' },
+  LOCAL_LIST_DEBOUNCE_MS: { key: 'localListDebounceMs', parse: 'int' },
   SHUTDOWN_TIMEOUT_MS: { key: 'shutdownTimeoutMs', parse: 'int' },
   OCPI_COUNTRY_CODE: { key: 'ocpiCountryCode', parse: 'string' },
   OCPI_PARTY_ID: { key: 'ocpiPartyId', parse: 'string' },

@@ -6,12 +6,14 @@
 import * as msg from './messages.js';
 import { ChargerConnection } from './connection.js';
 import { defaultRemoteCommands, type RemoteCommandHandler } from './remote-commands.js';
+import { FeatureState, featureProfileCommands } from './feature-profiles.js';
 import { runSession, type SessionOptions, type SessionResult } from './session.js';
 import { DeviceModel } from './v201/device-model.js';
 import * as msg201 from './v201/messages.js';
 import { v201RemoteCommands } from './v201/remote-commands.js';
 import { runTransactionSession } from './v201/session.js';
 import { Transaction } from './v201/transaction.js';
+import { LocalList, type ListLimits } from './local-list.js';
 
 export { CallError } from './frames.js';
 export { ConnectError, type ReceivedCall, type SimChargerOptions } from './connection.js';
@@ -30,6 +32,13 @@ export class SimCharger extends ChargerConnection {
   /** TransactionEvents not yet delivered, in the order they happened; only around an outage. */
   private queued: msg201.TransactionEventRequest[] | null = null;
   private isOffline = false;
+  private list: LocalList | null = null;
+  private featureState: FeatureState | null = null;
+
+  /** Reservations and charging profiles this charger holds (Reservation and Smart Charging). */
+  get features(): FeatureState {
+    return (this.featureState ??= new FeatureState());
+  }
 
   boot(extra?: object): Promise<msg.BootNotificationConf> {
     const payload = this.isV16 ? msg.bootNotification(this.id, extra) : msg201.bootNotification(this.id, extra);
@@ -49,14 +58,25 @@ export class SimCharger extends ChargerConnection {
     return this.call('StatusNotification', payload);
   }
 
-  /** `type` is the 2.0.1 idToken type; 1.6 has none. */
+  /**
+   * `type` is the 2.0.1 idToken type; 1.6 has none. While offline the charger decides alone,
+   * from its Local Authorization List (LocalAuthorizeOffline), as a real one does.
+   */
   authorize(idTag: string, type = 'ISO14443'): Promise<AuthorizeAnswer> {
+    if (this.isOffline) return Promise.resolve(this.authorizeLocally(idTag));
     if (this.isV16) return this.call('Authorize', { idTag }).then((conf) => withStatus(conf, conf?.idTagInfo));
     return this.call('Authorize', { idToken: { idToken: idTag, type } }).then((reply) => withStatus(reply, reply?.idTokenInfo));
   }
 
+  /** The id of the reservation a start for this tag on this connector (2.0.1: EVSE) ends, if any; fleets hold none. */
+  useReservation(connectorId: number, idTag: string): number | undefined {
+    return this.featureState?.useReservation(connectorId, idTag);
+  }
+
+  /** A start on a connector reserved for this tag carries the reservation's id and ends it (1.6 §5.13). */
   startTransaction(input: msg.StartTransactionInput): Promise<msg.StartTransactionConf> {
-    return this.call('StartTransaction', msg.startTransaction(input));
+    const reservationId = input.reservationId ?? this.useReservation(input.connectorId, input.idTag);
+    return this.call('StartTransaction', msg.startTransaction({ ...input, reservationId }));
   }
 
   meterValues(input: msg.MeterValuesInput): Promise<object> {
@@ -70,6 +90,41 @@ export class SimCharger extends ChargerConnection {
   /** A whole session in this charger's version: StartTransaction and friends, or TransactionEvents. */
   runSession(opts: SessionOptions): Promise<SessionResult> {
     return this.isV16 ? runSession(this, opts) : runTransactionSession(this, opts);
+  }
+
+  /** The Local Authorization List the central system keeps in step (SendLocalList). */
+  get localList(): LocalList {
+    return (this.list ??= new LocalList());
+  }
+
+  /**
+   * Makes the charger report an enabled Local Authorization List of these limits: 1.6
+   * LocalAuthListEnabled, LocalAuthListMaxLength, SendLocalListMaxLength; 2.0.1 the
+   * LocalAuthListCtrlr variables (Entries' maximum is not a GetVariables value: kept here).
+   */
+  enableLocalList(limits: Partial<ListLimits> = {}): this {
+    const { maxLength, perMessage } = { ...this.localList.limits, ...limits };
+    this.localList.limits = { maxLength, perMessage };
+    if (this.isV16) {
+      this.configuration.set('LocalAuthListEnabled', 'true');
+      this.configuration.set('LocalAuthListMaxLength', String(maxLength));
+      this.configuration.set('SendLocalListMaxLength', String(perMessage));
+      return this;
+    }
+    const component = { name: 'LocalAuthListCtrlr' };
+    for (const [name, value] of [['Enabled', 'true'], ['Entries', '0'], ['ItemsPerMessage', String(perMessage)], ['BytesPerMessage', '65536']]) {
+      this.deviceModel.set({ component, variable: { name }, attributeValue: value });
+    }
+    return this;
+  }
+
+  /** The offline answer: the list's entry, else Invalid (or Accepted when unknown tags may charge offline). */
+  private authorizeLocally(idTag: string): AuthorizeAnswer {
+    const unknownAllowed = this.isV16
+      ? this.configuration.get('AllowOfflineTxForUnknownId') === 'true'
+      : this.deviceModel.value({ name: 'AuthCtrlr' }, 'OfflineTxForUnknownIdEnabled') === 'true';
+    const status = this.localList.decide(idTag) ?? (unknownAllowed ? 'Accepted' : 'Invalid');
+    return this.isV16 ? { idTagInfo: { status }, status } as AuthorizeAnswer : ({ idTokenInfo: { status }, status } as unknown as AuthorizeAnswer);
   }
 
   // --- 2.0.1 and 2.1 ---
@@ -135,7 +190,7 @@ export class SimCharger extends ChargerConnection {
   }
 
   protected defaultCommand(action: string): RemoteCommandHandler<this> | undefined {
-    return (this.isV16 ? defaultRemoteCommands : v201RemoteCommands).get(action);
+    return (this.isV16 ? defaultRemoteCommands : v201RemoteCommands).get(action) ?? featureProfileCommands.get(action);
   }
 }
 

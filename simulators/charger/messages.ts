@@ -35,6 +35,7 @@ export interface StartTransactionInput {
   idTag: string;
   meterStart: number;
   timestamp?: string;
+  reservationId?: number;
 }
 
 export interface MeterValuesInput {
@@ -72,8 +73,8 @@ export function statusNotification(connectorId: number, status: string, errorCod
 }
 
 export function startTransaction(input: StartTransactionInput): object {
-  const { connectorId, idTag, meterStart, timestamp = now() } = input;
-  return { connectorId, idTag, meterStart, timestamp };
+  const { connectorId, idTag, meterStart, timestamp = now(), reservationId } = input;
+  return { connectorId, idTag, meterStart, timestamp, ...(reservationId !== undefined && { reservationId }) };
 }
 
 export function meterValues(input: MeterValuesInput): object {

@@ -4,10 +4,12 @@
 // Anything absent is answered with NotImplemented.
 
 import { CallError, encodeError, encodeResult } from './frames.js';
+import { DEFAULT_LIMITS, type LocalList } from './local-list.js';
 
-/** The part of a charger the default answers need: its configuration keys. */
+/** The part of a charger the default answers need: its configuration keys and its local list. */
 export interface ConfigurableCharger {
   readonly configuration: Map<string, string>;
+  readonly localList: LocalList;
 }
 
 /** Work a command starts once its answer is on the wire (a remote start's TransactionEvent, a report). */
@@ -42,7 +44,27 @@ export const defaultRemoteCommands: ReadonlyMap<string, RemoteCommandHandler> = 
   ['ChangeConfiguration', changeConfiguration],
   ['GetConfiguration', getConfiguration],
   ['TriggerMessage', accepted],
+  ['GetLocalListVersion', getLocalListVersion],
+  ['SendLocalList', sendLocalList],
 ]);
+
+const listEnabled = (charger: ConfigurableCharger) => charger.configuration.get('LocalAuthListEnabled')?.toLowerCase() === 'true';
+const keyNumber = (charger: ConfigurableCharger, key: string, fallback: number) => Number(charger.configuration.get(key) ?? fallback);
+
+// -1: the list is not enabled (1.6 section 6.35); 0 when nothing was sent yet.
+function getLocalListVersion(_payload: unknown, charger: ConfigurableCharger): object {
+  return { listVersion: listEnabled(charger) ? charger.localList.version : -1 };
+}
+
+function sendLocalList(payload: { listVersion: number; updateType: string; localAuthorizationList?: { idTag: string; idTagInfo?: { status: string; expiryDate?: string } }[] }, charger: ConfigurableCharger): object {
+  if (!listEnabled(charger)) return { status: 'NotSupported' };
+  const items = (payload.localAuthorizationList ?? []).map((e) => ({ idTag: e.idTag, ...(e.idTagInfo && { info: e.idTagInfo }) }));
+  const limits = {
+    maxLength: keyNumber(charger, 'LocalAuthListMaxLength', DEFAULT_LIMITS.maxLength),
+    perMessage: keyNumber(charger, 'SendLocalListMaxLength', DEFAULT_LIMITS.perMessage),
+  };
+  return { status: charger.localList.apply(payload.updateType, payload.listVersion, items, limits) };
+}
 
 function changeConfiguration(payload: { key?: unknown; value?: unknown }, charger: ConfigurableCharger): object {
   if (typeof payload?.key === 'string') charger.configuration.set(payload.key, String(payload.value ?? ''));

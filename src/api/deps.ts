@@ -49,4 +49,6 @@ export interface ApiHooks {
   authenticationChanged(before: Installation, after: Installation): void;
   /** An installation's id tags were added, changed or removed (or the installation itself). */
   idTagsChanged(installationId: string): void;
+  /** The installation's localList setting changed: its chargers' lists are brought in line. */
+  localListChanged(installationId: string): void;
 }

@@ -39,6 +39,28 @@ export const chargerPaths = {
       responses: { '200': ok('Security events', list('SecurityEvent')), '404': failure('NOT_FOUND'), ...common },
     },
   },
+  '/api/chargers/{id}/local-list': {
+    parameters: [chargerId],
+    get: {
+      tags: ['chargers'], summary: "The charger's Local Authorization List as the gateway keeps it: version, entries, state and the charger's last answer",
+      responses: { '200': ok('The list state', ref('LocalList')), '404': failure('NOT_FOUND'), ...common },
+    },
+  },
+  '/api/chargers/{id}/reservations': {
+    parameters: [chargerId],
+    get: {
+      tags: ['chargers'], summary: "The charger's reservations (ReserveNow it accepted), newest first, at most 200",
+      description: 'Made with POST /api/chargers/{id}/commands/ReserveNow and ended with CancelReservation, by a transaction started on them, or at their expiry.',
+      responses: { '200': ok('Reservations', list('Reservation')), '404': failure('NOT_FOUND'), ...common },
+    },
+  },
+  '/api/chargers/{id}/charging-profiles': {
+    parameters: [chargerId],
+    get: {
+      tags: ['chargers'], summary: 'The charging profiles the gateway set on the charger (SetChargingProfile accepted, not cleared since)',
+      responses: { '200': ok('Charging profiles', list('ChargingProfile')), '404': failure('NOT_FOUND'), ...common },
+    },
+  },
 };
 
 export const chargerSecurityPaths = {
@@ -115,9 +137,50 @@ export const chargerSchemas = {
     status: str, errorCode: str, info: orNull(str), vendorErrorCode: orNull(str),
     statusAt: orNull({ ...time, description: "The charger's timestamp" }), updatedAt: time,
   }),
+  LocalList: obj({
+    chargerId: str,
+    mode: { type: 'string', enum: ['off', 'native', 'native+recent'], description: "The installation's localList setting" },
+    state: {
+      type: 'string', enum: ['in_sync', 'syncing', 'not_supported', 'failed', 'off'],
+      description: 'in_sync: the charger holds the list; syncing: being sent or waiting for the charger to connect; not_supported: the charger has no local list; failed: the charger refused it (see answer)',
+    },
+    version: { ...int, description: 'The list version the charger confirmed last; 0 before the first' },
+    contentHash: orNull(str),
+    entries: {
+      type: 'array',
+      items: obj(
+        { idTag: str, info: obj({ status: { type: 'string', enum: ['Accepted', 'Blocked', 'Expired', 'Invalid'] } }, {}, { expiryDate: time, parentIdTag: str }) },
+        {},
+        { type: { ...str, description: 'The OCPP 2.0.1 id-token type the entry was sent with' } },
+      ),
+    },
+    answer: orNull({ ...str, description: "The charger's last answer: a SendLocalList status (Accepted, Failed, VersionMismatch, NotSupported) or an error" }),
+    maxLength: orNull({ ...int, description: '1.6 LocalAuthListMaxLength' }),
+    sendMaxLength: orNull({ ...int, description: '1.6 SendLocalListMaxLength; 2.0.1 LocalAuthListCtrlr.ItemsPerMessage' }),
+    bytesPerMessage: orNull({ ...int, description: '2.0.1 LocalAuthListCtrlr.BytesPerMessage' }),
+    syncedAt: orNull(time), updatedAt: orNull(time),
+  }),
   SecurityEvent: obj({
     id: int, type: { ...str, description: 'OCPP 2.0.1 security event type, e.g. FirmwareUpdated, InvalidCsmsCertificate' },
     timestamp: { ...time, description: "The charger's timestamp" }, techInfo: orNull(str), receivedAt: time,
+  }),
+  Reservation: obj({
+    chargerId: str, reservationId: int, installationId: str,
+    connectorId: { type: 'integer', description: '1.6 connector or 2.0.1 EVSE; 0: any' },
+    idTag: { ...str, description: 'For 2.0.1, idToken.idToken' },
+    parentIdTag: orNull({ ...str, description: '1.6 parentIdTag, 2.0.1 groupIdToken.idToken' }),
+    idTokenType: orNull({ ...str, description: '2.0.1 idToken.type' }),
+    ocppVersion: str, expiryDate: time,
+    status: { type: 'string', enum: ['active', 'used', 'cancelled', 'expired'] },
+    transactionId: orNull({ ...int, description: 'The transaction that used it' }),
+    createdAt: time, endedAt: orNull(time),
+  }),
+  ChargingProfile: obj({
+    profileId: int,
+    connectorId: { type: 'integer', description: '1.6 connectorId, 2.0.1 evseId; 0: the whole charger' },
+    stackLevel: int, purpose: str,
+    profile: { type: 'object', description: 'As sent: 1.6 csChargingProfiles, 2.0.1 chargingProfile' },
+    setAt: time,
   }),
   Anomaly: obj({
     id: int,

@@ -119,6 +119,13 @@ export const installationSchemas = {
       id: str, name: str, authMode: { type: 'string', enum: ['native', 'webhook'] }, createdAt: time, updatedAt: time,
       securityProfile: { type: 'integer', enum: [0, 1, 2, 3], description: 'OCPP security profile of its chargers: 0 none, 1 Basic, 2 TLS + Basic, 3 mutual TLS' },
       requireSecondFactor: { type: 'boolean', description: 'Members without TOTP are refused everything of it until they enrol' },
+      localList: obj(
+        {
+          mode: { type: 'string', enum: ['off', 'native', 'native+recent'], description: "off: chargers get no list; native: the installation's id tags (Blocked and Expired ones as such); native+recent: also the tags the provider accepted in the last recentDays days" },
+          recentDays: { type: 'integer', minimum: 1, maximum: 365 },
+        },
+        { description: "What the gateway keeps in its chargers' OCPP Local Authorization Lists (SendLocalList)" },
+      ),
       authentication: orNull({
         ...obj({
           mode: { type: 'string', enum: ['native', 'webhook'] }, authUrl: orNull(str),

@@ -54,6 +54,7 @@ export const transactionSchemas = {
     meterAnomaly: { type: 'boolean', description: 'meterStop was below meterStart' },
     providerSessionId: orNull({ ...str, description: "The provider's sessionId from session start (webhook mode)" }),
     authorizedOffline: { type: 'boolean', description: 'Accepted by the offline policy because the provider was unreachable' },
+    localList: { type: 'boolean', description: "The charger held the id tag as Accepted in the Local Authorization List the gateway sent it, so it may have started on its own; the gateway still decided (authorization)" },
     ocppVersion: { type: 'string', enum: ['1.6', '2.0.1', '2.1'], description: 'The version the charger spoke when it started the transaction' },
     chargerTransactionId: { ...str, description: "What the charger calls it: a 2.0.1 charger's own transactionId; for 1.6, id as text (the id the charger was given)" },
     evseId: orNull({ ...int, description: '2.0.1: the EVSE, also given as connectorId (an EVSE runs one transaction, as a 1.6 connector does)' }),

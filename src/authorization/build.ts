@@ -8,6 +8,7 @@ import type { SessionStartRequest, StartOutcome } from '../providers/sessionStar
 import { createBreaker } from './breaker.js';
 import { createAuthorizer } from './chain.js';
 import { concurrentTxGuard } from './concurrentTx.js';
+import { reservationGuard } from './reservation.js';
 import { createDecisionCache } from './decisionCache.js';
 import { createAuthorizationMetrics, registerBreakerState } from './metrics.js';
 import { nativeAuthorizer } from './native.js';
@@ -15,6 +16,8 @@ import { offlinePolicy } from './offlinePolicy.js';
 import { providerAuthorizer } from './provider.js';
 import { createSettingsSource } from './settings.js';
 import { cachedIdTags } from './idTagCache.js';
+import { recentTagRecorder } from './recentTags.js';
+import type { Authorize } from './chain.js';
 
 export interface AuthorizationDeps {
   config: Config;
@@ -23,31 +26,48 @@ export interface AuthorizationDeps {
   /** Where the decision counts and provider latencies are registered (served at /metrics). */
   metrics: Registry;
   callSessionStart(settings: ProviderSettings, req: SessionStartRequest): Promise<StartOutcome>;
+  /** A provider acceptance new to an installation's recent tags (native+recent local lists). */
+  recentTagAdded(installationId: string): void;
 }
 
 /**
  * The chain, in order: the provider (provider mode with a start URL, cache first), the offline
  * policy (only when the provider could not be reached), the native id tags (everything else).
- * ConcurrentTx is checked on any acceptance.
+ * A start on a connector reserved for another tag, and ConcurrentTx, are checked on any acceptance.
  */
-export function buildAuthorization({ config, store, log, metrics: registry, callSessionStart }: AuthorizationDeps) {
+export function buildAuthorization({ config, store, log, metrics: registry, callSessionStart, recentTagAdded }: AuthorizationDeps) {
   const settings = createSettingsSource((id) => store.installations.providerSettings(id));
   const cache = createDecisionCache({ size: config.decisionCacheSize, ttlSec: config.decisionCacheTtlSec, staleSec: config.decisionCacheStaleSec });
   const breaker = createBreaker({ failures: config.breakerFailures, cooldownMs: config.breakerCooldownMs });
   const idTags = cachedIdTags((i, tag) => store.idTags.find(i, tag), { ttlMs: config.idTagCacheTtlMs });
   const metrics = createAuthorizationMetrics(registry);
   registerBreakerState(registry, breaker);
-  const authorize = createAuthorizer({
+  const chain = createAuthorizer({
     authorizers: [
       providerAuthorizer({ settings, cache, breaker, callSessionStart, log, metrics }),
       offlinePolicy({ settings, cache }),
       nativeAuthorizer({ findIdTag: idTags.find }),
     ],
-    guards: config.rejectConcurrentTx
-      ? [concurrentTxGuard({ hasActiveElsewhere: (i, tag, c, n) => store.transactions.hasActiveElsewhere(i, idTagKey(tag), c, n) })]
-      : [],
+    guards: [
+      reservationGuard({ heldFor: (chargerId, connectorId) => store.reservations.holding(chargerId, connectorId) }),
+      ...(config.rejectConcurrentTx
+        ? [concurrentTxGuard({ hasActiveElsewhere: (i, tag, c, n) => store.transactions.hasActiveElsewhere(i, idTagKey(tag), c, n) })]
+        : []),
+    ],
     decided: metrics.decided,
   });
+  const keepRecent = recentTagRecorder({
+    settings,
+    remember: (i, tag) => store.localLists.rememberRecent(i, tag),
+    added: recentTagAdded,
+    cacheTtlSec: config.decisionCacheTtlSec,
+    log,
+  });
+  const authorize: Authorize = async (req) => {
+    const decision = await chain(req);
+    keepRecent(req, decision);
+    return decision;
+  };
   return { authorize, settings, cache, breaker, idTags };
 }
 

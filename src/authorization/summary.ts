@@ -1,4 +1,5 @@
 import { PROVIDER_SOURCE } from './types.js';
+import { RESERVED_FOR_ANOTHER } from './reservation.js';
 
 /** What the provider answered for a stored decision, as far as its reason code and answer say. */
 export interface ProviderReplySummary {
@@ -29,13 +30,13 @@ const REFUSED_BY_STATUS = /^provider_http_(\d{3})$/;
 /**
  * Read back from the reason codes provider.ts and sessionStart.ts store: null when the provider
  * did not decide (native, offline, cached, default). A ConcurrentTx after the provider allowed
- * keeps the provider as source with reason concurrent_tx: the provider's answer was still yes.
+ * keeps the provider as source with reason concurrent_tx (or reserved_for_another): the provider's answer was still yes.
  */
 export function providerReplySummary(d: StoredDecision): ProviderReplySummary | null {
   if (d.source !== PROVIDER_SOURCE) return null;
   const reason = d.reason ?? '';
   const details = { sessionId: d.sessionId, expiryDate: d.expiryDate, parentIdTag: d.parentIdTag };
-  if (reason === 'provider_allowed' || reason === 'concurrent_tx') return { allowed: true, status: 'Accepted', reason: null, httpStatus: null, ...details };
+  if (reason === 'provider_allowed' || reason === 'concurrent_tx' || reason === RESERVED_FOR_ANOTHER) return { allowed: true, status: 'Accepted', reason: null, httpStatus: null, ...details };
   const byStatus = REFUSED_BY_STATUS.exec(reason);
   const text = reason.startsWith(`${REFUSED}:`) ? reason.slice(REFUSED.length + 1) : null;
   return { allowed: false, status: d.status, reason: text, httpStatus: byStatus ? Number(byStatus[1]) : null, ...details };

@@ -14,7 +14,9 @@ export type BusMessage =
   /** `by` holds the charger now, connected at `since` (epoch ms): close an older socket of it. */
   | { kind: 'takeover'; chargerId: string; by: string; since: number }
   /** To every node: an installation has an open live stream on the sender (src/notifications/liveWatch.ts). */
-  | { kind: 'watching'; installationId: string };
+  | { kind: 'watching'; installationId: string }
+  /** To every node: what an installation's Local Authorization Lists derive from changed (src/ocpp/localList). */
+  | { kind: 'localList'; installationId: string };
 
 export interface Bus {
   start(): Promise<void>;

@@ -21,6 +21,8 @@ export interface ClusterDeps {
   local: Commands;
   /** Which installations have live streams open on some node. */
   watch: WatchSignal;
+  /** Another node changed what an installation's local lists derive from: sync the chargers held here. */
+  localListChanged(installationId: string): void;
 }
 
 export interface Cluster {
@@ -28,6 +30,8 @@ export interface Cluster {
   commands: Commands;
   /** This node now holds a charger `fromNode` held: tell it to close its older socket. */
   tookOver(chargerId: string, fromNode: string, since: number): void;
+  /** Tells every node that an installation's local lists changed (nothing to tell with one node). */
+  announceLocalList(installationId: string): void;
   /** Undefined with one node (SQLite). */
   presence: Presence | undefined;
   start(): Promise<void>;
@@ -47,6 +51,7 @@ export function createCluster(d: ClusterDeps): Cluster {
     reply: (m) => routing.onReply(m.id),
     takeover: (m) => takeover.closeReplaced(m.chargerId, m.by, m.since),
     watching: (m) => d.watch.hear(m.installationId),
+    localList: (m) => d.localListChanged(m.installationId),
   };
   const bus = createBus({
     databaseUrl: config.databaseUrl,
@@ -73,6 +78,9 @@ export function createCluster(d: ClusterDeps): Cluster {
   return {
     commands: routing.commands,
     tookOver: takeover.tookOver,
+    announceLocalList(installationId) {
+      bus.broadcast({ kind: 'localList', installationId }).catch((err) => log.warn({ err }, 'local list change announcement failed'));
+    },
     presence,
     async start() {
       await presence.start();
@@ -90,6 +98,7 @@ function singleNode(d: ClusterDeps): Cluster {
   return {
     commands: d.local,
     tookOver: () => undefined,
+    announceLocalList: () => undefined,
     presence: undefined,
     // The only node of this database: whatever a previous run held or claimed is free now (its
     // node id was another), rather than when the leases run out.

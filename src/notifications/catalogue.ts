@@ -19,6 +19,17 @@ const ocppVersion = z.enum(['1.6', '2.0.1', '2.1']).optional().describe("The cha
 /** OCPP 2.0.1 numbers connectors within an EVSE; 1.6 has no EVSEs. */
 const evseId = z.number().int().optional().describe('OCPP 2.0.1 EVSE id; absent for 1.6 chargers');
 
+/** A reservation as the charger holds it; the same shape in every reservation.* event. */
+const reservation = z.object({
+  reservationId: z.number().int(),
+  connectorId: z.number().int().describe('1.6 connector or 2.0.1 EVSE id; 0: any'),
+  idTag: z.string().describe('For 2.0.1, idToken.idToken'),
+  parentIdTag: z.string().nullable().describe('1.6 parentIdTag, 2.0.1 groupIdToken.idToken'),
+  expiryDate: time,
+  transactionId: z.number().int().nullable().describe('The transaction that used it (reservation.used)'),
+  ocppVersion,
+});
+
 export const CATALOGUE = {
   'charger.booted': {
     version: 1,
@@ -123,6 +134,48 @@ export const CATALOGUE = {
     version: 1,
     description: 'SecurityEventNotification (OCPP 2.0.1): a security-related event at the charger, also listed at GET /api/chargers/{id}/security-events.',
     data: z.object({ type: z.string(), timestamp: time, techInfo: z.string().nullable(), ocppVersion }),
+  },
+  'localList.synced': {
+    version: 1,
+    description: "A charger confirmed its Local Authorization List (SendLocalList Accepted for every message): the list it decides from while cut off.",
+    data: z.object({
+      version: z.number().int().describe('The list version the charger now holds'),
+      updateType: z.enum(['Full', 'Differential']),
+      entries: z.number().int().describe('Entries the charger holds'),
+      sent: z.number().int().describe('Entries sent (a Differential sends only changes; a removal is an entry without idTagInfo)'),
+      messages: z.number().int().describe('SendLocalList messages (chunks of the charger maximum per message)'),
+      ocppVersion,
+    }),
+  },
+  'localList.failed': {
+    version: 1,
+    description: 'A charger could not be given its Local Authorization List: it has none (not_supported) or refused or did not answer (failed).',
+    data: z.object({
+      state: z.enum(['not_supported', 'failed']),
+      answer: z.string().describe("The charger's answer: a status (Failed, VersionMismatch, NotSupported), an unknown configuration key or an error"),
+      version: z.number().int().describe('The list version the charger confirmed last (0: none)'),
+      ocppVersion,
+    }),
+  },
+  'reservation.created': {
+    version: 1,
+    description: 'A charger accepted ReserveNow sent through the API (listed at GET /api/chargers/{id}/reservations). connectorId is a 2.0.1 EVSE id; 0: any connector.',
+    data: reservation,
+  },
+  'reservation.used': {
+    version: 1,
+    description: 'A transaction started on a reservation (1.6 StartTransaction or 2.0.1 TransactionEvent with its reservationId) and ended it.',
+    data: reservation,
+  },
+  'reservation.cancelled': {
+    version: 1,
+    description: 'A charger accepted CancelReservation, or a 2.0.1 charger reported the reservation Removed (ReservationStatusUpdate).',
+    data: reservation,
+  },
+  'reservation.expired': {
+    version: 1,
+    description: 'A reservation passed its expiry unused (or a 2.0.1 charger reported it Expired first).',
+    data: reservation,
   },
   'installation.changed': {
     version: 1,

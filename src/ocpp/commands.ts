@@ -15,6 +15,16 @@ const OCPP16_COMMANDS = [
   'GetConfiguration',
   'TriggerMessage',
   'ClearCache',
+  // Reservation
+  'ReserveNow',
+  'CancelReservation',
+  // Smart Charging
+  'SetChargingProfile',
+  'ClearChargingProfile',
+  'GetCompositeSchedule',
+  // Firmware Management
+  'UpdateFirmware',
+  'GetDiagnostics',
 ] as const;
 
 /** What a site owner may send to a 2.0.1 or 2.1 charger (the same actions; each version's schema). */
@@ -29,6 +39,14 @@ const OCPP201_COMMANDS = [
   'TriggerMessage',
   'ClearCache',
   'GetBaseReport',
+  'ReserveNow',
+  'CancelReservation',
+  'SetChargingProfile',
+  'ClearChargingProfile',
+  'GetCompositeSchedule',
+  'GetChargingProfiles',
+  'UpdateFirmware',
+  'GetLog',
 ] as const;
 
 export type RemoteCommand = (typeof OCPP16_COMMANDS)[number] | (typeof OCPP201_COMMANDS)[number];

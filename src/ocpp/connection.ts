@@ -71,7 +71,10 @@ export function attachConnection(deps: OcppDeps, registry: ConnectionRegistry, c
   // After the BootNotification reply has gone out (the spec lets us send requests only then).
   client.on('callResult', ({ method }: { method: string }) => {
     if (method !== 'BootNotification') return;
-    setImmediate(() => void applyOfflineSetting(deps, ctx, client));
+    setImmediate(() => {
+      void applyOfflineSetting(deps, ctx, client);
+      void syncLocalList(deps, ctx, false);
+    });
   });
 
   const previous = registry.set(chargerId, client);
@@ -88,6 +91,8 @@ export function attachConnection(deps: OcppDeps, registry: ConnectionRegistry, c
     // After the commit, so the old node's close finds the new holder and leaves the charger online.
     .then((before) => {
       if (before && before !== nodeId) deps.cluster.tookOver(chargerId, before, since);
+      // Back after an outage, without a new boot: its list may have missed changes.
+      void syncLocalList(deps, ctx, true);
     })
     .catch((err) => log.error({ err }, 'online update failed'))
     .finally(() => (online = undefined));
@@ -123,5 +128,17 @@ async function applyOfflineSetting(deps: OcppDeps, ctx: ChargerContext, client: 
     });
   } catch (err) {
     ctx.log.warn({ err }, 'offline setting not applied');
+  }
+}
+
+/** Asks for a list sync when the installation keeps lists; `reconnect`: only a charger that booted before may get requests now. */
+async function syncLocalList(deps: OcppDeps, ctx: ChargerContext, reconnect: boolean): Promise<void> {
+  try {
+    const settings = await deps.settings.get(ctx.installationId);
+    if (!settings || settings.localList.mode === 'off') return;
+    if (reconnect && !(await deps.store.chargers.get(ctx.chargerId))?.boot.bootedAt) return;
+    deps.localList.charger(ctx.chargerId);
+  } catch (err) {
+    ctx.log.warn({ err }, 'local list sync not started');
   }
 }

@@ -6,6 +6,7 @@ import type { SettingsSource } from '../authorization/settings.js';
 import type { OutboxWorker } from '../providers/sessionEndWorker.js';
 import type { Recorder } from '../notifications/record.js';
 import type { ConnectionRegistry } from './connectionRegistry.js';
+import type { LocalListSync } from './localList/index.js';
 
 /** What every OCPP handler needs; built once per gateway. */
 export interface OcppDeps {
@@ -23,6 +24,8 @@ export interface OcppDeps {
   registry: ConnectionRegistry;
   /** Other nodes sharing the database: told when this node takes a charger over from one. */
   cluster: { tookOver(chargerId: string, fromNode: string, since: number): void };
+  /** Keeps chargers' Local Authorization Lists in line with their installation's setting. */
+  localList: Pick<LocalListSync, 'charger'>;
 }
 
 /** One charger's connection: who it is, where it belongs, its logger. */

@@ -1,7 +1,8 @@
 import type { AuthorizationTrigger, Decision } from '../authorization/types.js';
 import type { Transaction } from '../store/transactions.js';
 import { envelope } from '../notifications/record.js';
-import type { ChargerContext } from './context.js';
+import type { ChargerContext, OcppVersion } from './context.js';
+import type { Reservation } from '../store/reservations.js';
 
 /** The envelopes of the events OCPP handlers publish, built from the domain objects they already have. */
 export function decided(
@@ -57,5 +58,20 @@ export function sessionStopped(ctx: ChargerContext, tx: Transaction) {
     authorizedOffline: tx.authorizedOffline,
     meterAnomaly: tx.meterAnomaly,
     providerSessionId: tx.providerSessionId,
+  });
+}
+
+export type ReservationEvent = 'reservation.created' | 'reservation.used' | 'reservation.cancelled' | 'reservation.expired';
+export const RESERVATION_EVENTS: readonly ReservationEvent[] = ['reservation.created', 'reservation.used', 'reservation.cancelled', 'reservation.expired'];
+
+export function reservationEvent(type: ReservationEvent, r: Reservation) {
+  return envelope(type, r.installationId, r.chargerId, {
+    reservationId: r.reservationId,
+    connectorId: r.connectorId,
+    idTag: r.idTag,
+    parentIdTag: r.parentIdTag,
+    expiryDate: r.expiryDate,
+    transactionId: r.transactionId,
+    ocppVersion: r.ocppVersion as OcppVersion,
   });
 }

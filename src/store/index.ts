@@ -19,6 +19,9 @@ import { userSessionStore } from './userSessions.js';
 import { secondFactorStore } from './secondFactor.js';
 import { failureStore } from './failures.js';
 import { auditStore } from './audit.js';
+import { localListStore } from './localLists.js';
+import { reservationStore } from './reservations.js';
+import { chargingProfileStore } from './chargingProfiles.js';
 import { ocpiPartnerStore } from './ocpiPartners.js';
 import { ocpiTokenStore } from './ocpiTokens.js';
 import type { SecretBox } from '../secrets.js';
@@ -46,6 +49,9 @@ const factories = {
   loginFailures: (db: Db, dialect: Dialect) => failureStore(db, dialect, 'login_failures'),
   chargerAuthFailures: (db: Db, dialect: Dialect) => failureStore(db, dialect, 'charger_auth_failures'),
   audit: (db: Db) => auditStore(db),
+  localLists: (db: Db) => localListStore(db),
+  reservations: (db: Db) => reservationStore(db),
+  chargingProfiles: (db: Db) => chargingProfileStore(db),
   ocpiPartners: (db: Db, _d: Dialect, box: SecretBox) => ocpiPartnerStore(db, box),
   ocpiTokens: (db: Db) => ocpiTokenStore(db),
 };

@@ -18,9 +18,22 @@ export interface AuthenticationSettings {
   timeoutMs: number;
 }
 
+/** What an installation's chargers keep in their Local Authorization List. */
+export const LOCAL_LIST_MODES = ['off', 'native', 'native+recent'] as const;
+export type LocalListMode = (typeof LOCAL_LIST_MODES)[number];
+
+export interface LocalListSetting {
+  mode: LocalListMode;
+  /** native+recent: the provider's acceptances of the last this many days. */
+  recentDays: number;
+}
+
+export const DEFAULT_LOCAL_LIST: LocalListSetting = { mode: 'off', recentDays: 30 };
+
 /** What the provider call path needs: one installation's settings, read alone. */
 export interface ProviderSettings extends AuthenticationSettings {
   installationId: string;
+  localList: LocalListSetting;
 }
 
 export type SecurityProfile = 0 | 1 | 2 | 3;
@@ -34,6 +47,7 @@ export interface Installation {
   /** Members without a second factor are refused everything of it until they enrol. */
   requireSecondFactor: boolean;
   authentication: AuthenticationSettings;
+  localList: LocalListSetting;
   createdAt: string;
   updatedAt: string;
 }
@@ -44,6 +58,7 @@ export interface InstallationInput {
   securityProfile?: SecurityProfile;
   requireSecondFactor?: boolean;
   authentication?: AuthenticationInput;
+  localList?: Partial<LocalListSetting>;
 }
 
 export type AuthenticationInput = Partial<Omit<AuthenticationSettings, 'mode'>> & { mode?: AuthMode };
@@ -65,9 +80,19 @@ function toInstallation(row: InstallationTable, box: SecretBox): Installation {
     securityProfile: row.security_profile as SecurityProfile,
     requireSecondFactor: row.require_second_factor === 1,
     authentication,
+    localList: localListOf(row),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
+}
+
+const localListOf = (row: InstallationTable): LocalListSetting => ({ mode: row.local_list as LocalListMode, recentDays: row.local_list_recent_days });
+
+function localListColumns(l: Partial<LocalListSetting> | undefined): Partial<InstallationTable> {
+  const cols: Partial<InstallationTable> = {};
+  if (l?.mode !== undefined) cols.local_list = l.mode;
+  if (l?.recentDays !== undefined) cols.local_list_recent_days = l.recentDays;
+  return cols;
 }
 
 /** Only the columns the input names change; a null clears one. */
@@ -100,9 +125,12 @@ export function installationStore(db: Db, box: SecretBox) {
         timeout_ms: 3000,
         security_profile: input.securityProfile ?? 0,
         require_second_factor: input.requireSecondFactor ? 1 : 0,
+        local_list: DEFAULT_LOCAL_LIST.mode,
+        local_list_recent_days: DEFAULT_LOCAL_LIST.recentDays,
         created_at: now,
         updated_at: now,
         ...authColumns(input.authentication, box),
+        ...localListColumns(input.localList),
       };
       await db.insertInto('installations').values(row).execute();
       return toInstallation(row, box);
@@ -125,14 +153,18 @@ export function installationStore(db: Db, box: SecretBox) {
 
     async providerSettings(id: string): Promise<ProviderSettings | undefined> {
       const row = await db.selectFrom('installations').selectAll().where('id', '=', id).executeTakeFirst();
-      return row && { installationId: row.id, ...toInstallation(row, box).authentication };
+      return row && { installationId: row.id, ...toInstallation(row, box).authentication, localList: localListOf(row) };
     },
 
     async update(
       id: string,
       patch: Partial<InstallationInput>,
     ): Promise<Installation | undefined> {
-      const values: Partial<InstallationTable> = { updated_at: new Date().toISOString(), ...authColumns(patch.authentication, box) };
+      const values: Partial<InstallationTable> = {
+        updated_at: new Date().toISOString(),
+        ...authColumns(patch.authentication, box),
+        ...localListColumns(patch.localList),
+      };
       if (patch.name !== undefined) values.name = patch.name;
       if (patch.authMode !== undefined) values.auth_mode = patch.authMode;
       if (patch.securityProfile !== undefined) values.security_profile = patch.securityProfile;

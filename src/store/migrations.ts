@@ -448,6 +448,83 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.alterTable('id_tags').addColumn('type', 'text').execute();
       },
     },
+    '0014_local_lists': {
+      async up(db: Kysely<any>) {
+        // What an installation puts in its chargers' Local Authorization Lists: off, native, native+recent.
+        await db.schema.alterTable('installations').addColumn('local_list', 'text', (c) => c.notNull().defaultTo('off')).execute();
+        await db.schema.alterTable('installations').addColumn('local_list_recent_days', 'integer', (c) => c.notNull().defaultTo(30)).execute();
+        // Per charger: the list last sent, its version and hash, and what the charger said.
+        await db.schema
+          .createTable('local_lists')
+          .addColumn('charger_id', 'text', (c) => c.primaryKey().references('chargers.id').onDelete('cascade'))
+          .addColumn('state', 'text', (c) => c.notNull())
+          .addColumn('version', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('content_hash', 'text')
+          .addColumn('entries', 'text', (c) => c.notNull().defaultTo('[]'))
+          .addColumn('answer', 'text')
+          .addColumn('max_length', 'integer')
+          .addColumn('send_max_length', 'integer')
+          .addColumn('bytes_per_message', 'integer')
+          .addColumn('synced_at', 'text')
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .execute();
+        // Id tags the provider accepted, with its expiry, for native+recent lists.
+        await db.schema
+          .createTable('recent_id_tags')
+          .addColumn('installation_id', 'text', (c) => c.notNull().references('installations.id').onDelete('cascade'))
+          .addColumn('id_tag_key', 'text', (c) => c.notNull())
+          .addColumn('id_tag', 'text', (c) => c.notNull())
+          .addColumn('id_token_type', 'text')
+          .addColumn('expiry_date', 'text')
+          .addColumn('parent_id_tag', 'text')
+          .addColumn('last_used_at', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('recent_id_tags_pk', ['installation_id', 'id_tag_key'])
+          .execute();
+        await db.schema.createIndex('recent_id_tags_used').on('recent_id_tags').columns(['installation_id', 'last_used_at']).execute();
+        // 1: the charger held the tag as Accepted in the list we sent it when it started the transaction.
+        await db.schema.alterTable('transactions').addColumn('auth_local_list', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+      },
+    },
+    '0015_reservations': {
+      async up(db: Kysely<any>) {
+        // ReserveNow the charger accepted; one row per charger and reservation id (a re-used id replaces it, as the charger does).
+        await db.schema
+          .createTable('reservations')
+          .addColumn('charger_id', 'text', (c) => c.notNull().references('chargers.id').onDelete('cascade'))
+          .addColumn('reservation_id', 'integer', (c) => c.notNull())
+          .addColumn('installation_id', 'text', (c) => c.notNull())
+          .addColumn('connector_id', 'integer', (c) => c.notNull())
+          .addColumn('id_tag', 'text', (c) => c.notNull())
+          .addColumn('id_tag_key', 'text', (c) => c.notNull())
+          .addColumn('parent_id_tag', 'text')
+          .addColumn('id_token_type', 'text')
+          .addColumn('ocpp_version', 'text', (c) => c.notNull())
+          .addColumn('expiry_date', 'text', (c) => c.notNull())
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('transaction_id', 'integer')
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('ended_at', 'text')
+          .addPrimaryKeyConstraint('reservations_pk', ['charger_id', 'reservation_id'])
+          .execute();
+        await db.schema.createIndex('reservations_due').on('reservations').columns(['status', 'expiry_date']).execute();
+      },
+    },
+    '0016_charging_profiles': {
+      async up(db: Kysely<any>) {
+        // Profiles the gateway set on a charger (SetChargingProfile answered Accepted), as sent.
+        await db.schema
+          .createTable('charging_profiles')
+          .addColumn('charger_id', 'text', (c) => c.notNull().references('chargers.id').onDelete('cascade'))
+          .addColumn('profile_id', 'integer', (c) => c.notNull())
+          .addColumn('connector_id', 'integer', (c) => c.notNull())
+          .addColumn('stack_level', 'integer', (c) => c.notNull())
+          .addColumn('purpose', 'text', (c) => c.notNull())
+          .addColumn('profile', 'text', (c) => c.notNull())
+          .addColumn('set_at', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('charging_profiles_pk', ['charger_id', 'profile_id'])
+          .execute();
+      },
+    },
     '0024_ocpi_partners_tokens': {
       async up(db: Kysely<any>) {
         await db.schema

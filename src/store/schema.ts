@@ -19,6 +19,10 @@ export interface InstallationTable {
   security_profile: number;
   /** 1: members without TOTP are refused everything of this installation until they enrol. */
   require_second_factor: number;
+  /** 'off', 'native' or 'native+recent': what its chargers' Local Authorization Lists hold. */
+  local_list: string;
+  /** native+recent: provider acceptances of the last this many days. */
+  local_list_recent_days: number;
   /** The order the authorization sources are asked in, JSON (['native','webhook','ocpi']); null: webhook, then native. */
   auth_sources?: string | null;
   created_at: string;
@@ -115,6 +119,8 @@ export interface TransactionTable {
   provider_session_id: string | null;
   auth_expiry_date: string | null;
   auth_parent_id_tag: string | null;
+  /** 1: the tag was Accepted in the Local Authorization List the charger held at the start. */
+  auth_local_list: Generated<number>;
   /** '1.6', '2.0.1' or '2.1'. */
   ocpp_version: Generated<string>;
   /** The 2.0.1 charger's own transactionId; null for 1.6, whose charger uses our id. */
@@ -347,6 +353,35 @@ export interface AuditLogTable {
   changes: string;
 }
 
+export interface LocalListTable {
+  charger_id: string;
+  /** in_sync, syncing, not_supported, failed, off. */
+  state: string;
+  /** The list version the charger confirmed last. */
+  version: number;
+  content_hash: string | null;
+  /** JSON: the entries the charger holds as we sent them (LocalListEntry[]). */
+  entries: string;
+  /** The charger's last answer (a status, or an error), for the site owner. */
+  answer: string | null;
+  max_length: number | null;
+  send_max_length: number | null;
+  bytes_per_message: number | null;
+  synced_at: string | null;
+  updated_at: string;
+}
+
+export interface RecentIdTagTable {
+  installation_id: string;
+  id_tag_key: string;
+  id_tag: string;
+  id_token_type: string | null;
+  /** The provider's expiry, when it gave one. */
+  expiry_date: string | null;
+  parent_id_tag: string | null;
+  last_used_at: string;
+}
+
 /** An OCPI partner (an eMSP): the credentials handshake's state and what each side sends the other. */
 export interface OcpiPartnerTable {
   id: string;
@@ -418,6 +453,47 @@ export interface Database {
   login_failures: FailureTable;
   charger_auth_failures: FailureTable;
   audit_log: AuditLogTable;
+  local_lists: LocalListTable;
+  recent_id_tags: RecentIdTagTable;
+  reservations: ReservationTable;
+  charging_profiles: ChargingProfileTable;
   ocpi_partners: OcpiPartnerTable;
   ocpi_tokens: OcpiTokenTable;
+}
+
+export interface ReservationTable {
+  charger_id: string;
+  /** The charger's reservation id (1.6 reservationId, 2.0.1 id), chosen by whoever sent ReserveNow. */
+  reservation_id: number;
+  installation_id: string;
+  /** 1.6 connector or 2.0.1 EVSE; 0: any (the charger keeps one free). */
+  connector_id: number;
+  id_tag: string;
+  id_tag_key: string;
+  /** 1.6 parentIdTag, 2.0.1 groupIdToken.idToken: a tag of this group may use the reservation too. */
+  parent_id_tag: string | null;
+  /** 2.0.1 idToken.type; null for 1.6. */
+  id_token_type: string | null;
+  /** The charger's version when it accepted the reservation. */
+  ocpp_version: string;
+  expiry_date: string;
+  /** active, used, cancelled or expired. */
+  status: string;
+  /** The transaction that used it. */
+  transaction_id: number | null;
+  created_at: string;
+  ended_at: string | null;
+}
+
+export interface ChargingProfileTable {
+  charger_id: string;
+  /** 1.6 chargingProfileId, 2.0.1 id. */
+  profile_id: number;
+  /** 1.6 connectorId, 2.0.1 evseId; 0: the whole charger. */
+  connector_id: number;
+  stack_level: number;
+  purpose: string;
+  /** JSON: the profile as sent (1.6 csChargingProfiles, 2.0.1 chargingProfile). */
+  profile: string;
+  set_at: string;
 }

@@ -14,6 +14,8 @@ export interface TokenAuthorization {
   authExpiryDate: string | null;
   authParentIdTag: string | null;
   late: boolean;
+  /** The token was Accepted in the charger's Local Authorization List. */
+  localList: boolean;
 }
 
 /** One TransactionEvent, read from the frame. */
@@ -34,6 +36,8 @@ export interface TransactionEventInput {
   registerFirst?: number;
   registerLast?: number;
   stoppedReason: string | null;
+  /** The reservation this transaction uses, when the event says so. */
+  reservationId: number | null;
   /** An id token that becomes the transaction's own (its start), or one presented to stop it. */
   token?: { role: 'start'; authorization: TokenAuthorization } | { role: 'stop'; idTag: string };
   /** The response sent, kept so that a repeat of this seqNo gets it again; null for `{}`. */
@@ -59,6 +63,7 @@ function authorizationColumns(a: TokenAuthorization) {
     provider_session_id: a.providerSessionId,
     auth_expiry_date: a.authExpiryDate,
     auth_parent_id_tag: a.authParentIdTag,
+    auth_local_list: a.localList ? 1 : 0,
   };
 }
 
@@ -80,7 +85,7 @@ async function create(trx: Db, e: TransactionEventInput): Promise<Row> {
       meter_last_wh: e.registerLast ?? null,
       start_time: e.timestamp,
       started_received_at: new Date().toISOString(),
-      reservation_id: null,
+      reservation_id: e.reservationId,
       // A refused card does not make the session count as the card's (ConcurrentTx), as in 1.6.
       active: !start || start.authStatus === 'Accepted' ? 1 : 0,
       late: e.late || start?.late ? 1 : 0,

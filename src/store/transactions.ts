@@ -34,6 +34,8 @@ export interface Transaction {
   providerSessionId: string | null;
   /** Accepted by the offline policy because the provider could not be reached. */
   authorizedOffline: boolean;
+  /** The charger held the id tag as Accepted in the Local Authorization List we sent it: it may have started on its own. */
+  localList: boolean;
   ocppVersion: string;
   /** What the charger calls it: a 2.0.1 charger's own transactionId, or our id (as text) that a 1.6 charger was given. */
   chargerTransactionId: string;
@@ -63,6 +65,8 @@ export interface StartInput {
   /** Part of the answer the charger got, kept so that a re-send gets the same answer. */
   authExpiryDate?: string | null;
   authParentIdTag?: string | null;
+  /** The tag was Accepted in the charger's Local Authorization List. */
+  localList?: boolean;
 }
 
 /** A stored start and the idTagInfo fields it was answered with. */
@@ -119,6 +123,7 @@ export function toTransaction(row: Row): Transaction {
     providerSessionId: row.provider_session_id,
     // Only an acceptance by the offline policy; its refusals are decided offline too, but authorize nothing.
     authorizedOffline: row.auth_source === 'offline' && row.auth_status === 'Accepted',
+    localList: row.auth_local_list === 1,
     ocppVersion: row.ocpp_version,
     chargerTransactionId: row.charger_tx_id ?? String(row.id),
     evseId: row.evse_id,
@@ -220,6 +225,7 @@ export function transactionStore(db: Db) {
             provider_session_id: s.providerSessionId ?? null,
             auth_expiry_date: s.authExpiryDate ?? null,
             auth_parent_id_tag: s.authParentIdTag ?? null,
+            auth_local_list: s.localList ? 1 : 0,
           })
           .onConflict((oc) => oc.columns(['charger_id', 'connector_id', 'id_tag', 'start_time', 'meter_start']).doNothing())
           .execute();

@@ -9,6 +9,11 @@ import { startTestCluster, type TestCluster } from '../helpers/cluster.js';
 
 const heartbeat = { component: { name: 'OCPPCommCtrlr' }, variable: { name: 'HeartbeatInterval' } };
 
+const profile201 = {
+  id: 8, stackLevel: 0, chargingProfilePurpose: 'ChargingStationMaxProfile', chargingProfileKind: 'Absolute',
+  chargingSchedule: [{ id: 1, startSchedule: '2030-01-01T00:00:00Z', chargingRateUnit: 'W', chargingSchedulePeriod: [{ startPeriod: 0, limit: 11000 }] }],
+};
+
 // Every 2.0.1 command with a valid body, and an answer the charger gives per the 2.0.1 schema.
 const everyCommand: [string, Record<string, unknown>, object][] = [
   ['RequestStartTransaction', { idToken: { idToken: 'REMOTE-1', type: 'ISO14443' }, remoteStartId: 7, evseId: 1 }, { status: 'Rejected' }],
@@ -21,6 +26,14 @@ const everyCommand: [string, Record<string, unknown>, object][] = [
   ['TriggerMessage', { requestedMessage: 'StatusNotification', evse: { id: 1, connectorId: 1 } }, { status: 'Accepted' }],
   ['ClearCache', {}, { status: 'Rejected' }],
   ['GetBaseReport', { requestId: 3, reportBase: 'FullInventory' }, { status: 'Accepted' }],
+  ['ReserveNow', { id: 5, expiryDateTime: '2030-01-01T00:00:00Z', idToken: { idToken: 'RES-1', type: 'ISO14443' }, evseId: 1 }, { status: 'Occupied' }],
+  ['CancelReservation', { reservationId: 5 }, { status: 'Rejected' }],
+  ['SetChargingProfile', { evseId: 0, chargingProfile: profile201 }, { status: 'Rejected' }],
+  ['ClearChargingProfile', { chargingProfileId: 8 }, { status: 'Unknown' }],
+  ['GetCompositeSchedule', { duration: 3600, evseId: 1, chargingRateUnit: 'W' }, { status: 'Rejected' }],
+  ['GetChargingProfiles', { requestId: 9, chargingProfile: { chargingProfilePurpose: 'TxDefaultProfile' } }, { status: 'NoProfiles' }],
+  ['UpdateFirmware', { requestId: 10, firmware: { location: 'https://firmware.example.com/v2.bin', retrieveDateTime: '2030-01-01T00:00:00Z' } }, { status: 'Rejected' }],
+  ['GetLog', { requestId: 11, logType: 'DiagnosticsLog', log: { remoteLocation: 'https://logs.example.com/upload' } }, { status: 'Rejected' }],
 ];
 
 describe('remote commands to OCPP 2.0.1 and 2.1 chargers', () => {

@@ -29,6 +29,10 @@ describe('remote commands', () => {
     await api?.close();
   });
 
+  const profile16 = {
+    chargingProfileId: 8, stackLevel: 0, chargingProfilePurpose: 'ChargePointMaxProfile', chargingProfileKind: 'Absolute',
+    chargingSchedule: { startSchedule: '2030-01-01T00:00:00Z', chargingRateUnit: 'A', chargingSchedulePeriod: [{ startPeriod: 0, limit: 16 }] },
+  };
   // Every command with a valid body, and an answer the simulator would not give by default.
   const everyCommand: [RemoteCommand, Record<string, unknown>, object][] = [
     ['RemoteStartTransaction', { connectorId: 1, idTag: 'REMOTE-1' }, { status: 'Rejected' }],
@@ -40,6 +44,13 @@ describe('remote commands', () => {
     ['GetConfiguration', { key: ['MeterValueSampleInterval'] }, { configurationKey: [{ key: 'MeterValueSampleInterval', readonly: true, value: '60' }] }],
     ['TriggerMessage', { requestedMessage: 'StatusNotification', connectorId: 1 }, { status: 'NotImplemented' }],
     ['ClearCache', {}, { status: 'Rejected' }],
+    ['ReserveNow', { connectorId: 1, expiryDate: '2030-01-01T00:00:00Z', idTag: 'RES-1', reservationId: 5 }, { status: 'Occupied' }],
+    ['CancelReservation', { reservationId: 5 }, { status: 'Rejected' }],
+    ['SetChargingProfile', { connectorId: 0, csChargingProfiles: profile16 }, { status: 'NotSupported' }],
+    ['ClearChargingProfile', { id: 8 }, { status: 'Unknown' }],
+    ['GetCompositeSchedule', { connectorId: 1, duration: 3600, chargingRateUnit: 'A' }, { status: 'Rejected' }],
+    ['UpdateFirmware', { location: 'https://firmware.example.com/v2.bin', retrieveDate: '2030-01-01T00:00:00Z' }, {}],
+    ['GetDiagnostics', { location: 'ftp://logs.example.com/upload' }, {}],
   ];
 
   it('has a case for every 1.6 remote command', () => {
@@ -95,7 +106,7 @@ describe('remote commands', () => {
     expect(charger.status).toBe(404);
     expect(charger.body.error).toBe('NOT_FOUND');
 
-    const action = await command('CP-CMD-1', 'UpdateFirmware', {});
+    const action = await command('CP-CMD-1', 'Teleport', {});
     expect(action.status).toBe(404);
     expect(action.body.error).toBe('NOT_FOUND');
     expect(action.body.details.supported).toEqual([...REMOTE_COMMANDS]);

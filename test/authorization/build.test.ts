@@ -19,6 +19,8 @@ interface World {
   stored?: IdTag;
   busyElsewhere?: boolean;
   rejectConcurrentTx?: boolean;
+  /** The reservation holding the connector, if any. */
+  reservedFor?: { idTag: string; parentIdTag: string | null };
 }
 
 function build(world: World) {
@@ -27,11 +29,13 @@ function build(world: World) {
     installations: { providerSettings: async () => world.settings },
     idTags: { find: async () => (calls.idTags++, world.stored) },
     transactions: { hasActiveElsewhere: async (_i: string, key: string) => (calls.active.push(key), world.busyElsewhere ?? false) },
+    reservations: { holding: async () => world.reservedFor },
   } as unknown as Store;
   const { authorize } = buildAuthorization({
     // Small caches: the defaults preallocate 100,000 slots each, which is most of a build's cost.
     config: parseConfig({ rejectConcurrentTx: world.rejectConcurrentTx ?? true, decisionCacheSize: 100, idTagCacheTtlMs: 0 }),
     store,
+    recentTagAdded: () => undefined,
     log: createLogger('silent'),
     metrics: new Registry(),
     callSessionStart: async () => (calls.provider++, world.provider ?? { kind: 'unreachable', reason: 'timeout', detail: 'not scripted' }),
@@ -109,5 +113,23 @@ describe('the chain as built: rejectConcurrentTx', () => {
     const b = build({ settings: NATIVE, stored: idTag('Accepted'), busyElsewhere: true });
     expect((await b.authorize({ trigger: 'Authorize', connectorId: 1 })).status).toBe('Accepted');
     expect(b.calls.active).toEqual([]);
+  });
+});
+
+describe('the chain as built: a reserved connector', () => {
+  const start = { trigger: 'StartTransaction', connectorId: 1, idTag: 'card' } as const;
+  it.each<{ name: string; reservedFor: World['reservedFor']; stored: IdTag; status: Decision['status'] }>([
+    { name: 'the reserved tag, any case', reservedFor: { idTag: 'CARD', parentIdTag: null }, stored: idTag('Accepted'), status: 'Accepted' },
+    { name: 'a tag of the reserved group', reservedFor: { idTag: 'other', parentIdTag: 'FLEET' }, stored: { ...idTag('Accepted'), parentIdTag: 'fleet' }, status: 'Accepted' },
+    { name: 'another tag', reservedFor: { idTag: 'other', parentIdTag: 'FLEET' }, stored: idTag('Accepted'), status: 'Invalid' },
+    { name: 'no reservation', reservedFor: undefined, stored: idTag('Accepted'), status: 'Accepted' },
+  ])('starts $name: $status', async ({ reservedFor, stored, status }) => {
+    const b = build({ settings: NATIVE, stored, reservedFor, rejectConcurrentTx: false });
+    expect((await b.authorize(start)).status).toBe(status);
+  });
+
+  it('leaves an Authorize alone: the reservation is checked when the session starts', async () => {
+    const b = build({ settings: NATIVE, stored: idTag('Accepted'), reservedFor: { idTag: 'other', parentIdTag: null }, rejectConcurrentTx: false });
+    expect((await b.authorize({ trigger: 'Authorize', connectorId: 1 })).status).toBe('Accepted');
   });
 });

@@ -41,6 +41,7 @@ export function providerSettings(over: Partial<ProviderSettings> = {}): Provider
     sessionEndUrl: null,
     offlineAllow: false,
     timeoutMs: 2000,
+    localList: { mode: 'off', recentDays: 30 },
     ...over,
   };
 }

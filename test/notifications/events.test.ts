@@ -10,7 +10,7 @@ describe.each(['sqlite', 'postgres'] as const)('every event type, fired by real 
   let r: Receiver;
   let sub: any;
   beforeAll(async () => {
-    t = await startTestGateway(engine, { dataTransferVendorIds: [] });
+    t = await startTestGateway(engine, { dataTransferVendorIds: [], reservationSweepMs: 100 });
     r = await receiver();
     sub = await subscribe(t, { url: r.url, events: ['*'], subscriptionId: 'billing-eu' });
   });
@@ -29,10 +29,20 @@ describe.each(['sqlite', 'postgres'] as const)('every event type, fired by real 
     await c.connect();
     await c.boot();
     await c.status(1, 'Preparing');
+    // Answered without the simulator's StatusNotification Reserved, whose event would race the reservation's.
+    c.onCall('ReserveNow', () => ({ status: 'Accepted' }));
+    c.onCall('CancelReservation', () => ({ status: 'Accepted' }));
+    const reserve = (reservationId: number, inMs: number) =>
+      t.api('POST', '/api/chargers/EV-1/commands/ReserveNow', { connectorId: 1, idTag: 'EVCARD', reservationId, expiryDate: new Date(Date.now() + inMs).toISOString() });
+    await reserve(1, 1_800_000);
     await c.authorize('EVCARD');
-    const { transactionId } = await c.startTransaction({ connectorId: 1, idTag: 'EVCARD', meterStart: 100 });
+    const { transactionId } = await c.startTransaction({ connectorId: 1, idTag: 'EVCARD', meterStart: 100, reservationId: 1 });
     await c.meterValues({ connectorId: 1, transactionId, valueWh: 150 });
     await c.stopTransaction({ transactionId, meterStop: 300, idTag: 'EVCARD' });
+    await reserve(2, 1_800_000);
+    await t.api('POST', '/api/chargers/EV-1/commands/CancelReservation', { reservationId: 2 });
+    await reserve(3, 200);
+    await expect.poll(() => types(r).includes('reservation.expired'), { timeout: 15_000 }).toBe(true);
     await c.call('FirmwareStatusNotification', { status: 'Installed' });
     await c.call('DiagnosticsStatusNotification', { status: 'Idle' });
     // An OCPP 2.0.1 charger for what only 2.0.1 sends.
@@ -46,15 +56,26 @@ describe.each(['sqlite', 'postgres'] as const)('every event type, fired by real 
     // of band (not through the queue), so each waits for what came before it.
     // The first deliveries wait for the delivery thread to start (seconds on a loaded machine).
     await expect.poll(() => types(r).filter((x) => x === 'charger.disconnected').length, { timeout: 15_000 }).toBe(2);
-    await t.api('PATCH', `/api/installations/${id}`, { name: 'Events renamed' });
-    await r.waitFor(17, 10_000);
+    // Local lists on: a charger that keeps one is synced at boot, one without is reported.
+    await t.api('PATCH', `/api/installations/${id}`, { name: 'Events renamed', localList: { mode: 'native' } });
+    await r.waitFor(23, 10_000);
+    for (const [chargerId, withList, event] of [['EV-3', true, 'localList.synced'], ['EV-4', false, 'localList.failed']] as const) {
+      await t.api('POST', `/api/installations/${id}/chargers`, { id: chargerId });
+      const charger = t.charger(chargerId);
+      if (withList) charger.enableLocalList();
+      await charger.connect();
+      await charger.boot();
+      await expect.poll(() => types(r).includes(event), { timeout: 10_000 }).toBe(true);
+    }
     expect((await t.api('POST', `/api/subscriptions/${sub.id}/test`)).body.ok).toBe(true);
 
     const expected = [
-      'installation.changed', 'id_tag.changed', 'charger.connected', 'charger.booted', 'connector.status_changed',
-      'authorization.decided', 'authorization.decided', 'session.started', 'session.meter_values', 'session.stopped',
+      'installation.changed', 'id_tag.changed', 'charger.connected', 'charger.booted', 'connector.status_changed', 'reservation.created',
+      'authorization.decided', 'authorization.decided', 'session.started', 'reservation.used', 'session.meter_values', 'session.stopped',
+      'reservation.created', 'reservation.cancelled', 'reservation.created', 'reservation.expired',
       'charger.firmware_status', 'charger.diagnostics_status', 'charger.connected', 'charger.security_event', 'charger.disconnected',
-      'charger.disconnected', 'installation.changed', 'subscription.test',
+      'charger.disconnected', 'installation.changed', 'charger.connected', 'charger.booted', 'localList.synced',
+      'charger.connected', 'charger.booted', 'localList.failed', 'subscription.test',
     ];
     await r.waitFor(expected.length, 10_000);
     // connected is written when the socket opens, concurrently with the boot: compare as a set where order is not defined.

@@ -66,6 +66,11 @@ export class DeviceModel {
     this.define({ name: 'TxCtrlr' }, 'TxStopPoint', 'Authorized', 'ReadWrite', 'MemberList');
   }
 
+  /** A variable's Actual value, if it has one. */
+  value(component: ComponentRef, name: string): string | undefined {
+    return this.variables.get(variableKey(component, { name }))?.values.get('Actual');
+  }
+
   /** A GetVariableResult: the value, or why there is none. */
   get(req: VariableRequest): object {
     const attributeType = req.attributeType ?? 'Actual';

@@ -42,6 +42,7 @@ export interface TransactionEventRequest {
   evse?: { id: number; connectorId?: number };
   idToken?: IdToken;
   meterValue?: MeterValue[];
+  reservationId?: number;
 }
 
 export interface MeterValue {

@@ -49,6 +49,21 @@ const getBaseReport: Handler = (p, charger, after) => {
   return { status: 'Accepted' };
 };
 
+const LIST_CTRLR = { name: 'LocalAuthListCtrlr' };
+
+/** D01: a station whose list is not enabled cannot take one. */
+const sendLocalList: Handler = (p, charger) => {
+  if (charger.deviceModel.value(LIST_CTRLR, 'Enabled') !== 'true') return { status: 'Failed' };
+  const items = (p.localAuthorizationList ?? []).map((e: any) => ({
+    idTag: e.idToken.idToken,
+    ...(e.idTokenInfo && { info: { status: e.idTokenInfo.status, ...(e.idTokenInfo.cacheExpiryDateTime && { expiryDate: e.idTokenInfo.cacheExpiryDateTime }) } }),
+  }));
+  const perMessage = Number(charger.deviceModel.value(LIST_CTRLR, 'ItemsPerMessage') ?? charger.localList.limits.perMessage);
+  const status = charger.localList.apply(p.updateType, p.versionNumber, items, { ...charger.localList.limits, perMessage });
+  charger.deviceModel.set({ component: LIST_CTRLR, variable: { name: 'Entries' }, attributeValue: String(charger.localList.entries.size) });
+  return { status };
+};
+
 type Trigger = (charger: SimCharger, evseId: number | undefined) => Promise<unknown>;
 
 const evseIds = (charger: SimCharger, evseId: number | undefined) =>
@@ -89,4 +104,6 @@ export const v201RemoteCommands: ReadonlyMap<string, Handler> = new Map<string, 
   ['SetVariables', (p, charger) => ({ setVariableResult: p.setVariableData.map((d: any) => charger.deviceModel.set(d)) })],
   ['GetBaseReport', getBaseReport],
   ['TriggerMessage', triggerMessage],
+  ['GetLocalListVersion', (_p, charger) => ({ versionNumber: charger.localList.version })],
+  ['SendLocalList', sendLocalList],
 ]);

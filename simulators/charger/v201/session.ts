@@ -15,7 +15,8 @@ import type { Transaction } from './transaction.js';
  * offline, 'missing' when the answer had none.
  */
 export async function startTransaction(charger: SimCharger, tx: Transaction, triggerReason: string, idToken: IdToken): Promise<string | undefined> {
-  const reply = await charger.transactionEvent(tx.event('Started', triggerReason, { idToken, meterWh: charger.meterWh, chargingState: 'EVConnected' }));
+  const reservationId = charger.useReservation(tx.evse.id, idToken.idToken);
+  const reply = await charger.transactionEvent(tx.event('Started', triggerReason, { idToken, meterWh: charger.meterWh, chargingState: 'EVConnected', reservationId }));
   const status = answerStatus(reply);
   if (status === undefined || status === 'Accepted') {
     await charger.transactionEvent(tx.event('Updated', 'ChargingStateChanged', { chargingState: 'Charging' }));

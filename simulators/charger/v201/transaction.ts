@@ -15,6 +15,8 @@ export interface EventFields {
   chargingState?: string;
   stoppedReason?: string;
   timestamp?: string;
+  /** The reservation this event's start uses (H01.FR.17). */
+  reservationId?: number;
 }
 
 const DEFAULT_CONTEXT: Record<TransactionEventType, string> = {
@@ -36,7 +38,7 @@ export class Transaction {
 
   /** The next event of this transaction; each call takes the next seqNo. */
   event(eventType: TransactionEventType, triggerReason: string, fields: EventFields = {}): TransactionEventRequest {
-    const { idToken, meterWh, context = DEFAULT_CONTEXT[eventType], chargingState, stoppedReason, timestamp = now() } = fields;
+    const { idToken, meterWh, context = DEFAULT_CONTEXT[eventType], chargingState, stoppedReason, timestamp = now(), reservationId } = fields;
     if (eventType === 'Ended') this.ended = true;
     const started = eventType === 'Started';
     const transactionInfo: TransactionEventRequest['transactionInfo'] = { transactionId: this.transactionId };
@@ -46,6 +48,7 @@ export class Transaction {
     const event: TransactionEventRequest = { eventType, timestamp, triggerReason, seqNo: this.nextSeqNo++, transactionInfo };
     if (started) event.evse = { ...this.evse };
     if (idToken) event.idToken = idToken;
+    if (reservationId !== undefined) event.reservationId = reservationId;
     if (meterWh !== undefined) event.meterValue = energyReading(meterWh, context, timestamp);
     return event;
   }

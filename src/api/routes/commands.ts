@@ -4,6 +4,7 @@ import { ApiError, type FieldError } from '../errors.js';
 import { COMMANDS_BY_VERSION, CommandError, isRemoteCommand, REMOTE_COMMANDS, validateCommand } from '../../ocpp/commands.js';
 import { versionOf, type OcppVersion } from '../../ocpp/context.js';
 import { requireCharger } from './lookups.js';
+import { recordAnswer, recordFailure } from '../commandAudit.js';
 
 /**
  * CommandError codes are API error codes too, so the status comes from the one table.
@@ -32,14 +33,25 @@ export function commandRoutes(deps: ApiDeps): Router {
     // This node's live connection, else the version the charger's current or last connection stored.
     const client = deps.registry.get(charger.id);
     const version = client ? versionOf(client.protocol) : (charger.ocppVersion as OcppVersion | null);
+    const params = (req.body ?? {}) as Record<string, any>;
+    // A charger never connected has no version yet: it is offline, which send() answers.
+    if (version) {
+      try {
+        validateCommand(version, action, params);
+      } catch (err) {
+        throw toApiError(err);
+      }
+    }
+    const sent = version && { charger, ocppVersion: version, action, params };
+    let result: Record<string, any>;
     try {
-      // A charger never connected has no version yet: it is offline, which send() answers.
-      if (version) validateCommand(version, action, req.body ?? {});
-      const result = await deps.commands.send(charger.id, action, req.body ?? {});
-      res.json({ action, result });
+      result = (await deps.commands.send(charger.id, action, params)) as Record<string, any>;
     } catch (err) {
+      if (sent && err instanceof CommandError && err.code !== 'COMMAND_INVALID') await recordFailure(deps, req, sent, err);
       throw toApiError(err);
     }
+    if (sent) await recordAnswer(deps, req, sent, result);
+    res.json({ action, result });
   });
 
   return router;

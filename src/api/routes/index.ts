@@ -14,6 +14,9 @@ import { tokenRoutes } from './tokens.js';
 import { auditRoutes } from './audit.js';
 import { liveRoutes } from './live.js';
 import { authenticationTestRoutes } from './authenticationTest.js';
+import { localListRoutes } from './localLists.js';
+import { reservationRoutes } from './reservations.js';
+import { chargingProfileRoutes } from './chargingProfiles.js';
 import { ocpiPartnerRoutes } from './ocpiPartners.js';
 
 /** One router per resource; each declares its full paths under /api, so a grep finds a route. */
@@ -32,6 +35,9 @@ export const resourceRouters: ReadonlyArray<(deps: ApiDeps) => Router> = [
   auditRoutes,
   liveRoutes,
   authenticationTestRoutes,
+  localListRoutes,
+  reservationRoutes,
+  chargingProfileRoutes,
   ocpiPartnerRoutes,
 ];
 

@@ -4,7 +4,7 @@ import type { ApiDeps } from '../deps.js';
 import { ApiError, notFound } from '../errors.js';
 import { envelope } from '../../notifications/record.js';
 import { securityProfileField } from './chargerSecurity.js';
-import { PROVIDER_MODE, type AuthMode, type Installation } from '../../store/installations.js';
+import { LOCAL_LIST_MODES, PROVIDER_MODE, type AuthMode, type Installation } from '../../store/installations.js';
 import { maskPayload } from '../maskPayload.js';
 import { parseBody } from '../validate.js';
 import { requireOutboundUrls } from '../outboundUrls.js';
@@ -33,11 +33,18 @@ export const authenticationBody = z.strictObject({
   timeoutMs: z.number().int('must be a whole number').min(100, 'must be at least 100').max(10_000, 'must be at most 10000 (a charger is waiting)').optional(),
 });
 
+/** What the chargers' Local Authorization Lists hold; recentDays counts for native+recent. */
+export const localListBody = z.strictObject({
+  mode: z.enum(LOCAL_LIST_MODES).optional(),
+  recentDays: z.number().int('must be a whole number').min(1, 'must be at least 1').max(365, 'must be at most 365').optional(),
+});
+
 export const createInstallationBody = z.strictObject({
   name: installationNameField,
   authMode: authModeField.optional(),
   securityProfile: securityProfileField.optional(),
   authentication: authenticationBody.optional(),
+  localList: localListBody.optional(),
 });
 
 export const updateInstallationBody = z
@@ -48,6 +55,7 @@ export const updateInstallationBody = z
     /** Owners only: members without TOTP are refused everything of it until they enrol. */
     requireSecondFactor: z.boolean().optional(),
     authentication: authenticationBody.optional(),
+    localList: localListBody.optional(),
   })
   .refine((patch) => Object.values(patch).some((v) => v !== undefined), 'must contain at least one field')
   .meta({ minProperties: 1 }); // the refine, as the OpenAPI document can say it
@@ -158,6 +166,7 @@ export function installationRoutes(deps: ApiDeps): Router {
     );
     if (!updated) throw notFound('Installation'); // deleted between the two calls
     if (patch.authentication) deps.hooks.authenticationChanged(before, updated);
+    if (patch.localList) deps.hooks.localListChanged(updated.id);
     res.json(installationView(req, updated));
   });
 

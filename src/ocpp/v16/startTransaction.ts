@@ -1,8 +1,9 @@
 import { canonicalTime, reportedLate, type Handler } from '../context.js';
 import { toIdTagInfo } from '../idTagInfo.js';
 import { idTagKey } from '../../store/idTags.js';
-import { decided, sessionStarted } from '../envelopes.js';
+import { decided, reservationEvent, sessionStarted } from '../envelopes.js';
 import type { Decision } from '../../authorization/types.js';
+import { heldInLocalList } from '../localList/held.js';
 
 /**
  * Always answers with a transactionId and idTagInfo, also when the tag is refused (the row is
@@ -24,6 +25,8 @@ export const startTransaction: Handler = async (deps, ctx, params) => {
     return { transactionId: transaction.id, idTagInfo: toIdTagInfo({ ...answer, status: answer.status as Decision['status'] }) };
   }
   const late = reportedLate(identity.startTime);
+  const localList = await heldInLocalList(deps, ctx, identity.idTag);
+  // Accepted from its list or not, the gateway decides again (the central system must verify it).
   const decision = await deps.authorize({
     installationId: ctx.installationId,
     chargerId: ctx.chargerId,
@@ -45,16 +48,26 @@ export const startTransaction: Handler = async (deps, ctx, params) => {
     providerSessionId: decision.sessionId ?? null,
     authExpiryDate: decision.expiryDate ?? null,
     authParentIdTag: decision.parentIdTag ?? null,
+    localList,
   };
-  const tx = await deps.events.withEvents(
+  const { tx } = await deps.events.withEvents(
     deps.store,
-    ['authorization.decided', 'session.started'],
+    ['authorization.decided', 'session.started', 'reservation.used'],
     ctx.installationId,
-    (store) => store.transactions.start(start),
-    (stored) => [decided(ctx, 'StartTransaction', identity.idTag, identity.connectorId, decision), sessionStarted(ctx, stored)],
+    async (store) => {
+      const tx = await store.transactions.start(start);
+      // The charger ended the reservation by starting on it (§5.13), whatever the tag's status.
+      const used = start.reservationId === null ? undefined : await store.reservations.end(ctx.chargerId, start.reservationId, 'used', tx.id);
+      return { tx, used };
+    },
+    ({ tx, used }) => [
+      decided(ctx, 'StartTransaction', identity.idTag, identity.connectorId, decision),
+      sessionStarted(ctx, tx),
+      ...(used ? [reservationEvent('reservation.used', used)] : []),
+    ],
   );
   ctx.log.info(
-    { transactionId: tx.id, connectorId: identity.connectorId, status: tx.authorization.status, source: decision.source, reason: tx.authorization.reason, late },
+    { transactionId: tx.id, connectorId: identity.connectorId, status: tx.authorization.status, source: decision.source, reason: tx.authorization.reason, late, localList },
     'transaction started',
   );
   return { transactionId: tx.id, idTagInfo: toIdTagInfo({ ...decision, status: tx.authorization.status as typeof decision.status }) };

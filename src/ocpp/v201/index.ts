@@ -8,6 +8,8 @@ import { logStatusNotification } from './logStatusNotification.js';
 import { meterValues } from './meterValues.js';
 import { notifyEvent } from './notifyEvent.js';
 import { notifyReport } from './notifyReport.js';
+import { reportChargingProfiles } from './reportChargingProfiles.js';
+import { reservationStatusUpdate } from './reservationStatusUpdate.js';
 import { securityEventNotification } from './securityEventNotification.js';
 import { statusNotification } from './statusNotification.js';
 import { transactionEvent } from './transactionEvent.js';
@@ -26,6 +28,8 @@ export const handlers: Record<string, Handler> = {
   MeterValues: meterValues,
   NotifyEvent: notifyEvent,
   NotifyReport: notifyReport,
+  ReportChargingProfiles: reportChargingProfiles,
+  ReservationStatusUpdate: reservationStatusUpdate,
   SecurityEventNotification: securityEventNotification,
   StatusNotification: statusNotification,
   TransactionEvent: transactionEvent,

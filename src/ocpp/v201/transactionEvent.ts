@@ -2,12 +2,13 @@ import { canonicalTime, reportedLate, type ChargerContext, type Handler, type Oc
 import type { EventOutcome, TransactionEventInput } from '../../store/transactionEvents.js';
 import { envelope } from '../../notifications/record.js';
 import type { Envelope } from '../../store/envelope.js';
-import { decided, sessionStarted, sessionStopped } from '../envelopes.js';
+import { decided, reservationEvent, sessionStarted, sessionStopped } from '../envelopes.js';
+import type { Store } from '../../store/index.js';
 import { sessionEndWriter } from '../sessionEndRow.js';
 import { registerReadings, type MeterValue } from '../energy.js';
 import { authorizeToken, type TokenOutcome } from './transactionToken.js';
 
-const EVENT_TYPES = ['authorization.decided', 'session.started', 'session.meter_values', 'session.stopped'] as const;
+const EVENT_TYPES = ['authorization.decided', 'session.started', 'session.meter_values', 'session.stopped', 'reservation.used'] as const;
 
 /** The frame as the store takes it (all but the id token's authorization and the answer). */
 function readEvent(ctx: ChargerContext, params: any): Omit<TransactionEventInput, 'token' | 'answer'> {
@@ -31,6 +32,7 @@ function readEvent(ctx: ChargerContext, params: any): Omit<TransactionEventInput
     ...(readings.length > 0 && { registerFirst: readings[0], registerLast: readings[readings.length - 1] }),
     // The spec lets a charger leave stoppedReason out only when it is Local.
     stoppedReason: params.eventType === 'Ended' ? (params.transactionInfo.stoppedReason ?? 'Local') : null,
+    reservationId: params.reservationId ?? null,
   };
 }
 
@@ -68,14 +70,23 @@ export const transactionEvent: Handler = async (deps, ctx, params) => {
     deps.store,
     EVENT_TYPES,
     ctx.installationId,
-    (store) => store.transactionEvents.apply({ ...e, token: auth?.token, answer }, onStopped),
-    (o) => eventsOf(ctx, e, auth, o),
+    async (store) => {
+      const o = await store.transactionEvents.apply({ ...e, token: auth?.token, answer }, onStopped);
+      return { ...o, used: await useReservation(store, ctx, e, o) };
+    },
+    (o) => [...eventsOf(ctx, e, auth, o), ...(o.used ? [reservationEvent('reservation.used', o.used)] : [])],
   );
   if (outcome.kind === 'stopped' && onStopped) deps.outbox.kick();
   await recordOutcome(deps, ctx, outcome, params);
   if (outcome.kind === 'repeat') return outcome.answer ?? {};
   return answer ?? {};
 };
+
+/** An event naming a reservation ends it (H01.FR.17/.18: the station ended it by starting on it). */
+async function useReservation(store: Store, ctx: ChargerContext, e: ReturnType<typeof readEvent>, o: EventOutcome) {
+  if (e.reservationId === null || !('transaction' in o)) return undefined;
+  return store.reservations.end(ctx.chargerId, e.reservationId, 'used', o.transaction.id);
+}
 
 async function recordOutcome(deps: OcppDeps, ctx: ChargerContext, outcome: EventOutcome, params: any): Promise<void> {
   const chargerTransactionId = params.transactionInfo.transactionId;

@@ -4,6 +4,7 @@ import type { StoredStart } from '../../store/transactions.js';
 import type { TransactionEventInput } from '../../store/transactionEvents.js';
 import { idTagKey } from '../../store/idTags.js';
 import { toIdTokenInfo, type IdTokenInfo } from './idTokenInfo.js';
+import { heldInLocalList } from '../localList/held.js';
 
 interface IdToken {
   idToken: string;
@@ -60,6 +61,7 @@ export async function authorizeToken(deps: OcppDeps, ctx: ChargerContext, e: Eve
     authExpiryDate: decision.expiryDate ?? null,
     authParentIdTag: decision.parentIdTag ?? null,
     late: e.late,
+    localList: !stopping && (await heldInLocalList(deps, ctx, idToken.idToken)),
   };
   const token = stopping ? ({ role: 'stop', idTag: idToken.idToken } as const) : ({ role: 'start', authorization } as const);
   return { idTokenInfo: toIdTokenInfo(decision, cacheTtl(deps)), token, decision: { idTag: idToken.idToken, decision } } satisfies TokenOutcome;

@@ -1,0 +1,32 @@
+import { Router } from 'express';
+import type { ApiDeps } from '../deps.js';
+import { requireCharger } from './lookups.js';
+import type { ChargerLocalList } from '../../store/localLists.js';
+import type { LocalListMode } from '../../store/installations.js';
+
+export interface LocalListView extends Omit<ChargerLocalList, 'updatedAt'> {
+  /** The installation's setting, which the list follows. */
+  mode: LocalListMode;
+  updatedAt: string | null;
+}
+
+/** A charger the gateway never sent a list: off, or waiting for its turn (it is offline, or has just connected). */
+function notYetSent(chargerId: string, mode: LocalListMode): LocalListView {
+  return {
+    chargerId, mode, state: mode === 'off' ? 'off' : 'syncing', version: 0, contentHash: null, entries: [], answer: null,
+    maxLength: null, sendMaxLength: null, bytesPerMessage: null, syncedAt: null, updatedAt: null,
+  };
+}
+
+export function localListRoutes(deps: ApiDeps): Router {
+  const router = Router();
+
+  router.get('/chargers/:id/local-list', async (req, res) => {
+    const charger = await requireCharger(deps, req, req.params.id);
+    const [installation, list] = await Promise.all([deps.store.installations.get(charger.installationId), deps.store.localLists.get(charger.id)]);
+    const mode = installation?.localList.mode ?? 'off';
+    res.json(list ? { ...list, mode } : notYetSent(charger.id, mode));
+  });
+
+  return router;
+}

@@ -1,0 +1,65 @@
+import type { ListUpdate } from '../../authorization/localList.js';
+import type { ListProtocol } from './protocol.js';
+import { count } from './protocol.js';
+
+/** OCPP 2.0.1 Part 2: the LocalAuthListCtrlr component's variables. */
+const COMPONENT = { name: 'LocalAuthListCtrlr' };
+const VARIABLES = ['Enabled', 'Entries', 'ItemsPerMessage', 'BytesPerMessage'] as const;
+
+/** A tag limited to no type goes as an RFID card, the usual local token. */
+const DEFAULT_TYPE = 'ISO14443';
+/** What one AuthorizationData costs at most in JSON (36-character token, type, status, expiry, group), and a message's own framing. */
+const ENTRY_BYTES = 220;
+const FRAME_BYTES = 200;
+
+interface GetVariableResult {
+  attributeStatus: string;
+  attributeValue?: string;
+  variable: { name: string };
+}
+
+function authorizationData(u: ListUpdate) {
+  const idToken = { idToken: u.idTag, type: u.type ?? DEFAULT_TYPE };
+  if (!u.info) return { idToken };
+  const { status, expiryDate, parentIdTag } = u.info;
+  // The parent tag is a group the site owner names; 2.0.1 calls a token of ours Central.
+  const idTokenInfo = { status, ...(expiryDate && { cacheExpiryDateTime: expiryDate }), ...(parentIdTag && { groupIdToken: { idToken: parentIdTag, type: 'Central' } }) };
+  return { idToken, idTokenInfo };
+}
+
+export const v201: ListProtocol = {
+  async capabilities(client, timeoutMs) {
+    const getVariableData = VARIABLES.map((name) => ({ component: COMPONENT, variable: { name } }));
+    const conf = (await client.call('GetVariables', { getVariableData }, { callTimeoutMs: timeoutMs })) as { getVariableResult: GetVariableResult[] };
+    const result = (name: string) => conf.getVariableResult.find((r) => r.variable.name === name);
+    const enabled = result('Enabled');
+    if (!enabled || enabled.attributeStatus !== 'Accepted') return { supported: false, answer: `LocalAuthListCtrlr.Enabled: ${enabled?.attributeStatus ?? 'no result'}` };
+    if (enabled.attributeValue?.trim().toLowerCase() !== 'true') {
+      const setVariableData = [{ attributeValue: 'true', component: COMPONENT, variable: { name: 'Enabled' } }];
+      const set = (await client.call('SetVariables', { setVariableData }, { callTimeoutMs: timeoutMs })) as { setVariableResult: { attributeStatus: string }[] };
+      const status = set.setVariableResult[0]?.attributeStatus ?? 'no result';
+      if (status !== 'Accepted') return { supported: false, answer: `LocalAuthListCtrlr.Enabled: ${status}` };
+    }
+    const value = (name: string) => (result(name)?.attributeStatus === 'Accepted' ? result(name)?.attributeValue : undefined);
+    // Entries' Actual value is how many the station holds now; its maximum is a characteristic GetVariables does not return.
+    return { supported: true, maxLength: null, sendMaxLength: count(value('ItemsPerMessage')), bytesPerMessage: count(value('BytesPerMessage')) };
+  },
+
+  async version(client, timeoutMs) {
+    const conf = (await client.call('GetLocalListVersion', {}, { callTimeoutMs: timeoutMs })) as { versionNumber: number };
+    return conf.versionNumber;
+  },
+
+  async send(client, { version, updateType, updates }, timeoutMs) {
+    const localAuthorizationList = updates.map(authorizationData);
+    const req = { versionNumber: version, updateType, ...(localAuthorizationList.length > 0 && { localAuthorizationList }) };
+    const conf = (await client.call('SendLocalList', req, { callTimeoutMs: timeoutMs })) as { status: string };
+    return conf.status;
+  },
+
+  perMessage(caps) {
+    const byBytes = caps.bytesPerMessage === null ? null : Math.max(1, Math.floor((caps.bytesPerMessage - FRAME_BYTES) / ENTRY_BYTES));
+    if (caps.sendMaxLength === null) return byBytes;
+    return byBytes === null ? caps.sendMaxLength : Math.min(caps.sendMaxLength, byBytes);
+  },
+};

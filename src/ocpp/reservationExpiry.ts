@@ -1,0 +1,56 @@
+import type { Logger } from '../log.js';
+import type { Store } from '../store/index.js';
+import type { Recorder } from '../notifications/record.js';
+import { reservationEvent } from './envelopes.js';
+
+export interface ReservationExpiryDeps {
+  store: Store;
+  events: Recorder;
+  log: Logger;
+  intervalMs: number;
+}
+
+/**
+ * Ends reservations past their expiry with reservation.expired, as the charger does on its side
+ * (1.6 sends nothing then). Each row is ended by one conditional update, so with several nodes one wins it.
+ */
+export function createReservationExpiry({ store, events, log, intervalMs }: ReservationExpiryDeps) {
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> = Promise.resolve();
+
+  async function sweep(): Promise<number> {
+    let ended = 0;
+    for (const r of await store.reservations.due()) {
+      const done = await events.withEvents(
+        store,
+        ['reservation.expired'],
+        r.installationId,
+        (tx) => tx.reservations.end(r.chargerId, r.reservationId, 'expired'),
+        (e) => (e ? [reservationEvent('reservation.expired', e)] : []),
+      );
+      if (done) ended++;
+    }
+    if (ended > 0) log.info({ ended }, 'reservations expired');
+    return ended;
+  }
+
+  const tick = () => {
+    running = sweep()
+      .catch((err) => log.error({ err }, 'reservation expiry sweep failed'))
+      .then(() => {
+        if (timer) timer = setTimeout(tick, intervalMs).unref();
+      });
+  };
+
+  return {
+    sweep,
+    start() {
+      timer = setTimeout(tick, intervalMs).unref();
+    },
+    async stop() {
+      clearTimeout(timer);
+      timer = undefined;
+      await running;
+    },
+  };
+}
