@@ -30,6 +30,8 @@ import { createSecretBox, loadSecretKey } from './secrets.js';
 import { resealSecrets } from './store/reseal.js';
 import { bootstrapAdminUser } from './users/bootstrap.js';
 import { createOcpi } from './ocpi/service.js';
+import { ownParty } from './ocpi/party.js';
+import { createRoamingCalls } from './ocpi/realtime.js';
 
 export interface Gateway {
   config: Config;
@@ -123,7 +125,10 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
   const providerCalls = { http, tokens: createTokenService(http, { fetched: createTokenFetchCounter(metrics) }) };
   // Built below, once the connection registry exists; provider acceptances reach it from then on.
   let localList: LocalListSync | undefined;
+  // OCPI partners decide beside the provider when the gateway has an OCPI party.
+  const roaming = ownParty(config) ? createRoamingCalls({ store, http }) : undefined;
   const auth = buildAuthorization({
+    roaming,
     config,
     store,
     log,
@@ -203,6 +208,10 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
       auth.idTags.forgetInstallation(installationId);
       localLists.installation(installationId);
     },
+    authorizationSourcesChanged(installationId) {
+      auth.order.forget(installationId);
+      auth.cache.forgetInstallation(installationId);
+    },
     localListChanged(installationId) {
       auth.settings.forget(installationId);
       localLists.installation(installationId);
@@ -216,7 +225,7 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
     },
   };
   const authenticationTest = createAuthenticationTest({ http, cache: auth.cache, findIdTag: auth.idTags.find });
-  const ocpi = createOcpi({ config, store, http, log });
+  const ocpi = createOcpi({ config, store, http, log, partnersChanged: () => roaming?.forget() });
   const ocppListening: OcppListening = {};
   const api = createApiApp({
     ocppListening,

@@ -169,6 +169,8 @@ export const configSchema = z.object({
     .regex(/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/, 'an http:// or https:// URL without query, e.g. https://gw.example.com')
     .transform((u) => u.replace(/\/+$/, ''))
     .optional(),
+  /** OCPI whitelist ALLOWED: also ask the eMSP in real time (true), or let the pushed token decide alone (false). */
+  ocpiRealtimeForAllowed: z.boolean().default(false),
 });
 
 /** The OCPI party keys: all three or none. */
@@ -240,6 +242,7 @@ const envKeys: Record<string, { key: keyof Config; parse: 'int' | 'bool' | 'stri
   OCPI_PARTY_ID: { key: 'ocpiPartyId', parse: 'string' },
   OCPI_BUSINESS_NAME: { key: 'ocpiBusinessName', parse: 'string' },
   OCPI_PUBLIC_URL: { key: 'ocpiPublicUrl', parse: 'string' },
+  OCPI_REALTIME_FOR_ALLOWED: { key: 'ocpiRealtimeForAllowed', parse: 'bool' },
 };
 
 export class ConfigError extends Error {

@@ -51,4 +51,6 @@ export interface ApiHooks {
   idTagsChanged(installationId: string): void;
   /** The installation's localList setting changed: its chargers' lists are brought in line. */
   localListChanged(installationId: string): void;
+  /** The order of the installation's authorization sources changed. */
+  authorizationSourcesChanged(installationId: string): void;
 }

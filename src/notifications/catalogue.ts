@@ -70,8 +70,12 @@ export const CATALOGUE = {
       evseId,
       connectorId: z.number().int().nullable(),
       status: z.string(),
-      source: z.enum(['default', 'native', 'webhook', 'cache', 'offline']),
+      source: z.enum(['default', 'native', 'webhook', 'cache', 'offline', 'ocpi']),
       reason: z.string(),
+      roaming: z
+        .object({ partnerId: z.string(), authorizationReference: z.string().optional().describe("the eMSP's reference, carried into the OCPI session and CDR") })
+        .optional()
+        .describe('OCPI: the roaming partner (eMSP) that decided'),
       ocppVersion,
     }),
   },

@@ -15,6 +15,7 @@ export interface OcpiRouterDeps {
   http: HttpClient;
   party: OwnParty;
   log: Logger;
+  partnersChanged(): void;
 }
 
 /** Where eMSPs reach us: the configured public URL, or the host this request came to. */
@@ -50,7 +51,9 @@ export function ocpiRouter(deps: OcpiRouterDeps): Router {
     const parsed = credentialsSchema.safeParse(req.body);
     if (!parsed.success) throw invalidParameters(`credentials: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'body'} ${i.message}`).join('; ')}`);
     try {
-      res.json(success(await receiveCredentials(handshakeDeps, partner, parsed.data, baseUrl(party, req))));
+      const ours = await receiveCredentials(handshakeDeps, partner, parsed.data, baseUrl(party, req));
+      deps.partnersChanged();
+      res.json(success(ours));
     } catch (err) {
       if (!(err instanceof HandshakeError)) throw err;
       await store.ocpiPartners.update(partner.id, { lastError: err.message });
@@ -63,6 +66,7 @@ export function ocpiRouter(deps: OcpiRouterDeps): Router {
     const partner = partnerOf(req);
     if (partner.state !== 'registered') throw methodNotAllowed('Not registered');
     await store.ocpiPartners.update(partner.id, { state: 'unregistered', inboundToken: null, outboundToken: null, lastError: null });
+    deps.partnersChanged();
     res.json(success());
   });
 

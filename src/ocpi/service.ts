@@ -13,6 +13,8 @@ export interface OcpiDeps {
   store: Store;
   http: HttpClient;
   log: Logger;
+  /** A partner registered, changed or left: what is kept of partners in memory is read again. */
+  partnersChanged(): void;
 }
 
 /** Starts a connection: as Sender from the eMSP's versions URL and token A, or as Receiver by issuing token A. */
@@ -27,10 +29,17 @@ export function createOcpi(deps: OcpiDeps) {
   const partners = deps.store.ocpiPartners;
   const handshake: HandshakeDeps = { http: deps.http, partners, party, log: deps.log };
   const base = (requestBase: string) => party.publicUrl ?? requestBase;
+  const changed = async <T>(work: Promise<T>): Promise<T> => {
+    try {
+      return await work;
+    } finally {
+      deps.partnersChanged();
+    }
+  };
 
   return {
     party: party as OwnParty,
-    router: ocpiRouter({ store: deps.store, http: deps.http, party, log: deps.log }) as Router,
+    router: ocpiRouter({ store: deps.store, http: deps.http, party, log: deps.log, partnersChanged: deps.partnersChanged }) as Router,
 
     /** Returns the partner, and token A in clear when we issued it (shown once). */
     async connect(input: Connect, requestBase: string): Promise<{ partner: Partner; tokenA?: string; ourVersionsUrl: string }> {
@@ -47,12 +56,12 @@ export function createOcpi(deps: OcpiDeps) {
         versionsUrl: input.versionsUrl,
         outboundToken: input.tokenA,
       });
-      return { partner: await sendCredentials(handshake, created, base(requestBase), 'POST'), ourVersionsUrl };
+      return { partner: await changed(sendCredentials(handshake, created, base(requestBase), 'POST')), ourVersionsUrl };
     },
 
     /** New credentials tokens both ways and the eMSP's endpoints read again (PUT credentials). */
-    update: (partner: Partner, requestBase: string) => sendCredentials(handshake, partner, base(requestBase), 'PUT'),
-    unregister: (partner: Partner) => unregister(handshake, partner),
+    update: (partner: Partner, requestBase: string) => changed(sendCredentials(handshake, partner, base(requestBase), 'PUT')),
+    unregister: (partner: Partner) => changed(unregister(handshake, partner)),
   };
 }
 

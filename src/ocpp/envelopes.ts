@@ -21,6 +21,7 @@ export function decided(
     status: d.status,
     source: d.source,
     reason: d.reason,
+    ...(d.roaming && { roaming: { partnerId: d.roaming.partnerId, ...(d.roaming.authorizationReference && { authorizationReference: d.roaming.authorizationReference }) } }),
     ocppVersion: ctx.ocppVersion,
     ...token,
   });
