@@ -6,6 +6,7 @@ import { idTagPaths, idTagSchemas, installationPaths, installationSchemas, statu
 import { subscriptionPaths, subscriptionSchemas } from './openapiSubscriptions.js';
 import { transactionPaths, transactionSchemas } from './openapiTransactions.js';
 import { userPaths, userSchemas } from './openapiUsers.js';
+import { ocpiPaths, ocpiSchemas } from './openapiOcpi.js';
 
 /**
  * The OpenAPI 3.1 description of the REST API. Request bodies and query parameters are
@@ -49,6 +50,7 @@ export const openApiDocument = {
     ...chargerSecurityPaths,
     ...userPaths,
     ...statusPaths,
+    ...ocpiPaths,
   },
   components: {
     securitySchemes: {
@@ -64,6 +66,7 @@ export const openApiDocument = {
       ...subscriptionSchemas,
       ...userSchemas,
       ...statusSchemas,
+      ...ocpiSchemas,
       Error: {
         type: 'object',
         required: ['error', 'message'],

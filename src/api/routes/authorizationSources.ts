@@ -5,7 +5,7 @@ import { parseBody } from '../validate.js';
 import { requireInstallation } from './lookups.js';
 import { DEFAULT_ORDER, SOURCE_NAMES } from '../../authorization/sources.js';
 
-const sourcesBody = z.strictObject({
+export const sourcesBody = z.strictObject({
   sources: z
     .array(z.enum(SOURCE_NAMES, { error: `must be one of ${SOURCE_NAMES.join(', ')}` }))
     .min(1, 'must name at least one source')

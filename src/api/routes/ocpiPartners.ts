@@ -8,7 +8,7 @@ import { requireOutboundUrls } from '../outboundUrls.js';
 import type { Partner } from '../../store/ocpiPartners.js';
 import type { Ocpi } from '../../ocpi/service.js';
 
-const connectBody = z
+export const connectBody = z
   .strictObject({
     countryCode: z.string().regex(/^[A-Za-z]{2}$/, 'must be two letters (ISO 3166 alpha-2), e.g. NL'),
     partyId: z.string().regex(/^[A-Za-z0-9]{3}$/, 'must be three letters or digits, e.g. TNM'),
