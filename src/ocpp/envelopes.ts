@@ -39,6 +39,7 @@ export function sessionStarted(ctx: ChargerContext, tx: Transaction) {
     authorization: tx.authorization,
     late: tx.late,
     providerSessionId: tx.providerSessionId,
+    roaming: tx.roaming,
   });
 }
 
@@ -59,6 +60,7 @@ export function sessionStopped(ctx: ChargerContext, tx: Transaction) {
     authorizedOffline: tx.authorizedOffline,
     meterAnomaly: tx.meterAnomaly,
     providerSessionId: tx.providerSessionId,
+    roaming: tx.roaming,
   });
 }
 

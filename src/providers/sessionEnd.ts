@@ -37,6 +37,7 @@ export function sessionEndPayload(tx: Transaction) {
     stopReason: tx.stop?.reason ?? null,
     authorizedOffline: tx.authorizedOffline,
     meterAnomaly: tx.meterAnomaly,
+    roaming: tx.roaming,
   };
 }
 

@@ -573,6 +573,13 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.alterTable('installations').addColumn('auth_sources', 'text').execute();
       },
     },
+    '0026_transaction_roaming': {
+      async up(db: Kysely<any>) {
+        // The OCPI partner that authorized a transaction and its authorization_reference (session, CDR, events).
+        await db.schema.alterTable('transactions').addColumn('roaming_partner_id', 'text').execute();
+        await db.schema.alterTable('transactions').addColumn('authorization_reference', 'text').execute();
+      },
+    },
   };
 }
 

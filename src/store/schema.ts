@@ -117,6 +117,9 @@ export interface TransactionTable {
   energy_wh: number | null;
   meter_anomaly: number;
   provider_session_id: string | null;
+  /** OCPI: the partner (eMSP) that authorized it, and its authorization_reference for the session and CDR. */
+  roaming_partner_id: string | null;
+  authorization_reference: string | null;
   auth_expiry_date: string | null;
   auth_parent_id_tag: string | null;
   /** 1: the tag was Accepted in the Local Authorization List the charger held at the start. */

@@ -11,6 +11,8 @@ export interface TokenAuthorization {
   authSource: string;
   authReason: string | null;
   providerSessionId: string | null;
+  roamingPartnerId?: string | null;
+  authorizationReference?: string | null;
   authExpiryDate: string | null;
   authParentIdTag: string | null;
   late: boolean;
@@ -61,6 +63,8 @@ function authorizationColumns(a: TokenAuthorization) {
     auth_source: a.authSource,
     auth_reason: a.authReason,
     provider_session_id: a.providerSessionId,
+    roaming_partner_id: a.roamingPartnerId ?? null,
+    authorization_reference: a.authorizationReference ?? null,
     auth_expiry_date: a.authExpiryDate,
     auth_parent_id_tag: a.authParentIdTag,
     auth_local_list: a.localList ? 1 : 0,

@@ -32,6 +32,8 @@ export interface Transaction {
   meterAnomaly: boolean;
   /** The provider's session id (provider mode), sent back at session end. */
   providerSessionId: string | null;
+  /** The OCPI partner that authorized it, with its reference; null when no roaming partner decided. */
+  roaming: { partnerId: string; authorizationReference: string | null } | null;
   /** Accepted by the offline policy because the provider could not be reached. */
   authorizedOffline: boolean;
   /** The charger held the id tag as Accepted in the Local Authorization List we sent it: it may have started on its own. */
@@ -62,6 +64,8 @@ export interface StartInput {
   authReason: string | null;
   late: boolean;
   providerSessionId?: string | null;
+  roamingPartnerId?: string | null;
+  authorizationReference?: string | null;
   /** Part of the answer the charger got, kept so that a re-send gets the same answer. */
   authExpiryDate?: string | null;
   authParentIdTag?: string | null;
@@ -121,6 +125,7 @@ export function toTransaction(row: Row): Transaction {
     energyWh: row.energy_wh,
     meterAnomaly: row.meter_anomaly === 1,
     providerSessionId: row.provider_session_id,
+    roaming: row.roaming_partner_id ? { partnerId: row.roaming_partner_id, authorizationReference: row.authorization_reference } : null,
     // Only an acceptance by the offline policy; its refusals are decided offline too, but authorize nothing.
     authorizedOffline: row.auth_source === 'offline' && row.auth_status === 'Accepted',
     localList: row.auth_local_list === 1,
@@ -223,6 +228,8 @@ export function transactionStore(db: Db) {
             late: s.late ? 1 : 0,
             meter_anomaly: 0,
             provider_session_id: s.providerSessionId ?? null,
+            roaming_partner_id: s.roamingPartnerId ?? null,
+            authorization_reference: s.authorizationReference ?? null,
             auth_expiry_date: s.authExpiryDate ?? null,
             auth_parent_id_tag: s.authParentIdTag ?? null,
             auth_local_list: s.localList ? 1 : 0,

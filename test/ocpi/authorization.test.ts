@@ -142,3 +142,39 @@ describe.each(engines)('OCPI real-time authorization and whitelists (%s)', (engi
     expect(twice.body.details).toEqual([{ field: 'sources', message: 'must name each source once' }]);
   });
 });
+
+describe.each(engines)('a session a roaming partner authorized (%s)', (engine) => {
+  let api: TestApi;
+  let emsp: MockEmsp;
+
+  beforeAll(async () => {
+    api = await startApi(engine, OCPI_CONFIG);
+    emsp = await startEmsp({ countryCode: 'NL', partyId: 'TNM' });
+    await registerEmsp(api, emsp);
+  });
+  afterAll(async () => {
+    await emsp.close();
+    await api.close();
+  });
+
+  it.each(VERSIONS)('keeps the partner and its authorization reference on the OCPP $version transaction, into session.end', async ({ version, protocol }) => {
+    const installation = (await api.request('POST', '/api/installations', { name: `Roaming ${version}` })).body.id;
+    await api.request('PUT', `/api/installations/${installation}/authorization-sources`, { sources: ['ocpi'] });
+    const id = `TX-ROAM-${version.replaceAll('.', '')}`;
+    await api.request('POST', `/api/installations/${installation}/chargers`, { id });
+    const charger = new SimCharger({ url: `ws://127.0.0.1:${api.gateway.ocppPort}/ocpp`, id, protocol, callTimeoutMs: 5_000 });
+    await charger.connect();
+    await charger.boot();
+    const card = `SESSION-${version}`;
+    emsp.answer(card, 'ALLOWED');
+    await charger.runSession({ idTag: card, meterIntervalMs: 10, meterSamples: 1, whPerSample: 100 });
+    await charger.close();
+    const [tx] = (await api.request('GET', `/api/transactions?chargerId=${id}`)).body.items;
+    // The start reuses the Authorize's decision (source cache), partner and reference included.
+    const partners = (await api.request('GET', '/api/ocpi/partners')).body.items;
+    expect(tx).toMatchObject({ authorization: { status: 'Accepted' }, roaming: { partnerId: partners[0].id, authorizationReference: expect.stringMatching(/^AUTH-SESSION-/) } });
+    const { sessionEndPayload } = await import('../../src/providers/sessionEnd.js');
+    const stored = await api.gateway.store.transactions.get(tx.id);
+    expect(sessionEndPayload(stored!).roaming).toEqual(tx.roaming);
+  });
+});

@@ -46,6 +46,8 @@ export const startTransaction: Handler = async (deps, ctx, params) => {
     authReason: decision.reason,
     late,
     providerSessionId: decision.sessionId ?? null,
+    roamingPartnerId: decision.roaming?.partnerId ?? null,
+    authorizationReference: decision.roaming?.authorizationReference ?? null,
     authExpiryDate: decision.expiryDate ?? null,
     authParentIdTag: decision.parentIdTag ?? null,
     localList,

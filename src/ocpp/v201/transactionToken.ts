@@ -58,6 +58,8 @@ export async function authorizeToken(deps: OcppDeps, ctx: ChargerContext, e: Eve
     authSource: decision.source,
     authReason: decision.reason,
     providerSessionId: decision.sessionId ?? null,
+    roamingPartnerId: decision.roaming?.partnerId ?? null,
+    authorizationReference: decision.roaming?.authorizationReference ?? null,
     authExpiryDate: decision.expiryDate ?? null,
     authParentIdTag: decision.parentIdTag ?? null,
     late: e.late,
