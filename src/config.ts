@@ -317,7 +317,8 @@ export function parseConfig(input: Record<string, unknown>, envNames = new Map<s
     }
     const missingParty = OCPI_PARTY_KEYS.find((k) => c[k] === undefined);
     if (missingParty && OCPI_PARTY_KEYS.some((k) => c[k] !== undefined)) {
-      throw new ConfigError(`Invalid configuration: ${missingParty}: required when ${OCPI_PARTY_KEYS.filter((k) => c[k] !== undefined).join(' and ')} is set (the gateway's OCPI party)`);
+      const given = OCPI_PARTY_KEYS.filter((k) => c[k] !== undefined);
+      throw new ConfigError(`Invalid configuration: ${missingParty}: required when ${given.join(' and ')} ${given.length > 1 ? 'are' : 'is'} set (the gateway's OCPI party)`);
     }
     return c;
   }
