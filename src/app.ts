@@ -126,7 +126,7 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
   // Built below, once the connection registry exists; provider acceptances reach it from then on.
   let localList: LocalListSync | undefined;
   // OCPI partners decide beside the provider when the gateway has an OCPI party.
-  const roaming = ownParty(config) ? createRoamingCalls({ store, http }) : undefined;
+  const roaming = ownParty(config) ? createRoamingCalls({ store, http, tokenCacheTtlMs: config.idTagCacheTtlMs }) : undefined;
   const auth = buildAuthorization({
     roaming,
     config,
@@ -225,7 +225,7 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
     },
   };
   const authenticationTest = createAuthenticationTest({ http, cache: auth.cache, findIdTag: auth.idTags.find });
-  const ocpi = createOcpi({ config, store, http, log, partnersChanged: () => roaming?.forget() });
+  const ocpi = createOcpi({ config, store, http, log, roaming });
   const ocppListening: OcppListening = {};
   const api = createApiApp({
     ocppListening,

@@ -5,6 +5,8 @@ import type { Allowed, RealtimeAnswer, RealtimeRequest, RoamingToken } from '../
 import { callPartner } from './client.js';
 import { OCPI_STATUS } from './envelope.js';
 import { endpointOf } from './handshake.js';
+import { cachedIdTags } from '../authorization/idTagCache.js';
+import type { StoredToken } from '../store/ocpiTokens.js';
 
 const ALLOWED: ReadonlySet<string> = new Set<Allowed>(['ALLOWED', 'BLOCKED', 'EXPIRED', 'NO_CREDIT', 'NOT_ALLOWED']);
 
@@ -14,9 +16,11 @@ export const authorizeUrl = (tokensUrl: string, uid: string, type: string) =>
 
 /**
  * The OCPI side of roaming decisions: pushed tokens of registered partners, and the real-time
- * call. Registered partners are kept in memory; every change to one calls `forget`.
+ * call. Registered partners are kept in memory, pushed tokens for a short TTL as native id tags
+ * are (keyed by type and uid); a change through this node forgets them at once.
  */
-export function createRoamingCalls(deps: { store: Store; http: HttpClient }) {
+export function createRoamingCalls(deps: { store: Store; http: HttpClient; tokenCacheTtlMs: number }) {
+  const pushed = cachedIdTags<StoredToken[]>((type, uid) => deps.store.ocpiTokens.byUid(uid, type), { ttlMs: deps.tokenCacheTtlMs });
   let registered: Promise<Map<string, Partner>> | undefined;
   const partners = () =>
     (registered ??= deps.store.ocpiPartners.list().then((all) => new Map(all.filter((p) => p.state === 'registered').map((p) => [p.id, p]))).catch((err) => {
@@ -25,13 +29,16 @@ export function createRoamingCalls(deps: { store: Store; http: HttpClient }) {
     }));
 
   return {
-    forget(): void {
+    partnersChanged(): void {
       registered = undefined;
+    },
+    tokenChanged(uid: string, type: string): void {
+      pushed.forget(type, uid);
     },
 
     async findTokens(uid: string, type: string): Promise<RoamingToken[]> {
-      const [stored, known] = await Promise.all([deps.store.ocpiTokens.byUid(uid, type), partners()]);
-      return stored
+      const [stored, known] = await Promise.all([pushed.find(type, uid), partners()]);
+      return (stored ?? [])
         .filter((s) => known.has(s.partnerId))
         .map((s) => ({ partnerId: s.partnerId, valid: s.token.valid, whitelist: s.token.whitelist, groupId: s.token.group_id ?? null }));
     },

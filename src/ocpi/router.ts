@@ -16,6 +16,7 @@ export interface OcpiRouterDeps {
   party: OwnParty;
   log: Logger;
   partnersChanged(): void;
+  tokenChanged(uid: string, type: string): void;
 }
 
 /** Where eMSPs reach us: the configured public URL, or the host this request came to. */
@@ -70,7 +71,7 @@ export function ocpiRouter(deps: OcpiRouterDeps): Router {
     res.json(success());
   });
 
-  router.use(`/${OCPI_VERSION}/tokens`, partnerAuth(store.ocpiPartners, 'module'), tokenRoutes(store));
+  router.use(`/${OCPI_VERSION}/tokens`, partnerAuth(store.ocpiPartners, 'module'), tokenRoutes(store, deps.tokenChanged));
   router.use((_req, _res, next) => next(new OcpiError(404, OCPI_STATUS.CLIENT_ERROR, 'No such OCPI endpoint')));
   router.use(ocpiErrors(deps.log));
   return router;

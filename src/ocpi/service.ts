@@ -7,14 +7,15 @@ import type { Partner } from '../store/ocpiPartners.js';
 import { newCredentialsToken, sendCredentials, unregister, type HandshakeDeps } from './handshake.js';
 import { ownParty, versionsUrl, type OwnParty } from './party.js';
 import { ocpiRouter } from './router.js';
+import type { RoamingCalls } from './realtime.js';
 
 export interface OcpiDeps {
   config: Config;
   store: Store;
   http: HttpClient;
   log: Logger;
-  /** A partner registered, changed or left: what is kept of partners in memory is read again. */
-  partnersChanged(): void;
+  /** What the decision keeps of partners and pushed tokens in memory, told of changes. */
+  roaming: Pick<RoamingCalls, 'partnersChanged' | 'tokenChanged'> | undefined;
 }
 
 /** Starts a connection: as Sender from the eMSP's versions URL and token A, or as Receiver by issuing token A. */
@@ -33,13 +34,20 @@ export function createOcpi(deps: OcpiDeps) {
     try {
       return await work;
     } finally {
-      deps.partnersChanged();
+      deps.roaming?.partnersChanged();
     }
   };
 
   return {
     party: party as OwnParty,
-    router: ocpiRouter({ store: deps.store, http: deps.http, party, log: deps.log, partnersChanged: deps.partnersChanged }) as Router,
+    router: ocpiRouter({
+      store: deps.store,
+      http: deps.http,
+      party,
+      log: deps.log,
+      partnersChanged: () => deps.roaming?.partnersChanged(),
+      tokenChanged: (uid, type) => deps.roaming?.tokenChanged(uid, type),
+    }) as Router,
 
     /** Returns the partner, and token A in clear when we issued it (shown once). */
     async connect(input: Connect, requestBase: string): Promise<{ partner: Partner; tokenA?: string; ourVersionsUrl: string }> {

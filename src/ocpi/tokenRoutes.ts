@@ -57,7 +57,7 @@ function checkIdentity(token: OcpiToken, key: { countryCode: string; partyId: st
 }
 
 /** Tokens receiver: {tokens}/{country_code}/{party_id}/{uid}[?type=] (OCPI 2.2.1 §12.2.1). */
-export function tokenRoutes(store: Store): Router {
+export function tokenRoutes(store: Store, changed: (uid: string, type: string) => void): Router {
   const router = Router();
   const path = '/:country_code/:party_id/:uid';
 
@@ -75,6 +75,7 @@ export function tokenRoutes(store: Store): Router {
     const token = parsed.data as OcpiToken;
     checkIdentity(token, key);
     await store.ocpiTokens.put(partnerId, token);
+    changed(token.uid, token.type);
     res.json(success());
   });
 
@@ -89,6 +90,7 @@ export function tokenRoutes(store: Store): Router {
     const token = parsed.data as OcpiToken;
     checkIdentity(token, key);
     await store.ocpiTokens.put(partnerId, token);
+    changed(token.uid, token.type);
     res.json(success());
   });
   return router;

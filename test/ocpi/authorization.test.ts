@@ -87,6 +87,15 @@ describe.each(engines)('OCPI real-time authorization and whitelists (%s)', (engi
       expect((await charger().authorize(invalid)).status).toBe('Invalid');
     });
 
+    it('applies a token the eMSP invalidates at the next Authorize', async () => {
+      const card = uid('WL-REVOKED');
+      await emsp.pushToken({ uid: card, whitelist: 'ALWAYS' });
+      expect((await charger().authorize(card)).status).toBe('Accepted');
+      const patch = await emsp.cpo('PATCH', `${emsp.cpoEndpoint('tokens')}/NL/TNM/${card.toLowerCase()}`, { valid: false, last_updated: new Date().toISOString() });
+      expect(patch.body.status_code).toBe(1000);
+      expect((await charger().authorize(card)).status).toBe('Invalid');
+    });
+
     it('ALLOWED_OFFLINE: the eMSP decides while it answers; down or too slow, the pushed token is accepted', async () => {
       const card = uid('WL-OFFLINE');
       await emsp.pushToken({ uid: card, whitelist: 'ALLOWED_OFFLINE' });
