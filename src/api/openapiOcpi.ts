@@ -25,6 +25,7 @@ export const ocpiPaths = {
         '502': failure('OCPI_HANDSHAKE_FAILED'),
         ...withBody,
         ...adminOnly,
+        '409': failure('CONFLICT', 'OCPI_NOT_CONFIGURED'),
       },
     },
   },

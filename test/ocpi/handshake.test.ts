@@ -76,6 +76,10 @@ describe.each(engines)('OCPI credentials handshake (%s)', (engine) => {
     const again = await ocpi('POST', '/ocpi/2.2.1/credentials', b64(emsp.state.cpoToken!), { token: 'x', url: emsp.versionsUrl, roles: [] });
     expect(again.status).toBe(405);
     expect((await ocpi('GET', '/ocpi/2.2.1/credentials', `Token ${emsp.state.cpoToken}`)).body.status_code).toBe(1000);
+
+    // One connection per party: a second one is refused until this one is unregistered.
+    const twice = await api.request('POST', '/api/ocpi/partners', { countryCode: 'nl', partyId: 'rcv' });
+    expect(twice).toMatchObject({ status: 409, body: { error: 'CONFLICT', details: { partnerId: issued.body.id } } });
   });
 
   it('updates credentials with new tokens both ways, then unregisters', async () => {

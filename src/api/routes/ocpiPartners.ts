@@ -48,6 +48,10 @@ export function ocpiPartnerRoutes(deps: ApiDeps): Router {
     const o = ocpi(req);
     requireFreshSecondFactor(req);
     const body = parseBody(connectBody, req.body);
+    const taken = (await deps.store.ocpiPartners.list()).find(
+      (p) => (p.state === 'registered' || p.state === 'pending') && p.countryCode === body.countryCode.toUpperCase() && p.partyId === body.partyId.toUpperCase(),
+    );
+    if (taken) throw new ApiError('CONFLICT', `${taken.countryCode}/${taken.partyId} is already ${taken.state}: update its credentials or unregister it first`, { partnerId: taken.id });
     if (body.versionsUrl) await requireOutboundUrls(deps.outbound, { versionsUrl: body.versionsUrl });
     const input = body.versionsUrl ? { ...body, versionsUrl: body.versionsUrl, tokenA: body.tokenA! } : { countryCode: body.countryCode, partyId: body.partyId };
     const { partner: p, tokenA, ourVersionsUrl } = await o.connect(input, requestBase(req));
