@@ -10,6 +10,7 @@ import { Installations } from './pages/Installations.js';
 import { InstallationPage } from './pages/Installation.js';
 import { Account } from './pages/Account.js';
 import { Users } from './pages/Users.js';
+import { Roaming } from './pages/Roaming.js';
 import { ErrorNotice, Loading } from './ui/Notice.js';
 
 function App() {
@@ -34,6 +35,7 @@ function App() {
             <li><a {...linkTo('/')}><strong>Charging portal</strong></a></li>
           </ul>
           <ul>
+            {me.user.admin && <li><a {...linkTo('/roaming')} aria-current={path === '/roaming' ? 'page' : undefined}>Roaming</a></li>}
             {me.user.admin && <li><a {...linkTo('/users')} aria-current={path === '/users' ? 'page' : undefined}>Users</a></li>}
             <li><a {...linkTo('/account')} aria-current={path === '/account' ? 'page' : undefined}>Account</a></li>
             <li><small data-testid="signed-in-as">{me.user.email}</small></li>
@@ -58,6 +60,7 @@ function Page({ me, path, onMe }: { me: Me; path: string; onMe: (me: Me) => void
   if (installation) return <InstallationPage me={me} id={decodeURIComponent(installation[1])} tab={installation[2] ?? 'chargers'} onMe={onMe} />;
   if (path === '/account') return <Account me={me} onMe={onMe} />;
   if (path === '/users' && me.user.admin) return <Users me={me} onMe={onMe} />;
+  if (path === '/roaming' && me.user.admin) return <Roaming me={me} onMe={onMe} />;
   if (path === '/' || path === '/installations') return <Installations me={me} />;
   return <NotFound />;
 }
