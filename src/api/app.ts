@@ -8,6 +8,10 @@ import { metricsRoutes } from './metrics.js';
 import { portalRoutes } from './portal.js';
 import { httpMetrics } from './httpMetrics.js';
 import { requestIds } from './requestContext.js';
+import { OCPI_STATUS, OcpiError } from '../ocpi/envelope.js';
+
+/** Without an OCPI party, /ocpi says so in OCPI's own words rather than serving the portal. */
+const ocpiOff = new OcpiError(404, OCPI_STATUS.CLIENT_ERROR, 'OCPI is not configured on this gateway');
 
 /** Built without listening, so tests and main decide where it runs. */
 export function createApiApp(deps: ApiDeps): Express {
@@ -41,7 +45,7 @@ export function createApiApp(deps: ApiDeps): Express {
   app.use('/api', apiRoutes(deps));
   app.use('/api', (_req, _res, next) => next(new ApiError('NOT_FOUND', 'No such API route')));
   // eMSPs authenticate with OCPI credentials tokens and read OCPI envelopes, errors included.
-  if (deps.ocpi) app.use('/ocpi', deps.ocpi.router);
+  app.use('/ocpi', deps.ocpi?.router ?? ((_req, res) => void res.status(404).json(ocpiOff.envelope())));
   app.use(portalRoutes(deps.portalDir));
   app.use(errorHandler(deps.log));
   return app;

@@ -47,3 +47,17 @@ describe.each(engines)('bad OCPI input (%s)', (engine) => {
     expect((await fetch(`${api.base}/healthz`)).status).toBe(200);
   });
 });
+
+describe('a gateway without an OCPI party', () => {
+  it('answers /ocpi with a 404 envelope, not the portal, and the partners API says OCPI is off', async () => {
+    const api = await startApi('sqlite');
+    try {
+      const res = await fetch(`${api.base}/ocpi/versions`);
+      expect(res.status).toBe(404);
+      expect(await res.json()).toMatchObject({ status_code: 2000, status_message: 'OCPI is not configured on this gateway' });
+      expect((await api.request('GET', '/api/ocpi/partners')).body.error).toBe('OCPI_NOT_CONFIGURED');
+    } finally {
+      await api.close();
+    }
+  });
+});
