@@ -10,7 +10,7 @@ import { createAuthorizer } from './chain.js';
 import { concurrentTxGuard } from './concurrentTx.js';
 import { reservationGuard } from './reservation.js';
 import { createDecisionCache } from './decisionCache.js';
-import { createAuthorizationMetrics, registerBreakerState } from './metrics.js';
+import { createAuthorizationMetrics, registerBreakerState, ROAMING_BREAKERS } from './metrics.js';
 import { nativeAuthorizer } from './native.js';
 import { offlinePolicy } from './offlinePolicy.js';
 import { providerAuthorizer } from './provider.js';
@@ -48,6 +48,9 @@ export function buildAuthorization({ config, store, log, metrics: registry, call
   const metrics = createAuthorizationMetrics(registry);
   const order = createSettingsSource<readonly SourceName[]>(async (id) => ((await store.authSources.get(id)) as SourceName[] | null) ?? undefined);
   registerBreakerState(registry, breaker);
+  // The same breaker, one circuit per OCPI partner, kept apart so each gauge names what it guards.
+  const roamingBreaker = createBreaker({ failures: config.breakerFailures, cooldownMs: config.breakerCooldownMs });
+  if (roaming) registerBreakerState(registry, roamingBreaker, ROAMING_BREAKERS);
   const chain = createAuthorizer({
     authorizers: [
       orderedSources({
@@ -56,7 +59,7 @@ export function buildAuthorization({ config, store, log, metrics: registry, call
           webhook: [providerAuthorizer({ settings, cache, breaker, callSessionStart, log, metrics }), offlinePolicy({ settings, cache })],
           native: [nativeAuthorizer({ findIdTag: idTags.find })],
           ocpi: roaming
-            ? [roamingAuthorizer({ ...roaming, timeoutMs: async (id) => (await settings.get(id))?.timeoutMs ?? 3000, realtimeForAllowed: config.ocpiRealtimeForAllowed, cache, breaker, log })]
+            ? [roamingAuthorizer({ ...roaming, timeoutMs: async (id) => (await settings.get(id))?.timeoutMs ?? 3000, realtimeForAllowed: config.ocpiRealtimeForAllowed, cache, breaker: roamingBreaker, log })]
             : [],
         },
       }),

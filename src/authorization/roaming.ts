@@ -76,19 +76,18 @@ function fromPushed(t: RoamingToken, reason: string): Decision {
  * ALLOWED from the token (and the eMSP first when configured); ALLOWED_OFFLINE asks the eMSP
  * and falls back on the token when it cannot be reached; NEVER always asks and is never cached.
  * A token nobody pushed is asked of every real-time partner; unknown to all, it is left to later sources.
- * Calls share the webhook path's decision cache, breaker (per partner) and deadline.
+ * Calls share the webhook path's decision cache and deadline, and its breaker (one circuit per partner).
  */
 export function roamingAuthorizer(deps: RoamingDeps): Authorizer {
   const flights = singleFlight<Decision>();
 
   async function call(partnerId: string, req: AuthorizationRequest, type: string): Promise<RealtimeAnswer> {
-    const circuit = `ocpi:${partnerId}`;
-    if (!deps.breaker.tryAcquire(circuit)) return { kind: 'unreachable', reason: 'breaker_open' };
+    if (!deps.breaker.tryAcquire(partnerId)) return { kind: 'unreachable', reason: 'breaker_open' };
     const answer = await deps.authorize(partnerId, { uid: req.idTag, type, installationId: req.installationId, chargerId: req.chargerId, timeoutMs: await deps.timeoutMs(req.installationId) });
     if (answer.kind === 'unreachable') {
-      deps.breaker.failure(circuit);
+      deps.breaker.failure(partnerId);
       deps.log.warn({ partnerId, reason: answer.reason }, 'OCPI partner unreachable for real-time authorization');
-    } else deps.breaker.success(circuit);
+    } else deps.breaker.success(partnerId);
     return answer;
   }
 

@@ -4,7 +4,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engines } from '../helpers/databases.js';
-import { startApi, type TestApi } from '../api/gateway.js';
+import { ADMIN_TOKEN, startApi, type TestApi } from '../api/gateway.js';
 import { SimCharger } from '../../simulators/charger/charger.js';
 import { startEmsp, type MockEmsp } from '../../simulators/emsp/server.js';
 import { OCPI_CONFIG, registerEmsp } from './helpers.js';
@@ -141,6 +141,14 @@ describe.each(engines)('OCPI real-time authorization and whitelists (%s)', (engi
     expect((await chargers.get('1.6')!.authorize(card)).status).toBe('Invalid');
     await api.request('PUT', `/api/installations/${installation}/authorization-sources`, { sources: ['native', 'ocpi'] });
     expect((await chargers.get('1.6')!.authorize(card)).status).toBe('Accepted');
+  });
+
+  it('counts OCPI decisions by source and shows each partner\'s circuit at /metrics', async () => {
+    const partnerId = (await api.request('GET', '/api/ocpi/partners')).body.items[0].id;
+    const metrics = await (await fetch(`${api.base}/metrics`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).text();
+    expect(metrics).toMatch(/gateway_authorization_decisions_total\{source="ocpi",status="NoCredit"[^}]*\} [1-9]/);
+    expect(metrics).toContain(`gateway_ocpi_breaker_state{partner_id="${partnerId}"} 0`);
+    expect(metrics).not.toContain(`gateway_provider_breaker_state{installation_id="${partnerId}"}`);
   });
 
   it('refuses an order naming an unknown or repeated source, naming the field', async () => {
