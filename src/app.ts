@@ -32,6 +32,7 @@ import { bootstrapAdminUser } from './users/bootstrap.js';
 import { createOcpi } from './ocpi/service.js';
 import { ownParty } from './ocpi/party.js';
 import { createRoamingCalls } from './ocpi/realtime.js';
+import { deliverSessionPush, OCPI_SESSION_TOPIC } from './ocpi/sessions.js';
 
 export interface Gateway {
   config: Config;
@@ -145,6 +146,7 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
     retryMaxMs: config.outboxRetryMaxMs,
     deliver: {
       [SESSION_END_TOPIC]: async (item) => deliverSessionEnd(providerCalls, await store.installations.providerSettings(item.target), item.payload),
+      [OCPI_SESSION_TOPIC]: (item) => deliverSessionPush({ http, store }, item),
     },
   });
   const watchSignal = createWatchSignal();

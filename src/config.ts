@@ -171,6 +171,8 @@ export const configSchema = z.object({
     .optional(),
   /** OCPI whitelist ALLOWED: also ask the eMSP in real time (true), or let the pushed token decide alone (false). */
   ocpiRealtimeForAllowed: z.boolean().default(false),
+  /** OCPI: ISO 4217 currency of the sessions pushed to eMSPs. */
+  ocpiCurrency: z.string().regex(/^[A-Z]{3}$/, 'three capital letters (ISO 4217), e.g. EUR').default('EUR'),
 });
 
 /** The OCPI party keys: all three or none. */
@@ -243,6 +245,7 @@ const envKeys: Record<string, { key: keyof Config; parse: 'int' | 'bool' | 'stri
   OCPI_BUSINESS_NAME: { key: 'ocpiBusinessName', parse: 'string' },
   OCPI_PUBLIC_URL: { key: 'ocpiPublicUrl', parse: 'string' },
   OCPI_REALTIME_FOR_ALLOWED: { key: 'ocpiRealtimeForAllowed', parse: 'bool' },
+  OCPI_CURRENCY: { key: 'ocpiCurrency', parse: 'string' },
 };
 
 export class ConfigError extends Error {

@@ -57,6 +57,10 @@ export async function startEmsp(opts: EmspOptions = {}) {
     defaultAnswer: opts.defaultAnswer ?? ('UNKNOWN' as Answer),
     latencyMs: opts.latencyMs ?? 0,
     authorizeCalls: [] as { uid: string; type: string; body: unknown; authorization: string | undefined }[],
+    /** Session pushes answered 503 before they are taken (an outage of the sessions receiver). */
+    sessionFailures: 0,
+    /** Sessions received, by path under the sessions endpoint ({country}/{party}/{id}), last version kept. */
+    sessions: new Map<string, Record<string, unknown>>(),
   };
   let origin = '';
   const base = () => `${origin}/ocpi/emsp`;
@@ -139,7 +143,15 @@ export async function startEmsp(opts: EmspOptions = {}) {
       state.authorizeCalls.push({ uid, type, body, authorization: req.headers.authorization });
       return authorize(res, delay, uid, type);
     }
-    if (path.startsWith('/2.2.1/sessions/') || path === '/2.2.1/cdrs') return send(res, 200, envelope(undefined));
+    if (path.startsWith('/2.2.1/sessions/') && req.method === 'PUT') {
+      if (state.sessionFailures > 0) {
+        state.sessionFailures--;
+        return send(res, 503, { error: 'sessions receiver down' });
+      }
+      state.sessions.set(path.slice('/2.2.1/sessions/'.length), body as Record<string, unknown>);
+      return send(res, 200, envelope(undefined));
+    }
+    if (path === '/2.2.1/cdrs') return send(res, 200, envelope(undefined));
     return send(res, 404, envelope(undefined, 2000, 'No such endpoint'));
   }
 

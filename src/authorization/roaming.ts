@@ -2,7 +2,7 @@ import type { Logger } from '../log.js';
 import type { Breaker } from './breaker.js';
 import type { DecisionCache } from './decisionCache.js';
 import { singleFlight } from './singleFlight.js';
-import { ROAMING_SOURCE, type AuthorizationRequest, type AuthorizationStatus, type Authorizer, type Decision } from './types.js';
+import { ROAMING_SOURCE, type AuthorizationRequest, type AuthorizationStatus, type Authorizer, type Decision, type RoamingTokenRef } from './types.js';
 
 /** OCPI AllowedType: the eMSP's answer to a real-time authorization. */
 export type Allowed = 'ALLOWED' | 'BLOCKED' | 'EXPIRED' | 'NO_CREDIT' | 'NOT_ALLOWED';
@@ -11,13 +11,14 @@ export type Whitelist = 'ALWAYS' | 'ALLOWED' | 'ALLOWED_OFFLINE' | 'NEVER';
 /** A token an eMSP pushed, as far as the decision needs it. */
 export interface RoamingToken {
   partnerId: string;
+  ref: RoamingTokenRef;
   valid: boolean;
   whitelist: Whitelist;
   groupId: string | null;
 }
 
 export type RealtimeAnswer =
-  | { kind: 'answered'; allowed: Allowed; authorizationReference?: string }
+  | { kind: 'answered'; allowed: Allowed; authorizationReference?: string; token?: RoamingTokenRef }
   | { kind: 'unknown' }
   | { kind: 'unreachable'; reason: string };
 
@@ -66,7 +67,7 @@ export function tokenTypeOf(idTokenType: string | undefined): string | undefined
 const PARENT_MAX = 20;
 
 function fromPushed(t: RoamingToken, reason: string): Decision {
-  const roaming = { partnerId: t.partnerId };
+  const roaming = { partnerId: t.partnerId, token: t.ref, authMethod: 'WHITELIST' as const };
   if (!t.valid) return { status: 'Invalid', source: ROAMING_SOURCE, reason: 'ocpi_token_not_valid', final: true, roaming };
   return { status: 'Accepted', source: ROAMING_SOURCE, reason, final: true, roaming, ...(t.groupId && t.groupId.length <= PARENT_MAX && { parentIdTag: t.groupId }) };
 }
@@ -103,7 +104,7 @@ export function roamingAuthorizer(deps: RoamingDeps): Authorizer {
         const fallback = pushed && pushed.whitelist !== 'NEVER' ? fromPushed(pushed, `ocpi_whitelisted_while_unreachable:${answer.reason}`) : undefined;
         return fallback ?? { status: 'Invalid', source: ROAMING_SOURCE, reason: `ocpi_unreachable:${answer.reason}`, final: pushed !== undefined, roaming: { partnerId } };
       }
-      const roaming = { partnerId, ...(!cacheable && { realtimeOnly: true }) };
+      const roaming = { partnerId, ...(!cacheable && { realtimeOnly: true }), authMethod: 'AUTH_REQUEST' as const };
       const decision: Decision =
         answer.kind === 'unknown'
           ? { status: 'Invalid', source: ROAMING_SOURCE, reason: 'ocpi_unknown_token', final: pushed !== undefined, roaming }
@@ -112,7 +113,11 @@ export function roamingAuthorizer(deps: RoamingDeps): Authorizer {
               source: ROAMING_SOURCE,
               reason: `ocpi_${answer.allowed.toLowerCase()}`,
               final: true,
-              roaming: { ...roaming, ...(answer.authorizationReference && { authorizationReference: answer.authorizationReference }) },
+              roaming: {
+                ...roaming,
+                ...(answer.authorizationReference && { authorizationReference: answer.authorizationReference }),
+                ...((answer.token ?? pushed?.ref) && { token: answer.token ?? pushed?.ref }),
+              },
             };
       if (cacheable && decision.final) deps.cache.remember(req.installationId, cacheKey, decision);
       return decision;

@@ -55,8 +55,20 @@ export interface Decision {
 export interface RoamingDecision {
   partnerId: string;
   authorizationReference?: string;
+  /** The eMSP's token as a session names it (OCPI CdrToken), and how it was authorized. */
+  token?: RoamingTokenRef;
+  authMethod?: 'AUTH_REQUEST' | 'WHITELIST';
   /** The eMSP wants every use asked in real time (whitelist NEVER): no charger may cache it. */
   realtimeOnly?: boolean;
+}
+
+/** OCPI CdrToken: the token as the eMSP knows it. */
+export interface RoamingTokenRef {
+  country_code: string;
+  party_id: string;
+  uid: string;
+  type: string;
+  contract_id: string;
 }
 
 /** One link of the chain: returns a decision, or undefined to leave the current one as it is. */

@@ -2,11 +2,19 @@ import type { HttpClient } from '../http/client.js';
 import type { Store } from '../store/index.js';
 import type { Partner } from '../store/ocpiPartners.js';
 import type { Allowed, RealtimeAnswer, RealtimeRequest, RoamingToken } from '../authorization/roaming.js';
+import type { RoamingTokenRef } from '../authorization/types.js';
 import { callPartner } from './client.js';
 import { OCPI_STATUS } from './envelope.js';
 import { endpointOf } from './handshake.js';
 import { cachedIdTags } from '../authorization/idTagCache.js';
 import type { StoredToken } from '../store/ocpiTokens.js';
+
+/** The Token fields a session's cdr_token carries; undefined when the eMSP's token lacks one. */
+function cdrToken(t: Partial<Record<keyof RoamingTokenRef, unknown>> | undefined): RoamingTokenRef | undefined {
+  const fields = ['country_code', 'party_id', 'uid', 'type', 'contract_id'] as const;
+  if (!t || fields.some((f) => typeof t[f] !== 'string' || !t[f])) return undefined;
+  return { country_code: t.country_code as string, party_id: t.party_id as string, uid: t.uid as string, type: t.type as string, contract_id: t.contract_id as string };
+}
 
 const ALLOWED: ReadonlySet<string> = new Set<Allowed>(['ALLOWED', 'BLOCKED', 'EXPIRED', 'NO_CREDIT', 'NOT_ALLOWED']);
 
@@ -40,7 +48,7 @@ export function createRoamingCalls(deps: { store: Store; http: HttpClient; token
       const [stored, known] = await Promise.all([pushed.find(type, uid), partners()]);
       return (stored ?? [])
         .filter((s) => known.has(s.partnerId))
-        .map((s) => ({ partnerId: s.partnerId, valid: s.token.valid, whitelist: s.token.whitelist, groupId: s.token.group_id ?? null }));
+        .map((s) => ({ partnerId: s.partnerId, ref: { country_code: s.token.country_code, party_id: s.token.party_id, uid: s.token.uid, type: s.token.type, contract_id: s.token.contract_id }, valid: s.token.valid, whitelist: s.token.whitelist, groupId: s.token.group_id ?? null }));
     },
 
     async realtimePartners(): Promise<string[]> {
@@ -52,7 +60,7 @@ export function createRoamingCalls(deps: { store: Store; http: HttpClient; token
       const partner = (await partners()).get(partnerId);
       const tokensUrl = partner && endpointOf(partner, 'tokens', 'SENDER');
       if (!partner?.outboundToken || !tokensUrl) return { kind: 'unreachable', reason: 'not_registered' };
-      const r = await callPartner<{ allowed?: string; authorization_reference?: string }>(deps.http, {
+      const r = await callPartner<{ allowed?: string; authorization_reference?: string; token?: Record<string, unknown> }>(deps.http, {
         method: 'POST',
         url: authorizeUrl(tokensUrl, req.uid, req.type),
         token: partner.outboundToken,
@@ -66,7 +74,13 @@ export function createRoamingCalls(deps: { store: Store; http: HttpClient; token
         return { kind: 'unreachable', reason: `ocpi_status_${r.statusCode}` };
       }
       const reference = r.data?.authorization_reference;
-      return { kind: 'answered', allowed: allowed as Allowed, ...(typeof reference === 'string' && reference && { authorizationReference: reference.slice(0, 36) }) };
+      const token = cdrToken(r.data?.token);
+      return {
+        kind: 'answered',
+        allowed: allowed as Allowed,
+        ...(typeof reference === 'string' && reference && { authorizationReference: reference.slice(0, 36) }),
+        ...(token && { token }),
+      };
     },
   };
 }

@@ -578,6 +578,8 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         // The OCPI partner that authorized a transaction and its authorization_reference (session, CDR, events).
         await db.schema.alterTable('transactions').addColumn('roaming_partner_id', 'text').execute();
         await db.schema.alterTable('transactions').addColumn('authorization_reference', 'text').execute();
+        // JSON: the eMSP's token as its session names it (OCPI CdrToken) and the auth method.
+        await db.schema.alterTable('transactions').addColumn('roaming_token', 'text').execute();
       },
     },
   };

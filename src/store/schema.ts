@@ -120,6 +120,8 @@ export interface TransactionTable {
   /** OCPI: the partner (eMSP) that authorized it, and its authorization_reference for the session and CDR. */
   roaming_partner_id: string | null;
   authorization_reference: string | null;
+  /** JSON { token: CdrToken, authMethod }, when the partner's token was known. */
+  roaming_token: string | null;
   auth_expiry_date: string | null;
   auth_parent_id_tag: string | null;
   /** 1: the tag was Accepted in the Local Authorization List the charger held at the start. */

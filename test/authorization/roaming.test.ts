@@ -13,7 +13,7 @@ function world(opts: { pushed?: Partial<RoamingToken>; answer: () => Promise<Rea
   const time = clock();
   const calls: (RealtimeRequest & { partnerId: string })[] = [];
   const authorize = roamingAuthorizer({
-    findTokens: async () => (opts.pushed ? [{ partnerId: 'P1', valid: true, whitelist: 'NEVER', groupId: null, ...opts.pushed }] : []),
+    findTokens: async () => (opts.pushed ? [{ partnerId: 'P1', ref: TOKEN, valid: true, whitelist: 'NEVER', groupId: null, ...opts.pushed }] : []),
     realtimePartners: async () => opts.partners ?? ['P1'],
     authorize: async (partnerId, req) => (calls.push({ partnerId, ...req }), opts.answer()),
     timeoutMs: async () => 1234,
@@ -25,6 +25,7 @@ function world(opts: { pushed?: Partial<RoamingToken>; answer: () => Promise<Rea
   return { ask: () => authorize(request(), INVALID), calls, time };
 }
 
+const TOKEN = { country_code: 'NL', party_id: 'TNM', uid: 'CARD', type: 'RFID', contract_id: 'NL-TNM-C1' };
 const down = async (): Promise<RealtimeAnswer> => ({ kind: 'unreachable', reason: 'timeout' });
 
 describe('the OCPI source on the shared mechanism', () => {

@@ -4,7 +4,8 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engines } from '../helpers/databases.js';
-import { ADMIN_TOKEN, startApi, type TestApi } from '../api/gateway.js';
+import { ADMIN_TOKEN, eventually, startApi, type TestApi } from '../api/gateway.js';
+import { sessionEndPayload } from '../../src/providers/sessionEnd.js';
 import { SimCharger } from '../../simulators/charger/charger.js';
 import { startEmsp, type MockEmsp } from '../../simulators/emsp/server.js';
 import { OCPI_CONFIG, registerEmsp } from './helpers.js';
@@ -163,35 +164,72 @@ describe.each(engines)('OCPI real-time authorization and whitelists (%s)', (engi
 describe.each(engines)('a session a roaming partner authorized (%s)', (engine) => {
   let api: TestApi;
   let emsp: MockEmsp;
+  let partnerId: string;
 
   beforeAll(async () => {
-    api = await startApi(engine, OCPI_CONFIG);
+    api = await startApi(engine, { ...OCPI_CONFIG, outboxRetryBaseMs: 20, outboxRetryMaxMs: 100, outboxPollMs: 20 });
     emsp = await startEmsp({ countryCode: 'NL', partyId: 'TNM' });
-    await registerEmsp(api, emsp);
+    partnerId = await registerEmsp(api, emsp);
   });
   afterAll(async () => {
     await emsp.close();
     await api.close();
   });
 
-  it.each(VERSIONS)('keeps the partner and its authorization reference on the OCPP $version transaction, into session.end', async ({ version, protocol }) => {
-    const installation = (await api.request('POST', '/api/installations', { name: `Roaming ${version}` })).body.id;
+  async function session(version: string, protocol: string, card: string) {
+    const installation = (await api.request('POST', '/api/installations', { name: `Roaming ${card}` })).body.id;
     await api.request('PUT', `/api/installations/${installation}/authorization-sources`, { sources: ['ocpi'] });
-    const id = `TX-ROAM-${version.replaceAll('.', '')}`;
+    const id = `TX-${card}`;
     await api.request('POST', `/api/installations/${installation}/chargers`, { id });
     const charger = new SimCharger({ url: `ws://127.0.0.1:${api.gateway.ocppPort}/ocpp`, id, protocol, callTimeoutMs: 5_000 });
     await charger.connect();
     await charger.boot();
-    const card = `SESSION-${version}`;
-    emsp.answer(card, 'ALLOWED');
-    await charger.runSession({ idTag: card, meterIntervalMs: 10, meterSamples: 1, whPerSample: 100 });
+    await charger.runSession({ idTag: card, meterIntervalMs: 10, meterSamples: 2, whPerSample: 1500 });
     await charger.close();
     const [tx] = (await api.request('GET', `/api/transactions?chargerId=${id}`)).body.items;
+    return { installation, id, tx };
+  }
+
+  it.each(VERSIONS)('keeps the partner, its reference and token on the OCPP $version transaction, and pushes the completed Session to the eMSP', async ({ version, protocol }) => {
+    const card = `SESSION-${version.replaceAll('.', '')}`;
+    emsp.answer(card, 'ALLOWED');
+    const { installation, id, tx } = await session(version, protocol, card);
     // The start reuses the Authorize's decision (source cache), partner and reference included.
-    const partners = (await api.request('GET', '/api/ocpi/partners')).body.items;
-    expect(tx).toMatchObject({ authorization: { status: 'Accepted' }, roaming: { partnerId: partners[0].id, authorizationReference: expect.stringMatching(/^AUTH-SESSION-/) } });
-    const { sessionEndPayload } = await import('../../src/providers/sessionEnd.js');
+    expect(tx).toMatchObject({
+      authorization: { status: 'Accepted' },
+      roaming: { partnerId, authorizationReference: expect.stringMatching(/^AUTH-SESSION-/), authMethod: 'AUTH_REQUEST', token: { uid: card, contract_id: `NL-TNM-C${card}` } },
+    });
     const stored = await api.gateway.store.transactions.get(tx.id);
-    expect(sessionEndPayload(stored!).roaming).toEqual(tx.roaming);
+    expect(sessionEndPayload(stored!).roaming).toEqual({ partnerId, authorizationReference: tx.roaming.authorizationReference });
+
+    await eventually(() => emsp.state.sessions.has(`DE/GWY/${tx.id}`));
+    expect(emsp.state.sessions.get(`DE/GWY/${tx.id}`)).toEqual({
+      country_code: 'DE',
+      party_id: 'GWY',
+      id: String(tx.id),
+      start_date_time: tx.startTime,
+      end_date_time: tx.stop.time,
+      kwh: tx.energyWh / 1000,
+      cdr_token: { country_code: 'NL', party_id: 'TNM', uid: card, type: 'RFID', contract_id: `NL-TNM-C${card}` },
+      auth_method: 'AUTH_REQUEST',
+      authorization_reference: tx.roaming.authorizationReference,
+      location_id: installation,
+      evse_uid: id,
+      connector_id: String(tx.connectorId),
+      currency: 'EUR',
+      status: 'COMPLETED',
+      last_updated: tx.stop.receivedAt,
+    });
+    expect(tx.energyWh).toBeGreaterThan(0);
+  });
+
+  it('retries the Session until the eMSP takes it, for a pushed (whitelisted) card too', async () => {
+    const card = 'SESSION-RETRY';
+    await emsp.pushToken({ uid: card, whitelist: 'ALWAYS' });
+    emsp.state.sessionFailures = 2;
+    const { tx } = await session('1.6', 'ocpp1.6', card);
+    await eventually(() => emsp.state.sessions.has(`DE/GWY/${tx.id}`));
+    expect(emsp.state.sessionFailures).toBe(0);
+    expect(emsp.state.sessions.get(`DE/GWY/${tx.id}`)).toMatchObject({ auth_method: 'WHITELIST', status: 'COMPLETED', cdr_token: { uid: card } });
   });
 });
