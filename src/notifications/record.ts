@@ -52,7 +52,7 @@ export function createRecorder(deps: {
 
     async withEvents<T>(store: Store, types: readonly EventType[], installationId: string, change: (tx: Store) => Promise<T>, events: EventsOf<T>): Promise<T> {
       const any = anyone(installationId, types);
-      if (!(typeof any === 'boolean' ? any : await any)) return change(store);
+      if (!(typeof any === 'boolean' ? any : await any)) return store.batched(change);
       let written: Envelope[] = [];
       const result = await store.transact(async (tx) => {
         const r = await change(tx);

@@ -122,7 +122,7 @@ async function applyOfflineSetting(deps: OcppDeps, ctx: ChargerContext, client: 
     const settings = await deps.settings.get(ctx.installationId);
     if (!settings) return;
     await pushOfflineConfig(client, ctx.chargerId, settings.offlineAllow, {
-      chargers: deps.store.chargers,
+      store: deps.store,
       log: ctx.log,
       timeoutMs: deps.config.commandTimeoutMs,
     });

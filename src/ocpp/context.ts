@@ -7,6 +7,7 @@ import type { OutboxWorker } from '../providers/sessionEndWorker.js';
 import type { Recorder } from '../notifications/record.js';
 import type { ConnectionRegistry } from './connectionRegistry.js';
 import type { LocalListSync } from './localList/index.js';
+import type { OcppVersion } from './versions.js';
 
 /** What every OCPP handler needs; built once per gateway. */
 export interface OcppDeps {
@@ -37,10 +38,7 @@ export interface ChargerContext {
   log: Logger;
 }
 
-/** The OCPP versions the gateway speaks, as stored and shown (the subprotocol without its "ocpp" prefix). */
-export type OcppVersion = '1.6' | '2.0.1' | '2.1';
-
-export const versionOf = (subprotocol: string): OcppVersion => subprotocol.replace(/^ocpp/, '') as OcppVersion;
+export { versionOf, type OcppVersion } from './versions.js';
 
 export type { ChargerConnection, ChargerSession } from './connectionRegistry.js';
 

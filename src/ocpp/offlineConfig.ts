@@ -1,5 +1,5 @@
 import type { Logger } from '../log.js';
-import type { ChargerStore } from '../store/chargers.js';
+import type { Store } from '../store/index.js';
 import type { ChargerConnection } from './context.js';
 
 /** The OCPP 1.6 keys that make a charger allow cards while it has no connection. */
@@ -34,13 +34,14 @@ export async function pushOfflineConfig(
   chargerId: string,
   offlineAllow: boolean,
   /** `log` is the charger's own logger: it carries the charger id. */
-  deps: { chargers: ChargerStore; log: Logger; timeoutMs: number },
+  deps: { store: Store; log: Logger; timeoutMs: number },
 ): Promise<OfflineConfigResult> {
   const push: Push = client.protocol === 'ocpp1.6' ? changeConfiguration : setVariables;
   const results = await push(client, String(offlineAllow), deps.timeoutMs);
   const applied = Object.values(results).every((status) => APPLIED.has(status));
   const result = { offlineAllow, results, applied, at: new Date().toISOString() };
-  await deps.chargers.setOfflineConfig(chargerId, result);
+  // Boots come in bursts (a restart reconnects every charger): their writes share commits.
+  await deps.store.batched((tx) => tx.chargers.setOfflineConfig(chargerId, result));
   if (!applied) deps.log.warn({ results }, 'charger did not apply the offline setting');
   return result;
 }

@@ -80,7 +80,7 @@ export function createOcppServer(deps: OcppDeps, opts: { metrics: MetricsRegistr
     pushOfflineConfigToInstallation(installationId, offlineAllow) {
       for (const [chargerId, client] of registry.ofInstallation(installationId)) {
         const log = deps.log.child({ chargerId });
-        pushOfflineConfig(client, chargerId, offlineAllow, { chargers: deps.store.chargers, log, timeoutMs: deps.config.commandTimeoutMs }).catch((err) =>
+        pushOfflineConfig(client, chargerId, offlineAllow, { store: deps.store, log, timeoutMs: deps.config.commandTimeoutMs }).catch((err) =>
           log.error({ err }, 'offline setting push failed'),
         );
       }

@@ -82,6 +82,11 @@ export type Store = StoreHandle &
      * the events it causes commit together or not at all. Inside a transaction, runs in it.
      */
     transact<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
+    /**
+     * Runs `fn` where its writes cost least: on SQLite in the next commit group (a charger's writes
+     * then share one COMMIT with those of the same event-loop turn); elsewhere as it comes.
+     */
+    batched<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
   };
 
 export function storeModules(handle: StoreHandle, box: SecretBox): Store {
@@ -96,6 +101,9 @@ export function storeModules(handle: StoreHandle, box: SecretBox): Store {
       // The log joins the transaction where it shares the database (PostgreSQL).
       const bound = (trx: Db) => fn(storeModules({ ...handle, db: trx, logDb: handle.logDb === handle.db ? trx : handle.logDb }, box));
       return groups ? groups.join(bound) : handle.db.transaction().execute(bound);
+    },
+    batched<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
+      return groups ? store.transact(fn) : fn(store);
     },
   });
 }

@@ -1,5 +1,5 @@
 import type { ListUpdate } from '../../authorization/localList.js';
-import type { ChargerConnection } from '../context.js';
+import type { ChargerConnection } from '../connectionRegistry.js';
 
 /** What a charger says of its Local Authorization List before anything is sent. */
 export type Capabilities =

@@ -137,7 +137,7 @@ describe.each([
 
   it('answers NotImplemented to what it does not handle, 1.6 actions included', async () => {
     for (const [action, payload] of [
-      ['ReservationStatusUpdate', { reservationId: 1, reservationUpdateStatus: 'Expired' }],
+      ['NotifyCustomerInformation', { data: 'nothing kept', seqNo: 0, generatedAt: now(), requestId: 1 }],
       ['StartTransaction', { connectorId: 1, idTag: 'A', meterStart: 0, timestamp: now() }],
     ] as const) {
       const err = await c.call(action, payload).catch((e) => e);
