@@ -61,6 +61,8 @@ export async function startEmsp(opts: EmspOptions = {}) {
     sessionFailures: 0,
     /** Sessions received, by path under the sessions endpoint ({country}/{party}/{id}), last version kept. */
     sessions: new Map<string, Record<string, unknown>>(),
+    /** Every Session taken, in order: its path and status. */
+    sessionLog: [] as { path: string; status: unknown }[],
   };
   let origin = '';
   const base = () => `${origin}/ocpi/emsp`;
@@ -148,7 +150,9 @@ export async function startEmsp(opts: EmspOptions = {}) {
         state.sessionFailures--;
         return send(res, 503, { error: 'sessions receiver down' });
       }
-      state.sessions.set(path.slice('/2.2.1/sessions/'.length), body as Record<string, unknown>);
+      const at = path.slice('/2.2.1/sessions/'.length);
+      state.sessions.set(at, body as Record<string, unknown>);
+      state.sessionLog.push({ path: at, status: (body as { status?: unknown })?.status });
       return send(res, 200, envelope(undefined));
     }
     if (path === '/2.2.1/cdrs') return send(res, 200, envelope(undefined));

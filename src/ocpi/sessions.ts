@@ -21,20 +21,22 @@ interface SessionPush {
 }
 
 /**
- * The OCPI 2.2.1 Session (§9.3.1) of a stopped transaction a roaming partner authorized, as an
- * outbox row written in the stop's own database transaction; none when the eMSP never said which
- * token it was (its cdr_token would be empty).
+ * The OCPI 2.2.1 Session (§9.3.1) of a transaction a roaming partner authorized, as an outbox row
+ * written in the start's or the stop's own database transaction: ACTIVE once it started, COMPLETED
+ * once it stopped, each pushed once and in that order. None when the eMSP never said which token it
+ * was (its cdr_token would be empty) or the transaction was refused.
  */
 export function sessionPush(tx: Transaction, party: OwnParty, currency: string) {
   const roaming = tx.roaming;
-  if (!roaming?.token || !tx.stop) return undefined;
+  if (!roaming?.token || tx.authorization.status !== 'Accepted') return undefined;
+  const stop = tx.stop;
   const session = {
     country_code: party.countryCode,
     party_id: party.partyId,
     id: String(tx.id),
     start_date_time: tx.startTime,
-    end_date_time: tx.stop.time,
-    kwh: (tx.energyWh ?? 0) / 1000,
+    ...(stop && { end_date_time: stop.time }),
+    kwh: stop ? (tx.energyWh ?? 0) / 1000 : 0,
     cdr_token: roaming.token,
     auth_method: roaming.authMethod ?? 'AUTH_REQUEST',
     ...(roaming.authorizationReference && { authorization_reference: roaming.authorizationReference }),
@@ -42,11 +44,11 @@ export function sessionPush(tx: Transaction, party: OwnParty, currency: string) 
     evse_uid: tx.chargerId,
     connector_id: String(tx.connectorId),
     currency,
-    status: 'COMPLETED',
-    last_updated: tx.stop.receivedAt,
+    status: stop ? 'COMPLETED' : 'ACTIVE',
+    last_updated: stop?.receivedAt ?? tx.startReceivedAt,
   };
   const payload: SessionPush = { chargerId: tx.chargerId, partnerId: roaming.partnerId, path: `${party.countryCode}/${party.partyId}/${tx.id}`, session };
-  return { topic: OCPI_SESSION_TOPIC, target: roaming.partnerId, eventId: `ocpi-session:${tx.id}:completed`, payload };
+  return { topic: OCPI_SESSION_TOPIC, target: roaming.partnerId, eventId: `ocpi-session:${tx.id}:${stop ? 'completed' : 'active'}`, payload };
 }
 
 /** PUT {eMSP sessions}/{our country}/{our party}/{session id}; retried until the eMSP answers 1000. */

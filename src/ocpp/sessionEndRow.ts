@@ -1,5 +1,6 @@
 import type { OcppDeps } from './context.js';
 import type { Db } from '../store/db.js';
+import type { Store } from '../store/index.js';
 import type { Transaction } from '../store/transactions.js';
 import { PROVIDER_MODE } from '../store/installations.js';
 import { sessionEndItem } from '../providers/sessionEnd.js';
@@ -10,6 +11,18 @@ import { sessionPush } from '../ocpi/sessions.js';
  * What a stop writes for the provider's session-end call and a roaming partner's session, in the
  * stop's own database transaction (never one without the other); undefined when neither applies.
  */
+/**
+ * A roaming partner's Session, pushed once its transaction started (the stop's push is in
+ * sessionEndWriter); `store` must be the start's own database transaction.
+ */
+export async function roamingStartWriter(deps: OcppDeps, store: Store, tx: Transaction): Promise<boolean> {
+  const party = ownParty(deps.config);
+  const push = party && !tx.stop && sessionPush(tx, party, deps.config.ocpiCurrency);
+  if (!push) return false;
+  await store.outbox.enqueue(store.db, push);
+  return true;
+}
+
 export async function sessionEndWriter(deps: OcppDeps, installationId: string) {
   const settings = await deps.settings.get(installationId);
   const notifyProvider = settings?.mode === PROVIDER_MODE && settings.sessionEndUrl;

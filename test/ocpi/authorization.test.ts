@@ -202,8 +202,11 @@ describe.each(engines)('a session a roaming partner authorized (%s)', (engine) =
     const stored = await api.gateway.store.transactions.get(tx.id);
     expect(sessionEndPayload(stored!).roaming).toEqual({ partnerId, authorizationReference: tx.roaming.authorizationReference });
 
-    await eventually(() => emsp.state.sessions.has(`DE/GWY/${tx.id}`));
-    expect(emsp.state.sessions.get(`DE/GWY/${tx.id}`)).toEqual({
+    const path = `DE/GWY/${tx.id}`;
+    await eventually(() => emsp.state.sessions.get(path)?.status === 'COMPLETED');
+    // ACTIVE when it started, COMPLETED when it stopped, once each and in that order.
+    expect(emsp.state.sessionLog.filter((l) => l.path === path).map((l) => l.status)).toEqual(['ACTIVE', 'COMPLETED']);
+    expect(emsp.state.sessions.get(path)).toEqual({
       country_code: 'DE',
       party_id: 'GWY',
       id: String(tx.id),
@@ -228,8 +231,9 @@ describe.each(engines)('a session a roaming partner authorized (%s)', (engine) =
     await emsp.pushToken({ uid: card, whitelist: 'ALWAYS' });
     emsp.state.sessionFailures = 2;
     const { tx } = await session('1.6', 'ocpp1.6', card);
-    await eventually(() => emsp.state.sessions.has(`DE/GWY/${tx.id}`));
+    await eventually(() => emsp.state.sessions.get(`DE/GWY/${tx.id}`)?.status === 'COMPLETED');
     expect(emsp.state.sessionFailures).toBe(0);
+    expect(emsp.state.sessionLog.filter((l) => l.path === `DE/GWY/${tx.id}`).map((l) => l.status)).toEqual(['ACTIVE', 'COMPLETED']);
     expect(emsp.state.sessions.get(`DE/GWY/${tx.id}`)).toMatchObject({ auth_method: 'WHITELIST', status: 'COMPLETED', cdr_token: { uid: card } });
   });
 });

@@ -70,10 +70,11 @@ describe.each(['sqlite', 'postgres'] as const)('an OCPI Session across a gateway
 
     emsp.state.sessionFailures = 0;
     gw = await spawnGateway(env);
-    await expect.poll(() => emsp.state.sessions.size, { timeout: 10_000 }).toBe(1);
-    expect(emsp.state.sessions.get(`DE/GWY/${transactionId}`)).toMatchObject({ id: String(transactionId), kwh: 4.2, status: 'COMPLETED', cdr_token: { uid: 'ROAM-RESTART' } });
-    // Taken once: no second PUT after the one the eMSP answered 1000.
+    await expect.poll(() => emsp.state.sessions.get(`DE/GWY/${transactionId}`)?.status, { timeout: 10_000 }).toBe('COMPLETED');
+    expect(emsp.state.sessions.get(`DE/GWY/${transactionId}`)).toMatchObject({ id: String(transactionId), kwh: 4.2, cdr_token: { uid: 'ROAM-RESTART' } });
+    // Each taken once, in order: no PUT after the COMPLETED one the eMSP answered 1000.
     await new Promise((r) => setTimeout(r, 500));
-    expect(sessionPuts().filter((r) => r.status === 200)).toHaveLength(1);
+    expect(emsp.state.sessionLog.map((l) => l.status)).toEqual(['ACTIVE', 'COMPLETED']);
+    expect(sessionPuts().filter((r) => r.status === 200)).toHaveLength(2);
   });
 });
