@@ -31,6 +31,10 @@ import { createSecretBox, loadSecretKeys } from './secrets.js';
 import { resealSecrets } from './store/reseal.js';
 import { createFirstAdmin, prepareFirstAdmin } from './users/bootstrap.js';
 import type { Installation } from './store/installations.js';
+import { createOcpi } from './ocpi/service.js';
+import { ownParty } from './ocpi/party.js';
+import { createRoamingCalls } from './ocpi/realtime.js';
+import { deliverSessionPush, OCPI_SESSION_TOPIC } from './ocpi/sessions.js';
 
 export interface Gateway {
   config: Config;
@@ -131,7 +135,10 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
   const providerCalls = { http, tokens: createTokenService(http, { fetched: createTokenFetchCounter(metrics) }) };
   // Built below, once the connection registry exists; provider acceptances reach it from then on.
   let localList: LocalListSync | undefined;
+  // OCPI partners decide beside the provider when the gateway has an OCPI party.
+  const roaming = ownParty(config) ? createRoamingCalls({ store, http, tokenCacheTtlMs: config.idTagCacheTtlMs }) : undefined;
   const auth = buildAuthorization({
+    roaming,
     config,
     store,
     log,
@@ -148,6 +155,7 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
     retryMaxMs: config.outboxRetryMaxMs,
     deliver: {
       [SESSION_END_TOPIC]: async (item) => deliverSessionEnd(providerCalls, await store.installations.providerSettings(item.target), item.payload),
+      [OCPI_SESSION_TOPIC]: (item) => deliverSessionPush({ http, store }, item),
     },
   });
   const watchSignal = createWatchSignal();
@@ -211,6 +219,10 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
       auth.idTags.forgetInstallation(installationId);
       localLists.installation(installationId);
     },
+    authorizationSourcesChanged(installationId) {
+      auth.order.forget(installationId);
+      auth.cache.forgetInstallation(installationId);
+    },
     localListChanged(before, after) {
       auth.settings.forget(after.id);
       localLists.installation(after.id);
@@ -224,6 +236,7 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
     },
   };
   const authenticationTest = createAuthenticationTest({ http, cache: auth.cache, findIdTag: auth.idTags.find });
+  const ocpi = createOcpi({ config, store, http, log, roaming });
   const ocppListening: OcppListening = {};
   const api = createApiApp({
     ocppListening,
@@ -241,6 +254,7 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
     live,
     authenticationTest,
     portalDir,
+    ocpi,
   });
   const httpServer = createServer(api);
   const reservationExpiry = createReservationExpiry({ store, events, log, intervalMs: config.reservationSweepMs });

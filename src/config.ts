@@ -168,7 +168,26 @@ export const configSchema = z.object({
    * chargers offline. At least twice nodeHeartbeatMs, so one late write is not a death.
    */
   nodeTimeoutMs: z.number().int().min(200).max(600_000).default(10_000),
+  /** OCPI: the gateway's own party as a CPO, ISO 3166 alpha-2 country code (e.g. NL). Unset: OCPI is off. */
+  ocpiCountryCode: z.string().regex(/^[A-Za-z]{2}$/, 'two letters (ISO 3166 alpha-2), e.g. NL').transform((v) => v.toUpperCase()).optional(),
+  /** OCPI: the gateway's party id (ISO 15118 operator id, three letters or digits, e.g. EXA). */
+  ocpiPartyId: z.string().regex(/^[A-Za-z0-9]{3}$/, 'three letters or digits, e.g. EXA').transform((v) => v.toUpperCase()).optional(),
+  /** OCPI: the operator's name eMSPs see in the credentials' business details. */
+  ocpiBusinessName: z.string().trim().min(1).max(100).optional(),
+  /** OCPI: the public base URL eMSPs reach this gateway's /ocpi at (e.g. https://gw.example.com); unset: the request's own host. */
+  ocpiPublicUrl: z
+    .string()
+    .regex(/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/, 'an http:// or https:// URL without query, e.g. https://gw.example.com')
+    .transform((u) => u.replace(/\/+$/, ''))
+    .optional(),
+  /** OCPI whitelist ALLOWED: also ask the eMSP in real time (true), or let the pushed token decide alone (false). */
+  ocpiRealtimeForAllowed: z.boolean().default(false),
+  /** OCPI: ISO 4217 currency of the sessions pushed to eMSPs. */
+  ocpiCurrency: z.string().regex(/^[A-Z]{3}$/, 'three capital letters (ISO 4217), e.g. EUR').default('EUR'),
 });
+
+/** The OCPI party keys: all three or none. */
+const OCPI_PARTY_KEYS = ['ocpiCountryCode', 'ocpiPartyId', 'ocpiBusinessName'] as const;
 
 export type Config = z.infer<typeof configSchema>;
 export type ConfigOverrides = Partial<Config>;
@@ -236,6 +255,12 @@ const envKeys: Record<string, { key: keyof Config; parse: 'int' | 'bool' | 'stri
   LIVE_KEEPALIVE_MS: { key: 'liveKeepaliveMs', parse: 'int' },
   LOCAL_LIST_DEBOUNCE_MS: { key: 'localListDebounceMs', parse: 'int' },
   SHUTDOWN_TIMEOUT_MS: { key: 'shutdownTimeoutMs', parse: 'int' },
+  OCPI_COUNTRY_CODE: { key: 'ocpiCountryCode', parse: 'string' },
+  OCPI_PARTY_ID: { key: 'ocpiPartyId', parse: 'string' },
+  OCPI_BUSINESS_NAME: { key: 'ocpiBusinessName', parse: 'string' },
+  OCPI_PUBLIC_URL: { key: 'ocpiPublicUrl', parse: 'string' },
+  OCPI_REALTIME_FOR_ALLOWED: { key: 'ocpiRealtimeForAllowed', parse: 'bool' },
+  OCPI_CURRENCY: { key: 'ocpiCurrency', parse: 'string' },
 };
 
 export class ConfigError extends Error {
@@ -311,6 +336,11 @@ export function parseConfig(input: Record<string, unknown>, envNames = new Map<s
     if (c.nodeTimeoutMs < 2 * c.nodeHeartbeatMs) {
       const where = envNames.has('nodeTimeoutMs') ? 'nodeTimeoutMs (env NODE_TIMEOUT_MS)' : 'nodeTimeoutMs';
       throw new ConfigError(`Invalid configuration: ${where}: must be at least twice nodeHeartbeatMs (${c.nodeHeartbeatMs})`);
+    }
+    const missingParty = OCPI_PARTY_KEYS.find((k) => c[k] === undefined);
+    if (missingParty && OCPI_PARTY_KEYS.some((k) => c[k] !== undefined)) {
+      const given = OCPI_PARTY_KEYS.filter((k) => c[k] !== undefined);
+      throw new ConfigError(`Invalid configuration: ${missingParty}: required when ${given.join(' and ')} ${given.length > 1 ? 'are' : 'is'} set (the gateway's OCPI party)`);
     }
     return c;
   }

@@ -10,6 +10,10 @@ import { portalRoutes } from './portal.js';
 import { httpMetrics } from './httpMetrics.js';
 import { requestLog } from './requestLog.js';
 import { requestIds } from './requestContext.js';
+import { OCPI_STATUS, OcpiError } from '../ocpi/envelope.js';
+
+/** Without an OCPI party, /ocpi says so in OCPI's own words rather than serving the portal. */
+const ocpiOff = new OcpiError(404, OCPI_STATUS.CLIENT_ERROR, 'OCPI is not configured on this gateway');
 
 /** Built without listening, so tests and main decide where it runs. */
 export function createApiApp(deps: ApiDeps): Express {
@@ -44,6 +48,8 @@ export function createApiApp(deps: ApiDeps): Express {
   app.use('/api', express.json({ limit: '1mb', strict: true }));
   app.use('/api', apiRoutes(deps));
   app.use('/api', (_req, _res, next) => next(new ApiError('NOT_FOUND', 'No such API route')));
+  // eMSPs authenticate with OCPI credentials tokens and read OCPI envelopes, errors included.
+  app.use('/ocpi', deps.ocpi?.router ?? ((_req, res) => void res.status(404).json(ocpiOff.envelope())));
   app.use(portalRoutes(deps.portalDir));
   app.use(errorHandler(deps.log));
   return app;

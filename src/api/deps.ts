@@ -11,6 +11,7 @@ import type { Commands } from '../ocpp/commands.js';
 import type { AddressPolicy } from '../http/addressPolicy.js';
 import type { ConnectionRegistry } from '../ocpp/connectionRegistry.js';
 import type { TokenCheck } from './adminToken.js';
+import type { Ocpi } from '../ocpi/service.js';
 
 export interface ApiDeps {
   config: Config;
@@ -32,6 +33,8 @@ export interface ApiDeps {
   authenticationTest: AuthenticationTest;
   /** The portal's build; by default the one next to the code (src/api/portal.ts). */
   portalDir?: string;
+  /** The OCPI side (/ocpi and the partners API); undefined when no OCPI party is configured. */
+  ocpi?: Ocpi;
   /** The OCPP ports once listening (0 in config means "any"), for the URLs the portal shows. */
   ocppListening: OcppListening;
 }
@@ -48,4 +51,6 @@ export interface ApiHooks {
   idTagsChanged(installationId: string): void;
   /** The installation's localList setting changed: its chargers' lists are brought in line. */
   localListChanged(before: Installation, after: Installation): void;
+  /** The order of the installation's authorization sources changed. */
+  authorizationSourcesChanged(installationId: string): void;
 }

@@ -32,6 +32,8 @@ export const API_ERRORS = {
   CHARGER_CALL_ERROR: { status: 502, message: 'The charger answered with an error' },
   COMMAND_FAILED: { status: 502, message: 'The command could not be delivered' },
   COMMAND_TIMEOUT: { status: 504, message: 'The charger did not answer in time' },
+  OCPI_NOT_CONFIGURED: { status: 409, message: 'OCPI is off: configure ocpiCountryCode, ocpiPartyId and ocpiBusinessName' },
+  OCPI_HANDSHAKE_FAILED: { status: 502, message: 'The credentials handshake with the eMSP failed' },
   INTERNAL: { status: 500, message: 'Internal error' },
 } as const;
 

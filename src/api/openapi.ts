@@ -9,6 +9,7 @@ import { userPaths, userSchemas } from './openapiUsers.js';
 import { dashboardPaths, dashboardSchemas } from './openapiDashboard.js';
 import { OPERATION_IDS } from './openapiOperations.js';
 import { withExamples } from './openapiExamples.js';
+import { ocpiPaths, ocpiSchemas } from './openapiOcpi.js';
 
 /**
  * The OpenAPI 3.1 description of the REST API. Request bodies and query parameters are
@@ -56,6 +57,7 @@ const described = {
     ...userPaths,
     ...statusPaths,
     ...dashboardPaths,
+    ...ocpiPaths,
   },
   components: {
     securitySchemes: {
@@ -72,6 +74,7 @@ const described = {
       ...userSchemas,
       ...statusSchemas,
       ...dashboardSchemas,
+      ...ocpiSchemas,
       Error: {
         type: 'object',
         required: ['error', 'message'],

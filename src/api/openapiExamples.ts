@@ -47,6 +47,9 @@ const BY_NAME: Record<string, unknown> = {
   secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
   broker: 'kafka.example.com:9092',
   topic: 'ocpp-events',
+  countryCode: 'NL',
+  partyId: 'EMS',
+  versionsUrl: 'https://emsp.example.com/ocpi/versions',
 };
 
 const EXAMPLE_TIME = '2026-05-04T09:30:00.000Z';

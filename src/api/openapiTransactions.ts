@@ -53,6 +53,14 @@ export const transactionSchemas = {
     energyNowWh: orNull({ ...int, description: 'While charging: the latest energy register reading minus meterStart (Wh); null once stopped or before any reading' }),
     meterAnomaly: { type: 'boolean', description: 'meterStop was below meterStart' },
     providerSessionId: orNull({ ...str, description: "The provider's sessionId from session start (webhook mode)" }),
+    roaming: orNull({
+      ...obj({
+        partnerId: str,
+        authorizationReference: orNull(str),
+        token: orNull({ type: 'object', description: 'OCPI CdrToken: country_code, party_id, uid, type, contract_id' }),
+        authMethod: orNull({ type: 'string', enum: ['AUTH_REQUEST', 'WHITELIST'] }),
+      }),
+      description: 'OCPI: the roaming partner (eMSP) that authorized it and its authorization_reference (docs/ocpi.md)' }),
     authorizedOffline: { type: 'boolean', description: 'Accepted by the offline policy because the provider was unreachable' },
     localList: { type: 'boolean', description: "The charger held the id tag as Accepted in the Local Authorization List the gateway sent it, so it may have started on its own; the gateway still decided (authorization)" },
     ocppVersion: { type: 'string', enum: ['1.6', '2.0.1', '2.1'], description: 'The version the charger spoke when it started the transaction' },

@@ -10,7 +10,7 @@ import { createAuthorizer } from './chain.js';
 import { concurrentTxGuard } from './concurrentTx.js';
 import { reservationGuard } from './reservation.js';
 import { createDecisionCache } from './decisionCache.js';
-import { createAuthorizationMetrics, registerBreakerState } from './metrics.js';
+import { createAuthorizationMetrics, registerBreakerState, ROAMING_BREAKERS } from './metrics.js';
 import { nativeAuthorizer } from './native.js';
 import { offlinePolicy } from './offlinePolicy.js';
 import { providerAuthorizer } from './provider.js';
@@ -19,6 +19,8 @@ import { cachedIdTags } from './idTagCache.js';
 import { recentTagRecorder } from './recentTags.js';
 import type { Authorize } from './chain.js';
 import { createDecisionTally } from './decisionTally.js';
+import { roamingAuthorizer, type RoamingDeps } from './roaming.js';
+import { orderedSources, type SourceName } from './sources.js';
 
 /** How often the dashboard's decision counts are added to the store. */
 const DECISION_TALLY_MS = 2_000;
@@ -32,26 +34,40 @@ export interface AuthorizationDeps {
   callSessionStart(settings: ProviderSettings, req: SessionStartRequest): Promise<StartOutcome>;
   /** A provider acceptance new to an installation's recent tags (native+recent local lists). */
   recentTagAdded(installationId: string): void;
+  /** OCPI partners as a source; absent when OCPI is off. */
+  roaming?: Pick<RoamingDeps, 'findTokens' | 'realtimePartners' | 'authorize'>;
 }
 
 /**
- * The chain, in order: the provider (provider mode with a start URL, cache first), the offline
- * policy (only when the provider could not be reached), the native id tags (everything else).
+ * The chain, in the installation's chosen order of sources (by default: the provider in provider
+ * mode with a start URL, cache first, and its offline policy, only when the provider could not be
+ * reached; then the native id tags; OCPI partners where the owner adds them).
  * A start on a connector reserved for another tag, and ConcurrentTx, are checked on any acceptance.
  */
-export function buildAuthorization({ config, store, log, metrics: registry, callSessionStart, recentTagAdded }: AuthorizationDeps) {
+export function buildAuthorization({ config, store, log, metrics: registry, callSessionStart, recentTagAdded, roaming }: AuthorizationDeps) {
   const settings = createSettingsSource((id) => store.installations.providerSettings(id));
   const cache = createDecisionCache({ size: config.decisionCacheSize, ttlSec: config.decisionCacheTtlSec, staleSec: config.decisionCacheStaleSec });
   const breaker = createBreaker({ failures: config.breakerFailures, cooldownMs: config.breakerCooldownMs });
   const idTags = cachedIdTags((i, tag) => store.idTags.find(i, tag), { ttlMs: config.idTagCacheTtlMs });
   const metrics = createAuthorizationMetrics(registry);
+  const order = createSettingsSource<readonly SourceName[]>(async (id) => ((await store.authSources.get(id)) as SourceName[] | null) ?? undefined);
   registerBreakerState(registry, breaker);
   const tally = createDecisionTally(store.decisionCounts, log, DECISION_TALLY_MS);
+  // The same breaker, one circuit per OCPI partner, kept apart so each gauge names what it guards.
+  const roamingBreaker = createBreaker({ failures: config.breakerFailures, cooldownMs: config.breakerCooldownMs });
+  if (roaming) registerBreakerState(registry, roamingBreaker, ROAMING_BREAKERS);
   const chain = createAuthorizer({
     authorizers: [
-      providerAuthorizer({ settings, cache, breaker, callSessionStart, log, metrics }),
-      offlinePolicy({ settings, cache }),
-      nativeAuthorizer({ findIdTag: idTags.find }),
+      orderedSources({
+        order,
+        sources: {
+          webhook: [providerAuthorizer({ settings, cache, breaker, callSessionStart, log, metrics }), offlinePolicy({ settings, cache })],
+          native: [nativeAuthorizer({ findIdTag: idTags.find })],
+          ocpi: roaming
+            ? [roamingAuthorizer({ ...roaming, timeoutMs: async (id) => (await settings.get(id))?.timeoutMs ?? 3000, realtimeForAllowed: config.ocpiRealtimeForAllowed, cache, breaker: roamingBreaker, log })]
+            : [],
+        },
+      }),
     ],
     guards: [
       reservationGuard({ heldFor: (chargerId, connectorId) => store.reservations.holding(chargerId, connectorId) }),
@@ -76,7 +92,7 @@ export function buildAuthorization({ config, store, log, metrics: registry, call
     keepRecent(req, decision);
     return decision;
   };
-  return { authorize, settings, cache, breaker, idTags, tally };
+  return { authorize, settings, cache, breaker, idTags, tally, order };
 }
 
 export type Authorization = ReturnType<typeof buildAuthorization>;

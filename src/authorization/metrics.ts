@@ -77,15 +77,35 @@ const BREAKER_VALUES: Record<BreakerState, number> = { closed: 0, half_open: 1, 
  * Each provider's circuit (keyed by installation), read when scraped: one series per
  * installation that has called its provider since start, so bounded by the installations in provider mode.
  */
-export function registerBreakerState(registry: Registry, breaker: Pick<Breaker, 'states'>): void {
+export function registerBreakerState(registry: Registry, breaker: Pick<Breaker, 'states'>, of: BreakerGauge = PROVIDER_BREAKERS): void {
   new Gauge({
-    name: 'gateway_provider_breaker_state',
-    help: 'Circuit breaker in front of each installation\'s provider: 0 closed, 1 half open (one probe allowed), 2 open',
-    labelNames: ['installation_id'] as const,
+    name: of.name,
+    help: of.help,
+    labelNames: [of.label] as const,
     registers: [registry],
     collect() {
       this.reset();
-      for (const [installationId, state] of breaker.states()) this.set({ installation_id: installationId }, BREAKER_VALUES[state]);
+      for (const [key, state] of breaker.states()) this.set({ [of.label]: key }, BREAKER_VALUES[state]);
     },
   });
 }
+
+/** Which circuits a breaker gauge shows, under which name and label. */
+export interface BreakerGauge {
+  name: string;
+  help: string;
+  label: string;
+}
+
+const PROVIDER_BREAKERS: BreakerGauge = {
+  name: 'gateway_provider_breaker_state',
+  help: 'Circuit breaker in front of each installation\'s provider: 0 closed, 1 half open (one probe allowed), 2 open',
+  label: 'installation_id',
+};
+
+/** One circuit per OCPI partner (eMSP) asked in real time; bounded by the registered partners. */
+export const ROAMING_BREAKERS: BreakerGauge = {
+  name: 'gateway_ocpi_breaker_state',
+  help: 'Circuit breaker in front of each OCPI partner\'s real-time authorization: 0 closed, 1 half open (one probe allowed), 2 open',
+  label: 'partner_id',
+};

@@ -3,6 +3,7 @@ import type { ProviderSettings } from '../store/installations.js';
 import { idTagKey } from '../store/idTags.js';
 import type { SessionStartRequest, StartOutcome } from '../providers/sessionStart.js';
 import type { Breaker } from './breaker.js';
+import { singleFlight } from './singleFlight.js';
 import { cachedToken, type DecisionCache } from './decisionCache.js';
 import type { AuthorizationMetrics } from './metrics.js';
 import { usesProvider, type SettingsSource } from './settings.js';
@@ -37,7 +38,7 @@ export function toDecision(outcome: StartOutcome): Decision {
  * unreachable provider leaves a non-final decision for the offline links that follow.
  */
 export function providerAuthorizer(deps: ProviderAuthorizerDeps): Authorizer {
-  const inflight = new Map<string, Promise<Decision>>();
+  const flights = singleFlight<Decision>();
 
   async function ask(settings: ProviderSettings, req: AuthorizationRequest): Promise<Decision> {
     if (!deps.breaker.tryAcquire(settings.installationId)) {
@@ -76,11 +77,6 @@ export function providerAuthorizer(deps: ProviderAuthorizerDeps): Authorizer {
     const cached = req.late ? undefined : deps.cache.fresh(req.installationId, cachedToken(req), req.trigger);
     if (cached) return cached;
     const key = `${req.installationId}\u0000${idTagKey(cachedToken(req))}\u0000${req.trigger}\u0000${req.chargerId}\u0000${req.connectorId ?? ''}`;
-    let pending = inflight.get(key);
-    if (!pending) {
-      pending = ask(settings, req).finally(() => inflight.delete(key));
-      inflight.set(key, pending);
-    }
-    return pending;
+    return flights.run(key, () => ask(settings, req));
   };
 }

@@ -5,13 +5,13 @@ import { PROVIDER_MODE, type ProviderSettings } from '../store/installations.js'
  * Installation settings read on every authorization, so they are kept a few seconds in memory.
  * A change through this node's API forgets them at once; other nodes see it within the TTL.
  */
-export interface SettingsSource {
-  get(installationId: string): Promise<ProviderSettings | undefined>;
+export interface SettingsSource<T = ProviderSettings> {
+  get(installationId: string): Promise<T | undefined>;
   forget(installationId: string): void;
 }
 
-export function createSettingsSource(load: (id: string) => Promise<ProviderSettings | undefined>, ttlMs = 5000): SettingsSource {
-  const cache = new LRUCache<string, { value: ProviderSettings | undefined }>({ max: 10_000, ttl: ttlMs });
+export function createSettingsSource<T = ProviderSettings>(load: (id: string) => Promise<T | undefined>, ttlMs = 5000): SettingsSource<T> {
+  const cache = new LRUCache<string, { value: T | undefined }>({ max: 10_000, ttl: ttlMs });
   return {
     async get(id) {
       const hit = cache.get(id);

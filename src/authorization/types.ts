@@ -2,12 +2,14 @@
  * The authorization domain, free of OCPP and HTTP types: the OCPP handlers translate a frame into
  * an AuthorizationRequest and a Decision back into idTagInfo.
  */
-export type AuthorizationStatus = 'Accepted' | 'Blocked' | 'Expired' | 'Invalid' | 'ConcurrentTx';
+export type AuthorizationStatus = 'Accepted' | 'Blocked' | 'Expired' | 'Invalid' | 'ConcurrentTx' | 'NoCredit' | 'NotAtThisLocation';
 
 /** Which part of the gateway decided; stored with the transaction ("how it was authorized"). */
 /** The provider decided. Events and the API call this source 'webhook' (kept for compatibility). */
 export const PROVIDER_SOURCE = 'webhook';
-export type DecisionSource = 'default' | 'native' | typeof PROVIDER_SOURCE | 'cache' | 'offline';
+/** An OCPI partner (an eMSP) decided, from a token it pushed or by real-time authorization. */
+export const ROAMING_SOURCE = 'ocpi';
+export type DecisionSource = 'default' | 'native' | typeof PROVIDER_SOURCE | 'cache' | 'offline' | typeof ROAMING_SOURCE;
 
 /** What asked: a 1.6 Authorize or StartTransaction, or a 2.0.1 TransactionEvent that brought an id token to a transaction. */
 export type AuthorizationTrigger = 'Authorize' | 'StartTransaction' | 'TransactionEvent';
@@ -48,6 +50,27 @@ export interface Decision {
   noCache?: boolean;
   /** The provider could not be asked (or gave no usable answer): the offline rules apply. */
   providerUnreachable?: boolean;
+  /** Which OCPI partner decided, and its reference for the session and CDR. */
+  roaming?: RoamingDecision;
+}
+
+export interface RoamingDecision {
+  partnerId: string;
+  authorizationReference?: string;
+  /** The eMSP's token as a session names it (OCPI CdrToken), and how it was authorized. */
+  token?: RoamingTokenRef;
+  authMethod?: 'AUTH_REQUEST' | 'WHITELIST';
+  /** The eMSP wants every use asked in real time (whitelist NEVER): no charger may cache it. */
+  realtimeOnly?: boolean;
+}
+
+/** OCPI CdrToken: the token as the eMSP knows it. */
+export interface RoamingTokenRef {
+  country_code: string;
+  party_id: string;
+  uid: string;
+  type: string;
+  contract_id: string;
 }
 
 /** One link of the chain: returns a decision, or undefined to leave the current one as it is. */

@@ -14,6 +14,10 @@ const transactionIds = {
   chargerTransactionId: z.string(),
 };
 const authorization = z.object({ status: z.string(), source: z.string(), reason: z.string().nullable() });
+const roaming = z
+  .object({ partnerId: z.string(), authorizationReference: z.string().nullable() })
+  .nullable()
+  .describe('OCPI: the roaming partner (eMSP) that authorized the session and its reference for the OCPI session and CDR; null otherwise');
 /** The charger's OCPP version; the data's shape is the same for every version. */
 const ocppVersion = z.enum(['1.6', '2.0.1', '2.1']).optional().describe("The charger's OCPP version (absent on events written before 2.0.1 support)");
 /** OCPP 2.0.1 numbers connectors within an EVSE; 1.6 has no EVSEs. */
@@ -70,8 +74,12 @@ export const CATALOGUE = {
       evseId,
       connectorId: z.number().int().nullable(),
       status: z.string(),
-      source: z.enum(['default', 'native', 'webhook', 'cache', 'offline']),
+      source: z.enum(['default', 'native', 'webhook', 'cache', 'offline', 'ocpi']),
       reason: z.string(),
+      roaming: z
+        .object({ partnerId: z.string(), authorizationReference: z.string().optional().describe("the eMSP's reference, carried into the OCPI session and CDR") })
+        .optional()
+        .describe('OCPI: the roaming partner (eMSP) that decided'),
       ocppVersion,
     }),
   },
@@ -88,6 +96,7 @@ export const CATALOGUE = {
       authorization,
       late: z.boolean(),
       providerSessionId: z.string().nullable(),
+      roaming,
     }),
   },
   'session.meter_values': {
@@ -118,6 +127,7 @@ export const CATALOGUE = {
       authorizedOffline: z.boolean(),
       meterAnomaly: z.boolean(),
       providerSessionId: z.string().nullable(),
+      roaming,
     }),
   },
   'charger.firmware_status': {

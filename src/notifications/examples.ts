@@ -10,7 +10,7 @@ export const EXAMPLES: { [T in EventType]: z.infer<(typeof CATALOGUE)[T]['data']
   'authorization.decided': { trigger: 'StartTransaction', idTag: '04A1B2C3D4E5F6', connectorId: 1, status: 'Accepted', source: 'webhook', reason: 'provider_allowed', ocppVersion: '1.6' },
   'session.started': {
     transactionId: 4711, ocppVersion: '2.0.1', chargerTransactionId: 'f3b1c7e0-2d4a-4c1e-9a57-0c1d2e3f4a5b', connectorId: 1, idTag: '04A1B2C3D4E5F6', meterStart: 120500, startTime: '2026-11-23T10:15:02.000Z',
-    authorization: { status: 'Accepted', source: 'webhook', reason: 'provider_allowed' }, late: false, providerSessionId: 'ps-981',
+    authorization: { status: 'Accepted', source: 'webhook', reason: 'provider_allowed' }, late: false, providerSessionId: 'ps-981', roaming: null,
   },
   'session.meter_values': {
     transactionId: 4711, connectorId: 1,
@@ -19,7 +19,7 @@ export const EXAMPLES: { [T in EventType]: z.infer<(typeof CATALOGUE)[T]['data']
   'session.stopped': {
     transactionId: 4711, ocppVersion: '2.0.1', chargerTransactionId: 'f3b1c7e0-2d4a-4c1e-9a57-0c1d2e3f4a5b', connectorId: 1, idTag: '04A1B2C3D4E5F6', stopIdTag: '04A1B2C3D4E5F6', meterStart: 120500, meterStop: 142900,
     energyWh: 22400, startTime: '2026-11-23T10:15:02.000Z', stopTime: '2026-11-23T12:01:44.000Z', reason: 'EVDisconnected',
-    authorizedOffline: false, meterAnomaly: false, providerSessionId: 'ps-981',
+    authorizedOffline: false, meterAnomaly: false, providerSessionId: 'ps-981', roaming: null,
   },
   'charger.firmware_status': { status: 'Installed' },
   'charger.diagnostics_status': { status: 'Uploaded' },

@@ -1,5 +1,5 @@
 import type { AuthorizationTrigger, Decision } from '../authorization/types.js';
-import type { Transaction } from '../store/transactions.js';
+import { roamingSummary, type Transaction } from '../store/transactions.js';
 import { envelope } from '../notifications/record.js';
 import type { ChargerContext, OcppVersion } from './context.js';
 import type { Reservation } from '../store/reservations.js';
@@ -21,6 +21,7 @@ export function decided(
     status: d.status,
     source: d.source,
     reason: d.reason,
+    ...(d.roaming && { roaming: { partnerId: d.roaming.partnerId, ...(d.roaming.authorizationReference && { authorizationReference: d.roaming.authorizationReference }) } }),
     ocppVersion: ctx.ocppVersion,
     ...token,
   });
@@ -38,6 +39,7 @@ export function sessionStarted(ctx: ChargerContext, tx: Transaction) {
     authorization: tx.authorization,
     late: tx.late,
     providerSessionId: tx.providerSessionId,
+    roaming: roamingSummary(tx.roaming),
   });
 }
 
@@ -58,6 +60,7 @@ export function sessionStopped(ctx: ChargerContext, tx: Transaction) {
     authorizedOffline: tx.authorizedOffline,
     meterAnomaly: tx.meterAnomaly,
     providerSessionId: tx.providerSessionId,
+    roaming: roamingSummary(tx.roaming),
   });
 }
 

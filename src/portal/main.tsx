@@ -11,6 +11,7 @@ import { InstallationPage } from './pages/Installation.js';
 import { Account } from './pages/Account.js';
 import { Users } from './pages/Users.js';
 import { ChargerPage } from './pages/Charger.js';
+import { Roaming } from './pages/Roaming.js';
 import { ErrorNotice, Loading } from './ui/Notice.js';
 
 function App() {
@@ -35,6 +36,7 @@ function App() {
             <li><a {...linkTo('/')}><strong>Charging portal</strong></a></li>
           </ul>
           <ul>
+            {me.user.admin && <li><a {...linkTo('/roaming')} aria-current={path === '/roaming' ? 'page' : undefined}>Roaming</a></li>}
             {me.user.admin && <li><a {...linkTo('/users')} aria-current={path === '/users' ? 'page' : undefined}>Users</a></li>}
             <li><a {...linkTo('/account')} aria-current={path === '/account' ? 'page' : undefined}>Account</a></li>
             <li><small data-testid="signed-in-as">{me.user.email}</small></li>
@@ -61,6 +63,7 @@ function Page({ me, path, onMe }: { me: Me; path: string; onMe: (me: Me) => void
   if (charger) return <ChargerPage id={decodeURIComponent(charger[1])} />;
   if (path === '/account') return <Account me={me} onMe={onMe} />;
   if (path === '/users' && me.user.admin) return <Users me={me} onMe={onMe} />;
+  if (path === '/roaming' && me.user.admin) return <Roaming me={me} onMe={onMe} />;
   if (path === '/' || path === '/installations') return <Installations me={me} />;
   return <NotFound />;
 }

@@ -18,3 +18,27 @@ export interface SectionProps {
 
 /** GET /api/users also says whether each person has an authenticator set up. */
 export type UserItem = User & { secondFactor?: boolean };
+
+/** GET /api/ocpi/partners: an eMSP connected over OCPI (no credentials token is ever shown again). */
+export interface RoamingPartner {
+  id: string;
+  countryCode: string;
+  partyId: string;
+  roles: { role: string; business_details?: { name?: string } }[];
+  versionsUrl: string | null;
+  endpoints: { identifier: string; role: string; url: string }[];
+  state: 'pending' | 'registered' | 'unregistered' | 'failed';
+  lastError: string | null;
+  lastErrorAt: string | null;
+}
+
+/** A token an eMSP pushed, as OCPI names its fields. */
+export interface RoamingToken {
+  uid: string;
+  type: string;
+  contract_id: string;
+  issuer: string;
+  valid: boolean;
+  whitelist: string;
+  last_updated: string;
+}

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Transaction } from '../store/transactions.js';
+import { roamingSummary, type Transaction } from '../store/transactions.js';
 import type { ProviderSettings } from '../store/installations.js';
 import { HttpError } from '../http/client.js';
 import { TokenError } from './tokenService.js';
@@ -37,6 +37,7 @@ export function sessionEndPayload(tx: Transaction) {
     stopReason: tx.stop?.reason ?? null,
     authorizedOffline: tx.authorizedOffline,
     meterAnomaly: tx.meterAnomaly,
+    roaming: roamingSummary(tx.roaming),
   };
 }
 

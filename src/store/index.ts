@@ -24,6 +24,9 @@ import { reservationStore } from './reservations.js';
 import { chargingProfileStore } from './chargingProfiles.js';
 import { decisionCountStore } from './decisionCounts.js';
 import { dashboardStore } from './dashboard.js';
+import { ocpiPartnerStore } from './ocpiPartners.js';
+import { ocpiTokenStore } from './ocpiTokens.js';
+import { authSourceStore } from './authSources.js';
 import type { SecretBox } from '../secrets.js';
 import { createCommitGroups } from './commitGroups.js';
 
@@ -54,6 +57,9 @@ const factories = {
   chargingProfiles: (db: Db) => chargingProfileStore(db),
   decisionCounts: (db: Db) => decisionCountStore(db),
   dashboard: (db: Db) => dashboardStore(db),
+  ocpiPartners: (db: Db, _d: Dialect, box: SecretBox) => ocpiPartnerStore(db, box),
+  ocpiTokens: (db: Db) => ocpiTokenStore(db),
+  authSources: (db: Db) => authSourceStore(db),
 };
 type Modules = { [K in keyof typeof factories]: ReturnType<(typeof factories)[K]> };
 

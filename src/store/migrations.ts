@@ -554,6 +554,63 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('decision_counts_minute').on('decision_counts').column('minute').execute();
       },
     },
+    '0024_ocpi_partners_tokens': {
+      async up(db: Kysely<any>) {
+        await db.schema
+          .createTable('ocpi_partners')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('country_code', 'text', (c) => c.notNull())
+          .addColumn('party_id', 'text', (c) => c.notNull())
+          .addColumn('roles', 'text', (c) => c.notNull())
+          .addColumn('versions_url', 'text')
+          .addColumn('version', 'text')
+          .addColumn('endpoints', 'text', (c) => c.notNull())
+          .addColumn('outbound_token', 'text')
+          .addColumn('inbound_token', 'text')
+          .addColumn('inbound_token_hash', 'text')
+          .addColumn('state', 'text', (c) => c.notNull())
+          .addColumn('last_error', 'text')
+          .addColumn('last_error_at', 'text')
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('ocpi_partners_inbound').on('ocpi_partners').column('inbound_token_hash').unique().execute();
+        await db.schema
+          .createTable('ocpi_tokens')
+          .addColumn('partner_id', 'text', (c) => c.notNull().references('ocpi_partners.id').onDelete('cascade'))
+          .addColumn('country_code', 'text', (c) => c.notNull())
+          .addColumn('party_id', 'text', (c) => c.notNull())
+          .addColumn('uid', 'text', (c) => c.notNull())
+          .addColumn('uid_key', 'text', (c) => c.notNull())
+          .addColumn('type', 'text', (c) => c.notNull())
+          .addColumn('contract_id', 'text', (c) => c.notNull())
+          .addColumn('issuer', 'text', (c) => c.notNull())
+          .addColumn('group_id', 'text')
+          .addColumn('valid', 'integer', (c) => c.notNull())
+          .addColumn('whitelist', 'text', (c) => c.notNull())
+          .addColumn('last_updated', 'text', (c) => c.notNull())
+          .addColumn('token', 'text', (c) => c.notNull())
+          .addColumn('received_at', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('ocpi_tokens_pk', ['country_code', 'party_id', 'uid_key', 'type'])
+          .execute();
+        await db.schema.createIndex('ocpi_tokens_uid').on('ocpi_tokens').columns(['uid_key', 'type']).execute();
+      },
+    },
+    '0025_installation_auth_sources': {
+      async up(db: Kysely<any>) {
+        // The order in which an installation's authorization sources are asked (JSON array); null: webhook, then native.
+        await db.schema.alterTable('installations').addColumn('auth_sources', 'text').execute();
+      },
+    },
+    '0026_transaction_roaming': {
+      async up(db: Kysely<any>) {
+        // The OCPI partner that authorized a transaction and its authorization_reference (session, CDR, events).
+        await db.schema.alterTable('transactions').addColumn('roaming_partner_id', 'text').execute();
+        await db.schema.alterTable('transactions').addColumn('authorization_reference', 'text').execute();
+        // JSON: the eMSP's token as its session names it (OCPI CdrToken) and the auth method.
+        await db.schema.alterTable('transactions').addColumn('roaming_token', 'text').execute();
+      },
+    },
   };
 }
 

@@ -6,10 +6,11 @@ const SEALED = {
   installations: ['auth_payload'],
   subscriptions: ['secret', 'previous_secret', 'auth_password', 'kafka_password'],
   totp: ['secret'],
+  ocpi_partners: ['outbound_token', 'inbound_token'],
 } as const;
 
 /** The primary key of each table above. */
-const KEY: Record<keyof typeof SEALED, 'id' | 'user_id'> = { installations: 'id', subscriptions: 'id', totp: 'user_id' };
+const KEY: Record<keyof typeof SEALED, 'id' | 'user_id'> = { installations: 'id', subscriptions: 'id', totp: 'user_id', ocpi_partners: 'id' };
 
 /**
  * Seals again, with the current key, every stored secret sealed with an older one (a key

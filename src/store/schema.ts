@@ -23,6 +23,8 @@ export interface InstallationTable {
   local_list: string;
   /** native+recent: provider acceptances of the last this many days. */
   local_list_recent_days: number;
+  /** The order the authorization sources are asked in, JSON (['native','webhook','ocpi']); null: webhook, then native. */
+  auth_sources?: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -115,6 +117,11 @@ export interface TransactionTable {
   energy_wh: number | null;
   meter_anomaly: number;
   provider_session_id: string | null;
+  /** OCPI: the partner (eMSP) that authorized it, and its authorization_reference for the session and CDR. */
+  roaming_partner_id: string | null;
+  authorization_reference: string | null;
+  /** JSON { token: CdrToken, authMethod }, when the partner's token was known. */
+  roaming_token: string | null;
   auth_expiry_date: string | null;
   auth_parent_id_tag: string | null;
   /** 1: the tag was Accepted in the Local Authorization List the charger held at the start. */
@@ -395,6 +402,52 @@ export interface RecentIdTagTable {
   last_used_at: string;
 }
 
+/** An OCPI partner (an eMSP): the credentials handshake's state and what each side sends the other. */
+export interface OcpiPartnerTable {
+  id: string;
+  /** Its first role's country code and party id, upper case (CiString). */
+  country_code: string;
+  party_id: string;
+  /** CredentialsRole[] as JSON. */
+  roles: string;
+  versions_url: string | null;
+  version: string | null;
+  /** Endpoint[] of its version details, as JSON. */
+  endpoints: string;
+  /** Sealed: the credentials token we send it. */
+  outbound_token: string | null;
+  /** Sealed: the credentials token it sends us (token A while pending). */
+  inbound_token: string | null;
+  /** SHA-256 of inbound_token, hex: how a request's header finds its partner. */
+  inbound_token_hash: string | null;
+  /** pending (token A issued), registered, unregistered, failed. */
+  state: string;
+  last_error: string | null;
+  last_error_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A Token an eMSP pushed (OCPI tokens module, receiver side). */
+export interface OcpiTokenTable {
+  partner_id: string;
+  country_code: string;
+  party_id: string;
+  uid: string;
+  /** uid upper case: what a charger's id tag is matched on. */
+  uid_key: string;
+  type: string;
+  contract_id: string;
+  issuer: string;
+  group_id: string | null;
+  valid: number;
+  whitelist: string;
+  last_updated: string;
+  /** The whole Token as last received, JSON. */
+  token: string;
+  received_at: string;
+}
+
 export interface Database {
   installations: InstallationTable;
   chargers: ChargerTable;
@@ -425,6 +478,8 @@ export interface Database {
   recent_id_tags: RecentIdTagTable;
   reservations: ReservationTable;
   charging_profiles: ChargingProfileTable;
+  ocpi_partners: OcpiPartnerTable;
+  ocpi_tokens: OcpiTokenTable;
 }
 
 export interface ReservationTable {

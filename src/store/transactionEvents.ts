@@ -1,5 +1,5 @@
 import { inTransaction, type Db } from './db.js';
-import { closeRow, toStoredStart, toTransaction, type Row, type StoredStart, type Transaction } from './transactions.js';
+import { closeRow, roamingColumns, toStoredStart, toTransaction, type Row, type StoredStart, type Transaction } from './transactions.js';
 import { meterValueStore, type MeterValueInput } from './meterValues.js';
 
 /** How a 2.0.1 transaction is authorized: the decision stored with it, as a 1.6 start stores its own. */
@@ -11,6 +11,7 @@ export interface TokenAuthorization {
   authSource: string;
   authReason: string | null;
   providerSessionId: string | null;
+  roaming?: Parameters<typeof roamingColumns>[0];
   authExpiryDate: string | null;
   authParentIdTag: string | null;
   late: boolean;
@@ -61,6 +62,7 @@ function authorizationColumns(a: TokenAuthorization) {
     auth_source: a.authSource,
     auth_reason: a.authReason,
     provider_session_id: a.providerSessionId,
+    ...roamingColumns(a.roaming),
     auth_expiry_date: a.authExpiryDate,
     auth_parent_id_tag: a.authParentIdTag,
     auth_local_list: a.localList ? 1 : 0,

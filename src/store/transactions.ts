@@ -32,6 +32,8 @@ export interface Transaction {
   meterAnomaly: boolean;
   /** The provider's session id (provider mode), sent back at session end. */
   providerSessionId: string | null;
+  /** The OCPI partner that authorized it, with its reference; null when no roaming partner decided. */
+  roaming: TransactionRoaming | null;
   /** Accepted by the offline policy because the provider could not be reached. */
   authorizedOffline: boolean;
   /** The charger held the id tag as Accepted in the Local Authorization List we sent it: it may have started on its own. */
@@ -48,6 +50,27 @@ export interface Transaction {
   lastSeqNo: number | null;
 }
 
+/** How a roaming partner authorized a transaction: what its OCPI session names. */
+export interface TransactionRoaming {
+  partnerId: string;
+  authorizationReference: string | null;
+  /** OCPI CdrToken and AuthMethod; null when the eMSP did not say which token it was. */
+  token: { country_code: string; party_id: string; uid: string; type: string; contract_id: string } | null;
+  authMethod: string | null;
+}
+
+/** Who authorized it and the reference, as events and the provider's session.end carry it. */
+export const roamingSummary = (r: TransactionRoaming | null) => r && { partnerId: r.partnerId, authorizationReference: r.authorizationReference };
+
+/** The columns a roaming decision fills (start rows of both versions). */
+export function roamingColumns(r: { partnerId: string; authorizationReference?: string; token?: TransactionRoaming['token']; authMethod?: string } | undefined) {
+  return {
+    roaming_partner_id: r?.partnerId ?? null,
+    authorization_reference: r?.authorizationReference ?? null,
+    roaming_token: r?.token ? JSON.stringify({ token: r.token, authMethod: r.authMethod ?? null }) : null,
+  };
+}
+
 export interface StartInput {
   chargerId: string;
   installationId: string;
@@ -62,6 +85,7 @@ export interface StartInput {
   authReason: string | null;
   late: boolean;
   providerSessionId?: string | null;
+  roaming?: Parameters<typeof roamingColumns>[0];
   /** Part of the answer the charger got, kept so that a re-send gets the same answer. */
   authExpiryDate?: string | null;
   authParentIdTag?: string | null;
@@ -121,6 +145,9 @@ export function toTransaction(row: Row): Transaction {
     energyWh: row.energy_wh,
     meterAnomaly: row.meter_anomaly === 1,
     providerSessionId: row.provider_session_id,
+    roaming: row.roaming_partner_id
+      ? { partnerId: row.roaming_partner_id, authorizationReference: row.authorization_reference, token: null, authMethod: null, ...(row.roaming_token ? JSON.parse(row.roaming_token) : {}) }
+      : null,
     // Only an acceptance by the offline policy; its refusals are decided offline too, but authorize nothing.
     authorizedOffline: row.auth_source === 'offline' && row.auth_status === 'Accepted',
     localList: row.auth_local_list === 1,
@@ -223,6 +250,7 @@ export function transactionStore(db: Db) {
             late: s.late ? 1 : 0,
             meter_anomaly: 0,
             provider_session_id: s.providerSessionId ?? null,
+            ...roamingColumns(s.roaming),
             auth_expiry_date: s.authExpiryDate ?? null,
             auth_parent_id_tag: s.authParentIdTag ?? null,
             auth_local_list: s.localList ? 1 : 0,

@@ -30,6 +30,8 @@ function build(world: World) {
     idTags: { find: async () => (calls.idTags++, world.stored) },
     transactions: { hasActiveElsewhere: async (_i: string, key: string) => (calls.active.push(key), world.busyElsewhere ?? false) },
     reservations: { holding: async () => world.reservedFor },
+    // No order chosen: the default one (provider, then id tags).
+    authSources: { get: async () => null },
   } as unknown as Store;
   const { authorize } = buildAuthorization({
     // Small caches: the defaults preallocate 100,000 slots each, which is most of a build's cost.

@@ -18,6 +18,8 @@ import { localListRoutes } from './localLists.js';
 import { reservationRoutes } from './reservations.js';
 import { chargingProfileRoutes } from './chargingProfiles.js';
 import { dashboardRoutes } from './dashboard.js';
+import { ocpiPartnerRoutes } from './ocpiPartners.js';
+import { authorizationSourceRoutes } from './authorizationSources.js';
 
 /** One router per resource; each declares its full paths under /api, so a grep finds a route. */
 export const resourceRouters: ReadonlyArray<(deps: ApiDeps) => Router> = [
@@ -39,6 +41,8 @@ export const resourceRouters: ReadonlyArray<(deps: ApiDeps) => Router> = [
   reservationRoutes,
   chargingProfileRoutes,
   dashboardRoutes,
+  ocpiPartnerRoutes,
+  authorizationSourceRoutes,
 ];
 
 /** Mounts every resource router; each lives in its own file. */

@@ -5,6 +5,7 @@ import { decided, reservationEvent, sessionStarted } from '../envelopes.js';
 import type { Decision } from '../../authorization/types.js';
 import { loggedIdTag } from '../../log.js';
 import { heldInLocalList } from '../localList/held.js';
+import { roamingStartWriter } from '../sessionEndRow.js';
 
 /**
  * Always answers with a transactionId and idTagInfo, also when the tag is refused (the row is
@@ -47,26 +48,30 @@ export const startTransaction: Handler = async (deps, ctx, params) => {
     authReason: decision.reason,
     late,
     providerSessionId: decision.sessionId ?? null,
+    roaming: decision.roaming,
     authExpiryDate: decision.expiryDate ?? null,
     authParentIdTag: decision.parentIdTag ?? null,
     localList,
   };
-  const { tx } = await deps.events.withEvents(
+  const { tx, pushed } = await deps.events.withEvents(
     deps.store,
     ['authorization.decided', 'session.started', 'reservation.used'],
     ctx.installationId,
-    async (store) => {
+    // One database transaction, also when nobody listens: a roaming partner's Session is pushed from it.
+    (outer) => outer.transact(async (store) => {
       const tx = await store.transactions.start(start);
+      const pushed = await roamingStartWriter(deps, store, tx);
       // The charger ended the reservation by starting on it (§5.13), whatever the tag's status.
       const used = start.reservationId === null ? undefined : await store.reservations.end(ctx.chargerId, start.reservationId, 'used', tx.id);
-      return { tx, used };
-    },
+      return { tx, used, pushed };
+    }),
     ({ tx, used }) => [
       decided(ctx, 'StartTransaction', identity.idTag, identity.connectorId, decision),
       sessionStarted(ctx, tx),
       ...(used ? [reservationEvent('reservation.used', used)] : []),
     ],
   );
+  if (pushed) deps.outbox.kick();
   ctx.log.info(
     { transactionId: tx.id, connectorId: identity.connectorId, idTag: loggedIdTag(deps.config.logIdTags, identity.idTag), status: tx.authorization.status, source: decision.source, reason: tx.authorization.reason, late, localList },
     'transaction started',

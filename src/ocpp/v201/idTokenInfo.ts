@@ -31,7 +31,7 @@ export function toIdTokenInfo(d: Decision, o: { cacheTtlSec: number; now?: numbe
  */
 function cacheExpiry(d: Decision, cacheTtlSec: number, now: number): string | undefined {
   const past = new Date(now - PAST_MS).toISOString();
-  if (d.source === 'offline' || d.reason === 'provider_unreachable_cached_acceptance' || d.noCache) return past;
+  if (d.source === 'offline' || d.reason === 'provider_unreachable_cached_acceptance' || d.noCache || d.roaming?.realtimeOnly) return past;
   if (d.source === 'native' || d.source === 'default') return d.expiryDate;
   if (cacheTtlSec === 0) return past;
   const ttlEnd = now + cacheTtlSec * 1000;

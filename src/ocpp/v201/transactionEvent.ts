@@ -4,7 +4,7 @@ import { envelope } from '../../notifications/record.js';
 import type { Envelope } from '../../store/envelope.js';
 import { decided, reservationEvent, sessionStarted, sessionStopped } from '../envelopes.js';
 import type { Store } from '../../store/index.js';
-import { sessionEndWriter } from '../sessionEndRow.js';
+import { roamingStartWriter, sessionEndWriter } from '../sessionEndRow.js';
 import { registerReadings, type MeterValue } from '../energy.js';
 import { authorizeToken, type TokenOutcome } from './transactionToken.js';
 import { loggedIdTag } from '../../log.js';
@@ -71,13 +71,16 @@ export const transactionEvent: Handler = async (deps, ctx, params) => {
     deps.store,
     EVENT_TYPES,
     ctx.installationId,
-    async (store) => {
+    // One database transaction, also when nobody listens: a roaming partner's Session is pushed from it.
+    (outer) => outer.transact(async (store) => {
       const o = await store.transactionEvents.apply({ ...e, token: auth?.token, answer }, onStopped);
-      return { ...o, used: await useReservation(store, ctx, e, o) };
-    },
+      const started = auth?.token?.role === 'start' && (o.kind === 'created' || o.kind === 'updated');
+      const pushed = started && (await roamingStartWriter(deps, store, o.transaction));
+      return { ...o, used: await useReservation(store, ctx, e, o), pushed };
+    }),
     (o) => [...eventsOf(ctx, e, auth, o), ...(o.used ? [reservationEvent('reservation.used', o.used)] : [])],
   );
-  if (outcome.kind === 'stopped' && onStopped) deps.outbox.kick();
+  if ((outcome.kind === 'stopped' && onStopped) || outcome.pushed) deps.outbox.kick();
   await recordOutcome(deps, ctx, outcome, params);
   if (outcome.kind === 'repeat') return outcome.answer ?? {};
   return answer ?? {};

@@ -58,6 +58,7 @@ export async function authorizeToken(deps: OcppDeps, ctx: ChargerContext, e: Eve
     authSource: decision.source,
     authReason: decision.reason,
     providerSessionId: decision.sessionId ?? null,
+    roaming: decision.roaming,
     authExpiryDate: decision.expiryDate ?? null,
     authParentIdTag: decision.parentIdTag ?? null,
     late: e.late,

@@ -1,0 +1,98 @@
+import { body, common, failure, fromZod, installationId, obj, ok, orNull, pathParam, ref, str, time, withBody } from './openapiParts.js';
+import { connectBody } from './routes/ocpiPartners.js';
+import { sourcesBody } from './routes/authorizationSources.js';
+
+/** OCPI partners (eMSPs) and an installation's order of authorization sources (docs/ocpi.md). */
+const partnerId = pathParam('id', 'Partner id (UUID)');
+const adminOnly = { '403': failure('FORBIDDEN', 'SECOND_FACTOR_REQUIRED', 'SECOND_FACTOR_ENROLMENT_REQUIRED', 'CSRF_FAILED'), '409': failure('OCPI_NOT_CONFIGURED') };
+
+export const ocpiPaths = {
+  '/api/ocpi/partners': {
+    get: {
+      tags: ['ocpi'],
+      summary: 'OCPI partners with their state and last error (operator admins)',
+      responses: { '200': ok('Partners, oldest first', { type: 'object', required: ['items'], properties: { items: { type: 'array', items: ref('OcpiPartner') } } }), ...common, ...adminOnly },
+    },
+    post: {
+      tags: ['ocpi'],
+      summary: 'Connect an eMSP',
+      description:
+        'With `versionsUrl` and `tokenA` (given by the eMSP) the gateway registers with it: reads its 2.2.1 endpoints, sends its credentials with a new token B and keeps the token C it answers. ' +
+        'Without them the gateway issues a token A, returned once here with `ourVersionsUrl`, for the eMSP to register with. Credentials tokens are stored sealed and never shown again.',
+      requestBody: body(fromZod(connectBody)),
+      responses: {
+        '201': ok('Connected (registered) or waiting for the eMSP (pending, with tokenA)', ref('OcpiPartnerCreated')),
+        '502': failure('OCPI_HANDSHAKE_FAILED'),
+        ...withBody,
+        ...adminOnly,
+        '409': failure('CONFLICT', 'OCPI_NOT_CONFIGURED'),
+      },
+    },
+  },
+  '/api/ocpi/partners/{id}': {
+    parameters: [partnerId],
+    get: { tags: ['ocpi'], summary: 'One OCPI partner', responses: { '200': ok('The partner', ref('OcpiPartner')), '404': failure('NOT_FOUND'), ...common, ...adminOnly } },
+    delete: {
+      tags: ['ocpi'],
+      summary: 'Unregister: tell the eMSP (DELETE credentials) and forget both tokens',
+      responses: { '200': ok('The partner, unregistered; lastError says when the eMSP could not be told', ref('OcpiPartner')), '404': failure('NOT_FOUND'), ...common, ...adminOnly },
+    },
+  },
+  '/api/ocpi/partners/{id}/credentials': {
+    parameters: [partnerId],
+    put: {
+      tags: ['ocpi'],
+      summary: 'Update the credentials: new tokens both ways, the eMSP\'s endpoints read again',
+      responses: {
+        '200': ok('The partner', ref('OcpiPartner')),
+        '404': failure('NOT_FOUND'),
+        '409': failure('CONFLICT', 'OCPI_NOT_CONFIGURED'),
+        '502': failure('OCPI_HANDSHAKE_FAILED'),
+        ...common,
+        '403': adminOnly['403'],
+      },
+    },
+  },
+  '/api/ocpi/partners/{id}/tokens': {
+    parameters: [partnerId],
+    get: {
+      tags: ['ocpi'],
+      summary: 'Tokens the eMSP pushed (OCPI Token objects, as received; the first 500)',
+      responses: { '200': ok('Tokens', { type: 'object', required: ['items'], properties: { items: { type: 'array', items: { type: 'object' } } } }), '404': failure('NOT_FOUND'), ...common, ...adminOnly },
+    },
+  },
+  '/api/installations/{id}/authorization-sources': {
+    parameters: [installationId],
+    get: { tags: ['installations'], summary: 'Who decides, in which order', responses: { '200': ok('The order', ref('AuthorizationSources')), '404': failure('NOT_FOUND'), ...common } },
+    put: {
+      tags: ['installations'],
+      summary: 'Choose the order: native id tags, the webhook provider, OCPI partners (owners); null goes back to webhook, native',
+      requestBody: body(fromZod(sourcesBody)),
+      responses: { '200': ok('The order', ref('AuthorizationSources')), '404': failure('NOT_FOUND'), ...withBody },
+    },
+  },
+};
+
+const partner = {
+  id: str,
+  countryCode: str,
+  partyId: str,
+  roles: { type: 'array', items: { type: 'object' }, description: 'OCPI CredentialsRole objects the eMSP sent' },
+  versionsUrl: orNull(str),
+  version: orNull(str),
+  endpoints: { type: 'array', items: { type: 'object', properties: { identifier: str, role: { type: 'string', enum: ['SENDER', 'RECEIVER'] }, url: str } } },
+  state: { type: 'string', enum: ['pending', 'registered', 'unregistered', 'failed'] },
+  lastError: orNull(str),
+  lastErrorAt: orNull(time),
+  createdAt: time,
+  updatedAt: time,
+};
+
+export const ocpiSchemas = {
+  OcpiPartner: obj(partner),
+  OcpiPartnerCreated: obj({ ...partner, ourVersionsUrl: str }, {}, { tokenA: { ...str, description: 'Only when the gateway issued it: give it to the eMSP; it is not shown again' } }),
+  AuthorizationSources: obj({
+    sources: { type: 'array', items: { type: 'string', enum: ['native', 'webhook', 'ocpi'] } },
+    chosen: { type: 'boolean', description: 'false: the default order' },
+  }),
+};

@@ -1,0 +1,80 @@
+// A roaming partner's Session waits in the durable outbox while the eMSP refuses it, survives a
+// SIGKILL of the gateway, and reaches the eMSP once after the restart.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestDatabase } from '../helpers/databases.js';
+import { freshDatabaseForSuite } from '../helpers/suiteDatabase.js';
+import { spawnGateway, type GatewayProcess } from '../helpers/process.js';
+import { SimCharger } from '../../simulators/charger/charger.js';
+import { startEmsp, type MockEmsp } from '../../simulators/emsp/server.js';
+
+const TOKEN = 'ocpi-restart-admin-token';
+
+describe.each(['sqlite', 'postgres'] as const)('an OCPI Session across a gateway crash on %s', (engine) => {
+  let db: TestDatabase;
+  let emsp: MockEmsp;
+  let gw: GatewayProcess | undefined;
+  let env: Record<string, string>;
+
+  freshDatabaseForSuite(engine, { stores: 0 }, ({ tdb }) => {
+    db = tdb;
+  });
+  beforeAll(async () => {
+    emsp = await startEmsp({ countryCode: 'NL', partyId: 'TNM' });
+    env = {
+      DATA_DIR: db.dataDir,
+      ADMIN_TOKEN: TOKEN,
+      OCPI_COUNTRY_CODE: 'DE',
+      OCPI_PARTY_ID: 'GWY',
+      OCPI_BUSINESS_NAME: 'Restart Operator',
+      OUTBOX_RETRY_BASE_MS: '100',
+      OUTBOX_RETRY_MAX_MS: '300',
+      OUTBOX_POLL_MS: '100',
+      ...(db.databaseUrl ? { DATABASE_URL: db.databaseUrl } : {}),
+    };
+  });
+  afterAll(async () => {
+    await gw?.kill();
+    await emsp?.close();
+  });
+
+  const api = async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(`http://127.0.0.1:${gw!.httpPort}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: res.status, body: await res.json() };
+  };
+  const sessionPuts = () => emsp.received.filter((r) => r.method === 'PUT' && r.path.includes('/2.2.1/sessions/'));
+
+  it('is delivered once after SIGKILL and restart', { timeout: 60_000 }, async () => {
+    gw = await spawnGateway(env);
+    const issued = await api('POST', '/api/ocpi/partners', { countryCode: 'NL', partyId: 'TNM' });
+    expect((await emsp.registerWith(issued.body.ourVersionsUrl, issued.body.tokenA)).body.status_code).toBe(1000);
+    const inst = await api('POST', '/api/installations', { name: 'roaming restart' });
+    await api('PUT', `/api/installations/${inst.body.id}/authorization-sources`, { sources: ['ocpi'] });
+    await api('POST', `/api/installations/${inst.body.id}/chargers`, { id: 'OR-1' });
+    emsp.answer('ROAM-RESTART', 'ALLOWED');
+    emsp.state.sessionFailures = 1_000_000;
+
+    const c = new SimCharger({ url: `ws://127.0.0.1:${gw.ocppPort}/ocpp`, id: 'OR-1', callTimeoutMs: 5000 });
+    await c.connect();
+    const { transactionId, idTagInfo } = await c.startTransaction({ connectorId: 1, idTag: 'ROAM-RESTART', meterStart: 0 });
+    expect(idTagInfo.status).toBe('Accepted');
+    await c.stopTransaction({ transactionId, meterStop: 4200 });
+    await expect.poll(() => sessionPuts().length).toBeGreaterThan(0);
+    await gw.kill('SIGKILL');
+    await c.close().catch(() => undefined);
+    expect(emsp.state.sessions.size).toBe(0);
+
+    emsp.state.sessionFailures = 0;
+    gw = await spawnGateway(env);
+    await expect.poll(() => emsp.state.sessions.get(`DE/GWY/${transactionId}`)?.status, { timeout: 10_000 }).toBe('COMPLETED');
+    expect(emsp.state.sessions.get(`DE/GWY/${transactionId}`)).toMatchObject({ id: String(transactionId), kwh: 4.2, cdr_token: { uid: 'ROAM-RESTART' } });
+    // Each taken once, in order: no PUT after the COMPLETED one the eMSP answered 1000.
+    await new Promise((r) => setTimeout(r, 500));
+    expect(emsp.state.sessionLog.map((l) => l.status)).toEqual(['ACTIVE', 'COMPLETED']);
+    expect(sessionPuts().filter((r) => r.status === 200)).toHaveLength(2);
+  });
+});
