@@ -68,14 +68,19 @@ export function tokenRoutes(store: Store, changed: (uid: string, type: string) =
     res.json(success(stored.token));
   });
 
-  router.put(path, async (req, res) => {
-    const { partnerId, key } = urlKey(req);
-    const parsed = tokenSchema.safeParse(req.body);
+  /** A whole Token as the URL names it: validated, stored, and the decisions about it forgotten. */
+  const keep = async (partnerId: string, key: ReturnType<typeof urlKey>['key'], body: unknown): Promise<void> => {
+    const parsed = tokenSchema.safeParse(body);
     if (!parsed.success) throw invalidParameters(issues(parsed.error));
     const token = parsed.data as OcpiToken;
     checkIdentity(token, key);
     await store.ocpiTokens.put(partnerId, token);
     changed(token.uid, token.type);
+  };
+
+  router.put(path, async (req, res) => {
+    const { partnerId, key } = urlKey(req);
+    await keep(partnerId, key, req.body);
     res.json(success());
   });
 
@@ -85,12 +90,7 @@ export function tokenRoutes(store: Store, changed: (uid: string, type: string) =
     if (req.body.last_updated === undefined) throw invalidParameters('last_updated is required in a PATCH');
     const stored = await store.ocpiTokens.get(key);
     if (!stored) throw new OcpiError(404, OCPI_STATUS.UNKNOWN_TOKEN, 'Unknown token: PUT it first');
-    const parsed = tokenSchema.safeParse({ ...stored.token, ...req.body });
-    if (!parsed.success) throw invalidParameters(issues(parsed.error));
-    const token = parsed.data as OcpiToken;
-    checkIdentity(token, key);
-    await store.ocpiTokens.put(partnerId, token);
-    changed(token.uid, token.type);
+    await keep(partnerId, key, { ...stored.token, ...req.body });
     res.json(success());
   });
   return router;
