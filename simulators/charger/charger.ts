@@ -107,7 +107,7 @@ export class SimCharger extends ChargerConnection {
   /**
    * Makes the charger report an enabled Local Authorization List of these limits: 1.6
    * LocalAuthListEnabled, LocalAuthListMaxLength, SendLocalListMaxLength; 2.0.1 the
-   * LocalAuthListCtrlr variables (Entries' maximum is not a GetVariables value: kept here).
+   * LocalAuthListCtrlr variables, Entries' maximum as its maxLimit (reported by GetReport, not GetVariables).
    */
   enableLocalList(limits: Partial<ListLimits> = {}): this {
     const { maxLength, perMessage } = { ...this.localList.limits, ...limits };
@@ -122,6 +122,7 @@ export class SimCharger extends ChargerConnection {
     for (const [name, value] of [['Enabled', 'true'], ['Entries', '0'], ['ItemsPerMessage', String(perMessage)], ['BytesPerMessage', '65536']]) {
       this.deviceModel.set({ component, variable: { name }, attributeValue: value });
     }
+    this.deviceModel.setMaxLimit(component, 'Entries', maxLength);
     return this;
   }
 

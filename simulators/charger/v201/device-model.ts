@@ -27,6 +27,8 @@ interface Variable {
   dataType: string;
   /** Value per attribute type (Actual, Target, MinSet, MaxSet). */
   values: Map<string, string>;
+  /** VariableCharacteristics.maxLimit, reported by NotifyReport only (GetVariables has no attribute for it). */
+  maxLimit?: number;
 }
 
 export interface Identity {
@@ -92,15 +94,21 @@ export class DeviceModel {
     return { attributeStatus: 'Accepted', ...echo };
   }
 
-  /** ReportDataType entries for NotifyReport; `only` narrows them (ConfigurationInventory, SummaryInventory). */
-  report(only: (v: { mutability: string; name: string }) => boolean = () => true): object[] {
+  /** Sets a variable's maxLimit characteristic (a list's capacity, say); the variable must exist. */
+  setMaxLimit(component: ComponentRef, name: string, maxLimit: number): void {
+    const found = this.variables.get(variableKey(component, { name }));
+    if (found) found.maxLimit = maxLimit;
+  }
+
+  /** ReportDataType entries for NotifyReport; `only` narrows them (a report base, or GetReport's componentVariable). */
+  report(only: (v: { mutability: string; name: string; component: ComponentRef }) => boolean = () => true): object[] {
     return [...this.variables.values()]
-      .filter((v) => only({ mutability: v.mutability, name: v.variable.name }))
+      .filter((v) => only({ mutability: v.mutability, name: v.variable.name, component: v.component }))
       .map((v) => ({
         component: v.component,
         variable: v.variable,
         variableAttribute: [...v.values].map(([type, value]) => ({ type, value, mutability: v.mutability })),
-        variableCharacteristics: { dataType: v.dataType, supportsMonitoring: false },
+        variableCharacteristics: { dataType: v.dataType, supportsMonitoring: false, ...(v.maxLimit !== undefined && { maxLimit: v.maxLimit }) },
       }));
   }
 

@@ -33,20 +33,32 @@ const REPORT_BASES: Record<string, (v: { mutability: string; name: string }) => 
   SummaryInventory: (v) => v.name === 'AvailabilityState',
 };
 
-const getBaseReport: Handler = (p, charger, after) => {
-  const only = REPORT_BASES[p.reportBase];
-  if (!only) return { status: 'NotSupported' };
-  const items = charger.deviceModel.report(only);
+/** Sends `items` as NotifyReport parts after the answer, as B07/B08 order it; the answer's status. */
+function reportInParts(charger: SimCharger, requestId: number, items: object[], after: Parameters<Handler>[2]): { status: string } {
   if (items.length === 0) return { status: 'EmptyResultSet' };
   after(async () => {
     const generatedAt = new Date().toISOString();
     for (let seqNo = 0; seqNo * REPORT_ITEMS_PER_MESSAGE < items.length; seqNo++) {
       const reportData = items.slice(seqNo * REPORT_ITEMS_PER_MESSAGE, (seqNo + 1) * REPORT_ITEMS_PER_MESSAGE);
       const tbc = (seqNo + 1) * REPORT_ITEMS_PER_MESSAGE < items.length;
-      await charger.call('NotifyReport', { requestId: p.requestId, generatedAt, seqNo, tbc, reportData });
+      await charger.call('NotifyReport', { requestId, generatedAt, seqNo, tbc, reportData });
     }
   });
   return { status: 'Accepted' };
+}
+
+const getBaseReport: Handler = (p, charger, after) => {
+  const only = REPORT_BASES[p.reportBase];
+  if (!only) return { status: 'NotSupported' };
+  return reportInParts(charger, p.requestId, charger.deviceModel.report(only), after);
+};
+
+/** B08 GetReport by componentVariable (a component, optionally one of its variables); criteria are not kept apart. */
+const getReport: Handler = (p, charger, after) => {
+  const wanted: { component: { name: string }; variable?: { name: string } }[] = p.componentVariable ?? [];
+  const only = (v: { name: string; component: { name: string } }) =>
+    wanted.length === 0 || wanted.some((w) => w.component.name === v.component.name && (!w.variable || w.variable.name === v.name));
+  return reportInParts(charger, p.requestId, charger.deviceModel.report(only), after);
 };
 
 const LIST_CTRLR = { name: 'LocalAuthListCtrlr' };
@@ -105,6 +117,7 @@ export const v201RemoteCommands: ReadonlyMap<string, Handler> = new Map<string, 
   ['GetVariables', (p, charger) => ({ getVariableResult: p.getVariableData.map((d: any) => charger.deviceModel.get(d)) })],
   ['SetVariables', (p, charger) => ({ setVariableResult: p.setVariableData.map((d: any) => charger.deviceModel.set(d)) })],
   ['GetBaseReport', getBaseReport],
+  ['GetReport', getReport],
   ['TriggerMessage', triggerMessage],
   ['GetLocalListVersion', (_p, charger) => ({ versionNumber: charger.localList.version })],
   ['SendLocalList', sendLocalList],

@@ -22,6 +22,11 @@ export interface ListProtocol {
   send(client: ChargerConnection, message: ListMessage, timeoutMs: number): Promise<string>;
   /** Entries per SendLocalList for these capabilities. */
   perMessage(caps: Capabilities & { supported: true }): number | null;
+  /**
+   * Asks for the list's capacity where capabilities() cannot read it (2.0.1: Entries' maxLimit comes
+   * in a NotifyReport after GetReport, and the report's handler records it and syncs again).
+   */
+  askMaximum?(client: ChargerConnection, timeoutMs: number): Promise<void>;
 }
 
 /** A boolean configuration value as chargers spell it. */

@@ -54,8 +54,14 @@ export async function syncCharger(deps: SyncDeps, target: SyncTarget): Promise<v
   const run = new SyncRun(deps, target, stored);
   try {
     if (settings.localList.mode === 'off') return await run.clear();
-    const caps = await protocolOf(target.client).capabilities(target.client, deps.timeoutMs);
-    if (!caps.supported) return await run.unsupported(caps.answer);
+    const protocol = protocolOf(target.client);
+    const read = await protocol.capabilities(target.client, deps.timeoutMs);
+    if (!read.supported) return await run.unsupported(read.answer);
+    // What the charger reported of its capacity before (2.0.1: a NotifyReport) stands until it says otherwise.
+    const caps = { ...read, maxLength: read.maxLength ?? stored?.maxLength ?? null };
+    if (caps.maxLength === null && protocol.askMaximum) {
+      protocol.askMaximum(target.client, deps.timeoutMs).catch((err) => deps.log.info({ err: errorAnswer(err) }, 'list capacity not reported'));
+    }
     const list = await deps.lists.get(target.installationId, settings.localList);
     await run.send(caps, caps.maxLength === null ? list : list.slice(0, caps.maxLength));
   } catch (err) {
@@ -105,7 +111,8 @@ class SyncRun {
     const { client } = this.target;
     const { timeoutMs } = this.deps;
     const hash = contentHash(entries);
-    const capabilities = { maxLength: caps.maxLength, sendMaxLength: caps.sendMaxLength, bytesPerMessage: caps.bytesPerMessage };
+    // A capacity not read this time is left as the charger last reported it (a NotifyReport may land meanwhile).
+    const capabilities = { ...(caps.maxLength !== null && { maxLength: caps.maxLength }), sendMaxLength: caps.sendMaxLength, bytesPerMessage: caps.bytesPerMessage };
     const charger = await this.protocol.version(client, timeoutMs);
     const { stored } = this;
     const inLine = stored !== undefined && stored.version > 0 && stored.version === charger;

@@ -50,7 +50,7 @@ export const v201: ListProtocol = {
     // Of use only if the station decides from it while cut off (a node that did not see the setting change pushed it off).
     const offline = value('LocalAuthorizeOffline');
     if (offline !== undefined) await switchOn(client, AUTH_CTRLR, 'LocalAuthorizeOffline', offline, timeoutMs);
-    // Entries' Actual value is how many the station holds now; its maximum is a characteristic GetVariables does not return.
+    // Entries' Actual value is how many the station holds now; its maximum is a characteristic GetVariables does not return (askMaximum).
     return { supported: true, maxLength: null, sendMaxLength: count(value('ItemsPerMessage')), bytesPerMessage: count(value('BytesPerMessage')) };
   },
 
@@ -64,6 +64,12 @@ export const v201: ListProtocol = {
     const req = { versionNumber: version, updateType, ...(localAuthorizationList.length > 0 && { localAuthorizationList }) };
     const conf = (await client.call('SendLocalList', req, { callTimeoutMs: timeoutMs })) as { status: string };
     return conf.status;
+  },
+
+  async askMaximum(client, timeoutMs) {
+    // B08: answered Accepted, then a NotifyReport with Entries' variableCharacteristics.maxLimit (notifyReport.ts).
+    const componentVariable = [{ component: COMPONENT, variable: { name: 'Entries' } }];
+    await client.call('GetReport', { requestId: Math.floor(Math.random() * 2 ** 31), componentVariable }, { callTimeoutMs: timeoutMs });
   },
 
   perMessage(caps) {

@@ -4,6 +4,7 @@ interface ReportData {
   component: { name: string; evse?: { id: number; connectorId?: number } };
   variable: { name: string };
   variableAttribute: { type?: string; value?: string }[];
+  variableCharacteristics?: { maxLimit?: number };
 }
 
 /** ChargingStation variables (OCPP 2.0.1 Part 2, standardized components) and where they go. */
@@ -58,4 +59,11 @@ function connectorOf(evse: DeviceModel['evses'][number], id: number) {
     evse.connectors.sort((a, b) => a.id - b.id);
   }
   return found;
+}
+
+/** LocalAuthListCtrlr.Entries' maxLimit in a report: how many entries the station's list holds at most. */
+export function localListCapacity(reportData: ReportData[]): number | undefined {
+  const entries = reportData.find((d) => d.component.name === 'LocalAuthListCtrlr' && d.variable.name === 'Entries');
+  const max = entries?.variableCharacteristics?.maxLimit;
+  return Number.isInteger(max) && max! >= 0 ? max : undefined;
 }
