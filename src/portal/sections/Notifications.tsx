@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import type { Subscription } from '../../store/subscriptions.js';
 import { api, itemsOf, secondFactorCode, type SecondFactorCode } from '../api.js';
 import type { SectionProps } from '../views.js';
@@ -18,15 +18,14 @@ export function Notifications({ installation, onMe }: SectionProps) {
     setOpen(undefined);
     void list.reload();
   };
-  const [gate, setGate] = useState<SecondFactorCode>();
+  const [asked, setGate] = useState<SecondFactorCode>();
   const list = useLoad(
     () => api('GET', `/api/subscriptions?installationId=${encodeURIComponent(installation.id)}`).then((r) => itemsOf<Subscription>(r)),
     [installation.id],
   );
   const listGate = secondFactorCode(list.error);
-  useEffect(() => {
-    if (listGate) setGate(listGate);
-  }, [listGate]);
+  // Derived in the same render: a list that asks for the factor never shows its form first.
+  const gate = asked ?? listGate;
 
   if (gate) {
     return (
