@@ -76,7 +76,7 @@ export async function startEmsp(opts: EmspOptions = {}) {
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : undefined };
+    return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined };
   }
 
   /** Reads the CPO's versions and 2.2.1 endpoints with `token`. */
@@ -200,6 +200,18 @@ export async function startEmsp(opts: EmspOptions = {}) {
     cpo(method: string, url: string, body?: unknown, token = state.cpoToken) {
       if (!token) throw new Error('not registered with the CPO');
       return cpoCall(method, url, token, body);
+    },
+    /** A paginated GET read to its end, following each page's Link rel="next" (OCPI 2.2.1 §4.1.3). */
+    async cpoAll(url: string): Promise<{ pages: number; items: unknown[] }> {
+      const items: unknown[] = [];
+      let pages = 0;
+      for (let next: string | undefined = url; next; pages++) {
+        const r = await this.cpo('GET', next);
+        if (r.body?.status_code !== 1000) throw new Error(`page ${pages + 1} of ${url}: ${JSON.stringify(r.body)}`);
+        items.push(...r.body.data);
+        next = /<([^>]+)>;\s*rel="next"/.exec(r.headers.get('link') ?? '')?.[1];
+      }
+      return { pages, items };
     },
     cpoEndpoint(identifier: string): string {
       const e = state.cpoEndpoints.find((x) => x.identifier === identifier);

@@ -1,6 +1,7 @@
 import { body, common, failure, fromZod, installationId, obj, ok, orNull, pathParam, ref, str, time, withBody } from './openapiParts.js';
 import { connectBody } from './routes/ocpiPartners.js';
 import { sourcesBody } from './routes/authorizationSources.js';
+import { locationBody } from './routes/installationLocation.js';
 
 /** OCPI partners (eMSPs) and an installation's order of authorization sources (docs/ocpi.md). */
 const partnerId = pathParam('id', 'Partner id (UUID)');
@@ -71,6 +72,16 @@ export const ocpiPaths = {
       responses: { '200': ok('The order', ref('AuthorizationSources')), '404': failure('NOT_FOUND'), ...withBody },
     },
   },
+  '/api/installations/{id}/location': {
+    parameters: [installationId],
+    get: { tags: ['installations'], summary: 'Where the installation is, for roaming partners', responses: { '200': ok('The location', ref('InstallationLocation')), '404': failure('NOT_FOUND'), ...common } },
+    put: {
+      tags: ['installations'],
+      summary: 'Set where the installation is (owners): published to OCPI partners as a Location while OCPI is among its sources; null takes it off',
+      requestBody: body(fromZod(locationBody)),
+      responses: { '200': ok('The location', ref('InstallationLocation')), '404': failure('NOT_FOUND'), ...withBody },
+    },
+  },
 };
 
 const partner = {
@@ -91,6 +102,10 @@ const partner = {
 export const ocpiSchemas = {
   OcpiPartner: obj(partner),
   OcpiPartnerCreated: obj({ ...partner, ourVersionsUrl: str }, {}, { tokenA: { ...str, description: 'Only when the gateway issued it: give it to the eMSP; it is not shown again' } }),
+  InstallationLocation: obj({
+    location: { ...(fromZod(locationBody).properties as Record<string, object>).location, description: 'null: none; OCPI partners see no Location' },
+    published: { type: 'boolean', description: 'OCPI partners see it: it has a location and OCPI is among its sources' },
+  }),
   AuthorizationSources: obj({
     sources: { type: 'array', items: { type: 'string', enum: ['native', 'webhook', 'ocpi'] } },
     chosen: { type: 'boolean', description: 'false: the default order' },

@@ -37,6 +37,8 @@ export const OPERATION_IDS: Record<string, string> = {
   'GET /api/ocpi/partners/{id}/tokens': 'listOcpiPartnerTokens',
   'GET /api/installations/{id}/authorization-sources': 'getAuthorizationSources',
   'PUT /api/installations/{id}/authorization-sources': 'setAuthorizationSources',
+  'GET /api/installations/{id}/location': 'getInstallationLocation',
+  'PUT /api/installations/{id}/location': 'setInstallationLocation',
   'GET /api/transactions/{id}': 'getTransaction',
   'POST /api/chargers/{id}/commands/{action}': 'sendChargerCommand',
   'POST /api/subscriptions': 'createSubscription',
