@@ -63,6 +63,11 @@ export async function startEmsp(opts: EmspOptions = {}) {
     sessions: new Map<string, Record<string, unknown>>(),
     /** Every Session taken, in order: its path and status. */
     sessionLog: [] as { path: string; status: unknown }[],
+    /** CDR posts answered 503 before they are taken. */
+    cdrFailures: 0,
+    /** CDRs received, by their id, in order; a second POST of an id is kept in `cdrRepeats`. */
+    cdrs: new Map<string, Record<string, unknown>>(),
+    cdrRepeats: 0,
   };
   let origin = '';
   const base = () => `${origin}/ocpi/emsp`;
@@ -155,7 +160,18 @@ export async function startEmsp(opts: EmspOptions = {}) {
       state.sessionLog.push({ path: at, status: (body as { status?: unknown })?.status });
       return send(res, 200, envelope(undefined));
     }
-    if (path === '/2.2.1/cdrs') return send(res, 200, envelope(undefined));
+    if (path === '/2.2.1/cdrs' && req.method === 'POST') {
+      if (state.cdrFailures > 0) {
+        state.cdrFailures--;
+        return send(res, 503, { error: 'cdrs receiver down' });
+      }
+      const id = String((body as { id?: unknown })?.id ?? '');
+      if (state.cdrs.has(id)) state.cdrRepeats++;
+      state.cdrs.set(id, body as Record<string, unknown>);
+      // §10.2.2.2: the answer names where the eMSP keeps the CDR.
+      res.setHeader('Location', `${base()}/2.2.1/cdrs/${encodeURIComponent(id)}`);
+      return send(res, 200, envelope(undefined));
+    }
     return send(res, 404, envelope(undefined, 2000, 'No such endpoint'));
   }
 

@@ -5,7 +5,7 @@ import type { Transaction } from '../store/transactions.js';
 import { PROVIDER_MODE } from '../store/installations.js';
 import { sessionEndItem } from '../providers/sessionEnd.js';
 import { ownParty } from '../ocpi/party.js';
-import { sessionPush } from '../ocpi/sessions.js';
+import { roamingPushes } from '../ocpi/sessions.js';
 
 /**
  * What a stop writes for the provider's session-end call and a roaming partner's session, in the
@@ -17,10 +17,9 @@ import { sessionPush } from '../ocpi/sessions.js';
  */
 export async function roamingStartWriter(deps: OcppDeps, store: Store, tx: Transaction): Promise<boolean> {
   const party = ownParty(deps.config);
-  const push = party && !tx.stop && sessionPush(tx, party, deps.config.ocpiCurrency);
-  if (!push) return false;
-  await store.outbox.enqueue(store.db, push);
-  return true;
+  const pushes = party && !tx.stop ? roamingPushes(tx, party, deps.config.ocpiCurrency) : [];
+  for (const push of pushes) await store.outbox.enqueue(store.db, push);
+  return pushes.length > 0;
 }
 
 export async function sessionEndWriter(deps: OcppDeps, installationId: string) {
@@ -30,8 +29,7 @@ export async function sessionEndWriter(deps: OcppDeps, installationId: string) {
   if (!notifyProvider && !party) return undefined;
   return async (trx: Db, tx: Transaction) => {
     if (notifyProvider) await deps.store.outbox.enqueue(trx, sessionEndItem(tx));
-    // A roaming partner's session goes to it for billing, from the same transaction.
-    const push = party && sessionPush(tx, party, deps.config.ocpiCurrency);
-    if (push) await deps.store.outbox.enqueue(trx, push);
+    // A roaming partner's session and CDR go to it for billing, from the same transaction.
+    for (const push of party ? roamingPushes(tx, party, deps.config.ocpiCurrency) : []) await deps.store.outbox.enqueue(trx, push);
   };
 }

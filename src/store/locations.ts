@@ -25,6 +25,10 @@ export interface InstallationLocation {
   /** IANA, e.g. Europe/Amsterdam. */
   timeZone: string;
   connector: ConnectorKind;
+  /** Price of a kWh excluding VAT, in the gateway's OCPI currency, for roaming CDRs; none: 0. */
+  energyPrice?: number;
+  /** VAT on it; none: CDRs carry prices without VAT only. */
+  vatPercent?: number;
   /** When the location itself last changed. */
   updatedAt: string;
 }

@@ -43,6 +43,8 @@ export const locationBody = z.strictObject({
           maxElectricPower: z.int().positive().optional(),
         })
         .default({ standard: 'IEC_62196_T2', format: 'SOCKET', powerType: 'AC_3_PHASE', maxVoltage: 400, maxAmperage: 32 }),
+      energyPrice: z.number().min(0).max(100).optional().meta({ description: 'Per kWh excluding VAT, in the OCPI currency, for roaming CDRs', examples: [0.35] }),
+      vatPercent: z.number().min(0).max(100).optional().meta({ examples: [21] }),
     })
     .nullable(),
 });
