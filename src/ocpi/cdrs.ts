@@ -1,6 +1,7 @@
 import type { InstallationLocation } from '../store/locations.js';
 import type { Transaction } from '../store/transactions.js';
 import type { OwnParty } from './party.js';
+import { placeFields } from './locations.js';
 
 /** What a CDR push carries in the outbox: the CDR is built when it is sent, from the stopped transaction. */
 export interface CdrPush {
@@ -49,12 +50,7 @@ export function cdrObject(party: OwnParty, tx: Transaction, where: InstallationL
     cdr_location: {
       id: tx.installationId,
       ...(where.name && { name: where.name }),
-      address: where.address,
-      city: where.city,
-      ...(where.postalCode && { postal_code: where.postalCode }),
-      ...(where.state && { state: where.state }),
-      country: where.country,
-      coordinates: { latitude: where.latitude, longitude: where.longitude },
+      ...placeFields(where),
       evse_uid: tx.chargerId,
       evse_id: emi3EvseId(party, tx.chargerId),
       connector_id: String(tx.connectorId),

@@ -1,4 +1,4 @@
-import type { LocatedInstallation } from '../store/locations.js';
+import type { InstallationLocation, LocatedInstallation } from '../store/locations.js';
 import type { OwnParty } from './party.js';
 
 /** OCPI 2.2.1 ConnectorType (§8.4.4), ConnectorFormat (§8.4.3) and PowerType (§8.4.24). */
@@ -39,6 +39,16 @@ function evseStatus(charger: Charger, plugs: Charger['connectors']): string {
   const statuses = plugs.map((c) => STATUS[c.status] ?? 'UNKNOWN');
   return PRECEDENCE.find((s) => statuses.includes(s)) ?? 'UNKNOWN';
 }
+
+/** Where it is, as a Location and a CDR's cdr_location both write it. */
+export const placeFields = (where: InstallationLocation) => ({
+  address: where.address,
+  city: where.city,
+  ...(where.postalCode && { postal_code: where.postalCode }),
+  ...(where.state && { state: where.state }),
+  country: where.country,
+  coordinates: { latitude: where.latitude, longitude: where.longitude },
+});
 
 const latest = (times: string[]) => times.reduce((a, b) => (b > a ? b : a));
 
@@ -86,12 +96,7 @@ export function locationObject(party: OwnParty, site: LocatedInstallation) {
     id: site.id,
     publish: true,
     name: where.name ?? site.name,
-    address: where.address,
-    city: where.city,
-    ...(where.postalCode && { postal_code: where.postalCode }),
-    ...(where.state && { state: where.state }),
-    country: where.country,
-    coordinates: { latitude: where.latitude, longitude: where.longitude },
+    ...placeFields(where),
     evses,
     time_zone: where.timeZone,
     last_updated: latest([where.updatedAt, ...evses.map((e) => e.last_updated)]),
