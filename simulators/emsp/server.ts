@@ -68,6 +68,11 @@ export async function startEmsp(opts: EmspOptions = {}) {
     /** CDRs received, by their id, in order; a second POST of an id is kept in `cdrRepeats`. */
     cdrs: new Map<string, Record<string, unknown>>(),
     cdrRepeats: 0,
+    /** Tokens the CPO may pull from our tokens Sender (GET list), in order; set with `offerTokens`. */
+    offered: [] as Record<string, unknown>[],
+    /** Page size of that list, whatever the CPO asks; and where the Link of a page points instead of here, to try a CPO. */
+    pageSize: 50,
+    linkOrigin: undefined as string | undefined,
   };
   let origin = '';
   const base = () => `${origin}/ocpi/emsp`;
@@ -109,6 +114,23 @@ export async function startEmsp(opts: EmspOptions = {}) {
     return status;
   }
 
+  /** Tokens Sender GET list (OCPI 2.2.1 §12.2.1.1), paginated with X-Total-Count, X-Limit and Link. */
+  function tokenPage(res: ServerResponse, url: URL): number {
+    const offset = Number(url.searchParams.get('offset') ?? 0);
+    const limit = Math.min(Number(url.searchParams.get('limit') ?? state.pageSize), state.pageSize);
+    const page = state.offered.slice(offset, offset + limit);
+    res.setHeader('X-Total-Count', String(state.offered.length));
+    res.setHeader('X-Limit', String(state.pageSize));
+    if (offset + limit < state.offered.length) {
+      // The same query (date_from, date_to), the next offset, as §4.1.3 asks.
+      const next = new URL(`${url.pathname}${url.search}`, state.linkOrigin ?? origin);
+      next.searchParams.set('offset', String(offset + limit));
+      next.searchParams.set('limit', String(limit));
+      res.setHeader('Link', `<${next.href}>; rel="next"`);
+    }
+    return send(res, 200, envelope(page));
+  }
+
   async function route(req: IncomingMessage, res: ServerResponse, delay: Delay, body: unknown): Promise<number> {
     const url = new URL(req.url ?? '/', origin);
     const path = url.pathname.replace(/^\/ocpi\/emsp/, '');
@@ -143,6 +165,7 @@ export async function startEmsp(opts: EmspOptions = {}) {
       }
       return send(res, 200, envelope(ownCredentials(token)));
     }
+    if (req.method === 'GET' && path === '/2.2.1/tokens') return tokenPage(res, url);
     const auth = /^\/2\.2\.1\/tokens\/([^/]+)\/authorize$/.exec(path);
     if (req.method === 'POST' && auth) {
       const uid = decodeURIComponent(auth[1]!);
@@ -235,10 +258,19 @@ export async function startEmsp(opts: EmspOptions = {}) {
       return e.url;
     },
     /** Pushes a token to the CPO's tokens receiver (PUT). */
-    pushToken(token: Record<string, unknown>) {
+    /** A whole Token of ours, with what it does not say filled in. */
+    token(token: Record<string, unknown>): Record<string, unknown> {
       const t: Record<string, unknown> = { country_code: countryCode, party_id: partyId, type: 'RFID', issuer: 'Mock eMSP', valid: true, whitelist: 'ALLOWED', last_updated: new Date().toISOString(), ...token };
       t.contract_id ??= `${countryCode}-${partyId}-C${String(t.uid)}`;
+      return t;
+    },
+    pushToken(token: Record<string, unknown>) {
+      const t = this.token(token);
       return this.cpo('PUT', `${this.cpoEndpoint('tokens')}/${countryCode}/${partyId}/${String(t.uid)}?type=${String(t.type)}`, t);
+    },
+    /** What our tokens Sender lists for the CPO to pull, as given (so a test can offer a bad one). */
+    offerTokens(tokens: Record<string, unknown>[]) {
+      state.offered = tokens;
     },
     answer(uid: string, answer: Answer) {
       answers.set(uid, answer);

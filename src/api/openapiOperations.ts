@@ -35,6 +35,7 @@ export const OPERATION_IDS: Record<string, string> = {
   'DELETE /api/ocpi/partners/{id}': 'unregisterOcpiPartner',
   'PUT /api/ocpi/partners/{id}/credentials': 'updateOcpiPartnerCredentials',
   'GET /api/ocpi/partners/{id}/tokens': 'listOcpiPartnerTokens',
+  'POST /api/ocpi/partners/{id}/tokens/pull': 'pullOcpiPartnerTokens',
   'GET /api/installations/{id}/authorization-sources': 'getAuthorizationSources',
   'PUT /api/installations/{id}/authorization-sources': 'setAuthorizationSources',
   'GET /api/installations/{id}/location': 'getInstallationLocation',

@@ -18,6 +18,8 @@ export interface OcpiRouterDeps {
   log: Logger;
   partnersChanged(): void;
   tokenChanged(uid: string, type: string): void;
+  /** A partner registered or updated its credentials with us: its token list can be pulled. */
+  registered(partnerId: string): void;
 }
 
 /** Where eMSPs reach us: the configured public URL, or the host this request came to. */
@@ -55,6 +57,7 @@ export function ocpiRouter(deps: OcpiRouterDeps): Router {
     try {
       const ours = await receiveCredentials(handshakeDeps, partner, parsed.data, baseUrl(party, req));
       deps.partnersChanged();
+      deps.registered(partner.id);
       res.json(success(ours));
     } catch (err) {
       if (!(err instanceof HandshakeError)) throw err;

@@ -132,6 +132,7 @@ const TABLE: Record<string, Entry> = {
   'delete /api/ocpi/partners/{id}': { expect: 'forbidden', call: () => ({ path: '/api/ocpi/partners/00000000-0000-4000-8000-000000000000' }) },
   'put /api/ocpi/partners/{id}/credentials': { expect: 'forbidden', call: () => ({ path: '/api/ocpi/partners/00000000-0000-4000-8000-000000000000/credentials' }) },
   'get /api/ocpi/partners/{id}/tokens': { expect: 'forbidden', call: () => ({ path: '/api/ocpi/partners/00000000-0000-4000-8000-000000000000/tokens' }) },
+  'post /api/ocpi/partners/{id}/tokens/pull': { expect: 'forbidden', call: () => ({ path: '/api/ocpi/partners/00000000-0000-4000-8000-000000000000/tokens/pull', body: {} }) },
 };
 
 const METHOD_OF = (key: string) => key.split(' ')[0].toUpperCase();
