@@ -32,6 +32,7 @@ import { resealSecrets } from './store/reseal.js';
 import { createFirstAdmin, prepareFirstAdmin } from './users/bootstrap.js';
 import type { Installation } from './store/installations.js';
 import { createOcpi } from './ocpi/service.js';
+import { createSessionUpdates } from './ocpi/sessionUpdates.js';
 import { ownParty } from './ocpi/party.js';
 import { createRoamingCalls } from './ocpi/realtime.js';
 import { deliverSessionPush, OCPI_SESSION_TOPIC } from './ocpi/sessions.js';
@@ -258,8 +259,13 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
   });
   const httpServer = createServer(api);
   const reservationExpiry = createReservationExpiry({ store, events, log, intervalMs: config.reservationSweepMs });
+  const sessionUpdates =
+    ocpi && config.ocpiSessionUpdateMs > 0
+      ? createSessionUpdates({ store, party: ocpi.party, log, holds: (id) => ocpp.registry.get(id) !== undefined, intervalMs: config.ocpiSessionUpdateMs })
+      : undefined;
   outbox.start();
   reservationExpiry.start();
+  sessionUpdates?.start();
   await notifications.start();
 
   try {
@@ -302,6 +308,7 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
         await auth.tally.flush();
         await cluster.stop();
         await reservationExpiry.stop();
+        await sessionUpdates?.stop();
         await outbox.stop();
         await notifications.stop();
         await http.close();
@@ -311,6 +318,7 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
   } catch (err) {
     await cluster.stop().catch(() => undefined);
     await reservationExpiry.stop();
+    await sessionUpdates?.stop();
     await outbox.stop();
     await notifications.stop();
     await http.close();

@@ -184,6 +184,12 @@ export const configSchema = z.object({
   ocpiRealtimeForAllowed: z.boolean().default(false),
   /** OCPI: ISO 4217 currency of the sessions pushed to eMSPs. */
   ocpiCurrency: z.string().regex(/^[A-Z]{3}$/, 'three capital letters (ISO 4217), e.g. EUR').default('EUR'),
+  /** OCPI: how often a charging roaming session's energy so far is sent to its eMSP (ms); 0: only at start and stop. */
+  ocpiSessionUpdateMs: z
+    .number()
+    .int()
+    .refine((ms) => ms === 0 || (ms >= 100 && ms <= 3_600_000), 'must be 0 (off) or 100 to 3600000 ms')
+    .default(300_000),
 });
 
 /** The OCPI party keys: all three or none. */
@@ -261,6 +267,7 @@ const envKeys: Record<string, { key: keyof Config; parse: 'int' | 'bool' | 'stri
   OCPI_PUBLIC_URL: { key: 'ocpiPublicUrl', parse: 'string' },
   OCPI_REALTIME_FOR_ALLOWED: { key: 'ocpiRealtimeForAllowed', parse: 'bool' },
   OCPI_CURRENCY: { key: 'ocpiCurrency', parse: 'string' },
+  OCPI_SESSION_UPDATE_MS: { key: 'ocpiSessionUpdateMs', parse: 'int' },
 };
 
 export class ConfigError extends Error {

@@ -63,6 +63,8 @@ export async function startEmsp(opts: EmspOptions = {}) {
     sessions: new Map<string, Record<string, unknown>>(),
     /** Every Session taken, in order: its path and status. */
     sessionLog: [] as { path: string; status: unknown }[],
+    /** Session PATCHes taken, in order: the path and the fields sent (kwh while charging). */
+    patches: [] as { path: string; patch: Record<string, unknown> }[],
     /** CDR posts answered 503 before they are taken. */
     cdrFailures: 0,
     /** CDRs received, by their id, in order; a second POST of an id is kept in `cdrRepeats`. */
@@ -172,6 +174,14 @@ export async function startEmsp(opts: EmspOptions = {}) {
       const type = url.searchParams.get('type') ?? 'RFID';
       state.authorizeCalls.push({ uid, type, body, authorization: req.headers.authorization });
       return authorize(res, delay, uid, type);
+    }
+    if (path.startsWith('/2.2.1/sessions/') && req.method === 'PATCH') {
+      const at = path.slice('/2.2.1/sessions/'.length);
+      const stored = state.sessions.get(at);
+      if (!stored) return send(res, 404, envelope(undefined, 2001, 'Unknown session: PUT it first'));
+      state.sessions.set(at, { ...stored, ...(body as Record<string, unknown>) });
+      state.patches.push({ path: at, patch: body as Record<string, unknown> });
+      return send(res, 200, envelope(undefined));
     }
     if (path.startsWith('/2.2.1/sessions/') && req.method === 'PUT') {
       if (state.sessionFailures > 0) {

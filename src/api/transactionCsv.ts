@@ -1,4 +1,4 @@
-import type { WithEnergyNow } from './transactionEnergy.js';
+import type { WithEnergyNow } from '../ocpp/transactionEnergy.js';
 
 type Column = [header: string, value: (t: WithEnergyNow) => string | number | boolean | null | undefined];
 

@@ -8,7 +8,7 @@ export type CallResult<T> =
   | { kind: 'unreachable'; reason: string };
 
 export interface PartnerCall {
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   url: string;
   /** The credentials token it knows us by, in clear (encoded here). */
   token: string;

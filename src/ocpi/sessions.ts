@@ -13,6 +13,15 @@ import { cdrObject, cdrPush, type CdrPush } from './cdrs.js';
 /** Outbox topic of OCPI Session pushes: its own queue per charger, apart from the provider's session ends. */
 export const OCPI_SESSION_TOPIC = 'ocpi_session';
 
+/** A running Session's energy so far, PATCHed under the eMSP's sessions endpoint (sessionUpdates.ts). */
+export interface SessionPatch {
+  kind: 'patch';
+  chargerId: string;
+  partnerId: string;
+  path: string;
+  patch: { kwh: number; last_updated: string };
+}
+
 /** What a completed session's push carries: the Session, and where under the eMSP's sessions endpoint it goes. */
 interface SessionPush {
   /** The outbox's queue key: pushes of one charger go in stop order. */
@@ -57,10 +66,10 @@ export function roamingPushes(tx: Transaction, party: OwnParty, currency: string
 
 /** A Session PUT or a CDR POST to the partner, retried until the eMSP answers 1000. */
 export async function deliverSessionPush(deps: { http: HttpClient; store: Store; party: OwnParty | undefined }, item: OutboxItem): Promise<DeliveryResult> {
-  const push = item.payload as SessionPush | CdrPush;
+  const push = item.payload as SessionPush | SessionPatch | CdrPush;
   const partner = await deps.store.ocpiPartners.get(push.partnerId);
   if (!partner || partner.state !== 'registered' || !partner.outboundToken) return { outcome: 'cancel', error: 'the partner is not registered any more' };
-  const request = 'kind' in push ? await cdrRequest(deps, partner, push) : sessionRequest(partner, push);
+  const request = !('kind' in push) || push.kind === 'patch' ? sessionRequest(partner, push) : await cdrRequest(deps, partner, push);
   if ('wait' in request) return { outcome: 'retry', status: null, error: request.wait };
   if ('error' in request) return { outcome: 'cancel', error: request.error };
   const r = await callPartner(deps.http, { ...request, token: partner.outboundToken, timeoutMs: 10_000 });
@@ -70,13 +79,14 @@ export async function deliverSessionPush(deps: { http: HttpClient; store: Store;
 }
 
 /** What to send; or why it cannot go (`error`: never, `wait`: not until the owner fixes it). */
-type PartnerRequest = { method: 'PUT' | 'POST'; url: string; body: unknown } | { error: string } | { wait: string };
+type PartnerRequest = { method: 'PUT' | 'PATCH' | 'POST'; url: string; body: unknown } | { error: string } | { wait: string };
 
-/** PUT {eMSP sessions}/{our country}/{our party}/{session id}. */
-function sessionRequest(partner: Partner, push: SessionPush): PartnerRequest {
+/** PUT (or, for a running Session's energy, PATCH) {eMSP sessions}/{our country}/{our party}/{session id}. */
+function sessionRequest(partner: Partner, push: SessionPush | SessionPatch): PartnerRequest {
   const url = endpointOf(partner, 'sessions', 'RECEIVER');
   if (!url) return { error: 'the partner has no sessions endpoint' };
-  return { method: 'PUT', url: `${url.replace(/\/+$/, '')}/${push.path}`, body: push.session };
+  const at = `${url.replace(/\/+$/, '')}/${push.path}`;
+  return 'kind' in push ? { method: 'PATCH', url: at, body: push.patch } : { method: 'PUT', url: at, body: push.session };
 }
 
 /** POST {eMSP cdrs}: the CDR built from the stopped transaction and where its installation is. */

@@ -2,6 +2,7 @@ import type { Logger } from '../log.js';
 import type { Store } from '../store/index.js';
 import type { Recorder } from '../notifications/record.js';
 import { reservationEvent } from './envelopes.js';
+import { createPeriodic } from '../periodic.js';
 
 export interface ReservationExpiryDeps {
   store: Store;
@@ -15,9 +16,6 @@ export interface ReservationExpiryDeps {
  * (1.6 sends nothing then). Each row is ended by one conditional update, so with several nodes one wins it.
  */
 export function createReservationExpiry({ store, events, log, intervalMs }: ReservationExpiryDeps) {
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> = Promise.resolve();
-
   async function sweep(): Promise<number> {
     let ended = 0;
     for (const r of await store.reservations.due()) {
@@ -34,23 +32,5 @@ export function createReservationExpiry({ store, events, log, intervalMs }: Rese
     return ended;
   }
 
-  const tick = () => {
-    running = sweep()
-      .catch((err) => log.error({ err }, 'reservation expiry sweep failed'))
-      .then(() => {
-        if (timer) timer = setTimeout(tick, intervalMs).unref();
-      });
-  };
-
-  return {
-    sweep,
-    start() {
-      timer = setTimeout(tick, intervalMs).unref();
-    },
-    async stop() {
-      clearTimeout(timer);
-      timer = undefined;
-      await running;
-    },
-  };
+  return { sweep, ...createPeriodic(sweep, intervalMs, (err) => log.error({ err }, 'reservation expiry sweep failed')) };
 }

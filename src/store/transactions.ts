@@ -1,3 +1,4 @@
+import type { Dialect } from './dialect.js';
 import type { Selectable } from 'kysely';
 import { inTransaction, type Db } from './db.js';
 import type { TransactionTable } from './schema.js';
@@ -9,6 +10,8 @@ export interface TransactionFilter {
   chargerId?: string;
   installationId?: string;
   active?: boolean;
+  /** Only those a roaming partner authorized. */
+  roaming?: boolean;
   idTag?: string;
   from?: string;
   to?: string;
@@ -214,7 +217,7 @@ export async function closeRow(
   return { kind, transaction } as const;
 }
 
-export function transactionStore(db: Db) {
+export function transactionStore(db: Db, dialect: Dialect) {
   return {
     async findStart(s: Pick<StartInput, 'chargerId' | 'connectorId' | 'idTag' | 'startTime' | 'meterStart'>): Promise<StoredStart | undefined> {
       const row = await byStartIdentity(db, s).executeTakeFirst();
@@ -307,6 +310,13 @@ export function transactionStore(db: Db) {
       return row && toTransaction(row);
     },
 
+    /** Inside a transaction: whether it is still active, held so (PostgreSQL: row lock) until the caller commits. */
+    async stillActive(id: number): Promise<boolean> {
+      let q = db.selectFrom('transactions').select('active').where('id', '=', id);
+      if (dialect === 'postgres') q = q.forUpdate();
+      return (await q.executeTakeFirst())?.active === 1;
+    },
+
     async belongsTo(id: number, chargerId: string): Promise<boolean> {
       const row = await db.selectFrom('transactions').select('charger_id').where('id', '=', id).executeTakeFirst();
       return row?.charger_id === chargerId;
@@ -320,6 +330,7 @@ export function transactionStore(db: Db) {
       if (f.chargerId !== undefined) q = q.where('charger_id', '=', f.chargerId);
       if (f.installationId !== undefined) q = q.where('installation_id', '=', f.installationId);
       if (f.active !== undefined) q = q.where('active', '=', f.active ? 1 : 0);
+      if (f.roaming) q = q.where('roaming_partner_id', 'is not', null);
       if (f.idTag !== undefined) q = q.where('id_tag_key', '=', idTagKey(f.idTag));
       // Times are stored as canonical ISO text, so text order is time order.
       if (f.from !== undefined) q = q.where('start_time', '>=', f.from);

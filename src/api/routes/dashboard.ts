@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { ApiDeps } from '../deps.js';
 import { parseQuery } from '../validate.js';
 import { visibleInstallations } from '../scope.js';
-import { energyNow } from '../transactionEnergy.js';
+import { energyNow } from '../../ocpp/transactionEnergy.js';
 import { minuteOf } from '../../store/decisionCounts.js';
 import type { Subscription } from '../../store/subscriptions.js';
 

@@ -6,7 +6,7 @@ import { parseQuery } from '../validate.js';
 import { providerReplySummary } from '../../authorization/summary.js';
 import type { StoredStart, TransactionFilter } from '../../store/transactions.js';
 import { chargerIdField, idTagField, installationIdField, INT4_MAX, integerText } from './fields.js';
-import { energyNow } from '../transactionEnergy.js';
+import { energyNow } from '../../ocpp/transactionEnergy.js';
 import { toCsv, TRANSACTION_CSV_COLUMNS } from '../transactionCsv.js';
 import { checkInstallation, visibleInstallations } from '../scope.js';
 

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import type { WithEnergyNow } from '../../api/transactionEnergy.js';
+import type { WithEnergyNow } from '../../ocpp/transactionEnergy.js';
 import { api, itemsOf } from '../api.js';
 import type { SectionProps } from '../views.js';
 import { Field, Select } from '../ui/Field.js';

@@ -1,4 +1,4 @@
-import { registerReadings, type MeterValue } from '../ocpp/energy.js';
+import { registerReadings, type MeterValue } from './energy.js';
 import type { MeterValueStore } from '../store/meterValues.js';
 import type { Transaction } from '../store/transactions.js';
 
