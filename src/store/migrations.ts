@@ -12,7 +12,7 @@ function serial(dialect: Dialect) {
   return { serialType, serialKey } as const;
 }
 
-/** The delivery attempt log: in the database on PostgreSQL, in a file of its own on SQLite (deliveryLog.ts). */
+/** The delivery attempt log: in the database on PostgreSQL, in a file of its own on SQLite (db.ts, DELIVERY_LOG_FILE). */
 async function createDeliveriesTable(db: Kysely<any>, dialect: Dialect): Promise<void> {
   const { serialType, serialKey } = serial(dialect);
   await db.schema
