@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sql } from 'kysely';
 import { openTestStore, type TestDatabase } from '../helpers/databases.js';
 import { freshDatabaseForSuite } from '../helpers/suiteDatabase.js';
 import { spawnGateway, type GatewayProcess } from '../helpers/process.js';
@@ -68,17 +67,16 @@ describe.each(['sqlite', 'postgres'] as const)('a gateway killed mid-backlog on 
 
 /**
  * An earlier version kept a subscription's delivered position in subscriptions.cursor, moved by
- * the main thread; now it lives beside the attempt log (delivery_cursors). This rewinds a
- * gateway's data to that layout, then upgrades it with a backlog queued.
+ * the main thread; now it lives beside the attempt log (delivery_cursors). This puts a
+ * gateway's data as migration 0027 (log 0003 on SQLite) leaves an earlier version's: the
+ * position in subscriptions.cursor, the new table empty.
  */
 async function asEarlierVersion(db: TestDatabase, subscriptionId: string): Promise<number> {
   const store = await openTestStore(db);
   try {
     const { cursor } = (await store.subscriptions.get(subscriptionId))!;
     await store.db.updateTable('subscriptions').set({ cursor }).where('id', '=', subscriptionId).execute();
-    const migration = db.databaseUrl ? '0027_delivery_cursors' : '0003_delivery_cursors';
-    await sql`drop table delivery_cursors`.execute(store.logDb);
-    await sql`delete from kysely_migration where name = ${migration}`.execute(store.logDb);
+    await store.logDb.deleteFrom('delivery_cursors').execute();
     return cursor;
   } finally {
     await store.close();
