@@ -3,10 +3,9 @@ import { createServer, type Server } from 'node:http';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { loadConfig, type Config, type ConfigOverrides } from './config.js';
 import { createLogger, type Logger } from './log.js';
-import { createStore, type Store } from './store/index.js';
+import type { Store } from './store/index.js';
+import { openResources, type ResolvedConfig } from './resources.js';
 import { buildAuthorization, type Authorization } from './authorization/build.js';
-import { createHttpClient } from './http/client.js';
-import { createAddressPolicy } from './http/addressPolicy.js';
 import { createTokenService } from './providers/tokenService.js';
 import { createTokenFetchCounter } from './providers/metrics.js';
 import { callSessionStart } from './providers/sessionStart.js';
@@ -27,7 +26,7 @@ import { createCluster, type Cluster } from './cluster/index.js';
 import { createApiApp } from './api/app.js';
 import type { ApiHooks, OcppListening } from './api/deps.js';
 import { createTokenCheck, generateFirstAdminToken, revokeGeneratedToken } from './api/adminToken.js';
-import { createSecretBox, loadSecretKeys } from './secrets.js';
+import { loadSecretKeys } from './secrets.js';
 import { resealSecrets } from './store/reseal.js';
 import { createFirstAdmin, prepareFirstAdmin } from './users/bootstrap.js';
 import type { Installation } from './store/installations.js';
@@ -76,9 +75,6 @@ export interface StartOptions extends ConfigOverrides {
  */
 const LISTEN_BACKLOG = 4096;
 
-/** Notification delivery yields the CPU to the charger path: nice +10 on its thread, SCHED_IDLE too unless configured `low`. */
-const DELIVERY_THREAD_NICENESS = 10;
-
 function listen(server: Server, port: number, host: string, log: Logger): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
@@ -113,11 +109,13 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
     log.warn('DATABASE_URL without SECRET_KEY: set the same SECRET_KEY on every node sharing the database');
   }
   const keys = loadSecretKeys(config.secretKey, config.dataDir, log);
-  const secretKey = keys.current;
-  // A key file's later lines: a rotation stopped half-way; the reseal below finishes it.
-  const previousSecretKeys = [...config.previousSecretKeys, ...keys.previous.map((k) => k.toString('base64'))];
-  const secretBox = createSecretBox(secretKey, previousSecretKeys.map((k) => Buffer.from(k, 'base64')));
-  const store = await createStore({ ...config, secretBox, log });
+  const resolved: ResolvedConfig = {
+    ...config,
+    secretKey: keys.current.toString('base64'),
+    // A key file's later lines: a rotation stopped half-way; the reseal below finishes it.
+    previousSecretKeys: [...config.previousSecretKeys, ...keys.previous.map((k) => k.toString('base64'))],
+  };
+  const { secretBox, store, outbound, http } = await openResources(resolved, log);
   // A fixed NODE_ID restarted: what its previous run held is not held any more.
   await store.chargers.releaseNode(config.nodeId);
   // Hashing the first admin's password takes a moment in the thread pool: it runs while the rest starts.
@@ -126,9 +124,6 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
   const resealed = await resealSecrets(store.db, secretBox);
   if (resealed > 0) log.info({ resealed }, 'stored secrets sealed again with the current key');
 
-  // One policy for both ends: the API refuses such URLs at save time, the client at connect time.
-  const outbound = createAddressPolicy({ allow: config.outboundAllowList });
-  const http = createHttpClient({ maxSocketsPerOrigin: config.providerMaxSockets, maxResponseBytes: config.providerMaxResponseBytes, policy: outbound });
   // One registry per gateway (not prom-client's global one), so tests can run several in a process.
   const metrics = new Registry();
   // The standard process_* and nodejs_* series (CPU, memory, event loop lag, GC), as dashboards expect.
@@ -170,24 +165,9 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
     http,
     outbound,
     log,
-    nodeId: config.nodeId,
-    retryDelaysMs: config.notificationRetryDelaysMs,
-    probeMaxMs: config.notificationProbeMaxMs,
     retentionHours: config.notificationRetentionHours,
     metrics,
-    thread: {
-      databaseUrl: config.databaseUrl,
-      dataDir: config.dataDir,
-      sqliteSynchronous: config.sqliteSynchronous,
-      secretKey: secretKey.toString('base64'),
-      previousSecretKeys,
-      outboundAllowList: config.outboundAllowList,
-      providerMaxSockets: config.providerMaxSockets,
-      providerMaxResponseBytes: config.providerMaxResponseBytes,
-      logLevel: config.logLevel,
-      niceness: DELIVERY_THREAD_NICENESS,
-      idlePolicy: config.notificationPriority === 'idle',
-    },
+    thread: { config: resolved },
   });
   const events = notifications.recorder;
   const registry = createConnectionRegistry();

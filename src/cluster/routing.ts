@@ -5,6 +5,7 @@ import type { Store } from '../store/index.js';
 import type { Logger } from '../log.js';
 import type { Bus } from './bus.js';
 import type { Presence } from './presence.js';
+import { createReplies } from '../replies.js';
 
 /** Time on top of the command timeout for the two hops through PostgreSQL. */
 export const ROUTING_MARGIN_MS = 2000;
@@ -29,7 +30,8 @@ export interface RoutingDeps {
  * NOTIFYs the id back. The caller sees the same results and errors as for a local charger.
  */
 export function createRouting(d: RoutingDeps) {
-  const waiting = new Map<string, () => void>();
+  // The bus carries only the call's id: the reply itself is read from node_calls.
+  const replies = createReplies<true, string>();
 
   async function viaHolder(chargerId: string, action: RemoteCommand, params: Record<string, unknown>, timeoutMs: number): Promise<unknown> {
     const holder = await d.store.chargers.holder(chargerId);
@@ -39,13 +41,7 @@ export function createRouting(d: RoutingDeps) {
     }
     const id = randomUUID();
     await d.store.nodeCalls.create({ id, chargerId, action, params, timeoutMs, fromNode: d.nodeId, toNode: holder }, new Date().toISOString());
-    const answered = new Promise<boolean>((resolve) => {
-      const timer = setTimeout(() => resolve(false), timeoutMs + ROUTING_MARGIN_MS);
-      waiting.set(id, () => {
-        clearTimeout(timer);
-        resolve(true);
-      });
-    });
+    const answered = replies.wait(id, timeoutMs + ROUTING_MARGIN_MS);
     try {
       await d.bus.send(holder, { kind: 'call', id });
       await answered;
@@ -58,7 +54,7 @@ export function createRouting(d: RoutingDeps) {
       if (err instanceof CommandError) throw err;
       throw new CommandError('COMMAND_FAILED', `${action} could not be carried to node ${holder}: ${(err as Error).message}`);
     } finally {
-      waiting.delete(id);
+      replies.abandon(id);
       await d.store.nodeCalls.remove(id).catch(() => undefined);
     }
   }
@@ -90,7 +86,7 @@ export function createRouting(d: RoutingDeps) {
   return {
     commands,
     onCall: (id: string) => void run(id).catch((err) => d.log.error({ err, callId: id }, 'remote command from another node failed')),
-    onReply: (id: string) => waiting.get(id)?.(),
+    onReply: (id: string) => replies.answer(id, true),
   };
 }
 

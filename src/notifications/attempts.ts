@@ -1,4 +1,4 @@
-import type { AttemptResult } from './webhookSink.js';
+import type { AttemptResult } from './delivery/webhookSink.js';
 
 /** How one delivery attempt ended, as counted at /metrics. */
 export type AttemptOutcome = 'delivered' | 'rejected' | 'gone' | 'unreachable';

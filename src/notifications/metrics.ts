@@ -1,7 +1,7 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { Store } from '../store/index.js';
 import { ATTEMPT_OUTCOMES, attemptOutcome, noAttempts, type AttemptCounts } from './attempts.js';
-import type { AttemptResult } from './webhookSink.js';
+import type { AttemptResult } from './delivery/webhookSink.js';
 import { scopeOf } from './interest.js';
 
 /** A backlog is counted up to here: past it the number says "far behind" and a bigger count costs a longer scan. */

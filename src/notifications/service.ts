@@ -4,17 +4,17 @@ import { randomUUID } from 'node:crypto';
 import type { Subscription, SubscriptionSecrets } from '../store/subscriptions.js';
 import type { HttpClient } from '../http/client.js';
 import { runChallenge, type ChallengeResult } from './challenge.js';
-import { deliverOnce, type DeliverDeps } from './deliver.js';
+import { deliverOnce, type DeliverDeps } from './delivery/deliver.js';
 import type { Envelope } from '../store/envelope.js';
-import { createDeliveryThread } from './thread/host.js';
-import type { ThreadInit } from './thread/protocol.js';
+import { createDeliveryThread } from './deliveryThread.js';
+import type { ThreadInit } from './delivery/protocol.js';
 import { createInterest, scopeOf, wants, wantsBlocking } from './interest.js';
 import { createRecorder, envelope } from './record.js';
 import { exampleEnvelope } from './examples.js';
 import type { EventType } from './catalogue.js';
-import { createLazyKafkaPool } from './kafka/lazy.js';
+import { createLazyKafkaPool } from './delivery/kafka/lazy.js';
 import type { AddressPolicy } from '../http/addressPolicy.js';
-import type { AttemptResult } from './webhookSink.js';
+import type { AttemptResult } from './delivery/webhookSink.js';
 import type { DeliveryRecord } from '../store/deliveries.js';
 import type { Registry as MetricsRegistry } from 'prom-client';
 import { createNotificationMetrics } from './metrics.js';
@@ -25,9 +25,6 @@ export interface NotificationsDeps {
   /** The outbound address policy the HTTP client applies, for Kafka brokers too. */
   outbound: AddressPolicy;
   log: Logger;
-  nodeId: string;
-  retryDelaysMs: number[];
-  probeMaxMs: number;
   retentionHours: number;
   /** Installations a live stream watches on this node: their events are stored for it. */
   watched?(installationId: string): boolean;
@@ -35,8 +32,8 @@ export interface NotificationsDeps {
   metrics: MetricsRegistry;
   /** CALLs chargers made so far on this node: deliveries are paced only while they come fast (pace.ts). */
   chargerCalls?: () => number;
-  /** How the delivery thread opens its own store and clients. */
-  thread: Omit<ThreadInit, 'nodeId' | 'retryDelaysMs' | 'probeMaxMs'>;
+  /** What the delivery thread opens its own store and clients from. */
+  thread: ThreadInit;
 }
 
 const HOUR = 3600_000;
@@ -49,16 +46,10 @@ export function createNotifications(n: NotificationsDeps) {
   const kafka = createLazyKafkaPool(n.outbound);
   const metrics = createNotificationMetrics(n.metrics, n.store);
   const interest = createInterest(() => n.store.subscriptions.list());
-  // The subscription workers run on a thread of their own (thread/entry.ts); this side records
+  // The subscription workers run on a thread of their own (delivery/entry.ts); this side records
   // events and answers the API's on-demand sends. The thread writes the attempt log (this
-  // side's attempts too); on SQLite this side moves the cursors it reports.
-  const thread = createDeliveryThread(
-    { ...n.thread, nodeId: n.nodeId, retryDelaysMs: n.retryDelaysMs, probeMaxMs: n.probeMaxMs },
-    n.log,
-    (cursors) => n.store.subscriptions.advanceAll(cursors),
-    metrics.attemptsFromThread,
-    n.chargerCalls,
-  );
+  // side's attempts too) and the cursors.
+  const thread = createDeliveryThread(n.thread, n.log, metrics.attemptsFromThread, n.chargerCalls);
   const deliver: DeliverDeps = { http: n.http, kafka, deliveries: { record: (row) => thread.record([row]) }, attempted: metrics.attempted };
   // A blocking subscription makes the charger's reply wait until the thread has tried it.
   const blocking = (envelopes: Envelope[]) =>

@@ -14,9 +14,9 @@ export type Db = Kysely<Database>;
 export interface StoreHandle {
   db: Db;
   /**
-   * Where the delivery attempt log is: the same database on PostgreSQL; on SQLite a file of its
-   * own, written by the delivery thread alone, so the charger path's connection never waits for
-   * its writes nor makes them (notifications/bookkeeping.ts).
+   * Where the delivery attempt log and cursors are: the same database on PostgreSQL; on SQLite a
+   * file of its own, written by the delivery thread alone, so the charger path's connection never
+   * waits for its writes nor makes them (notifications/delivery/bookkeeping.ts).
    */
   logDb: Db;
   dialect: Dialect;

@@ -1,4 +1,5 @@
 import { inTransaction, insertChunks, type Db } from './db.js';
+import { deliveryCursors, type Cursor } from './deliveryCursors.js';
 
 /** What an attempt sent: credentials already replaced (webhookSink.ts), the body bounded here. */
 export interface AttemptRequest {
@@ -63,8 +64,9 @@ export function utf8Prefix(text: string, maxBytes: number): string {
 }
 
 /**
- * The delivery attempt log. The delivery thread writes it (bookkeeping.ts); anyone reads it.
- * On SQLite `db` is the log's own file (db.ts, DELIVERY_LOG_FILE).
+ * The delivery attempt log and the delivered positions beside it. The delivery thread writes
+ * them (notifications/delivery/bookkeeping.ts); anyone reads them. On SQLite `db` is the log's
+ * own file (db.ts, DELIVERY_LOG_FILE).
  */
 export function deliveryStore(db: Db) {
   return {
@@ -95,6 +97,15 @@ export function deliveryStore(db: Db) {
             })))
             .execute();
         }
+      });
+    },
+
+    /** Attempt rows and the cursors they moved, in one transaction: a crash repeats both or neither. */
+    async log(rows: DeliveryRecord[], cursors: Cursor[]): Promise<void> {
+      if (rows.length === 0 && cursors.length === 0) return;
+      await inTransaction(db, async (t) => {
+        await deliveryStore(t).recordAll(rows);
+        await deliveryCursors(t).advance(cursors);
       });
     },
 
@@ -140,9 +151,12 @@ export function deliveryStore(db: Db) {
       return rows.map((r) => r.event_id);
     },
 
-    /** A deleted subscription's attempts. */
+    /** A deleted subscription's attempts and position. */
     async forget(subscriptionId: string): Promise<void> {
-      await db.deleteFrom('deliveries').where('subscription_id', '=', subscriptionId).execute();
+      await inTransaction(db, async (t) => {
+        await t.deleteFrom('deliveries').where('subscription_id', '=', subscriptionId).execute();
+        await deliveryCursors(t).forget(subscriptionId);
+      });
     },
 
     async prune(before: string): Promise<number> {

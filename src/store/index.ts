@@ -13,6 +13,7 @@ import { outboxStore } from './outbox.js';
 import { eventLogStore } from './eventLog.js';
 import { subscriptionStore } from './subscriptions.js';
 import { deliveryStore } from './deliveries.js';
+import { deliveryCursors } from './deliveryCursors.js';
 import { nodeCallStore, nodeStore } from './nodes.js';
 import { userStore } from './users.js';
 import { userSessionStore } from './userSessions.js';
@@ -43,7 +44,7 @@ const factories = {
   apiTokens: (db: Db) => apiTokenStore(db),
   outbox: (db: Db, dialect: Dialect) => outboxStore(db, dialect),
   events: (db: Db, dialect: Dialect) => eventLogStore(db, dialect),
-  subscriptions: (db: Db, _d: Dialect, box: SecretBox) => subscriptionStore(db, box),
+  subscriptions: (db: Db, _d: Dialect, box: SecretBox, logDb: Db) => subscriptionStore(db, box, deliveryCursors(logDb)),
   deliveries: (_db: Db, _d: Dialect, _b: SecretBox, logDb: Db) => deliveryStore(logDb),
   nodes: (db: Db) => nodeStore(db),
   nodeCalls: (db: Db) => nodeCallStore(db),

@@ -12,7 +12,7 @@ function serial(dialect: Dialect) {
   return { serialType, serialKey } as const;
 }
 
-/** The delivery attempt log: in the database on PostgreSQL, in a file of its own on SQLite (deliveryLog.ts). */
+/** The delivery attempt log: in the database on PostgreSQL, in a file of its own on SQLite (db.ts, DELIVERY_LOG_FILE). */
 async function createDeliveriesTable(db: Kysely<any>, dialect: Dialect): Promise<void> {
   const { serialType, serialKey } = serial(dialect);
   await db.schema
@@ -38,6 +38,19 @@ async function createDeliveriesTable(db: Kysely<any>, dialect: Dialect): Promise
 async function addAttemptDetail(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable('deliveries').addColumn('request', 'text').execute();
   await db.schema.alterTable('deliveries').addColumn('response_headers', 'text').execute();
+}
+
+/**
+ * Where each subscription's deliveries got, written with the attempt rows in one transaction:
+ * beside the log, so on SQLite in the log's file. subscriptions.cursor keeps the position an
+ * earlier version delivered to, and where the API starts a subscription from.
+ */
+async function createDeliveryCursorsTable(db: Kysely<any>): Promise<void> {
+  await db.schema
+    .createTable('delivery_cursors')
+    .addColumn('subscription_id', 'text', (c) => c.primaryKey().notNull())
+    .addColumn('seq', 'bigint', (c) => c.notNull())
+    .execute();
 }
 
 function migrations(dialect: Dialect): Record<string, Migration> {
@@ -611,6 +624,12 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.alterTable('transactions').addColumn('roaming_token', 'text').execute();
       },
     },
+    '0027_delivery_cursors': {
+      async up(db: Kysely<any>) {
+        // On SQLite the table is in the delivery log's file (createDeliveryLogMigrator).
+        if (dialect === 'postgres') await createDeliveryCursorsTable(db);
+      },
+    },
     '0028_installation_location': {
       async up(db: Kysely<any>) {
         // JSON: where the installation is (address, coordinates, time zone) and its connectors' kind, for OCPI Locations.
@@ -631,6 +650,7 @@ export function createDeliveryLogMigrator(db: Kysely<any>): Migrator {
     getMigrations: async () => ({
       '0001_deliveries': { up: (db: Kysely<any>) => createDeliveriesTable(db, 'sqlite') },
       '0002_attempt_detail': { up: addAttemptDetail },
+      '0003_delivery_cursors': { up: createDeliveryCursorsTable },
     }),
   };
   return new Migrator({ db, provider });

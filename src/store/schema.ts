@@ -233,6 +233,12 @@ export interface SubscriptionTable {
   previous_secret_until: string | null;
 }
 
+/** A subscription's delivered position, beside the attempt log (deliveryCursors.ts). */
+export interface DeliveryCursorTable {
+  subscription_id: string;
+  seq: number;
+}
+
 export interface DeliveryTable {
   id: Generated<number>;
   subscription_id: string;
@@ -465,6 +471,7 @@ export interface Database {
   events: EventTable;
   subscriptions: SubscriptionTable;
   deliveries: DeliveryTable;
+  delivery_cursors: DeliveryCursorTable;
   decision_counts: DecisionCountTable;
   nodes: NodeTable;
   node_calls: NodeCallTable;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
-import { inTransaction, insertChunks, type Db } from './db.js';
+import type { Db } from './db.js';
+import type { deliveryCursors } from './deliveryCursors.js';
 import { compiledOnce, slot } from './compiled.js';
 import type { SubscriptionTable } from './schema.js';
 import type { SecretBox } from '../secrets.js';
@@ -37,6 +37,7 @@ export interface Subscription {
   kafka: (KafkaTarget & { passwordSet: boolean }) | null;
   state: SubscriptionState;
   stateReason: string | null;
+  /** The seq of the last event delivered, or skipped by starting past it. */
   cursor: number;
   failures: number;
   nextAttemptAt: string | null;
@@ -67,7 +68,8 @@ export type SubscriptionInput = Omit<
 const overlapUntil = (r: SubscriptionTable, now = Date.now()): string | null =>
   r.previous_secret !== null && r.previous_secret_until !== null && Date.parse(r.previous_secret_until) > now ? r.previous_secret_until : null;
 
-function toSubscription(r: SubscriptionTable): Subscription {
+/** `delivered`: the delivery thread's position (deliveryCursors.ts); the row's cursor is where the API started it. */
+function toSubscription(r: SubscriptionTable, delivered = 0): Subscription {
   const kafka = r.kafka ? (JSON.parse(r.kafka) as KafkaTarget) : null;
   return {
     id: r.id,
@@ -89,7 +91,7 @@ function toSubscription(r: SubscriptionTable): Subscription {
     kafka: kafka && { ...kafka, passwordSet: r.kafka_password !== null },
     state: r.state as SubscriptionState,
     stateReason: r.state_reason,
-    cursor: Number(r.cursor),
+    cursor: Math.max(Number(r.cursor), delivered),
     failures: r.failures,
     nextAttemptAt: r.next_attempt_at,
     previousSecretUntil: overlapUntil(r),
@@ -144,8 +146,9 @@ const OPENED_MAX = 10_000;
 // Every delivery drain reads its subscription: built once (compiled.ts).
 const findById = compiledOnce((d) => d.selectFrom('subscriptions').selectAll().where('id', '=', slot('id')));
 
-export function subscriptionStore(db: Db, box: SecretBox) {
+export function subscriptionStore(db: Db, box: SecretBox, cursors: ReturnType<typeof deliveryCursors>) {
   const rowOf = async (id: string) => (await findById(db, { id })).rows[0];
+  const read = async (r: SubscriptionTable) => toSubscription(r, await cursors.of(r.id));
   // A delivery worker reads its subscription's secrets on every drain, which is often one
   // event: opening them (AES-GCM) each time showed in the delivery thread's profile.
   const opened = new Map<string, string>();
@@ -187,13 +190,14 @@ export function subscriptionStore(db: Db, box: SecretBox) {
 
     async get(id: string): Promise<Subscription | undefined> {
       const r = await rowOf(id);
-      return r && toSubscription(r);
+      return r && read(r);
     },
 
     async list(installationId?: string): Promise<Subscription[]> {
       let q = db.selectFrom('subscriptions').selectAll();
       if (installationId !== undefined) q = q.where('installation_id', '=', installationId);
-      return (await q.orderBy('created_at').orderBy('id').execute()).map(toSubscription);
+      const [rows, delivered] = await Promise.all([q.orderBy('created_at').orderBy('id').execute(), cursors.all()]);
+      return rows.map((r) => toSubscription(r, delivered.get(r.id)));
     },
 
     async secrets(id: string): Promise<SubscriptionSecrets | undefined> {
@@ -204,7 +208,7 @@ export function subscriptionStore(db: Db, box: SecretBox) {
     /** The subscription and its secrets in one read: what a delivery worker needs per drain. */
     async withSecrets(id: string): Promise<{ subscription: Subscription; secrets: SubscriptionSecrets } | undefined> {
       const r = await rowOf(id);
-      return r && { subscription: toSubscription(r), secrets: secretsOf(r) };
+      return r && { subscription: await read(r), secrets: secretsOf(r) };
     },
 
     async update(id: string, patch: Partial<SubscriptionInput>, extra: Partial<SubscriptionTable> = {}): Promise<Subscription | undefined> {
@@ -244,24 +248,6 @@ export function subscriptionStore(db: Db, box: SecretBox) {
         .execute();
     },
 
-    /**
-     * Moves cursors forward only (a late writer never moves one back), many in one statement per
-     * chunk: the delivery bookkeeping moves up to one per subscription every flush, and an UPDATE
-     * each cost the charger path's thread several times the CPU (docs/bench-log/2026-11.md).
-     * Chunks of power-of-two sizes keep the SQL texts few (see insertChunks).
-     */
-    async advanceAll(cursors: { subscriptionId: string; seq: number }[]): Promise<void> {
-      if (cursors.length === 0) return;
-      await inTransaction(db, async (t) => {
-        for (const chunk of insertChunks(cursors)) {
-          const values = sql.join(chunk.map((c) => sql`(${c.subscriptionId}, cast(${c.seq} as bigint))`));
-          await sql`with v(id, seq) as (values ${values})
-            update subscriptions set cursor = v.seq from v
-            where subscriptions.id = v.id and subscriptions.cursor < v.seq`.execute(t);
-        }
-      });
-    },
-
     /** One worker per subscription across nodes: a lease that a dead node's claim runs out of. */
     async lease(id: string, owner: string, ms: number): Promise<boolean> {
       const now = new Date();
@@ -293,9 +279,10 @@ export function subscriptionStore(db: Db, box: SecretBox) {
       return Number(res.numDeletedRows) > 0;
     },
 
+    /** The earliest cursor of an enabled subscription: events after it are still to be delivered. */
     async minCursor(): Promise<number> {
-      const r = await db.selectFrom('subscriptions').select((eb) => eb.fn.min('cursor').as('m')).where('enabled', '=', 1).executeTakeFirst();
-      return r?.m === null || r?.m === undefined ? Number.MAX_SAFE_INTEGER : Number(r.m);
+      const [rows, delivered] = await Promise.all([db.selectFrom('subscriptions').select(['id', 'cursor']).where('enabled', '=', 1).execute(), cursors.all()]);
+      return rows.reduce((min, r) => Math.min(min, Math.max(Number(r.cursor), delivered.get(r.id) ?? 0)), Number.MAX_SAFE_INTEGER);
     },
   };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { probeBackoffMs } from '../../src/notifications/dispatcher.js';
-import { retryAfterMs } from '../../src/notifications/webhookSink.js';
+import { probeBackoffMs } from '../../src/notifications/delivery/dispatcher.js';
+import { retryAfterMs } from '../../src/notifications/delivery/webhookSink.js';
 import { RESPONSE_MAX_BYTES, utf8Prefix } from '../../src/store/deliveries.js';
 
 describe('probe backoff of a queued subscription', () => {

@@ -2,7 +2,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyBookkeeping, applySplitBookkeeping, cursorsVia, gatherBookkeeping, type Bookkeeping, type Cursor } from '../../src/notifications/bookkeeping.js';
+import { MessageChannel } from 'node:worker_threads';
+import { applyBookkeeping, gatherBookkeeping, type Bookkeeping } from '../../src/notifications/delivery/bookkeeping.js';
+import { createPortRequests, type Done } from '../../src/notifications/port.js';
 import type { Store } from '../../src/store/index.js';
 import type { DeliveryRecord } from '../../src/store/deliveries.js';
 import { engines, openTestStore } from '../helpers/databases.js';
@@ -48,17 +50,32 @@ describe('the delivery thread gathers its writes', () => {
     await expect(c).resolves.toBeUndefined();
     expect(order).toEqual(['e1', 'e2']);
   });
+});
 
-  it('hands cursor moves to the main thread and answers each by its id', async () => {
-    const messages: { id: number; cursors: Cursor[] }[] = [];
-    const via = cursorsVia((m) => messages.push(m));
-    const a = via.move([{ subscriptionId: 's1', seq: 3 }]);
-    const b = via.move([{ subscriptionId: 's2', seq: 4 }]);
-    expect(messages.map((m) => m.cursors)).toEqual([[{ subscriptionId: 's1', seq: 3 }], [{ subscriptionId: 's2', seq: 4 }]]);
-    via.written(messages[1].id, 'database is locked');
-    via.written(messages[0].id);
-    await expect(a).resolves.toBeUndefined();
-    await expect(b).rejects.toThrow('database is locked');
+describe('requests to the delivery thread', () => {
+  it('are answered each by its own id, in any order, over a real port; one never answered gives up at its deadline', async () => {
+    const { port1, port2 } = new MessageChannel();
+    const seen: { t: string; reply: number }[] = [];
+    const requests = createPortRequests((m) => port1.postMessage(m));
+    port1.on('message', (m: Done) => requests.done(m));
+    port2.on('message', (m: { t: string; reply: number }) => seen.push(m));
+    const finished: string[] = [];
+    const a = requests.request({ t: 'record' }, 5000).then(() => finished.push('record'));
+    const b = requests.request({ t: 'prune' }, 5000).then(() => finished.push('prune'));
+    const c = requests.request({ t: 'stop' }, 50).then(() => finished.push('stop'));
+    while (seen.length < 3) await settle();
+    port2.postMessage({ t: 'done', reply: seen[1].reply } satisfies Done);
+    port2.postMessage({ t: 'done', reply: seen[0].reply } satisfies Done);
+    await Promise.all([a, b, c]);
+    expect(finished).toEqual(['prune', 'record', 'stop']);
+    port1.close();
+  });
+
+  it('stop waiting when the thread is gone', async () => {
+    const requests = createPortRequests(() => undefined);
+    const waiting = requests.request({ t: 'stop' }, 60_000);
+    requests.closed();
+    await expect(waiting).resolves.toBeUndefined();
   });
 });
 
@@ -105,6 +122,23 @@ describe.each(engines)('bookkeeping applied on %s', (engine) => {
     const cursors = await Promise.all(ids.map(async (id) => (await store.subscriptions.get(id))?.cursor));
     expect(cursors).toEqual([20, 11, 12, 13, 100]);
   });
+
+  it('writes a batch whole or not at all: a cursor that cannot be written leaves its attempt rows out too', async () => {
+    const id = await create('atomic');
+    const broken = { subscriptionId: null as unknown as string, seq: 3 };
+    await expect(applyBookkeeping(store, [{ rows: [row(id, 'lost')], advance: broken }])).rejects.toThrow(/null/i);
+    expect(await store.deliveries.list(id, 10)).toEqual([]);
+    expect((await store.subscriptions.get(id))?.cursor).toBe(0);
+  });
+
+  it('takes where the API started a subscription when that is past what was delivered', async () => {
+    const id = await create('restarted');
+    await applyBookkeeping(store, [{ rows: [row(id, 'r1')], advance: { subscriptionId: id, seq: 5 } }]);
+    // Enabled again or verified: it starts from the end of the log (the API writes that on the subscription).
+    await store.subscriptions.update(id, {}, { cursor: 9 });
+    expect((await store.subscriptions.get(id))?.cursor).toBe(9);
+    expect((await store.subscriptions.list()).find((s) => s.id === id)?.cursor).toBe(9);
+  });
 });
 
 describe('on SQLite the attempt log has a file of its own', () => {
@@ -116,16 +150,17 @@ describe('on SQLite the attempt log has a file of its own', () => {
   });
   afterAll(() => store.close());
 
-  it('logs attempts in deliveries.sqlite, never in gateway.sqlite, and moves the cursors through the main thread', async () => {
-    const moved: Cursor[][] = [];
-    await applySplitBookkeeping(store, async (c) => void moved.push(c))([
+  it('logs attempts and moves the cursors in deliveries.sqlite, never in gateway.sqlite', async () => {
+    await applyBookkeeping(store, [
       { rows: [row('sub-a', 'e1'), row('sub-a', 'e2')], advance: { subscriptionId: 'sub-a', seq: 2 } },
       { rows: [row('sub-b', 'e3')] },
       { rows: [], advance: { subscriptionId: 'sub-a', seq: 4 } },
     ]);
-    expect(moved).toEqual([[{ subscriptionId: 'sub-a', seq: 4 }]]);
+    expect(await store.logDb.selectFrom('delivery_cursors').selectAll().execute()).toEqual([{ subscription_id: 'sub-a', seq: 4 }]);
     expect((await store.deliveries.list('sub-a', 10)).map((d) => d.eventId)).toEqual(['e2', 'e1']);
     expect(await store.db.selectFrom('deliveries').select('id').execute()).toEqual([]);
+    const tables = await store.db.introspection.getTables();
+    expect(tables.map((t) => t.name)).not.toContain('delivery_cursors');
   });
 
   it('moves attempts an earlier version logged in gateway.sqlite into the log file when it opens, in order', async () => {

@@ -1,8 +1,8 @@
 import { createServer, type Server } from 'node:net';
 import { Consumer } from '@platformatic/kafka';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { producerOptions } from '../../src/notifications/kafka/settings.js';
-import { createKafkaSink, createKafkaSinkPool, type KafkaMessage, type KafkaSettings, type KafkaSink } from '../../src/notifications/kafka/sink.js';
+import { producerOptions } from '../../src/notifications/delivery/kafka/settings.js';
+import { createKafkaSink, createKafkaSinkPool, type KafkaMessage, type KafkaSettings, type KafkaSink } from '../../src/notifications/delivery/kafka/sink.js';
 import { startMiniKafka, type MiniKafka } from '../helpers/miniKafka/index.js';
 
 // Kafka's error codes, as the broker sends them.

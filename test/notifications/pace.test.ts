@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { BUSY_CALLS_PER_SEC, createPace, LAG_HIGH_MS, MIN_PER_SEC, type Pace } from '../../src/notifications/pace.js';
+import { BUSY_CALLS_PER_SEC, createPace, LAG_HIGH_MS, MIN_PER_SEC, type Pace } from '../../src/notifications/delivery/pace.js';
 
 describe('delivery pace, steered by the charger path’s event-loop delay', () => {
   let pace: Pace;

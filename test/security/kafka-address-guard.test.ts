@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAddressPolicy } from '../../src/http/addressPolicy.js';
-import { createKafkaSink, type KafkaSettings, type KafkaSink } from '../../src/notifications/kafka/sink.js';
+import { createKafkaSink, type KafkaSettings, type KafkaSink } from '../../src/notifications/delivery/kafka/sink.js';
 import { startMiniKafka, type MiniKafka } from '../helpers/miniKafka/index.js';
 
 const MESSAGES = [{ key: 'CP-1', value: '{"type":"charger.booted"}', headers: { 'event-type': 'charger.booted' } }];

@@ -12,6 +12,15 @@ describe('the import graph of src/', () => {
     expect(upward).toEqual([]);
   });
 
+  it('runs the delivery workers and their writes only on the delivery thread: nothing outside its folder imports them', () => {
+    const threadOnly = ['entry', 'dispatcher', 'drain', 'workers', 'bookkeeping'].map((f) => `src/notifications/delivery/${f}.ts`);
+    const across = [...graph].flatMap(([file, targets]) =>
+      file.startsWith('src/notifications/delivery/') ? [] : targets.filter((t) => threadOnly.includes(t)).map((t) => `${file} -> ${t}`),
+    );
+    expect(across).toEqual([]);
+    expect(graph.get('src/notifications/delivery/entry.ts')).toContain('src/notifications/delivery/dispatcher.ts');
+  });
+
   it('has no import cycle, type-only imports included', () => {
     expect(cycles(graph).map((c) => c.join(' -> '))).toEqual([]);
   });

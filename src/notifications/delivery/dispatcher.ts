@@ -1,8 +1,8 @@
-import type { Subscription } from '../store/subscriptions.js';
-import type { DeliveryRecord } from '../store/deliveries.js';
-import type { Envelope } from '../store/envelope.js';
+import type { Subscription } from '../../store/subscriptions.js';
+import type { DeliveryRecord } from '../../store/deliveries.js';
+import type { Envelope } from '../../store/envelope.js';
 import { deliverOnce } from './deliver.js';
-import { scopeOf, wantsBlocking } from './interest.js';
+import { scopeOf, wantsBlocking } from '../interest.js';
 import { createDrain, type DrainDeps } from './drain.js';
 import { createWorkers } from './workers.js';
 

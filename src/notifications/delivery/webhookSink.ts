@@ -1,9 +1,9 @@
-import type { Subscription, SubscriptionSecrets } from '../store/subscriptions.js';
-import type { HttpClient } from '../http/client.js';
-import { HttpError } from '../http/client.js';
-import type { Envelope } from '../store/envelope.js';
-import { signatureHeaders, signingSecrets } from './signing.js';
-import { RESPONSE_MAX_BYTES, utf8Prefix, type AttemptRequest } from '../store/deliveries.js';
+import type { Subscription, SubscriptionSecrets } from '../../store/subscriptions.js';
+import type { HttpClient } from '../../http/client.js';
+import { HttpError } from '../../http/client.js';
+import type { Envelope } from '../../store/envelope.js';
+import { signatureHeaders, signingSecrets } from '../signing.js';
+import { RESPONSE_MAX_BYTES, utf8Prefix, type AttemptRequest } from '../../store/deliveries.js';
 
 export interface AttemptResult {
   ok: boolean;

@@ -1,12 +1,12 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
-import { LAG_WINDOW_MS } from '../pace.js';
-import type { Logger } from '../../log.js';
-import type { Envelope } from '../../store/envelope.js';
-import type { FromThread, ThreadInit, ToThread } from './protocol.js';
-import type { AttemptCounts } from '../attempts.js';
-import type { Cursor } from '../bookkeeping.js';
-import type { DeliveryRecord } from '../../store/deliveries.js';
+import { LAG_WINDOW_MS } from './delivery/pace.js';
+import type { Logger } from '../log.js';
+import type { Envelope } from '../store/envelope.js';
+import type { FromThread, ThreadInit, ToThread } from './delivery/protocol.js';
+import type { AttemptCounts } from './attempts.js';
+import type { DeliveryRecord } from '../store/deliveries.js';
+import { createPortRequests } from './port.js';
 
 export interface DeliveryThread {
   /** Starts the thread now (it also starts on first use). */
@@ -23,7 +23,7 @@ export interface DeliveryThread {
 
 const LEVELS: Record<number, 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal'> = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'warn', 50: 'error', 60: 'fatal' };
 const RESTART_AFTER_MS = 1000;
-const STOP_TIMEOUT_MS = 10_000;
+const REPLY_TIMEOUT_MS = 10_000;
 
 /**
  * Built output runs entry.js as it is. From TypeScript sources (tests, `npm run dev`, the bench)
@@ -31,7 +31,7 @@ const STOP_TIMEOUT_MS = 10_000;
  * worker's execArgv does not reach the worker's own entry on Node 20.
  */
 function spawnWorker(init: ThreadInit): Worker {
-  const url = new URL(import.meta.url.endsWith('.ts') ? './entry.ts' : './entry.js', import.meta.url);
+  const url = new URL(import.meta.url.endsWith('.ts') ? './delivery/entry.ts' : './delivery/entry.js', import.meta.url);
   if (url.pathname.endsWith('.js')) return new Worker(url, { workerData: init });
   const boot = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(url.href)}); })`;
   return new Worker(boot, { eval: true, workerData: init });
@@ -77,8 +77,6 @@ function relay(log: Logger, line: string): void {
 export function createDeliveryThread(
   init: ThreadInit,
   log: Logger,
-  /** Cursor moves the thread asks for (SQLite), made by the main thread's connection. */
-  moveCursors: (cursors: Cursor[]) => Promise<void>,
   attempts: (counts: AttemptCounts) => void = () => undefined,
   /** CALLs chargers made so far, sent with the loop's delay (pace.ts). */
   chargerCalls: () => number = () => 0,
@@ -86,8 +84,7 @@ export function createDeliveryThread(
   let worker: Worker | undefined;
   let ready: Promise<Worker> | undefined;
   let stopping = false;
-  let nextReply = 1;
-  const waiting = new Map<number, () => void>();
+  const requests = createPortRequests((m) => worker!.postMessage(m));
 
   function spawn(): Promise<Worker> {
     const w = spawnWorker(init);
@@ -104,15 +101,13 @@ export function createDeliveryThread(
           resolve(w);
         }
         else if (m.t === 'failed') reject(new Error(`delivery thread did not start: ${m.message}`));
-        else if (m.t === 'done') waiting.get(m.reply)?.();
-        else if (m.t === 'write') answerWrite(w, m);
+        else if (m.t === 'done') requests.done(m);
       });
       w.on('error', (err) => log.error({ err }, 'delivery thread crashed'));
       w.on('exit', (code) => {
         unwatch();
         reject(new Error(`delivery thread exited with code ${code}`));
-        for (const done of waiting.values()) done();
-        waiting.clear();
+        requests.closed();
         if (worker !== w || stopping) return;
         worker = undefined;
         ready = undefined;
@@ -124,14 +119,6 @@ export function createDeliveryThread(
     });
   }
 
-  function answerWrite(w: Worker, m: Extract<FromThread, { t: 'write' }>): void {
-    const answer = (error?: string) => w.postMessage({ t: 'written', id: m.id, ...(error !== undefined && { error }) } satisfies ToThread);
-    moveCursors(m.cursors).then(
-      () => answer(),
-      (err: Error) => answer(err.message),
-    );
-  }
-
   function use(): Promise<Worker> {
     ready ??= spawn().catch((err) => {
       ready = undefined;
@@ -139,19 +126,6 @@ export function createDeliveryThread(
       throw err;
     });
     return ready;
-  }
-
-  function request(m: ToThread & { reply: number }, timeoutMs = STOP_TIMEOUT_MS): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(finish, timeoutMs);
-      function finish() {
-        clearTimeout(timer);
-        waiting.delete(m.reply);
-        resolve();
-      }
-      waiting.set(m.reply, finish);
-      worker!.postMessage(m);
-    });
   }
 
   return {
@@ -169,7 +143,7 @@ export function createDeliveryThread(
       const w = await use().catch(() => undefined);
       if (!w) return;
       // Blocking deliveries bound themselves by the subscription's timeout; this is a backstop.
-      return request({ t: 'published', envelopes, reply: nextReply++ }, STOP_TIMEOUT_MS);
+      return requests.request({ t: 'published', envelopes } satisfies ToThread, REPLY_TIMEOUT_MS);
     },
     changed(subscriptionId) {
       if (stopping) return;
@@ -180,18 +154,18 @@ export function createDeliveryThread(
     },
     async record(rows) {
       if (rows.length === 0 || stopping || !(await use().catch(() => undefined))) return;
-      await request({ t: 'record', rows, reply: nextReply++ });
+      await requests.request({ t: 'record', rows } satisfies ToThread, REPLY_TIMEOUT_MS);
     },
     async prune(before) {
       if (stopping || !worker || !(await ready?.catch(() => undefined))) return;
-      await request({ t: 'prune', before, reply: nextReply++ });
+      await requests.request({ t: 'prune', before } satisfies ToThread, REPLY_TIMEOUT_MS);
     },
     async stop() {
       stopping = true;
       const w = worker;
       if (!w) return;
       await ready?.catch(() => undefined);
-      await request({ t: 'stop', reply: nextReply++ }, STOP_TIMEOUT_MS);
+      await requests.request({ t: 'stop' } satisfies ToThread, REPLY_TIMEOUT_MS);
       await w.terminate();
     },
   };

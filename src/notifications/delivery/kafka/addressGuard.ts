@@ -1,6 +1,6 @@
 import { channel } from 'node:diagnostics_channel';
 import { isIP, type Socket } from 'node:net';
-import type { AddressPolicy } from '../../http/addressPolicy.js';
+import type { AddressPolicy } from '../../../http/addressPolicy.js';
 
 /**
  * @platformatic/kafka opens its own sockets, to the bootstrap brokers and to every broker the

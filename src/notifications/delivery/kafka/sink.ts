@@ -1,7 +1,7 @@
 import { Producer } from '@platformatic/kafka';
 import { classifyKafkaError } from './errors.js';
 import { installKafkaAddressGuard, type GuardedContext } from './addressGuard.js';
-import type { AddressPolicy } from '../../http/addressPolicy.js';
+import type { AddressPolicy } from '../../../http/addressPolicy.js';
 import { KAFKA_DEFAULTS, producerOptions, settingsKey, validateKafkaSettings, type KafkaSettings } from './settings.js';
 
 export type { KafkaSettings } from './settings.js';

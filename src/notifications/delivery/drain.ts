@@ -1,10 +1,10 @@
-import type { Logger } from '../log.js';
-import type { Store } from '../store/index.js';
-import type { Subscription, SubscriptionSecrets } from '../store/subscriptions.js';
-import type { DeliveryRecord } from '../store/deliveries.js';
-import type { Envelope } from '../store/envelope.js';
+import type { Logger } from '../../log.js';
+import type { Store } from '../../store/index.js';
+import type { Subscription, SubscriptionSecrets } from '../../store/subscriptions.js';
+import type { DeliveryRecord } from '../../store/deliveries.js';
+import type { Envelope } from '../../store/envelope.js';
 import { deliverOnce, type DeliverDeps } from './deliver.js';
-import { passesFilter, scopeOf, type Interest } from './interest.js';
+import { passesFilter, scopeOf, type Interest } from '../interest.js';
 import type { AttemptResult } from './webhookSink.js';
 import type { Bookkeeper } from './bookkeeping.js';
 import type { Workers } from './workers.js';
@@ -12,7 +12,7 @@ import type { Pace } from './pace.js';
 
 export interface DrainDeps {
   store: Store;
-  /** Writes attempt rows and cursors (gathered; on SQLite the cursors through the main thread: bookkeeping.ts). */
+  /** Writes attempt rows and cursors, gathered, in one transaction (bookkeeping.ts). */
   write: Bookkeeper;
   deliver: DeliverDeps;
   interest: Interest;

@@ -1,8 +1,8 @@
-import type { HttpClient } from '../http/client.js';
-import type { Subscription, SubscriptionSecrets } from '../store/subscriptions.js';
-import type { DeliveryRecord, DeliveryStore } from '../store/deliveries.js';
+import type { HttpClient } from '../../http/client.js';
+import type { Subscription, SubscriptionSecrets } from '../../store/subscriptions.js';
+import type { DeliveryRecord, DeliveryStore } from '../../store/deliveries.js';
 import type { KafkaSettings, KafkaSink } from './kafka/sink.js';
-import type { Envelope } from '../store/envelope.js';
+import type { Envelope } from '../../store/envelope.js';
 import { postEvent, type AttemptResult } from './webhookSink.js';
 
 export interface DeliverDeps {

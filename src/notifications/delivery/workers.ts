@@ -1,5 +1,5 @@
-import type { Logger } from '../log.js';
-import type { Store } from '../store/index.js';
+import type { Logger } from '../../log.js';
+import type { Store } from '../../store/index.js';
 
 const LEASE_MS = 60_000;
 /**

@@ -1,60 +1,55 @@
 // The delivery thread: notification workers with a store connection, an HTTP client and Kafka
 // producers of their own, at a lower CPU priority. Delivering thousands of events a second
 // then costs the charger path on the main thread neither event-loop time nor a shared
-// database connection (docs/bench-log/2026-11.md, "Event notifications").
+// database connection (docs/bench-log/2026-11.md, "Event notifications"). It is the only
+// writer of what it delivers: the attempt log and the cursors, in one transaction.
 
 import { execFile } from 'node:child_process';
 import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { createLogger } from '../../log.js';
-import { createHttpClient } from '../../http/client.js';
-import { createAddressPolicy } from '../../http/addressPolicy.js';
-import { createSecretBox } from '../../secrets.js';
-import { createStore } from '../../store/index.js';
-import { createDispatcher } from '../dispatcher.js';
+import { openResources } from '../../resources.js';
+import { createDispatcher } from './dispatcher.js';
 import { createInterest } from '../interest.js';
-import { createLazyKafkaPool } from '../kafka/lazy.js';
+import { createLazyKafkaPool } from './kafka/lazy.js';
 import type { FromThread, ThreadInit, ToThread } from './protocol.js';
 import { createAttemptTally } from '../attempts.js';
-import { applyBookkeeping, applySplitBookkeeping, cursorsVia, gatherBookkeeping } from '../bookkeeping.js';
-import { createPace } from '../pace.js';
+import { applyBookkeeping, gatherBookkeeping } from './bookkeeping.js';
+import { createPace } from './pace.js';
 
 const port = parentPort!;
-const init = workerData as ThreadInit;
+const { config } = workerData as ThreadInit;
 const post = (m: FromThread) => port.postMessage(m);
 // Lines go to the main thread's logger, which owns stdout (and the tests' capture).
-const log = createLogger(init.logLevel, { write: (line: string) => post({ t: 'log', line }) });
+const log = createLogger(config.logLevel, { write: (line: string) => post({ t: 'log', line }) });
 const ATTEMPTS_FLUSH_MS = 1000;
+/** Delivery yields the CPU to the charger path: nice +10, SCHED_IDLE too unless configured `low`. */
+const NICENESS = 10;
 const attempts = createAttemptTally((counts) => post({ t: 'attempts', counts }), ATTEMPTS_FLUSH_MS);
-const viaMain = cursorsVia(post);
 const pace = createPace();
+/** Answers a request the main thread waits for (port.ts). */
+const done = (m: ToThread) => m.reply !== undefined && post({ t: 'done', reply: m.reply });
 
 async function open() {
-  const key = (k: string) => Buffer.from(k, 'base64');
-  const store = await createStore({
-    ...init,
+  const { store, outbound, http } = await openResources(config, log, {
     sqliteCheckpoints: 'elsewhere',
     // This thread is the delivery log's one writer; its checkpoints cost only this thread.
     sqliteLogCheckpoints: 'onCommit',
-    secretBox: createSecretBox(key(init.secretKey), init.previousSecretKeys.map(key)),
-    log,
   });
-  const policy = createAddressPolicy({ allow: init.outboundAllowList });
-  const http = createHttpClient({ maxSocketsPerOrigin: init.providerMaxSockets, maxResponseBytes: init.providerMaxResponseBytes, policy });
-  const kafka = createLazyKafkaPool(policy);
+  const kafka = createLazyKafkaPool(outbound);
   const interest = createInterest(() => store.subscriptions.list());
-  const write = gatherBookkeeping(store.dialect === 'sqlite' ? applySplitBookkeeping(store, viaMain.move) : (list) => applyBookkeeping(store, list));
+  const write = gatherBookkeeping((list) => applyBookkeeping(store, list));
   const dispatcher = createDispatcher({
     store,
     write,
     deliver: { http, kafka, deliveries: { record: (row) => write({ rows: [row] }) }, attempted: attempts.add },
     interest,
     log,
-    nodeId: init.nodeId,
-    retryDelaysMs: init.retryDelaysMs,
-    probeMaxMs: init.probeMaxMs,
-    clustered: init.databaseUrl !== undefined,
+    nodeId: config.nodeId,
+    retryDelaysMs: config.notificationRetryDelaysMs,
+    probeMaxMs: config.notificationProbeMaxMs,
+    clustered: config.databaseUrl !== undefined,
     pace,
   });
   await interest.refresh();
@@ -66,7 +61,7 @@ async function open() {
       else if (m.t === 'prune') await store.deliveries.prune(m.before);
       else if (m.t === 'changed') {
         await interest.refresh();
-        // Deleted: its attempt log goes with it.
+        // Deleted: its attempt log and cursor go with it.
         if (!(await store.subscriptions.get(m.subscriptionId))) await store.deliveries.forget(m.subscriptionId);
         else dispatcher.kick(m.subscriptionId);
       }
@@ -90,11 +85,11 @@ async function open() {
  */
 function lowerPriority(): void {
   try {
-    setPriority(0, Math.min(19, init.niceness));
+    setPriority(0, NICENESS);
   } catch (err) {
     log.warn({ err }, 'could not lower the delivery thread priority');
   }
-  if (!init.idlePolicy) return;
+  if (config.notificationPriority !== 'idle') return;
   const tid = kernelThreadId();
   if (tid === undefined) return;
   execFile('chrt', ['--idle', '--pid', '0', tid], (err) => {
@@ -124,19 +119,18 @@ lowerPriority();
 open().then(
   (thread) => {
     port.on('message', (m: ToThread) => {
-      if (m.t === 'written') return viaMain.written(m.id, m.error);
       if (m.t === 'lag') return paceBy(m);
       if (m.t === 'stop') {
         void thread.stop().finally(() => {
           attempts.flush();
-          post({ t: 'done', reply: m.reply });
+          done(m);
         });
         return;
       }
       thread
         .handle(m)
         .catch((err) => log.error({ err }, 'delivery thread failed to handle a message'))
-        .finally(() => 'reply' in m && m.reply !== undefined && post({ t: 'done', reply: m.reply }));
+        .finally(() => done(m));
     });
     post({ t: 'ready' });
   },

@@ -1,5 +1,5 @@
 import type { KafkaSettings, KafkaSink } from './sink.js';
-import type { AddressPolicy } from '../../http/addressPolicy.js';
+import type { AddressPolicy } from '../../../http/addressPolicy.js';
 
 type Pool = { get(settings: KafkaSettings): KafkaSink; close(): Promise<void> };
 
