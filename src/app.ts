@@ -189,12 +189,12 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
     },
   });
   const events = notifications.recorder;
+  store.publishTo(events);
   const registry = createConnectionRegistry();
   const cluster = createCluster({
     config,
     store,
     registry,
-    events,
     log,
     local: createCommands(registry, config.commandTimeoutMs),
     watch: watchSignal,
@@ -203,7 +203,6 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
   const { commands } = cluster;
   localList = createLocalListSync({
     store,
-    events,
     log,
     registry,
     timeoutMs: config.commandTimeoutMs,
@@ -257,7 +256,7 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
     ocpi,
   });
   const httpServer = createServer(api);
-  const reservationExpiry = createReservationExpiry({ store, events, log, intervalMs: config.reservationSweepMs });
+  const reservationExpiry = createReservationExpiry({ store, log, intervalMs: config.reservationSweepMs });
   outbox.start();
   reservationExpiry.start();
   await notifications.start();

@@ -1,5 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import type { Store } from '../store/index.js';
+import type { Unit } from '../store/index.js';
 import type { SecretBox } from '../secrets.js';
 import type { Db } from '../store/db.js';
 import { NotFoundError, option, required, UsageError } from './args.js';
@@ -71,7 +71,7 @@ async function refuseTaken(db: Db, inst: ExportedInstallation): Promise<void> {
 }
 
 /** Members are matched by email; those with no account here are reported, not created. */
-async function importOne(tx: Store, inst: ExportedInstallation, box: SecretBox, cursor: number): Promise<string[]> {
+async function importOne(tx: Unit, inst: ExportedInstallation, box: SecretBox, cursor: number): Promise<string[]> {
   const id = inst.installation.id;
   const seal = (v: string) => box.seal(v);
   await tx.db.insertInto('installations').values(withSecrets(inst.installation, ['auth_payload'], seal)).execute();
@@ -89,7 +89,7 @@ async function importOne(tx: Store, inst: ExportedInstallation, box: SecretBox, 
     if (user) await tx.users.setMember(id, user.id, m.role as 'owner' | 'service');
     else missing.push(m.email);
   }
-  await tx.audit.record({ installationId: id, actor: operatorActor(), action: 'installation.imported', target: inst.installation.name, changes: {} });
+  await tx.audit({ installationId: id, actor: operatorActor(), action: 'installation.imported', target: inst.installation.name, changes: {} });
   return missing;
 }
 
