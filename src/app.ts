@@ -28,7 +28,6 @@ import { createApiApp } from './api/app.js';
 import type { ApiHooks, OcppListening } from './api/deps.js';
 import { createTokenCheck, generateFirstAdminToken, revokeGeneratedToken } from './api/adminToken.js';
 import { createSecretBox, loadSecretKeys } from './secrets.js';
-import { resealSecrets } from './store/reseal.js';
 import { createFirstAdmin, prepareFirstAdmin } from './users/bootstrap.js';
 import type { Installation } from './store/installations.js';
 import { createOcpi } from './ocpi/service.js';
@@ -122,7 +121,7 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
   // Hashing the first admin's password takes a moment in the thread pool: it runs while the rest starts.
   const firstAdmin = prepareFirstAdmin(store.users, config.adminEmail, config.adminPassword);
   firstAdmin.catch(() => undefined); // awaited below; this only keeps an early start-up failure from leaving it unhandled
-  const resealed = await resealSecrets(store.db, secretBox);
+  const resealed = await store.sealedSecrets.reseal(secretBox);
   if (resealed > 0) log.info({ resealed }, 'stored secrets sealed again with the current key');
 
   // One policy for both ends: the API refuses such URLs at save time, the client at connect time.

@@ -53,7 +53,7 @@ export function createCluster(d: ClusterDeps): Cluster {
   };
   const bus = createBus({
     databaseUrl: config.databaseUrl,
-    db: store.db,
+    notify: (channel, payload) => store.nodes.notify(channel, payload),
     nodeId,
     log,
     onMessage: (m) => (handlers[m.kind] as (m: BusMessage) => void)?.(m),

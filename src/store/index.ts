@@ -29,6 +29,8 @@ import { ocpiTokenStore } from './ocpiTokens.js';
 import { authSourceStore } from './authSources.js';
 import type { SecretBox } from '../secrets.js';
 import { createCommitGroups } from './commitGroups.js';
+import { sealedSecretStore } from './reseal.js';
+import { installationTransferStore } from './installationTransfer.js';
 import type { Envelope } from './envelope.js';
 import type { AuditInput } from './audit.js';
 import { NOBODY, type EventSink } from './unitOfWork.js';
@@ -63,6 +65,8 @@ const factories = {
   ocpiPartners: (db: Db, _d: Dialect, box: SecretBox) => ocpiPartnerStore(db, box),
   ocpiTokens: (db: Db) => ocpiTokenStore(db),
   authSources: (db: Db) => authSourceStore(db),
+  sealedSecrets: (db: Db) => sealedSecretStore(db),
+  installationTransfer: (db: Db, _d: Dialect, box: SecretBox) => installationTransferStore(db, box),
 };
 type Modules = { [K in keyof typeof factories]: ReturnType<(typeof factories)[K]> };
 
