@@ -154,7 +154,7 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
     retryMaxMs: config.outboxRetryMaxMs,
     deliver: {
       [SESSION_END_TOPIC]: async (item) => deliverSessionEnd(providerCalls, await store.installations.providerSettings(item.target), item.payload),
-      [OCPI_SESSION_TOPIC]: (item) => deliverSessionPush({ http, store }, item),
+      [OCPI_SESSION_TOPIC]: (item) => deliverSessionPush({ http, store, party: ownParty(config) }, item),
     },
   });
   const watchSignal = createWatchSignal();

@@ -3,7 +3,7 @@
 // the clock of process.hrtime in any process on the machine, so the parent can
 // name the window in which its load ran.
 
-import { copyFileSync, readdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROJECT_DIR } from '../lib/paths.js';
 import { formatTable, show } from '../lib/table.js';
@@ -44,10 +44,12 @@ export function cpuProfileFlags(dir: string | undefined): string[] {
   return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
 }
 
-/** The one profile a child wrote into `dir`, copied to `saveAs` and summarised over `window`. */
+/** The main thread's profile a child wrote into `dir` (its worker threads write their own), copied to `saveAs` and summarised over `window`. */
 export function savedProfile(dir: string, saveAs: URL, window: { fromUs: number; toUs: number }): ProfileSummary {
-  const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
+  // Named CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile; thread 0 is the main thread.
+  const file = readdirSync(dir).filter((f) => /^CPU\.\d+\.\d+\.\d+\.0\.\d+\.cpuprofile$/.test(f)).sort().at(-1);
   if (!file) throw new Error(`the child wrote no .cpuprofile into ${dir}`);
+  mkdirSync(new URL('.', saveAs), { recursive: true });
   copyFileSync(join(dir, file), saveAs);
   return summariseProfile(saveAs.pathname, window);
 }

@@ -63,6 +63,16 @@ export async function startEmsp(opts: EmspOptions = {}) {
     sessions: new Map<string, Record<string, unknown>>(),
     /** Every Session taken, in order: its path and status. */
     sessionLog: [] as { path: string; status: unknown }[],
+    /** CDR posts answered 503 before they are taken. */
+    cdrFailures: 0,
+    /** CDRs received, by their id, in order; a second POST of an id is kept in `cdrRepeats`. */
+    cdrs: new Map<string, Record<string, unknown>>(),
+    cdrRepeats: 0,
+    /** Tokens the CPO may pull from our tokens Sender (GET list), in order; set with `offerTokens`. */
+    offered: [] as Record<string, unknown>[],
+    /** Page size of that list, whatever the CPO asks; and where the Link of a page points instead of here, to try a CPO. */
+    pageSize: 50,
+    linkOrigin: undefined as string | undefined,
   };
   let origin = '';
   const base = () => `${origin}/ocpi/emsp`;
@@ -76,7 +86,7 @@ export async function startEmsp(opts: EmspOptions = {}) {
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : undefined };
+    return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined };
   }
 
   /** Reads the CPO's versions and 2.2.1 endpoints with `token`. */
@@ -102,6 +112,23 @@ export async function startEmsp(opts: EmspOptions = {}) {
   function send(res: ServerResponse, status: number, body: unknown): number {
     sendJson(res, status, body);
     return status;
+  }
+
+  /** Tokens Sender GET list (OCPI 2.2.1 §12.2.1.1), paginated with X-Total-Count, X-Limit and Link. */
+  function tokenPage(res: ServerResponse, url: URL): number {
+    const offset = Number(url.searchParams.get('offset') ?? 0);
+    const limit = Math.min(Number(url.searchParams.get('limit') ?? state.pageSize), state.pageSize);
+    const page = state.offered.slice(offset, offset + limit);
+    res.setHeader('X-Total-Count', String(state.offered.length));
+    res.setHeader('X-Limit', String(state.pageSize));
+    if (offset + limit < state.offered.length) {
+      // The same query (date_from, date_to), the next offset, as §4.1.3 asks.
+      const next = new URL(`${url.pathname}${url.search}`, state.linkOrigin ?? origin);
+      next.searchParams.set('offset', String(offset + limit));
+      next.searchParams.set('limit', String(limit));
+      res.setHeader('Link', `<${next.href}>; rel="next"`);
+    }
+    return send(res, 200, envelope(page));
   }
 
   async function route(req: IncomingMessage, res: ServerResponse, delay: Delay, body: unknown): Promise<number> {
@@ -138,6 +165,7 @@ export async function startEmsp(opts: EmspOptions = {}) {
       }
       return send(res, 200, envelope(ownCredentials(token)));
     }
+    if (req.method === 'GET' && path === '/2.2.1/tokens') return tokenPage(res, url);
     const auth = /^\/2\.2\.1\/tokens\/([^/]+)\/authorize$/.exec(path);
     if (req.method === 'POST' && auth) {
       const uid = decodeURIComponent(auth[1]!);
@@ -155,7 +183,18 @@ export async function startEmsp(opts: EmspOptions = {}) {
       state.sessionLog.push({ path: at, status: (body as { status?: unknown })?.status });
       return send(res, 200, envelope(undefined));
     }
-    if (path === '/2.2.1/cdrs') return send(res, 200, envelope(undefined));
+    if (path === '/2.2.1/cdrs' && req.method === 'POST') {
+      if (state.cdrFailures > 0) {
+        state.cdrFailures--;
+        return send(res, 503, { error: 'cdrs receiver down' });
+      }
+      const id = String((body as { id?: unknown })?.id ?? '');
+      if (state.cdrs.has(id)) state.cdrRepeats++;
+      state.cdrs.set(id, body as Record<string, unknown>);
+      // §10.2.2.2: the answer names where the eMSP keeps the CDR.
+      res.setHeader('Location', `${base()}/2.2.1/cdrs/${encodeURIComponent(id)}`);
+      return send(res, 200, envelope(undefined));
+    }
     return send(res, 404, envelope(undefined, 2000, 'No such endpoint'));
   }
 
@@ -201,16 +240,37 @@ export async function startEmsp(opts: EmspOptions = {}) {
       if (!token) throw new Error('not registered with the CPO');
       return cpoCall(method, url, token, body);
     },
+    /** A paginated GET read to its end, following each page's Link rel="next" (OCPI 2.2.1 §4.1.3). */
+    async cpoAll(url: string): Promise<{ pages: number; items: unknown[] }> {
+      const items: unknown[] = [];
+      let pages = 0;
+      for (let next: string | undefined = url; next; pages++) {
+        const r = await this.cpo('GET', next);
+        if (r.body?.status_code !== 1000) throw new Error(`page ${pages + 1} of ${url}: ${JSON.stringify(r.body)}`);
+        items.push(...r.body.data);
+        next = /<([^>]+)>;\s*rel="next"/.exec(r.headers.get('link') ?? '')?.[1];
+      }
+      return { pages, items };
+    },
     cpoEndpoint(identifier: string): string {
       const e = state.cpoEndpoints.find((x) => x.identifier === identifier);
       if (!e) throw new Error(`the CPO has no ${identifier} endpoint`);
       return e.url;
     },
     /** Pushes a token to the CPO's tokens receiver (PUT). */
-    pushToken(token: Record<string, unknown>) {
+    /** A whole Token of ours, with what it does not say filled in. */
+    token(token: Record<string, unknown>): Record<string, unknown> {
       const t: Record<string, unknown> = { country_code: countryCode, party_id: partyId, type: 'RFID', issuer: 'Mock eMSP', valid: true, whitelist: 'ALLOWED', last_updated: new Date().toISOString(), ...token };
       t.contract_id ??= `${countryCode}-${partyId}-C${String(t.uid)}`;
+      return t;
+    },
+    pushToken(token: Record<string, unknown>) {
+      const t = this.token(token);
       return this.cpo('PUT', `${this.cpoEndpoint('tokens')}/${countryCode}/${partyId}/${String(t.uid)}?type=${String(t.type)}`, t);
+    },
+    /** What our tokens Sender lists for the CPO to pull, as given (so a test can offer a bad one). */
+    offerTokens(tokens: Record<string, unknown>[]) {
+      state.offered = tokens;
     },
     answer(uid: string, answer: Answer) {
       answers.set(uid, answer);

@@ -34,6 +34,7 @@ export const API_ERRORS = {
   COMMAND_TIMEOUT: { status: 504, message: 'The charger did not answer in time' },
   OCPI_NOT_CONFIGURED: { status: 409, message: 'OCPI is off: configure ocpiCountryCode, ocpiPartyId and ocpiBusinessName' },
   OCPI_HANDSHAKE_FAILED: { status: 502, message: 'The credentials handshake with the eMSP failed' },
+  OCPI_PULL_FAILED: { status: 502, message: "The eMSP's token list could not be read" },
   INTERNAL: { status: 500, message: 'Internal error' },
 } as const;
 

@@ -1,6 +1,7 @@
 import { body, common, failure, fromZod, installationId, obj, ok, orNull, pathParam, ref, str, time, withBody } from './openapiParts.js';
-import { connectBody } from './routes/ocpiPartners.js';
+import { connectBody, pullBody } from './routes/ocpiPartners.js';
 import { sourcesBody } from './routes/authorizationSources.js';
+import { locationBody } from './routes/installationLocation.js';
 
 /** OCPI partners (eMSPs) and an installation's order of authorization sources (docs/ocpi.md). */
 const partnerId = pathParam('id', 'Partner id (UUID)');
@@ -61,6 +62,22 @@ export const ocpiPaths = {
       responses: { '200': ok('Tokens', { type: 'object', required: ['items'], properties: { items: { type: 'array', items: { type: 'object' } } } }), '404': failure('NOT_FOUND'), ...common, ...adminOnly },
     },
   },
+  '/api/ocpi/partners/{id}/tokens/pull': {
+    parameters: [partnerId],
+    post: {
+      tags: ['ocpi'],
+      summary: "Pull the eMSP's token list now (its tokens Sender, every page); also done once a partner registers",
+      requestBody: body(fromZod(pullBody)),
+      responses: {
+        '200': ok('What was taken', ref('OcpiTokenPull')),
+        '404': failure('NOT_FOUND'),
+        '502': failure('OCPI_PULL_FAILED'),
+        ...withBody,
+        ...adminOnly,
+        '409': failure('CONFLICT', 'OCPI_NOT_CONFIGURED'),
+      },
+    },
+  },
   '/api/installations/{id}/authorization-sources': {
     parameters: [installationId],
     get: { tags: ['installations'], summary: 'Who decides, in which order', responses: { '200': ok('The order', ref('AuthorizationSources')), '404': failure('NOT_FOUND'), ...common } },
@@ -69,6 +86,16 @@ export const ocpiPaths = {
       summary: 'Choose the order: native id tags, the webhook provider, OCPI partners (owners); null goes back to webhook, native',
       requestBody: body(fromZod(sourcesBody)),
       responses: { '200': ok('The order', ref('AuthorizationSources')), '404': failure('NOT_FOUND'), ...withBody },
+    },
+  },
+  '/api/installations/{id}/location': {
+    parameters: [installationId],
+    get: { tags: ['installations'], summary: 'Where the installation is, for roaming partners', responses: { '200': ok('The location', ref('InstallationLocation')), '404': failure('NOT_FOUND'), ...common } },
+    put: {
+      tags: ['installations'],
+      summary: 'Set where the installation is (owners): published to OCPI partners as a Location while OCPI is among its sources; null takes it off',
+      requestBody: body(fromZod(locationBody)),
+      responses: { '200': ok('The location', ref('InstallationLocation')), '404': failure('NOT_FOUND'), ...withBody },
     },
   },
 };
@@ -91,6 +118,16 @@ const partner = {
 export const ocpiSchemas = {
   OcpiPartner: obj(partner),
   OcpiPartnerCreated: obj({ ...partner, ourVersionsUrl: str }, {}, { tokenA: { ...str, description: 'Only when the gateway issued it: give it to the eMSP; it is not shown again' } }),
+  OcpiTokenPull: obj({
+    pages: { type: 'integer', description: 'Pages read' },
+    stored: { type: 'integer', description: 'Tokens kept (new or updated)' },
+    skipped: { type: 'integer', description: 'Tokens not taken: invalid, or of a party that is not this connection' },
+    problems: { type: 'array', items: str, description: 'Why, for the first few skipped' },
+  }),
+  InstallationLocation: obj({
+    location: { ...(fromZod(locationBody).properties as Record<string, object>).location, description: 'null: none; OCPI partners see no Location' },
+    published: { type: 'boolean', description: 'OCPI partners see it: it has a location and OCPI is among its sources' },
+  }),
   AuthorizationSources: obj({
     sources: { type: 'array', items: { type: 'string', enum: ['native', 'webhook', 'ocpi'] } },
     chosen: { type: 'boolean', description: 'false: the default order' },

@@ -4,7 +4,7 @@ import { OCPI_STATUS } from './envelope.js';
 
 /** One call to a partner, as data: its envelope when it answered one, or why not. */
 export type CallResult<T> =
-  | { kind: 'ok'; httpStatus: number; statusCode: number; data: T | undefined; message: string | undefined }
+  | { kind: 'ok'; httpStatus: number; statusCode: number; data: T | undefined; message: string | undefined; next?: string }
   | { kind: 'unreachable'; reason: string };
 
 export interface PartnerCall {
@@ -42,10 +42,17 @@ export async function callPartner<T>(http: HttpClient, call: PartnerCall): Promi
     envelope = undefined;
   }
   if (envelope && typeof envelope.status_code === 'number') {
-    return { kind: 'ok', httpStatus: res.status, statusCode: envelope.status_code, data: envelope.data, message: envelope.status_message };
+    const next = nextPage(res.headers.link);
+    return { kind: 'ok', httpStatus: res.status, statusCode: envelope.status_code, data: envelope.data, message: envelope.status_message, ...(next && { next }) };
   }
   if (res.status === 404) return { kind: 'ok', httpStatus: 404, statusCode: OCPI_STATUS.UNKNOWN_TOKEN, data: undefined, message: 'not found' };
   return { kind: 'unreachable', reason: res.status === 200 ? 'malformed_envelope' : `http_${res.status}` };
+}
+
+/** The URL of a paginated list's next page: its Link header's rel="next" (OCPI 2.2.1 §4.1.3). */
+function nextPage(link: string | string[] | undefined): string | undefined {
+  const value = Array.isArray(link) ? link.join(', ') : link;
+  return value ? /<([^>]+)>\s*;\s*rel="?next"?/.exec(value)?.[1] : undefined;
 }
 
 /** A handshake step that did not give what it needs, with words for the partner list's last error. */

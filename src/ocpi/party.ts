@@ -27,6 +27,7 @@ export function ownEndpoints(base: string): PartnerEndpoint[] {
     { identifier: 'credentials', role: 'SENDER', url: at('credentials') },
     { identifier: 'credentials', role: 'RECEIVER', url: at('credentials') },
     { identifier: 'tokens', role: 'RECEIVER', url: at('tokens') },
+    { identifier: 'locations', role: 'SENDER', url: at('locations') },
   ];
 }
 

@@ -8,6 +8,7 @@ import { credentialsSchema, receiveCredentials } from './handshake.js';
 import { partnerAuth, partnerOf } from './partnerAuth.js';
 import { OCPI_VERSION, detailsUrl, ownCredentials, ownEndpoints, type OwnParty } from './party.js';
 import { tokenRoutes } from './tokenRoutes.js';
+import { locationRoutes } from './locationRoutes.js';
 import { tokenCandidates } from './credentialsToken.js';
 
 export interface OcpiRouterDeps {
@@ -17,6 +18,8 @@ export interface OcpiRouterDeps {
   log: Logger;
   partnersChanged(): void;
   tokenChanged(uid: string, type: string): void;
+  /** A partner registered or updated its credentials with us: its token list can be pulled. */
+  registered(partnerId: string): void;
 }
 
 /** Where eMSPs reach us: the configured public URL, or the host this request came to. */
@@ -54,6 +57,7 @@ export function ocpiRouter(deps: OcpiRouterDeps): Router {
     try {
       const ours = await receiveCredentials(handshakeDeps, partner, parsed.data, baseUrl(party, req));
       deps.partnersChanged();
+      deps.registered(partner.id);
       res.json(success(ours));
     } catch (err) {
       if (!(err instanceof HandshakeError)) throw err;
@@ -72,6 +76,7 @@ export function ocpiRouter(deps: OcpiRouterDeps): Router {
   });
 
   router.use(`/${OCPI_VERSION}/tokens`, partnerAuth(store.ocpiPartners, 'module'), tokenRoutes(store, deps.tokenChanged));
+  router.use(`/${OCPI_VERSION}/locations`, partnerAuth(store.ocpiPartners, 'module'), locationRoutes(store, party, (req) => baseUrl(party, req)));
   router.use((_req, _res, next) => next(new OcpiError(404, OCPI_STATUS.CLIENT_ERROR, 'No such OCPI endpoint')));
   router.use(ocpiErrors(deps.log));
   return router;

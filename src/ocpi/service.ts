@@ -4,7 +4,8 @@ import type { HttpClient } from '../http/client.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/index.js';
 import type { Partner } from '../store/ocpiPartners.js';
-import { newCredentialsToken, sendCredentials, unregister, type HandshakeDeps } from './handshake.js';
+import { endpointOf, newCredentialsToken, sendCredentials, unregister, type HandshakeDeps } from './handshake.js';
+import { pullTokens } from './tokenPull.js';
 import { ownParty, versionsUrl, type OwnParty } from './party.js';
 import { ocpiRouter } from './router.js';
 import type { RoamingCalls } from './realtime.js';
@@ -30,9 +31,23 @@ export function createOcpi(deps: OcpiDeps) {
   const partners = deps.store.ocpiPartners;
   const handshake: HandshakeDeps = { http: deps.http, partners, party, log: deps.log };
   const base = (requestBase: string) => party.publicUrl ?? requestBase;
-  const changed = async <T>(work: Promise<T>): Promise<T> => {
+  const tokenChanged = (uid: string, type: string) => deps.roaming?.tokenChanged(uid, type);
+  const pull = (partner: Partner, since?: string) => pullTokens({ http: deps.http, store: deps.store, log: deps.log, changed: tokenChanged }, partner, { since });
+  /** Once registered, the eMSP's whole token list is pulled in the background; a failure is the partner's last error. */
+  const pullWhenRegistered = async (partnerId: string) => {
+    const partner = await partners.get(partnerId);
+    if (partner?.state !== 'registered' || !endpointOf(partner, 'tokens', 'SENDER')) return;
+    await pull(partner).catch(async (err) => {
+      deps.log.warn({ partnerId, err: (err as Error).message }, 'OCPI token pull failed');
+      await partners.update(partnerId, { lastError: `token pull: ${(err as Error).message}` });
+    });
+  };
+  const inBackground = (partnerId: string) => void pullWhenRegistered(partnerId).catch((err) => deps.log.error({ err, partnerId }, 'OCPI token pull crashed'));
+  const changed = async (work: Promise<Partner>): Promise<Partner> => {
     try {
-      return await work;
+      const partner = await work;
+      inBackground(partner.id);
+      return partner;
     } finally {
       deps.roaming?.partnersChanged();
     }
@@ -46,8 +61,12 @@ export function createOcpi(deps: OcpiDeps) {
       party,
       log: deps.log,
       partnersChanged: () => deps.roaming?.partnersChanged(),
-      tokenChanged: (uid, type) => deps.roaming?.tokenChanged(uid, type),
+      tokenChanged,
+      registered: inBackground,
     }) as Router,
+
+    /** The eMSP's token list, pulled now (from `since` when given: tokens changed since then). */
+    pullTokens: pull,
 
     /** Returns the partner, and token A in clear when we issued it (shown once). */
     async connect(input: Connect, requestBase: string): Promise<{ partner: Partner; tokenA?: string; ourVersionsUrl: string }> {

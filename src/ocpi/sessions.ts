@@ -7,6 +7,8 @@ import { callPartner } from './client.js';
 import { OCPI_STATUS } from './envelope.js';
 import { endpointOf } from './handshake.js';
 import type { OwnParty } from './party.js';
+import type { Partner } from '../store/ocpiPartners.js';
+import { cdrObject, cdrPush, type CdrPush } from './cdrs.js';
 
 /** Outbox topic of OCPI Session pushes: its own queue per charger, apart from the provider's session ends. */
 export const OCPI_SESSION_TOPIC = 'ocpi_session';
@@ -21,14 +23,14 @@ interface SessionPush {
 }
 
 /**
- * The OCPI 2.2.1 Session (§9.3.1) of a transaction a roaming partner authorized, as an outbox row
- * written in the start's or the stop's own database transaction: ACTIVE once it started, COMPLETED
- * once it stopped, each pushed once and in that order. None when the eMSP never said which token it
- * was (its cdr_token would be empty) or the transaction was refused.
+ * The outbox rows of a transaction a roaming partner authorized, written in the start's or the
+ * stop's own database transaction: the OCPI 2.2.1 Session (§9.3.1) ACTIVE once it started,
+ * COMPLETED once it stopped, then its CDR (§10.4.1); each pushed once and in that order. None when
+ * the eMSP never said which token it was (its cdr_token would be empty) or it was refused.
  */
-export function sessionPush(tx: Transaction, party: OwnParty, currency: string) {
+export function roamingPushes(tx: Transaction, party: OwnParty, currency: string) {
   const roaming = tx.roaming;
-  if (!roaming?.token || tx.authorization.status !== 'Accepted') return undefined;
+  if (!roaming?.token || tx.authorization.status !== 'Accepted') return [];
   const stop = tx.stop;
   const session = {
     country_code: party.countryCode,
@@ -48,18 +50,44 @@ export function sessionPush(tx: Transaction, party: OwnParty, currency: string) 
     last_updated: stop?.receivedAt ?? tx.startReceivedAt,
   };
   const payload: SessionPush = { chargerId: tx.chargerId, partnerId: roaming.partnerId, path: `${party.countryCode}/${party.partyId}/${tx.id}`, session };
-  return { topic: OCPI_SESSION_TOPIC, target: roaming.partnerId, eventId: `ocpi-session:${tx.id}:${stop ? 'completed' : 'active'}`, payload };
+  const item = (eventId: string, body: SessionPush | CdrPush) => ({ topic: OCPI_SESSION_TOPIC, target: roaming.partnerId, eventId, payload: body });
+  if (!stop) return [item(`ocpi-session:${tx.id}:active`, payload)];
+  return [item(`ocpi-session:${tx.id}:completed`, payload), item(`ocpi-cdr:${tx.id}`, cdrPush(tx, currency))];
 }
 
-/** PUT {eMSP sessions}/{our country}/{our party}/{session id}; retried until the eMSP answers 1000. */
-export async function deliverSessionPush(deps: { http: HttpClient; store: Store }, item: OutboxItem): Promise<DeliveryResult> {
-  const push = item.payload as SessionPush;
+/** A Session PUT or a CDR POST to the partner, retried until the eMSP answers 1000. */
+export async function deliverSessionPush(deps: { http: HttpClient; store: Store; party: OwnParty | undefined }, item: OutboxItem): Promise<DeliveryResult> {
+  const push = item.payload as SessionPush | CdrPush;
   const partner = await deps.store.ocpiPartners.get(push.partnerId);
   if (!partner || partner.state !== 'registered' || !partner.outboundToken) return { outcome: 'cancel', error: 'the partner is not registered any more' };
-  const url = endpointOf(partner, 'sessions', 'RECEIVER');
-  if (!url) return { outcome: 'cancel', error: 'the partner has no sessions endpoint' };
-  const r = await callPartner(deps.http, { method: 'PUT', url: `${url.replace(/\/+$/, '')}/${push.path}`, token: partner.outboundToken, body: push.session, timeoutMs: 10_000 });
+  const request = 'kind' in push ? await cdrRequest(deps, partner, push) : sessionRequest(partner, push);
+  if ('wait' in request) return { outcome: 'retry', status: null, error: request.wait };
+  if ('error' in request) return { outcome: 'cancel', error: request.error };
+  const r = await callPartner(deps.http, { ...request, token: partner.outboundToken, timeoutMs: 10_000 });
   if (r.kind === 'unreachable') return { outcome: 'retry', status: null, error: `eMSP unreachable (${r.reason})` };
   if (r.httpStatus < 300 && r.statusCode === OCPI_STATUS.SUCCESS) return { outcome: 'delivered', status: r.httpStatus };
   return { outcome: 'retry', status: r.httpStatus, error: `eMSP answered HTTP ${r.httpStatus}, OCPI status ${r.statusCode}` };
+}
+
+/** What to send; or why it cannot go (`error`: never, `wait`: not until the owner fixes it). */
+type PartnerRequest = { method: 'PUT' | 'POST'; url: string; body: unknown } | { error: string } | { wait: string };
+
+/** PUT {eMSP sessions}/{our country}/{our party}/{session id}. */
+function sessionRequest(partner: Partner, push: SessionPush): PartnerRequest {
+  const url = endpointOf(partner, 'sessions', 'RECEIVER');
+  if (!url) return { error: 'the partner has no sessions endpoint' };
+  return { method: 'PUT', url: `${url.replace(/\/+$/, '')}/${push.path}`, body: push.session };
+}
+
+/** POST {eMSP cdrs}: the CDR built from the stopped transaction and where its installation is. */
+async function cdrRequest(deps: { store: Store; party: OwnParty | undefined }, partner: Partner, push: CdrPush): Promise<PartnerRequest> {
+  const url = endpointOf(partner, 'cdrs', 'RECEIVER');
+  if (!url) return { error: 'the partner has no cdrs endpoint' };
+  if (!deps.party) return { error: 'the gateway has no OCPI party any more' };
+  const tx = await deps.store.transactions.get(push.transactionId);
+  if (!tx?.stop || !tx.roaming?.token) return { error: 'the transaction is not a stopped roaming session' };
+  const where = await deps.store.locations.get(tx.installationId);
+  // A billing record is not given up: it goes once the owner says where the installation is.
+  if (!where) return { wait: 'the installation has no location: a CDR must say where (PUT /api/installations/{id}/location)' };
+  return { method: 'POST', url, body: cdrObject(deps.party, tx, where, push.currency) };
 }

@@ -4,13 +4,14 @@ import type { Store } from '../store/index.js';
 import type { OcpiToken } from '../store/ocpiTokens.js';
 import { OCPI_STATUS, OcpiError, invalidParameters, success } from './envelope.js';
 import { partnerOf } from './partnerAuth.js';
+import type { Partner } from '../store/ocpiPartners.js';
 
 const ciString = (max: number) => z.string().min(1).max(max);
 export const TOKEN_TYPES = ['AD_HOC_USER', 'APP_USER', 'OTHER', 'RFID'] as const;
 export const WHITELIST_TYPES = ['ALWAYS', 'ALLOWED', 'ALLOWED_OFFLINE', 'NEVER'] as const;
 
 /** OCPI 2.2.1 Token (§12.3.2); fields the gateway does not use are kept as sent. */
-const tokenSchema = z.looseObject({
+export const tokenSchema = z.looseObject({
   country_code: z.string().regex(/^[A-Za-z]{2}$/, 'two letters'),
   party_id: z.string().regex(/^[A-Za-z0-9]{3}$/, 'three letters or digits'),
   uid: ciString(36),
@@ -27,16 +28,19 @@ const tokenSchema = z.looseObject({
 
 const typeQuery = z.object({ type: z.enum(TOKEN_TYPES).default('RFID') });
 
-function issues(e: z.ZodError): string {
+export function issues(e: z.ZodError): string {
   return e.issues.map((i) => `${i.path.join('.') || 'body'} ${i.message}`).join('; ');
 }
+
+/** Whether a country code and party id are one of the partner's own roles: only it may write their tokens. */
+export const ownsParty = (partner: Partner, cc: string, pid: string) =>
+  partner.roles.some((r) => r.country_code.toUpperCase() === cc.toUpperCase() && r.party_id.toUpperCase() === pid.toUpperCase());
 
 /** The URL's token, checked against the partner's own roles: another party's objects are not there (404). */
 function urlKey(req: Request) {
   const partner = partnerOf(req);
   const { country_code: cc, party_id: pid, uid } = req.params as Record<string, string>;
-  const owns = partner.roles.some((r) => r.country_code.toUpperCase() === cc!.toUpperCase() && r.party_id.toUpperCase() === pid!.toUpperCase());
-  if (!owns) throw new OcpiError(404, OCPI_STATUS.CLIENT_ERROR, `${cc}/${pid} is not a party of this connection`);
+  if (!ownsParty(partner, cc!, pid!)) throw new OcpiError(404, OCPI_STATUS.CLIENT_ERROR, `${cc}/${pid} is not a party of this connection`);
   const q = typeQuery.safeParse(req.query);
   if (!q.success) throw invalidParameters(`type: ${issues(q.error)}`);
   if (uid!.length > 36) throw invalidParameters('token_uid: at most 36 characters');

@@ -4,7 +4,7 @@ import type { Transaction } from '../store/transactions.js';
 import { PROVIDER_MODE } from '../store/installations.js';
 import { sessionEndItem } from '../providers/sessionEnd.js';
 import { ownParty } from '../ocpi/party.js';
-import { sessionPush } from '../ocpi/sessions.js';
+import { roamingPushes } from '../ocpi/sessions.js';
 
 /**
  * A roaming partner's Session, pushed once its transaction started (the stop's push is in
@@ -12,10 +12,9 @@ import { sessionPush } from '../ocpi/sessions.js';
  */
 export async function roamingStartWriter(deps: OcppDeps, tx: Store, t: Transaction): Promise<boolean> {
   const party = ownParty(deps.config);
-  const push = party && !t.stop && sessionPush(t, party, deps.config.ocpiCurrency);
-  if (!push) return false;
-  await tx.outbox.enqueue(push);
-  return true;
+  const pushes = party && !t.stop ? roamingPushes(t, party, deps.config.ocpiCurrency) : [];
+  for (const push of pushes) await tx.outbox.enqueue(push);
+  return pushes.length > 0;
 }
 
 /**
@@ -29,8 +28,7 @@ export async function sessionEndWriter(deps: OcppDeps, installationId: string) {
   if (!notifyProvider && !party) return undefined;
   return async (tx: Store, t: Transaction) => {
     if (notifyProvider) await tx.outbox.enqueue(sessionEndItem(t));
-    // A roaming partner's session goes to it for billing, from the same transaction.
-    const push = party && sessionPush(t, party, deps.config.ocpiCurrency);
-    if (push) await tx.outbox.enqueue(push);
+    // A roaming partner's session and CDR go to it for billing, from the same transaction.
+    for (const push of party ? roamingPushes(t, party, deps.config.ocpiCurrency) : []) await tx.outbox.enqueue(push);
   };
 }

@@ -27,6 +27,7 @@ import { dashboardStore } from './dashboard.js';
 import { ocpiPartnerStore } from './ocpiPartners.js';
 import { ocpiTokenStore } from './ocpiTokens.js';
 import { authSourceStore } from './authSources.js';
+import { locationStore } from './locations.js';
 import type { SecretBox } from '../secrets.js';
 import { createCommitGroups } from './commitGroups.js';
 import { sealedSecretStore } from './reseal.js';
@@ -65,6 +66,7 @@ const factories = {
   ocpiPartners: (db: Db, _d: Dialect, box: SecretBox) => ocpiPartnerStore(db, box),
   ocpiTokens: (db: Db) => ocpiTokenStore(db),
   authSources: (db: Db) => authSourceStore(db),
+  locations: (db: Db) => locationStore(db),
   sealedSecrets: (db: Db) => sealedSecretStore(db),
   installationTransfer: (db: Db, _d: Dialect, box: SecretBox) => installationTransferStore(db, box),
 };

@@ -611,6 +611,12 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.alterTable('transactions').addColumn('roaming_token', 'text').execute();
       },
     },
+    '0028_installation_location': {
+      async up(db: Kysely<any>) {
+        // JSON: where the installation is (address, coordinates, time zone) and its connectors' kind, for OCPI Locations.
+        await db.schema.alterTable('installations').addColumn('location', 'text').execute();
+      },
+    },
   };
 }
 

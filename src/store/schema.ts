@@ -25,6 +25,8 @@ export interface InstallationTable {
   local_list_recent_days: number;
   /** The order the authorization sources are asked in, JSON (['native','webhook','ocpi']); null: webhook, then native. */
   auth_sources?: string | null;
+  /** JSON InstallationLocation (locations.ts); null: not published to roaming partners. */
+  location?: string | null;
   created_at: string;
   updated_at: string;
 }

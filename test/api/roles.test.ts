@@ -124,12 +124,15 @@ const TABLE: Record<string, Entry> = {
   'post /api/installations/{id}/authentication/test': { expect: 'notFound', call: (ids) => ({ path: `/api/installations/${ids.b}/authentication/test`, body: { idTag: 'SNEAKY' } }) },
   'get /api/installations/{id}/authorization-sources': { expect: 'notFound', call: (ids) => ({ path: `/api/installations/${ids.b}/authorization-sources` }) },
   'put /api/installations/{id}/authorization-sources': { expect: 'notFound', call: (ids) => ({ path: `/api/installations/${ids.b}/authorization-sources`, body: { sources: ['ocpi'] } }) },
+  'get /api/installations/{id}/location': { expect: 'notFound', call: (ids) => ({ path: `/api/installations/${ids.b}/location` }) },
+  'put /api/installations/{id}/location': { expect: 'notFound', call: (ids) => ({ path: `/api/installations/${ids.b}/location`, body: { location: null } }) },
   'get /api/ocpi/partners': { expect: 'forbidden', call: () => ({ path: '/api/ocpi/partners' }) },
   'post /api/ocpi/partners': { expect: 'forbidden', call: () => ({ path: '/api/ocpi/partners', body: { countryCode: 'NL', partyId: 'SNK' } }) },
   'get /api/ocpi/partners/{id}': { expect: 'forbidden', call: () => ({ path: '/api/ocpi/partners/00000000-0000-4000-8000-000000000000' }) },
   'delete /api/ocpi/partners/{id}': { expect: 'forbidden', call: () => ({ path: '/api/ocpi/partners/00000000-0000-4000-8000-000000000000' }) },
   'put /api/ocpi/partners/{id}/credentials': { expect: 'forbidden', call: () => ({ path: '/api/ocpi/partners/00000000-0000-4000-8000-000000000000/credentials' }) },
   'get /api/ocpi/partners/{id}/tokens': { expect: 'forbidden', call: () => ({ path: '/api/ocpi/partners/00000000-0000-4000-8000-000000000000/tokens' }) },
+  'post /api/ocpi/partners/{id}/tokens/pull': { expect: 'forbidden', call: () => ({ path: '/api/ocpi/partners/00000000-0000-4000-8000-000000000000/tokens/pull', body: {} }) },
 };
 
 const METHOD_OF = (key: string) => key.split(' ')[0].toUpperCase();
@@ -143,6 +146,7 @@ const OWNER_ONLY = (ids: Ids): [string, Request][] => [
   ['PATCH', { path: `/api/installations/${ids.a}`, body: { requireSecondFactor: true } }],
   ['DELETE', { path: `/api/installations/${ids.a}` }],
   ['PUT', { path: `/api/installations/${ids.a}/authorization-sources`, body: { sources: ['ocpi'] } }],
+  ['PUT', { path: `/api/installations/${ids.a}/location`, body: { location: null } }],
 ];
 
 describe('the scope table', () => {

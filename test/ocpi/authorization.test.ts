@@ -176,9 +176,12 @@ describe.each(engines)('a session a roaming partner authorized (%s)', (engine) =
     await api.close();
   });
 
-  async function session(version: string, protocol: string, card: string) {
+  const WHERE = { address: 'Hafenstraße 7', city: 'Hamburg', country: 'DEU', latitude: '53.54123', longitude: '9.98421', timeZone: 'Europe/Berlin', energyPrice: 0.35, vatPercent: 19 };
+
+  async function session(version: string, protocol: string, card: string, where: object | null = WHERE) {
     const installation = (await api.request('POST', '/api/installations', { name: `Roaming ${card}` })).body.id;
     await api.request('PUT', `/api/installations/${installation}/authorization-sources`, { sources: ['ocpi'] });
+    if (where) expect((await api.request('PUT', `/api/installations/${installation}/location`, { location: where })).status).toBe(200);
     const id = `TX-${card}`;
     await api.request('POST', `/api/installations/${installation}/chargers`, { id });
     const charger = new SimCharger({ url: `ws://127.0.0.1:${api.gateway.ocppPort}/ocpp`, id, protocol, callTimeoutMs: 5_000 });
@@ -224,15 +227,70 @@ describe.each(engines)('a session a roaming partner authorized (%s)', (engine) =
       last_updated: tx.stop.receivedAt,
     });
     expect(tx.energyWh).toBeGreaterThan(0);
+
+    // Then its CDR, once, with where it happened and what it cost.
+    await eventually(() => emsp.state.cdrs.has(String(tx.id)));
+    const kwh = tx.energyWh / 1000;
+    const hours = (Date.parse(tx.stop.time) - Date.parse(tx.startTime)) / 3_600_000;
+    const cost = Math.round(kwh * 0.35 * 10_000) / 10_000;
+    expect(emsp.state.cdrs.get(String(tx.id))).toEqual({
+      country_code: 'DE',
+      party_id: 'GWY',
+      id: String(tx.id),
+      start_date_time: tx.startTime,
+      end_date_time: tx.stop.time,
+      session_id: String(tx.id),
+      cdr_token: { country_code: 'NL', party_id: 'TNM', uid: card, type: 'RFID', contract_id: `NL-TNM-C${card}` },
+      auth_method: 'AUTH_REQUEST',
+      authorization_reference: tx.roaming.authorizationReference,
+      cdr_location: {
+        id: installation,
+        address: 'Hafenstraße 7',
+        city: 'Hamburg',
+        country: 'DEU',
+        coordinates: { latitude: '53.54123', longitude: '9.98421' },
+        evse_uid: id,
+        evse_id: `DE*GWY*E${id.replace(/[^A-Za-z0-9]/g, '')}`,
+        connector_id: String(tx.connectorId),
+        connector_standard: 'IEC_62196_T2',
+        connector_format: 'SOCKET',
+        connector_power_type: 'AC_3_PHASE',
+      },
+      currency: 'EUR',
+      charging_periods: [{ start_date_time: tx.startTime, dimensions: [{ type: 'ENERGY', volume: kwh }, { type: 'TIME', volume: expect.closeTo(hours, 4) }] }],
+      total_cost: { excl_vat: cost, incl_vat: expect.closeTo(cost * 1.19, 4) },
+      total_energy_cost: { excl_vat: cost, incl_vat: expect.closeTo(cost * 1.19, 4) },
+      total_energy: kwh,
+      total_time: expect.closeTo(hours, 4),
+      last_updated: tx.stop.receivedAt,
+    });
+    expect(emsp.state.cdrRepeats).toBe(0);
+  });
+
+  it('holds the CDR of an installation without a location until it has one, the Session completing meanwhile', async () => {
+    const card = 'SESSION-NOWHERE';
+    emsp.answer(card, 'ALLOWED');
+    const { installation, tx } = await session('1.6', 'ocpp1.6', card, null);
+    await eventually(() => emsp.state.sessions.get(`DE/GWY/${tx.id}`)?.status === 'COMPLETED');
+    const cdr = () => api.gateway.store.outbox.state(`ocpi-cdr:${tx.id}`);
+    await eventually(async () => ((await cdr())?.attempts ?? 0) > 0);
+    expect(await cdr()).toMatchObject({ status: 'pending', lastError: expect.stringMatching(/no location/) });
+    expect(emsp.state.cdrs.has(String(tx.id))).toBe(false);
+    await api.request('PUT', `/api/installations/${installation}/location`, { location: WHERE });
+    await eventually(() => emsp.state.cdrs.has(String(tx.id)));
+    expect(emsp.state.cdrs.get(String(tx.id))).toMatchObject({ cdr_location: { id: installation, city: 'Hamburg' } });
   });
 
   it('retries the Session until the eMSP takes it, for a pushed (whitelisted) card too', async () => {
     const card = 'SESSION-RETRY';
     await emsp.pushToken({ uid: card, whitelist: 'ALWAYS' });
     emsp.state.sessionFailures = 2;
+    emsp.state.cdrFailures = 2;
     const { tx } = await session('1.6', 'ocpp1.6', card);
-    await eventually(() => emsp.state.sessions.get(`DE/GWY/${tx.id}`)?.status === 'COMPLETED');
+    await eventually(() => emsp.state.sessions.get(`DE/GWY/${tx.id}`)?.status === 'COMPLETED' && emsp.state.cdrs.has(String(tx.id)));
     expect(emsp.state.sessionFailures).toBe(0);
+    expect(emsp.state.cdrFailures).toBe(0);
+    expect(emsp.state.cdrs.get(String(tx.id))).toMatchObject({ auth_method: 'WHITELIST', cdr_token: { uid: card } });
     expect(emsp.state.sessionLog.filter((l) => l.path === `DE/GWY/${tx.id}`).map((l) => l.status)).toEqual(['ACTIVE', 'COMPLETED']);
     expect(emsp.state.sessions.get(`DE/GWY/${tx.id}`)).toMatchObject({ auth_method: 'WHITELIST', status: 'COMPLETED', cdr_token: { uid: card } });
   });

@@ -39,7 +39,7 @@ describe.each(engines)('OCPI credentials handshake (%s)', (engine) => {
     expect(JSON.stringify(res.body)).not.toContain(tokenA);
     // The eMSP answered our POST with token C and holds our token B, which now opens our modules.
     expect(emsp.state.accepted.has(tokenA)).toBe(false);
-    expect(emsp.state.cpoEndpoints.map((e) => e.identifier)).toEqual(['credentials', 'credentials', 'tokens']);
+    expect(emsp.state.cpoEndpoints.map((e) => e.identifier)).toEqual(['credentials', 'credentials', 'tokens', 'locations']);
     const push = await emsp.pushToken({ uid: 'SND-RFID-1' });
     expect(push.body.status_code).toBe(1000);
     const list = await api.request('GET', `/api/ocpi/partners/${res.body.id}/tokens`);

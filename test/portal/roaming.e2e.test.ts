@@ -92,6 +92,25 @@ describe('roaming providers in a real browser', { timeout: 40_000 }, () => {
     expect((await t.api('GET', `/api/installations/${site}/authorization-sources`)).body).toEqual({ sources: ['native', 'ocpi'], chosen: true });
   });
 
+  it('puts the installation on the roaming providers\' map with its address, a bad field named under it', async () => {
+    const where = page.getByTestId('location-form');
+    await where.getByLabel('Street and number').fill('Stationsplein 1');
+    await where.getByLabel('City').fill('Amsterdam');
+    await where.getByLabel('Country (3 letters, e.g. NLD)').fill('NL');
+    await where.getByLabel('Latitude (e.g. 52.37893)').fill('52.37893');
+    await where.getByLabel('Longitude (e.g. 4.90060)').fill('4.90060');
+    await where.getByLabel('Time zone (e.g. Europe/Amsterdam)').fill('Europe/Amsterdam');
+    await where.getByRole('button', { name: 'Save location' }).click();
+    await where.locator('[data-field-error="country"]').getByText('ISO 3166-1 alpha-3').waitFor(WAIT);
+    expect((await t.api('GET', `/api/installations/${site}/location`)).body.location).toBeNull();
+
+    await where.getByLabel('Country (3 letters, e.g. NLD)').fill('NLD');
+    await where.getByRole('button', { name: 'Save location' }).click();
+    await where.getByText('Roaming providers see it.').waitFor(WAIT);
+    expect((await t.api('GET', `/api/installations/${site}/location`)).body).toMatchObject({ location: { city: 'Amsterdam', country: 'NLD' }, published: true });
+    await screenshot(page, 'roaming-location');
+  });
+
   it('issues a token for a provider that connects itself, shown once', async () => {
     await page.getByRole('banner').getByRole('link', { name: 'Roaming' }).click();
     await page.getByTestId('roaming-page').waitFor(WAIT);

@@ -20,6 +20,7 @@ import { chargingProfileRoutes } from './chargingProfiles.js';
 import { dashboardRoutes } from './dashboard.js';
 import { ocpiPartnerRoutes } from './ocpiPartners.js';
 import { authorizationSourceRoutes } from './authorizationSources.js';
+import { installationLocationRoutes } from './installationLocation.js';
 
 /** One router per resource; each declares its full paths under /api, so a grep finds a route. */
 export const resourceRouters: ReadonlyArray<(deps: ApiDeps) => Router> = [
@@ -43,6 +44,7 @@ export const resourceRouters: ReadonlyArray<(deps: ApiDeps) => Router> = [
   dashboardRoutes,
   ocpiPartnerRoutes,
   authorizationSourceRoutes,
+  installationLocationRoutes,
 ];
 
 /** Mounts every resource router; each lives in its own file. */

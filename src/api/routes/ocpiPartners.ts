@@ -7,6 +7,7 @@ import { requireAdmin, requireFreshSecondFactor } from '../scope.js';
 import { requireOutboundUrls } from '../outboundUrls.js';
 import type { Partner } from '../../store/ocpiPartners.js';
 import type { Ocpi } from '../../ocpi/service.js';
+import { HandshakeError } from '../../ocpi/client.js';
 
 export const connectBody = z
   .strictObject({
@@ -20,6 +21,10 @@ export const connectBody = z
     tokenA: z.string().regex(/^[\x21-\x7e]{1,64}$/, 'must be 1 to 64 printable ASCII characters without spaces').optional(),
   })
   .refine((b) => (b.versionsUrl === undefined) === (b.tokenA === undefined), { path: ['tokenA'], message: 'goes with versionsUrl: give both (we register with the eMSP) or neither (the eMSP registers with us)' });
+
+export const pullBody = z.strictObject({
+  since: z.iso.datetime({ offset: true, error: 'must be an RFC 3339 date-time, e.g. 2026-12-01T00:00:00Z' }).optional(),
+});
 
 /** A partner as the API shows it: tokens never leave the gateway. */
 function view(p: Partner) {
@@ -77,6 +82,19 @@ export function ocpiPartnerRoutes(deps: ApiDeps): Router {
   router.delete('/ocpi/partners/:id', async (req, res) => {
     const o = ocpi(req);
     res.json(view(await o.unregister(await partner(req))));
+  });
+
+  router.post('/ocpi/partners/:id/tokens/pull', async (req, res) => {
+    const o = ocpi(req);
+    const { since } = parseBody(pullBody, req.body ?? {});
+    const p = await partner(req);
+    if (p.state !== 'registered') throw new ApiError('CONFLICT', `The partner is ${p.state}: only a registered partner's tokens can be pulled`);
+    try {
+      res.json(await o.pullTokens(p, since));
+    } catch (err) {
+      if (!(err instanceof HandshakeError)) throw err;
+      throw new ApiError('OCPI_PULL_FAILED', err.message);
+    }
   });
 
   router.get('/ocpi/partners/:id/tokens', async (req, res) => {

@@ -13,12 +13,12 @@ import { Notifications } from '../sections/Notifications.js';
 import { Members } from '../sections/Members.js';
 import { AuditLog } from '../sections/AuditLog.js';
 import { ApiTokensTab } from '../sections/ApiTokens.js';
-import { AuthorizationSources } from '../sections/AuthorizationSources.js';
+import { WhoDecides } from '../sections/WhoDecides.js';
 
 const TABS = [
   { key: 'chargers', label: 'Chargers', owners: false, view: Chargers },
   { key: 'authentication', label: 'Authentication', owners: false, view: Authentication },
-  { key: 'who-decides', label: 'Who decides', owners: false, view: AuthorizationSources },
+  { key: 'who-decides', label: 'Who decides', owners: false, view: WhoDecides },
   { key: 'id-tags', label: 'ID tags', owners: false, view: IdTags },
   { key: 'sessions', label: 'Sessions', owners: false, view: Sessions },
   { key: 'notifications', label: 'Notifications', owners: false, view: Notifications },

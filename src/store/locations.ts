@@ -1,0 +1,124 @@
+import type { Db } from './db.js';
+
+/** The kind of connector an installation's chargers have (OCPI needs it; OCPP does not say). */
+export interface ConnectorKind {
+  standard: string;
+  format: 'SOCKET' | 'CABLE';
+  powerType: string;
+  maxVoltage: number;
+  maxAmperage: number;
+  maxElectricPower?: number;
+}
+
+/** Where an installation is, as roaming partners see it (installations.location). */
+export interface InstallationLocation {
+  name?: string;
+  address: string;
+  city: string;
+  postalCode?: string;
+  state?: string;
+  /** ISO 3166-1 alpha-3. */
+  country: string;
+  /** Decimal degrees as OCPI writes them, e.g. "52.37403". */
+  latitude: string;
+  longitude: string;
+  /** IANA, e.g. Europe/Amsterdam. */
+  timeZone: string;
+  connector: ConnectorKind;
+  /** Price of a kWh excluding VAT, in the gateway's OCPI currency, for roaming CDRs; none: 0. */
+  energyPrice?: number;
+  /** VAT on it; none: CDRs carry prices without VAT only. */
+  vatPercent?: number;
+  /** When the location itself last changed. */
+  updatedAt: string;
+}
+
+/** An installation that has a location, with what roaming partners are shown of its chargers. */
+export interface LocatedInstallation {
+  id: string;
+  name: string;
+  sources: string[] | null;
+  location: InstallationLocation;
+  chargers: {
+    id: string;
+    online: boolean;
+    createdAt: string;
+    connectors: { evseId: number; connectorId: number; status: string; updatedAt: string }[];
+  }[];
+}
+
+/** Installations' locations (installations.location) and what OCPI Locations are built from. */
+export function locationStore(db: Db) {
+  return {
+    /** undefined: no such installation; null: it has no location. */
+    async get(installationId: string): Promise<InstallationLocation | null | undefined> {
+      const row = await db.selectFrom('installations').select('location').where('id', '=', installationId).executeTakeFirst();
+      if (!row) return undefined;
+      return row.location ? (JSON.parse(row.location) as InstallationLocation) : null;
+    },
+
+    async set(installationId: string, location: Omit<InstallationLocation, 'updatedAt'> | null): Promise<InstallationLocation | null> {
+      const now = new Date().toISOString();
+      const stored = location && { ...location, updatedAt: now };
+      await db
+        .updateTable('installations')
+        .set({ location: stored ? JSON.stringify(stored) : null, updated_at: now })
+        .where('id', '=', installationId)
+        .execute();
+      return stored;
+    },
+
+    /** Every installation with a location, its chargers and their connectors, in a stable order (by id). */
+    async located(): Promise<LocatedInstallation[]> {
+      const sites = await db
+        .selectFrom('installations')
+        .select(['id', 'name', 'auth_sources', 'location'])
+        .where('location', 'is not', null)
+        .orderBy('id')
+        .execute();
+      if (sites.length === 0) return [];
+      const ids = sites.map((s) => s.id);
+      const chargers = await db.selectFrom('chargers').select(['id', 'installation_id', 'online', 'created_at']).where('installation_id', 'in', ids).orderBy('id').execute();
+      const connectors = chargers.length
+        ? await db
+            .selectFrom('connectors')
+            .select(['charger_id', 'evse_id', 'connector_id', 'status', 'updated_at'])
+            .where(
+              'charger_id',
+              'in',
+              chargers.map((c) => c.id),
+            )
+            .orderBy('charger_id')
+            .orderBy('evse_id')
+            .orderBy('connector_id')
+            .execute()
+        : [];
+      const byCharger = groupBy(connectors, (c) => c.charger_id);
+      const bySite = groupBy(chargers, (c) => c.installation_id);
+      return sites.map((s) => ({
+        id: s.id,
+        name: s.name,
+        sources: s.auth_sources ? (JSON.parse(s.auth_sources) as string[]) : null,
+        location: JSON.parse(s.location!) as InstallationLocation,
+        chargers: (bySite.get(s.id) ?? []).map((c) => ({
+          id: c.id,
+          online: c.online === 1,
+          createdAt: c.created_at,
+          connectors: (byCharger.get(c.id) ?? []).map((k) => ({ evseId: k.evse_id, connectorId: k.connector_id, status: k.status, updatedAt: k.updated_at })),
+        })),
+      }));
+    },
+  };
+}
+
+// Map.groupBy arrived in Node 21.
+function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const group = groups.get(k);
+    if (group) group.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
+}
