@@ -27,7 +27,6 @@ import { createApiApp } from './api/app.js';
 import type { ApiHooks, OcppListening } from './api/deps.js';
 import { createTokenCheck, generateFirstAdminToken, revokeGeneratedToken } from './api/adminToken.js';
 import { loadSecretKeys } from './secrets.js';
-import { resealSecrets } from './store/reseal.js';
 import { createFirstAdmin, prepareFirstAdmin } from './users/bootstrap.js';
 import type { Installation } from './store/installations.js';
 import { createOcpi } from './ocpi/service.js';
@@ -121,7 +120,7 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
   // Hashing the first admin's password takes a moment in the thread pool: it runs while the rest starts.
   const firstAdmin = prepareFirstAdmin(store.users, config.adminEmail, config.adminPassword);
   firstAdmin.catch(() => undefined); // awaited below; this only keeps an early start-up failure from leaving it unhandled
-  const resealed = await resealSecrets(store.db, secretBox);
+  const resealed = await store.sealedSecrets.reseal(secretBox);
   if (resealed > 0) log.info({ resealed }, 'stored secrets sealed again with the current key');
 
   // One registry per gateway (not prom-client's global one), so tests can run several in a process.
@@ -170,12 +169,12 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
     thread: { config: resolved },
   });
   const events = notifications.recorder;
+  store.publishTo(events);
   const registry = createConnectionRegistry();
   const cluster = createCluster({
     config,
     store,
     registry,
-    events,
     log,
     local: createCommands(registry, config.commandTimeoutMs),
     watch: watchSignal,
@@ -184,7 +183,6 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
   const { commands } = cluster;
   localList = createLocalListSync({
     store,
-    events,
     log,
     registry,
     timeoutMs: config.commandTimeoutMs,
@@ -238,7 +236,7 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
     ocpi,
   });
   const httpServer = createServer(api);
-  const reservationExpiry = createReservationExpiry({ store, events, log, intervalMs: config.reservationSweepMs });
+  const reservationExpiry = createReservationExpiry({ store, log, intervalMs: config.reservationSweepMs });
   const sessionUpdates =
     ocpi && config.ocpiSessionUpdateMs > 0
       ? createSessionUpdates({ store, party: ocpi.party, log, holds: (id) => ocpp.registry.get(id) !== undefined, intervalMs: config.ocpiSessionUpdateMs })

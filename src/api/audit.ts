@@ -1,6 +1,5 @@
 import type { Request } from 'express';
-import type { Store } from '../store/index.js';
-import type { AuditChanges } from '../store/audit.js';
+import type { AuditChanges, AuditInput } from '../store/audit.js';
 import { actorOf, callerOf } from './caller.js';
 
 /** Fields whose values never enter the audit log: only that they changed. */
@@ -47,26 +46,7 @@ export function secretFieldsIn(body: unknown): string[] {
     .map(([key]) => key);
 }
 
-/** One audit entry by the caller of `req`; pass the transaction's store to record with the change. */
-export async function audit(
-  store: Store,
-  req: Request,
-  entry: { installationId: string | null; action: string; target: string; changes?: AuditChanges },
-): Promise<void> {
-  await store.audit.record({ ...entry, actor: actorOf(callerOf(req)), changes: entry.changes ?? {} });
-}
-
-type AuditEntryInput = Parameters<typeof audit>[2];
-
-/**
- * Runs `change` in one database transaction with the audit entry `entryOf` makes of its result
- * (none when it returns undefined: nothing changed), so the change and its record commit together.
- */
-export function withAudit<T>(store: Store, req: Request, change: (tx: Store) => Promise<T>, entryOf: (result: T) => AuditEntryInput | undefined | false): Promise<T> {
-  return store.transact(async (tx) => {
-    const result = await change(tx);
-    const entry = entryOf(result);
-    if (entry) await audit(tx, req, entry);
-    return result;
-  });
+/** An audit entry by the caller of `req`, for `tx.audit` in the unit of work that makes the change. */
+export function auditEntry(req: Request, entry: { installationId: string | null; action: string; target: string; changes?: AuditChanges }): AuditInput {
+  return { ...entry, actor: actorOf(callerOf(req)), changes: entry.changes ?? {} };
 }

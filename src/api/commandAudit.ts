@@ -5,7 +5,7 @@ import type { Charger } from '../store/chargers.js';
 import type { OcppVersion } from '../ocpp/context.js';
 import type { RemoteCommand } from '../ocpp/commands.js';
 import { answerEffects } from '../ocpp/answers/index.js';
-import { withAudit } from './audit.js';
+import { auditEntry } from './audit.js';
 
 /** Configuration keys and device-model variables whose values are secrets (1.6 AuthorizationKey, 2.0.1 BasicAuthPassword). */
 const SECRET_NAME = /password|authorizationkey|secret/i;
@@ -41,16 +41,13 @@ const entry = (c: SentCommand, answer: unknown): { installationId: string; actio
 export async function recordAnswer(deps: ApiDeps, req: Request, c: SentCommand, result: Record<string, any>): Promise<void> {
   const effect = answerEffects[c.action];
   const answered = { chargerId: c.charger.id, installationId: c.charger.installationId, ocppVersion: c.ocppVersion, params: c.params, result };
-  await deps.events.withEvents(
-    deps.store,
-    effect?.events ?? [],
-    c.charger.installationId,
-    (tx) => withAudit(tx, req, (t) => (effect ? effect.record(t, answered) : Promise.resolve([])), () => entry(c, result)),
-    (envelopes) => envelopes,
-  );
+  await deps.store.transact(async (tx) => {
+    await effect?.record(tx, answered);
+    await tx.audit(auditEntry(req, entry(c, result)));
+  });
 }
 
 /** A command that reached no answer (offline, timeout, CALLERROR) is audited with its error code. */
 export async function recordFailure(deps: ApiDeps, req: Request, c: SentCommand, error: { code: string; details?: unknown }): Promise<void> {
-  await withAudit(deps.store, req, async () => undefined, () => entry(c, { error: error.code, ...(error.details !== undefined && { details: error.details }) }));
+  await deps.store.transact((tx) => tx.audit(auditEntry(req, entry(c, { error: error.code, ...(error.details !== undefined && { details: error.details }) }))));
 }

@@ -1,7 +1,5 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
-import { sql } from 'kysely';
-import type { Db } from '../store/db.js';
 import { lossOf } from '../store/connectionLoss.js';
 import type { Logger } from '../log.js';
 
@@ -28,8 +26,8 @@ export interface Bus {
 
 export interface BusDeps {
   databaseUrl: string;
-  /** The pool that sends; LISTEN needs a connection of its own, kept open. */
-  db: Db;
+  /** Sends a NOTIFY through the store's pool; LISTEN needs a connection of its own, kept open. */
+  notify(channel: string, payload: string): Promise<void>;
   nodeId: string;
   log: Logger;
   onMessage(message: BusMessage): void;
@@ -111,7 +109,7 @@ export function createBus(d: BusDeps): Bus {
   }
 
   async function notify(to: string, message: BusMessage): Promise<void> {
-    await sql`select pg_notify(${to}, ${JSON.stringify(message)})`.execute(d.db);
+    await d.notify(to, JSON.stringify(message));
   }
 
   return {

@@ -1,6 +1,5 @@
 import type { Config } from '../config.js';
 import type { Store } from '../store/index.js';
-import type { Recorder } from '../notifications/record.js';
 import type { Logger } from '../log.js';
 import type { ConnectionRegistry } from '../ocpp/connectionRegistry.js';
 import type { Commands } from '../ocpp/commands.js';
@@ -15,7 +14,6 @@ export interface ClusterDeps {
   config: Config;
   store: Store;
   registry: ConnectionRegistry;
-  events: Recorder;
   log: Logger;
   /** Commands on this node's own sockets. */
   local: Commands;
@@ -55,16 +53,15 @@ export function createCluster(d: ClusterDeps): Cluster {
   };
   const bus = createBus({
     databaseUrl: config.databaseUrl,
-    db: store.db,
+    notify: (channel, payload) => store.nodes.notify(channel, payload),
     nodeId,
     log,
     onMessage: (m) => (handlers[m.kind] as (m: BusMessage) => void)?.(m),
     onReconnected: () => void takeover.closeHeldElsewhere().catch((err) => log.warn({ err }, 'could not check for chargers taken over meanwhile')),
   });
-  const takeover = createTakeover({ registry: d.registry, store, events: d.events, bus, nodeId, log });
+  const takeover = createTakeover({ registry: d.registry, store, bus, nodeId, log });
   const presence = createPresence({
     store,
-    events: d.events,
     log,
     nodeId,
     heartbeatMs: config.nodeHeartbeatMs,

@@ -1,12 +1,10 @@
 import { hostname } from 'node:os';
 import type { Store } from '../store/index.js';
-import type { Recorder } from '../notifications/record.js';
 import { releaseChargersOf } from './release.js';
 import type { Logger } from '../log.js';
 
 export interface PresenceDeps {
   store: Store;
-  events: Recorder;
   log: Logger;
   nodeId: string;
   heartbeatMs: number;

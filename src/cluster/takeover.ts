@@ -1,6 +1,5 @@
 import type { ConnectionRegistry } from '../ocpp/connectionRegistry.js';
 import type { Store } from '../store/index.js';
-import type { Recorder } from '../notifications/record.js';
 import { envelope } from '../notifications/record.js';
 import type { Logger } from '../log.js';
 import type { Bus } from './bus.js';
@@ -8,7 +7,6 @@ import type { Bus } from './bus.js';
 export interface TakeoverDeps {
   registry: ConnectionRegistry;
   store: Store;
-  events: Recorder;
   bus: Bus;
   nodeId: string;
   log: Logger;
@@ -73,13 +71,11 @@ export function createTakeover(d: TakeoverDeps) {
       for (const [installationId, ids] of byInstallation(d.registry)) {
         for (let i = 0; i < ids.length; i += RECLAIM_BATCH) {
           const batch = ids.slice(i, i + RECLAIM_BATCH);
-          const { elsewhere } = await d.events.withEvents(
-            d.store,
-            ['charger.connected'],
-            installationId,
-            (tx) => tx.chargers.reclaimMany(batch, d.nodeId, new Date().toISOString()),
-            (r) => r.taken.map((chargerId) => envelope('charger.connected', installationId, chargerId, { nodeId: d.nodeId })),
-          );
+          const { elsewhere } = await d.store.transact(async (tx) => {
+            const r = await tx.chargers.reclaimMany(batch, d.nodeId, new Date().toISOString());
+            for (const chargerId of r.taken) tx.emit(envelope('charger.connected', installationId, chargerId, { nodeId: d.nodeId }));
+            return r;
+          });
           for (const chargerId of elsewhere) void d.registry.get(chargerId)?.close(HELD_ELSEWHERE);
         }
       }

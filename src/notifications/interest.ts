@@ -73,6 +73,8 @@ export function createInterest(load: () => Promise<Subscription[]>, ttlMs = 5000
   const matchingNow = (e: Pick<Envelope, 'type' | 'installationId' | 'chargerId' | 'data'>) => subs.filter((s) => wants(s, e));
   return {
     refresh,
+    /** Whether the list is due for a reload (then `fresh` first, outside any transaction). */
+    stale,
     /** Reloads the list when it is older than the TTL. Never call it inside a database transaction (SQLite has one connection). */
     fresh,
     /** Subscriptions that want this event, from the list in memory: no database access, safe inside a transaction. */

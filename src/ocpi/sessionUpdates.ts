@@ -47,7 +47,7 @@ export function createSessionUpdates(deps: SessionUpdateDeps) {
       const sent = await deps.store.transact(async (tx) => {
         // A stop since the read already queued its COMPLETED push; the row lock keeps one from landing in between.
         if (!(await tx.transactions.stillActive(t.id))) return false;
-        await tx.outbox.enqueue(tx.db, item);
+        await tx.outbox.enqueue(item);
         return true;
       });
       reported.set(t.id, wh);

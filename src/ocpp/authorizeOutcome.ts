@@ -19,7 +19,7 @@ export async function announceAuthorize(deps: OcppDeps, ctx: ChargerContext, idT
   const fields = { idTag: loggedIdTag(deps.config.logIdTags, idTag), status: decision.status, source: decision.source, reason: decision.reason, ...token };
   if (routine(decision)) ctx.log.debug(fields, 'authorize');
   else ctx.log.info(fields, 'authorize');
-  // Most calls have nobody to tell: then not even the callbacks below are built.
+  // Most calls have nobody to tell: then no event is built and no transaction opened.
   if (deps.events.quiet(ctx.installationId, DECIDED)) return;
-  await deps.events.withEvents(deps.store, DECIDED, ctx.installationId, async () => undefined, () => [decided(ctx, 'Authorize', idTag, null, decision, token)]);
+  await deps.store.transact(async (tx) => tx.emit(decided(ctx, 'Authorize', idTag, null, decision, token)));
 }

@@ -84,10 +84,12 @@ export function attachConnection(deps: OcppDeps, registry: ConnectionRegistry, c
   }
   const { nodeId } = deps.config;
   const since = registry.connectedAt(chargerId) ?? Date.now();
-  online = deps.events
-    .withEvents(deps.store, ['charger.connected'], installationId, (tx) => tx.chargers.setOnline(chargerId, nodeId, new Date().toISOString(), ctx.ocppVersion), () => [
-      envelope('charger.connected', installationId, chargerId, { nodeId }),
-    ])
+  online = deps.store
+    .transact(async (tx) => {
+      const before = await tx.chargers.setOnline(chargerId, nodeId, new Date().toISOString(), ctx.ocppVersion);
+      tx.emit(envelope('charger.connected', installationId, chargerId, { nodeId }));
+      return before;
+    })
     // After the commit, so the old node's close finds the new holder and leaves the charger online.
     .then((before) => {
       if (before && before !== nodeId) deps.cluster.tookOver(chargerId, before, since);
@@ -106,10 +108,12 @@ export function attachConnection(deps: OcppDeps, registry: ConnectionRegistry, c
     // write landing after it would leave the charger online for good.
     const write = Promise.resolve(online)
       .then(() =>
-        deps.events.withEvents(deps.store, ['charger.disconnected'], installationId, (tx) => tx.chargers.setOffline(chargerId, nodeId, new Date().toISOString()), (changed) =>
+        deps.store.transact(async (tx) => {
           // Unchanged: another node holds the charger now, and it is not disconnected.
-          changed ? [envelope('charger.disconnected', installationId, chargerId, { nodeId, code, reason: String(reason ?? '') })] : [],
-        ),
+          if (await tx.chargers.setOffline(chargerId, nodeId, new Date().toISOString())) {
+            tx.emit(envelope('charger.disconnected', installationId, chargerId, { nodeId, code, reason: String(reason ?? '') }));
+          }
+        }),
       )
       .catch((err) => log.error({ err }, 'offline update failed'));
     registry.trackClose(write);

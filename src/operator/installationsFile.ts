@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ChargerTable, IdTagTable, InstallationTable, SubscriptionTable } from '../store/schema.js';
+import type { ExportedInstallation } from '../store/installationTransfer.js';
 
 /**
  * The export file: each installation with its chargers, id tags, subscriptions and members, as
@@ -9,26 +9,6 @@ import type { ChargerTable, IdTagTable, InstallationTable, SubscriptionTable } f
  */
 export const EXPORT_FORMAT = 'ocpp-gateway-installations';
 export const EXPORT_VERSION = 1;
-
-/** Charger columns that are configuration; the rest (online, holder, statuses) is state. */
-export const CHARGER_COLUMNS = ['id', 'vendor', 'model', 'serial_number', 'firmware_version', 'security_profile', 'password_hash', 'password_set_at', 'offline_config', 'created_at'] as const;
-
-/** Subscription columns that are configuration; cursor, lease, failures and state begin anew. */
-export const SUBSCRIPTION_COLUMNS = [
-  'id', 'label', 'kind', 'url', 'url_mode', 'events', 'enabled', 'subscription_ref', 'auth_kind', 'auth_username', 'auth_password',
-  'signature', 'secret', 'filter', 'blocking', 'blocking_timeout_ms', 'timeout_ms', 'verify', 'kafka', 'kafka_password', 'created_at', 'updated_at',
-] as const;
-
-export type ExportedCharger = Pick<ChargerTable, (typeof CHARGER_COLUMNS)[number]>;
-export type ExportedSubscription = Pick<SubscriptionTable, (typeof SUBSCRIPTION_COLUMNS)[number]>;
-
-export interface ExportedInstallation {
-  installation: InstallationTable;
-  chargers: ExportedCharger[];
-  idTags: Omit<IdTagTable, 'installation_id'>[];
-  subscriptions: ExportedSubscription[];
-  members: { email: string; role: string }[];
-}
 
 export interface ExportFile {
   format: typeof EXPORT_FORMAT;

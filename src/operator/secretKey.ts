@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { createSecretBox, writeSecretKeyFile } from '../secrets.js';
-import { resealSecrets } from '../store/reseal.js';
 import type { Command } from './context.js';
 
 /**
@@ -20,7 +19,7 @@ export const rotateSecretKey: Command = {
     const readable = [current, ...previous, ...ctx.config.previousSecretKeys.map((k) => Buffer.from(k, 'base64'))];
     if (file) writeSecretKeyFile(file, [next, ...readable]);
     const box = createSecretBox(next, readable);
-    const resealed = await ctx.store.db.transaction().execute((trx) => resealSecrets(trx, box));
+    const resealed = await ctx.store.transact((tx) => tx.sealedSecrets.reseal(box));
     if (file) {
       writeSecretKeyFile(file, [next]);
       ctx.note(`New secret key written to ${file}; ${resealed} stored secrets sealed with it. Back the file up with the database.`);

@@ -22,7 +22,7 @@ export const mintToken: Command = {
     const stored = await ctx.store.transact(async (tx) => {
       const t = await tx.apiTokens.add(label, token, { role, installations });
       for (const installationId of role === 'admin' ? [null] : installations) {
-        await tx.audit.record({ installationId, actor: operatorActor(), action: 'token.created', target: label, changes: { role: { to: role } } });
+        await tx.audit({ installationId, actor: operatorActor(), action: 'token.created', target: label, changes: { role: { to: role } } });
       }
       return t;
     });
@@ -42,7 +42,7 @@ export const revokeToken: Command = {
     await ctx.store.transact(async (tx) => {
       await tx.apiTokens.remove(id);
       for (const installationId of token.role === 'admin' ? [null] : token.installations) {
-        await tx.audit.record({ installationId, actor: operatorActor(), action: 'token.revoked', target: token.label, changes: {} });
+        await tx.audit({ installationId, actor: operatorActor(), action: 'token.revoked', target: token.label, changes: {} });
       }
     });
     ctx.note(`Token ${id} (${token.label}) revoked.`);

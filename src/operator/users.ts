@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Store } from '../store/index.js';
+import type { Store, Unit } from '../store/index.js';
 import type { User } from '../store/users.js';
 import { emailLimitKey, hashUserPassword } from '../users/login.js';
 import { flag, NotFoundError, option, required, UsageError, type Args } from './args.js';
@@ -26,8 +26,8 @@ async function newPassword(ctx: CommandContext, args: Args): Promise<{ password:
   return { password, generated: false };
 }
 
-function audit(tx: Store, action: string, target: string, changes: Record<string, { changed?: true; to?: unknown }> = {}) {
-  return tx.audit.record({ installationId: null, actor: operatorActor(), action, target, changes });
+function audit(tx: Unit, action: string, target: string, changes: Record<string, { changed?: true; to?: unknown }> = {}) {
+  return tx.audit({ installationId: null, actor: operatorActor(), action, target, changes });
 }
 
 export const resetPassword: Command = {

@@ -31,6 +31,11 @@ import { authSourceStore } from './authSources.js';
 import { locationStore } from './locations.js';
 import type { SecretBox } from '../secrets.js';
 import { createCommitGroups } from './commitGroups.js';
+import { sealedSecretStore } from './reseal.js';
+import { installationTransferStore } from './installationTransfer.js';
+import type { Envelope } from './envelope.js';
+import type { AuditInput } from './audit.js';
+import { NOBODY, type EventSink } from './unitOfWork.js';
 
 const factories = {
   installations: (db: Db, _d: Dialect, box: SecretBox) => installationStore(db, box),
@@ -53,7 +58,7 @@ const factories = {
   secondFactor: (db: Db, _d: Dialect, box: SecretBox) => secondFactorStore(db, box),
   loginFailures: (db: Db, dialect: Dialect) => failureStore(db, dialect, 'login_failures'),
   chargerAuthFailures: (db: Db, dialect: Dialect) => failureStore(db, dialect, 'charger_auth_failures'),
-  audit: (db: Db) => auditStore(db),
+  auditLog: (db: Db) => auditStore(db),
   localLists: (db: Db) => localListStore(db),
   reservations: (db: Db) => reservationStore(db),
   chargingProfiles: (db: Db) => chargingProfileStore(db),
@@ -63,6 +68,8 @@ const factories = {
   ocpiTokens: (db: Db) => ocpiTokenStore(db),
   authSources: (db: Db) => authSourceStore(db),
   locations: (db: Db) => locationStore(db),
+  sealedSecrets: (db: Db) => sealedSecretStore(db),
+  installationTransfer: (db: Db, _d: Dialect, box: SecretBox) => installationTransferStore(db, box),
 };
 type Modules = { [K in keyof typeof factories]: ReturnType<(typeof factories)[K]> };
 
@@ -85,33 +92,79 @@ for (const key of Object.keys(factories) as (keyof Modules)[]) {
 export type Store = StoreHandle &
   Modules & {
     /**
-     * Runs `fn` with every module bound to one database transaction, so a state change and
-     * the events it causes commit together or not at all. Inside a transaction, runs in it.
+     * Runs `fn` as one unit of work: every module bound to one database transaction, with the
+     * audit entries and events of the change, so they commit together or not at all. Events are
+     * published after commit. Inside a unit, runs in it.
      */
-    transact<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
+    transact<T>(fn: (tx: Unit) => Promise<T>): Promise<T>;
     /**
      * Runs `fn` where its writes cost least: on SQLite in the next commit group (a charger's writes
      * then share one COMMIT with those of the same event-loop turn); elsewhere as it comes.
      */
     batched<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
+    /** Where units publish their events from now on (set once, by the composition root). */
+    publishTo(sink: EventSink): void;
   };
 
-export function storeModules(handle: StoreHandle, box: SecretBox): Store {
+/** A store inside one unit of work (`store.transact`). */
+export type Unit = Store & {
+  /** Writes `event` with this unit when anyone wants it (asked now, from memory); published after commit. */
+  emit(event: Envelope): void;
+  /** Writes an audit entry with this unit's change. */
+  audit(entry: AuditInput): Promise<void>;
+};
+
+/** What every store of one database shares: where events go. */
+interface Hub {
+  sink: EventSink;
+}
+
+export function storeModules(handle: StoreHandle, box: SecretBox, hub: Hub = { sink: NOBODY }): Store {
   const store = Object.create(lazyModules) as Store;
   // SQLite commits the transactions of one event-loop turn together (commitGroups.ts);
   // PostgreSQL runs them side by side on its pool instead.
   const groups = handle.dialect === 'sqlite' && !handle.db.isTransaction ? createCommitGroups(handle.db) : undefined;
+
+  async function unit<T>(fn: (tx: Unit) => Promise<T>): Promise<T> {
+    const ready = hub.sink.ready();
+    if (ready) await ready;
+    let written: Envelope[] = [];
+    const bound = async (trx: Db) => {
+      // The log joins the transaction where it shares the database (PostgreSQL).
+      const tx = unitOn(storeModules({ ...handle, db: trx, logDb: handle.logDb === handle.db ? trx : handle.logDb }, box, hub), hub);
+      const result = await fn(tx);
+      await tx.events.insert(trx, tx.emitted);
+      written = tx.emitted;
+      return result;
+    };
+    const result = await (groups ? groups.join(bound) : handle.db.transaction().execute(bound));
+    if (written.length > 0) await hub.sink.published(written);
+    return result;
+  }
+
   return Object.assign(store, handle, {
     box,
-    transact<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
-      if (handle.db.isTransaction) return fn(store);
-      // The log joins the transaction where it shares the database (PostgreSQL).
-      const bound = (trx: Db) => fn(storeModules({ ...handle, db: trx, logDb: handle.logDb === handle.db ? trx : handle.logDb }, box));
-      return groups ? groups.join(bound) : handle.db.transaction().execute(bound);
+    transact<T>(fn: (tx: Unit) => Promise<T>): Promise<T> {
+      return handle.db.isTransaction ? fn(store as Unit) : unit(fn);
     },
     batched<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
       return groups ? store.transact(fn) : fn(store);
     },
+    publishTo(sink: EventSink): void {
+      hub.sink = sink;
+    },
+  });
+}
+
+/** Adds the unit's own writes to a store bound to its transaction. */
+function unitOn(tx: Store, hub: Hub): Unit & { emitted: Envelope[] } {
+  const emitted: Envelope[] = [];
+  return Object.assign(tx, {
+    emitted,
+    emit(event: Envelope): void {
+      if (hub.sink.wanted(event)) emitted.push(event);
+    },
+    audit: (entry: AuditInput) => tx.auditLog.record(entry),
   });
 }
 

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from './db.js';
 
 export interface NodeCall {
@@ -29,6 +30,11 @@ export function nodeStore(db: Db) {
 
     async remove(id: string): Promise<void> {
       await db.deleteFrom('nodes').where('id', '=', id).execute();
+    },
+
+    /** A NOTIFY to the nodes listening on `channel` (PostgreSQL only). */
+    async notify(channel: string, payload: string): Promise<void> {
+      await sql`select pg_notify(${channel}, ${payload})`.execute(db);
     },
 
     async isAlive(id: string, cutoff: string): Promise<boolean> {

@@ -21,16 +21,24 @@ export interface OutboxState {
   nextAttemptAt: string;
 }
 
+/** One durable delivery to queue: `eventId` names it, so queuing it again changes nothing. */
+export interface OutboxInput {
+  topic: string;
+  target: string;
+  eventId: string;
+  payload: unknown;
+}
+
 /**
- * Durable deliveries. Rows are written inside the caller's database transaction, claimed with a
+ * Durable deliveries. Rows are written inside the caller's unit of work (`tx.outbox.enqueue`), claimed with a
  * lease (FOR UPDATE SKIP LOCKED on PostgreSQL, so several workers or nodes share the work), and
  * retried until delivered. A worker that dies mid-delivery loses only its lease.
  */
 export function outboxStore(db: Db, dialect: Dialect) {
   return {
-    async enqueue(trx: Db, item: { topic: string; target: string; eventId: string; payload: unknown }): Promise<void> {
+    async enqueue(item: OutboxInput): Promise<void> {
       const now = new Date().toISOString();
-      await trx
+      await db
         .insertInto('outbox')
         .values({
           topic: item.topic,

@@ -12,11 +12,18 @@ const SEALED = {
 /** The primary key of each table above. */
 const KEY: Record<keyof typeof SEALED, 'id' | 'user_id'> = { installations: 'id', subscriptions: 'id', totp: 'user_id', ocpi_partners: 'id' };
 
-/**
- * Seals again, with the current key, every stored secret sealed with an older one (a key
- * rotation). Runs at start-up; a no-op when nothing is stale. Returns how many were changed.
- */
-export async function resealSecrets(db: Db, box: SecretBox): Promise<number> {
+/** Every sealed column of the database, for a key rotation. */
+export function sealedSecretStore(db: Db) {
+  return {
+    /**
+     * Seals again, with `box`'s current key, every stored secret sealed with an older one. Runs at
+     * start-up; a no-op when nothing is stale. Returns how many rows were changed.
+     */
+    reseal: (box: SecretBox) => resealSecrets(db, box),
+  };
+}
+
+async function resealSecrets(db: Db, box: SecretBox): Promise<number> {
   let changed = 0;
   for (const [table, columns] of Object.entries(SEALED) as [keyof typeof SEALED, readonly string[]][]) {
     const rows = (await db.selectFrom(table).select([KEY[table], ...columns] as any).execute()) as Record<string, string | null>[];

@@ -167,11 +167,11 @@ export function transactionEventStore(db: Db) {
     answered: (transactionId: number, seqNo: number) => storedAnswer(db, transactionId, seqNo),
 
     /**
-     * Applies one event in one database transaction: the row, its seqNo, its meter values, its
-     * stop and whatever `onStopped` writes (the session-end outbox row), or none of them. A seqNo
+     * Applies one event in one database transaction (the caller's unit of work, when there is one):
+     * the row, its seqNo, its meter values and its stop, or none of them. A seqNo
      * already applied changes nothing and gives the response it got then.
      */
-    async apply(e: TransactionEventInput, onStopped?: (trx: Db, tx: Transaction) => Promise<void>): Promise<EventOutcome> {
+    async apply(e: TransactionEventInput): Promise<EventOutcome> {
       return inTransaction(db, async (trx) => {
         let row = await byChargerTx(trx, e.chargerId, e.chargerTxId).executeTakeFirst();
         const created = row === undefined;
@@ -193,7 +193,7 @@ export function transactionEventStore(db: Db) {
           reason: e.stoppedReason,
           stopIdTag: row.stop_id_tag,
         };
-        return closeRow(trx, row, stop, 'TransactionEvent', onStopped);
+        return closeRow(trx, row, stop, 'TransactionEvent');
       });
     },
   };

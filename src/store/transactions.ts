@@ -181,15 +181,14 @@ function byStartIdentity(db: Db, s: Pick<StartInput, 'chargerId' | 'connectorId'
 }
 
 /**
- * Closes an open row in the caller's database transaction: meter stop, energy, the stop's meter
- * values and whatever `onStopped` writes (the session-end outbox row), or none of them.
+ * Closes an open row in the caller's database transaction: meter stop, energy and the stop's meter
+ * values, or none of them.
  */
 export async function closeRow(
   trx: Db,
   row: Row,
   s: Omit<StopInput, 'transactionId'>,
   source: MeterValueSource,
-  onStopped?: (trx: Db, tx: Transaction) => Promise<void>,
 ): Promise<{ kind: 'stopped' | 'already_stopped'; transaction: Transaction }> {
   const anomaly = s.meterStop < row.meter_start;
   const res = await trx
@@ -212,7 +211,6 @@ export async function closeRow(
   const transaction = toTransaction(stored);
   if (kind === 'stopped') {
     await meterValueStore(trx).add(s.chargerId, row.connector_id, row.id, s.transactionData ?? [], source);
-    if (onStopped) await onStopped(trx, transaction);
   }
   return { kind, transaction } as const;
 }
@@ -290,10 +288,10 @@ export function transactionStore(db: Db, dialect: Dialect) {
     },
 
     /**
-     * The stop, its transactionData and whatever `onStopped` writes (the session-end outbox row)
-     * commit in one database transaction, or none of them does.
+     * The stop and its transactionData commit in one database transaction (the caller's unit of
+     * work, with its session-end outbox row, when there is one), or neither does.
      */
-    async stop(s: StopInput, onStopped?: (trx: Db, tx: Transaction) => Promise<void>): Promise<StopOutcome> {
+    async stop(s: StopInput): Promise<StopOutcome> {
       return inTransaction(db, async (trx) => {
         const row = await trx.selectFrom('transactions').selectAll().where('id', '=', s.transactionId).executeTakeFirst();
         if (!row || row.charger_id !== s.chargerId) return { kind: 'unknown' } as const;
@@ -301,7 +299,7 @@ export function transactionStore(db: Db, dialect: Dialect) {
           const same = row.meter_stop === s.meterStop && row.stop_time === s.stopTime;
           return { kind: same ? 'duplicate' : 'already_stopped', transaction: toTransaction(row) } as const;
         }
-        return closeRow(trx, row, s, 'StopTransaction', onStopped);
+        return closeRow(trx, row, s, 'StopTransaction');
       });
     },
 

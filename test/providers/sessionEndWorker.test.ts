@@ -15,7 +15,7 @@ describe.each(engines)('outbox worker on %s', (engine) => {
   it("keeps each charger's order and lets a slow charger hold up no other charger's rows", async () => {
     const rows = ['SLOW:1', 'FAST:1', 'FAST:2', 'SLOW:2', 'FAST:3', 'FAST:4'];
     for (const eventId of rows) {
-      await store.outbox.enqueue(store.db, { topic: 'session_end', target: 'i', eventId, payload: { chargerId: eventId.split(':')[0] } });
+      await store.outbox.enqueue({ topic: 'session_end', target: 'i', eventId, payload: { chargerId: eventId.split(':')[0] } });
     }
     const done: string[] = [];
     let releaseSlow!: () => void;

@@ -53,8 +53,9 @@ describe.each(engines)('store on %s', (engine) => {
     const data = [{ timestamp: '2026-01-01T00:30:00.000Z', sampledValue: [{ value: '1500' }] }];
     const stop = { chargerId: 'CP-4', transactionId: a.id, meterStop: 2000, stopTime: '2026-01-01T01:00:00.000Z', reason: null, stopIdTag: null };
 
-    // The same database transaction fails after the stop: neither the stop nor its values remain.
-    const failing = store.transactions.stop({ ...stop, transactionData: data }, async () => {
+    // The same unit of work fails after the stop: neither the stop nor its values remain.
+    const failing = store.transact(async (tx) => {
+      await tx.transactions.stop({ ...stop, transactionData: data });
       throw new Error('crash after the stop');
     });
     await expect(failing).rejects.toThrow('crash after the stop');
@@ -98,7 +99,7 @@ describe('queues shared by concurrent workers on postgres', () => {
   it('hands each due outbox item to one worker only', async () => {
     for (let round = 0; round < 5; round++) {
       const ids = Array.from({ length: 40 }, (_, i) => `round-${round}-${i}`);
-      for (const eventId of ids) await one.outbox.enqueue(one.db, { topic: 'session-end', target: 'x', eventId, payload: {} });
+      for (const eventId of ids) await one.outbox.enqueue({ topic: 'session-end', target: 'x', eventId, payload: {} });
       const [a, b] = await Promise.all([one.outbox.claimDue(30, 60_000), two.outbox.claimDue(30, 60_000)]);
       const claimedA = a.map((i) => i.eventId);
       const claimedB = b.map((i) => i.eventId);

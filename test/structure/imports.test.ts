@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cycles, importGraph } from './imports.js';
+import { cycles, databaseLeaks, databaseWordsIn, importGraph } from './imports.js';
 
 // The tree is the architecture's map: these keep it true as the code grows.
 describe('the import graph of src/', () => {
@@ -29,5 +29,18 @@ describe('the import graph of src/', () => {
     expect(graph.get('src/store/index.ts')).toContain('src/store/db.ts');
     const looped = new Map([['a.ts', ['b.ts']], ['b.ts', ['c.ts']], ['c.ts', ['a.ts']], ['d.ts', ['a.ts']]]);
     expect(cycles(looped)).toEqual([['a.ts', 'b.ts', 'c.ts']]);
+  });
+});
+
+// One unit of work (store.transact) is the only way a change reaches the database from outside the store.
+describe('the database handle', () => {
+  it('appears only under src/store/: no Kysely, Db, trx or store.db elsewhere in src/', () => {
+    expect(databaseLeaks('src', 'src/store/')).toEqual([]);
+  });
+
+  it('is found where a file names it', () => {
+    const leaky = "import type { Db } from '../store/db.js';\nimport { sql } from 'kysely';\nawait deps.store.db.transaction().execute((trx) => f(trx));";
+    expect(databaseWordsIn(leaky)).toEqual(['1: Db', "2: from 'kysely'", '3: .db', '3: trx', '3: trx']);
+    expect(databaseWordsIn('await store.transact(async (tx) => tx.outbox.enqueue(item));')).toEqual([]);
   });
 });

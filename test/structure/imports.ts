@@ -44,3 +44,19 @@ export function cycles(graph: Map<string, string[]>): string[][] {
   for (const file of graph.keys()) visit(file, []);
   return found;
 }
+
+/** The database's own words: Kysely, its `Db` handle, a transaction's `trx`, a store's `.db`/`.logDb`. */
+const DATABASE_WORDS = /from\s*['"]kysely['"]|\bKysely\b|\bDb\b|\btrx\b|\.(?:db|logDb)\b/g;
+
+/** Where `text` names the database directly, as "line: word". */
+export function databaseWordsIn(text: string): string[] {
+  return text.split('\n').flatMap((line, i) => [...line.matchAll(DATABASE_WORDS)].map((m) => `${i + 1}: ${m[0]}`));
+}
+
+/** Files under `root`, except those under `except`, that name the database directly, with where. */
+export function databaseLeaks(root: string, except: string): string[] {
+  return sourceFiles(root)
+    .map((file) => relative(process.cwd(), file))
+    .filter((file) => !file.startsWith(except))
+    .flatMap((file) => databaseWordsIn(readFileSync(file, 'utf8')).map((hit) => `${file}:${hit}`));
+}

@@ -21,7 +21,7 @@ export function auditRoutes(deps: ApiDeps): Router {
   router.get('/installations/:id/audit', async (req, res) => {
     const installation = await requireInstallation(deps, req, req.params.id, 'owner');
     const { limit, offset, target, action } = parseQuery(auditQuery, req.query);
-    res.json({ items: await deps.store.audit.list(installation.id, limit, offset, { target, action }), limit, offset });
+    res.json({ items: await deps.store.auditLog.list(installation.id, limit, offset, { target, action }), limit, offset });
   });
 
   return router;

@@ -7,7 +7,7 @@ import { callerOf, type SessionInfo } from '../caller.js';
 import { clearSessionCookie, isFresh, markFresh, startSession } from '../session.js';
 import { hashUserPassword, login, type LoginResult } from '../../users/login.js';
 import { verifySecret } from '../../passwords.js';
-import { audit } from '../audit.js';
+import { auditEntry } from '../audit.js';
 import { requireFreshSecondFactor } from '../scope.js';
 import { userPasswordField } from './fields.js';
 import { createFailureLimiter, type Reservation } from '../../users/rateLimit.js';
@@ -166,7 +166,7 @@ export function authRoutes(deps: ApiDeps): Router {
       await tx.users.update(session.user.id, { passwordHash });
       // Whoever else holds a session of this account (a stolen one, say) is signed out; this one stays.
       await tx.userSessions.removeAllOf(session.user.id, session.idHash);
-      await audit(tx, req, { installationId: null, action: 'user.password_changed', target: session.user.email, changes: { password: { changed: true } } });
+      await tx.audit(auditEntry(req, { installationId: null, action: 'user.password_changed', target: session.user.email, changes: { password: { changed: true } } }));
     });
     res.status(204).end();
   });
@@ -177,7 +177,7 @@ export function authRoutes(deps: ApiDeps): Router {
     requireFreshSecondFactor(req);
     await store.transact(async (tx) => {
       await tx.secondFactor.remove(session.user.id);
-      await audit(tx, req, { installationId: null, action: 'user.second_factor_removed', target: session.user.email });
+      await tx.audit(auditEntry(req, { installationId: null, action: 'user.second_factor_removed', target: session.user.email }));
     });
     res.status(204).end();
   });

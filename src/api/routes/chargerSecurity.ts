@@ -5,7 +5,7 @@ import { ApiError } from '../errors.js';
 import { parseBody } from '../validate.js';
 import { chargerView, requireCharger } from './lookups.js';
 import { generatePassword, hashPassword, PASSWORD_LENGTH } from '../../ocpp/chargerPassword.js';
-import { withAudit } from '../audit.js';
+import { auditEntry } from '../audit.js';
 import { versionOf, type OcppVersion } from '../../ocpp/context.js';
 import type { RemoteCommand } from '../../ocpp/commands.js';
 
@@ -35,12 +35,15 @@ export function chargerSecurityRoutes(deps: ApiDeps): Router {
   router.put('/chargers/:id/security-profile', async (req, res) => {
     const charger = await requireCharger(deps, req, req.params.id);
     const { securityProfile } = parseBody(chargerSecurityBody, req.body);
-    await withAudit(deps.store, req, (tx) => tx.chargers.setSecurityProfile(charger.id, securityProfile), () => ({
-      installationId: charger.installationId,
-      action: 'charger.security_profile_changed',
-      target: charger.id,
-      changes: { securityProfile: { from: charger.securityProfile, to: securityProfile } },
-    }));
+    await deps.store.transact(async (tx) => {
+      await tx.chargers.setSecurityProfile(charger.id, securityProfile);
+      await tx.audit(auditEntry(req, {
+        installationId: charger.installationId,
+        action: 'charger.security_profile_changed',
+        target: charger.id,
+        changes: { securityProfile: { from: charger.securityProfile, to: securityProfile } },
+      }));
+    });
     res.json(chargerView(deps, (await deps.store.chargers.get(charger.id))!));
   });
 
@@ -63,9 +66,10 @@ export function chargerSecurityRoutes(deps: ApiDeps): Router {
       }
     }
     const hash = await hashPassword(password);
-    await withAudit(deps.store, req, (tx) => tx.chargers.setPasswordHash(charger.id, hash), () => ({
-      installationId: charger.installationId, action: 'charger.password_set', target: charger.id, changes: { password: { changed: true } },
-    }));
+    await deps.store.transact(async (tx) => {
+      await tx.chargers.setPasswordHash(charger.id, hash);
+      await tx.audit(auditEntry(req, { installationId: charger.installationId, action: 'charger.password_set', target: charger.id, changes: { password: { changed: true } } }));
+    });
     res.status(201).json({ chargerId: charger.id, password });
   });
 

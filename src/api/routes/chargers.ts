@@ -5,7 +5,7 @@ import { ApiError, notFound } from '../errors.js';
 import { parseBody } from '../validate.js';
 import { chargerIdField } from './fields.js';
 import { chargerView, disconnect, requireCharger, requireInstallation } from './lookups.js';
-import { withAudit } from '../audit.js';
+import { auditEntry } from '../audit.js';
 import { ocppUrlsFor } from '../ocppUrls.js';
 
 export const registerChargerBody = z.strictObject({ id: chargerIdField });
@@ -17,9 +17,11 @@ export function chargerRoutes(deps: ApiDeps): Router {
   router.post('/installations/:id/chargers', async (req, res) => {
     const installation = await requireInstallation(deps, req, req.params.id);
     const { id } = parseBody(registerChargerBody, req.body);
-    const charger = await withAudit(deps.store, req, (tx) => tx.chargers.create(installation.id, id), (created) =>
-      created && { installationId: installation.id, action: 'charger.registered', target: id },
-    );
+    const charger = await deps.store.transact(async (tx) => {
+      const created = await tx.chargers.create(installation.id, id);
+      if (created) await tx.audit(auditEntry(req, { installationId: installation.id, action: 'charger.registered', target: id }));
+      return created;
+    });
     // Ids are global: a charger connects by id alone, so the same id cannot sit in two installations.
     if (!charger) {
       throw new ApiError('CONFLICT', `Charger ${id} is already registered`, [{ field: 'id', message: 'is already registered' }]);
@@ -36,9 +38,11 @@ export function chargerRoutes(deps: ApiDeps): Router {
   router.delete('/installations/:id/chargers/:chargerId', async (req, res) => {
     const installation = await requireInstallation(deps, req, req.params.id);
     const charger = await requireCharger(deps, req, req.params.chargerId, installation.id);
-    const removed = await withAudit(deps.store, req, (tx) => tx.chargers.remove(charger.id), (ok) =>
-      ok && { installationId: installation.id, action: 'charger.removed', target: charger.id },
-    );
+    const removed = await deps.store.transact(async (tx) => {
+      const ok = await tx.chargers.remove(charger.id);
+      if (ok) await tx.audit(auditEntry(req, { installationId: installation.id, action: 'charger.removed', target: charger.id }));
+      return ok;
+    });
     if (!removed) throw notFound('Charger');
     // Removed first, so a reconnect after the close is refused at the handshake.
     disconnect(deps, charger.id, 'Charger removed');

@@ -7,7 +7,7 @@ import { ID_TAG_MAX, idTagField, idTokenTypeField, isPlausiblePathId, parentIdTa
 import { requireInstallation } from './lookups.js';
 import { envelope } from '../../notifications/record.js';
 import type { IdTag } from '../../store/idTags.js';
-import { changesBetween, withAudit } from '../audit.js';
+import { auditEntry, changesBetween } from '../audit.js';
 
 export const putIdTagBody = z.strictObject({
   idTag: idTagField,
@@ -45,12 +45,14 @@ export function idTagRoutes(deps: ApiDeps): Router {
   router.post('/installations/:id/id-tags', async (req, res) => {
     const installation = await requireInstallation(deps, req, req.params.id);
     const input = parseBody(putIdTagBody, req.body);
-    const { tag, created } = await deps.events.withEvents(deps.store, ['id_tag.changed'], installation.id, (tx) =>
-      withAudit(tx, req, async (t) => ({ before: await t.idTags.find(installation.id, input.idTag), ...(await t.idTags.upsert(installation.id, input)) }), (r) => ({
-        installationId: installation.id, action: r.created ? 'id_tag.created' : 'id_tag.updated', target: r.tag.idTag, changes: changesBetween(r.before, r.tag),
-      })), (r) => [
-      idTagChanged(installation.id, r.created ? 'created' : 'updated', r.tag),
-    ]);
+    const { tag, created } = await deps.store.transact(async (tx) => {
+      const before = await tx.idTags.find(installation.id, input.idTag);
+      const r = await tx.idTags.upsert(installation.id, input);
+      const action = r.created ? 'id_tag.created' : 'id_tag.updated';
+      await tx.audit(auditEntry(req, { installationId: installation.id, action, target: r.tag.idTag, changes: changesBetween(before, r.tag) }));
+      tx.emit(idTagChanged(installation.id, r.created ? 'created' : 'updated', r.tag));
+      return r;
+    });
     deps.hooks.idTagsChanged(installation.id);
     if (created) res.status(201).location(tagPath(installation.id, tag.idTag));
     res.json(tag);
@@ -74,10 +76,13 @@ export function idTagRoutes(deps: ApiDeps): Router {
     const { idTag } = req.params;
     const existing = isPlausiblePathId(idTag, ID_TAG_MAX) ? await idTags.find(installation.id, idTag) : undefined;
     if (!existing) throw notFound('Id tag');
-    const removed = await deps.events.withEvents(deps.store, ['id_tag.changed'], installation.id, (tx) =>
-      withAudit(tx, req, (t) => t.idTags.remove(installation.id, idTag), (ok) => ok && { installationId: installation.id, action: 'id_tag.deleted', target: existing.idTag }), (ok) =>
-      ok ? [idTagChanged(installation.id, 'deleted', existing)] : [],
-    );
+    const removed = await deps.store.transact(async (tx) => {
+      const ok = await tx.idTags.remove(installation.id, idTag);
+      if (!ok) return false;
+      await tx.audit(auditEntry(req, { installationId: installation.id, action: 'id_tag.deleted', target: existing.idTag }));
+      tx.emit(idTagChanged(installation.id, 'deleted', existing));
+      return true;
+    });
     if (!removed) throw notFound('Id tag');
     deps.hooks.idTagsChanged(installation.id);
     res.status(204).end();

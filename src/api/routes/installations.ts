@@ -11,7 +11,7 @@ import { requireOutboundUrls } from '../outboundUrls.js';
 import { installationNameField } from './fields.js';
 import { disconnect, requireInstallation } from './lookups.js';
 import { requireAdmin, requireFreshSecondFactor, secretsUnlocked, visibleInstallations } from '../scope.js';
-import { changesBetween, secretFieldsIn, withAudit } from '../audit.js';
+import { auditEntry, changesBetween, secretFieldsIn } from '../audit.js';
 import { requireSecretsForNewDestinations, type SecretDestinations } from '../secretDestinations.js';
 
 const authModeField = z.enum(['native', PROVIDER_MODE]);
@@ -124,17 +124,13 @@ export function installationRoutes(deps: ApiDeps): Router {
     requireAdmin(req);
     const input = withMode(parseBody(createInstallationBody, req.body));
     await requireOutboundUrls(deps.outbound, authenticationUrls(input.authentication));
-    // A new installation can only interest subscriptions to all installations.
-    const installation = await deps.events.withEvents(
-      deps.store,
-      ['installation.changed'],
-      '',
-      (tx) =>
-        withAudit(tx, req, (t) => t.installations.create(input), (created) => ({
-          installationId: created.id, action: 'installation.created', target: created.name, changes: changesBetween(undefined, created, secretFieldsIn(input)),
-        })),
-      (i) => [installationChanged('created', i)],
-    );
+    const installation = await deps.store.transact(async (tx) => {
+      const created = await tx.installations.create(input);
+      const changes = changesBetween(undefined, created, secretFieldsIn(input));
+      await tx.audit(auditEntry(req, { installationId: created.id, action: 'installation.created', target: created.name, changes }));
+      tx.emit(installationChanged('created', created));
+      return created;
+    });
     res.status(201).location(`/api/installations/${installation.id}`).json(installationView(req, installation));
   });
 
@@ -154,16 +150,14 @@ export function installationRoutes(deps: ApiDeps): Router {
     if (patch.authentication) requireFreshSecondFactor(req);
     requireSecretsForNewDestinations(payloadDestinations(before, patch.authentication));
     await requireOutboundUrls(deps.outbound, authenticationUrls(patch.authentication));
-    const updated = await deps.events.withEvents(
-      deps.store,
-      ['installation.changed'],
-      before.id,
-      (tx) =>
-        withAudit(tx, req, (t) => t.installations.update(before.id, patch), (after) => after && {
-          installationId: before.id, action: 'installation.updated', target: after.name, changes: changesBetween(before, after, secretFieldsIn(patch)),
-        }),
-      (i) => (i ? [installationChanged('updated', i)] : []),
-    );
+    const updated = await deps.store.transact(async (tx) => {
+      const after = await tx.installations.update(before.id, patch);
+      if (!after) return undefined;
+      const changes = changesBetween(before, after, secretFieldsIn(patch));
+      await tx.audit(auditEntry(req, { installationId: before.id, action: 'installation.updated', target: after.name, changes }));
+      tx.emit(installationChanged('updated', after));
+      return after;
+    });
     if (!updated) throw notFound('Installation'); // deleted between the two calls
     if (patch.authentication) deps.hooks.authenticationChanged(before, updated);
     if (patch.localList) deps.hooks.localListChanged(before, updated);
@@ -174,16 +168,13 @@ export function installationRoutes(deps: ApiDeps): Router {
   router.delete('/installations/:id', async (req, res) => {
     const installation = await requireInstallation(deps, req, req.params.id, 'owner');
     const members = await chargers.listByInstallation(req.params.id);
-    const removed = await deps.events.withEvents(
-      deps.store,
-      ['installation.changed'],
-      installation.id,
-      (tx) =>
-        withAudit(tx, req, (t) => t.installations.remove(installation.id), (ok) => ok && {
-          installationId: installation.id, action: 'installation.deleted', target: installation.name,
-        }),
-      (ok) => (ok ? [installationChanged('deleted', installation)] : []),
-    );
+    const removed = await deps.store.transact(async (tx) => {
+      const ok = await tx.installations.remove(installation.id);
+      if (!ok) return false;
+      await tx.audit(auditEntry(req, { installationId: installation.id, action: 'installation.deleted', target: installation.name }));
+      tx.emit(installationChanged('deleted', installation));
+      return true;
+    });
     if (!removed) throw notFound('Installation');
     deps.hooks.idTagsChanged(req.params.id);
     for (const charger of members) disconnect(deps, charger.id, 'Installation removed');

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { ApiDeps } from '../deps.js';
 import { ApiError, notFound } from '../errors.js';
 import { parseBody } from '../validate.js';
-import { audit } from '../audit.js';
+import { auditEntry } from '../audit.js';
 import { emailField, isPlausiblePathId, roleField } from './fields.js';
 import { requireInstallation } from './lookups.js';
 import type { Store } from '../../store/index.js';
@@ -31,12 +31,12 @@ export function memberRoutes(deps: ApiDeps): Router {
     await deps.store.transact(async (tx) => {
       if (before?.role === 'owner' && role !== 'owner') await keepAnOwner(tx, installation.id, user.id, 'role');
       await tx.users.setMember(installation.id, user.id, role);
-      await audit(tx, req, {
+      await tx.audit(auditEntry(req, {
         installationId: installation.id,
         action: before ? 'member.updated' : 'member.added',
         target: user.email,
         changes: { role: { ...(before && { from: before.role }), to: role } },
-      });
+      }));
     });
     res.status(before ? 200 : 201).json(await users.member(installation.id, user.id));
   });
@@ -49,7 +49,7 @@ export function memberRoutes(deps: ApiDeps): Router {
     await deps.store.transact(async (tx) => {
       if (before.role === 'owner' && role !== 'owner') await keepAnOwner(tx, installation.id, before.userId, 'role');
       await tx.users.setMember(installation.id, before.userId, role);
-      await audit(tx, req, { installationId: installation.id, action: 'member.updated', target: before.email, changes: { role: { from: before.role, to: role } } });
+      await tx.audit(auditEntry(req, { installationId: installation.id, action: 'member.updated', target: before.email, changes: { role: { from: before.role, to: role } } }));
     });
     res.json({ ...before, role });
   });
@@ -61,7 +61,7 @@ export function memberRoutes(deps: ApiDeps): Router {
     await deps.store.transact(async (tx) => {
       if (before.role === 'owner') await keepAnOwner(tx, installation.id, before.userId, 'userId');
       await tx.users.removeMember(installation.id, before.userId);
-      await audit(tx, req, { installationId: installation.id, action: 'member.removed', target: before.email, changes: { role: { from: before.role } } });
+      await tx.audit(auditEntry(req, { installationId: installation.id, action: 'member.removed', target: before.email, changes: { role: { from: before.role } } }));
     });
     res.status(204).end();
   });

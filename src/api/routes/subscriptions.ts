@@ -10,7 +10,7 @@ import { generateSecret } from '../../notifications/signing.js';
 import type { Subscription, SubscriptionInput } from '../../store/subscriptions.js';
 import { checkInstallation, mayAct, requireFreshSecondFactor, visibleInstallations } from '../scope.js';
 import { callerOf } from '../caller.js';
-import { audit, changesBetween, secretFieldsIn } from '../audit.js';
+import { auditEntry, changesBetween, secretFieldsIn } from '../audit.js';
 import { requireSecretsForNewDestinations, type SecretDestinations } from '../secretDestinations.js';
 
 const eventName = z.enum(['*', ...EVENT_TYPES] as [string, ...string[]], { error: `must be "*" or one of ${EVENT_TYPES.join(', ')}` });
@@ -199,12 +199,12 @@ export function subscriptionRoutes(deps: ApiDeps): Router {
   }
 
   const auditSubscription = (req: Request, action: string, before: Subscription | undefined, after: Subscription | undefined, touched: string[] = []) =>
-    audit(deps.store, req, {
+    deps.store.transact((tx) => tx.audit(auditEntry(req, {
       installationId: (after ?? before)!.installationId,
       action,
       target: (after ?? before)!.label,
       changes: changesBetween(before, after, touched),
-    });
+    })));
 
   const challengeNeeded = (s: Subscription) => s.kind === 'webhook' && s.verify;
 

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { ApiDeps } from '../deps.js';
 import { ApiError, notFound } from '../errors.js';
 import { parseBody } from '../validate.js';
-import { audit } from '../audit.js';
+import { auditEntry } from '../audit.js';
 import { callerOf } from '../caller.js';
 import { mayAct, requireFreshSecondFactor } from '../scope.js';
 import { installationIdField, isPlausiblePathId } from './fields.js';
@@ -50,7 +50,7 @@ export function tokenRoutes(deps: ApiDeps): Router {
       const created = await tx.apiTokens.add(body.label, token, { role: body.role, installations, createdBy: callerOf(req).kind === 'user' ? callerOf(req).id : null });
       const changes = { role: { to: body.role } };
       for (const installationId of installations.length ? installations : [null]) {
-        await audit(tx, req, { installationId, action: 'token.created', target: body.label, changes });
+        await tx.audit(auditEntry(req, { installationId, action: 'token.created', target: body.label, changes }));
       }
       return created;
     });
@@ -68,7 +68,7 @@ export function tokenRoutes(deps: ApiDeps): Router {
     await deps.store.transact(async (tx) => {
       await tx.apiTokens.remove(token.id);
       for (const installationId of token.installations.length ? token.installations : [null]) {
-        await audit(tx, req, { installationId, action: 'token.revoked', target: token.label });
+        await tx.audit(auditEntry(req, { installationId, action: 'token.revoked', target: token.label }));
       }
     });
     res.status(204).end();

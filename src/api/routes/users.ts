@@ -4,7 +4,7 @@ import type { ApiDeps } from '../deps.js';
 import { ApiError, notFound } from '../errors.js';
 import { parseBody } from '../validate.js';
 import { requireAdmin, requireFreshSecondFactor } from '../scope.js';
-import { audit, withAudit } from '../audit.js';
+import { auditEntry } from '../audit.js';
 import { callerOf } from '../caller.js';
 import type { Store } from '../../store/index.js';
 import type { User } from '../../store/users.js';
@@ -39,9 +39,11 @@ export function userRoutes(deps: ApiDeps): Router {
     requireAdminNow(req);
     const body = parseBody(createUserBody, req.body);
     const passwordHash = await hashUserPassword(body.password);
-    const user = await withAudit(deps.store, req, (tx) => tx.users.create({ email: body.email, name: body.name, passwordHash, admin: body.admin }), (created) =>
-      created && { installationId: null, action: 'user.created', target: created.email, changes: { admin: { to: created.admin } } },
-    );
+    const user = await deps.store.transact(async (tx) => {
+      const created = await tx.users.create({ email: body.email, name: body.name, passwordHash, admin: body.admin });
+      if (created) await tx.audit(auditEntry(req, { installationId: null, action: 'user.created', target: created.email, changes: { admin: { to: created.admin } } }));
+      return created;
+    });
     if (!user) throw new ApiError('CONFLICT', 'A user with this email exists', [{ field: 'email', message: 'is already taken' }]);
     res.status(201).json(user);
   });
@@ -73,7 +75,7 @@ export function userRoutes(deps: ApiDeps): Router {
         ...(updated.admin !== before.admin && { admin: { from: before.admin, to: updated.admin } }),
         ...(passwordHash && { password: { changed: true as const } }),
       };
-      await audit(tx, req, { installationId: null, action: 'user.updated', target: before.email, changes });
+      await tx.audit(auditEntry(req, { installationId: null, action: 'user.updated', target: before.email, changes }));
       return updated;
     });
     res.json(after);
@@ -90,7 +92,7 @@ export function userRoutes(deps: ApiDeps): Router {
       if (sole.length > 0) throw new ApiError('LAST_OWNER', undefined, sole.map((s) => ({ field: 'id', message: `is the only owner of ${s.name}` })));
       if (user.admin) await keepAnAdmin(tx);
       await tx.users.remove(user.id);
-      await audit(tx, req, { installationId: null, action: 'user.deleted', target: user.email });
+      await tx.audit(auditEntry(req, { installationId: null, action: 'user.deleted', target: user.email }));
     });
     res.status(204).end();
   });
@@ -101,7 +103,7 @@ export function userRoutes(deps: ApiDeps): Router {
     await deps.store.transact(async (tx) => {
       await tx.secondFactor.remove(user.id);
       await tx.userSessions.removeAllOf(user.id);
-      await audit(tx, req, { installationId: null, action: 'user.second_factor_reset', target: user.email });
+      await tx.audit(auditEntry(req, { installationId: null, action: 'user.second_factor_reset', target: user.email }));
     });
     res.status(204).end();
   });

@@ -3,10 +3,9 @@ import type { AnswerEffect } from './types.js';
 
 /** An accepted CancelReservation ends the reservation (same field in 1.6 and 2.0.1). */
 export const cancelReservation: AnswerEffect = {
-  events: ['reservation.cancelled'],
   async record(tx, { chargerId, params, result }) {
-    if (result.status !== 'Accepted') return [];
+    if (result.status !== 'Accepted') return;
     const ended = await tx.reservations.end(chargerId, params.reservationId, 'cancelled');
-    return ended ? [reservationEvent('reservation.cancelled', ended)] : [];
+    if (ended) tx.emit(reservationEvent('reservation.cancelled', ended));
   },
 };

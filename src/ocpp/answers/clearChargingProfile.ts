@@ -17,9 +17,7 @@ function criteria({ ocppVersion, params: p }: AnsweredCommand): ProfileCriteria 
  * that match and a stored one would show a limit that is not there.
  */
 export const clearChargingProfile: AnswerEffect = {
-  events: [],
   async record(tx, c) {
     if (c.result.status === 'Accepted' || c.result.status === 'Unknown') await tx.chargingProfiles.clear(c.chargerId, criteria(c));
-    return [];
   },
 };

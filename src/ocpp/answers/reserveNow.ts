@@ -4,9 +4,8 @@ import { isV16, type AnswerEffect } from './types.js';
 
 /** An accepted ReserveNow becomes a reservation (1.6 connectorId, 2.0.1 evseId; absent or 0: any). */
 export const reserveNow: AnswerEffect = {
-  events: ['reservation.created'],
   async record(tx, { chargerId, installationId, ocppVersion, params: p, result }) {
-    if (result.status !== 'Accepted') return [];
+    if (result.status !== 'Accepted') return;
     const v16 = isV16(ocppVersion);
     const r = await tx.reservations.reserve({
       chargerId,
@@ -19,6 +18,6 @@ export const reserveNow: AnswerEffect = {
       idTokenType: v16 ? null : p.idToken.type,
       expiryDate: canonicalTime(v16 ? p.expiryDate : p.expiryDateTime),
     });
-    return [reservationEvent('reservation.created', r)];
+    tx.emit(reservationEvent('reservation.created', r));
   },
 };

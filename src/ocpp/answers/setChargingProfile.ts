@@ -2,9 +2,8 @@ import { isV16, type AnswerEffect } from './types.js';
 
 /** An accepted SetChargingProfile is kept as the charger now holds it (1.6 csChargingProfiles, 2.0.1 chargingProfile). */
 export const setChargingProfile: AnswerEffect = {
-  events: [],
   async record(tx, { chargerId, ocppVersion, params, result }) {
-    if (result.status !== 'Accepted') return [];
+    if (result.status !== 'Accepted') return;
     const v16 = isV16(ocppVersion);
     const profile = v16 ? params.csChargingProfiles : params.chargingProfile;
     await tx.chargingProfiles.put(chargerId, {
@@ -14,6 +13,5 @@ export const setChargingProfile: AnswerEffect = {
       purpose: profile.chargingProfilePurpose,
       profile,
     });
-    return [];
   },
 };

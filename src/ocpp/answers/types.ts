@@ -1,6 +1,4 @@
-import type { Store } from '../../store/index.js';
-import type { Envelope } from '../../store/envelope.js';
-import type { EventType } from '../../notifications/catalogue.js';
+import type { Unit } from '../../store/index.js';
 import type { OcppVersion } from '../context.js';
 
 /** A command the charger answered, as the gateway sent it. */
@@ -14,11 +12,10 @@ export interface AnsweredCommand {
 
 /**
  * What the gateway keeps of a charger's answer to one command (a reservation, a charging profile),
- * written in the caller's transaction; returns the events it causes.
+ * written in the caller's unit of work with the events it causes.
  */
 export interface AnswerEffect {
-  events: readonly EventType[];
-  record(tx: Store, c: AnsweredCommand): Promise<Envelope[]>;
+  record(tx: Unit, c: AnsweredCommand): Promise<void>;
 }
 
 export const isV16 = (v: OcppVersion) => v === '1.6';

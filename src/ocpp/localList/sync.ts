@@ -1,6 +1,5 @@
 import type { Logger } from '../../log.js';
 import type { Store } from '../../store/index.js';
-import type { Recorder } from '../../notifications/record.js';
 import { envelope } from '../../notifications/record.js';
 import type { ChargerLocalList, LocalListEntry, LocalListPatch } from '../../store/localLists.js';
 import { chunk, contentHash, diffLists } from '../../authorization/localList.js';
@@ -16,7 +15,6 @@ export interface SyncDeps {
   store: Store;
   /** The installation's list, shared by its chargers. */
   lists: ListSource;
-  events: Recorder;
   log: Logger;
   timeoutMs: number;
 }
@@ -134,13 +132,10 @@ class SyncRun {
       return this.recordFailure(state, outcome.status);
     }
     const data = { version: outcome.version, updateType: outcome.updateType, entries: entries.length, sent: outcome.sent, messages: outcome.messages, ocppVersion: this.ocppVersion };
-    await this.deps.events.withEvents(
-      this.deps.store,
-      ['localList.synced'],
-      this.target.installationId,
-      (tx) => tx.localLists.save(this.target.chargerId, { state: 'in_sync', version: outcome.version, contentHash: hash, entries, answer: 'Accepted', syncedAt: new Date().toISOString() }),
-      () => [envelope('localList.synced', this.target.installationId, this.target.chargerId, data)],
-    );
+    await this.deps.store.transact(async (tx) => {
+      await tx.localLists.save(this.target.chargerId, { state: 'in_sync', version: outcome.version, contentHash: hash, entries, answer: 'Accepted', syncedAt: new Date().toISOString() });
+      tx.emit(envelope('localList.synced', this.target.installationId, this.target.chargerId, data));
+    });
     this.deps.log.info(data, 'local authorization list in sync');
   }
 
@@ -158,13 +153,10 @@ class SyncRun {
 
   private async recordFailure(state: 'failed' | 'not_supported', answer: string): Promise<void> {
     const version = this.stored?.version ?? 0;
-    await this.deps.events.withEvents(
-      this.deps.store,
-      ['localList.failed'],
-      this.target.installationId,
-      (tx) => tx.localLists.save(this.target.chargerId, { state, answer }),
-      () => [envelope('localList.failed', this.target.installationId, this.target.chargerId, { state, answer, version, ocppVersion: this.ocppVersion })],
-    );
+    await this.deps.store.transact(async (tx) => {
+      await tx.localLists.save(this.target.chargerId, { state, answer });
+      tx.emit(envelope('localList.failed', this.target.installationId, this.target.chargerId, { state, answer, version, ocppVersion: this.ocppVersion }));
+    });
     this.deps.log.warn({ state, answer, version }, 'local authorization list not in sync');
   }
 

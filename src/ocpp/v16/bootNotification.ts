@@ -10,13 +10,10 @@ export const bootNotification: Handler = async (deps, ctx, params) => {
     serialNumber: chargePointSerialNumber ?? chargeBoxSerialNumber ?? null,
     firmwareVersion: firmwareVersion ?? null,
   };
-  await deps.events.withEvents(
-    deps.store,
-    ['charger.booted'],
-    ctx.installationId,
-    (tx) => tx.chargers.recordBoot(ctx.chargerId, { ...boot, details: params }, now),
-    () => [envelope('charger.booted', ctx.installationId, ctx.chargerId, boot)],
-  );
+  await deps.store.transact(async (tx) => {
+    await tx.chargers.recordBoot(ctx.chargerId, { ...boot, details: params }, now);
+    tx.emit(envelope('charger.booted', ctx.installationId, ctx.chargerId, boot));
+  });
   ctx.log.info({ vendor: chargePointVendor, model: chargePointModel, firmwareVersion }, 'charger booted');
   return { status: 'Accepted', currentTime: now, interval: deps.config.heartbeatIntervalSec };
 };

@@ -10,12 +10,9 @@ export const meterValues: Handler = async (deps, ctx, params) => {
     transactionId = null;
   }
   const values = canonicalMeterValues(params.meterValue);
-  await deps.events.withEvents(
-    deps.store,
-    ['session.meter_values'],
-    ctx.installationId,
-    (tx) => tx.meterValues.add(ctx.chargerId, params.connectorId, transactionId, values, 'MeterValues'),
-    () => [envelope('session.meter_values', ctx.installationId, ctx.chargerId, { transactionId, connectorId: params.connectorId, meterValue: values as any })],
-  );
+  await deps.store.transact(async (tx) => {
+    await tx.meterValues.add(ctx.chargerId, params.connectorId, transactionId, values, 'MeterValues');
+    tx.emit(envelope('session.meter_values', ctx.installationId, ctx.chargerId, { transactionId, connectorId: params.connectorId, meterValue: values as any }));
+  });
   return {};
 };

@@ -53,24 +53,16 @@ export const startTransaction: Handler = async (deps, ctx, params) => {
     authParentIdTag: decision.parentIdTag ?? null,
     localList,
   };
-  const { tx, pushed } = await deps.events.withEvents(
-    deps.store,
-    ['authorization.decided', 'session.started', 'reservation.used'],
-    ctx.installationId,
-    // One database transaction, also when nobody listens: a roaming partner's Session is pushed from it.
-    (outer) => outer.transact(async (store) => {
-      const tx = await store.transactions.start(start);
-      const pushed = await roamingStartWriter(deps, store, tx);
-      // The charger ended the reservation by starting on it (§5.13), whatever the tag's status.
-      const used = start.reservationId === null ? undefined : await store.reservations.end(ctx.chargerId, start.reservationId, 'used', tx.id);
-      return { tx, used, pushed };
-    }),
-    ({ tx, used }) => [
-      decided(ctx, 'StartTransaction', identity.idTag, identity.connectorId, decision),
-      sessionStarted(ctx, tx),
-      ...(used ? [reservationEvent('reservation.used', used)] : []),
-    ],
-  );
+  const { tx, pushed } = await deps.store.transact(async (unit) => {
+    const tx = await unit.transactions.start(start);
+    const pushed = await roamingStartWriter(deps, unit, tx);
+    // The charger ended the reservation by starting on it (§5.13), whatever the tag's status.
+    const used = start.reservationId === null ? undefined : await unit.reservations.end(ctx.chargerId, start.reservationId, 'used', tx.id);
+    unit.emit(decided(ctx, 'StartTransaction', identity.idTag, identity.connectorId, decision));
+    unit.emit(sessionStarted(ctx, tx));
+    if (used) unit.emit(reservationEvent('reservation.used', used));
+    return { tx, pushed };
+  });
   if (pushed) deps.outbox.kick();
   ctx.log.info(
     { transactionId: tx.id, connectorId: identity.connectorId, idTag: loggedIdTag(deps.config.logIdTags, identity.idTag), status: tx.authorization.status, source: decision.source, reason: tx.authorization.reason, late, localList },

@@ -11,13 +11,10 @@ export const statusNotification: Handler = async (deps, ctx, params) => {
     vendorErrorCode: (params.vendorErrorCode as string | undefined) ?? null,
     timestamp: canonicalTime(params.timestamp),
   };
-  await deps.events.withEvents(
-    deps.store,
-    ['connector.status_changed'],
-    ctx.installationId,
-    (tx) => tx.chargers.setConnectorStatus(ctx.chargerId, { ...status, info: status.info ?? undefined, vendorErrorCode: status.vendorErrorCode ?? undefined }),
-    () => [envelope('connector.status_changed', ctx.installationId, ctx.chargerId, status)],
-  );
+  await deps.store.transact(async (tx) => {
+    await tx.chargers.setConnectorStatus(ctx.chargerId, { ...status, info: status.info ?? undefined, vendorErrorCode: status.vendorErrorCode ?? undefined });
+    tx.emit(envelope('connector.status_changed', ctx.installationId, ctx.chargerId, status));
+  });
   if (params.errorCode !== 'NoError') {
     ctx.log.warn({ connectorId: params.connectorId, errorCode: params.errorCode, vendorErrorCode: params.vendorErrorCode }, 'connector fault');
   }

@@ -11,7 +11,7 @@ import { loggedIdTag } from '../../log.js';
  * answer re-sends forever. What did not fit is recorded as an anomaly, never closed twice.
  */
 export const stopTransaction: Handler = async (deps, ctx, params) => {
-  const onStopped = await sessionEndWriter(deps, ctx.installationId);
+  const queueSessionEnd = await sessionEndWriter(deps, ctx.installationId);
   const stop = {
     chargerId: ctx.chargerId,
     transactionId: params.transactionId,
@@ -21,14 +21,15 @@ export const stopTransaction: Handler = async (deps, ctx, params) => {
     stopIdTag: params.idTag ?? null,
     transactionData: canonicalMeterValues(params.transactionData ?? []),
   };
-  const outcome = await deps.events.withEvents(
-    deps.store,
-    ['session.stopped'],
-    ctx.installationId,
-    (store) => store.transactions.stop(stop, onStopped),
-    (o) => (o.kind === 'stopped' ? [sessionStopped(ctx, o.transaction)] : []),
-  );
-  if (outcome.kind === 'stopped' && onStopped) deps.outbox.kick();
+  const outcome = await deps.store.transact(async (tx) => {
+    const o = await tx.transactions.stop(stop);
+    if (o.kind === 'stopped') {
+      tx.emit(sessionStopped(ctx, o.transaction));
+      await queueSessionEnd?.(tx, o.transaction);
+    }
+    return o;
+  });
+  if (outcome.kind === 'stopped' && queueSessionEnd) deps.outbox.kick();
   await recordOutcome(deps, ctx, outcome, params);
   if (params.idTag === undefined) return {};
   return { idTagInfo: await stopIdTagInfo(deps, ctx, outcome, params.idTag) };

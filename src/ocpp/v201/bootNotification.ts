@@ -6,13 +6,10 @@ export const bootNotification: Handler = async (deps, ctx, params) => {
   const now = new Date().toISOString();
   const { vendorName, model, serialNumber, firmwareVersion } = params.chargingStation;
   const boot = { vendor: vendorName as string, model: model as string, serialNumber: serialNumber ?? null, firmwareVersion: firmwareVersion ?? null };
-  await deps.events.withEvents(
-    deps.store,
-    ['charger.booted'],
-    ctx.installationId,
-    (tx) => tx.chargers.recordBoot(ctx.chargerId, { ...boot, details: params }, now),
-    () => [envelope('charger.booted', ctx.installationId, ctx.chargerId, { ...boot, ocppVersion: ctx.ocppVersion })],
-  );
+  await deps.store.transact(async (tx) => {
+    await tx.chargers.recordBoot(ctx.chargerId, { ...boot, details: params }, now);
+    tx.emit(envelope('charger.booted', ctx.installationId, ctx.chargerId, { ...boot, ocppVersion: ctx.ocppVersion }));
+  });
   ctx.log.info({ vendor: vendorName, model, firmwareVersion, reason: params.reason }, 'charger booted');
   return { status: 'Accepted', currentTime: now, interval: deps.config.heartbeatIntervalSec };
 };

@@ -8,12 +8,9 @@ import { envelope } from '../../notifications/record.js';
 export const meterValues: Handler = async (deps, ctx, params) => {
   const evseId = params.evseId as number;
   const values = canonicalMeterValues(params.meterValue);
-  await deps.events.withEvents(
-    deps.store,
-    ['session.meter_values'],
-    ctx.installationId,
-    (tx) => tx.meterValues.add(ctx.chargerId, evseId, null, values, 'MeterValues'),
-    () => [
+  await deps.store.transact(async (tx) => {
+    await tx.meterValues.add(ctx.chargerId, evseId, null, values, 'MeterValues');
+    tx.emit(
       envelope('session.meter_values', ctx.installationId, ctx.chargerId, {
         transactionId: null,
         evseId,
@@ -21,7 +18,7 @@ export const meterValues: Handler = async (deps, ctx, params) => {
         meterValue: values as any,
         ocppVersion: ctx.ocppVersion,
       }),
-    ],
-  );
+    );
+  });
   return {};
 };

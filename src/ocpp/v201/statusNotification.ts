@@ -16,13 +16,10 @@ export const statusNotification: Handler = async (deps, ctx, params) => {
     timestamp: canonicalTime(params.timestamp),
   };
   const { evseId, connectorId, errorCode, timestamp } = status;
-  await deps.events.withEvents(
-    deps.store,
-    ['connector.status_changed'],
-    ctx.installationId,
-    (tx) => tx.chargers.setConnectorStatus(ctx.chargerId, { evseId, connectorId, status: status.status, errorCode, timestamp }),
-    () => [envelope('connector.status_changed', ctx.installationId, ctx.chargerId, { ...status, ocppVersion: ctx.ocppVersion })],
-  );
+  await deps.store.transact(async (tx) => {
+    await tx.chargers.setConnectorStatus(ctx.chargerId, { evseId, connectorId, status: status.status, errorCode, timestamp });
+    tx.emit(envelope('connector.status_changed', ctx.installationId, ctx.chargerId, { ...status, ocppVersion: ctx.ocppVersion }));
+  });
   if (status.status === 'Faulted') ctx.log.warn({ evseId, connectorId }, 'connector fault');
   return {};
 };

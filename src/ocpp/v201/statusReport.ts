@@ -10,11 +10,8 @@ export async function recordStatusReport(
 ): Promise<void> {
   const data = { status: params.status, ...(params.requestId !== undefined && { requestId: params.requestId }), ocppVersion: ctx.ocppVersion };
   const at = new Date().toISOString();
-  await deps.events.withEvents(
-    deps.store,
-    [kind],
-    ctx.installationId,
-    (tx) => (kind === 'charger.firmware_status' ? tx.chargers.setFirmwareStatus(ctx.chargerId, data.status, at) : tx.chargers.setDiagnosticsStatus(ctx.chargerId, data.status, at)),
-    () => [envelope(kind, ctx.installationId, ctx.chargerId, data)],
-  );
+  await deps.store.transact(async (tx) => {
+    await (kind === 'charger.firmware_status' ? tx.chargers.setFirmwareStatus(ctx.chargerId, data.status, at) : tx.chargers.setDiagnosticsStatus(ctx.chargerId, data.status, at));
+    tx.emit(envelope(kind, ctx.installationId, ctx.chargerId, data));
+  });
 }

@@ -9,8 +9,6 @@ import { registerReadings, type MeterValue } from '../energy.js';
 import { authorizeToken, type TokenOutcome } from './transactionToken.js';
 import { loggedIdTag } from '../../log.js';
 
-const EVENT_TYPES = ['authorization.decided', 'session.started', 'session.meter_values', 'session.stopped', 'reservation.used'] as const;
-
 /** The frame as the store takes it (all but the id token's authorization and the answer). */
 function readEvent(ctx: ChargerContext, params: any): Omit<TransactionEventInput, 'token' | 'answer'> {
   const timestamp = canonicalTime(params.timestamp);
@@ -66,21 +64,18 @@ export const transactionEvent: Handler = async (deps, ctx, params) => {
   const e = readEvent(ctx, params);
   const auth = await authorizeToken(deps, ctx, e, params.idToken, known);
   const answer = auth ? { idTokenInfo: auth.idTokenInfo } : null;
-  const onStopped = e.eventType === 'Ended' ? await sessionEndWriter(deps, ctx.installationId) : undefined;
-  const outcome = await deps.events.withEvents(
-    deps.store,
-    EVENT_TYPES,
-    ctx.installationId,
-    // One database transaction, also when nobody listens: a roaming partner's Session is pushed from it.
-    (outer) => outer.transact(async (store) => {
-      const o = await store.transactionEvents.apply({ ...e, token: auth?.token, answer }, onStopped);
-      const started = auth?.token?.role === 'start' && (o.kind === 'created' || o.kind === 'updated');
-      const pushed = started && (await roamingStartWriter(deps, store, o.transaction));
-      return { ...o, used: await useReservation(store, ctx, e, o), pushed };
-    }),
-    (o) => [...eventsOf(ctx, e, auth, o), ...(o.used ? [reservationEvent('reservation.used', o.used)] : [])],
-  );
-  if ((outcome.kind === 'stopped' && onStopped) || outcome.pushed) deps.outbox.kick();
+  const queueSessionEnd = e.eventType === 'Ended' ? await sessionEndWriter(deps, ctx.installationId) : undefined;
+  const outcome = await deps.store.transact(async (tx) => {
+    const o = await tx.transactionEvents.apply({ ...e, token: auth?.token, answer });
+    if (o.kind === 'stopped') await queueSessionEnd?.(tx, o.transaction);
+    const started = auth?.token?.role === 'start' && (o.kind === 'created' || o.kind === 'updated');
+    const pushed = started && (await roamingStartWriter(deps, tx, o.transaction));
+    const used = await useReservation(tx, ctx, e, o);
+    for (const event of eventsOf(ctx, e, auth, o)) tx.emit(event);
+    if (used) tx.emit(reservationEvent('reservation.used', used));
+    return { ...o, pushed };
+  });
+  if ((outcome.kind === 'stopped' && queueSessionEnd) || outcome.pushed) deps.outbox.kick();
   await recordOutcome(deps, ctx, outcome, params);
   if (outcome.kind === 'repeat') return outcome.answer ?? {};
   return answer ?? {};
