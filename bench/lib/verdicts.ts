@@ -85,3 +85,24 @@ export function phaseLoad(p: Phase): string {
 export function unexpectedLines(phases: [string, Phase, string][]): string[] {
   return phases.filter(([, p, expected]) => p.sent - (p.statuses[expected] ?? 0) > 0).map(([part, p]) => `${part} at ${phaseLoad(p)}: replies ${JSON.stringify(p.statuses)}, ${p.errors} errors or timeouts`);
 }
+
+/** A whole report: heading lines, the legends, one row per phase, the targets, then `notes` and the unexpected replies. */
+export function formatReport(report: { heading: string[]; upstream: string; phases: [string, Phase, string][]; verdicts: Verdict[]; notes: string[] }): string {
+  const rows = report.phases.map(([part, p, expected]) => phaseRow(part, p, expected));
+  return [
+    ...report.heading,
+    COLLAPSE_LEGEND,
+    NOISE_LEGEND,
+    formatTable(phaseHeader(report.upstream), rows),
+    '',
+    'targets',
+    formatVerdicts(report.verdicts),
+    ...report.notes,
+    ...unexpectedLines(report.phases),
+  ].join('\n');
+}
+
+/** What the gateway logged (at warn) during a part, when it logged anything. */
+export function gatewayLogNote(name: string, lines: string[]): string[] {
+  return lines.length ? [`${name} wrote ${lines.length} log lines (last 40 kept), e.g.:\n  ${lines.slice(-3).join('\n  ')}`] : [];
+}

@@ -3,8 +3,8 @@
 import { disturbed } from '../../lib/machine-noise.js';
 import type { PairedRound } from '../../lib/paired.js';
 import type { Phase } from '../../lib/phase.js';
-import { formatTable, median, show } from '../../lib/table.js';
-import { addedOverAlone, COLLAPSE_LEGEND, formatVerdicts, NOISE_LEGEND, NOT_JUDGED, phaseHeader, phaseRow, signed, undisturbed, unexpectedLines, type Verdict } from '../../lib/verdicts.js';
+import { median, show } from '../../lib/table.js';
+import { addedOverAlone, formatReport, gatewayLogNote, NOT_JUDGED, signed, undisturbed, type Verdict } from '../../lib/verdicts.js';
 
 /** The kinds of decision compared: native id tags, and OCPI decisions that need no call. */
 export const DECISIONS = ['native', 'always', 'cached'] as const;
@@ -42,20 +42,13 @@ export interface OcpiResult {
 export const TARGETS = { ratioToNative: 0.8, addedP50Ms: 2, atRate: 1_000 };
 
 export function formatOcpi(r: OcpiResult): string {
-  const rows = phases(r).map(([part, p, expected]) => phaseRow(part, p, expected));
-  const out = [
-    `scenario ocpi, ${r.chargers} chargers per installation (native, OCPI), ${r.phaseMs / 1000} s phases, ${r.tags} repeating tags per kind; real-time: a new uid per Authorize`,
-    COLLAPSE_LEGEND,
-    NOISE_LEGEND,
-    formatTable(phaseHeader('eMSP'), rows),
-    '',
-    'targets',
-    formatVerdicts(verdicts(r)),
-    `real-time adds at p99 (no target): ${realtimeP99(r)}`,
-  ];
-  if (r.gatewayLog.length) out.push(`gateway wrote ${r.gatewayLog.length} log lines (last 40 kept), e.g.:\n  ${r.gatewayLog.slice(-3).join('\n  ')}`);
-  out.push(...unexpectedLines(phases(r)));
-  return out.join('\n');
+  return formatReport({
+    heading: [`scenario ocpi, ${r.chargers} chargers per installation (native, OCPI), ${r.phaseMs / 1000} s phases, ${r.tags} repeating tags per kind; real-time: a new uid per Authorize`],
+    upstream: 'eMSP',
+    phases: phases(r),
+    verdicts: verdicts(r),
+    notes: [`real-time adds at p99 (no target): ${realtimeP99(r)}`, ...gatewayLogNote('gateway', r.gatewayLog)],
+  });
 }
 
 /** Every phase with its part's name and the reply it should get. */

@@ -1,11 +1,11 @@
 // The webhook scenario's result shapes, how a phase is judged, and the tables
 // and target lines printed at the end of a run.
 
-import { formatTable, median, show } from '../../lib/table.js';
+import { median, show } from '../../lib/table.js';
 import { disturbed } from '../../lib/machine-noise.js';
 import type { PairedRound as Paired } from '../../lib/paired.js';
 import type { Phase } from '../../lib/phase.js';
-import { addedOverAlone, COLLAPSE_LEGEND, formatVerdicts, NOISE_LEGEND, NOT_JUDGED, phaseHeader, phaseRow, undisturbed, unexpectedLines, type Verdict } from '../../lib/verdicts.js';
+import { addedOverAlone, formatReport, gatewayLogNote, NOT_JUDGED, undisturbed, type Verdict } from '../../lib/verdicts.js';
 
 export type { Phase } from '../../lib/phase.js';
 
@@ -48,22 +48,16 @@ export interface WebhookResult {
 export const TARGETS = { ratePerSec: 4_000, addedP50Ms: 2, addedP99Ms: 10, breakerP99Ms: 5, atRate: 1_000 };
 
 export function formatWebhook(r: WebhookResult): string {
-  const rows = phases(r).map(([part, p, expected]) => phaseRow(part, p, expected));
-  const out = [
-    `scenario webhook, ${r.chargers} chargers, ${r.phaseMs / 1000} s phases (breaker ${r.breakerOpen.phases.length} × ${r.breakerOpen.phases[0]?.sent} calls); latency from the scheduled send time in open loop`,
-    `tags: no cache ${r.noCache.tags}; cache ${r.cached.tags}`,
-    COLLAPSE_LEGEND,
-    NOISE_LEGEND,
-    formatTable(phaseHeader('provider'), rows),
-    '',
-    'targets',
-    formatVerdicts(verdicts(r)),
-  ];
-  for (const [name, part] of [['no cache', r.noCache], ['cache', r.cached]] as const) {
-    if (part.gatewayLog.length) out.push(`gateway (${name}) wrote ${part.gatewayLog.length} log lines (last 40 kept), e.g.:\n  ${part.gatewayLog.slice(-3).join('\n  ')}`);
-  }
-  out.push(...unexpectedLines(phases(r)));
-  return out.join('\n');
+  return formatReport({
+    heading: [
+      `scenario webhook, ${r.chargers} chargers, ${r.phaseMs / 1000} s phases (breaker ${r.breakerOpen.phases.length} × ${r.breakerOpen.phases[0]?.sent} calls); latency from the scheduled send time in open loop`,
+      `tags: no cache ${r.noCache.tags}; cache ${r.cached.tags}`,
+    ],
+    upstream: 'provider',
+    phases: phases(r),
+    verdicts: verdicts(r),
+    notes: [...gatewayLogNote('gateway (no cache)', r.noCache.gatewayLog), ...gatewayLogNote('gateway (cache)', r.cached.gatewayLog)],
+  });
 }
 
 /** Every phase with its part's name and the reply it should get. */
