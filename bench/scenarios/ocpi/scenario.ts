@@ -37,7 +37,7 @@ const TAG_PREFIX: Record<Decision, string> = { native: 'N', always: 'A', cached:
 
 interface Running {
   gateway: ServerProcess;
-  provider: ServerProcess;
+  emsp: ServerProcess;
   native: SimCharger[];
   ocpi: SimCharger[];
   phaseMs: number;
@@ -50,14 +50,8 @@ export async function runOcpiScenario(opts: ScenarioOptions): Promise<OcpiResult
   const log = (line: string) => opts.log(`ocpi: ${line}`);
   const gateway = await startGatewayProcess(GATEWAY_PARTY, process.env.BENCH_PROFILE_DIR);
   try {
-    const api = apiClient(gateway.info.httpPort!);
     log(`creating two installations of ${opts.chargers} chargers, ${TAGS} native id tags, the eMSP partner and ${2 * TAGS} pushed tokens`);
-    const tags = (kind: Decision) => Array.from({ length: TAGS }, (_, k) => `${TAG_PREFIX[kind]}${k}`);
-    const nativeId = await createInstallation(api, { name: 'bench-native', source: 'native', chargers: opts.chargers, idPrefix: NATIVE_PREFIX });
-    await addIdTags(api, nativeId, tags('native'));
-    await createInstallation(api, { name: 'bench-ocpi', source: 'ocpi', chargers: opts.chargers, idPrefix: OCPI_PREFIX });
-    const push = [...tags('always').map((uid) => ({ uid, whitelist: 'ALWAYS' as const })), ...tags('cached').map((uid) => ({ uid, whitelist: 'ALLOWED_OFFLINE' as const }))];
-    const emsp = await startRegisteredEmsp(api, { push, latencyMs: 0 });
+    const emsp = await setUp(gateway, opts.chargers);
     try {
       log(`connecting ${2 * opts.chargers} chargers`);
       const native = await connectChargers(gateway.info.ocppPort, opts.chargers, NATIVE_PREFIX);
@@ -66,7 +60,7 @@ export async function runOcpiScenario(opts: ScenarioOptions): Promise<OcpiResult
         throw err;
       });
       try {
-        const g: Running = { gateway, provider: emsp, native: native.chargers, ocpi: ocpi.chargers, phaseMs, log };
+        const g: Running = { gateway, emsp, native: native.chargers, ocpi: ocpi.chargers, phaseMs, log };
         const decisions = await decisionRounds(g, rounds);
         const realtime = await realtimeRounds(g, rounds);
         return { date: new Date().toISOString(), node: process.version, cpus: cpus().length, chargers: opts.chargers, tags: TAGS, phaseMs, decisions, realtime, gatewayLog: logLines(gateway) };
@@ -79,6 +73,17 @@ export async function runOcpiScenario(opts: ScenarioOptions): Promise<OcpiResult
   } finally {
     await gateway.stop();
   }
+}
+
+/** Both installations with their chargers, the native id tags, and the eMSP registered with its tokens pushed; returns the eMSP. */
+async function setUp(gateway: ServerProcess, chargers: number): Promise<ServerProcess> {
+  const api = apiClient(gateway.info.httpPort!);
+  const tags = (kind: Decision) => Array.from({ length: TAGS }, (_, k) => `${TAG_PREFIX[kind]}${k}`);
+  const nativeId = await createInstallation(api, { name: 'bench-native', source: 'native', chargers, idPrefix: NATIVE_PREFIX });
+  await addIdTags(api, nativeId, tags('native'));
+  await createInstallation(api, { name: 'bench-ocpi', source: 'ocpi', chargers, idPrefix: OCPI_PREFIX });
+  const push = [...tags('always').map((uid) => ({ uid, whitelist: 'ALWAYS' as const })), ...tags('cached').map((uid) => ({ uid, whitelist: 'ALLOWED_OFFLINE' as const }))];
+  return startRegisteredEmsp(api, { push, latencyMs: 0 });
 }
 
 /** Each round runs every kind at 1,000/s then flat out, in an order that reverses every round (ABC, CBA…). */
@@ -101,11 +106,11 @@ async function decisionPhases(g: Running, kind: Decision, round: string): Promis
   await openLoop(fire, WARMUP.rate, WARMUP.ms);
   await sleep(DRAIN_MS);
   g.log(`${kind}, ${round}: Authorize at ${TARGETS.atRate}/s for ${g.phaseMs} ms`);
-  const atRate = await measure(g, { rate: TARGETS.atRate }, 'Accepted', () => openLoop(fire, TARGETS.atRate, g.phaseMs));
+  const atRate = await measure(procs(g), { rate: TARGETS.atRate }, 'Accepted', () => openLoop(fire, TARGETS.atRate, g.phaseMs));
   await sleep(DRAIN_MS);
   const window = Math.min(chargers.length, SATURATION_WINDOW);
   g.log(`${kind}, ${round}: Authorize flat out for ${g.phaseMs} ms, window ${window}`);
-  const flatOut = await measure(g, { window }, 'Accepted', () => closedLoop(fire, window, g.phaseMs));
+  const flatOut = await measure(procs(g), { window }, 'Accepted', () => closedLoop(fire, window, g.phaseMs));
   return { atRate, flatOut };
 }
 
@@ -121,14 +126,19 @@ async function realtimeRounds(g: Running, rounds: number): Promise<PairedRound<P
     await openLoop(fire, WARMUP.rate, WARMUP.ms);
     await sleep(DRAIN_MS);
     g.log(`real-time, ${round}: gateway at ${rate}/s for ${g.phaseMs} ms`);
-    return measure(g, { rate }, 'Accepted', () => openLoop(fire, rate, g.phaseMs));
+    return measure(procs(g), { rate }, 'Accepted', () => openLoop(fire, rate, g.phaseMs));
   };
-  const { tokensUrl, loadToken } = g.provider.info as EmspInfo;
+  const { tokensUrl, loadToken } = g.emsp.info as EmspInfo;
   const alone = async (round: string): Promise<Phase> => {
     g.log(`real-time, ${round}: eMSP alone at ${rate}/s for ${g.phaseMs} ms`);
-    const task = { kind: 'emsp-direct' as const, tokensUrl, token: loadToken, uid: 'ALONE', rates: [rate], phaseMs: g.phaseMs, warmup: WARMUP, providerPid: g.provider.pid };
+    const task = { kind: 'emsp-direct' as const, tokensUrl, token: loadToken, uid: 'ALONE', rates: [rate], phaseMs: g.phaseMs, warmup: WARMUP, providerPid: g.emsp.pid };
     const [phase] = await runLoadTask(task, 30_000 + 2 * (g.phaseMs + DRAIN_MS));
     return { ...phase, collapsed: judge(phase, 'ALLOWED', rate) };
   };
   return pairedRounds(rounds, (k) => alone(`round ${k + 1} of ${rounds}`), (k) => viaGateway(`round ${k + 1} of ${rounds}`));
+}
+
+/** The processes a phase reads the CPU of: the gateway and the eMSP it calls. */
+function procs(g: Running): { gateway: ServerProcess; provider: ServerProcess } {
+  return { gateway: g.gateway, provider: g.emsp };
 }
