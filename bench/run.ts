@@ -19,17 +19,19 @@ import { formatClusterHold, runClusterHoldScenario } from './scenarios/cluster/h
 import { formatCluster, runClusterScenario } from './scenarios/cluster/scenario.js';
 import { formatNotifications } from './scenarios/notifications/report.js';
 import { formatWebhook } from './scenarios/webhook/report.js';
+import { formatOcpi } from './scenarios/ocpi/report.js';
+import { runOcpiScenario } from './scenarios/ocpi/scenario.js';
 import { startServerProcess, type ServerProcess } from './lib/server-process.js';
 import { BENCH_DIR } from './lib/paths.js';
 import { isOcppVersion, type OcppVersion } from '../simulators/charger/versions.js';
 
 const USAGE = `Usage: npm run bench -- [--scenario <name|all>] [--chargers N] [--servers floor,gateway] [--rounds N] [--ocpp V] [--quick]
 
-  --scenario   one of: ${['authorize', 'http-clients', 'webhook', 'notifications', 'cluster', 'cluster-hold'].join(', ')},
+  --scenario   one of: ${['authorize', 'http-clients', 'webhook', 'ocpi', 'notifications', 'cluster', 'cluster-hold'].join(', ')},
                or all (default; all but cluster-hold, which holds 50,000 chargers for minutes)
-  --chargers   simulated chargers (default 2000 for authorize and cluster, 500 for webhook
-               and notifications, 200 with --quick; 50,000 for cluster-hold, 3,000 with
-               --quick); above ~19,900 this process runs out of file descriptors and reports
+  --chargers   simulated chargers (default 2000 for authorize and cluster, 500 for webhook,
+               notifications and each of ocpi's two installations, 200 with --quick;
+               50,000 for cluster-hold, 3,000 with --quick); above ~19,900 this process runs out of file descriptors and reports
                EMFILE (cluster-hold spreads its fleet over several processes)
   --servers    which servers authorize measures (default floor,gateway)
   --rounds     authorize's fixed-rate phases per server, alternating between the servers
@@ -46,6 +48,7 @@ const DEFAULT_ROUNDS = { full: 5, quick: 1 };
 const STANDALONE = {
   'http-clients': standalone('httpClients', runHttpClientsScenario, formatHttpClients),
   webhook: standalone('webhook', runWebhookScenario, formatWebhook),
+  ocpi: standalone('ocpi', runOcpiScenario, formatOcpi),
   notifications: standalone('notifications', runNotificationsScenario, formatNotifications),
   cluster: standalone('cluster', runClusterScenario, formatCluster),
   'cluster-hold': standalone('clusterHold', runClusterHoldScenario, formatClusterHold),

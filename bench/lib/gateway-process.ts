@@ -18,7 +18,7 @@ export function startGatewayProcess(overrides: ConfigOverrides, cpuProfileDir?: 
   return startServerProcess('gateway', './gateway-overrides-child.ts', env, cpuProfileFlags(cpuProfileDir));
 }
 
-export type Api = (method: 'POST' | 'PATCH', path: string, body: object) => Promise<unknown>;
+export type Api = (method: 'POST' | 'PUT' | 'PATCH', path: string, body: object) => Promise<unknown>;
 
 export function apiClient(httpPort: number, adminToken = BENCH_ADMIN_TOKEN): Api {
   return async (method, path, body) => {

@@ -4,10 +4,12 @@
 
 import { setTimeout as sleep } from 'node:timers/promises';
 import { closedLoop, openLoop, type Fire } from './load-patterns.js';
-import type { ClientRun, DirectPhase, FromChild, LoadTask, ToChild } from './load-process.js';
+import type { ClientRun, DirectPhase, DirectPhases, FromChild, LoadTask, ToChild } from './load-process.js';
 import { createOutboundClient, type ClientName } from './outbound-clients.js';
 import { cpuMeter } from './proc-cpu.js';
 import { replyStatus, sessionStartBody, WEBHOOK_HEADERS } from './provider-fixture.js';
+import { locationReferences, OCPI_HEADERS, ocpiAuthorization } from './emsp-fixture.js';
+import { authorizeUrl } from '../../src/ocpi/realtime.js';
 
 // Lets the previous phase's tail drain before the next is timed.
 const DRAIN_MS = 500;
@@ -46,12 +48,32 @@ function clientFire(name: ClientName | 'none', url: string): { fire: Fire; close
   };
 }
 
-async function runProviderDirect(task: Extract<LoadTask, { kind: 'provider-direct' }>): Promise<DirectPhase[]> {
-  const client = createOutboundClient('undici', task.url, WEBHOOK_HEADERS);
-  const fire: Fire = async (i) => {
-    const reply = await client.post(JSON.stringify(sessionStartBody(i)));
-    return replyStatus(reply.status, reply.text);
+/** The webhook provider's session start, as the gateway posts it. */
+function providerFire(url: string): { fire: Fire; close(): Promise<void> } {
+  const client = createOutboundClient('undici', url, WEBHOOK_HEADERS);
+  return {
+    fire: async (i) => {
+      const reply = await client.post(JSON.stringify(sessionStartBody(i)));
+      return replyStatus(reply.status, reply.text);
+    },
+    close: () => client.close(),
   };
+}
+
+/** An eMSP's real-time authorization, as the gateway asks it (src/ocpi/realtime.ts); the status is the answer's `allowed`. */
+function emspFire(task: Extract<LoadTask, { kind: 'emsp-direct' }>): { fire: Fire; close(): Promise<void> } {
+  const url = authorizeUrl(task.tokensUrl, task.uid, 'RFID');
+  const client = createOutboundClient('undici', url, { ...OCPI_HEADERS, authorization: ocpiAuthorization(task.token) });
+  return {
+    fire: async (i) => {
+      const reply = await client.post(JSON.stringify(locationReferences(i)));
+      return reply.status === 200 ? String((JSON.parse(reply.text) as { data?: { allowed?: unknown } }).data?.allowed) : `HTTP ${reply.status}`;
+    },
+    close: () => client.close(),
+  };
+}
+
+async function runDirect(task: DirectPhases, { fire, close }: { fire: Fire; close(): Promise<void> }): Promise<DirectPhase[]> {
   const phases: DirectPhase[] = [];
   try {
     await openLoop(fire, task.warmup.rate, task.warmup.ms);
@@ -68,7 +90,7 @@ async function runProviderDirect(task: Extract<LoadTask, { kind: 'provider-direc
     phases.push({ window: task.window, ...run, providerCpuPct: provider.pct() });
     return phases;
   } finally {
-    await client.close();
+    await close();
   }
 }
 
@@ -81,7 +103,8 @@ if (process.send) {
   const send = (m: FromChild) => process.send!(m, undefined, {}, () => process.exit(0));
   process.on('disconnect', () => process.exit(0)); // a parent gone must not leave load running
   process.once('message', (m: ToChild) => {
-    const run = m.task.kind === 'client' ? runClient(m.task) : runProviderDirect(m.task);
+    const { task } = m;
+    const run = task.kind === 'client' ? runClient(task) : runDirect(task, task.kind === 'emsp-direct' ? emspFire(task) : providerFire(task.url));
     run.then(
       (result) => send({ type: 'done', result }),
       (err: unknown) => send({ type: 'failed', message: err instanceof Error ? (err.stack ?? err.message) : String(err) }),

@@ -11,7 +11,18 @@ export type LoadTask =
   /** Closed loop of session starts through one client; `none` only builds and parses the body. */
   | { kind: 'client'; client: ClientName | 'none'; url: string; concurrency: number; warmupMs: number; durationMs: number; providerPid: number }
   /** Open loop at each rate, then (given a window) closed loop with `window` in flight, straight to the provider with undici. */
-  | { kind: 'provider-direct'; url: string; rates: number[]; window?: number; phaseMs: number; warmup: { rate: number; ms: number }; providerPid: number };
+  | ({ kind: 'provider-direct'; url: string } & DirectPhases)
+  /** The same, as real-time authorizations (OCPI 2.2.1 §12.2.2.2) of `uid` to an eMSP's tokens endpoint with its credentials token. */
+  | ({ kind: 'emsp-direct'; tokensUrl: string; token: string; uid: string } & DirectPhases);
+
+/** What a direct task runs: open loop at each rate, then closed loop with `window` in flight when given. */
+export interface DirectPhases {
+  rates: number[];
+  window?: number;
+  phaseMs: number;
+  warmup: { rate: number; ms: number };
+  providerPid: number;
+}
 
 export interface ClientRun extends LoadResult {
   /** CPU of the load child over the measured loop, per completed request. */

@@ -225,6 +225,8 @@ export async function startEmsp(opts: EmspOptions = {}) {
   return {
     origin,
     versionsUrl: `${base()}/versions`,
+    /** Our tokens endpoint (Sender): where a CPO pulls tokens and asks for real-time authorization. */
+    tokensUrl: `${base()}/2.2.1/tokens`,
     countryCode,
     partyId,
     received,

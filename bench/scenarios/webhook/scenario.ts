@@ -10,16 +10,17 @@ import { cpus } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ConfigOverrides } from '../../../src/config.js';
 import type { SimCharger } from '../../../simulators/charger/charger.js';
-import { runFleet } from '../../../simulators/charger/fleet.js';
 import { statusOf } from '../../../simulators/charger/messages.js';
-import { closedLoop, openLoop, type Fire, type LoadResult } from '../../lib/load-patterns.js';
+import { connectChargers } from '../../lib/fleet.js';
+import { closedLoop, openLoop, type Fire } from '../../lib/load-patterns.js';
 import { runLoadTask } from '../../lib/load-process.js';
-import { cpuMeter } from '../../lib/proc-cpu.js';
+import { pairedRounds } from '../../lib/paired.js';
+import { judge, logLines, markQueueing, measure, type Phase } from '../../lib/phase.js';
 import type { ProviderInfo } from '../../lib/provider-fixture.js';
 import { startServerProcess, type ServerProcess } from '../../lib/server-process.js';
 import { apiClient, startGatewayProcess } from '../../lib/gateway-process.js';
 import { createWebhookInstallation } from './setup.js';
-import { judge, markQueueing, TARGETS, type BreakerPart, type GatewayPart, type PairedRound, type Phase, type WebhookResult } from './report.js';
+import { TARGETS, type BreakerPart, type GatewayPart, type PairedRound, type WebhookResult } from './report.js';
 
 export interface WebhookOptions {
   chargers: number;
@@ -37,9 +38,6 @@ const BREAKER_OPENERS = 20;
 const BREAKER_RATE = 1_000;
 /** Rounds of the latency targets' phases (provider alone against the gateway at 1,000/s; breaker open). */
 const ROUNDS = 3;
-// Above the installation's 3 s webhook deadline, so a slow provider shows as Invalid, not as a charger timeout.
-const CALL_TIMEOUT_MS = 10_000;
-const MAX_CONNECTING = 200;
 const ID_PREFIX = 'BENCH-WEBHOOK-';
 
 export async function runWebhookScenario(opts: WebhookOptions): Promise<WebhookResult> {
@@ -58,7 +56,7 @@ export async function runWebhookScenario(opts: WebhookOptions): Promise<WebhookR
     let paired: PairedRound[] = [];
     const noCache = await onGateway({ ...gateway, name: 'no cache', overrides: { decisionCacheTtlSec: 0 } }, async (g) => {
       const part = await runPhases(g, () => `W${++seq}`, phaseMs, `distinct (W1, W2…)`);
-      paired = await pairedRounds(g, () => `W${++seq}`, startUrl, phaseMs, rounds);
+      paired = await providerAndGateway(g, () => `W${++seq}`, startUrl, phaseMs, rounds);
       return part;
     });
     let breakerOpen: BreakerPart | undefined;
@@ -110,18 +108,9 @@ async function onGateway<T>(setup: OnGateway, use: (g: Connected) => Promise<T>)
     const api = apiClient(gateway.info.httpPort!);
     await createWebhookInstallation(api, { sessionStartUrl: setup.startUrl, chargers: setup.chargers, idPrefix: ID_PREFIX });
     log(`connecting ${setup.chargers} chargers`);
-    const fleet = await runFleet({
-      url: `ws://127.0.0.1:${gateway.info.ocppPort}/ocpp`,
-      count: setup.chargers,
-      idPrefix: ID_PREFIX,
-      connectRate: Number.MAX_SAFE_INTEGER, // bounded by MAX_CONNECTING instead
-      maxConnecting: MAX_CONNECTING,
-      callTimeoutMs: CALL_TIMEOUT_MS,
-    });
+    const fleet = await connectChargers(gateway.info.ocppPort, setup.chargers, ID_PREFIX);
     try {
-      const chargers = fleet.chargers.filter((c) => c.isOpen);
-      if (chargers.length === 0) throw new Error(`no charger connected to the gateway: ${JSON.stringify(fleet.stats.summary().connectionErrors)}`);
-      return await use({ gateway, provider: setup.provider, chargers, log });
+      return await use({ gateway, provider: setup.provider, chargers: fleet.chargers, log });
     } finally {
       await fleet.close();
     }
@@ -153,7 +142,7 @@ async function runPhases(g: Connected, tag: (i: number) => string, phaseMs: numb
  * The gateway (no cache) and the provider alone at the target rate, alternating (ABBA), so the
  * "gateway adds" figures compare phases that met the same minutes of the machine's neighbours.
  */
-async function pairedRounds(g: Connected, tag: () => string, startUrl: string, phaseMs: number, rounds: number): Promise<PairedRound[]> {
+async function providerAndGateway(g: Connected, tag: () => string, startUrl: string, phaseMs: number, rounds: number): Promise<PairedRound[]> {
   const rate = TARGETS.atRate;
   const fire: Fire = (i) => g.chargers[i % g.chargers.length].authorize(tag()).then(statusOf);
   const viaGateway = async () => {
@@ -168,17 +157,7 @@ async function pairedRounds(g: Connected, tag: () => string, startUrl: string, p
     const [phase] = await runLoadTask(task, 30_000 + 2 * (phaseMs + DRAIN_MS));
     return { ...phase, collapsed: judge(phase, 'allowed', rate) };
   };
-  const out: PairedRound[] = [];
-  for (let round = 0; round < rounds; round++) {
-    if (round % 2 === 0) {
-      const a = await alone();
-      out.push({ alone: a, gateway: await viaGateway() });
-    } else {
-      const gw = await viaGateway();
-      out.push({ gateway: gw, alone: await alone() });
-    }
-  }
-  return out;
+  return pairedRounds(rounds, alone, viaGateway);
 }
 
 /** Stops the provider, opens the breaker with a few calls, then times Authorize while it stays open, `rounds` times. */
@@ -202,20 +181,4 @@ async function runBreakerOpen(g: Connected, phaseMs: number, rounds: number): Pr
   // Each call that reached for the provider logs one warning; an open breaker lets only the first few through.
   const unreachableLogged = logLines(g.gateway).filter((line) => line.includes('provider unreachable')).length;
   return { openers, phases, allInvalid: openers.Invalid === BREAKER_OPENERS && phases.every((p) => !p.collapsed), unreachableLogged };
-}
-
-async function measure(g: Connected, load: { rate?: number; window?: number }, expected: string, run: () => Promise<LoadResult>): Promise<Phase> {
-  const gatewayCpu = cpuMeter(g.gateway.pid);
-  const providerCpu = cpuMeter(g.provider.pid); // NaN once the provider is stopped
-  const result = await run();
-  const phase = { ...load, ...result, collapsed: judge(result, expected, load.rate), gatewayCpuPct: gatewayCpu.pct(), providerCpuPct: providerCpu.pct() };
-  const exited = g.gateway.exitedEarly();
-  if (exited) throw new Error(`${exited}\n${g.gateway.output()}`);
-  return phase;
-}
-
-// The gateway logs at warn: anything it wrote during the phases is worth a look.
-function logLines(gateway: ServerProcess): string[] {
-  const output = gateway.output();
-  return output ? output.split('\n') : [];
 }

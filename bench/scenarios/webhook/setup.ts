@@ -3,8 +3,8 @@
 
 import { AUTH_PAYLOAD } from '../../lib/provider-fixture.js';
 import type { Api } from '../../lib/gateway-process.js';
+import { createChargers } from '../../lib/fleet.js';
 
-const CONCURRENCY = 32;
 /** The installation's webhook deadline; a charger is waiting. */
 const WEBHOOK_TIMEOUT_MS = 3_000;
 
@@ -24,11 +24,6 @@ export async function createWebhookInstallation(
     },
   })) as { id?: unknown };
   if (typeof installation?.id !== 'string') throw new Error('POST /api/installations returned no id');
-  const base = `/api/installations/${encodeURIComponent(installation.id)}`;
-  let next = 0;
-  const worker = async () => {
-    while (next < setup.chargers) await api('POST', `${base}/chargers`, { id: `${setup.idPrefix}${++next}` });
-  };
-  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, setup.chargers) }, worker));
+  await createChargers(api, installation.id, setup.chargers, setup.idPrefix);
   return installation.id;
 }
