@@ -7,6 +7,9 @@ export default defineConfig({
     exclude: [...configDefaults.exclude, 'test/faults/**'],
     testTimeout: 20000,
     hookTimeout: 30000,
+    // A condition polled for (a write landing, a delivery arriving) gets as long as a loaded CI machine needs;
+    // one that holds returns at once, so only a failure waits the whole time.
+    expect: { poll: { timeout: 10_000 } },
     // Flow tests start real servers and databases; two cores run two files at a time well.
     maxWorkers: 2,
   },

@@ -69,8 +69,8 @@ export async function startApi(engine: 'sqlite' | 'postgres' = 'sqlite', options
   };
 }
 
-/** Waits until `check` passes: store writes after a connect or close land asynchronously. */
-export async function eventually(check: () => Promise<boolean> | boolean, timeoutMs = 3_000): Promise<void> {
+/** Waits until `check` passes: store writes after a connect or close land asynchronously (a loaded machine lands them late). */
+export async function eventually(check: () => Promise<boolean> | boolean, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error('condition not met in time');
