@@ -43,4 +43,7 @@ export class OcpiError extends Error {
 
 export const unauthorized = () => new OcpiError(401, OCPI_STATUS.CLIENT_ERROR, 'Unknown or missing credentials token');
 export const invalidParameters = (message: string) => new OcpiError(400, OCPI_STATUS.INVALID_PARAMETERS, message);
+
+/** A schema's complaints in one status_message, each naming its field. */
+export const issues = (e: { issues: { path: PropertyKey[]; message: string }[] }) => e.issues.map((i) => `${i.path.join('.') || 'body'} ${i.message}`).join('; ');
 export const methodNotAllowed = (message: string) => new OcpiError(405, OCPI_STATUS.CLIENT_ERROR, message);

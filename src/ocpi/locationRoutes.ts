@@ -10,9 +10,10 @@ const unknown = (what: string) => new OcpiError(404, OCPI_STATUS.UNKNOWN_LOCATIO
 /** Locations sender (OCPI 2.2.1 §8.2.1): the installations roaming partners may charge at, their chargers as EVSEs. */
 export function locationRoutes(store: Store, party: OwnParty, base: (req: Request) => string): Router {
   const router = Router();
-  const published = async (): Promise<OcpiLocation[]> => (await store.locations.located()).filter(isPublished).map((site) => locationObject(party, site));
+  const published = async (locationId?: string): Promise<OcpiLocation[]> =>
+    (await store.locations.located(locationId)).filter(isPublished).map((site) => locationObject(party, site));
   const find = async (locationId: string) => {
-    const found = (await published()).find((l) => l.id === locationId);
+    const [found] = await published(locationId);
     if (!found) throw unknown('location');
     return found;
   };

@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import { z } from 'zod';
-import { invalidParameters } from './envelope.js';
+import { invalidParameters, issues } from './envelope.js';
 
 /** The most objects one page holds, whatever `limit` asks (OCPI 2.2.1 §4.1.3: the server's own maximum). */
 export const MAX_PAGE = 100;
@@ -18,7 +18,7 @@ const pageQuery = z.object({
  */
 export function page<T extends { last_updated: string }>(req: Request, res: Response, all: T[], base: string): T[] {
   const q = pageQuery.safeParse(req.query);
-  if (!q.success) throw invalidParameters(q.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; '));
+  if (!q.success) throw invalidParameters(issues(q.error));
   const { offset, date_from: from, date_to: to } = q.data;
   const limit = Math.min(q.data.limit ?? MAX_PAGE, MAX_PAGE);
   const time = (iso: string) => Date.parse(iso);

@@ -3,7 +3,7 @@ import type { HttpClient } from '../http/client.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/index.js';
 import { HandshakeError } from './client.js';
-import { OCPI_STATUS, OcpiError, invalidParameters, methodNotAllowed, success } from './envelope.js';
+import { OCPI_STATUS, OcpiError, invalidParameters, issues, methodNotAllowed, success } from './envelope.js';
 import { credentialsSchema, receiveCredentials } from './handshake.js';
 import { partnerAuth, partnerOf } from './partnerAuth.js';
 import { OCPI_VERSION, detailsUrl, ownCredentials, ownEndpoints, type OwnParty } from './party.js';
@@ -53,7 +53,7 @@ export function ocpiRouter(deps: OcpiRouterDeps): Router {
     if (method === 'POST' && partner.state === 'registered') throw methodNotAllowed('Already registered: use PUT to update');
     if (method === 'PUT' && partner.state !== 'registered') throw methodNotAllowed('Not registered: use POST');
     const parsed = credentialsSchema.safeParse(req.body);
-    if (!parsed.success) throw invalidParameters(`credentials: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'body'} ${i.message}`).join('; ')}`);
+    if (!parsed.success) throw invalidParameters(`credentials: ${issues(parsed.error)}`);
     try {
       const ours = await receiveCredentials(handshakeDeps, partner, parsed.data, baseUrl(party, req));
       deps.partnersChanged();

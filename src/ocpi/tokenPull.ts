@@ -4,9 +4,9 @@ import type { Store } from '../store/index.js';
 import type { Partner } from '../store/ocpiPartners.js';
 import type { OcpiToken } from '../store/ocpiTokens.js';
 import { callPartner, HandshakeError, type CallResult } from './client.js';
-import { OCPI_STATUS } from './envelope.js';
+import { OCPI_STATUS, issues } from './envelope.js';
 import { endpointOf } from './handshake.js';
-import { issues, ownsParty, tokenSchema } from './tokenRoutes.js';
+import { ownsParty, tokenSchema } from './tokenRoutes.js';
 
 /** A list longer than this many pages is cut: a partner whose Link never ends must not hold a pull for ever. */
 const MAX_PAGES = 10_000;

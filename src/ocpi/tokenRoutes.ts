@@ -2,7 +2,7 @@ import { Router, type Request } from 'express';
 import { z } from 'zod';
 import type { Store } from '../store/index.js';
 import type { OcpiToken } from '../store/ocpiTokens.js';
-import { OCPI_STATUS, OcpiError, invalidParameters, success } from './envelope.js';
+import { OCPI_STATUS, OcpiError, invalidParameters, issues, success } from './envelope.js';
 import { partnerOf } from './partnerAuth.js';
 import type { Partner } from '../store/ocpiPartners.js';
 
@@ -27,10 +27,6 @@ export const tokenSchema = z.looseObject({
 });
 
 const typeQuery = z.object({ type: z.enum(TOKEN_TYPES).default('RFID') });
-
-export function issues(e: z.ZodError): string {
-  return e.issues.map((i) => `${i.path.join('.') || 'body'} ${i.message}`).join('; ');
-}
 
 /** Whether a country code and party id are one of the partner's own roles: only it may write their tokens. */
 export const ownsParty = (partner: Partner, cc: string, pid: string) =>

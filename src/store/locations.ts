@@ -68,14 +68,11 @@ export function locationStore(db: Db) {
       return stored;
     },
 
-    /** Every installation with a location, its chargers and their connectors, in a stable order (by id). */
-    async located(): Promise<LocatedInstallation[]> {
-      const sites = await db
-        .selectFrom('installations')
-        .select(['id', 'name', 'auth_sources', 'location'])
-        .where('location', 'is not', null)
-        .orderBy('id')
-        .execute();
+    /** Every installation with a location (or only `installationId`'s), its chargers and their connectors, in a stable order (by id). */
+    async located(installationId?: string): Promise<LocatedInstallation[]> {
+      let q = db.selectFrom('installations').select(['id', 'name', 'auth_sources', 'location']).where('location', 'is not', null);
+      if (installationId !== undefined) q = q.where('id', '=', installationId);
+      const sites = await q.orderBy('id').execute();
       if (sites.length === 0) return [];
       const ids = sites.map((s) => s.id);
       const chargers = await db.selectFrom('chargers').select(['id', 'installation_id', 'online', 'created_at']).where('installation_id', 'in', ids).orderBy('id').execute();

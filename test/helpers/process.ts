@@ -53,3 +53,28 @@ export function spawnGateway(env: Record<string, string>, startTimeoutMs = 15_00
     });
   });
 }
+
+/** A spawned gateway's environment on `db`, its outbox retrying within a test's patience. */
+export function outboxTestEnv(db: { dataDir: string; databaseUrl?: string }, adminToken: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    DATA_DIR: db.dataDir,
+    ADMIN_TOKEN: adminToken,
+    OUTBOX_RETRY_BASE_MS: '100',
+    OUTBOX_RETRY_MAX_MS: '300',
+    OUTBOX_POLL_MS: '100',
+    ...(db.databaseUrl ? { DATABASE_URL: db.databaseUrl } : {}),
+    ...extra,
+  };
+}
+
+/** JSON calls to whichever spawned gateway `current()` is now (it changes across a restart). */
+export function processApi(current: () => GatewayProcess | undefined, adminToken: string) {
+  return async (method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> => {
+    const res = await fetch(`http://127.0.0.1:${current()!.httpPort}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: res.status, body: await res.json() };
+  };
+}

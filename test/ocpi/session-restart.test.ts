@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestDatabase } from '../helpers/databases.js';
 import { freshDatabaseForSuite } from '../helpers/suiteDatabase.js';
-import { spawnGateway, type GatewayProcess } from '../helpers/process.js';
+import { outboxTestEnv, processApi, spawnGateway, type GatewayProcess } from '../helpers/process.js';
 import { SimCharger } from '../../simulators/charger/charger.js';
 import { startEmsp, type MockEmsp } from '../../simulators/emsp/server.js';
 
@@ -21,31 +21,14 @@ describe.each(['sqlite', 'postgres'] as const)('an OCPI Session across a gateway
   });
   beforeAll(async () => {
     emsp = await startEmsp({ countryCode: 'NL', partyId: 'TNM' });
-    env = {
-      DATA_DIR: db.dataDir,
-      ADMIN_TOKEN: TOKEN,
-      OCPI_COUNTRY_CODE: 'DE',
-      OCPI_PARTY_ID: 'GWY',
-      OCPI_BUSINESS_NAME: 'Restart Operator',
-      OUTBOX_RETRY_BASE_MS: '100',
-      OUTBOX_RETRY_MAX_MS: '300',
-      OUTBOX_POLL_MS: '100',
-      ...(db.databaseUrl ? { DATABASE_URL: db.databaseUrl } : {}),
-    };
+    env = outboxTestEnv(db, TOKEN, { OCPI_COUNTRY_CODE: 'DE', OCPI_PARTY_ID: 'GWY', OCPI_BUSINESS_NAME: 'Restart Operator' });
   });
   afterAll(async () => {
     await gw?.kill();
     await emsp?.close();
   });
 
-  const api = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`http://127.0.0.1:${gw!.httpPort}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: res.status, body: await res.json() };
-  };
+  const api = processApi(() => gw, TOKEN);
   const sessionPuts = () => emsp.received.filter((r) => r.method === 'PUT' && r.path.includes('/2.2.1/sessions/'));
   const cdrPosts = () => emsp.received.filter((r) => r.method === 'POST' && r.path.endsWith('/2.2.1/cdrs'));
 

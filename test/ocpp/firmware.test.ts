@@ -1,14 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { engines } from '../helpers/databases.js';
-import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
-import { receiver, subscribe } from '../helpers/notifications.js';
+import type { TestGateway } from '../helpers/gateway.js';
+import { enginesAndVersions, gatewayWithCharger } from '../helpers/chargerSuite.js';
 import type { Receiver } from '../../simulators/receiver/index.js';
 import type { SimCharger } from '../../simulators/charger/charger.js';
 
 const retrieveAt = '2030-01-01T02:00:00Z';
 
 /** Firmware Management through the API and the simulator: 1.6 UpdateFirmware/GetDiagnostics, 2.0.1 UpdateFirmware/GetLog, on both engines. */
-describe.each(engines.flatMap((engine) => (['ocpp1.6', 'ocpp2.0.1'] as const).map((protocol) => [engine, protocol] as const)))('firmware management on %s over %s', (engine, protocol) => {
+describe.each(enginesAndVersions)('firmware management on %s over %s', (engine, protocol) => {
   const v16 = protocol === 'ocpp1.6';
   const id = `FW-${protocol.replace(/\W/g, '')}`;
   let t: TestGateway;
@@ -16,13 +15,7 @@ describe.each(engines.flatMap((engine) => (['ocpp1.6', 'ocpp2.0.1'] as const).ma
   let c: SimCharger;
 
   beforeAll(async () => {
-    t = await startTestGateway(engine);
-    r = await receiver();
-    await subscribe(t, { url: r.url, events: ['charger.firmware_status', 'charger.diagnostics_status'] });
-    await t.installation([id]);
-    c = t.charger(id, { protocol });
-    await c.connect();
-    await c.boot();
+    ({ t, r, c } = await gatewayWithCharger(engine, protocol, id, { events: ['charger.firmware_status', 'charger.diagnostics_status'] }));
   });
   afterAll(async () => {
     await t?.stop();

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { engines } from '../helpers/databases.js';
-import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
-import { receiver, subscribe } from '../helpers/notifications.js';
+import type { TestGateway } from '../helpers/gateway.js';
+import { enginesAndVersions, gatewayWithCharger } from '../helpers/chargerSuite.js';
 import type { Receiver } from '../../simulators/receiver/index.js';
 import type { SimCharger } from '../../simulators/charger/charger.js';
 import { CATALOGUE } from '../../src/notifications/catalogue.js';
@@ -24,7 +23,7 @@ async function start(c: SimCharger, connectorId: number, idTag: string): Promise
 }
 
 /** Reservation through the API and the simulator, for 1.6 and 2.0.1 on both engines. */
-describe.each(engines.flatMap((engine) => (['ocpp1.6', 'ocpp2.0.1'] as const).map((protocol) => [engine, protocol] as const)))('reservations on %s over %s', (engine, protocol) => {
+describe.each(enginesAndVersions)('reservations on %s over %s', (engine, protocol) => {
   const v16 = protocol === 'ocpp1.6';
   const id = `RES-${protocol.replace(/\W/g, '')}`;
   let t: TestGateway;
@@ -33,18 +32,12 @@ describe.each(engines.flatMap((engine) => (['ocpp1.6', 'ocpp2.0.1'] as const).ma
   let installationId: string;
 
   beforeAll(async () => {
-    t = await startTestGateway(engine, { reservationSweepMs: 100 });
-    r = await receiver();
-    await subscribe(t, { url: r.url, events: ['reservation.created', 'reservation.used', 'reservation.cancelled', 'reservation.expired'] });
-    installationId = await t.installation([id], [
-      { idTag: 'OWNER', parentIdTag: 'FLEET' },
-      { idTag: 'SIBLING', parentIdTag: 'FLEET' },
-      { idTag: 'STRANGER' },
-      { idTag: 'PASSERBY' },
-    ]);
-    c = t.charger(id, { protocol, connectors: 6 });
-    await c.connect();
-    await c.boot();
+    ({ t, r, c, installationId } = await gatewayWithCharger(engine, protocol, id, {
+      gateway: { reservationSweepMs: 100 },
+      events: ['reservation.created', 'reservation.used', 'reservation.cancelled', 'reservation.expired'],
+      idTags: [{ idTag: 'OWNER', parentIdTag: 'FLEET' }, { idTag: 'SIBLING', parentIdTag: 'FLEET' }, { idTag: 'STRANGER' }, { idTag: 'PASSERBY' }],
+      connectors: 6,
+    }));
   });
   afterAll(async () => {
     await t?.stop();

@@ -2,16 +2,15 @@ import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeCertificates } from '../helpers/certs.js';
-import { engines } from '../helpers/databases.js';
-import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
-import { receiver, subscribe } from '../helpers/notifications.js';
+import type { TestGateway } from '../helpers/gateway.js';
+import { enginesAndVersions, gatewayWithCharger } from '../helpers/chargerSuite.js';
 import type { Receiver } from '../../simulators/receiver/index.js';
 import type { SimCharger } from '../../simulators/charger/charger.js';
 
 const now = () => new Date().toISOString();
 
 /** The 1.6 security whitepaper (edition 3) through the API and the simulator, and 2.0.1's certificate messages, on both engines. */
-describe.each(engines.flatMap((engine) => (['ocpp1.6', 'ocpp2.0.1'] as const).map((protocol) => [engine, protocol] as const)))('security messages on %s over %s', (engine, protocol) => {
+describe.each(enginesAndVersions)('security messages on %s over %s', (engine, protocol) => {
   const v16 = protocol === 'ocpp1.6';
   const id = `SECWP-${protocol.replace(/\W/g, '')}`;
   const certs = makeCertificates([id, 'SOMEONE-ELSE']);
@@ -21,13 +20,10 @@ describe.each(engines.flatMap((engine) => (['ocpp1.6', 'ocpp2.0.1'] as const).ma
   let c: SimCharger;
 
   beforeAll(async () => {
-    t = await startTestGateway(engine, { chargerCaCertFile: certs.file('ca.pem'), chargerCaKeyFile: certs.file('ca.key') });
-    r = await receiver();
-    await subscribe(t, { url: r.url, events: ['charger.security_event', 'charger.firmware_status', 'charger.diagnostics_status'] });
-    await t.installation([id]);
-    c = t.charger(id, { protocol });
-    await c.connect();
-    await c.boot();
+    ({ t, r, c } = await gatewayWithCharger(engine, protocol, id, {
+      gateway: { chargerCaCertFile: certs.file('ca.pem'), chargerCaKeyFile: certs.file('ca.key') },
+      events: ['charger.security_event', 'charger.firmware_status', 'charger.diagnostics_status'],
+    }));
   });
   afterAll(async () => {
     await t?.stop();

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestDatabase } from '../helpers/databases.js';
 import { freshDatabaseForSuite } from '../helpers/suiteDatabase.js';
-import { spawnGateway, type GatewayProcess } from '../helpers/process.js';
+import { outboxTestEnv, processApi, spawnGateway, type GatewayProcess } from '../helpers/process.js';
 import { basicPayload, PROVIDER_PASSWORD, PROVIDER_USER } from '../helpers/provider.js';
 import { startProvider, type Provider } from '../../simulators/provider/index.js';
 import { SimCharger } from '../../simulators/charger/charger.js';
@@ -19,28 +19,14 @@ describe.each(['sqlite', 'postgres'] as const)('a pending session end across a g
   });
   beforeAll(async () => {
     provider = await startProvider({ users: { [PROVIDER_USER]: PROVIDER_PASSWORD }, rules: { defaultAllowed: true } });
-    env = {
-      DATA_DIR: db.dataDir,
-      ADMIN_TOKEN: TOKEN,
-      OUTBOX_RETRY_BASE_MS: '100',
-      OUTBOX_RETRY_MAX_MS: '300',
-      OUTBOX_POLL_MS: '100',
-      ...(db.databaseUrl ? { DATABASE_URL: db.databaseUrl } : {}),
-    };
+    env = outboxTestEnv(db, TOKEN);
   });
   afterAll(async () => {
     await gw?.kill();
     await provider?.close();
   });
 
-  const api = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`http://127.0.0.1:${gw!.httpPort}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: res.status, body: await res.json() };
-  };
+  const api = processApi(() => gw, TOKEN);
 
   it('is delivered exactly once after SIGKILL and restart', { timeout: 60_000 }, async () => {
     gw = await spawnGateway(env);
