@@ -179,6 +179,7 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
     local: createCommands(registry, config.commandTimeoutMs),
     watch: watchSignal,
     localListChanged: (installationId) => localList?.installation(installationId, { announce: false }),
+    offlineSettingChanged: (installationId) => void pushOfflineSetting(installationId),
   });
   const { commands } = cluster;
   localList = createLocalListSync({
@@ -190,6 +191,12 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
     announce: (installationId) => cluster.announceLocalList(installationId),
   });
   const localLists = localList;
+  // Read afresh: the change may have been made through another node.
+  const pushOfflineSetting = async (installationId: string) => {
+    auth.settings.forget(installationId);
+    const installation = await store.installations.get(installationId).catch((err) => log.warn({ err, installationId }, 'offline setting not pushed'));
+    if (installation) ocpp.pushOfflineConfigToInstallation(installation.id, offlineSetting(installation));
+  };
   const ocpp = createOcppServer({ config, store, authorize: auth.authorize, settings: auth.settings, outbox, events, log, registry, cluster, localList: localLists, certificateAuthority }, { metrics });
   chargerCalls = ocpp.calls;
   const tokenCheck = createTokenCheck(config.adminToken, store.apiTokens);
@@ -206,12 +213,12 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
       auth.settings.forget(after.id);
       localLists.installation(after.id);
       // A list is of use only if the chargers decide from it offline.
-      if ((before.localList.mode === 'off') !== (after.localList.mode === 'off')) ocpp.pushOfflineConfigToInstallation(after.id, offlineSetting(after));
+      if ((before.localList.mode === 'off') !== (after.localList.mode === 'off')) cluster.announceOfflineSetting(after.id);
     },
     authenticationChanged(before, after) {
       auth.settings.forget(after.id);
       auth.cache.forgetInstallation(after.id);
-      if (before.authentication.offlineAllow !== after.authentication.offlineAllow) ocpp.pushOfflineConfigToInstallation(after.id, offlineSetting(after));
+      if (before.authentication.offlineAllow !== after.authentication.offlineAllow) cluster.announceOfflineSetting(after.id);
     },
   };
   const authenticationTest = createAuthenticationTest({ http, cache: auth.cache, findIdTag: auth.idTags.find });

@@ -47,6 +47,17 @@ export class SimCharger extends ChargerConnection {
     return (this.featureState ??= new FeatureState());
   }
 
+  /**
+   * Takes over what `previous` (the same charger before a restart) kept in its non-volatile
+   * memory: configuration keys, device model and local list, as a real charger keeps them.
+   */
+  restartedFrom(previous: SimCharger): this {
+    for (const [key, value] of previous.configuration) this.configuration.set(key, value);
+    this.model = previous.model;
+    this.list = previous.list;
+    return this;
+  }
+
   boot(extra?: object): Promise<msg.BootNotificationConf> {
     const payload = this.isV16 ? msg.bootNotification(this.id, extra) : msg201.bootNotification(this.id, extra);
     return this.call('BootNotification', payload);

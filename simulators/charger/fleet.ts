@@ -36,6 +36,8 @@ export interface FleetOptions {
   durationMs?: number;
   callTimeoutMs?: number;
   stats?: Stats;
+  /** The same chargers restarting: each keeps what its predecessor stored (SimCharger.restartedFrom). */
+  restartOf?: Fleet;
 }
 
 export interface Fleet {
@@ -71,6 +73,7 @@ export async function runFleet(opts: FleetOptions): Promise<Fleet> {
   if (sessions > 0 && !opts.idTag) throw new Error('runFleet: idTag is required when sessions > 0');
 
   const slots: (SimCharger | undefined)[] = new Array(count);
+  const before = opts.restartOf && new Map(opts.restartOf.chargers.map((c) => [c.id, c]));
   let failed = 0;
   let sessionErrors = 0;
   let connecting = 0;
@@ -132,6 +135,8 @@ export async function runFleet(opts: FleetOptions): Promise<Fleet> {
         callTimeoutMs: opts.callTimeoutMs,
         stats,
       });
+      const previous = before?.get(charger.id);
+      if (previous) charger.restartedFrom(previous);
       connecting++;
       work.push(
         bringUp(charger, index).then(async (ok) => {

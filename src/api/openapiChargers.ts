@@ -103,8 +103,15 @@ export const chargerSchemas = {
     passwordSetAt: orNull({ ...time, description: 'When the Basic-auth password was last set; the password is never returned' }),
     offlineConfig: orNull({
       type: 'object',
-      description: 'What the charger answered when the installation\'s offlineAllow was pushed (1.6: ChangeConfiguration LocalAuthorizeOffline, AllowOfflineTxForUnknownId; 2.0.1: SetVariables AuthCtrlr.LocalAuthorizeOffline, AuthCtrlr.OfflineTxForUnknownIdEnabled, AuthCacheCtrlr.Enabled)',
-      properties: { offlineAllow: { type: 'boolean' }, applied: { type: 'boolean' }, results: { type: 'object' }, at: time },
+      description:
+        'What the charger answered when the installation\'s offlineAllow was pushed (1.6: ChangeConfiguration LocalAuthorizeOffline, AllowOfflineTxForUnknownId; 2.0.1: SetVariables AuthCtrlr.LocalAuthorizeOffline, AuthCtrlr.OfflineTxForUnknownIdEnabled, AuthCacheCtrlr.Enabled). A charger that applied the setting before is read first at each boot (GetConfiguration, GetVariables) and written only where it differs; `Unchanged` marks a value it already held',
+      properties: {
+        offlineAllow: { type: 'boolean' },
+        localList: { type: 'boolean', description: 'Whether the installation kept local lists when this was pushed (LocalAuthorizeOffline on)' },
+        applied: { type: 'boolean' },
+        results: { type: 'object' },
+        at: time,
+      },
     }),
     firmwareStatus: orNull(obj({ status: str, at: time })),
     diagnosticsStatus: orNull({ ...obj({ status: str, at: time }), description: 'DiagnosticsStatusNotification (1.6) or LogStatusNotification (2.0.1)' }),

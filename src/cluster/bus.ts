@@ -14,7 +14,9 @@ export type BusMessage =
   /** To every node: an installation has an open live stream on the sender (src/notifications/liveWatch.ts). */
   | { kind: 'watching'; installationId: string }
   /** To every node: what an installation's Local Authorization Lists derive from changed (src/ocpp/localList). */
-  | { kind: 'localList'; installationId: string };
+  | { kind: 'localList'; installationId: string }
+  /** An installation's offline setting changed: push it to the chargers held here. */
+  | { kind: 'offlineSetting'; installationId: string };
 
 export interface Bus {
   start(): Promise<void>;

@@ -21,6 +21,8 @@ export interface ClusterDeps {
   watch: WatchSignal;
   /** Another node changed what an installation's local lists derive from: sync the chargers held here. */
   localListChanged(installationId: string): void;
+  /** Another node changed an installation's offline setting: push it to the chargers held here. */
+  offlineSettingChanged(installationId: string): void;
 }
 
 export interface Cluster {
@@ -30,6 +32,8 @@ export interface Cluster {
   tookOver(chargerId: string, fromNode: string, since: number): void;
   /** Tells every node that an installation's local lists changed (nothing to tell with one node). */
   announceLocalList(installationId: string): void;
+  /** Tells every node, this one included, that an installation's offline setting changed. */
+  announceOfflineSetting(installationId: string): void;
   /** Undefined with one node (SQLite). */
   presence: Presence | undefined;
   start(): Promise<void>;
@@ -50,6 +54,7 @@ export function createCluster(d: ClusterDeps): Cluster {
     takeover: (m) => takeover.closeReplaced(m.chargerId, m.by, m.since),
     watching: (m) => d.watch.hear(m.installationId),
     localList: (m) => d.localListChanged(m.installationId),
+    offlineSetting: (m) => d.offlineSettingChanged(m.installationId),
   };
   const bus = createBus({
     databaseUrl: config.databaseUrl,
@@ -78,6 +83,9 @@ export function createCluster(d: ClusterDeps): Cluster {
     announceLocalList(installationId) {
       bus.broadcast({ kind: 'localList', installationId }).catch((err) => log.warn({ err }, 'local list change announcement failed'));
     },
+    announceOfflineSetting(installationId) {
+      bus.broadcast({ kind: 'offlineSetting', installationId }).catch((err) => log.warn({ err }, 'offline setting change announcement failed'));
+    },
     presence,
     async start() {
       await presence.start();
@@ -96,6 +104,7 @@ function singleNode(d: ClusterDeps): Cluster {
     commands: d.local,
     tookOver: () => undefined,
     announceLocalList: () => undefined,
+    announceOfflineSetting: (installationId) => d.offlineSettingChanged(installationId),
     presence: undefined,
     // The only node of this database: whatever a previous run held or claimed is free now (its
     // node id was another), rather than when the leases run out.

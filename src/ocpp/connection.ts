@@ -4,7 +4,7 @@ import { protocols } from './protocols.js';
 import type { ConnectionRegistry } from './connectionRegistry.js';
 import type { RefusalKind } from './rpc/inbound.js';
 import { isRpcError } from './rpc/errors.js';
-import { pushOfflineConfig } from './offlineConfig.js';
+import { appliedBefore, pushOfflineConfig } from './offlineConfig.js';
 import { envelope } from '../notifications/record.js';
 import type { OcppMetrics } from './metrics.js';
 
@@ -68,12 +68,22 @@ export function attachConnection(deps: OcppDeps, registry: ConnectionRegistry, c
     log.warn({ action: method, error: error?.message, outbound }, 'frame failed schema validation');
   });
 
+  // The offline setting the charger holds, as the store knew it at connect and as pushed since;
+  // one push at a time on this connection.
+  let offlineConfig: Stored = null;
+  let provisioning = Promise.resolve();
+  const provision = (boot: boolean) => {
+    provisioning = provisioning.then(async () => {
+      offlineConfig = await applyOfflineSetting(deps, ctx, client, boot, offlineConfig);
+    });
+  };
+
   // After the BootNotification reply has gone out (the spec lets us send requests only then).
   client.on('callResult', ({ method }: { method: string }) => {
     if (method !== 'BootNotification') return;
     setImmediate(() => {
-      void applyOfflineSetting(deps, ctx, client);
-      void syncLocalList(deps, ctx, false);
+      provision(true);
+      void syncLocalList(deps, ctx);
     });
   });
 
@@ -92,9 +102,12 @@ export function attachConnection(deps: OcppDeps, registry: ConnectionRegistry, c
     })
     // After the commit, so the old node's close finds the new holder and leaves the charger online.
     .then((before) => {
-      if (before && before !== nodeId) deps.cluster.tookOver(chargerId, before, since);
-      // Back after an outage, without a new boot: its list may have missed changes.
-      void syncLocalList(deps, ctx, true);
+      if (before.holder && before.holder !== nodeId) deps.cluster.tookOver(chargerId, before.holder, since);
+      offlineConfig = before.offlineConfig;
+      // Back after an outage, maybe without a new boot: its list and offline setting may have missed changes.
+      if (!before.bootedAt) return;
+      void syncLocalList(deps, ctx);
+      provision(false);
     })
     .catch((err) => log.error({ err }, 'online update failed'))
     .finally(() => (online = undefined));
@@ -120,27 +133,33 @@ export function attachConnection(deps: OcppDeps, registry: ConnectionRegistry, c
   });
 }
 
-/** The installation's offlineAllow, pushed on every boot: a charger may have been reset to factory values. */
-async function applyOfflineSetting(deps: OcppDeps, ctx: ChargerContext, client: ChargerConnection): Promise<void> {
+type Stored = Record<string, unknown> | null;
+
+/**
+ * The installation's offline setting, on every boot: written to a charger that never applied it,
+ * checked on one that did (a reset or a firmware update may have undone it). On a reconnect
+ * without a boot, written only when the setting changed while the charger was away.
+ */
+async function applyOfflineSetting(deps: OcppDeps, ctx: ChargerContext, client: ChargerConnection, boot: boolean, stored: Stored): Promise<Stored> {
   try {
     const settings = await deps.settings.get(ctx.installationId);
-    if (!settings) return;
-    await pushOfflineConfig(client, ctx.chargerId, { offlineAllow: settings.offlineAllow, localList: settings.localList.mode !== 'off' }, {
-      store: deps.store,
-      log: ctx.log,
-      timeoutMs: deps.config.commandTimeoutMs,
-    });
+    if (!settings) return stored;
+    const setting = { offlineAllow: settings.offlineAllow, localList: settings.localList.mode !== 'off' };
+    const applied = appliedBefore(stored, setting);
+    if (!boot && applied) return stored;
+    const opts = { store: deps.store, log: ctx.log, timeoutMs: deps.config.commandTimeoutMs };
+    return { ...(await pushOfflineConfig(client, ctx.chargerId, setting, opts, { check: applied })) };
   } catch (err) {
     ctx.log.warn({ err }, 'offline setting not applied');
+    return stored;
   }
 }
 
-/** Asks for a list sync when the installation keeps lists; `reconnect`: only a charger that booted before may get requests now. */
-async function syncLocalList(deps: OcppDeps, ctx: ChargerContext, reconnect: boolean): Promise<void> {
+/** Asks for a list sync when the installation keeps lists (after a boot, or on reconnecting when it booted before). */
+async function syncLocalList(deps: OcppDeps, ctx: ChargerContext): Promise<void> {
   try {
     const settings = await deps.settings.get(ctx.installationId);
     if (!settings || settings.localList.mode === 'off') return;
-    if (reconnect && !(await deps.store.chargers.get(ctx.chargerId))?.boot.bootedAt) return;
     deps.localList.charger(ctx.chargerId);
   } catch (err) {
     ctx.log.warn({ err }, 'local list sync not started');

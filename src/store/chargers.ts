@@ -56,6 +56,14 @@ export interface DeviceModel {
   generatedAt: string;
 }
 
+/** A charger as a new connection finds it. */
+export interface OnlineBefore {
+  /** The node that held it (null: none). */
+  holder: string | null;
+  bootedAt: string | null;
+  offlineConfig: Charger['offlineConfig'];
+}
+
 export interface BootInfo {
   vendor: string;
   model: string;
@@ -111,7 +119,7 @@ function toConnector(row: ConnectorTable): Connector {
  */
 const Q = {
   get: compiledOnce((d) => d.selectFrom('chargers').selectAll().where('id', '=', slot('id'))),
-  holder: compiledOnce((d) => d.selectFrom('chargers').select('node_id').where('id', '=', slot('id'))),
+  before: compiledOnce((d) => d.selectFrom('chargers').select(['node_id', 'booted_at', 'offline_config']).where('id', '=', slot('id'))),
   online: compiledOnce((d) =>
     d.updateTable('chargers').set({ online: 1, node_id: slot('nodeId'), last_seen: slot('at'), ocpp_version: slot('ocppVersion') }).where('id', '=', slot('id')),
   ),
@@ -233,11 +241,15 @@ export function chargerStore(db: Db) {
       await Q.boot(db, { id, vendor, model, serialNumber, firmwareVersion, details: JSON.stringify(boot.details), at });
     },
 
-    /** Makes `nodeId` the holder, with the version it negotiated; returns the node that held the charger before (null: none). */
-    async setOnline(id: string, nodeId: string, at: string, ocppVersion: string): Promise<string | null> {
-      const [previous] = (await Q.holder(db, { id })).rows;
+    /** Makes `nodeId` the holder, with the version it negotiated; returns what the connection finds: the previous holder (null: none), its last boot and offline setting. */
+    async setOnline(id: string, nodeId: string, at: string, ocppVersion: string): Promise<OnlineBefore> {
+      const [previous] = (await Q.before(db, { id })).rows;
       await Q.online(db, { id, nodeId, at, ocppVersion });
-      return previous?.node_id ?? null;
+      return {
+        holder: previous?.node_id ?? null,
+        bootedAt: previous?.booted_at ?? null,
+        offlineConfig: previous?.offline_config ? JSON.parse(previous.offline_config) : null,
+      };
     },
 
     /**

@@ -22,6 +22,7 @@ const medianOf = (rate: number, pick: (l: LoadResult) => number) => (r: Authoriz
 const ROWS: Row[] = [
   { label: 'chargers held', value: (r) => r.connect.held },
   { label: 'connect+boot /s', value: (r) => r.connect.connectBootPerSec },
+  { label: '  again, the same chargers /s', value: (r) => r.connect.rebootPerSec },
   { label: 'server RSS per conn (KiB)', value: (r) => r.connect.serverRssPerConnKiB },
   { label: 'server RSS loaded (MiB)', value: (r) => r.connect.serverRssAfterMiB },
   { label: 'Authorize/s flat out', value: (r) => r.saturation.perSec },

@@ -3,7 +3,7 @@
 // Run once per server; run.ts puts the results side by side.
 
 import { setTimeout as sleep } from 'node:timers/promises';
-import { runFleet } from '../../../simulators/charger/fleet.js';
+import { runFleet, type Fleet } from '../../../simulators/charger/fleet.js';
 import { statusOf } from '../../../simulators/charger/messages.js';
 import { Stats } from '../../../simulators/charger/stats.js';
 import type { OcppVersion } from '../../../simulators/charger/versions.js';
@@ -26,8 +26,14 @@ export interface ConnectResult {
   failed: number;
   /** By errno code or `HTTP <status>`; EMFILE means a process ran out of file descriptors. */
   connectionErrors: Record<string, number>;
-  /** Connect + BootNotification + 2 StatusNotification, per second. */
+  /** Connect + BootNotification + 2 StatusNotification, per second: chargers that never connected before. */
   connectBootPerSec: number;
+  /**
+   * The same fleet closed and connected + booted again, as after a site's power cut: chargers the
+   * server knows, keeping their configuration (the gateway checks their offline setting instead of
+   * writing it).
+   */
+  rebootPerSec: number;
   serverRssBeforeMiB: number;
   serverRssAfterMiB: number;
   serverRssPerConnKiB: number;
@@ -150,32 +156,40 @@ async function connectFleet(target: Target, opts: AuthorizeOptions): Promise<Con
   const stats = new Stats();
   log(`connecting ${opts.chargers} chargers`);
   const connectFromUs = monotonicUs();
-  const fleet = await runFleet({
-    url,
-    count: opts.chargers,
-    idPrefix,
-    connectRate: Number.MAX_SAFE_INTEGER, // bounded by MAX_CONNECTING instead: we want the server's pace
-    maxConnecting: MAX_CONNECTING,
-    callTimeoutMs: 15_000,
-    stats,
-    versions: [{ version: opts.ocpp, percent: 100 }],
-    // Held chargers heartbeat at the interval BootNotification gave them, as real ones do.
-    heartbeat: true,
-  });
+  const bringUp = (restartOf?: Fleet) =>
+    runFleet({
+      restartOf,
+      url,
+      count: opts.chargers,
+      idPrefix,
+      connectRate: Number.MAX_SAFE_INTEGER, // bounded by MAX_CONNECTING instead: we want the server's pace
+      maxConnecting: MAX_CONNECTING,
+      callTimeoutMs: 15_000,
+      stats,
+      versions: [{ version: opts.ocpp, percent: 100 }],
+      // Held chargers heartbeat at the interval BootNotification gave them, as real ones do.
+      heartbeat: true,
+    });
+  const first = await bringUp();
   const connectWindow = { fromUs: connectFromUs, toUs: monotonicUs() };
+  let fleet = first;
   try {
     const chargers = fleet.chargers.filter((c) => c.isOpen);
     await server.gc();
-    const connect = connectResult(opts.chargers, chargers.length, fleet, stats, {
-      serverBefore,
-      serverAfter: server.rssKiB(),
-      clientBefore,
-      clientAfter: clientRss.read(),
-      serverErrors: await server.errors().catch(() => ({})),
-    });
-    log(`held ${connect.held}, ${connect.connectBootPerSec}/s, ${connect.serverRssPerConnKiB} KiB/conn`);
+    const memory = { serverBefore, serverAfter: server.rssKiB(), clientBefore, clientAfter: clientRss.read() };
+    log(`held ${chargers.length}, ${perSec(opts.chargers, first)}/s`);
     if (chargers.length === 0) throw new Error(`no charger connected to ${server.name}:\n${stats.format()}`);
+    await first.close();
+    await sleep(1_000); // the closes' writes, before the next phase
+    log(`reconnecting and booting the same ${opts.chargers} chargers`);
+    fleet = await bringUp(first);
+    const connect = {
+      ...connectResult(opts.chargers, fleet.chargers.filter((c) => c.isOpen).length, first, stats, { ...memory, serverErrors: await server.errors().catch(() => ({})) }),
+      rebootPerSec: perSec(opts.chargers, fleet),
+    };
+    log(`held ${connect.held}, ${connect.connectBootPerSec}/s first, ${connect.rebootPerSec}/s again, ${connect.serverRssPerConnKiB} KiB/conn`);
     checkAlive(server);
+    chargers.splice(0, chargers.length, ...fleet.chargers.filter((c) => c.isOpen));
     const fire: Fire = (i) => chargers[i % chargers.length].authorize(idTag).then(statusOf);
     const session = sessionFire(chargers, idTag);
     return { target, connect, connectWindow, fire, session, window: Math.min(chargers.length, SATURATION_WINDOW), close: () => fleet.close() };
@@ -199,20 +213,22 @@ interface Memory {
   serverErrors: Record<string, number>;
 }
 
+const perSec = (requested: number, fleet: { failed: number; connectMs: number }) => Math.round(((requested - fleet.failed) / fleet.connectMs) * 1000);
+
 function connectResult(
   requested: number,
   held: number,
   fleet: { failed: number; connectMs: number },
   stats: Stats,
   mem: Memory,
-): ConnectResult {
+): Omit<ConnectResult, 'rebootPerSec'> {
   const perConn = (before: number, after: number) => (held > 0 ? round1((after - before) / held) : NaN);
   return {
     requested,
     held,
     failed: fleet.failed,
     connectionErrors: Object.fromEntries(stats.connectionErrors),
-    connectBootPerSec: Math.round(((requested - fleet.failed) / fleet.connectMs) * 1000),
+    connectBootPerSec: perSec(requested, fleet),
     serverRssBeforeMiB: round1(mem.serverBefore / 1024),
     serverRssAfterMiB: round1(mem.serverAfter / 1024),
     serverRssPerConnKiB: perConn(mem.serverBefore, mem.serverAfter),

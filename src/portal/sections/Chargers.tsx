@@ -90,7 +90,7 @@ function ChargerCard({ charger, onChanged }: { charger: ChargerDetail; onChanged
 /** What the charger answered when the installation's offline setting (offlineAllow) was pushed to it. */
 function OfflineSetting({ config }: { config: Record<string, unknown> }) {
   const results = (config.results ?? {}) as Record<string, string>;
-  const refused = Object.entries(results).filter(([, status]) => status !== 'Accepted' && status !== 'RebootRequired');
+  const refused = Object.entries(results).filter(([, status]) => !['Accepted', 'RebootRequired', 'Unchanged'].includes(status));
   const what = config.offlineAllow ? 'allow when offline' : 'refuse when offline';
   return config.applied ? (
     <span class="badge ok" data-testid="offline-setting">{what}: applied</span>
