@@ -24,8 +24,9 @@ interface Waiting {
   reject(err: unknown): void;
 }
 
+// Never released one by one: COMMIT releases them all, and each member's ROLLBACK TO finds its own
+// (the innermost of that name). A statement fewer per member on the busiest path.
 const SAVEPOINT = CompiledQuery.raw('savepoint member');
-const RELEASE = CompiledQuery.raw('release member');
 const ROLLBACK_TO = CompiledQuery.raw('rollback to member');
 
 export function createCommitGroups(db: Db) {
@@ -78,12 +79,9 @@ export function createCommitGroups(db: Db) {
 async function inSavepoint(trx: Db, run: Member<unknown>): Promise<{ ok: true; value: unknown } | { ok: false; err: unknown }> {
   await trx.executeQuery(SAVEPOINT);
   try {
-    const value = await run(trx);
-    await trx.executeQuery(RELEASE);
-    return { ok: true, value };
+    return { ok: true, value: await run(trx) };
   } catch (err) {
     await trx.executeQuery(ROLLBACK_TO);
-    await trx.executeQuery(RELEASE);
     return { ok: false, err };
   }
 }
