@@ -24,9 +24,10 @@ interface Waiting {
   reject(err: unknown): void;
 }
 
-// Never released one by one: COMMIT releases them all, and each member's ROLLBACK TO finds its own
-// (the innermost of that name). A statement fewer per member on the busiest path.
+// Each member releases its savepoint: left open until COMMIT, nested savepoints cost every later
+// write more (measured: 30 members, +25-45 % per member), so the statement saved is not worth it.
 const SAVEPOINT = CompiledQuery.raw('savepoint member');
+const RELEASE = CompiledQuery.raw('release member');
 const ROLLBACK_TO = CompiledQuery.raw('rollback to member');
 
 export function createCommitGroups(db: Db) {
@@ -79,9 +80,12 @@ export function createCommitGroups(db: Db) {
 async function inSavepoint(trx: Db, run: Member<unknown>): Promise<{ ok: true; value: unknown } | { ok: false; err: unknown }> {
   await trx.executeQuery(SAVEPOINT);
   try {
-    return { ok: true, value: await run(trx) };
+    const value = await run(trx);
+    await trx.executeQuery(RELEASE);
+    return { ok: true, value };
   } catch (err) {
     await trx.executeQuery(ROLLBACK_TO);
+    await trx.executeQuery(RELEASE);
     return { ok: false, err };
   }
 }
