@@ -31,6 +31,8 @@ import { createFirstAdmin, prepareFirstAdmin } from './users/bootstrap.js';
 import type { Installation } from './store/installations.js';
 import { createOcpi } from './ocpi/service.js';
 import { createSessionUpdates } from './ocpi/sessionUpdates.js';
+import { createLocationUpdates } from './ocpi/locationUpdates.js';
+import { deliverLocationPush, OCPI_LOCATION_TOPIC } from './ocpi/locationPushes.js';
 import { ownParty } from './ocpi/party.js';
 import { createRoamingCalls } from './ocpi/realtime.js';
 import { deliverSessionPush, OCPI_SESSION_TOPIC } from './ocpi/sessions.js';
@@ -151,6 +153,7 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
     deliver: {
       [SESSION_END_TOPIC]: async (item) => deliverSessionEnd(providerCalls, await store.installations.providerSettings(item.target), item.payload),
       [OCPI_SESSION_TOPIC]: (item) => deliverSessionPush({ http, store, party: ownParty(config) }, item),
+      [OCPI_LOCATION_TOPIC]: (item) => deliverLocationPush({ http, store, party: ownParty(config) }, item),
     },
   });
   const watchSignal = createWatchSignal();
@@ -244,13 +247,19 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
   });
   const httpServer = createServer(api);
   const reservationExpiry = createReservationExpiry({ store, log, intervalMs: config.reservationSweepMs });
+  const holds = (chargerId: string) => ocpp.registry.get(chargerId) !== undefined;
   const sessionUpdates =
     ocpi && config.ocpiSessionUpdateMs > 0
-      ? createSessionUpdates({ store, party: ocpi.party, log, holds: (id) => ocpp.registry.get(id) !== undefined, intervalMs: config.ocpiSessionUpdateMs })
+      ? createSessionUpdates({ store, party: ocpi.party, log, holds, intervalMs: config.ocpiSessionUpdateMs })
+      : undefined;
+  const locationUpdates =
+    ocpi && config.ocpiLocationUpdateMs > 0
+      ? createLocationUpdates({ store, party: ocpi.party, log, holds, nodeId: config.nodeId, intervalMs: config.ocpiLocationUpdateMs })
       : undefined;
   outbox.start();
   reservationExpiry.start();
   sessionUpdates?.start();
+  locationUpdates?.start();
   await notifications.start();
 
   try {
@@ -294,6 +303,7 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
         await cluster.stop();
         await reservationExpiry.stop();
         await sessionUpdates?.stop();
+        await locationUpdates?.stop();
         await outbox.stop();
         await notifications.stop();
         await http.close();
@@ -304,6 +314,7 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
     await cluster.stop().catch(() => undefined);
     await reservationExpiry.stop();
     await sessionUpdates?.stop();
+    await locationUpdates?.stop();
     await outbox.stop();
     await notifications.stop();
     await http.close();

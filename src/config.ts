@@ -190,6 +190,12 @@ export const configSchema = z.object({
     .int()
     .refine((ms) => ms === 0 || (ms >= 100 && ms <= 3_600_000), 'must be 0 (off) or 100 to 3600000 ms')
     .default(300_000),
+  /** OCPI: how often published Locations and their EVSEs' statuses are checked for changes to send to eMSPs (ms); 0: never sent. */
+  ocpiLocationUpdateMs: z
+    .number()
+    .int()
+    .refine((ms) => ms === 0 || (ms >= 100 && ms <= 3_600_000), 'must be 0 (off) or 100 to 3600000 ms')
+    .default(10_000),
 });
 
 /** The OCPI party keys: all three or none. */
@@ -268,6 +274,7 @@ const envKeys: Record<string, { key: keyof Config; parse: 'int' | 'bool' | 'stri
   OCPI_REALTIME_FOR_ALLOWED: { key: 'ocpiRealtimeForAllowed', parse: 'bool' },
   OCPI_CURRENCY: { key: 'ocpiCurrency', parse: 'string' },
   OCPI_SESSION_UPDATE_MS: { key: 'ocpiSessionUpdateMs', parse: 'int' },
+  OCPI_LOCATION_UPDATE_MS: { key: 'ocpiLocationUpdateMs', parse: 'int' },
 };
 
 export class ConfigError extends Error {

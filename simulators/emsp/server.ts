@@ -70,6 +70,12 @@ export async function startEmsp(opts: EmspOptions = {}) {
     /** CDRs received, by their id, in order; a second POST of an id is kept in `cdrRepeats`. */
     cdrs: new Map<string, Record<string, unknown>>(),
     cdrRepeats: 0,
+    /** Locations received (PUT), by path under the locations endpoint ({country}/{party}/{location id}), EVSE PATCHes applied. */
+    locations: new Map<string, Record<string, unknown>>(),
+    /** EVSE PATCHes taken, in order: the path ({country}/{party}/{location id}/{evse uid}) and the fields sent. */
+    evsePatches: [] as { path: string; patch: Record<string, unknown> }[],
+    /** Location pushes (PUT or PATCH) answered 503 before they are taken. */
+    locationFailures: 0,
     /** Tokens the CPO may pull from our tokens Sender (GET list), in order; set with `offerTokens`. */
     offered: [] as Record<string, unknown>[],
     /** Page size of that list, whatever the CPO asks; and where the Link of a page points instead of here, to try a CPO. */
@@ -147,6 +153,7 @@ export async function startEmsp(opts: EmspOptions = {}) {
         { identifier: 'tokens', role: 'SENDER', url: at('tokens') },
         { identifier: 'sessions', role: 'RECEIVER', url: at('sessions') },
         { identifier: 'cdrs', role: 'RECEIVER', url: at('cdrs') },
+        { identifier: 'locations', role: 'RECEIVER', url: at('locations') },
       ];
       return send(res, 200, envelope({ version: '2.2.1', endpoints }));
     }
@@ -193,6 +200,7 @@ export async function startEmsp(opts: EmspOptions = {}) {
       state.sessionLog.push({ path: at, status: (body as { status?: unknown })?.status });
       return send(res, 200, envelope(undefined));
     }
+    if (path.startsWith('/2.2.1/locations/') && (req.method === 'PUT' || req.method === 'PATCH')) return locationPush(res, req.method, path.slice('/2.2.1/locations/'.length), body as Record<string, unknown>);
     if (path === '/2.2.1/cdrs' && req.method === 'POST') {
       if (state.cdrFailures > 0) {
         state.cdrFailures--;
@@ -206,6 +214,26 @@ export async function startEmsp(opts: EmspOptions = {}) {
       return send(res, 200, envelope(undefined));
     }
     return send(res, 404, envelope(undefined, 2000, 'No such endpoint'));
+  }
+
+  /** Locations Receiver (OCPI 2.2.1 §8.2.2): PUT of a Location, PATCH of one of its EVSEs (an unknown Location is 2003). */
+  function locationPush(res: ServerResponse, method: string, at: string, body: Record<string, unknown>) {
+    if (state.locationFailures > 0) {
+      state.locationFailures--;
+      return send(res, 503, { error: 'locations receiver down' });
+    }
+    const [country, party, locationId, evseUid] = at.split('/').map(decodeURIComponent);
+    const key = `${country}/${party}/${locationId}`;
+    if (method === 'PUT' && evseUid === undefined) {
+      state.locations.set(key, body);
+      return send(res, 200, envelope(undefined));
+    }
+    const location = state.locations.get(key);
+    const evse = (location?.evses as Record<string, unknown>[] | undefined)?.find((e) => e.uid === evseUid);
+    if (method !== 'PATCH' || !evse) return send(res, 404, envelope(undefined, 2003, 'Unknown location or EVSE: PUT the Location first'));
+    Object.assign(evse, body);
+    state.evsePatches.push({ path: `${key}/${evseUid}`, patch: body });
+    return send(res, 200, envelope(undefined));
   }
 
   const server = await listenSimulator({

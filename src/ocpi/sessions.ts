@@ -3,8 +3,7 @@ import type { DeliveryResult } from '../providers/sessionEnd.js';
 import type { Store } from '../store/index.js';
 import type { OutboxItem } from '../store/outbox.js';
 import type { Transaction } from '../store/transactions.js';
-import { callPartner } from './client.js';
-import { OCPI_STATUS } from './envelope.js';
+import { registeredPartner, sendToPartner, type PartnerRequest } from './partnerPush.js';
 import { endpointOf } from './handshake.js';
 import type { OwnParty } from './party.js';
 import type { Partner } from '../store/ocpiPartners.js';
@@ -67,22 +66,19 @@ export function roamingPushes(tx: Transaction, party: OwnParty, currency: string
 /** A Session PUT or a CDR POST to the partner, retried until the eMSP answers 1000. */
 export async function deliverSessionPush(deps: { http: HttpClient; store: Store; party: OwnParty | undefined }, item: OutboxItem): Promise<DeliveryResult> {
   const push = item.payload as SessionPush | SessionPatch | CdrPush;
-  const partner = await deps.store.ocpiPartners.get(push.partnerId);
-  if (!partner || partner.state !== 'registered' || !partner.outboundToken) return { outcome: 'cancel', error: 'the partner is not registered any more' };
+  const partner = await registeredPartner(deps.store, push.partnerId);
+  if ('outcome' in partner) return partner;
   const request = !('kind' in push) || push.kind === 'patch' ? sessionRequest(partner, push) : await cdrRequest(deps, partner, push);
   if ('wait' in request) return { outcome: 'retry', status: null, error: request.wait };
   if ('error' in request) return { outcome: 'cancel', error: request.error };
-  const r = await callPartner(deps.http, { ...request, token: partner.outboundToken, timeoutMs: 10_000 });
-  if (r.kind === 'unreachable') return { outcome: 'retry', status: null, error: `eMSP unreachable (${r.reason})` };
-  if (r.httpStatus < 300 && r.statusCode === OCPI_STATUS.SUCCESS) return { outcome: 'delivered', status: r.httpStatus };
-  return { outcome: 'retry', status: r.httpStatus, error: `eMSP answered HTTP ${r.httpStatus}, OCPI status ${r.statusCode}` };
+  return sendToPartner(deps.http, partner, request);
 }
 
 /** What to send; or why it cannot go (`error`: never, `wait`: not until the owner fixes it). */
-type PartnerRequest = { method: 'PUT' | 'PATCH' | 'POST'; url: string; body: unknown } | { error: string } | { wait: string };
+type Planned = PartnerRequest | { error: string } | { wait: string };
 
 /** PUT (or, for a running Session's energy, PATCH) {eMSP sessions}/{our country}/{our party}/{session id}. */
-function sessionRequest(partner: Partner, push: SessionPush | SessionPatch): PartnerRequest {
+function sessionRequest(partner: Partner, push: SessionPush | SessionPatch): Planned {
   const url = endpointOf(partner, 'sessions', 'RECEIVER');
   if (!url) return { error: 'the partner has no sessions endpoint' };
   const at = `${url.replace(/\/+$/, '')}/${push.path}`;
@@ -90,7 +86,7 @@ function sessionRequest(partner: Partner, push: SessionPush | SessionPatch): Par
 }
 
 /** POST {eMSP cdrs}: the CDR built from the stopped transaction and where its installation is. */
-async function cdrRequest(deps: { store: Store; party: OwnParty | undefined }, partner: Partner, push: CdrPush): Promise<PartnerRequest> {
+async function cdrRequest(deps: { store: Store; party: OwnParty | undefined }, partner: Partner, push: CdrPush): Promise<Planned> {
   const url = endpointOf(partner, 'cdrs', 'RECEIVER');
   if (!url) return { error: 'the partner has no cdrs endpoint' };
   if (!deps.party) return { error: 'the gateway has no OCPI party any more' };

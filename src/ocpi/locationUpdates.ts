@@ -1,0 +1,71 @@
+import type { Logger } from '../log.js';
+import type { Store } from '../store/index.js';
+import { createPeriodic } from '../periodic.js';
+import { endpointOf } from './handshake.js';
+import { isPublished, locationObject } from './locations.js';
+import { OCPI_LOCATION_TOPIC, type LocationPush } from './locationPushes.js';
+import type { OwnParty } from './party.js';
+
+export interface LocationUpdateDeps {
+  store: Store;
+  party: OwnParty;
+  log: Logger;
+  /** Whether this node holds the charger: an EVSE's status is reported by the node its charger is connected to. */
+  holds(chargerId: string): boolean;
+  nodeId: string;
+  intervalMs: number;
+}
+
+/**
+ * What eMSPs with a Locations Receiver are told of the published installations (OCPI 2.2.1 §8.2.2):
+ * the whole Location when it is published or its place changes (PUT), then each EVSE's status as it
+ * changes (PATCH). Checked every interval and sent through the outbox, so an eMSP that is down gets
+ * them, in order, when it is back. Each node reports the chargers it holds, and the going offline
+ * (UNKNOWN) of those it held; a Location's PUT is queued once whichever nodes see it.
+ */
+export function createLocationUpdates(deps: LocationUpdateDeps) {
+  // Per partner: when each Location's place was last sent, and each EVSE's last status sent from here.
+  const placed = new Map<string, string>();
+  const statuses = new Map<string, string>();
+
+  async function round(): Promise<number> {
+    const partners = (await deps.store.ocpiPartners.list()).filter((p) => p.state === 'registered' && endpointOf(p, 'locations', 'RECEIVER'));
+    if (partners.length === 0) return 0;
+    const items: { topic: string; target: string; eventId: string; payload: LocationPush }[] = [];
+    const at = new Date().toISOString();
+    for (const site of (await deps.store.locations.located()).filter(isPublished)) {
+      const { evses } = locationObject(deps.party, site);
+      for (const partner of partners) {
+        const queue = (what: string) => `${what}:${partner.id}`;
+        const put = (payload: LocationPush, eventId: string) => items.push({ topic: OCPI_LOCATION_TOPIC, target: partner.id, eventId, payload });
+        const siteKey = `${partner.id}/${site.id}`;
+        if (placed.get(siteKey) !== site.location.updatedAt) {
+          put({ kind: 'location', chargerId: queue(`location:${site.id}`), partnerId: partner.id, installationId: site.id }, `ocpi-location:${siteKey}:${site.location.updatedAt}`);
+          placed.set(siteKey, site.location.updatedAt);
+          // The PUT carries every EVSE's status as it is when sent.
+          for (const evse of evses) if (deps.holds(evse.uid)) statuses.set(`${partner.id}/${evse.uid}`, evse.status);
+          continue;
+        }
+        for (const evse of evses) {
+          const key = `${partner.id}/${evse.uid}`;
+          const held = deps.holds(evse.uid);
+          const sent = statuses.get(key);
+          if ((!held && sent === undefined) || sent === evse.status) continue;
+          const patch = { status: evse.status, last_updated: at };
+          put({ kind: 'evse', chargerId: queue(`evse:${evse.uid}`), partnerId: partner.id, installationId: site.id, evseUid: evse.uid, patch }, `ocpi-evse:${key}:${deps.nodeId}:${at}`);
+          // Gone from this node: whoever holds it next reports it.
+          if (held) statuses.set(key, evse.status);
+          else statuses.delete(key);
+        }
+      }
+    }
+    if (items.length > 0) {
+      await deps.store.transact(async (tx) => {
+        for (const item of items) await tx.outbox.enqueue(item);
+      });
+    }
+    return items.length;
+  }
+
+  return { round, ...createPeriodic(round, deps.intervalMs, (err) => deps.log.error({ err }, 'OCPI location updates failed')) };
+}
