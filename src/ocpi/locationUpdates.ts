@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/index.js';
 import { createPeriodic } from '../periodic.js';
@@ -18,13 +19,13 @@ export interface LocationUpdateDeps {
 
 /**
  * What eMSPs with a Locations Receiver are told of the published installations (OCPI 2.2.1 §8.2.2):
- * the whole Location when it is published or its place changes (PUT), then each EVSE's status as it
+ * the whole Location when it is published, its place changes or a charger joins or leaves it (PUT), then each EVSE's status as it
  * changes (PATCH). Checked every interval and sent through the outbox, so an eMSP that is down gets
  * them, in order, when it is back. Each node reports the chargers it holds, and the going offline
  * (UNKNOWN) of those it held; a Location's PUT is queued once whichever nodes see it.
  */
 export function createLocationUpdates(deps: LocationUpdateDeps) {
-  // Per partner: when each Location's place was last sent, and each EVSE's last status sent from here.
+  // Per partner: the shape each Location was last sent with, and each EVSE's last status sent from here.
   const placed = new Map<string, string>();
   const statuses = new Map<string, string>();
 
@@ -35,13 +36,15 @@ export function createLocationUpdates(deps: LocationUpdateDeps) {
     const at = new Date().toISOString();
     for (const site of (await deps.store.locations.located()).filter(isPublished)) {
       const { evses } = locationObject(deps.party, site);
+      // What a PUT changes: the place, and which EVSEs there are (a charger added or removed).
+      const shape = createHash('sha256').update(`${site.location.updatedAt}|${evses.map((e) => e.uid).join('|')}`).digest('hex').slice(0, 24);
       for (const partner of partners) {
         const queue = (what: string) => `${what}:${partner.id}`;
         const put = (payload: LocationPush, eventId: string) => items.push({ topic: OCPI_LOCATION_TOPIC, target: partner.id, eventId, payload });
         const siteKey = `${partner.id}/${site.id}`;
-        if (placed.get(siteKey) !== site.location.updatedAt) {
-          put({ kind: 'location', chargerId: queue(`location:${site.id}`), partnerId: partner.id, installationId: site.id }, `ocpi-location:${siteKey}:${site.location.updatedAt}`);
-          placed.set(siteKey, site.location.updatedAt);
+        if (placed.get(siteKey) !== shape) {
+          put({ kind: 'location', chargerId: queue(`location:${site.id}`), partnerId: partner.id, installationId: site.id }, `ocpi-location:${siteKey}:${shape}`);
+          placed.set(siteKey, shape);
           // The PUT carries every EVSE's status as it is when sent.
           for (const evse of evses) if (deps.holds(evse.uid)) statuses.set(`${partner.id}/${evse.uid}`, evse.status);
           continue;

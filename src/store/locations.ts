@@ -76,18 +76,16 @@ export function locationStore(db: Db) {
       if (sites.length === 0) return [];
       const ids = sites.map((s) => s.id);
       const chargers = await db.selectFrom('chargers').select(['id', 'installation_id', 'online', 'created_at']).where('installation_id', 'in', ids).orderBy('id').execute();
+      // By installation, not by charger id: a list of every charger id would pass the engines' parameter limits.
       const connectors = chargers.length
         ? await db
             .selectFrom('connectors')
-            .select(['charger_id', 'evse_id', 'connector_id', 'status', 'updated_at'])
-            .where(
-              'charger_id',
-              'in',
-              chargers.map((c) => c.id),
-            )
-            .orderBy('charger_id')
-            .orderBy('evse_id')
-            .orderBy('connector_id')
+            .innerJoin('chargers', 'chargers.id', 'connectors.charger_id')
+            .select(['connectors.charger_id', 'connectors.evse_id', 'connectors.connector_id', 'connectors.status', 'connectors.updated_at'])
+            .where('chargers.installation_id', 'in', ids)
+            .orderBy('connectors.charger_id')
+            .orderBy('connectors.evse_id')
+            .orderBy('connectors.connector_id')
             .execute()
         : [];
       const byCharger = groupBy(connectors, (c) => c.charger_id);

@@ -48,9 +48,8 @@ describe.each(engines)('Locations pushed to the eMSP (%s)', (engine) => {
 
   it.each(VERSIONS)('PATCHes the EVSE of an OCPP $version charger as its status changes, and UNKNOWN when it goes', async ({ version, protocol, charging }) => {
     const id = `PUSH-${version.replaceAll('.', '')}`;
+    // A charger joining the Location: it is PUT again with the new EVSE.
     expect((await api.request('POST', `/api/installations/${site}/chargers`, { id })).status).toBe(201);
-    // Placed again (a moved pin): the new PUT names the new charger.
-    expect((await api.request('PUT', `/api/installations/${site}/location`, { location: { ...WHERE, latitude: '52.37894' } })).status).toBe(200);
     await eventually(() => evse(id) !== undefined);
 
     const c = new SimCharger({ url: `ws://127.0.0.1:${api.gateway.ocppPort}/ocpp`, id, protocol, callTimeoutMs: 5_000 });
@@ -68,9 +67,9 @@ describe.each(engines)('Locations pushed to the eMSP (%s)', (engine) => {
 
     await c.close();
     await eventually(() => evse(id)?.status === 'UNKNOWN');
-    // Each change once, in the order it happened.
+    // Each change once, in the order it happened (UNKNOWN may also come between the boot and the first status).
     const seen = patchesOf(id);
     expect(seen.slice(seen.indexOf('CHARGING'))).toEqual(['CHARGING', 'UNKNOWN']);
-    expect(new Set(seen).size).toBe(seen.length);
+    expect(seen.filter((status, i) => status === seen[i - 1])).toEqual([]);
   });
 });
