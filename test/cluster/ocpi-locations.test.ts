@@ -4,9 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, type TestApi } from '../api/gateway.js';
 import { startTestCluster, type TestCluster } from '../helpers/cluster.js';
 import { startEmsp, type MockEmsp } from '../../simulators/emsp/server.js';
-import { OCPI_CONFIG, registerEmsp } from '../ocpi/helpers.js';
-
-const WHERE = { address: 'Stationsplein 1', city: 'Amsterdam', postalCode: '1012 AB', country: 'NLD', latitude: '52.37893', longitude: '4.90060', timeZone: 'Europe/Amsterdam' };
+import { OCPI_CONFIG, registerEmsp, WHERE } from '../ocpi/helpers.js';
 
 describe('Locations pushed from several nodes', () => {
   let cluster: TestCluster;

@@ -6,9 +6,8 @@ import { engines } from '../helpers/databases.js';
 import { eventually, startApi, type TestApi } from '../api/gateway.js';
 import { SimCharger } from '../../simulators/charger/charger.js';
 import { startEmsp, type MockEmsp } from '../../simulators/emsp/server.js';
-import { OCPI_CONFIG, registerEmsp } from './helpers.js';
+import { OCPI_CONFIG, registerEmsp, WHERE } from './helpers.js';
 
-const WHERE = { address: 'Stationsplein 1', city: 'Amsterdam', postalCode: '1012 AB', country: 'NLD', latitude: '52.37893', longitude: '4.90060', timeZone: 'Europe/Amsterdam' };
 const VERSIONS = [
   { version: '1.6', protocol: 'ocpp1.6', charging: 'Charging' },
   { version: '2.0.1', protocol: 'ocpp2.0.1', charging: 'Occupied' },

@@ -6,9 +6,7 @@ import { engines } from '../helpers/databases.js';
 import { eventually, startApi, type TestApi } from '../api/gateway.js';
 import { SimCharger } from '../../simulators/charger/charger.js';
 import { startEmsp, type MockEmsp } from '../../simulators/emsp/server.js';
-import { OCPI_CONFIG, registerEmsp } from './helpers.js';
-
-const WHERE = { address: 'Stationsplein 1', city: 'Amsterdam', postalCode: '1012 AB', country: 'NLD', latitude: '52.37893', longitude: '4.90060', timeZone: 'Europe/Amsterdam' };
+import { OCPI_CONFIG, registerEmsp, WHERE } from './helpers.js';
 
 describe.each(engines)('OCPI Locations sender (%s)', (engine) => {
   let api: TestApi;
