@@ -144,6 +144,23 @@ describe('SimCharger', () => {
     await charger.close();
   });
 
+  it('keeps what it stored across a restart: configuration keys and the local list', async () => {
+    const before = await connected('CP-7');
+    await serverCall('CP-7', 'ChangeConfiguration', { key: 'LocalAuthorizeOffline', value: 'false' });
+    before.enableLocalList();
+    await serverCall('CP-7', 'SendLocalList', { listVersion: 4, updateType: 'Full', localAuthorizationList: [{ idTag: 'KEPT', idTagInfo: { status: 'Accepted' } }] });
+    await before.close();
+
+    const after = new SimCharger({ url, id: 'CP-7' }).restartedFrom(before);
+    await after.connect();
+    expect((await serverCall('CP-7', 'GetConfiguration', { key: ['LocalAuthorizeOffline'] }))[2]).toMatchObject({ configurationKey: [{ value: 'false' }] });
+    expect((await serverCall('CP-7', 'GetLocalListVersion', {}))[2]).toEqual({ listVersion: 4 });
+    expect(after.localList.decide('KEPT')).toBe('Accepted');
+    // A charger that never ran before starts empty.
+    expect(new SimCharger({ url, id: 'CP-8' }).configuration.size).toBe(0);
+    await after.close();
+  });
+
   it('lets a test override a handler, including answering with a CallError', async () => {
     const charger = await connected('CP-5');
     charger.onCall('Reset', () => ({ status: 'Rejected' }));
