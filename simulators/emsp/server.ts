@@ -216,7 +216,7 @@ export async function startEmsp(opts: EmspOptions = {}) {
     return send(res, 404, envelope(undefined, 2000, 'No such endpoint'));
   }
 
-  /** Locations Receiver (OCPI 2.2.1 §8.2.2): PUT of a Location, PATCH of one of its EVSEs (an unknown Location is 2003). */
+  /** Locations Receiver (OCPI 2.2.1 §8.2.2): PUT of a Location, PATCH of it or of one of its EVSEs (an unknown one is 2003). */
   function locationPush(res: ServerResponse, method: string, at: string, body: Record<string, unknown>) {
     if (state.locationFailures > 0) {
       state.locationFailures--;
@@ -229,6 +229,10 @@ export async function startEmsp(opts: EmspOptions = {}) {
       return send(res, 200, envelope(undefined));
     }
     const location = state.locations.get(key);
+    if (method === 'PATCH' && evseUid === undefined && location) {
+      Object.assign(location, body);
+      return send(res, 200, envelope(undefined));
+    }
     const evse = (location?.evses as Record<string, unknown>[] | undefined)?.find((e) => e.uid === evseUid);
     if (method !== 'PATCH' || !evse) return send(res, 404, envelope(undefined, 2003, 'Unknown location or EVSE: PUT the Location first'));
     Object.assign(evse, body);

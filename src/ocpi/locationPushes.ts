@@ -28,7 +28,16 @@ export interface EvsePatch {
   patch: { status: string; last_updated: string };
 }
 
-export type LocationPush = LocationPut | EvsePatch;
+/** A Location taken off OCPI (its location or the ocpi source removed): PATCHed `publish: false`, so eMSPs stop showing it. */
+export interface LocationHide {
+  kind: 'hide';
+  chargerId: string;
+  partnerId: string;
+  installationId: string;
+  patch: { publish: false; last_updated: string };
+}
+
+export type LocationPush = LocationPut | EvsePatch | LocationHide;
 
 /** PUT {eMSP locations}/{our country}/{our party}/{location id}, or PATCH …/{evse uid}; retried until the eMSP answers 1000. */
 export async function deliverLocationPush(deps: { http: HttpClient; store: Store; party: OwnParty | undefined }, item: OutboxItem): Promise<DeliveryResult> {
@@ -43,6 +52,8 @@ export async function deliverLocationPush(deps: { http: HttpClient; store: Store
   let request: PartnerRequest;
   if (push.kind === 'evse') {
     request = { method: 'PATCH', url: `${at}/${encodeURIComponent(push.evseUid)}`, body: push.patch };
+  } else if (push.kind === 'hide') {
+    request = { method: 'PATCH', url: at, body: push.patch };
   } else {
     const [site] = await deps.store.locations.located(push.installationId);
     if (!site || !isPublished(site)) return { outcome: 'cancel', error: 'the installation is not published any more' };

@@ -7,6 +7,8 @@ import { isPublished, locationObject } from './locations.js';
 import { OCPI_LOCATION_TOPIC, type LocationPush } from './locationPushes.js';
 import type { OwnParty } from './party.js';
 
+type Queued = { topic: string; target: string; eventId: string; payload: LocationPush };
+
 export interface LocationUpdateDeps {
   store: Store;
   party: OwnParty;
@@ -29,15 +31,29 @@ export function createLocationUpdates(deps: LocationUpdateDeps) {
   const placed = new Map<string, string>();
   const statuses = new Map<string, string>();
 
+  /** Locations sent before and not published now are PATCHed `publish: false`, once per shape sent. */
+  function hideGone(published: Set<string>, partners: { id: string }[], at: string, items: Queued[]): void {
+    const partnerIds = new Set(partners.map((p) => p.id));
+    for (const [siteKey, shape] of placed) {
+      const [partnerId, siteId] = siteKey.split('/') as [string, string];
+      if (published.has(siteId) || !partnerIds.has(partnerId)) continue;
+      const payload: LocationPush = { kind: 'hide', chargerId: `location:${siteId}:${partnerId}`, partnerId, installationId: siteId, patch: { publish: false, last_updated: at } };
+      items.push({ topic: OCPI_LOCATION_TOPIC, target: partnerId, eventId: `ocpi-location:${siteKey}:${shape}:hidden`, payload });
+      placed.delete(siteKey);
+    }
+  }
+
   async function round(): Promise<number> {
     const partners = (await deps.store.ocpiPartners.list()).filter((p) => p.state === 'registered' && endpointOf(p, 'locations', 'RECEIVER'));
     if (partners.length === 0) return 0;
-    const items: { topic: string; target: string; eventId: string; payload: LocationPush }[] = [];
+    const items: Queued[] = [];
     const at = new Date().toISOString();
-    for (const site of (await deps.store.locations.located()).filter(isPublished)) {
+    const published = (await deps.store.locations.located()).filter(isPublished);
+    hideGone(new Set(published.map((s) => s.id)), partners, at, items);
+    for (const site of published) {
       const { evses } = locationObject(deps.party, site);
-      // What a PUT changes: the place, and which EVSEs there are (a charger added or removed).
-      const shape = createHash('sha256').update(`${site.location.updatedAt}|${evses.map((e) => e.uid).join('|')}`).digest('hex').slice(0, 24);
+      // What a PUT changes: the installation (its name, its place, published again) and which EVSEs there are.
+      const shape = createHash('sha256').update(`${site.updatedAt}|${site.location.updatedAt}|${evses.map((e) => e.uid).join('|')}`).digest('hex').slice(0, 24);
       for (const partner of partners) {
         const queue = (what: string) => `${what}:${partner.id}`;
         const put = (payload: LocationPush, eventId: string) => items.push({ topic: OCPI_LOCATION_TOPIC, target: partner.id, eventId, payload });

@@ -39,6 +39,8 @@ export interface LocatedInstallation {
   name: string;
   sources: string[] | null;
   location: InstallationLocation;
+  /** When the installation last changed (its name, its sources, its location…). */
+  updatedAt: string;
   chargers: {
     id: string;
     online: boolean;
@@ -70,7 +72,7 @@ export function locationStore(db: Db) {
 
     /** Every installation with a location (or only `installationId`'s), its chargers and their connectors, in a stable order (by id). */
     async located(installationId?: string): Promise<LocatedInstallation[]> {
-      let q = db.selectFrom('installations').select(['id', 'name', 'auth_sources', 'location']).where('location', 'is not', null);
+      let q = db.selectFrom('installations').select(['id', 'name', 'auth_sources', 'location', 'updated_at']).where('location', 'is not', null);
       if (installationId !== undefined) q = q.where('id', '=', installationId);
       const sites = await q.orderBy('id').execute();
       if (sites.length === 0) return [];
@@ -95,6 +97,7 @@ export function locationStore(db: Db) {
         name: s.name,
         sources: s.auth_sources ? (JSON.parse(s.auth_sources) as string[]) : null,
         location: JSON.parse(s.location!) as InstallationLocation,
+        updatedAt: s.updated_at,
         chargers: (bySite.get(s.id) ?? []).map((c) => ({
           id: c.id,
           online: c.online === 1,

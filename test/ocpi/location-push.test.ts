@@ -45,6 +45,14 @@ describe.each(engines)('Locations pushed to the eMSP (%s)', (engine) => {
     await eventually(() => pushed()?.name === 'Pushed, renamed');
   });
 
+  it('PATCHes publish: false when the installation stops taking OCPI tokens, and PUTs it again when it takes them back', async () => {
+    await eventually(() => pushed()?.publish === true);
+    expect((await api.request('PUT', `/api/installations/${site}/authorization-sources`, { sources: ['native'] })).status).toBe(200);
+    await eventually(() => pushed()?.publish === false);
+    expect((await api.request('PUT', `/api/installations/${site}/authorization-sources`, { sources: ['native', 'ocpi'] })).status).toBe(200);
+    await eventually(() => pushed()?.publish === true);
+  });
+
   it.each(VERSIONS)('PATCHes the EVSE of an OCPP $version charger as its status changes, and UNKNOWN when it goes', async ({ version, protocol, charging }) => {
     const id = `PUSH-${version.replaceAll('.', '')}`;
     // A charger joining the Location: it is PUT again with the new EVSE.
