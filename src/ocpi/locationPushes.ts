@@ -2,6 +2,7 @@ import type { HttpClient } from '../http/client.js';
 import type { DeliveryResult } from '../providers/sessionEnd.js';
 import type { Store } from '../store/index.js';
 import type { OutboxItem } from '../store/outbox.js';
+import { OCPI_STATUS } from './envelope.js';
 import { registeredPartner, sendToPartner, type PartnerRequest } from './partnerPush.js';
 import { endpointOf } from './handshake.js';
 import { isPublished, locationObject } from './locations.js';
@@ -51,9 +52,14 @@ export async function deliverLocationPush(deps: { http: HttpClient; store: Store
   const at = `${url.replace(/\/+$/, '')}/${party.countryCode}/${party.partyId}/${encodeURIComponent(push.installationId)}`;
   let request: PartnerRequest;
   if (push.kind === 'evse') {
+    // Taken off OCPI since: the eMSP may never have had its Location, and is told to hide it anyway.
+    if (!isPublished({ location: await deps.store.locations.get(push.installationId), sources: (await deps.store.authSources.get(push.installationId)) ?? null })) {
+      return { outcome: 'cancel', error: 'the installation is not published any more' };
+    }
     request = { method: 'PATCH', url: `${at}/${encodeURIComponent(push.evseUid)}`, body: push.patch };
   } else if (push.kind === 'hide') {
-    request = { method: 'PATCH', url: at, body: push.patch };
+    // An eMSP that never had the Location has nothing to hide.
+    return sendToPartner(deps.http, partner, { method: 'PATCH', url: at, body: push.patch }, [OCPI_STATUS.UNKNOWN_LOCATION]);
   } else {
     const [site] = await deps.store.locations.located(push.installationId);
     if (!site || !isPublished(site)) return { outcome: 'cancel', error: 'the installation is not published any more' };

@@ -19,10 +19,11 @@ export async function registeredPartner(store: Store, partnerId: string): Promis
   return partner;
 }
 
-/** Sends it with the partner's token: delivered on OCPI status 1000, else retried. */
-export async function sendToPartner(http: HttpClient, partner: Partner, request: PartnerRequest): Promise<DeliveryResult> {
+/** Sends it with the partner's token: delivered on OCPI status 1000 (or one of `alsoDone`), else retried. */
+export async function sendToPartner(http: HttpClient, partner: Partner, request: PartnerRequest, alsoDone: number[] = []): Promise<DeliveryResult> {
   const r = await callPartner(http, { ...request, token: partner.outboundToken!, timeoutMs: 10_000 });
   if (r.kind === 'unreachable') return { outcome: 'retry', status: null, error: `eMSP unreachable (${r.reason})` };
   if (r.httpStatus < 300 && r.statusCode === OCPI_STATUS.SUCCESS) return { outcome: 'delivered', status: r.httpStatus };
+  if (alsoDone.includes(r.statusCode)) return { outcome: 'delivered', status: r.httpStatus };
   return { outcome: 'retry', status: r.httpStatus, error: `eMSP answered HTTP ${r.httpStatus}, OCPI status ${r.statusCode}` };
 }

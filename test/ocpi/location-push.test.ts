@@ -53,6 +53,22 @@ describe.each(engines)('Locations pushed to the eMSP (%s)', (engine) => {
     await eventually(() => pushed()?.publish === true);
   });
 
+  it('never blocks on a Location taken off OCPI before the eMSP had it: published again, it arrives', async () => {
+    const other = (await api.request('POST', '/api/installations', { name: 'Brief' })).body.id as string;
+    await api.request('PUT', `/api/installations/${other}/authorization-sources`, { sources: ['ocpi'] });
+    emsp.state.locationFailures = 1_000_000;
+    expect((await api.request('PUT', `/api/installations/${other}/location`, { location: WHERE })).status).toBe(200);
+    await eventually(() => emsp.received.some((r) => r.method === 'PUT' && r.path.endsWith(`/locations/DE/GWY/${other}`)));
+    expect((await api.request('PUT', `/api/installations/${other}/authorization-sources`, { sources: ['native'] })).status).toBe(200);
+    // Both the PUT and the PATCH publish: false wait in the outbox; the eMSP is back.
+    await new Promise((r) => setTimeout(r, 300));
+    emsp.state.locationFailures = 0;
+    await new Promise((r) => setTimeout(r, 500));
+    expect(emsp.state.locations.has(`DE/GWY/${other}`)).toBe(false);
+    expect((await api.request('PUT', `/api/installations/${other}/authorization-sources`, { sources: ['ocpi'] })).status).toBe(200);
+    await eventually(() => emsp.state.locations.get(`DE/GWY/${other}`)?.publish === true);
+  });
+
   it.each(VERSIONS)('PATCHes the EVSE of an OCPP $version charger as its status changes, and UNKNOWN when it goes', async ({ version, protocol, charging }) => {
     const id = `PUSH-${version.replaceAll('.', '')}`;
     // A charger joining the Location: it is PUT again with the new EVSE.
