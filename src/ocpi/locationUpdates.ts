@@ -78,10 +78,16 @@ export function createLocationUpdates(deps: LocationUpdateDeps) {
         }
       }
     }
-    if (items.length > 0) {
+    if (items.length === 0) return 0;
+    try {
       await deps.store.transact(async (tx) => {
         for (const item of items) await tx.outbox.enqueue(item);
       });
+    } catch (err) {
+      // Nothing of this round was queued: start again from nothing sent (PUTs of the same shape are deduplicated by their id).
+      placed.clear();
+      statuses.clear();
+      throw err;
     }
     return items.length;
   }
