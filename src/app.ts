@@ -28,7 +28,6 @@ import type { ApiHooks, OcppListening } from './api/deps.js';
 import { createTokenCheck, generateFirstAdminToken, revokeGeneratedToken } from './api/adminToken.js';
 import { loadSecretKeys } from './secrets.js';
 import { createFirstAdmin, prepareFirstAdmin } from './users/bootstrap.js';
-import type { Installation } from './store/installations.js';
 import { createOcpi } from './ocpi/service.js';
 import { createSessionUpdates } from './ocpi/sessionUpdates.js';
 import { createLocationUpdates } from './ocpi/locationUpdates.js';
@@ -89,7 +88,6 @@ function listen(server: Server, port: number, host: string, log: Logger): Promis
 }
 
 /** What an installation lets its chargers do while cut off. */
-const offlineSetting = (i: Installation) => ({ offlineAllow: i.authentication.offlineAllow, localList: i.localList.mode !== 'off' });
 
 function closeServer(server: Server): Promise<void> {
   return new Promise((resolve) => {
@@ -182,7 +180,11 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
     local: createCommands(registry, config.commandTimeoutMs),
     watch: watchSignal,
     localListChanged: (installationId) => localList?.installation(installationId, { announce: false }),
-    offlineSettingChanged: (installationId) => void pushOfflineSetting(installationId),
+    // Read afresh: the change may have been made through another node.
+    offlineSettingChanged: (installationId) => {
+      auth.settings.forget(installationId);
+      void ocpp.pushOfflineConfigToInstallation(installationId);
+    },
   });
   const { commands } = cluster;
   localList = createLocalListSync({
@@ -194,12 +196,6 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
     announce: (installationId) => cluster.announceLocalList(installationId),
   });
   const localLists = localList;
-  // Read afresh: the change may have been made through another node.
-  const pushOfflineSetting = async (installationId: string) => {
-    auth.settings.forget(installationId);
-    const installation = await store.installations.get(installationId).catch((err) => log.warn({ err, installationId }, 'offline setting not pushed'));
-    if (installation) ocpp.pushOfflineConfigToInstallation(installation.id, offlineSetting(installation));
-  };
   const ocpp = createOcppServer({ config, store, authorize: auth.authorize, settings: auth.settings, outbox, events, log, registry, cluster, localList: localLists, certificateAuthority }, { metrics });
   chargerCalls = ocpp.calls;
   const tokenCheck = createTokenCheck(config.adminToken, store.apiTokens);

@@ -53,9 +53,7 @@ export async function deliverLocationPush(deps: { http: HttpClient; store: Store
   let request: PartnerRequest;
   if (push.kind === 'evse') {
     // Taken off OCPI since: the eMSP may never have had its Location, and is told to hide it anyway.
-    if (!isPublished({ location: await deps.store.locations.get(push.installationId), sources: (await deps.store.authSources.get(push.installationId)) ?? null })) {
-      return { outcome: 'cancel', error: 'the installation is not published any more' };
-    }
+    if (!(await deps.store.locations.published(push.installationId))) return { outcome: 'cancel', error: 'the installation is not published any more' };
     request = { method: 'PATCH', url: `${at}/${encodeURIComponent(push.evseUid)}`, body: push.patch };
   } else if (push.kind === 'hide') {
     // An eMSP that never had the Location has nothing to hide.

@@ -11,8 +11,7 @@ export const CONNECTOR_STANDARDS = [
 export const CONNECTOR_FORMATS = ['SOCKET', 'CABLE'] as const;
 export const POWER_TYPES = ['AC_1_PHASE', 'AC_2_PHASE', 'AC_2_PHASE_SPLIT', 'AC_3_PHASE', 'DC'] as const;
 
-/** Roaming partners see an installation that has a location and takes their tokens. */
-export const isPublished = (site: { location: unknown; sources: string[] | null }) => !!site.location && !!site.sources?.includes('ocpi');
+export { isPublished } from '../store/locations.js';
 
 /** OCPP connector status (1.6 ChargePointStatus, 2.0.1 ConnectorStatusEnumType) as an OCPI EVSE Status (§8.4.22). */
 const STATUS: Record<string, string> = {

@@ -4,7 +4,7 @@ import { protocols } from './protocols.js';
 import type { ConnectionRegistry } from './connectionRegistry.js';
 import type { RefusalKind } from './rpc/inbound.js';
 import { isRpcError } from './rpc/errors.js';
-import { appliedBefore, pushOfflineConfig } from './offlineConfig.js';
+import { appliedBefore, offlineSettingOf, pushOfflineConfig } from './offlineConfig.js';
 import { envelope } from '../notifications/record.js';
 import type { OcppMetrics } from './metrics.js';
 
@@ -144,7 +144,7 @@ async function applyOfflineSetting(deps: OcppDeps, ctx: ChargerContext, client: 
   try {
     const settings = await deps.settings.get(ctx.installationId);
     if (!settings) return stored;
-    const setting = { offlineAllow: settings.offlineAllow, localList: settings.localList.mode !== 'off' };
+    const setting = offlineSettingOf(settings);
     const applied = appliedBefore(stored, setting);
     if (!boot && applied) return stored;
     const opts = { store: deps.store, log: ctx.log, timeoutMs: deps.config.commandTimeoutMs };

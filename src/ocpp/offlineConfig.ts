@@ -9,6 +9,12 @@ export interface OfflineSetting {
   localList: boolean;
 }
 
+/** An installation's settings as its chargers' offline setting. */
+export const offlineSettingOf = (s: { offlineAllow: boolean; localList: { mode: string } }): OfflineSetting => ({
+  offlineAllow: s.offlineAllow,
+  localList: s.localList.mode !== 'off',
+});
+
 /** Each key's value: deciding locally offline is on whenever cards may charge offline or a list is kept. */
 const localAuthorizeOffline = (s: OfflineSetting) => s.offlineAllow || s.localList;
 

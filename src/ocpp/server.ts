@@ -5,7 +5,7 @@ import type { ChargerSession, OcppDeps } from './context.js';
 import { chargerResolver } from './handshake.js';
 import { attachConnection } from './connection.js';
 import type { ConnectionRegistry } from './connectionRegistry.js';
-import { pushOfflineConfig, type OfflineSetting } from './offlineConfig.js';
+import { offlineSettingOf, pushOfflineConfig } from './offlineConfig.js';
 import { createTlsServer } from './tls.js';
 import { createOcppMetrics } from './metrics.js';
 import { allActions, protocols } from './protocols.js';
@@ -18,8 +18,8 @@ export interface OcppServer {
   /** The wss listener, when ocppTlsPort is configured. */
   tls?: { server: Server; reload(): void };
   registry: ConnectionRegistry;
-  /** After the installation's offlineAllow or local list choice changed: tell its connected chargers. */
-  pushOfflineConfigToInstallation(installationId: string, setting: OfflineSetting): void;
+  /** After the installation's offlineAllow or local list choice changed (its settings forgotten): tell its chargers connected here. */
+  pushOfflineConfigToInstallation(installationId: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -77,7 +77,10 @@ export function createOcppServer(deps: OcppDeps, opts: { metrics: MetricsRegistr
     tls,
     registry,
     calls: metrics.calls,
-    pushOfflineConfigToInstallation(installationId, setting) {
+    async pushOfflineConfigToInstallation(installationId) {
+      const settings = await deps.settings.get(installationId).catch((err) => deps.log.warn({ err, installationId }, 'offline setting not pushed'));
+      if (!settings) return;
+      const setting = offlineSettingOf(settings);
       for (const [chargerId, client] of registry.ofInstallation(installationId)) {
         const log = deps.log.child({ chargerId });
         pushOfflineConfig(client, chargerId, setting, { store: deps.store, log, timeoutMs: deps.config.commandTimeoutMs }).catch((err) =>

@@ -49,6 +49,9 @@ export interface LocatedInstallation {
   }[];
 }
 
+/** Roaming partners see an installation that has a location and takes their tokens. */
+export const isPublished = (site: { location: unknown; sources: string[] | null }) => !!site.location && !!site.sources?.includes('ocpi');
+
 /** Installations' locations (installations.location) and what OCPI Locations are built from. */
 export function locationStore(db: Db) {
   return {
@@ -57,6 +60,12 @@ export function locationStore(db: Db) {
       const row = await db.selectFrom('installations').select('location').where('id', '=', installationId).executeTakeFirst();
       if (!row) return undefined;
       return row.location ? (JSON.parse(row.location) as InstallationLocation) : null;
+    },
+
+    /** Whether roaming partners see the installation (a location, and OCPI among its sources): one read. */
+    async published(installationId: string): Promise<boolean> {
+      const row = await db.selectFrom('installations').select(['location', 'auth_sources']).where('id', '=', installationId).executeTakeFirst();
+      return !!row && isPublished({ location: row.location, sources: row.auth_sources ? (JSON.parse(row.auth_sources) as string[]) : null });
     },
 
     async set(installationId: string, location: Omit<InstallationLocation, 'updatedAt'> | null): Promise<InstallationLocation | null> {

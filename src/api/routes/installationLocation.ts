@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { ApiDeps } from '../deps.js';
 import { parseBody } from '../validate.js';
 import { requireInstallation } from './lookups.js';
-import { CONNECTOR_FORMATS, CONNECTOR_STANDARDS, POWER_TYPES, isPublished } from '../../ocpi/locations.js';
+import { CONNECTOR_FORMATS, CONNECTOR_STANDARDS, POWER_TYPES } from '../../ocpi/locations.js';
 
 const isTimeZone = (zone: string) => {
   try {
@@ -53,10 +53,7 @@ export const locationBody = z.strictObject({
 export function installationLocationRoutes(deps: ApiDeps): Router {
   const router = Router();
   const path = '/installations/:id/location';
-  const answer = async (installationId: string, location: unknown) => ({
-    location,
-    published: isPublished({ location, sources: (await deps.store.authSources.get(installationId)) ?? null }),
-  });
+  const answer = async (installationId: string, location: unknown) => ({ location, published: await deps.store.locations.published(installationId) });
 
   router.get(path, async (req, res) => {
     const installation = await requireInstallation(deps, req, String(req.params.id));
