@@ -55,6 +55,13 @@ export const configSchema = z.object({
   acceptUnknownChargers: z.boolean().default(false),
   /** Name of the installation that unknown chargers join when acceptUnknownChargers is on. */
   defaultInstallationName: z.string().min(1).default('Default'),
+  /**
+   * How an unknown charger joining that way is registered: 'accepted' serves it at once; 'pending'
+   * answers its BootNotification Pending until an operator accepts it (PUT /api/chargers/{id}/registration).
+   */
+  unknownChargerRegistration: z.enum(['accepted', 'pending']).default('accepted'),
+  /** The interval (seconds) a Pending or Rejected BootNotification answer gives: the least wait before the charger boots again. */
+  bootRetryIntervalSec: z.number().int().min(1).max(86400).default(60),
   /** Refuse StartTransaction with ConcurrentTx when the id tag already has an active transaction. */
   rejectConcurrentTx: z.boolean().default(true),
   /** DataTransfer vendorIds the gateway accepts; any other gets UnknownVendorId. */
@@ -228,6 +235,8 @@ const envKeys: Record<string, { key: keyof Config; parse: 'int' | 'bool' | 'stri
   PING_INTERVAL_SEC: { key: 'pingIntervalSec', parse: 'int' },
   ACCEPT_UNKNOWN_CHARGERS: { key: 'acceptUnknownChargers', parse: 'bool' },
   DEFAULT_INSTALLATION_NAME: { key: 'defaultInstallationName', parse: 'string' },
+  UNKNOWN_CHARGER_REGISTRATION: { key: 'unknownChargerRegistration', parse: 'string' },
+  BOOT_RETRY_INTERVAL_SEC: { key: 'bootRetryIntervalSec', parse: 'int' },
   REJECT_CONCURRENT_TX: { key: 'rejectConcurrentTx', parse: 'bool' },
   DATA_TRANSFER_VENDOR_IDS: { key: 'dataTransferVendorIds', parse: 'list' },
   MAX_FRAME_BYTES: { key: 'maxFrameBytes', parse: 'int' },

@@ -1,6 +1,6 @@
 import { API_ERRORS } from './errors.js';
 import { ok, ref } from './openapiParts.js';
-import { chargerPaths, chargerSchemas, chargerSecurityPaths } from './openapiChargers.js';
+import { chargerPaths, chargerRegistrationPaths, chargerSchemas, chargerSecurityPaths } from './openapiChargers.js';
 import { commandPaths, commandResultSchemas, ocppCommandSchemas } from './openapiCommands.js';
 import { idTagPaths, idTagSchemas, installationPaths, installationSchemas, statusPaths, statusSchemas } from './openapiInstallations.js';
 import { subscriptionPaths, subscriptionSchemas } from './openapiSubscriptions.js';
@@ -54,6 +54,7 @@ const described = {
     ...commandPaths,
     ...subscriptionPaths,
     ...chargerSecurityPaths,
+    ...chargerRegistrationPaths,
     ...userPaths,
     ...statusPaths,
     ...dashboardPaths,

@@ -1,5 +1,5 @@
 import { body, chargerId, common, failure, fromZod, installationId, int, json, list, noContent, obj, ok, orNull, pathParam, ref, str, time, withBody } from './openapiParts.js';
-import { registerChargerBody } from './routes/chargers.js';
+import { chargerRegistrationBody, registerChargerBody } from './routes/chargers.js';
 import { chargerPasswordBody, chargerSecurityBody } from './routes/chargerSecurity.js';
 
 /**
@@ -59,6 +59,24 @@ export const chargerPaths = {
     get: {
       tags: ['chargers'], summary: 'The charging profiles the gateway set on the charger (SetChargingProfile accepted, not cleared since)',
       responses: { '200': ok('Charging profiles', list('ChargingProfile')), '404': failure('NOT_FOUND'), ...common },
+    },
+  },
+};
+
+export const chargerRegistrationPaths = {
+  '/api/chargers/{id}/registration': {
+    parameters: [chargerId],
+    put: {
+      tags: ['chargers'],
+      summary: "Set how the charger's BootNotification is answered: accepted, pending or rejected",
+      description:
+        'OCPP RegistrationStatus. A pending or rejected charger gets that answer to BootNotification (with BOOT_RETRY_INTERVAL_SEC as the interval) and a SecurityError CALLERROR for anything else it sends, except what the gateway triggered or a NotifyReport. A connected charger is sent TriggerMessage BootNotification so the change applies at once; `bootTriggered` says whether it accepted.',
+      requestBody: body(fromZod(chargerRegistrationBody)),
+      responses: {
+        '200': ok('The charger', { allOf: [ref('Charger'), obj({ bootTriggered: { type: 'boolean', description: 'The connected charger accepted TriggerMessage BootNotification' } })] }),
+        '404': failure('NOT_FOUND'),
+        ...withBody,
+      },
     },
   },
 };
@@ -123,6 +141,7 @@ export const chargerSchemas = {
       }),
       description: 'What an OCPP 2.0.1 charger reported of itself in NotifyReport (merged over reports); null until it sent one',
     }),
+    registration: { type: 'string', enum: ['accepted', 'pending', 'rejected'], description: 'How its BootNotification is answered (PUT /api/chargers/{id}/registration); unknown chargers joining the default installation start as UNKNOWN_CHARGER_REGISTRATION says' },
     createdAt: time,
   }),
   ChargerDetail: {

@@ -53,6 +53,7 @@ export const OPERATION_IDS: Record<string, string> = {
   'POST /api/subscriptions/{id}/redeliver': 'redeliverEvent',
   'POST /api/subscriptions/{id}/replay': 'replayEvents',
   'PUT /api/chargers/{id}/security-profile': 'setChargerSecurityProfile',
+  'PUT /api/chargers/{id}/registration': 'setChargerRegistration',
   'POST /api/chargers/{id}/password': 'setChargerPassword',
   'POST /api/auth/login': 'signIn',
   'POST /api/auth/logout': 'signOut',

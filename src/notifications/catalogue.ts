@@ -37,7 +37,7 @@ const reservation = z.object({
 export const CATALOGUE = {
   'charger.booted': {
     version: 1,
-    description: 'A charger sent BootNotification and was accepted.',
+    description: 'A charger sent BootNotification and was accepted (not sent while its registration is pending or rejected).',
     data: z.object({ vendor: z.string(), model: z.string(), serialNumber: z.string().nullable(), firmwareVersion: z.string().nullable(), ocppVersion }),
   },
   'charger.connected': {

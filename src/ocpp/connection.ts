@@ -6,6 +6,7 @@ import type { RefusalKind } from './rpc/inbound.js';
 import { isRpcError } from './rpc/errors.js';
 import { appliedBefore, offlineSettingOf, pushOfflineConfig } from './offlineConfig.js';
 import { envelope } from '../notifications/record.js';
+import { registrationState } from './registration.js';
 import type { OcppMetrics } from './metrics.js';
 
 /** last_seen is written at most this often per charger from ordinary traffic. */
@@ -21,7 +22,8 @@ const REFUSALS: Record<RefusalKind, string> = {
 export function attachConnection(deps: OcppDeps, registry: ConnectionRegistry, client: ChargerConnection, metrics: OcppMetrics): void {
   const { chargerId, installationId } = client.session;
   const log = deps.log.child({ chargerId });
-  const ctx: ChargerContext = { chargerId, installationId, ocppVersion: versionOf(client.protocol), log };
+  const registration = registrationState(client.session.registration);
+  const ctx: ChargerContext = { chargerId, installationId, ocppVersion: versionOf(client.protocol), log, registration };
   const { handlers } = protocols[client.protocol];
 
   // Set below: the write that marks the charger online and records charger.connected.
@@ -32,6 +34,8 @@ export function attachConnection(deps: OcppDeps, registry: ConnectionRegistry, c
       // On PostgreSQL a pool runs writes side by side: without this wait a StatusNotification
       // sent right after the handshake could be recorded before charger.connected.
       if (online) await online;
+      const refusal = registration.refusal(action);
+      if (refusal) throw ocppError('SecurityError', refusal);
       const result = await handlers[action](deps, ctx, params, signal);
       counts.ok.n++;
       return result;
@@ -79,8 +83,9 @@ export function attachConnection(deps: OcppDeps, registry: ConnectionRegistry, c
   };
 
   // After the BootNotification reply has gone out (the spec lets us send requests only then).
+  client.on('calling', (method: string, params: unknown) => registration.sent(method, params));
   client.on('callResult', ({ method }: { method: string }) => {
-    if (method !== 'BootNotification') return;
+    if (method !== 'BootNotification' || registration.status !== 'accepted') return;
     setImmediate(() => {
       provision(true);
       void syncLocalList(deps, ctx);
@@ -105,7 +110,7 @@ export function attachConnection(deps: OcppDeps, registry: ConnectionRegistry, c
       if (before.holder && before.holder !== nodeId) deps.cluster.tookOver(chargerId, before.holder, since);
       offlineConfig = before.offlineConfig;
       // Back after an outage, maybe without a new boot: its list and offline setting may have missed changes.
-      if (!before.bootedAt) return;
+      if (!before.bootedAt || registration.status !== 'accepted') return;
       void syncLocalList(deps, ctx);
       provision(false);
     })

@@ -1,9 +1,12 @@
+import type { Registration } from '../store/chargers.js';
 import type { OcppConnection } from './rpc/connection.js';
 
 /** Who a connection belongs to, fixed at its handshake. */
 export interface ChargerSession {
   chargerId: string;
   installationId: string;
+  /** As stored at the handshake; the connection's own state follows its BootNotification answers. */
+  registration: Registration;
 }
 
 export type ChargerConnection = OcppConnection<ChargerSession>;

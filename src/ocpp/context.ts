@@ -8,6 +8,7 @@ import type { Recorder } from '../notifications/record.js';
 import type { ConnectionRegistry } from './connectionRegistry.js';
 import type { OcppVersion } from './versions.js';
 import type { CertificateAuthority } from './certificates/issue.js';
+import type { RegistrationState } from './registration.js';
 
 /** What every OCPP handler needs; built once per gateway. */
 export interface OcppDeps {
@@ -38,6 +39,8 @@ export interface ChargerContext {
   /** The version this connection negotiated. */
   ocppVersion: OcppVersion;
   log: Logger;
+  /** Whether the charger is served on this connection (its BootNotification answers). */
+  registration: RegistrationState;
 }
 
 export { versionOf, type OcppVersion } from './versions.js';

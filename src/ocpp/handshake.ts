@@ -2,9 +2,10 @@ import type { Socket } from 'node:net';
 import type { OcppDeps } from './context.js';
 import { createAuthThrottle } from './authThrottle.js';
 import { OCPP_ENDPOINT } from './upgrade.js';
+import type { Registration } from '../store/chargers.js';
 
 export type HandshakeResult =
-  | { ok: true; chargerId: string; installationId: string }
+  | { ok: true; chargerId: string; installationId: string; registration: Registration }
   | { ok: false; status: number; message: string };
 
 export interface HandshakeFacts {
@@ -29,7 +30,7 @@ export function chargerResolver(deps: OcppDeps): ResolveCharger {
     // One read for a known charger: its installation comes with its credentials.
     let credentials = await deps.store.chargers.credentials(f.chargerId);
     const found: HandshakeResult = credentials
-      ? { ok: true, chargerId: f.chargerId, installationId: credentials.installationId }
+      ? { ok: true, chargerId: f.chargerId, installationId: credentials.installationId, registration: credentials.registration as Registration }
       : await registerUnknown(deps, defaultInstallation, f.chargerId);
     if (!found.ok) return found;
     credentials ??= await deps.store.chargers.credentials(f.chargerId);
@@ -49,11 +50,11 @@ async function registerUnknown(deps: OcppDeps, defaultInstallationId: () => Prom
   if (!deps.config.acceptUnknownChargers) return { ok: false, status: 404, message: 'Unknown charger' };
   const installationId = await defaultInstallationId();
   // A concurrent handshake may have registered it first; either way it exists now.
-  await deps.store.chargers.create(installationId, chargerId);
+  await deps.store.chargers.create(installationId, chargerId, deps.config.unknownChargerRegistration);
   const stored = await deps.store.chargers.get(chargerId);
   if (!stored) return { ok: false, status: 500, message: 'Charger registration failed' };
-  deps.log.warn({ chargerId, installationId: stored.installationId }, 'unknown charger registered into the default installation');
-  return { ok: true, chargerId, installationId: stored.installationId };
+  deps.log.warn({ chargerId, installationId: stored.installationId, registration: stored.registration }, 'unknown charger registered into the default installation');
+  return { ok: true, chargerId, installationId: stored.installationId, registration: stored.registration };
 }
 
 /** One creation however many unknown chargers connect at once. */

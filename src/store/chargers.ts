@@ -14,6 +14,10 @@ export interface Connector {
   updatedAt: string;
 }
 
+/** How the charger's BootNotification is answered (OCPP RegistrationStatus): only an accepted charger is served. */
+export const REGISTRATIONS = ['accepted', 'pending', 'rejected'] as const;
+export type Registration = (typeof REGISTRATIONS)[number];
+
 export interface Charger {
   id: string;
   installationId: string;
@@ -41,6 +45,7 @@ export interface Charger {
   diagnosticsStatus: { status: string; at: string } | null;
   /** What a 2.0.1 charger reported of itself in NotifyReport; null until it sent one. */
   deviceModel: DeviceModel | null;
+  registration: Registration;
   createdAt: string;
 }
 
@@ -96,6 +101,7 @@ function toCharger(row: ChargerTable): Charger {
       ? { status: row.diagnostics_status, at: row.diagnostics_status_at as string }
       : null,
     deviceModel: row.device_model ? JSON.parse(row.device_model) : null,
+    registration: row.registration as Registration,
     createdAt: row.created_at,
   };
 }
@@ -135,7 +141,8 @@ const Q = {
         booted_at: slot('at'),
         last_seen: slot('at'),
       })
-      .where('id', '=', slot('id')),
+      .where('id', '=', slot('id'))
+      .returning('registration'),
   ),
   touch: compiledOnce((d) => d.updateTable('chargers').set({ last_seen: slot('at') }).where('id', '=', slot('id'))),
   credentials: compiledOnce((d) =>
@@ -147,6 +154,7 @@ const Q = {
         'chargers.security_profile as chargerProfile',
         'installations.security_profile as installationProfile',
         'chargers.password_hash as passwordHash',
+        'chargers.registration as registration',
       ])
       .where('chargers.id', '=', slot('id')),
   ),
@@ -187,7 +195,7 @@ const Q = {
 export function chargerStore(db: Db) {
   return {
     /** undefined when the id is taken (charger ids are global: a charger connects by id alone). */
-    async create(installationId: string, id: string): Promise<Charger | undefined> {
+    async create(installationId: string, id: string, registration: Registration = 'accepted'): Promise<Charger | undefined> {
       const row: ChargerTable = {
         id,
         installation_id: installationId,
@@ -210,6 +218,7 @@ export function chargerStore(db: Db) {
         node_id: null,
         last_seen: null,
         ocpp_version: null,
+        registration,
         created_at: new Date().toISOString(),
       };
       const res = await db.insertInto('chargers').values(row).onConflict((oc) => oc.column('id').doNothing()).executeTakeFirst();
@@ -236,9 +245,16 @@ export function chargerStore(db: Db) {
       return rows.map(toConnector);
     },
 
-    async recordBoot(id: string, boot: BootInfo, at: string): Promise<void> {
+    /** Stores the boot; returns how it is to be answered (undefined: the charger was removed meanwhile). */
+    async recordBoot(id: string, boot: BootInfo, at: string): Promise<Registration | undefined> {
       const { vendor, model, serialNumber, firmwareVersion } = boot;
-      await Q.boot(db, { id, vendor, model, serialNumber, firmwareVersion, details: JSON.stringify(boot.details), at });
+      const [row] = (await Q.boot(db, { id, vendor, model, serialNumber, firmwareVersion, details: JSON.stringify(boot.details), at })).rows;
+      return row?.registration as Registration | undefined;
+    },
+
+    async setRegistration(id: string, registration: Registration): Promise<boolean> {
+      const res = await db.updateTable('chargers').set({ registration }).where('id', '=', id).executeTakeFirst();
+      return Number(res.numUpdatedRows) > 0;
     },
 
     /** Makes `nodeId` the holder, with the version it negotiated; returns what the connection finds: the previous holder (null: none), its last boot and offline setting. */

@@ -3,7 +3,7 @@ import type { ChargerTable, IdTagTable, InstallationTable, SubscriptionTable } f
 import type { SecretBox } from '../secrets.js';
 
 /** Charger columns that are configuration; the rest (online, holder, statuses) is state. */
-export const CHARGER_COLUMNS = ['id', 'vendor', 'model', 'serial_number', 'firmware_version', 'security_profile', 'password_hash', 'password_set_at', 'offline_config', 'created_at'] as const;
+export const CHARGER_COLUMNS = ['id', 'vendor', 'model', 'serial_number', 'firmware_version', 'security_profile', 'password_hash', 'password_set_at', 'offline_config', 'registration', 'created_at'] as const;
 
 /** Subscription columns that are configuration; cursor, lease, failures and state begin anew. */
 export const SUBSCRIPTION_COLUMNS = [
@@ -13,7 +13,8 @@ export const SUBSCRIPTION_COLUMNS = [
 
 const SEALED_SUBSCRIPTION_COLUMNS = ['secret', 'auth_password', 'kafka_password'] as const;
 
-export type ExportedCharger = Pick<ChargerTable, (typeof CHARGER_COLUMNS)[number]>;
+/** `registration` is absent from exports made before it existed. */
+export type ExportedCharger = Omit<Pick<ChargerTable, (typeof CHARGER_COLUMNS)[number]>, 'registration'> & { registration?: string };
 export type ExportedSubscription = Pick<SubscriptionTable, (typeof SUBSCRIPTION_COLUMNS)[number]>;
 
 /** One installation as stored (column names), its secrets opened so another key can seal them again. */
@@ -79,7 +80,7 @@ export function installationTransferStore(db: Db, box: SecretBox) {
       const id = inst.installation.id;
       const seal = (v: string) => box.seal(v);
       await db.insertInto('installations').values(withSecrets(inst.installation, ['auth_payload'], seal)).execute();
-      for (const c of inst.chargers) await db.insertInto('chargers').values({ ...c, installation_id: id, online: 0, node_id: null }).execute();
+      for (const c of inst.chargers) await db.insertInto('chargers').values({ ...c, registration: c.registration ?? 'accepted', installation_id: id, online: 0, node_id: null }).execute();
       for (const t of inst.idTags) await db.insertInto('id_tags').values({ ...t, installation_id: id }).execute();
       for (const s of inst.subscriptions) {
         await db

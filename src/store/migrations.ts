@@ -636,6 +636,12 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.alterTable('installations').addColumn('location', 'text').execute();
       },
     },
+    '0029_charger_registration': {
+      async up(db: Kysely<any>) {
+        // How the charger's BootNotification is answered (OCPP RegistrationStatus); every existing charger stays accepted.
+        await db.schema.alterTable('chargers').addColumn('registration', 'text', (c) => c.notNull().defaultTo('accepted')).execute();
+      },
+    },
   };
 }
 

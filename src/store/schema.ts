@@ -56,6 +56,8 @@ export interface ChargerTable {
   last_seen: string | null;
   /** '1.6', '2.0.1' or '2.1': what the current or last connection negotiated; null before the first. */
   ocpp_version: string | null;
+  /** 'accepted', 'pending' or 'rejected': how its BootNotification is answered. */
+  registration: string;
   created_at: string;
 }
 

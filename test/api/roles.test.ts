@@ -98,6 +98,7 @@ const TABLE: Record<string, Entry> = {
     call: (ids) => ({ path: `/api/subscriptions/${ids.subscription}/replay`, body: { from: '2020-01-01T00:00:00Z', to: '2030-01-01T00:00:00Z' } }),
   },
   'put /api/chargers/{id}/security-profile': { expect: 'notFound', call: (ids) => ({ path: `/api/chargers/${ids.charger}/security-profile`, body: { securityProfile: 1 } }) },
+  'put /api/chargers/{id}/registration': { expect: 'notFound', call: (ids) => ({ path: `/api/chargers/${ids.charger}/registration`, body: { registration: 'pending' } }) },
   'post /api/chargers/{id}/password': { expect: 'notFound', call: (ids) => ({ path: `/api/chargers/${ids.charger}/password`, body: {} }) },
   'post /api/auth/login': { expect: 'own', why: 'signs the caller in; returns only their own user' },
   'post /api/auth/logout': { expect: 'own', why: "ends the caller's own session" },

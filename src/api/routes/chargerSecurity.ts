@@ -3,7 +3,8 @@ import { z } from 'zod';
 import type { ApiDeps } from '../deps.js';
 import { ApiError } from '../errors.js';
 import { parseBody } from '../validate.js';
-import { chargerView, requireCharger } from './lookups.js';
+import { changeChargerSetting, chargerView, requireCharger } from './lookups.js';
+import type { Unit } from '../../store/index.js';
 import { generatePassword, hashPassword, PASSWORD_LENGTH } from '../../ocpp/chargerPassword.js';
 import { auditEntry } from '../audit.js';
 import { versionOf, type OcppVersion } from '../../ocpp/context.js';
@@ -35,15 +36,8 @@ export function chargerSecurityRoutes(deps: ApiDeps): Router {
   router.put('/chargers/:id/security-profile', async (req, res) => {
     const charger = await requireCharger(deps, req, req.params.id);
     const { securityProfile } = parseBody(chargerSecurityBody, req.body);
-    await deps.store.transact(async (tx) => {
-      await tx.chargers.setSecurityProfile(charger.id, securityProfile);
-      await tx.audit(auditEntry(req, {
-        installationId: charger.installationId,
-        action: 'charger.security_profile_changed',
-        target: charger.id,
-        changes: { securityProfile: { from: charger.securityProfile, to: securityProfile } },
-      }));
-    });
+    const write = (tx: Unit) => tx.chargers.setSecurityProfile(charger.id, securityProfile);
+    await changeChargerSetting(deps, req, charger, { key: 'securityProfile', to: securityProfile, action: 'charger.security_profile_changed', write });
     res.json(chargerView(deps, (await deps.store.chargers.get(charger.id))!));
   });
 

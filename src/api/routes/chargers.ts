@@ -4,11 +4,17 @@ import type { ApiDeps } from '../deps.js';
 import { ApiError, notFound } from '../errors.js';
 import { parseBody } from '../validate.js';
 import { chargerIdField } from './fields.js';
-import { chargerView, disconnect, requireCharger, requireInstallation } from './lookups.js';
+import { changeChargerSetting, chargerView, disconnect, requireCharger, requireInstallation } from './lookups.js';
+import type { Unit } from '../../store/index.js';
 import { auditEntry } from '../audit.js';
 import { ocppUrlsFor } from '../ocppUrls.js';
+import { REGISTRATIONS } from '../../store/chargers.js';
 
 export const registerChargerBody = z.strictObject({ id: chargerIdField });
+
+export const chargerRegistrationBody = z.strictObject({
+  registration: z.enum(REGISTRATIONS, { error: 'must be accepted, pending or rejected' }),
+});
 
 export function chargerRoutes(deps: ApiDeps): Router {
   const router = Router();
@@ -56,10 +62,34 @@ export function chargerRoutes(deps: ApiDeps): Router {
     res.json({ ...chargerView(deps, charger), connectors, anomalies: anomalyList, ocppUrls });
   });
 
+  /**
+   * How the charger's BootNotification is answered. A connected charger is asked to boot again
+   * (TriggerMessage BootNotification, OCPP 2.0.1 B02/F06) so the change applies now, not at its next retry.
+   */
+  router.put('/chargers/:id/registration', async (req, res) => {
+    const charger = await requireCharger(deps, req, req.params.id);
+    const { registration } = parseBody(chargerRegistrationBody, req.body);
+    const write = (tx: Unit) => tx.chargers.setRegistration(charger.id, registration);
+    await changeChargerSetting(deps, req, charger, { key: 'registration', to: registration, action: 'charger.registration_changed', write });
+    const rebooting = charger.registration !== registration && (await askToBoot(deps, charger.id));
+    res.json({ ...chargerView(deps, (await chargers.get(charger.id))!), bootTriggered: rebooting });
+  });
+
   router.get('/chargers/:id/security-events', async (req, res) => {
     const charger = await requireCharger(deps, req, req.params.id);
     res.json({ items: await deps.store.securityEvents.list(charger.id) });
   });
 
   return router;
+}
+
+/** Whether a connected charger (on any node) accepted to send BootNotification again. */
+async function askToBoot(deps: ApiDeps, chargerId: string): Promise<boolean> {
+  try {
+    const answer = (await deps.commands.send(chargerId, 'TriggerMessage', { requestedMessage: 'BootNotification' })) as { status?: string };
+    return answer.status === 'Accepted';
+  } catch {
+    // Offline, or it refused: it boots with the new registration when it next connects or retries.
+    return false;
+  }
 }

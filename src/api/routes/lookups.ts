@@ -5,6 +5,8 @@ import type { Installation } from '../../store/installations.js';
 import type { Charger } from '../../store/chargers.js';
 import { isPlausiblePathId } from './fields.js';
 import { checkInstallation, type Need } from '../scope.js';
+import type { Unit } from '../../store/index.js';
+import { auditEntry } from '../audit.js';
 
 /** The installation a nested route works under, or 404 before anything else happens (also when the caller may not act on it). */
 export async function requireInstallation(deps: ApiDeps, req: Request, id: string, need: Need = 'service'): Promise<Installation> {
@@ -39,4 +41,22 @@ export function chargerView(deps: ApiDeps, charger: Charger): Charger {
 /** A removed charger must not keep talking: its next frame would write rows for a charger that is gone. */
 export function disconnect(deps: ApiDeps, chargerId: string, reason: string): void {
   void deps.registry.get(chargerId)?.close({ code: 1000, reason });
+}
+
+/** Writes one of a charger's settings and audits it as `action`, with what it was and what it became. */
+export async function changeChargerSetting<K extends keyof Charger>(
+  deps: ApiDeps,
+  req: Request,
+  charger: Charger,
+  setting: { key: K; to: Charger[K]; action: string; write(tx: Unit): Promise<unknown> },
+): Promise<void> {
+  await deps.store.transact(async (tx) => {
+    await setting.write(tx);
+    await tx.audit(auditEntry(req, {
+      installationId: charger.installationId,
+      action: setting.action,
+      target: charger.id,
+      changes: { [setting.key]: { from: charger[setting.key], to: setting.to } },
+    }));
+  });
 }

@@ -42,7 +42,8 @@ const OPEN = 1;
 
 /**
  * One charger's OCPP-J connection. Events: 'message' (a frame arrived), 'refused', 'badMessage',
- * 'strictValidationFailure', 'callResult' ({ method }: a CALL of the charger answered), 'close' ({ code, reason }).
+ * 'strictValidationFailure', 'callResult' ({ method }: a CALL of the charger answered), 'calling' (method, params:
+ * a CALL to the charger), 'close' ({ code, reason }).
  */
 export class OcppConnection<Session = unknown> extends EventEmitter {
   private readonly inbound: Inbound;
@@ -112,8 +113,9 @@ export class OcppConnection<Session = unknown> extends EventEmitter {
     this.inbound.serve(dispatch);
   }
 
-  /** A CALL to the charger, after the one before it is answered; resolves with its CALLRESULT. */
+  /** A CALL to the charger, after the one before it is answered; resolves with its CALLRESULT. Emits 'calling' (method, params). */
   call(method: string, params: unknown, options?: CallOptions): Promise<unknown> {
+    this.emit('calling', method, params);
     return this.outbound.call(method, params, options);
   }
 

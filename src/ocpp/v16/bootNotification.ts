@@ -1,8 +1,7 @@
 import type { Handler } from '../context.js';
-import { envelope } from '../../notifications/record.js';
+import { answerBoot } from '../boot.js';
 
 export const bootNotification: Handler = async (deps, ctx, params) => {
-  const now = new Date().toISOString();
   const { chargePointVendor, chargePointModel, chargePointSerialNumber, chargeBoxSerialNumber, firmwareVersion } = params;
   const boot = {
     vendor: chargePointVendor,
@@ -10,10 +9,5 @@ export const bootNotification: Handler = async (deps, ctx, params) => {
     serialNumber: chargePointSerialNumber ?? chargeBoxSerialNumber ?? null,
     firmwareVersion: firmwareVersion ?? null,
   };
-  await deps.store.transact(async (tx) => {
-    await tx.chargers.recordBoot(ctx.chargerId, { ...boot, details: params }, now);
-    tx.emit(envelope('charger.booted', ctx.installationId, ctx.chargerId, boot));
-  });
-  ctx.log.info({ vendor: chargePointVendor, model: chargePointModel, firmwareVersion }, 'charger booted');
-  return { status: 'Accepted', currentTime: now, interval: deps.config.heartbeatIntervalSec };
+  return answerBoot(deps, ctx, boot, params, { vendor: chargePointVendor, model: chargePointModel, firmwareVersion });
 };
