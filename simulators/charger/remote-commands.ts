@@ -35,6 +35,8 @@ export const statusOnlyCommands: readonly [string, RemoteCommandHandler<any>][] 
   ['UnlockConnector', () => ({ status: 'Unlocked' })],
   ['ChangeAvailability', accepted],
   ['ClearCache', accepted],
+  // No vendor extensions here (both versions: 1.6 §6.17, 2.0.1 P01).
+  ['DataTransfer', () => ({ status: 'UnknownVendorId' })],
 ];
 
 export const defaultRemoteCommands: ReadonlyMap<string, RemoteCommandHandler> = new Map<string, RemoteCommandHandler>([

@@ -38,6 +38,25 @@ const everyCommand: [string, Record<string, unknown>, object][] = [
   ['GetInstalledCertificateIds', { certificateType: ['CSMSRootCertificate'] }, { status: 'NotFound' }],
   ['DeleteCertificate', { certificateHashData: { hashAlgorithm: 'SHA256', issuerNameHash: 'aa', issuerKeyHash: 'bb', serialNumber: '01' } }, { status: 'NotFound' }],
   ['CertificateSigned', { certificateChain: 'PEM', certificateType: 'ChargingStationCertificate' }, { status: 'Rejected' }],
+  ['GetReport', { requestId: 12, componentCriteria: ['Active'] }, { status: 'EmptyResultSet' }],
+  ['GetTransactionStatus', { transactionId: 'tx-201-1' }, { ongoingIndicator: true, messagesInQueue: false }],
+  ['DataTransfer', { vendorId: 'com.example', messageId: 'hello', data: 'x' }, { status: 'UnknownVendorId' }],
+  ['GetLocalListVersion', {}, { versionNumber: 3 }],
+  [
+    'SetNetworkProfile',
+    { configurationSlot: 1, connectionData: { ocppVersion: 'OCPP20', ocppTransport: 'JSON', ocppCsmsUrl: 'wss://csms.example.com/ocpp', messageTimeout: 30, securityProfile: 2, ocppInterface: 'Wired0' } },
+    { status: 'Rejected' },
+  ],
+  ['CostUpdated', { totalCost: 4.5, transactionId: 'tx-201-1' }, {}],
+  ['CustomerInformation', { requestId: 13, report: true, clear: false, idToken: { idToken: 'CUST-1', type: 'ISO14443' } }, { status: 'Rejected' }],
+  ['SetDisplayMessage', { message: { id: 1, priority: 'NormalCycle', message: { format: 'UTF8', content: 'Hello' } } }, { status: 'Accepted' }],
+  ['GetDisplayMessages', { requestId: 14 }, { status: 'Unknown' }],
+  ['ClearDisplayMessage', { id: 1 }, { status: 'Unknown' }],
+  ['SetMonitoringBase', { monitoringBase: 'FactoryDefault' }, { status: 'Accepted' }],
+  ['SetMonitoringLevel', { severity: 5 }, { status: 'Accepted' }],
+  ['SetVariableMonitoring', { setMonitoringData: [{ value: 10, type: 'Delta', severity: 5, ...heartbeat }] }, { setMonitoringResult: [{ status: 'Rejected', type: 'Delta', severity: 5, ...heartbeat }] }],
+  ['ClearVariableMonitoring', { id: [1] }, { clearMonitoringResult: [{ status: 'NotFound', id: 1 }] }],
+  ['GetMonitoringReport', { requestId: 15 }, { status: 'Accepted' }],
 ];
 
 describe('remote commands to OCPP 2.0.1 and 2.1 chargers', () => {
@@ -66,6 +85,28 @@ describe('remote commands to OCPP 2.0.1 and 2.1 chargers', () => {
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect(res.body).toEqual({ action, result: answer });
     expect(v201.lastCall(action)).toEqual({ action, payload: body });
+  });
+
+  it('gets the status of a transaction (E14) and acknowledges the reports commands ask for (N09, O04, N02) instead of NotImplemented', async () => {
+    const other = t.charger('CP-21', { protocol: 'ocpp2.0.1' });
+    await other.connect();
+    await other.boot();
+    const tx = other.openTransaction(1);
+    await other.transactionEvent(tx.event('Started', 'Authorized', { idToken: { idToken: 'TAG-1', type: 'ISO14443' } }));
+    const status = await command('CP-21', 'GetTransactionStatus', { transactionId: tx.transactionId });
+    expect(status.body).toEqual({ action: 'GetTransactionStatus', result: { ongoingIndicator: true, messagesInQueue: false } });
+    const unknown = await command('CP-21', 'GetTransactionStatus', { transactionId: 'never-started' });
+    expect(unknown.body.result).toEqual({ ongoingIndicator: false, messagesInQueue: false });
+
+    let notified: Promise<unknown> | undefined;
+    other.onCall('CustomerInformation', (p, c, after) => {
+      after(() => (notified = c.call('NotifyCustomerInformation', { data: '', seqNo: 0, generatedAt: new Date().toISOString(), requestId: p.requestId, tbc: false })));
+      return { status: 'Accepted' };
+    });
+    expect((await command('CP-21', 'CustomerInformation', { requestId: 21, report: true, clear: false, customerIdentifier: 'CUST-1' })).status).toBe(200);
+    await expect.poll(() => notified).toBeDefined();
+    expect(await notified).toEqual({});
+    await other.close();
   });
 
   it('lists the commands of each version in the OpenAPI document, with their 2.0.1 schemas', async () => {

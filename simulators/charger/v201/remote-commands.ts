@@ -110,6 +110,18 @@ const triggerMessage: Handler = (p, charger, after) => {
   return { status: 'Accepted' };
 };
 
+/** E14: whether the transaction is still open here; nothing is ever queued (the simulator sends at once). */
+const getTransactionStatus: Handler = (p, charger) => {
+  const tx = p.transactionId === undefined ? undefined : charger.transactions.get(p.transactionId);
+  return { messagesInQueue: false, ...(p.transactionId !== undefined && { ongoingIndicator: !!tx && !tx.ended }) };
+};
+
+/** N09/N10: nothing is known of any customer; the (empty) report follows. */
+const customerInformation: Handler = (p, charger, after) => {
+  if (p.report) after(() => charger.call('NotifyCustomerInformation', { data: '', seqNo: 0, generatedAt: new Date().toISOString(), requestId: p.requestId, tbc: false }));
+  return { status: 'Accepted' };
+};
+
 export const v201RemoteCommands: ReadonlyMap<string, Handler> = new Map<string, Handler>([
   ...statusOnlyCommands,
   ['RequestStartTransaction', requestStart],
@@ -121,4 +133,6 @@ export const v201RemoteCommands: ReadonlyMap<string, Handler> = new Map<string, 
   ['TriggerMessage', triggerMessage],
   ['GetLocalListVersion', (_p, charger) => ({ versionNumber: charger.localList.version })],
   ['SendLocalList', sendLocalList],
+  ['GetTransactionStatus', getTransactionStatus],
+  ['CustomerInformation', customerInformation],
 ]);

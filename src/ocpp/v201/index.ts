@@ -8,6 +8,7 @@ import { logStatusNotification } from './logStatusNotification.js';
 import { meterValues } from './meterValues.js';
 import { notifyEvent } from './notifyEvent.js';
 import { notifyReport } from './notifyReport.js';
+import { notifyCustomerInformation, notifyDisplayMessages, notifyMonitoringReport } from './reportNotifications.js';
 import { reportChargingProfiles } from './reportChargingProfiles.js';
 import { reservationStatusUpdate } from './reservationStatusUpdate.js';
 import { securityEventNotification } from './securityEventNotification.js';
@@ -27,7 +28,10 @@ export const handlers: Record<string, Handler> = {
   Heartbeat: heartbeat,
   LogStatusNotification: logStatusNotification,
   MeterValues: meterValues,
+  NotifyCustomerInformation: notifyCustomerInformation,
+  NotifyDisplayMessages: notifyDisplayMessages,
   NotifyEvent: notifyEvent,
+  NotifyMonitoringReport: notifyMonitoringReport,
   NotifyReport: notifyReport,
   ReportChargingProfiles: reportChargingProfiles,
   ReservationStatusUpdate: reservationStatusUpdate,
