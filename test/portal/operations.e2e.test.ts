@@ -128,4 +128,20 @@ describe('charger operations page in a real browser', { timeout: 40_000 }, () =>
     expect(await form().getByLabel(/^Command/).locator('option', { hasText: 'GetDiagnostics' }).count()).toBe(0);
     await screenshot(page, 'ops-03-charging-profile');
   });
+
+  it('holds a connected charger pending from its page, which asks it to boot again and answers that boot Pending, then accepts it', async () => {
+    await page.goto(`${base}/chargers/OPS-201`);
+    const registration = page.getByTestId('registration');
+    await registration.waitFor(WAIT);
+    expect(await registration.textContent()).toContain('accepted');
+    const triggered = c201.waitForFrame((f) => Array.isArray(f) && f[2] === 'TriggerMessage' && (f[3] as any).requestedMessage === 'BootNotification', 10_000);
+    await registration.getByRole('button', { name: 'Hold pending' }).click();
+    await expect.poll(() => registration.textContent(), WAIT).toContain('answered Pending');
+    await triggered;
+    expect((await c201.boot()).status).toBe('Pending');
+    await screenshot(page, 'ops-04-registration-pending');
+    await registration.getByRole('button', { name: 'Accept' }).click();
+    await expect.poll(() => registration.textContent(), WAIT).toContain('Its BootNotification is accepted');
+    expect((await c201.boot()).status).toBe('Accepted');
+  });
 });

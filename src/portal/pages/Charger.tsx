@@ -9,6 +9,7 @@ import { ErrorNotice, Loading, When } from '../ui/Notice.js';
 import { useLoad } from '../ui/useLoad.js';
 import { CommandHistory } from '../sections/CommandHistory.js';
 import { SendCommand } from '../sections/SendCommand.js';
+import { ChargerRegistration } from '../sections/ChargerRegistration.js';
 
 interface Operations {
   charger: Charger & { connectors: Connector[] };
@@ -47,6 +48,8 @@ export function ChargerPage({ id }: { id: string }) {
         Firmware: <span data-testid="firmware-status">{charger.firmwareStatus?.status ?? 'no update reported'}</span> {charger.firmwareStatus && <When at={charger.firmwareStatus.at} />}
         {' · '}Log upload: <span data-testid="diagnostics-status">{charger.diagnosticsStatus?.status ?? 'none reported'}</span> {charger.diagnosticsStatus && <When at={charger.diagnosticsStatus.at} />}
       </p>
+      <h2>Registration</h2>
+      <ChargerRegistration charger={charger} onChanged={page.reload} />
       <h2>Send a command</h2>
       {version ? <SendCommand chargerId={charger.id} ocppVersion={version} online={charger.online} onSent={page.reload} /> : <p>The charger has not connected yet: its OCPP version, and so its commands, are not known.</p>}
       <h2>Reservations</h2>
