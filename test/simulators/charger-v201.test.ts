@@ -260,8 +260,9 @@ describe('2.0.1 remote commands', () => {
     expect(await csms.call('DEFAULTS-1', 'Reset', { type: 'Immediate' })).toEqual({ status: 'Accepted' });
     c.onCall('Reset', () => ({ status: 'Scheduled' }));
     expect(await csms.call('DEFAULTS-1', 'Reset', { type: 'Immediate' })).toEqual({ status: 'Scheduled' });
-    expect((await csms.call('DEFAULTS-1', 'DataTransfer', { vendorId: 'x' })).slice(2, 3)).toEqual(['NotImplemented']);
-    expect(c.receivedCalls.map((r) => r.action)).toEqual(['UnlockConnector', 'TriggerMessage', 'TriggerMessage', 'TriggerMessage', 'Reset', 'Reset', 'DataTransfer']);
+    expect(await csms.call('DEFAULTS-1', 'DataTransfer', { vendorId: 'x' })).toEqual({ status: 'UnknownVendorId' });
+    expect((await csms.call('DEFAULTS-1', 'ClearDisplayMessage', { id: 1 })).slice(2, 3)).toEqual(['NotImplemented']);
+    expect(c.receivedCalls.map((r) => r.action)).toEqual(['UnlockConnector', 'TriggerMessage', 'TriggerMessage', 'TriggerMessage', 'Reset', 'Reset', 'DataTransfer', 'ClearDisplayMessage']);
     await c.close();
   });
 });

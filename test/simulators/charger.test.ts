@@ -137,9 +137,10 @@ describe('SimCharger', () => {
       configurationKey: [{ key: 'HeartbeatInterval', readonly: false, value: '30' }],
       unknownKey: ['Nope'],
     });
-    expect((await serverCall('CP-4', 'DataTransfer', {}))[2]).toBe('NotImplemented');
+    expect((await serverCall('CP-4', 'DataTransfer', { vendorId: 'x' }))[2]).toEqual({ status: 'UnknownVendorId' });
+    expect((await serverCall('CP-4', 'SendLocalCommandNobodyKnows', {}))[2]).toBe('NotImplemented');
 
-    expect(seen).toEqual(['RemoteStartTransaction', 'UnlockConnector', 'ChangeConfiguration', 'GetConfiguration', 'DataTransfer']);
+    expect(seen).toEqual(['RemoteStartTransaction', 'UnlockConnector', 'ChangeConfiguration', 'GetConfiguration', 'DataTransfer', 'SendLocalCommandNobodyKnows']);
     expect(charger.receivedCalls[0]).toEqual({ action: 'RemoteStartTransaction', payload: { idTag: 'X' } });
     await charger.close();
   });
