@@ -50,8 +50,8 @@ export function secondFactorService(store: SecondFactorStore, issuer: string) {
 
     /**
      * A current TOTP code not used before, or an unused recovery code (then spent), is accepted;
-     * a TOTP code of a step already claimed is `used` (said as such: the person has the right
-     * code, just too late). A TOTP code's step is claimed in the store, so it works once even across nodes.
+     * a TOTP code of a step already claimed, or a spent recovery code, is `used` (said as such:
+     * the person has a right code, just one that has served). A TOTP code's step is claimed in the store, so it works once even across nodes.
      */
     async check(userId: string, code: string): Promise<CodeCheck> {
       const state = await store.get(userId);
@@ -62,7 +62,7 @@ export function secondFactorService(store: SecondFactorStore, issuer: string) {
         if (step === undefined) return 'invalid';
         return (await store.claimStep(userId, step)) ? 'accepted' : 'used';
       }
-      return (await store.useRecoveryCode(userId, trimmed)) ? 'accepted' : 'invalid';
+      return store.useRecoveryCode(userId, trimmed);
     },
 
     async verify(userId: string, code: string): Promise<boolean> {
