@@ -104,7 +104,7 @@ describe('the dashboard and notifications in a real browser', { timeout: 40_000 
     await screenshot(page, 'notifications-01-send-test');
   });
 
-  it('shows a refused attempt with the answer, and filters the log to failures', async () => {
+  it('shows a refused attempt with what was sent and answered, headers too, and filters the log by result and by event type', async () => {
     receiver.injectFault({ fault: { mode: 'status', status: 503, body: '{"error":"down for maintenance"}', headers: { 'content-type': 'application/json' } }, times: 1 });
     await charger.status(1, 'Preparing');
     await receiver.waitFor(2, 10_000);
@@ -116,8 +116,22 @@ describe('the dashboard and notifications in a real browser', { timeout: 40_000 
     expect(await detail.getByTestId('attempt-status').textContent()).toBe('HTTP 503');
     expect(await detail.getByTestId('attempt-response-body').textContent()).toContain('down for maintenance');
     expect(await detail.getByTestId('attempt-request-body').textContent()).toContain('"type": "connector.status_changed"');
+    // The headers sent (the signature, never the secret it was made with) and the ones that came back.
+    const sent = (await detail.getByTestId('attempt-request-headers').textContent())!;
+    expect(sent).toMatch(/^webhook-signature: v1,/m);
+    expect(sent).toContain('content-type: application/json');
+    expect(sent).not.toContain(firstSecret);
+    expect(await detail.getByTestId('attempt-response-headers').textContent()).toContain('content-type: application/json');
     await screenshot(page, 'notifications-02-failed-attempt');
+    await log().getByRole('button', { name: 'Details', expanded: true }).click();
     await log().locator('select[name="status"]').selectOption('');
+
+    // By event type: the test of session.stopped alone, then the status change's two attempts.
+    await log().locator('select[name="eventType"]').selectOption('session.stopped');
+    await expect.poll(() => log().locator('[data-testid="deliveries"] > tbody > tr').count(), WAIT).toBe(1);
+    await log().locator('select[name="eventType"]').selectOption('connector.status_changed');
+    await expect.poll(() => log().locator('[data-testid="deliveries"] > tbody > tr').count(), WAIT).toBe(2);
+    await log().locator('select[name="eventType"]').selectOption('');
   });
 
   it('retries every failed event since a time with one button', async () => {

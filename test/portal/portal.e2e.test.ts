@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
@@ -236,7 +237,7 @@ describe('portal in a real browser', { timeout: 40_000 }, () => {
     await screenshot(page, '06-session-detail');
   });
 
-  it('filters sessions, shows the energy of one still charging, and links the same list as CSV', async () => {
+  it('filters sessions by id tag, status, charger and days, shows the energy of one still charging, and downloads the same list as CSV', async () => {
     const { transactionId } = await charger.startTransaction({ connectorId: 1, idTag: 'TAG-OK', meterStart: 10_000 });
     await charger.meterValues({ connectorId: 1, transactionId, valueWh: 11_250 });
     await page.getByRole('link', { name: '← Sessions' }).click();
@@ -253,7 +254,31 @@ describe('portal in a real browser', { timeout: 40_000 }, () => {
     expect(csv).toContain('active=true');
     await screenshot(page, '06-sessions-filtered');
 
+    // The CSV file the button downloads is that same filtered list.
+    const [download] = await Promise.all([page.waitForEvent('download', WAIT), page.getByRole('button', { name: 'Export CSV' }).click()]);
+    const [header, ...rows] = readFileSync((await download.path())!, 'utf8').trimEnd().split('\r\n');
+    expect(header.split(',').slice(0, 3)).toEqual(['id', 'installation_id', 'charger_id']);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toContain(`${transactionId},${siteA},PORTAL-1,`);
+
     await page.getByLabel('Id tag').fill('NOBODY');
+    await page.getByRole('button', { name: 'Filter' }).click();
+    await page.getByText('No session matches these filters.').waitFor(WAIT);
+
+    // By charger and by the days a session started on (the owner's local days, as the date inputs give them).
+    const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toLocaleDateString('sv');
+    const rowsShown = () => page.getByTestId('sessions').locator('tbody tr').count().catch(() => 0);
+    await page.getByLabel('Id tag').fill('');
+    await page.getByLabel('Status').selectOption('any');
+    await page.getByLabel('Charger').fill('PORTAL-201');
+    await page.getByRole('button', { name: 'Filter' }).click();
+    await page.getByText('No session matches these filters.').waitFor(WAIT);
+    await page.getByLabel('Charger').fill('PORTAL-1');
+    await page.getByLabel('From', { exact: true }).fill(day(-1));
+    await page.getByLabel('To', { exact: true }).fill(day(1));
+    await page.getByRole('button', { name: 'Filter' }).click();
+    await expect.poll(rowsShown, WAIT).toBe(2);
+    await page.getByLabel('From', { exact: true }).fill(day(1));
     await page.getByRole('button', { name: 'Filter' }).click();
     await page.getByText('No session matches these filters.').waitFor(WAIT);
     await charger.stopTransaction({ transactionId, meterStop: 11_500 });
