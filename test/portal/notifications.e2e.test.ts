@@ -229,6 +229,13 @@ describe('the dashboard and notifications in a real browser', { timeout: 40_000 
     const failing = card.getByTestId('failing-subscriptions');
     expect(await failing.textContent()).toContain('queued');
     await screenshot(page, 'dashboard-01-desktop');
+    // Each figure leads to where it comes from.
+    await card.getByTestId('sessions-count').click();
+    await page.getByTestId('sessions').getByText('CARD').first().waitFor(WAIT);
+    await page.getByRole('link', { name: 'Charging portal' }).click();
+    await card.getByTestId('chargers-online').click();
+    await page.getByTestId('charger-HOOK-1').waitFor(WAIT);
+    await page.getByRole('link', { name: 'Charging portal' }).click();
     await failing.getByRole('link', { name: 'Billing' }).click();
     await passSecondFactor('subscription-detail');
     await page.getByTestId('subscription-detail').getByRole('heading', { name: /Billing/ }).waitFor(WAIT);

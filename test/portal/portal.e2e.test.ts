@@ -131,6 +131,9 @@ describe('portal in a real browser', { timeout: 40_000 }, () => {
     const message = form.locator('[data-field-error="sessionEndUrl"]');
     await message.waitFor(WAIT);
     expect(await message.textContent()).toContain('http or https');
+    // One message per problem: the field's, with no banner repeating it with a code.
+    expect(await form.getByRole('alert').count()).toBe(0);
+    expect(await form.textContent()).not.toContain('VALIDATION_FAILED');
     await form.getByLabel('Session end URL').fill(provider.endUrl);
   });
 
