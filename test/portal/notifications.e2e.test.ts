@@ -27,6 +27,7 @@ describe('the dashboard and notifications in a real browser', { timeout: 40_000 
   let site: string;
   let charger: SimCharger;
   let firstSecret = '';
+  let secondSecret = '';
 
   beforeAll(async () => {
     await buildPortal();
@@ -156,6 +157,7 @@ describe('the dashboard and notifications in a real browser', { timeout: 40_000 
     const shown = page.getByTestId('shown-once');
     await shown.waitFor(WAIT);
     const second = await shown.getByTestId('secret').inputValue();
+    secondSecret = second;
     expect(second).toMatch(/^whsec_/);
     expect(second).not.toBe(firstSecret);
     await screenshot(page, 'notifications-03-secret-rotated');
@@ -168,6 +170,23 @@ describe('the dashboard and notifications in a real browser', { timeout: 40_000 
     await charger.status(1, 'Finishing');
     const all = await receiver.waitFor(4, 10_000);
     expect(all[3].signedWith).toEqual([second, firstSecret]);
+  });
+
+  it('sets a secret the owner chose, the old ones stopping at once', async () => {
+    const chosen = `whsec_${Buffer.alloc(32, 7).toString('base64')}`;
+    const form = page.getByTestId('secret-form');
+    await form.getByLabel('New secret').fill(chosen);
+    await form.locator('select[name="overlapHours"]').selectOption('0');
+    await form.getByRole('button', { name: 'Set this secret' }).click();
+    const shown = page.getByTestId('shown-once');
+    expect(await shown.getByTestId('secret').inputValue()).toBe(chosen);
+    await shown.getByRole('button', { name: 'Done, I have copied it' }).click();
+    expect(await page.getByTestId('secret-overlap').count()).toBe(0);
+
+    receiver.acceptSecrets([chosen, secondSecret]);
+    await charger.status(1, 'Available');
+    const all = await receiver.waitFor(5, 10_000);
+    expect(all[4].signedWith).toEqual([chosen]);
   });
 
   it('sets up a subscription with the ownership challenge, proven once the endpoint knows the secret', async () => {
