@@ -26,6 +26,9 @@ export interface Enrolment {
 
 export type CodeCheck = 'accepted' | 'invalid' | 'used';
 
+/** Six digits: an authenticator app's code; anything else is taken as a recovery code. */
+export const isTotpCode = (code: string): boolean => /^\d{6}$/.test(code.trim());
+
 /** TOTP enrolment and code checks for one user, over the store. */
 export function secondFactorService(store: SecondFactorStore, issuer: string) {
   return {
@@ -57,7 +60,7 @@ export function secondFactorService(store: SecondFactorStore, issuer: string) {
       const state = await store.get(userId);
       if (!state?.confirmed) return 'invalid';
       const trimmed = code.trim();
-      if (/^\d{6}$/.test(trimmed)) {
+      if (isTotpCode(trimmed)) {
         const step = matchTotp(state.secret, trimmed, Date.now());
         if (step === undefined) return 'invalid';
         return (await store.claimStep(userId, step)) ? 'accepted' : 'used';

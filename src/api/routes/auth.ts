@@ -11,7 +11,7 @@ import { auditEntry } from '../audit.js';
 import { requireFreshSecondFactor } from '../scope.js';
 import { userPasswordField } from './fields.js';
 import { createFailureLimiter, type Reservation } from '../../users/rateLimit.js';
-import { secondFactorService } from '../../users/secondFactor.js';
+import { isTotpCode, secondFactorService } from '../../users/secondFactor.js';
 import { normaliseEmail, type User } from '../../store/users.js';
 import type { Logger } from '../../log.js';
 
@@ -28,9 +28,9 @@ export const passwordBody = z.strictObject({
 
 export const codeBody = z.strictObject({ code: z.string().min(1, 'must not be empty').max(64, 'must be at most 64 characters') });
 
-/** A used one-time code in words: what to do next depends on which kind it was (six digits: the authenticator's). */
+/** A used one-time code in words: what to do next depends on which kind it was. */
 const usedCodeMessage = (code: string) =>
-  /^\s*\d{6}\s*$/.test(code)
+  isTotpCode(code)
     ? 'has already been used: wait for the next code in your authenticator app'
     : 'has already been used: each recovery code works once, take another one';
 const codeUsed = (code: string) => new ApiError('VALIDATION_FAILED', 'The code has already been used', [{ field: 'code', message: usedCodeMessage(code) }]);
