@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { createServer, type Server } from 'node:http';
-import { collectDefaultMetrics, Registry } from 'prom-client';
+import { Registry } from 'prom-client';
+import { collectProcessMetrics } from './api/processMetrics.js';
 import { loadConfig, type Config, type ConfigOverrides } from './config.js';
 import { createLogger, type Logger } from './log.js';
 import type { Store } from './store/index.js';
@@ -125,8 +126,7 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
 
   // One registry per gateway (not prom-client's global one), so tests can run several in a process.
   const metrics = new Registry();
-  // The standard process_* and nodejs_* series (CPU, memory, event loop lag, GC), as dashboards expect.
-  collectDefaultMetrics({ register: metrics });
+  collectProcessMetrics(metrics);
   const providerCalls = { http, tokens: createTokenService(http, { fetched: createTokenFetchCounter(metrics) }) };
   // Built below, once the connection registry exists; provider acceptances reach it from then on.
   let localList: LocalListSync | undefined;

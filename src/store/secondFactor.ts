@@ -63,16 +63,19 @@ export function secondFactorStore(db: Db, box: SecretBox) {
       return Number(res.numUpdatedRows) > 0;
     },
 
-    /** Uses a recovery code: true once per code. */
-    async useRecoveryCode(userId: string, code: string): Promise<boolean> {
+    /** Spends a recovery code: `accepted` once per code, `used` after that, `invalid` for a code the user never had. */
+    async useRecoveryCode(userId: string, code: string): Promise<'accepted' | 'used' | 'invalid'> {
+      const hash = hashCode(code);
       const res = await db
         .updateTable('recovery_codes')
         .set({ used_at: new Date().toISOString() })
         .where('user_id', '=', userId)
-        .where('code_hash', '=', hashCode(code))
+        .where('code_hash', '=', hash)
         .where('used_at', 'is', null)
         .executeTakeFirst();
-      return Number(res.numUpdatedRows) > 0;
+      if (Number(res.numUpdatedRows) > 0) return 'accepted';
+      const spent = await db.selectFrom('recovery_codes').select('id').where('user_id', '=', userId).where('code_hash', '=', hash).executeTakeFirst();
+      return spent ? 'used' : 'invalid';
     },
   };
 }

@@ -26,6 +26,9 @@ export interface Enrolment {
 
 export type CodeCheck = 'accepted' | 'invalid' | 'used';
 
+/** Six digits: an authenticator app's code; anything else is taken as a recovery code. */
+export const isTotpCode = (code: string): boolean => /^\d{6}$/.test(code.trim());
+
 /** TOTP enrolment and code checks for one user, over the store. */
 export function secondFactorService(store: SecondFactorStore, issuer: string) {
   return {
@@ -50,19 +53,19 @@ export function secondFactorService(store: SecondFactorStore, issuer: string) {
 
     /**
      * A current TOTP code not used before, or an unused recovery code (then spent), is accepted;
-     * a TOTP code of a step already claimed is `used` (said as such: the person has the right
-     * code, just too late). A TOTP code's step is claimed in the store, so it works once even across nodes.
+     * a TOTP code of a step already claimed, or a spent recovery code, is `used` (said as such:
+     * the person has a right code, just one that has served). A TOTP code's step is claimed in the store, so it works once even across nodes.
      */
     async check(userId: string, code: string): Promise<CodeCheck> {
       const state = await store.get(userId);
       if (!state?.confirmed) return 'invalid';
       const trimmed = code.trim();
-      if (/^\d{6}$/.test(trimmed)) {
+      if (isTotpCode(trimmed)) {
         const step = matchTotp(state.secret, trimmed, Date.now());
         if (step === undefined) return 'invalid';
         return (await store.claimStep(userId, step)) ? 'accepted' : 'used';
       }
-      return (await store.useRecoveryCode(userId, trimmed)) ? 'accepted' : 'invalid';
+      return store.useRecoveryCode(userId, trimmed);
     },
 
     async verify(userId: string, code: string): Promise<boolean> {

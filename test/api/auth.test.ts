@@ -124,7 +124,11 @@ describe.each(engines)('portal sign-in (%s)', (engine) => {
     expect(badCode.body.details[0].message).toBe('is not a valid code');
 
     expect((await signIn(api.base, email, PASSWORD, codes[0])).login.status).toBe(200);
-    expect((await call(api.base, 'POST', '/api/auth/login', { email, password: PASSWORD, code: codes[0] })).body.error).toBe('SECOND_FACTOR_REQUIRED');
+    // A spent recovery code is a used one-time code too: said as such, not as a wrong one.
+    const spent = await call(api.base, 'POST', '/api/auth/login', { email, password: PASSWORD, code: codes[0] });
+    expect(spent.body).toMatchObject({ error: 'SECOND_FACTOR_REQUIRED', details: [{ field: 'code', message: expect.stringContaining('already been used') }] });
+    const unknown = await call(api.base, 'POST', '/api/auth/login', { email, password: PASSWORD, code: 'ABCD-EFGH-JKLM' });
+    expect(unknown.body.details[0].message).toBe('is not a valid code');
     expect((await signIn(api.base, email, PASSWORD, codes[1].toLowerCase())).login.status).toBe(200);
   });
 

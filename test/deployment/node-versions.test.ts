@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 
 const read = (path: string) => readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
 const pkg = JSON.parse(read('package.json'));
-const lock = JSON.parse(read('package-lock.json')) as { packages: Record<string, { engines?: { node?: string } }> };
+const lock = JSON.parse(read('package-lock.json')) as { packages: Record<string, { engines?: { node?: string }; hasInstallScript?: boolean }> };
 const SUPPORTED = ['22.19.0', '24.6.0'];
 const NODE_20_EXCEPTIONS = ['@platformatic/dynamic-buffer', '@platformatic/wasm-utils'];
 
@@ -34,6 +34,14 @@ describe('supported Node versions', () => {
 
   it('on 20 warn only for the Kafka client’s helpers', () => {
     expect([...new Set(refusing('20.19.4'))].sort()).toEqual(NODE_20_EXCEPTIONS);
+  });
+
+  // npm 11 warns about every install script not reviewed in allowScripts (and may skip it later):
+  // better-sqlite3 builds the Node 20 store, esbuild checks its binary, @scarf/scarf only reports installs.
+  it('install without an install-script warning: every locked package with one is approved or denied', () => {
+    const scripted = Object.entries(lock.packages).filter(([path, p]) => path && p.hasInstallScript).map(([path]) => path.replace(/^.*node_modules\//, ''));
+    expect(scripted.filter((name) => typeof pkg.allowScripts?.[name] !== 'boolean')).toEqual([]);
+    expect(pkg.allowScripts['better-sqlite3']).toBe(true);
   });
 
   it('include the Docker image’s', () => {

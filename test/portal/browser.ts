@@ -129,3 +129,15 @@ export async function subscribeInPortal(p: Page, label: string, url: string, mor
   await more(form);
   await form.getByRole('button', { name: 'Subscribe' }).click();
 }
+
+/**
+ * One message per problem: the API's words under the field it names, with no banner beside them
+ * and no error code (SOME_CODE) anywhere in `scope`. Returns the message.
+ */
+export async function fieldErrorAlone(scope: Locator, field: string): Promise<string> {
+  const message = scope.locator(`[data-field-error="${field}"]`);
+  await message.waitFor({ timeout: 10_000 });
+  expect(await scope.getByRole('alert').count()).toBe(0);
+  expect(await scope.textContent()).not.toMatch(/\b[A-Z]{2,}(?:_[A-Z]{2,})+\b/);
+  return (await message.textContent())!;
+}

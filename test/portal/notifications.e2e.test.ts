@@ -27,6 +27,7 @@ describe('the dashboard and notifications in a real browser', { timeout: 40_000 
   let site: string;
   let charger: SimCharger;
   let firstSecret = '';
+  let secondSecret = '';
 
   beforeAll(async () => {
     await buildPortal();
@@ -104,7 +105,7 @@ describe('the dashboard and notifications in a real browser', { timeout: 40_000 
     await screenshot(page, 'notifications-01-send-test');
   });
 
-  it('shows a refused attempt with the answer, and filters the log to failures', async () => {
+  it('shows a refused attempt with what was sent and answered, headers too, and filters the log by result and by event type', async () => {
     receiver.injectFault({ fault: { mode: 'status', status: 503, body: '{"error":"down for maintenance"}', headers: { 'content-type': 'application/json' } }, times: 1 });
     await charger.status(1, 'Preparing');
     await receiver.waitFor(2, 10_000);
@@ -116,8 +117,22 @@ describe('the dashboard and notifications in a real browser', { timeout: 40_000 
     expect(await detail.getByTestId('attempt-status').textContent()).toBe('HTTP 503');
     expect(await detail.getByTestId('attempt-response-body').textContent()).toContain('down for maintenance');
     expect(await detail.getByTestId('attempt-request-body').textContent()).toContain('"type": "connector.status_changed"');
+    // The headers sent (the signature, never the secret it was made with) and the ones that came back.
+    const sent = (await detail.getByTestId('attempt-request-headers').textContent())!;
+    expect(sent).toMatch(/^webhook-signature: v1,/m);
+    expect(sent).toContain('content-type: application/json');
+    expect(sent).not.toContain(firstSecret);
+    expect(await detail.getByTestId('attempt-response-headers').textContent()).toContain('content-type: application/json');
     await screenshot(page, 'notifications-02-failed-attempt');
+    await log().getByRole('button', { name: 'Details', expanded: true }).click();
     await log().locator('select[name="status"]').selectOption('');
+
+    // By event type: the test of session.stopped alone, then the status change's two attempts.
+    await log().locator('select[name="eventType"]').selectOption('session.stopped');
+    await expect.poll(() => log().locator('[data-testid="deliveries"] > tbody > tr').count(), WAIT).toBe(1);
+    await log().locator('select[name="eventType"]').selectOption('connector.status_changed');
+    await expect.poll(() => log().locator('[data-testid="deliveries"] > tbody > tr').count(), WAIT).toBe(2);
+    await log().locator('select[name="eventType"]').selectOption('');
   });
 
   it('retries every failed event since a time with one button', async () => {
@@ -142,6 +157,7 @@ describe('the dashboard and notifications in a real browser', { timeout: 40_000 
     const shown = page.getByTestId('shown-once');
     await shown.waitFor(WAIT);
     const second = await shown.getByTestId('secret').inputValue();
+    secondSecret = second;
     expect(second).toMatch(/^whsec_/);
     expect(second).not.toBe(firstSecret);
     await screenshot(page, 'notifications-03-secret-rotated');
@@ -154,6 +170,23 @@ describe('the dashboard and notifications in a real browser', { timeout: 40_000 
     await charger.status(1, 'Finishing');
     const all = await receiver.waitFor(4, 10_000);
     expect(all[3].signedWith).toEqual([second, firstSecret]);
+  });
+
+  it('sets a secret the owner chose, the old ones stopping at once', async () => {
+    const chosen = `whsec_${Buffer.alloc(32, 7).toString('base64')}`;
+    const form = page.getByTestId('secret-form');
+    await form.getByLabel('New secret').fill(chosen);
+    await form.locator('select[name="overlapHours"]').selectOption('0');
+    await form.getByRole('button', { name: 'Set this secret' }).click();
+    const shown = page.getByTestId('shown-once');
+    expect(await shown.getByTestId('secret').inputValue()).toBe(chosen);
+    await shown.getByRole('button', { name: 'Done, I have copied it' }).click();
+    expect(await page.getByTestId('secret-overlap').count()).toBe(0);
+
+    receiver.acceptSecrets([chosen, secondSecret]);
+    await charger.status(1, 'Available');
+    const all = await receiver.waitFor(5, 10_000);
+    expect(all[4].signedWith).toEqual([chosen]);
   });
 
   it('sets up a subscription with the ownership challenge, proven once the endpoint knows the secret', async () => {
@@ -215,6 +248,13 @@ describe('the dashboard and notifications in a real browser', { timeout: 40_000 
     const failing = card.getByTestId('failing-subscriptions');
     expect(await failing.textContent()).toContain('queued');
     await screenshot(page, 'dashboard-01-desktop');
+    // Each figure leads to where it comes from.
+    await card.getByTestId('sessions-count').click();
+    await page.getByTestId('sessions').getByText('CARD').first().waitFor(WAIT);
+    await page.getByRole('link', { name: 'Charging portal' }).click();
+    await card.getByTestId('chargers-online').click();
+    await page.getByTestId('charger-HOOK-1').waitFor(WAIT);
+    await page.getByRole('link', { name: 'Charging portal' }).click();
     await failing.getByRole('link', { name: 'Billing' }).click();
     await passSecondFactor('subscription-detail');
     await page.getByTestId('subscription-detail').getByRole('heading', { name: /Billing/ }).waitFor(WAIT);

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
@@ -6,7 +7,8 @@ import { startProvider, type Provider } from '../../simulators/provider/index.js
 import { startReceiver, type Receiver } from '../../simulators/receiver/index.js';
 import type { StartOptions } from '../../src/app.js';
 import type { SimCharger } from '../../simulators/charger/charger.js';
-import { buildPortal, launchBrowser, passSecondFactor as passSecondFactorIn, screenshot, subscribeInPortal } from './browser.js';
+import { buildPortal, fieldErrorAlone, launchBrowser, passSecondFactor as passSecondFactorIn, screenshot, subscribeInPortal } from './browser.js';
+import { makeCertificates } from '../helpers/certs.js';
 
 const ADMIN = { email: 'admin@example.test', password: 'Admin-Pa55word-for-tests' };
 const SERVICE = { email: 'service@example.test', password: 'Service-Pa55word-for-tests' };
@@ -39,14 +41,19 @@ describe('portal in a real browser', { timeout: 40_000 }, () => {
     provider = await startProvider({ users: { [PROVIDER_USER]: PROVIDER_PASSWORD }, rules: { allow: ['TAG-OK'] } });
     receiver = await startReceiver({ secret: 'unused-with-scheme-none', scheme: 'none' });
     // adminEmail/adminPassword: the first user, created at first start (users branch; ignored before).
-    t = await startTestGateway('sqlite', { adminEmail: ADMIN.email, adminPassword: ADMIN.password, outboxPollMs: 50 } as StartOptions);
+    // A TLS port too, so the Chargers tab has a wss URL to show beside the ws one.
+    const certs = makeCertificates([]);
+    t = await startTestGateway('sqlite', {
+      adminEmail: ADMIN.email, adminPassword: ADMIN.password, outboxPollMs: 50,
+      ocppTlsPort: 0, tlsCertFile: certs.file('server.pem'), tlsKeyFile: certs.file('server.key'),
+    } as StartOptions);
     base = `http://127.0.0.1:${t.gw.httpPort}`;
     siteA = await t.installation(['PORTAL-1', 'PORTAL-201']);
     siteB = await t.installation(['OTHER-1']);
     await t.api('PATCH', `/api/installations/${siteA}`, { name: 'Depot A' });
     await t.api('PATCH', `/api/installations/${siteB}`, { name: 'Depot B' });
     browser = await launchBrowser();
-    context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+    context = await browser.newContext({ viewport: { width: 1100, height: 900 }, permissions: ['clipboard-read', 'clipboard-write'] });
     page = await context.newPage();
   }, 90_000);
 
@@ -121,9 +128,7 @@ describe('portal in a real browser', { timeout: 40_000 }, () => {
     // The browser takes any URL; the gateway only calls http(s) ones, and says so under the field.
     await form.getByLabel('Session end URL').fill('ftp://provider.example/end');
     await form.getByRole('button', { name: 'Save' }).click();
-    const message = form.locator('[data-field-error="sessionEndUrl"]');
-    await message.waitFor(WAIT);
-    expect(await message.textContent()).toContain('http or https');
+    expect(await fieldErrorAlone(form, 'sessionEndUrl')).toContain('http or https');
     await form.getByLabel('Session end URL').fill(provider.endUrl);
   });
 
@@ -188,10 +193,28 @@ describe('portal in a real browser', { timeout: 40_000 }, () => {
     await card.getByText('Security events').click();
     await expect.poll(() => card.getByTestId('security-event').first().textContent(), WAIT).toContain('TamperDetectionActivated');
     expect(await card.getByTestId('security-event').first().textContent()).toContain('lid opened');
-    await card.getByText('Connect this charger').click();
-    expect(await card.getByTestId('ocpp-url-ws').inputValue()).toBe(`ws://127.0.0.1:${t.gw.ocppPort}/ocpp/PORTAL-201`);
-    expect(await card.getByTestId('security-state').textContent()).toContain('no Basic-auth password set');
     await screenshot(page, '05-chargers-ocpp201-device');
+  });
+
+  it('shows what to configure in a charger: both OCPP URLs with a Copy button, its security profile and password state', async () => {
+    const card = page.getByTestId('charger-PORTAL-201');
+    const connect = card.getByTestId('connect');
+    await card.getByText('Connect this charger').click();
+    const wsUrl = `ws://127.0.0.1:${t.gw.ocppPort}/ocpp/PORTAL-201`;
+    expect(await connect.getByTestId('ocpp-url-ws').inputValue()).toBe(wsUrl);
+    expect(await connect.getByTestId('ocpp-url-wss').inputValue()).toBe(`wss://127.0.0.1:${t.gw.ocppTlsPort}/ocpp/PORTAL-201`);
+    expect(await connect.getByTestId('security-state').textContent()).toBe("Security profile: the installation's · no Basic-auth password set");
+    await connect.getByRole('button', { name: 'Copy' }).first().click();
+    await connect.getByText('Copied.').waitFor(WAIT);
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(wsUrl);
+
+    // The charger accepts a new password (SetVariables BasicAuthPassword) and gets profile 1 of its own.
+    expect((await t.api('POST', '/api/chargers/PORTAL-201/password', {})).status).toBe(201);
+    expect((await t.api('PUT', '/api/chargers/PORTAL-201/security-profile', { securityProfile: 1 })).status).toBe(200);
+    await page.reload();
+    await card.getByText('Connect this charger').click();
+    await expect.poll(() => connect.getByTestId('security-state').textContent(), WAIT).toMatch(/^Security profile 1 · Basic-auth password set /);
+    await screenshot(page, '05-chargers-connect');
   });
 
   it('runs a session and finds it in Sessions with its energy', async () => {
@@ -212,7 +235,7 @@ describe('portal in a real browser', { timeout: 40_000 }, () => {
     await screenshot(page, '06-session-detail');
   });
 
-  it('filters sessions, shows the energy of one still charging, and links the same list as CSV', async () => {
+  it('filters sessions by id tag, status, charger and days, shows the energy of one still charging, and downloads the same list as CSV', async () => {
     const { transactionId } = await charger.startTransaction({ connectorId: 1, idTag: 'TAG-OK', meterStart: 10_000 });
     await charger.meterValues({ connectorId: 1, transactionId, valueWh: 11_250 });
     await page.getByRole('link', { name: '← Sessions' }).click();
@@ -229,7 +252,31 @@ describe('portal in a real browser', { timeout: 40_000 }, () => {
     expect(csv).toContain('active=true');
     await screenshot(page, '06-sessions-filtered');
 
+    // The CSV file the button downloads is that same filtered list.
+    const [download] = await Promise.all([page.waitForEvent('download', WAIT), page.getByRole('button', { name: 'Export CSV' }).click()]);
+    const [header, ...rows] = readFileSync((await download.path())!, 'utf8').trimEnd().split('\r\n');
+    expect(header.split(',').slice(0, 3)).toEqual(['id', 'installation_id', 'charger_id']);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toContain(`${transactionId},${siteA},PORTAL-1,`);
+
     await page.getByLabel('Id tag').fill('NOBODY');
+    await page.getByRole('button', { name: 'Filter' }).click();
+    await page.getByText('No session matches these filters.').waitFor(WAIT);
+
+    // By charger and by the days a session started on (the owner's local days, as the date inputs give them).
+    const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toLocaleDateString('sv');
+    const rowsShown = () => page.getByTestId('sessions').locator('tbody tr').count().catch(() => 0);
+    await page.getByLabel('Id tag').fill('');
+    await page.getByLabel('Status').selectOption('any');
+    await page.getByLabel('Charger').fill('PORTAL-201');
+    await page.getByRole('button', { name: 'Filter' }).click();
+    await page.getByText('No session matches these filters.').waitFor(WAIT);
+    await page.getByLabel('Charger').fill('PORTAL-1');
+    await page.getByLabel('From', { exact: true }).fill(day(-1));
+    await page.getByLabel('To', { exact: true }).fill(day(1));
+    await page.getByRole('button', { name: 'Filter' }).click();
+    await expect.poll(rowsShown, WAIT).toBe(2);
+    await page.getByLabel('From', { exact: true }).fill(day(1));
     await page.getByRole('button', { name: 'Filter' }).click();
     await page.getByText('No session matches these filters.').waitFor(WAIT);
     await charger.stopTransaction({ transactionId, meterStop: 11_500 });
@@ -300,7 +347,7 @@ describe('portal in a real browser', { timeout: 40_000 }, () => {
     await screenshot(page, '10-audit-log');
   });
 
-  it('asks for the authenticator code at the next sign-in, and takes a recovery code', async () => {
+  it('asks for the authenticator code at the next sign-in, takes a recovery code once, and says so when it comes again', async () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByLabel('Email').fill(ADMIN.email);
     await page.getByLabel('Password').fill(ADMIN.password);
@@ -309,6 +356,19 @@ describe('portal in a real browser', { timeout: 40_000 }, () => {
     await code.waitFor(WAIT);
     expect(await page.getByRole('alert').count()).toBe(0); // a prompt, not an error
     await code.fill(recoveryCodes[0]);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByTestId('installations').waitFor(WAIT);
+
+    // The same recovery code again: said to be used, once, under the field (no banner with a code beside it).
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('Email').fill(ADMIN.email);
+    await page.getByLabel('Password').fill(ADMIN.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await code.fill(recoveryCodes[0]);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    expect(await fieldErrorAlone(page.locator('main form'), 'code')).toBe('has already been used: each recovery code works once, take another one');
+    await screenshot(page, '11-used-recovery-code');
+    await code.fill(recoveryCodes[1]);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByTestId('installations').waitFor(WAIT);
   });
@@ -343,12 +403,14 @@ describe('portal in a real browser', { timeout: 40_000 }, () => {
   it('fits a phone screen on every tab, says "not found" for unknown pages and "cannot be reached" when the gateway is gone', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-    for (const tab of ['chargers', 'authentication', 'id-tags', 'sessions', 'notifications', 'members', 'api-tokens', 'audit']) {
-      await page.goto(`${base}/installations/${siteA}/${tab}`);
-      await page.locator('nav.tabs').waitFor(WAIT);
+    const tabs = ['chargers', 'authentication', 'who-decides', 'id-tags', 'sessions', 'notifications', 'members', 'api-tokens', 'audit'].map((tab) => `/installations/${siteA}/${tab}`);
+    // The pages outside an installation's tab bar: a charger's operations, roaming providers, users, the account.
+    for (const path of [...tabs, '/chargers/PORTAL-1', '/roaming', '/users', '/account']) {
+      await page.goto(`${base}${path}`);
+      await page.locator(path.startsWith('/installations/') ? 'nav.tabs' : 'main.container > section, main.container > article').first().waitFor(WAIT);
       await expect.poll(() => page.locator('[aria-busy="true"]').count(), WAIT).toBe(0);
       const wide = await page.evaluate(() => [...document.querySelectorAll('body *')].filter((e) => !e.closest('nav.tabs, .table-wrap') && e.getBoundingClientRect().right > document.documentElement.clientWidth + 1).map((e) => `${e.tagName}.${e.className}:${(e.textContent ?? '').slice(0, 30)}`).slice(0, 5));
-      expect(await overflow(), `${tab}: ${wide.join(' | ')}`).toBeLessThanOrEqual(0);
+      expect(await overflow(), `${path}: ${wide.join(' | ')}`).toBeLessThanOrEqual(0);
     }
     await screenshot(page, '12-phone-audit-log');
 

@@ -11,7 +11,7 @@ import { auditEntry } from '../audit.js';
 import { requireFreshSecondFactor } from '../scope.js';
 import { userPasswordField } from './fields.js';
 import { createFailureLimiter, type Reservation } from '../../users/rateLimit.js';
-import { secondFactorService } from '../../users/secondFactor.js';
+import { isTotpCode, secondFactorService } from '../../users/secondFactor.js';
 import { normaliseEmail, type User } from '../../store/users.js';
 import type { Logger } from '../../log.js';
 
@@ -28,8 +28,12 @@ export const passwordBody = z.strictObject({
 
 export const codeBody = z.strictObject({ code: z.string().min(1, 'must not be empty').max(64, 'must be at most 64 characters') });
 
-const codeUsed = () =>
-  new ApiError('VALIDATION_FAILED', 'The code has already been used', [{ field: 'code', message: 'has already been used: wait for the next code in your authenticator app' }]);
+/** A used one-time code in words: what to do next depends on which kind it was. */
+const usedCodeMessage = (code: string) =>
+  isTotpCode(code)
+    ? 'has already been used: wait for the next code in your authenticator app'
+    : 'has already been used: each recovery code works once, take another one';
+const codeUsed = (code: string) => new ApiError('VALIDATION_FAILED', 'The code has already been used', [{ field: 'code', message: usedCodeMessage(code) }]);
 const codeRefused = () => new ApiError('VALIDATION_FAILED', 'The code is not valid', [{ field: 'code', message: 'is not a valid code' }]);
 
 const userView = (u: User) => ({ id: u.id, email: u.email, name: u.name, admin: u.admin });
@@ -90,7 +94,7 @@ export function authRoutes(deps: ApiDeps): Router {
       if (result.reason === 'rate_limited') refuseRateLimited(res, result.retryAfterSec);
       if (result.reason === 'invalid_credentials') throw new ApiError('INVALID_CREDENTIALS');
       const message = result.codeUsed
-        ? 'has already been used: wait for the next code in your authenticator app'
+        ? usedCodeMessage(body.code ?? '')
         : result.codeSent
           ? 'is not a valid code'
           : 'is required: this account has a second factor';
@@ -141,7 +145,7 @@ export function authRoutes(deps: ApiDeps): Router {
     const checked = await secondFactor.check(session.user.id, code);
     if (checked !== 'accepted') {
       await limiter.failed(attempt);
-      throw checked === 'used' ? codeUsed() : codeRefused();
+      throw checked === 'used' ? codeUsed(code) : codeRefused();
     }
     await limiter.release(attempt);
     const freshUntil = await markFresh(deps, session);

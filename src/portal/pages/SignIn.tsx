@@ -45,7 +45,7 @@ export function SignIn({ onSignedIn }: { onSignedIn: (me: Me) => void }) {
             Sign in
           </button>
         </form>
-        <small>The first administrator is created at the gateway's first start: ADMIN_EMAIL (default admin@localhost) with ADMIN_PASSWORD, or a password printed once in its log.</small>
+        <small>The first administrator is created at the gateway's first start: ADMIN_EMAIL (default admin@localhost) with ADMIN_PASSWORD, or the password it printed once on its console. Lost it? The operator runs <code>npm run admin -- reset-password</code> with the email.</small>
       </article>
     </main>
   );

@@ -19,8 +19,8 @@ function readable(body: string): string {
   }
 }
 
-function Headers({ headers }: { headers: Record<string, string> }) {
-  return <pre>{Object.entries(headers).map(([k, v]) => `${k}: ${v}`).join('\n')}</pre>;
+function Headers({ headers, testId }: { headers: Record<string, string>; testId: string }) {
+  return <pre data-testid={testId}>{Object.entries(headers).map(([k, v]) => `${k}: ${v}`).join('\n')}</pre>;
 }
 
 /** The request (credentials hidden by the gateway) beside the endpoint's answer (its first KiB). */
@@ -32,7 +32,7 @@ export function AttemptDetail({ d }: { d: AttemptShown }) {
         {d.request ? (
           <>
             <p><code>{d.request.method} {d.request.url}</code></p>
-            <Headers headers={d.request.headers} />
+            <Headers headers={d.request.headers} testId="attempt-request-headers" />
             <pre data-testid="attempt-request-body">{readable(d.request.body)}</pre>
           </>
         ) : (
@@ -46,7 +46,7 @@ export function AttemptDetail({ d }: { d: AttemptShown }) {
         ) : (
           <>
             <p data-testid="attempt-status">HTTP {d.status}</p>
-            {d.responseHeaders && <Headers headers={d.responseHeaders} />}
+            {d.responseHeaders && <Headers headers={d.responseHeaders} testId="attempt-response-headers" />}
             <pre data-testid="attempt-response-body">{d.response ? readable(d.response) : '(empty body)'}</pre>
             <small>The first KiB of the body is kept.</small>
           </>
