@@ -72,6 +72,16 @@ describe.each(engines)('Local Authorization List on %s', (engine) => {
     expect((await listOf(lacking.id)).answer).toBe('NotImplemented: no local list here');
   });
 
+  it('takes a 1.6 list version of -1 as no list (1.6 GetLocalListVersion.conf), and sends the charger none', async () => {
+    const minusOne = (await newCharger(`LL-MINUS-${engine}`, 'ocpp1.6')).enableLocalList();
+    minusOne.onCall('GetLocalListVersion', () => ({ listVersion: -1 }));
+    await minusOne.connect();
+    await minusOne.boot();
+    await eventually(async () => (await listOf(minusOne.id)).state === 'not_supported');
+    expect((await listOf(minusOne.id)).answer).toBe('GetLocalListVersion: -1');
+    expect(minusOne.receivedCalls.filter((c) => c.action === 'SendLocalList')).toEqual([]);
+  });
+
   describe.each(VERSIONS)('OCPP $version', ({ protocol, tag }) => {
     let charger: SimCharger;
     const received = () => charger.localList.received.map((m) => `${m.updateType}:${m.items}`);
