@@ -26,6 +26,8 @@ const OCPP16_COMMANDS = [
   // Firmware Management
   'UpdateFirmware',
   'GetDiagnostics',
+  // Local Auth List Management: the version only; the gateway sends the list itself (POST /api/chargers/{id}/local-list/sync)
+  'GetLocalListVersion',
   // Security whitepaper edition 3
   'ExtendedTriggerMessage',
   'GetLog',
@@ -56,6 +58,7 @@ const OCPP201_COMMANDS = [
   'GetChargingProfiles',
   'UpdateFirmware',
   'GetLog',
+  'GetLocalListVersion',
   'InstallCertificate',
   'GetInstalledCertificateIds',
   'DeleteCertificate',

@@ -47,6 +47,14 @@ describe.each(engines)('Local Authorization List on %s', (engine) => {
     expect(res.body.details.map((d: { field: string }) => d.field).sort()).toEqual(['localList.mode', 'localList.recentDays']);
   });
 
+  it('refuses to send a list again where the installation keeps none', async () => {
+    const other = (await api.request('POST', '/api/installations', { name: 'No lists here' })).body.id;
+    expect((await api.request('POST', `/api/installations/${other}/chargers`, { id: `LL-OFF-${engine}` })).status).toBe(201);
+    const res = await api.request('POST', `/api/chargers/LL-OFF-${engine}/local-list/sync`);
+    expect(res.status).toBe(409);
+    expect(res.body.error).toBe('LOCAL_LIST_OFF');
+  });
+
   it('marks a charger without a local list as not supported, with what it answered', async () => {
     const charger = await newCharger(`LL-NONE-${engine}`, 'ocpp1.6');
     await charger.connect();
@@ -145,6 +153,21 @@ describe.each(engines)('Local Authorization List on %s', (engine) => {
       await charger.boot();
       await eventually(() => charger.localList.decide(`MORE-${tag}`) === 'Accepted');
       expect(received()[0]).toMatch(/^Full:/);
+    });
+
+    it('sends the whole list again when the site owner asks (POST /api/chargers/{id}/local-list/sync), numbered on from the charger\'s version', async () => {
+      await eventually(async () => (await listOf(charger.id)).state === 'in_sync' && (await listOf(charger.id)).version === charger.localList.version);
+      const before = charger.localList.version;
+      charger.localList.received.length = 0;
+      const res = await api.request('POST', `/api/chargers/${charger.id}/local-list/sync`);
+      expect(res.status).toBe(202);
+      expect(res.body).toMatchObject({ chargerId: charger.id, mode: 'native', state: 'syncing' });
+      await eventually(async () => (await listOf(charger.id)).state === 'in_sync');
+      expect(received()[0]).toMatch(/^Full:/);
+      expect(charger.localList.version).toBeGreaterThan(before);
+      const after = await listOf(charger.id);
+      expect(after.version).toBe(charger.localList.version);
+      expect(charger.localList.entries.size).toBe(after.entries.length);
     });
 
     it('keeps a list cut off mid-way as being sent, and sends the changes when the charger returns', async () => {
