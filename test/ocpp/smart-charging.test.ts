@@ -91,4 +91,20 @@ describe.each(engines.flatMap((engine) => (['ocpp1.6', 'ocpp2.0.1'] as const).ma
     expect(res.body.details.map((d: any) => d.field).join(' ')).toContain('chargingProfilePurpose');
     expect(c.receivedCalls.length).toBe(sent);
   });
+
+  it('forgets a TxProfile once the transaction it was set for ends, as the charger does (1.6 §3.13.1; 2.0.1 K01)', async () => {
+    const tx16 = v16 ? await c.startTransaction({ connectorId: 2, idTag: 'TXP-1', meterStart: 0 }) : undefined;
+    const tx201 = v16 ? undefined : c.openTransaction(2);
+    if (tx201) await c.transactionEvent(tx201.event('Started', 'Authorized', { idToken: { idToken: 'TXP-1', type: 'ISO14443' }, meterWh: 0 }));
+    const forTx = { ...profileOf(v16, 20, 0, 'TxProfile', 8), transactionId: v16 ? tx16!.transactionId : tx201!.transactionId };
+    const daily = profileOf(v16, 21, 1, 'TxDefaultProfile', 12);
+    for (const p of [forTx, daily]) expect((await command('SetChargingProfile', setProfile(v16, 2, p))).body.result).toEqual({ status: 'Accepted' });
+    expect((await profiles()).map((p) => p.profileId)).toEqual(expect.arrayContaining([20, 21]));
+
+    if (tx16) await c.stopTransaction({ transactionId: tx16.transactionId, meterStop: 100 });
+    if (tx201) await c.transactionEvent(tx201.event('Ended', 'StopAuthorized', { meterWh: 100 }));
+    const left = (await profiles()).map((p) => p.profileId);
+    expect(left).toContain(21);
+    expect(left).not.toContain(20);
+  });
 });
