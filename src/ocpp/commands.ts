@@ -4,6 +4,7 @@ import type { ConnectionRegistry } from './connectionRegistry.js';
 import { CallTimeoutError, isRpcError } from './rpc/errors.js';
 import { schemaValidator } from './rpc/validators.js';
 import { PASSWORD_LENGTH } from './chargerPassword.js';
+import { chargingProfileErrors } from './profileRules.js';
 
 /** What a site owner may send to a 1.6 charger through the API. */
 const OCPP16_COMMANDS = [
@@ -122,6 +123,8 @@ export function validateCommand(version: OcppVersion, action: RemoteCommand, par
     }));
     throw new CommandError('COMMAND_INVALID', `Invalid OCPP ${version} ${action} request: ${err.message}`, { errors });
   }
+  const errors = chargingProfileErrors(version, action, params);
+  if (errors.length > 0) throw new CommandError('COMMAND_INVALID', `Invalid OCPP ${version} ${action} request: ${errors[0].field} ${errors[0].message}`, { errors });
 }
 
 /** 1.6 security whitepaper: an AuthorizationKey is 16 to 20 bytes, sent as 32 to 40 hex digits. */
