@@ -168,6 +168,9 @@ describe.each(engines)('Local Authorization List on %s', (engine) => {
       const after = await listOf(charger.id);
       expect(after.version).toBe(charger.localList.version);
       expect(charger.localList.entries.size).toBe(after.entries.length);
+      const audit = (await api.request('GET', `/api/installations/${installationId}/audit?action=charger.local_list_resync&target=${charger.id}`)).body.items;
+      expect(audit).toHaveLength(1);
+      expect(audit[0].actor).toMatchObject({ kind: 'admin-token' });
     });
 
     it('keeps a list cut off mid-way as being sent, and sends the changes when the charger returns', async () => {

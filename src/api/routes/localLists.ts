@@ -2,6 +2,7 @@ import { Router } from 'express';
 import type { ApiDeps } from '../deps.js';
 import { requireCharger } from './lookups.js';
 import { ApiError } from '../errors.js';
+import { auditEntry } from '../audit.js';
 import type { ChargerLocalList } from '../../store/localLists.js';
 import type { LocalListMode } from '../../store/installations.js';
 
@@ -35,7 +36,10 @@ export function localListRoutes(deps: ApiDeps): Router {
     const installation = await deps.store.installations.get(charger.installationId);
     const mode = installation?.localList.mode ?? 'off';
     if (mode === 'off') throw new ApiError('LOCAL_LIST_OFF', `Installation ${charger.installationId} keeps no local lists (localList.mode is off)`);
-    const list = await deps.store.localLists.save(charger.id, { state: 'syncing', version: 0 });
+    const list = await deps.store.transact(async (tx) => {
+      await tx.audit(auditEntry(req, { installationId: charger.installationId, action: 'charger.local_list_resync', target: charger.id }));
+      return tx.localLists.save(charger.id, { state: 'syncing', version: 0 });
+    });
     deps.hooks.localListResync(charger.installationId);
     res.status(202).json({ ...list, mode });
   });
