@@ -90,6 +90,27 @@ describe.each(engines)('Local Authorization List on %s', (engine) => {
     expect(minusOne.receivedCalls.filter((c) => c.action === 'SendLocalList')).toEqual([]);
   });
 
+  it('leaves out of a 1.6 list the id tags 1.6 cannot carry (over 20 characters), which a 2.0.1 list holds', async () => {
+    const site = (await api.request('POST', '/api/installations', { name: 'Long cards', localList: { mode: 'native' } })).body.id;
+    const long = 'LONG-CARD-0123456789-XYZ';
+    for (const idTag of [long, 'SHORT-CARD']) await api.request('POST', `/api/installations/${site}/id-tags`, { idTag, status: 'Accepted', parentIdTag: 'FLEET-7' });
+    const held: Record<string, SimCharger> = {};
+    for (const { protocol, tag } of VERSIONS) {
+      const id = `LL-LONG-${tag}-${engine}`;
+      expect((await api.request('POST', `/api/installations/${site}/chargers`, { id })).status).toBe(201);
+      const c = new SimCharger({ url: `ws://127.0.0.1:${api.gateway.ocppPort}/ocpp`, id, protocol, callTimeoutMs: 5_000 }).enableLocalList();
+      chargers.push(c);
+      await c.connect();
+      await c.boot();
+      await eventually(async () => (await listOf(id)).state === 'in_sync');
+      held[tag] = c;
+    }
+    expect(held['16'].localList.decide('SHORT-CARD')).toBe('Accepted');
+    expect(held['16'].localList.decide(long)).toBeUndefined();
+    expect((await listOf(held['16'].id)).entries.map((e: { idTag: string }) => e.idTag)).toEqual(['SHORT-CARD']);
+    expect(held['201'].localList.decide(long)).toBe('Accepted');
+  });
+
   describe.each(VERSIONS)('OCPP $version', ({ protocol, tag }) => {
     let charger: SimCharger;
     const received = () => charger.localList.received.map((m) => `${m.updateType}:${m.items}`);

@@ -60,7 +60,7 @@ export async function syncCharger(deps: SyncDeps, target: SyncTarget): Promise<v
     if (caps.maxLength === null && protocol.askMaximum) {
       protocol.askMaximum(target.client, deps.timeoutMs).catch((err) => deps.log.info({ err: errorAnswer(err) }, 'list capacity not reported'));
     }
-    const list = await deps.lists.get(target.installationId, settings.localList);
+    const list = (await deps.lists.get(target.installationId, settings.localList)).filter((e) => protocol.carries(e));
     await run.send(caps, caps.maxLength === null ? list : list.slice(0, caps.maxLength));
   } catch (err) {
     // Gone mid-way: the list stays `syncing` and is sent when the charger returns.
