@@ -204,6 +204,9 @@ export async function startGateway(options: StartOptions = {}): Promise<Gateway>
       auth.idTags.forgetInstallation(installationId);
       localLists.installation(installationId);
     },
+    localListResync(installationId) {
+      localLists.installation(installationId);
+    },
     authorizationSourcesChanged(installationId) {
       auth.order.forget(installationId);
       auth.cache.forgetInstallation(installationId);

@@ -73,6 +73,7 @@ export class SimCharger extends ChargerConnection {
    */
   status(connectorId: number, status: string, errorCode = 'NoError'): Promise<object> {
     const payload = this.isV16 ? msg.statusNotification(connectorId, status, errorCode) : msg201.statusNotification(connectorId, 1, status);
+    if (this.isV16 && (status === 'Faulted' || status === 'Unavailable')) this.featureState?.dropOn(connectorId);
     return this.call('StatusNotification', payload);
   }
 

@@ -40,6 +40,11 @@ export class FeatureState {
     return undefined;
   }
 
+  /** 1.6 §5.13: a connector (0: the charger) gone Faulted or Unavailable ends its reservations. */
+  dropOn(connectorId: number): void {
+    for (const r of this.reservations.values()) if (connectorId === 0 || r.connectorId === connectorId) this.reservations.delete(r.id);
+  }
+
   heldBy(connectorId: number): SimReservation | undefined {
     return [...this.reservations.values()].find((r) => r.connectorId === connectorId && r.expiry > Date.now());
   }

@@ -51,6 +51,8 @@ export interface ApiHooks {
   idTagsChanged(installationId: string): void;
   /** The installation's localList setting changed: its chargers' lists are brought in line. */
   localListChanged(before: Installation, after: Installation): void;
+  /** A site owner asked for a charger's whole list again: the installation's chargers are synced (on whichever node holds them). */
+  localListResync(installationId: string): void;
   /** The order of the installation's authorization sources changed. */
   authorizationSourcesChanged(installationId: string): void;
 }

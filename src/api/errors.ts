@@ -29,6 +29,7 @@ export const API_ERRORS = {
   COMMAND_INVALID: { status: 400, message: 'The command does not match the OCPP schema' },
   COMMAND_NOT_SUPPORTED: { status: 400, message: "The charger's OCPP version has no such command" },
   CHARGER_OFFLINE: { status: 409, message: 'The charger is not connected' },
+  LOCAL_LIST_OFF: { status: 409, message: "The installation keeps no local lists: set its localList first" },
   CHARGER_CALL_ERROR: { status: 502, message: 'The charger answered with an error' },
   COMMAND_FAILED: { status: 502, message: 'The command could not be delivered' },
   COMMAND_TIMEOUT: { status: 504, message: 'The charger did not answer in time' },

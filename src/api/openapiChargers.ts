@@ -46,6 +46,14 @@ export const chargerPaths = {
       responses: { '200': ok('The list state', ref('LocalList')), '404': failure('NOT_FOUND'), ...common },
     },
   },
+  '/api/chargers/{id}/local-list/sync': {
+    parameters: [chargerId],
+    post: {
+      tags: ['chargers'], summary: 'Send the charger its whole Local Authorization List again (SendLocalList Full, after GetLocalListVersion)',
+      description: 'Answered at once with the list being sent (state syncing, version 0 until the charger confirms); a charger offline gets it when it returns. localList.synced or localList.failed follows.',
+      responses: { '202': ok('The list state', ref('LocalList')), '404': failure('NOT_FOUND'), '409': failure('LOCAL_LIST_OFF'), ...common },
+    },
+  },
   '/api/chargers/{id}/reservations': {
     parameters: [chargerId],
     get: {

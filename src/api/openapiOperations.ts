@@ -18,6 +18,7 @@ export const OPERATION_IDS: Record<string, string> = {
   'GET /api/chargers/{id}': 'getCharger',
   'GET /api/chargers/{id}/security-events': 'listChargerSecurityEvents',
   'GET /api/chargers/{id}/local-list': 'getChargerLocalList',
+  'POST /api/chargers/{id}/local-list/sync': 'resyncChargerLocalList',
   'GET /api/chargers/{id}/reservations': 'listChargerReservations',
   'GET /api/chargers/{id}/charging-profiles': 'listChargerChargingProfiles',
   'POST /api/installations/{id}/id-tags': 'putIdTag',

@@ -4,6 +4,7 @@ import type { ConnectionRegistry } from './connectionRegistry.js';
 import { CallTimeoutError, isRpcError } from './rpc/errors.js';
 import { schemaValidator } from './rpc/validators.js';
 import { PASSWORD_LENGTH } from './chargerPassword.js';
+import { chargingProfileErrors } from './profileRules.js';
 
 /** What a site owner may send to a 1.6 charger through the API. */
 const OCPP16_COMMANDS = [
@@ -29,6 +30,8 @@ const OCPP16_COMMANDS = [
   // Firmware Management
   'UpdateFirmware',
   'GetDiagnostics',
+  // Local Auth List Management: the version only; the gateway sends the list itself (POST /api/chargers/{id}/local-list/sync)
+  'GetLocalListVersion',
   // Security whitepaper edition 3
   'ExtendedTriggerMessage',
   'GetLog',
@@ -74,6 +77,7 @@ const OCPP201_COMMANDS = [
   'GetChargingProfiles',
   'UpdateFirmware',
   'GetLog',
+  'GetLocalListVersion',
   'InstallCertificate',
   'GetInstalledCertificateIds',
   'DeleteCertificate',
@@ -137,6 +141,8 @@ export function validateCommand(version: OcppVersion, action: RemoteCommand, par
     }));
     throw new CommandError('COMMAND_INVALID', `Invalid OCPP ${version} ${action} request: ${err.message}`, { errors });
   }
+  const errors = chargingProfileErrors(version, action, params);
+  if (errors.length > 0) throw new CommandError('COMMAND_INVALID', `Invalid OCPP ${version} ${action} request: ${errors[0].field} ${errors[0].message}`, { errors });
 }
 
 /** 1.6 security whitepaper: an AuthorizationKey is 16 to 20 bytes, sent as 32 to 40 hex digits. */

@@ -50,6 +50,11 @@ export function chargingProfileStore(db: Db) {
       return { ...p, setAt };
     },
 
+    /** A TxProfile lasts as long as its transaction: the charger drops those of the connector (2.0.1: EVSE) when it ends. */
+    async transactionEnded(chargerId: string, connectorId: number): Promise<number> {
+      return this.clear(chargerId, { connectorId, purpose: 'TxProfile' });
+    },
+
     /** Removes the profiles matching every given criterion (none given: all of the charger's); returns how many. */
     async clear(chargerId: string, c: ProfileCriteria): Promise<number> {
       let q = db.deleteFrom('charging_profiles').where('charger_id', '=', chargerId);

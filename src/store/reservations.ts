@@ -99,6 +99,18 @@ export function reservationStore(db: Db) {
       return row && toReservation(row);
     },
 
+    /** Ends a charger's active reservations on one connector, or on any when `connectorId` is 0; returns those ended. */
+    async endOn(chargerId: string, connectorId: number, status: Exclude<ReservationStatus, 'active'>): Promise<Reservation[]> {
+      let update = db
+        .updateTable('reservations')
+        .set({ status, ended_at: new Date().toISOString() })
+        .where('charger_id', '=', chargerId)
+        .where('status', '=', 'active');
+      if (connectorId !== 0) update = update.where('connector_id', '=', connectorId);
+      const rows = await update.returningAll().execute();
+      return rows.map(toReservation);
+    },
+
     /** Active reservations past their expiry (the sweeper ends each with end(), which one node wins). */
     async due(now = new Date().toISOString(), limit = 500): Promise<Reservation[]> {
       const rows = await db.selectFrom('reservations').selectAll().where('status', '=', 'active').where('expiry_date', '<=', now).limit(limit).execute();

@@ -34,6 +34,7 @@ const everyCommand: [string, Record<string, unknown>, object][] = [
   ['GetChargingProfiles', { requestId: 9, chargingProfile: { chargingProfilePurpose: 'TxDefaultProfile' } }, { status: 'NoProfiles' }],
   ['UpdateFirmware', { requestId: 10, firmware: { location: 'https://firmware.example.com/v2.bin', retrieveDateTime: '2030-01-01T00:00:00Z' } }, { status: 'Rejected' }],
   ['GetLog', { requestId: 11, logType: 'DiagnosticsLog', log: { remoteLocation: 'https://logs.example.com/upload' } }, { status: 'Rejected' }],
+  ['GetLocalListVersion', {}, { versionNumber: 42 }],
   ['InstallCertificate', { certificateType: 'CSMSRootCertificate', certificate: 'PEM' }, { status: 'Failed' }],
   ['GetInstalledCertificateIds', { certificateType: ['CSMSRootCertificate'] }, { status: 'NotFound' }],
   ['DeleteCertificate', { certificateHashData: { hashAlgorithm: 'SHA256', issuerNameHash: 'aa', issuerKeyHash: 'bb', serialNumber: '01' } }, { status: 'NotFound' }],

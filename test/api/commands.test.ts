@@ -53,6 +53,7 @@ describe('remote commands', () => {
     ['GetCompositeSchedule', { connectorId: 1, duration: 3600, chargingRateUnit: 'A' }, { status: 'Rejected' }],
     ['UpdateFirmware', { location: 'https://firmware.example.com/v2.bin', retrieveDate: '2030-01-01T00:00:00Z' }, {}],
     ['GetDiagnostics', { location: 'ftp://logs.example.com/upload' }, {}],
+    ['GetLocalListVersion', {}, { listVersion: -1 }],
     ['ExtendedTriggerMessage', { requestedMessage: 'SignChargePointCertificate' }, { status: 'Rejected' }],
     ['GetLog', { requestId: 1, logType: 'SecurityLog', log: { remoteLocation: 'https://logs.example.com/upload' } }, { status: 'Rejected' }],
     ['SignedUpdateFirmware', { requestId: 2, firmware: { location: 'https://fw.example.com/a.bin', retrieveDateTime: '2030-01-01T00:00:00Z', signingCertificate: 'PEM', signature: 'c2ln' } }, { status: 'InvalidCertificate' }],

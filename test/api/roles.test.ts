@@ -49,6 +49,7 @@ const TABLE: Record<string, Entry> = {
   'get /api/chargers/{id}': { expect: 'notFound', call: (ids) => ({ path: `/api/chargers/${ids.charger}` }) },
   'get /api/chargers/{id}/security-events': { expect: 'notFound', call: (ids) => ({ path: `/api/chargers/${ids.charger}/security-events` }) },
   'get /api/chargers/{id}/local-list': { expect: 'notFound', call: (ids) => ({ path: `/api/chargers/${ids.charger}/local-list` }) },
+  'post /api/chargers/{id}/local-list/sync': { expect: 'notFound', call: (ids) => ({ path: `/api/chargers/${ids.charger}/local-list/sync` }) },
   'get /api/chargers/{id}/reservations': { expect: 'notFound', call: (ids) => ({ path: `/api/chargers/${ids.charger}/reservations` }) },
   'get /api/chargers/{id}/charging-profiles': { expect: 'notFound', call: (ids) => ({ path: `/api/chargers/${ids.charger}/charging-profiles` }) },
   'post /api/installations/{id}/id-tags': { expect: 'notFound', call: (ids) => ({ path: `/api/installations/${ids.b}/id-tags`, body: { idTag: 'SNEAKY' } }) },

@@ -47,6 +47,14 @@ describe.each(engines)('Local Authorization List on %s', (engine) => {
     expect(res.body.details.map((d: { field: string }) => d.field).sort()).toEqual(['localList.mode', 'localList.recentDays']);
   });
 
+  it('refuses to send a list again where the installation keeps none', async () => {
+    const other = (await api.request('POST', '/api/installations', { name: 'No lists here' })).body.id;
+    expect((await api.request('POST', `/api/installations/${other}/chargers`, { id: `LL-OFF-${engine}` })).status).toBe(201);
+    const res = await api.request('POST', `/api/chargers/LL-OFF-${engine}/local-list/sync`);
+    expect(res.status).toBe(409);
+    expect(res.body.error).toBe('LOCAL_LIST_OFF');
+  });
+
   it('marks a charger without a local list as not supported, with what it answered', async () => {
     const charger = await newCharger(`LL-NONE-${engine}`, 'ocpp1.6');
     await charger.connect();
@@ -70,6 +78,37 @@ describe.each(engines)('Local Authorization List on %s', (engine) => {
     expect((await listOf(refusing.id)).answer).toBe('Failed');
     await eventually(async () => (await listOf(lacking.id)).state === 'not_supported');
     expect((await listOf(lacking.id)).answer).toBe('NotImplemented: no local list here');
+  });
+
+  it('takes a 1.6 list version of -1 as no list (1.6 GetLocalListVersion.conf), and sends the charger none', async () => {
+    const minusOne = (await newCharger(`LL-MINUS-${engine}`, 'ocpp1.6')).enableLocalList();
+    minusOne.onCall('GetLocalListVersion', () => ({ listVersion: -1 }));
+    await minusOne.connect();
+    await minusOne.boot();
+    await eventually(async () => (await listOf(minusOne.id)).state === 'not_supported');
+    expect((await listOf(minusOne.id)).answer).toBe('GetLocalListVersion: -1');
+    expect(minusOne.receivedCalls.filter((c) => c.action === 'SendLocalList')).toEqual([]);
+  });
+
+  it('leaves out of a 1.6 list the id tags 1.6 cannot carry (over 20 characters), which a 2.0.1 list holds', async () => {
+    const site = (await api.request('POST', '/api/installations', { name: 'Long cards', localList: { mode: 'native' } })).body.id;
+    const long = 'LONG-CARD-0123456789-XYZ';
+    for (const idTag of [long, 'SHORT-CARD']) await api.request('POST', `/api/installations/${site}/id-tags`, { idTag, status: 'Accepted', parentIdTag: 'FLEET-7' });
+    const held: Record<string, SimCharger> = {};
+    for (const { protocol, tag } of VERSIONS) {
+      const id = `LL-LONG-${tag}-${engine}`;
+      expect((await api.request('POST', `/api/installations/${site}/chargers`, { id })).status).toBe(201);
+      const c = new SimCharger({ url: `ws://127.0.0.1:${api.gateway.ocppPort}/ocpp`, id, protocol, callTimeoutMs: 5_000 }).enableLocalList();
+      chargers.push(c);
+      await c.connect();
+      await c.boot();
+      await eventually(async () => (await listOf(id)).state === 'in_sync');
+      held[tag] = c;
+    }
+    expect(held['16'].localList.decide('SHORT-CARD')).toBe('Accepted');
+    expect(held['16'].localList.decide(long)).toBeUndefined();
+    expect((await listOf(held['16'].id)).entries.map((e: { idTag: string }) => e.idTag)).toEqual(['SHORT-CARD']);
+    expect(held['201'].localList.decide(long)).toBe('Accepted');
   });
 
   describe.each(VERSIONS)('OCPP $version', ({ protocol, tag }) => {
@@ -135,6 +174,24 @@ describe.each(engines)('Local Authorization List on %s', (engine) => {
       await charger.boot();
       await eventually(() => charger.localList.decide(`MORE-${tag}`) === 'Accepted');
       expect(received()[0]).toMatch(/^Full:/);
+    });
+
+    it('sends the whole list again when the site owner asks (POST /api/chargers/{id}/local-list/sync), numbered on from the charger\'s version', async () => {
+      await eventually(async () => (await listOf(charger.id)).state === 'in_sync' && (await listOf(charger.id)).version === charger.localList.version);
+      const before = charger.localList.version;
+      charger.localList.received.length = 0;
+      const res = await api.request('POST', `/api/chargers/${charger.id}/local-list/sync`);
+      expect(res.status).toBe(202);
+      expect(res.body).toMatchObject({ chargerId: charger.id, mode: 'native', state: 'syncing' });
+      await eventually(async () => (await listOf(charger.id)).state === 'in_sync');
+      expect(received()[0]).toMatch(/^Full:/);
+      expect(charger.localList.version).toBeGreaterThan(before);
+      const after = await listOf(charger.id);
+      expect(after.version).toBe(charger.localList.version);
+      expect(charger.localList.entries.size).toBe(after.entries.length);
+      const audit = (await api.request('GET', `/api/installations/${installationId}/audit?action=charger.local_list_resync&target=${charger.id}`)).body.items;
+      expect(audit).toHaveLength(1);
+      expect(audit[0].actor).toMatchObject({ kind: 'admin-token' });
     });
 
     it('keeps a list cut off mid-way as being sent, and sends the changes when the charger returns', async () => {

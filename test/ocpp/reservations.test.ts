@@ -35,8 +35,8 @@ describe.each(enginesAndVersions)('reservations on %s over %s', (engine, protoco
     ({ t, r, c, installationId } = await gatewayWithCharger(engine, protocol, id, {
       gateway: { reservationSweepMs: 100 },
       events: ['reservation.created', 'reservation.used', 'reservation.cancelled', 'reservation.expired'],
-      idTags: [{ idTag: 'OWNER', parentIdTag: 'FLEET' }, { idTag: 'SIBLING', parentIdTag: 'FLEET' }, { idTag: 'STRANGER' }, { idTag: 'PASSERBY' }],
-      connectors: 6,
+      idTags: [{ idTag: 'OWNER', parentIdTag: 'FLEET' }, { idTag: 'SIBLING', parentIdTag: 'FLEET' }, { idTag: 'STRANGER' }, { idTag: 'PASSERBY' }, { idTag: 'WALKIN' }, { idTag: 'VISITOR' }],
+      connectors: 8,
     }));
   });
   afterAll(async () => {
@@ -105,6 +105,22 @@ describe.each(enginesAndVersions)('reservations on %s over %s', (engine, protoco
     await expect.poll(async () => (await reservation(15)).status, { timeout: 10_000 }).toBe('expired');
     await delivered('reservation.expired', { reservationId: 15 });
     expect(await start(c, 5, 'PASSERBY')).toBe('Accepted');
+  });
+
+  it.skipIf(!v16)('ends a reservation whose connector, or whole charger, goes Unavailable or Faulted (1.6 §5.13: the charger ends it and says nothing else)', async () => {
+    await command('ReserveNow', reserveNow(v16, 17, 7, 'OWNER', inMinutes(30)));
+    await command('ReserveNow', reserveNow(v16, 18, 8, 'OWNER', inMinutes(30)));
+    await c.status(7, 'Unavailable');
+    expect((await reservation(17)).status).toBe('cancelled');
+    expect((await reservation(18)).status).toBe('active');
+    await delivered('reservation.cancelled', { reservationId: 17 });
+    await c.status(7, 'Available');
+    expect(await start(c, 7, 'WALKIN')).toBe('Accepted');
+
+    await c.status(0, 'Faulted', 'OtherError');
+    expect((await reservation(18)).status).toBe('cancelled');
+    await c.status(0, 'Available');
+    expect(await start(c, 8, 'VISITOR')).toBe('Accepted');
   });
 
   it.skipIf(v16)('ends a reservation the station reports Removed (ReservationStatusUpdate)', async () => {

@@ -91,4 +91,44 @@ describe.each(engines.flatMap((engine) => (['ocpp1.6', 'ocpp2.0.1'] as const).ma
     expect(res.body.details.map((d: any) => d.field).join(' ')).toContain('chargingProfilePurpose');
     expect(c.receivedCalls.length).toBe(sent);
   });
+
+  it('refuses a profile the spec forbids the central system to send, naming the field, and sends nothing', async () => {
+    const sent = c.receivedCalls.length;
+    const tx = (purpose: string, extra: object = {}) => ({ ...profileOf(v16, 30, 0, purpose, 16), ...extra });
+    const remoteStart = (profile: object) =>
+      v16 ? command('RemoteStartTransaction', { connectorId: 1, idTag: 'RS-1', chargingProfile: profile }) : command('RequestStartTransaction', { evseId: 1, remoteStartId: 3, idToken: { idToken: 'RS-1', type: 'ISO14443' }, chargingProfile: profile });
+    const cases: [Promise<{ status: number; body: any }>, string][] = [
+      // 1.6 §5.11, 2.0.1 F01.FR.09/.11: a remote start's profile is the TxProfile of a transaction that has no id yet.
+      [remoteStart(tx('TxDefaultProfile')), 'chargingProfile.chargingProfilePurpose'],
+      [remoteStart(tx('TxProfile', { transactionId: v16 ? 5 : 'tx-5' })), 'chargingProfile.transactionId'],
+    ];
+    if (!v16) {
+      // K01.FR.03: a TxProfile names its transaction; K01.FR.31: a schedule starts at period 0.
+      cases.push([command('SetChargingProfile', setProfile(v16, 1, tx('TxProfile'))), 'chargingProfile.transactionId']);
+      const late = { ...tx('TxDefaultProfile'), chargingSchedule: [{ id: 1, chargingRateUnit: 'A', chargingSchedulePeriod: [{ startPeriod: 60, limit: 16 }] }] };
+      cases.push([command('SetChargingProfile', setProfile(v16, 1, late)), 'chargingProfile.chargingSchedule.0.chargingSchedulePeriod.0.startPeriod']);
+    }
+    for (const [request, field] of cases) {
+      const res = await request;
+      expect(res.status, field).toBe(400);
+      expect(res.body).toMatchObject({ error: 'COMMAND_INVALID', details: [expect.objectContaining({ field })] });
+    }
+    expect(c.receivedCalls.length).toBe(sent);
+  });
+
+  it('forgets a TxProfile once the transaction it was set for ends, as the charger does (1.6 §3.13.1; 2.0.1 K01)', async () => {
+    const tx16 = v16 ? await c.startTransaction({ connectorId: 2, idTag: 'TXP-1', meterStart: 0 }) : undefined;
+    const tx201 = v16 ? undefined : c.openTransaction(2);
+    if (tx201) await c.transactionEvent(tx201.event('Started', 'Authorized', { idToken: { idToken: 'TXP-1', type: 'ISO14443' }, meterWh: 0 }));
+    const forTx = { ...profileOf(v16, 20, 0, 'TxProfile', 8), transactionId: v16 ? tx16!.transactionId : tx201!.transactionId };
+    const daily = profileOf(v16, 21, 1, 'TxDefaultProfile', 12);
+    for (const p of [forTx, daily]) expect((await command('SetChargingProfile', setProfile(v16, 2, p))).body.result).toEqual({ status: 'Accepted' });
+    expect((await profiles()).map((p) => p.profileId)).toEqual(expect.arrayContaining([20, 21]));
+
+    if (tx16) await c.stopTransaction({ transactionId: tx16.transactionId, meterStop: 100 });
+    if (tx201) await c.transactionEvent(tx201.event('Ended', 'StopAuthorized', { meterWh: 100 }));
+    const left = (await profiles()).map((p) => p.profileId);
+    expect(left).toContain(21);
+    expect(left).not.toContain(20);
+  });
 });

@@ -3,6 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import type { StartOptions } from '../../src/app.js';
 import { buildPortal, launchBrowser, screenshot } from './browser.js';
+import type { SimCharger } from '../../simulators/charger/charger.js';
 
 const ADMIN = { email: 'lists-admin@example.test', password: 'Admin-Pa55word-for-lists' };
 const WAIT = { timeout: 10_000 };
@@ -13,6 +14,7 @@ describe('card lists in the portal', { timeout: 60_000 }, () => {
   let browser: Browser;
   let page: Page;
   let base: string;
+  let withList: SimCharger;
 
   beforeAll(async () => {
     await buildPortal();
@@ -47,7 +49,7 @@ describe('card lists in the portal', { timeout: 60_000 }, () => {
 
   it("shows each charger's list: in sync with its version and cards, or what a charger without one answered", async () => {
     await page.getByRole('link', { name: 'Chargers' }).click();
-    const withList = t.charger('LIST-1').enableLocalList();
+    withList = t.charger('LIST-1').enableLocalList();
     const without = t.charger('NOLIST-1');
     for (const c of [withList, without]) {
       await c.connect();
@@ -60,5 +62,13 @@ describe('card lists in the portal', { timeout: 60_000 }, () => {
     await expect.poll(() => refused.getAttribute('data-state'), WAIT).toBe('not_supported');
     expect(await refused.textContent()).toContain('not supported by this charger · the charger answered: LocalAuthListEnabled: unknown key');
     await screenshot(page, 'local-list-chargers');
+  });
+
+  it('sends a charger its whole card list again on request, as a new version', async () => {
+    const row = page.getByTestId('charger-LIST-1');
+    await row.getByRole('button', { name: 'Send the card list again' }).click();
+    const list = row.getByTestId('local-list');
+    await expect.poll(() => list.textContent(), WAIT).toContain('in sync · version 2, 2 cards');
+    expect(withList.localList.received.at(-1)).toMatchObject({ updateType: 'Full', version: 2, items: 2 });
   });
 });

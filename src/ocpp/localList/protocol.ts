@@ -1,4 +1,5 @@
 import type { ListUpdate } from '../../authorization/localList.js';
+import type { LocalListEntry } from '../../store/localLists.js';
 import type { ChargerConnection } from '../connectionRegistry.js';
 
 /** What a charger says of its Local Authorization List before anything is sent. */
@@ -20,6 +21,8 @@ export interface ListProtocol {
   version(client: ChargerConnection, timeoutMs: number): Promise<number>;
   /** SendLocalList; resolves with the charger's status. */
   send(client: ChargerConnection, message: ListMessage, timeoutMs: number): Promise<string>;
+  /** Whether the version's messages can carry the entry (1.6: idTag and parentIdTag are CiString20); others are left out. */
+  carries(entry: LocalListEntry): boolean;
   /** Entries per SendLocalList for these capabilities. */
   perMessage(caps: Capabilities & { supported: true }): number | null;
   /**

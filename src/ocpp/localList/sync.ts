@@ -60,7 +60,7 @@ export async function syncCharger(deps: SyncDeps, target: SyncTarget): Promise<v
     if (caps.maxLength === null && protocol.askMaximum) {
       protocol.askMaximum(target.client, deps.timeoutMs).catch((err) => deps.log.info({ err: errorAnswer(err) }, 'list capacity not reported'));
     }
-    const list = await deps.lists.get(target.installationId, settings.localList);
+    const list = (await deps.lists.get(target.installationId, settings.localList)).filter((e) => protocol.carries(e));
     await run.send(caps, caps.maxLength === null ? list : list.slice(0, caps.maxLength));
   } catch (err) {
     // Gone mid-way: the list stays `syncing` and is sent when the charger returns.
@@ -112,6 +112,8 @@ class SyncRun {
     // A capacity not read this time is left as the charger last reported it (a NotifyReport may land meanwhile).
     const capabilities = { ...(caps.maxLength !== null && { maxLength: caps.maxLength }), sendMaxLength: caps.sendMaxLength, bytesPerMessage: caps.bytesPerMessage };
     const charger = await this.protocol.version(client, timeoutMs);
+    // 1.6 GetLocalListVersion.conf: -1 says the charger has no Local Authorization List (2.0.1 versions are never negative).
+    if (charger < 0) return this.unsupported(`GetLocalListVersion: ${charger}`);
     const { stored } = this;
     const inLine = stored !== undefined && stored.version > 0 && stored.version === charger;
     if (inLine && stored.contentHash === hash && (stored.state === 'in_sync' || stored.state === 'syncing')) {

@@ -10,6 +10,9 @@ interface GetConfigurationConf {
   unknownKey?: string[];
 }
 
+/** IdToken is CiString20Type in 1.6; the gateway keeps tags up to 2.0.1's 36. */
+const ID_TAG_MAX = 20;
+
 /** ChangeConfiguration to true, unless the charger reads true already; answers its status. */
 async function switchOn(client: ChargerConnection, key: string, value: string | undefined, timeoutMs: number): Promise<string> {
   if (isTrue(value)) return 'Accepted';
@@ -43,6 +46,8 @@ export const v16: ListProtocol = {
     const conf = (await client.call('SendLocalList', req, { callTimeoutMs: timeoutMs })) as { status: string };
     return conf.status;
   },
+
+  carries: (e) => e.idTag.length <= ID_TAG_MAX && (e.info.parentIdTag?.length ?? 0) <= ID_TAG_MAX,
 
   perMessage: (caps) => caps.sendMaxLength,
 };

@@ -72,6 +72,9 @@ export const v201: ListProtocol = {
     await client.call('GetReport', { requestId: Math.floor(Math.random() * 2 ** 31), componentVariable }, { callTimeoutMs: timeoutMs });
   },
 
+  // The gateway's tags fit IdTokenType's 36 characters.
+  carries: () => true,
+
   perMessage(caps) {
     const byBytes = caps.bytesPerMessage === null ? null : Math.max(1, Math.floor((caps.bytesPerMessage - FRAME_BYTES) / ENTRY_BYTES));
     if (caps.sendMaxLength === null) return byBytes;

@@ -25,6 +25,7 @@ export const stopTransaction: Handler = async (deps, ctx, params) => {
     const o = await tx.transactions.stop(stop);
     if (o.kind === 'stopped') {
       tx.emit(sessionStopped(ctx, o.transaction));
+      await tx.chargingProfiles.transactionEnded(ctx.chargerId, o.transaction.connectorId);
       await queueSessionEnd?.(tx, o.transaction);
     }
     return o;

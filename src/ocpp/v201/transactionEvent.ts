@@ -67,7 +67,10 @@ export const transactionEvent: Handler = async (deps, ctx, params) => {
   const queueSessionEnd = e.eventType === 'Ended' ? await sessionEndWriter(deps, ctx.installationId) : undefined;
   const outcome = await deps.store.transact(async (tx) => {
     const o = await tx.transactionEvents.apply({ ...e, token: auth?.token, answer });
-    if (o.kind === 'stopped') await queueSessionEnd?.(tx, o.transaction);
+    if (o.kind === 'stopped') {
+      await tx.chargingProfiles.transactionEnded(ctx.chargerId, o.transaction.connectorId);
+      await queueSessionEnd?.(tx, o.transaction);
+    }
     const started = auth?.token?.role === 'start' && (o.kind === 'created' || o.kind === 'updated');
     const pushed = started && (await roamingStartWriter(deps, tx, o.transaction));
     const used = await useReservation(tx, ctx, e, o);

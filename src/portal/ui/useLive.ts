@@ -25,7 +25,7 @@ export function useLive(installationId: string, onEvent: () => void): LiveState 
     source.onopen = () => setState('live');
     // Named events (`event: charger.connected`) do not reach onmessage; any of them means "something changed".
     source.onmessage = fire;
-    for (const type of ['charger.connected', 'charger.disconnected', 'charger.booted', 'connector.status_changed', 'session.started', 'session.stopped']) {
+    for (const type of ['charger.connected', 'charger.disconnected', 'charger.booted', 'connector.status_changed', 'session.started', 'session.stopped', 'localList.synced', 'localList.failed']) {
       source.addEventListener(type, fire);
     }
     source.onerror = () => setState(source.readyState === EventSource.CLOSED ? 'unavailable' : 'reconnecting');
