@@ -18,8 +18,6 @@ const OCPP16_COMMANDS = [
   'TriggerMessage',
   'ClearCache',
   'DataTransfer',
-  // Local Auth List Management: the lists themselves are kept by the gateway (src/ocpp/localList)
-  'GetLocalListVersion',
   // Reservation
   'ReserveNow',
   'CancelReservation',
@@ -57,7 +55,6 @@ const OCPP201_COMMANDS = [
   'GetReport',
   'GetTransactionStatus',
   'DataTransfer',
-  'GetLocalListVersion',
   'SetNetworkProfile',
   'CostUpdated',
   'CustomerInformation',

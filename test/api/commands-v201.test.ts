@@ -42,7 +42,6 @@ const everyCommand: [string, Record<string, unknown>, object][] = [
   ['GetReport', { requestId: 12, componentCriteria: ['Active'] }, { status: 'EmptyResultSet' }],
   ['GetTransactionStatus', { transactionId: 'tx-201-1' }, { ongoingIndicator: true, messagesInQueue: false }],
   ['DataTransfer', { vendorId: 'com.example', messageId: 'hello', data: 'x' }, { status: 'UnknownVendorId' }],
-  ['GetLocalListVersion', {}, { versionNumber: 3 }],
   [
     'SetNetworkProfile',
     { configurationSlot: 1, connectionData: { ocppVersion: 'OCPP20', ocppTransport: 'JSON', ocppCsmsUrl: 'wss://csms.example.com/ocpp', messageTimeout: 30, securityProfile: 2, ocppInterface: 'Wired0' } },

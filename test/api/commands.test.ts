@@ -45,7 +45,6 @@ describe('remote commands', () => {
     ['TriggerMessage', { requestedMessage: 'StatusNotification', connectorId: 1 }, { status: 'NotImplemented' }],
     ['ClearCache', {}, { status: 'Rejected' }],
     ['DataTransfer', { vendorId: 'com.example', messageId: 'hello', data: 'x' }, { status: 'UnknownMessageId' }],
-    ['GetLocalListVersion', {}, { listVersion: -1 }],
     ['ReserveNow', { connectorId: 1, expiryDate: '2030-01-01T00:00:00Z', idTag: 'RES-1', reservationId: 5 }, { status: 'Occupied' }],
     ['CancelReservation', { reservationId: 5 }, { status: 'Rejected' }],
     ['SetChargingProfile', { connectorId: 0, csChargingProfiles: profile16 }, { status: 'NotSupported' }],
