@@ -101,9 +101,9 @@ export function attachConnection(deps: OcppDeps, registry: ConnectionRegistry, c
   const since = registry.connectedAt(chargerId) ?? Date.now();
   online = deps.store
     .transact(async (tx) => {
-      const before = await tx.chargers.setOnline(chargerId, nodeId, new Date().toISOString(), ctx.ocppVersion);
+      await tx.chargers.setOnline(chargerId, nodeId, new Date().toISOString(), ctx.ocppVersion);
       tx.emit(envelope('charger.connected', installationId, chargerId, { nodeId }));
-      return before;
+      return client.session.before;
     })
     // After the commit, so the old node's close finds the new holder and leaves the charger online.
     .then((before) => {

@@ -1,4 +1,4 @@
-import type { Registration } from '../store/chargers.js';
+import type { OnlineBefore, Registration } from '../store/chargers.js';
 import type { OcppConnection } from './rpc/connection.js';
 
 /** Who a connection belongs to, fixed at its handshake. */
@@ -7,6 +7,8 @@ export interface ChargerSession {
   installationId: string;
   /** As stored at the handshake; the connection's own state follows its BootNotification answers. */
   registration: Registration;
+  /** What the charger held when it connected: the previous holder, its last boot and offline setting. */
+  before: OnlineBefore;
 }
 
 export type ChargerConnection = OcppConnection<ChargerSession>;

@@ -110,7 +110,8 @@ function admission(deps: OcppDeps): (facts: UpgradeFacts) => Promise<Admission<C
         deps.log.warn({ chargerId: facts.chargerId, endpoint: facts.endpoint, status: result.status }, 'handshake refused');
         return result;
       }
-      return { ok: true, session: { chargerId: result.chargerId, installationId: result.installationId, registration: result.registration } };
+      const { chargerId, installationId, registration, before } = result;
+      return { ok: true, session: { chargerId, installationId, registration, before } };
     } catch (err) {
       deps.log.error({ err, chargerId: facts.chargerId }, 'handshake failed');
       return { ok: false, status: 503, message: 'Service unavailable' };

@@ -125,7 +125,6 @@ function toConnector(row: ConnectorTable): Connector {
  */
 const Q = {
   get: compiledOnce((d) => d.selectFrom('chargers').selectAll().where('id', '=', slot('id'))),
-  before: compiledOnce((d) => d.selectFrom('chargers').select(['node_id', 'booted_at', 'offline_config']).where('id', '=', slot('id'))),
   online: compiledOnce((d) =>
     d.updateTable('chargers').set({ online: 1, node_id: slot('nodeId'), last_seen: slot('at'), ocpp_version: slot('ocppVersion') }).where('id', '=', slot('id')),
   ),
@@ -155,6 +154,10 @@ const Q = {
         'installations.security_profile as installationProfile',
         'chargers.password_hash as passwordHash',
         'chargers.registration as registration',
+        // What a new connection finds (OnlineBefore), in the same read.
+        'chargers.node_id as holder',
+        'chargers.booted_at as bootedAt',
+        'chargers.offline_config as offlineConfig',
       ])
       .where('chargers.id', '=', slot('id')),
   ),
@@ -257,15 +260,9 @@ export function chargerStore(db: Db) {
       return Number(res.numUpdatedRows) > 0;
     },
 
-    /** Makes `nodeId` the holder, with the version it negotiated; returns what the connection finds: the previous holder (null: none), its last boot and offline setting. */
-    async setOnline(id: string, nodeId: string, at: string, ocppVersion: string): Promise<OnlineBefore> {
-      const [previous] = (await Q.before(db, { id })).rows;
+    /** Makes `nodeId` the holder, with the version it negotiated (what it held before came with its credentials). */
+    async setOnline(id: string, nodeId: string, at: string, ocppVersion: string): Promise<void> {
       await Q.online(db, { id, nodeId, at, ocppVersion });
-      return {
-        holder: previous?.node_id ?? null,
-        bootedAt: previous?.booted_at ?? null,
-        offlineConfig: previous?.offline_config ? JSON.parse(previous.offline_config) : null,
-      };
     },
 
     /**
@@ -367,9 +364,13 @@ export function chargerStore(db: Db) {
     },
 
     /** What the handshake needs: the charger's own profile, its installation's, and the password hash. */
+    /** Who a connecting charger is: its installation, security, registration, and what a new connection finds of it. */
     async credentials(id: string) {
       const [row] = (await Q.credentials(db, { id })).rows;
-      return row;
+      if (!row) return undefined;
+      const { holder, bootedAt, offlineConfig, ...rest } = row;
+      const before: OnlineBefore = { holder, bootedAt, offlineConfig: offlineConfig ? JSON.parse(offlineConfig) : null };
+      return { ...rest, before };
     },
 
     async setPasswordHash(id: string, hash: string): Promise<void> {

@@ -6,7 +6,7 @@ import type { Database } from './schema.js';
 import type { Logger } from '../log.js';
 import { survivePoolConnectionLoss } from './connectionLoss.js';
 import { createDeliveryLogMigrator, createMigrator } from './migrations.js';
-import { openSqliteFile, type Checkpoints } from './sqliteFile.js';
+import { openSqliteFile, type Checkpoints, type SqliteDatabase } from './sqliteFile.js';
 import type { Dialect } from './dialect.js';
 
 export type Db = Kysely<Database>;
@@ -20,6 +20,8 @@ export interface StoreHandle {
    */
   logDb: Db;
   dialect: Dialect;
+  /** SQLite: the connection Kysely runs on, for the commit groups' own savepoints (commitGroups.ts). */
+  sqlite?: SqliteDatabase;
   /** True when the database answers a trivial query (used by /readyz). */
   ping(): Promise<boolean>;
   close(): Promise<void>;
@@ -57,7 +59,7 @@ function openPostgres(url: string, log: Logger): { db: Db; close: () => Promise<
   return { db, close: () => db.destroy() };
 }
 
-type Opened = { db: Db; logDb: Db; close: () => Promise<void> };
+type Opened = { db: Db; logDb: Db; sqlite: SqliteDatabase; close: () => Promise<void> };
 
 function openSqlite(opts: OpenStoreOptions): Opened {
   mkdirSync(opts.dataDir, { recursive: true });
@@ -72,7 +74,7 @@ function openSqlite(opts: OpenStoreOptions): Opened {
     await main.database.stopCheckpoints();
     await Promise.all([main.db.destroy(), log.db.destroy()]);
   };
-  return { db: main.db, logDb: log.db, close };
+  return { db: main.db, logDb: log.db, sqlite: main.database, close };
 }
 
 async function migrate(migrator: ReturnType<typeof createMigrator>): Promise<string | undefined> {
@@ -104,14 +106,14 @@ async function moveEarlierAttempts(db: Db, dataDir: string): Promise<void> {
 
 export async function openStore(opts: OpenStoreOptions): Promise<StoreHandle> {
   const dialect: Dialect = opts.databaseUrl ? 'postgres' : 'sqlite';
-  const { db, logDb, close } = opts.databaseUrl ? { ...openPostgres(opts.databaseUrl, opts.log), logDb: undefined } : openSqlite(opts);
+  const { db, logDb, sqlite, close } = opts.databaseUrl ? { ...openPostgres(opts.databaseUrl, opts.log), logDb: undefined, sqlite: undefined } : openSqlite(opts);
   const failed = (await migrate(createMigrator(db, dialect))) ?? (logDb && (await migrate(createDeliveryLogMigrator(logDb))));
   if (failed) {
     await close();
     throw new Error(`Database migration failed: ${failed}`);
   }
   if (logDb) await moveEarlierAttempts(db, opts.dataDir);
-  return { db, logDb: logDb ?? db, dialect, close, ping: pinger(db) };
+  return { db, logDb: logDb ?? db, dialect, sqlite, close, ping: pinger(db) };
 }
 
 /**
