@@ -140,6 +140,11 @@ describe('charger operations page in a real browser', { timeout: 40_000 }, () =>
     await triggered;
     expect((await c201.boot()).status).toBe('Pending');
     await screenshot(page, 'ops-04-registration-pending');
+    // The installation's charger list points a pending charger out.
+    await page.getByRole('link', { name: '← Chargers' }).click();
+    await expect.poll(() => page.getByTestId('charger-OPS-201').getByTestId('registration').textContent(), WAIT).toContain('pending');
+    await page.goto(`${base}/chargers/OPS-201`);
+    await registration.waitFor(WAIT);
     await registration.getByRole('button', { name: 'Accept' }).click();
     await expect.poll(() => registration.textContent(), WAIT).toContain('Its BootNotification is accepted');
     expect((await c201.boot()).status).toBe('Accepted');

@@ -55,6 +55,7 @@ function ChargerCard({ charger, onChanged }: { charger: ChargerDetail; onChanged
         <strong>{charger.id}</strong>{' '}
         <span class={`badge ${charger.online ? 'ok' : 'bad'}`} data-testid="online">{charger.online ? 'online' : 'offline'}</span>
         {charger.ocppVersion && <span class="badge" data-testid="ocpp-version">OCPP {charger.ocppVersion}</span>}{' '}
+        {charger.registration !== 'accepted' && <span class="badge warn" data-testid="registration">{charger.registration}: accept it on its page</span>}{' '}
         <a {...linkTo(`/chargers/${encodeURIComponent(charger.id)}`)} data-testid="operations-link">Operations</a>
       </header>
       <p>
