@@ -37,7 +37,7 @@ export function chargerResolver(deps: OcppDeps): ResolveCharger {
       return { ok: false, status: 401, message: 'Unauthorized' };
     }
     const { installationId, registration, before } = credentials;
-    return { ok: true, chargerId: f.chargerId, installationId, registration: registration as Registration, before };
+    return { ok: true, chargerId: f.chargerId, installationId, registration, before };
   };
 }
 

@@ -363,14 +363,13 @@ export function chargerStore(db: Db) {
       await db.updateTable('chargers').set({ diagnostics_status: status, diagnostics_status_at: at }).where('id', '=', id).execute();
     },
 
-    /** What the handshake needs: the charger's own profile, its installation's, and the password hash. */
     /** Who a connecting charger is: its installation, security, registration, and what a new connection finds of it. */
     async credentials(id: string) {
       const [row] = (await Q.credentials(db, { id })).rows;
       if (!row) return undefined;
-      const { holder, bootedAt, offlineConfig, ...rest } = row;
+      const { holder, bootedAt, offlineConfig, registration, ...rest } = row;
       const before: OnlineBefore = { holder, bootedAt, offlineConfig: offlineConfig ? JSON.parse(offlineConfig) : null };
-      return { ...rest, before };
+      return { ...rest, registration: registration as Registration, before };
     },
 
     async setPasswordHash(id: string, hash: string): Promise<void> {

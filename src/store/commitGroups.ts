@@ -1,4 +1,3 @@
-import { CompiledQuery } from 'kysely';
 import type { Db } from './db.js';
 import type { SqliteDatabase } from './sqliteFile.js';
 
@@ -32,20 +31,15 @@ const RELEASE = 'release member';
 const ROLLBACK_TO = 'rollback to member';
 
 /** Runs one statement of the group's own in its transaction. */
-type Statement = (trx: Db, sql: string) => Promise<unknown> | void;
+type Statement = (sql: string) => void;
 
 /**
- * Given the connection Kysely runs on, the group's savepoints go to it directly: while the group's
- * transaction holds Kysely's connection nothing else runs on it, and each statement through Kysely
- * cost more than SQLite's own work for it (two per member, on every charger write).
+ * `sqlite` is the connection Kysely runs on: the group's savepoints go to it directly. While the
+ * group's transaction holds Kysely's only connection nothing else runs on it, and each statement
+ * through Kysely cost more than SQLite's own work for it (two per member, on every charger write).
  */
-const statementOn =
-  (sqlite: SqliteDatabase | undefined): Statement =>
-  (trx, sql) =>
-    sqlite ? void sqlite.prepare(sql).run([]) : trx.executeQuery(CompiledQuery.raw(sql));
-
-export function createCommitGroups(db: Db, sqlite?: SqliteDatabase) {
-  const run = statementOn(sqlite);
+export function createCommitGroups(db: Db, sqlite: SqliteDatabase) {
+  const run: Statement = (sql) => void sqlite.prepare(sql).run([]);
   let waiting: Waiting[] = [];
   let scheduled = false;
 
@@ -93,14 +87,14 @@ export function createCommitGroups(db: Db, sqlite?: SqliteDatabase) {
 }
 
 async function inSavepoint(trx: Db, run: Member<unknown>, statement: Statement): Promise<{ ok: true; value: unknown } | { ok: false; err: unknown }> {
-  await statement(trx, SAVEPOINT);
+  statement(SAVEPOINT);
   try {
     const value = await run(trx);
-    await statement(trx, RELEASE);
+    statement(RELEASE);
     return { ok: true, value };
   } catch (err) {
-    await statement(trx, ROLLBACK_TO);
-    await statement(trx, RELEASE);
+    statement(ROLLBACK_TO);
+    statement(RELEASE);
     return { ok: false, err };
   }
 }

@@ -123,7 +123,7 @@ export function storeModules(handle: StoreHandle, box: SecretBox, hub: Hub = { s
   const store = Object.create(lazyModules) as Store;
   // SQLite commits the transactions of one event-loop turn together (commitGroups.ts);
   // PostgreSQL runs them side by side on its pool instead.
-  const groups = handle.dialect === 'sqlite' && !handle.db.isTransaction ? createCommitGroups(handle.db, handle.sqlite) : undefined;
+  const groups = handle.sqlite && !handle.db.isTransaction ? createCommitGroups(handle.db, handle.sqlite) : undefined;
 
   async function unit<T>(fn: (tx: Unit) => Promise<T>): Promise<T> {
     const ready = hub.sink.ready();
