@@ -199,7 +199,8 @@ describe('the dashboard and notifications in a real browser', { timeout: 40_000 
       await page.getByTestId('subscriptions').getByRole('link', { name: 'Proven' }).click();
       await page.getByRole('button', { name: 'Verify ownership' }).click();
       await page.getByText('Ownership: the endpoint proved it is yours').waitFor(WAIT);
-      expect(await page.getByTestId('subscription-state').textContent()).toBe('active');
+      // The state badge may render a moment after the ownership line (seen once on Node 24 in CI).
+      await expect.poll(() => page.getByTestId('subscription-state').textContent(), WAIT).toBe('active');
       expect(owned.challenges).toHaveLength(2);
     } finally {
       await owned.close();
